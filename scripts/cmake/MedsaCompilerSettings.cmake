@@ -1,0 +1,30 @@
+# Compiler settings shared by every target: warnings, sanitizers, ccache.
+
+option(MEDSA_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
+endif()
+
+find_program(MEDSA_CCACHE ccache)
+if(MEDSA_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  # Precompiled headers defeat ccache unless it may ignore their time stamps and defines.
+  set(_medsa_launcher "${CMAKE_COMMAND}" -E env
+      "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+      "${MEDSA_CCACHE}")
+  set(CMAKE_C_COMPILER_LAUNCHER ${_medsa_launcher})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${_medsa_launcher})
+endif()
+
+# Applied per target (not globally) so third-party code is never compiled with our warnings.
+function(medsa_target_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+  endif()
+endfunction()
+
+if(MEDSA_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,2 @@
+#include <gdcmReader.h>
+#include <opencv2/imgcodecs.hpp>

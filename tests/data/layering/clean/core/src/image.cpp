@@ -1,0 +1,2 @@
+#include <vector>
+#include "medsa/core/error.h"

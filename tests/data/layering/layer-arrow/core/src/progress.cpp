@@ -1,0 +1,1 @@
+#include "medsa/ui/main_window.h"

@@ -1,0 +1,2 @@
+#include "medsa/core/error.h"
+#include <QString>
