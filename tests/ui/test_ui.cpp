@@ -2,6 +2,7 @@
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QTest>
+#include <QTranslator>
 
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/viewer_area.h"
@@ -44,6 +45,18 @@ class TestUi : public QObject {
     bool textDrawn = false;
     for (int x = 100; x < 300 && !textDrawn; ++x) textDrawn = qGray(image.pixel(x, 150)) > 60;
     QVERIFY(textDrawn);
+  }
+
+  void chineseTranslationCoversTheWindow() {
+    QTranslator translator;
+    QVERIFY(translator.load(QStringLiteral(MEDSA_QM_DIR "/medsa_zh_CN.qm")));
+    QCoreApplication::installTranslator(&translator);
+    MainWindow window;
+    QCOMPARE(window.viewerArea()->placeholderText(),
+             QStringLiteral("\u672a\u6253\u5f00\u56fe\u50cf"));
+    QCOMPARE(window.findChild<QMenu*>(QStringLiteral("fileMenu"))->title(),
+             QStringLiteral("\u6587\u4ef6(&F)"));
+    QCoreApplication::removeTranslator(&translator);
   }
 
   void quitClosesTheWindow() {
