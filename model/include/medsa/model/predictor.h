@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "medsa/core/segmentation_engine.h"
+#include "medsa/model/sam_model.h"
+
+namespace medsa::model {
+
+struct PredictorOptions {
+  /// Memory for cached image embeddings (a vit_b embedding is 4 MB in fp32, 2 MB in fp16).
+  std::size_t cacheBytes = std::size_t(512) << 20;
+  /// Precision of cached embeddings; fp16/bf16 halve the memory at a tiny cost in accuracy.
+  Precision cachePrecision = Precision::Fp32;
+};
+
+struct CacheStats {
+  std::size_t hits = 0, misses = 0, entries = 0, bytes = 0, evictions = 0;
+};
+
+/// Timings of the last call, milliseconds.
+struct PredictorTimings {
+  double preprocessMs = 0, encoderMs = 0, decoderMs = 0, postprocessMs = 0;
+};
+
+/// SAM's interactive predictor: one embedding per picture (cached), then a cheap decoder run per
+/// click. Implements SegmentationEngine for the UI and the CLI. One owner thread.
+class Predictor final : public SegmentationEngine {
+ public:
+  explicit Predictor(std::shared_ptr<SamModel> model, PredictorOptions options = {});
+  ~Predictor() override;
+
+  Status setImage(const RgbImage& image, const ImageKey& key) override;
+  Result<Prediction> predict(const Prompt& prompt) override;
+  /// Several prompt sets on the current picture in one decoder batch (one object each).
+  Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
+  std::string modelVersion() const override;
+
+  bool hasImage() const;
+  /// Whether the last setImage found its embedding in the cache.
+  bool lastSetImageWasCached() const;
+  CacheStats cacheStats() const;
+  const PredictorTimings& lastTimings() const;
+  const SamModel& model() const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace medsa::model

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medsa/core/error.h"
+#include "medsa/model/processing_profile.h"
+#include "medsa/model/sam_config.h"
+
+namespace medsa::model {
+
+enum class Device { Cpu, Cuda };
+/// Numeric precision of the image encoder (the prompt encoder and decoder stay fp32 on CPU).
+enum class Precision { Fp32, Bf16, Fp16 };
+
+Result<Device> parseDevice(std::string_view name);
+Result<Precision> parsePrecision(std::string_view name);
+std::string_view deviceName(Device device);
+std::string_view precisionName(Precision precision);
+
+struct EngineOptions {
+  Device device = Device::Cpu;
+  Precision encoderPrecision = Precision::Fp32;
+  ProcessingProfile profile = ProcessingProfile::Sam;
+  int threads = 0;  ///< CPU threads; 0 = every core
+};
+
+/// A tensor's name, shape and dtype, as stored in a checkpoint or held by the model.
+struct TensorInfo {
+  std::string name;
+  std::vector<std::int64_t> shape;
+  std::string dtype;
+  std::int64_t elements() const;
+};
+
+/// A Segment Anything model with loaded weights. Immutable after loading, shared by
+/// predictors (and, later, the trainer). Torch stays behind the pimpl.
+class SamModel {
+ public:
+  /// Loads a .pth (torch.save) or .safetensors checkpoint. The geometry is `config` when given,
+  /// otherwise inferred from the tensor shapes. Every tensor must match (see loadStateDict).
+  static Result<std::shared_ptr<SamModel>> load(const std::string& checkpoint,
+                                                const std::optional<SamConfig>& config,
+                                                const EngineOptions& options);
+  /// A model with seeded random weights (benchmarks, tests).
+  static Result<std::shared_ptr<SamModel>> randomWeights(const SamConfig& config,
+                                                         const EngineOptions& options,
+                                                         std::uint64_t seed = 0);
+  ~SamModel();
+
+  const SamConfig& config() const;
+  const EngineOptions& options() const;
+  /// Identifies these weights in cache keys: checkpoint path, size and time, or "random:<seed>".
+  const std::string& version() const;
+  /// Every parameter and buffer by its official state_dict key.
+  std::vector<TensorInfo> tensors() const;
+
+  struct Impl;
+  Impl& impl() const { return *impl_; }
+
+ private:
+  explicit SamModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Lists the tensors of a checkpoint file without building a model.
+Result<std::vector<TensorInfo>> inspectCheckpoint(const std::string& checkpoint);
+
+}  // namespace medsa::model

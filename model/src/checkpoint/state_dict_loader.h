@@ -1,0 +1,23 @@
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "medsa/core/error.h"
+
+namespace medsa::model {
+
+/// Copies `tensors` into the parameters and buffers of `module`, by name. Every expected key must
+/// be present with the right shape and nothing else may be there; otherwise the error lists the
+/// missing, unexpected and mis-shaped keys. Nothing is skipped silently. dtypes are converted to
+/// the module's (fp16/bf16 checkpoints load into fp32 modules).
+Status loadStateDict(torch::nn::Module& module,
+                     const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                     const std::string& source);
+
+std::string shapeText(c10::IntArrayRef shape);
+
+}  // namespace medsa::model

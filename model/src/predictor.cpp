@@ -1,0 +1,201 @@
+#include "medsa/model/predictor.h"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "predictor_impl.h"
+
+namespace medsa::model {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+Status validatePrompt(const Prompt& prompt, int lowResSize) {
+  if (prompt.points.empty() && !prompt.box) {
+    return Error{ErrorCode::InvalidArgument, "a prompt needs at least one point or a box", {}};
+  }
+  for (const PromptPoint& p : prompt.points) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
+      return Error{ErrorCode::InvalidArgument, "point coordinates must be finite numbers", {}};
+    }
+  }
+  if (prompt.box && !(std::isfinite(prompt.box->x0) && std::isfinite(prompt.box->y0) &&
+                      std::isfinite(prompt.box->x1) && std::isfinite(prompt.box->y1))) {
+    return Error{ErrorCode::InvalidArgument, "box coordinates must be finite numbers", {}};
+  }
+  if (prompt.previous &&
+      (prompt.previous->size != lowResSize ||
+       prompt.previous->logits.size() != static_cast<size_t>(lowResSize) * lowResSize)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "the previous mask must be " + std::to_string(lowResSize) + " x " +
+                     std::to_string(lowResSize) + " low-res logits from this model",
+                 {}};
+  }
+  return {};
+}
+
+PromptBox ordered(const PromptBox& box) {
+  return {std::min(box.x0, box.x1), std::min(box.y0, box.y1), std::max(box.x0, box.x1),
+          std::max(box.y0, box.y1)};
+}
+
+std::vector<float> toVector(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kCPU, torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+}  // namespace
+
+Predictor::Impl::Impl(std::shared_ptr<SamModel> model_, PredictorOptions options_)
+    : model(std::move(model_)),
+      options(options_),
+      cache(options_.cacheBytes, scalarType(options_.cachePrecision)) {}
+
+void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int originalHeight) {
+  SamModel::Impl& m = model->impl();
+  frame =
+      FrameGeometry::compute(m.options.profile, originalWidth, originalHeight, m.config.imageSize);
+  const auto start = Clock::now();
+  const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize);
+  embedding = m.encode(input);
+  timings.encoderMs = millisecondsSince(start);
+  hasImage = true;
+}
+
+Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
+    const std::vector<Prompt>& prompts) {
+  if (!hasImage) return Error{ErrorCode::InvalidArgument, "no picture: call setImage first", {}};
+  SamModel::Impl& m = model->impl();
+  for (const Prompt& prompt : prompts) {
+    if (Status status = validatePrompt(prompt, m.config.lowResSize()); !status)
+      return status.error();
+  }
+  torch::InferenceMode inference;
+  const auto start = Clock::now();
+  // Prompts with the same shape (point count, box, previous mask, multimask) share a batch;
+  // the official decoder needs equal token counts within one batch.
+  std::map<std::tuple<size_t, bool, bool, bool>, std::vector<size_t>> groups;
+  for (size_t i = 0; i < prompts.size(); ++i) {
+    const Prompt& p = prompts[i];
+    groups[{p.points.size(), p.box.has_value(), p.previous.has_value(), p.multimask}].push_back(i);
+  }
+  std::vector<Decoded> decoded(prompts.size());
+  double postprocessMs = 0;
+  for (const auto& [signature, members] : groups) {
+    const auto& [pointCount, hasBox, hasPrevious, multimask] = signature;
+    std::optional<torch::Tensor> points, labels, boxes, masks;
+    std::vector<torch::Tensor> pointList, labelList, boxList, maskList;
+    for (size_t index : members) {
+      const Prompt& p = prompts[index];
+      if (pointCount > 0) {
+        pointList.push_back(pointsToFrame(p.points, frame));
+        torch::Tensor l = torch::empty({static_cast<int64_t>(pointCount)}, torch::kLong);
+        for (size_t j = 0; j < pointCount; ++j) l[j] = p.points[j].positive ? 1 : 0;
+        labelList.push_back(l);
+      }
+      if (hasBox) boxList.push_back(boxToFrame(ordered(*p.box), frame));
+      if (hasPrevious) {
+        const int size = p.previous->size;
+        maskList.push_back(
+            torch::from_blob(const_cast<float*>(p.previous->logits.data()), {1, size, size})
+                .clone());
+      }
+    }
+    if (pointCount > 0) {
+      points = torch::stack(pointList).to(m.device);
+      labels = torch::stack(labelList).to(m.device);
+    }
+    if (hasBox) boxes = torch::stack(boxList).to(m.device);
+    if (hasPrevious) masks = torch::stack(maskList).to(m.device);
+
+    auto [sparse, dense] = m.sam->prompt_encoder->forward(points, labels, boxes, masks);
+    auto [lowRes, iou] = m.sam->mask_decoder->forward(embedding, m.densePe, sparse, dense);
+    // Token 0 answers unambiguous prompts; tokens 1..3 are the multimask candidates.
+    const torch::Tensor chosenLowRes = multimask ? lowRes.slice(1, 1) : lowRes.slice(1, 0, 1);
+    const torch::Tensor chosenIou = multimask ? iou.slice(1, 1) : iou.slice(1, 0, 1);
+    const auto postStart = Clock::now();
+    const torch::Tensor logits = logitsToOriginal(m.options.profile, chosenLowRes, frame);
+    postprocessMs += millisecondsSince(postStart);
+    for (size_t k = 0; k < members.size(); ++k) {
+      decoded[members[k]] = {chosenLowRes[k], chosenIou[k], logits[k]};
+    }
+  }
+  timings.postprocessMs = postprocessMs;
+  timings.decoderMs = millisecondsSince(start) - postprocessMs;
+  return decoded;
+}
+
+Prediction Predictor::Impl::toPrediction(const Decoded& d) {
+  Prediction prediction;
+  prediction.count = static_cast<int>(d.logits.size(0));
+  prediction.height = static_cast<int>(d.logits.size(1));
+  prediction.width = static_cast<int>(d.logits.size(2));
+  prediction.logits = toVector(d.logits);
+  const torch::Tensor binary = (d.logits > 0).to(torch::kCPU, torch::kUInt8).contiguous();
+  prediction.masks.assign(binary.data_ptr<std::uint8_t>(),
+                          binary.data_ptr<std::uint8_t>() + binary.numel());
+  prediction.iou = toVector(d.iou);
+  for (int i = 0; i < prediction.count; ++i) {
+    prediction.lowRes.push_back({static_cast<int>(d.lowRes.size(-1)), toVector(d.lowRes[i])});
+  }
+  return prediction;
+}
+
+Predictor::Predictor(std::shared_ptr<SamModel> model, PredictorOptions options)
+    : impl_(std::make_unique<Impl>(std::move(model), options)) {}
+
+Predictor::~Predictor() = default;
+
+Status Predictor::setImage(const RgbImage& image, const ImageKey& key) {
+  if (!image.isValid())
+    return Error{ErrorCode::InvalidArgument, "empty or inconsistent picture", key.imageId};
+  Impl& d = *impl_;
+  SamModel::Impl& m = d.model->impl();
+  const std::string cacheKey = EmbeddingCache::keyOf(key, m.version);
+  d.frame =
+      FrameGeometry::compute(m.options.profile, image.width, image.height, m.config.imageSize);
+  d.timings = {};
+  if (std::optional<torch::Tensor> cached = d.cache.find(cacheKey)) {
+    d.embedding = cached->to(m.device);
+    d.hasImage = true;
+    d.lastCached = true;
+    return {};
+  }
+  const auto start = Clock::now();
+  const RgbImage resized =
+      resizeBilinearAntialiased(image, d.frame.resizedWidth, d.frame.resizedHeight);
+  d.timings.preprocessMs = millisecondsSince(start);
+  d.setResized(resized, image.width, image.height);
+  d.cache.insert(cacheKey, d.embedding);
+  d.lastCached = false;
+  return {};
+}
+
+Result<Prediction> Predictor::predict(const Prompt& prompt) {
+  Result<std::vector<Impl::Decoded>> decoded = impl_->decode({prompt});
+  if (!decoded.ok()) return decoded.error();
+  return Impl::toPrediction(decoded->front());
+}
+
+Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
+  Result<std::vector<Impl::Decoded>> decoded = impl_->decode(prompts);
+  if (!decoded.ok()) return decoded.error();
+  std::vector<Prediction> predictions;
+  for (const Impl::Decoded& d : decoded.value()) predictions.push_back(Impl::toPrediction(d));
+  return predictions;
+}
+
+std::string Predictor::modelVersion() const { return impl_->model->version(); }
+bool Predictor::hasImage() const { return impl_->hasImage; }
+bool Predictor::lastSetImageWasCached() const { return impl_->lastCached; }
+CacheStats Predictor::cacheStats() const { return impl_->cache.stats(); }
+const PredictorTimings& Predictor::lastTimings() const { return impl_->timings; }
+const SamModel& Predictor::model() const { return *impl_->model; }
+
+}  // namespace medsa::model

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <torch/torch.h>
+
+#include "embedding_cache.h"
+#include "medsa/model/predictor.h"
+#include "preprocess.h"
+#include "sam_model_impl.h"
+
+namespace medsa::model {
+
+struct Predictor::Impl {
+  Impl(std::shared_ptr<SamModel> model, PredictorOptions options);
+
+  /// Decoder outputs of one prompt (all mask tokens, before candidate selection).
+  struct Decoded {
+    torch::Tensor lowRes;  ///< [C, L, L] selected candidates
+    torch::Tensor iou;     ///< [C]
+    torch::Tensor logits;  ///< [C, H, W] at the original size
+  };
+
+  /// Uses an already resized picture (parity tests start from the reference resize).
+  void setResized(const RgbImage& resized, int originalWidth, int originalHeight);
+  Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
+  static Prediction toPrediction(const Decoded& decoded);
+
+  std::shared_ptr<SamModel> model;
+  PredictorOptions options;
+  EmbeddingCache cache;
+  torch::Tensor embedding;  ///< [1, C, g, g] fp32 on the model's device
+  FrameGeometry frame;
+  bool hasImage = false;
+  bool lastCached = false;
+  PredictorTimings timings;
+};
+
+}  // namespace medsa::model

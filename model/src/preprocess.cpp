@@ -1,0 +1,162 @@
+#include "preprocess.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace medsa::model {
+namespace F = torch::nn::functional;
+namespace {
+
+// PIL keeps 22 fractional bits for 8-bit resampling (32 - 8 - 2).
+constexpr int kPrecisionBits = 22;
+
+struct Taps {
+  std::vector<int> first;    // first input index per output index
+  std::vector<int> count;    // taps per output index
+  std::vector<int> weights;  // fixed-point, maxTaps per output index
+  int maxTaps = 0;
+};
+
+// One output pixel's contributing input pixels and weights, exactly as PIL computes them.
+Taps computeTaps(int inSize, int outSize) {
+  const double scale = static_cast<double>(inSize) / outSize;
+  const double filterScale = std::max(scale, 1.0);
+  const double support = 1.0 * filterScale;  // the bilinear (triangle) filter has support 1
+  Taps taps;
+  taps.maxTaps = static_cast<int>(std::ceil(support)) * 2 + 1;
+  taps.first.resize(outSize);
+  taps.count.resize(outSize);
+  taps.weights.assign(static_cast<size_t>(outSize) * taps.maxTaps, 0);
+  std::vector<double> k(taps.maxTaps);
+  for (int xx = 0; xx < outSize; ++xx) {
+    const double centre = (xx + 0.5) * scale;
+    int xmin = static_cast<int>(centre - support + 0.5);
+    xmin = std::max(xmin, 0);
+    int xmax = static_cast<int>(centre + support + 0.5);
+    xmax = std::min(xmax, inSize) - xmin;
+    double total = 0;
+    for (int x = 0; x < xmax; ++x) {
+      const double distance = std::fabs((x + xmin - centre + 0.5) / filterScale);
+      k[x] = distance < 1.0 ? 1.0 - distance : 0.0;
+      total += k[x];
+    }
+    for (int x = 0; x < xmax; ++x) {
+      const double w = total != 0.0 ? k[x] / total : k[x];
+      taps.weights[static_cast<size_t>(xx) * taps.maxTaps + x] = static_cast<int>(
+          w < 0 ? -0.5 + w * (1 << kPrecisionBits) : 0.5 + w * (1 << kPrecisionBits));
+    }
+    taps.first[xx] = xmin;
+    taps.count[xx] = xmax;
+  }
+  return taps;
+}
+
+std::uint8_t clip8(long long value) {
+  const long long shifted = value >> kPrecisionBits;
+  return static_cast<std::uint8_t>(std::clamp<long long>(shifted, 0, 255));
+}
+
+// Resamples along x (horizontal) or y; input and output are interleaved RGB.
+RgbImage resamplePass(const RgbImage& in, int outWidth, int outHeight, bool horizontal) {
+  const Taps taps =
+      horizontal ? computeTaps(in.width, outWidth) : computeTaps(in.height, outHeight);
+  RgbImage out(outWidth, outHeight);
+  const long long half = 1LL << (kPrecisionBits - 1);
+  for (int y = 0; y < outHeight; ++y) {
+    for (int x = 0; x < outWidth; ++x) {
+      const int index = horizontal ? x : y;
+      const int* w = &taps.weights[static_cast<size_t>(index) * taps.maxTaps];
+      long long sum[3] = {half, half, half};
+      for (int t = 0; t < taps.count[index]; ++t) {
+        const std::uint8_t* p =
+            horizontal ? in.pixel(taps.first[index] + t, y) : in.pixel(x, taps.first[index] + t);
+        sum[0] += static_cast<long long>(p[0]) * w[t];
+        sum[1] += static_cast<long long>(p[1]) * w[t];
+        sum[2] += static_cast<long long>(p[2]) * w[t];
+      }
+      std::uint8_t* o = out.pixel(x, y);
+      o[0] = clip8(sum[0]);
+      o[1] = clip8(sum[1]);
+      o[2] = clip8(sum[2]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+RgbImage resizeBilinearAntialiased(const RgbImage& image, int width, int height) {
+  RgbImage current = image;
+  if (width != image.width)
+    current = resamplePass(current, width, current.height, /*horizontal=*/true);
+  if (height != image.height) current = resamplePass(current, width, height, /*horizontal=*/false);
+  return current;
+}
+
+FrameGeometry FrameGeometry::compute(ProcessingProfile profile, int width, int height,
+                                     int modelSize) {
+  FrameGeometry frame;
+  frame.originalWidth = width;
+  frame.originalHeight = height;
+  frame.modelSize = modelSize;
+  if (profile == ProcessingProfile::MedSam) {
+    frame.resizedWidth = frame.resizedHeight = modelSize;
+  } else {
+    const double scale = static_cast<double>(modelSize) / std::max(width, height);
+    frame.resizedWidth = static_cast<int>(width * scale + 0.5);
+    frame.resizedHeight = static_cast<int>(height * scale + 0.5);
+  }
+  return frame;
+}
+
+torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize) {
+  const torch::Tensor hwc = torch::from_blob(const_cast<std::uint8_t*>(resized.pixels.data()),
+                                             {resized.height, resized.width, 3}, torch::kUInt8)
+                                .to(torch::kFloat);
+  torch::Tensor chw = hwc.permute({2, 0, 1}).unsqueeze(0);
+  if (profile == ProcessingProfile::MedSam) {
+    const torch::Tensor low = chw.min(), high = chw.max();
+    return ((chw - low) / torch::clamp_min(high - low, 1e-8)).contiguous();
+  }
+  const torch::Tensor mean = torch::tensor({123.675f, 116.28f, 103.53f}).view({1, 3, 1, 1});
+  const torch::Tensor std = torch::tensor({58.395f, 57.12f, 57.375f}).view({1, 3, 1, 1});
+  chw = (chw - mean) / std;
+  return F::pad(chw,
+                F::PadFuncOptions({0, modelSize - resized.width, 0, modelSize - resized.height}))
+      .contiguous();
+}
+
+torch::Tensor pointsToFrame(const std::vector<PromptPoint>& points, const FrameGeometry& frame) {
+  torch::Tensor coords = torch::empty({static_cast<int64_t>(points.size()), 2});
+  auto a = coords.accessor<float, 2>();
+  for (size_t i = 0; i < points.size(); ++i) {
+    a[i][0] = static_cast<float>(points[i].x * frame.scaleX());
+    a[i][1] = static_cast<float>(points[i].y * frame.scaleY());
+  }
+  return coords;
+}
+
+torch::Tensor boxToFrame(const PromptBox& box, const FrameGeometry& frame) {
+  return torch::tensor(
+      {static_cast<float>(box.x0 * frame.scaleX()), static_cast<float>(box.y0 * frame.scaleY()),
+       static_cast<float>(box.x1 * frame.scaleX()), static_cast<float>(box.y1 * frame.scaleY())});
+}
+
+torch::Tensor logitsToOriginal(ProcessingProfile profile, const torch::Tensor& lowRes,
+                               const FrameGeometry& frame) {
+  const auto bilinear = [](const torch::Tensor& x, int64_t h, int64_t w) {
+    return F::interpolate(x, F::InterpolateFuncOptions()
+                                 .size(std::vector<int64_t>{h, w})
+                                 .mode(torch::kBilinear)
+                                 .align_corners(false));
+  };
+  if (profile == ProcessingProfile::MedSam) {
+    return bilinear(lowRes, frame.originalHeight, frame.originalWidth);
+  }
+  const torch::Tensor full = bilinear(lowRes, frame.modelSize, frame.modelSize);
+  const torch::Tensor cropped =
+      full.slice(2, 0, frame.resizedHeight).slice(3, 0, frame.resizedWidth);
+  return bilinear(cropped, frame.originalHeight, frame.originalWidth);
+}
+
+}  // namespace medsa::model

@@ -1,0 +1,39 @@
+#pragma once
+// Pictures to model input and mask logits back to pictures, per ProcessingProfile.
+
+#include <torch/torch.h>
+
+#include "medsa/core/prompt.h"
+#include "medsa/core/rgb_image.h"
+#include "medsa/model/processing_profile.h"
+
+namespace medsa::model {
+
+/// Bilinear resize of an 8-bit RGB picture that reproduces PIL's Image.resize(BILINEAR)
+/// bit for bit: a triangle filter widened by the scale when shrinking (antialiasing),
+/// fixed-point weights, horizontal then vertical pass, each rounded to 8 bits.
+RgbImage resizeBilinearAntialiased(const RgbImage& image, int width, int height);
+
+/// Size of the picture inside the model frame: longest side = modelSize for Sam (rounded as
+/// int(x * scale + 0.5)), modelSize x modelSize for MedSam.
+struct FrameGeometry {
+  int originalWidth = 0, originalHeight = 0;
+  int resizedWidth = 0, resizedHeight = 0;
+  int modelSize = 0;
+  static FrameGeometry compute(ProcessingProfile profile, int width, int height, int modelSize);
+  double scaleX() const { return static_cast<double>(resizedWidth) / originalWidth; }
+  double scaleY() const { return static_cast<double>(resizedHeight) / originalHeight; }
+};
+
+/// The resized picture (resizedWidth x resizedHeight) -> model input [1, 3, S, S], float32.
+torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize);
+
+/// Points [N, 2] and box [4] in original pixels -> model-frame pixels.
+torch::Tensor pointsToFrame(const std::vector<PromptPoint>& points, const FrameGeometry& frame);
+torch::Tensor boxToFrame(const PromptBox& box, const FrameGeometry& frame);
+
+/// Low-res logits [B, C, L, L] -> logits at the original picture size [B, C, H, W].
+torch::Tensor logitsToOriginal(ProcessingProfile profile, const torch::Tensor& lowRes,
+                               const FrameGeometry& frame);
+
+}  // namespace medsa::model

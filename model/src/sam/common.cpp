@@ -1,0 +1,54 @@
+#include "sam/common.h"
+
+namespace medsa::model {
+
+LayerNorm2dImpl::LayerNorm2dImpl(int64_t channels, double eps_) : eps(eps_) {
+  weight = register_parameter("weight", torch::ones({channels}));
+  bias = register_parameter("bias", torch::zeros({channels}));
+}
+
+torch::Tensor LayerNorm2dImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor mean = x.mean(1, /*keepdim=*/true);
+  const torch::Tensor centred = x - mean;
+  const torch::Tensor variance = centred.pow(2).mean(1, /*keepdim=*/true);
+  const torch::Tensor normalised = centred / torch::sqrt(variance + eps);
+  return weight.view({1, -1, 1, 1}) * normalised + bias.view({1, -1, 1, 1});
+}
+
+MlpImpl::MlpImpl(int64_t input, int64_t hidden, int64_t output, int count) {
+  for (int i = 0; i < count; ++i) {
+    const int64_t in = i == 0 ? input : hidden;
+    const int64_t out = i == count - 1 ? output : hidden;
+    layers->push_back(torch::nn::Linear(in, out));
+  }
+  register_module("layers", layers);
+}
+
+torch::Tensor MlpImpl::forward(torch::Tensor x) {
+  const size_t count = layers->size();
+  for (size_t i = 0; i < count; ++i) {
+    x = layers[i]->as<torch::nn::Linear>()->forward(x);
+    if (i + 1 < count) x = torch::relu(x);
+  }
+  return x;
+}
+
+Upsample2xImpl::Upsample2xImpl(int64_t in, int64_t out) {
+  weight = register_parameter("weight", torch::empty({in, out, 2, 2}));
+  bias = register_parameter("bias", torch::zeros({out}));
+  torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+}
+
+torch::Tensor Upsample2xImpl::forward(const torch::Tensor& x) {
+  // out[b, o, 2i+di, 2j+dj] = sum_c x[b, c, i, j] * W[c, o, di, dj] + bias[o]
+  const int64_t batch = x.size(0), in = x.size(1), height = x.size(2), width = x.size(3);
+  const int64_t out = weight.size(1);
+  const torch::Tensor pixels = x.permute({0, 2, 3, 1}).reshape({-1, in});
+  const torch::Tensor y = pixels.matmul(weight.reshape({in, out * 4}));
+  return y.view({batch, height, width, out, 2, 2})
+             .permute({0, 3, 1, 4, 2, 5})
+             .reshape({batch, out, height * 2, width * 2}) +
+         bias.view({1, -1, 1, 1});
+}
+
+}  // namespace medsa::model

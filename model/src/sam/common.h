@@ -1,0 +1,40 @@
+#pragma once
+// Building blocks shared by the SAM encoder and decoder.
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace medsa::model {
+
+/// LayerNorm over the channel dimension of an NCHW tensor (SAM's LayerNorm2d, eps 1e-6).
+struct LayerNorm2dImpl : torch::nn::Module {
+  explicit LayerNorm2dImpl(int64_t channels, double eps = 1e-6);
+  torch::Tensor forward(const torch::Tensor& x);
+
+  torch::Tensor weight, bias;
+  double eps;
+};
+TORCH_MODULE(LayerNorm2d);
+
+/// A stack of Linear layers with ReLU between them (SAM's MLP; keys layers.0, layers.1, ...).
+struct MlpImpl : torch::nn::Module {
+  MlpImpl(int64_t input, int64_t hidden, int64_t output, int layers);
+  torch::Tensor forward(torch::Tensor x);
+
+  torch::nn::ModuleList layers;
+};
+TORCH_MODULE(Mlp);
+
+/// ConvTranspose2d with kernel = stride = 2, keeping the official weight layout
+/// [in, out, 2, 2]. Computed as one matmul per pixel followed by a depth-to-space shuffle:
+/// LibTorch's CPU ConvTranspose2d has no fast path for this case (16 % of a click in 1.13).
+struct Upsample2xImpl : torch::nn::Module {
+  Upsample2xImpl(int64_t in, int64_t out);
+  torch::Tensor forward(const torch::Tensor& x);
+
+  torch::Tensor weight, bias;
+};
+TORCH_MODULE(Upsample2x);
+
+}  // namespace medsa::model

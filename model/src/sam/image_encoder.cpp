@@ -1,0 +1,157 @@
+#include "sam/image_encoder.h"
+
+#include <cmath>
+
+namespace medsa::model {
+namespace F = torch::nn::functional;
+
+torch::Tensor relativePositions(int64_t querySize, int64_t keySize, const torch::Tensor& table) {
+  const int64_t maxDistance = 2 * std::max(querySize, keySize) - 1;
+  torch::Tensor resized = table;
+  if (table.size(0) != maxDistance) {
+    resized = F::interpolate(table.reshape({1, table.size(0), -1}).permute({0, 2, 1}),
+                             F::InterpolateFuncOptions()
+                                 .size(std::vector<int64_t>{maxDistance})
+                                 .mode(torch::kLinear)
+                                 .align_corners(false))
+                  .reshape({-1, maxDistance})
+                  .permute({1, 0});
+  }
+  // Scale the coordinates of the shorter side when query and key sizes differ.
+  const double queryScale = std::max(static_cast<double>(keySize) / querySize, 1.0);
+  const double keyScale = std::max(static_cast<double>(querySize) / keySize, 1.0);
+  const auto options = torch::TensorOptions().dtype(torch::kFloat64);
+  const torch::Tensor queryCoords = torch::arange(querySize, options).unsqueeze(1) * queryScale;
+  const torch::Tensor keyCoords = torch::arange(keySize, options).unsqueeze(0) * keyScale;
+  const torch::Tensor relative = (queryCoords - keyCoords) + (keySize - 1) * keyScale;
+  return resized.index({relative.to(torch::kLong).to(table.device())});
+}
+
+EncoderAttentionImpl::EncoderAttentionImpl(int64_t dim, int64_t heads_, int64_t gridSide)
+    : heads(heads_) {
+  qkv = register_module("qkv", torch::nn::Linear(dim, dim * 3));
+  proj = register_module("proj", torch::nn::Linear(dim, dim));
+  rel_pos_h = register_parameter("rel_pos_h", torch::zeros({2 * gridSide - 1, dim / heads}));
+  rel_pos_w = register_parameter("rel_pos_w", torch::zeros({2 * gridSide - 1, dim / heads}));
+}
+
+torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
+  const int64_t batch = x.size(0), height = x.size(1), width = x.size(2), dim = x.size(3);
+  const int64_t headDim = dim / heads, tokens = height * width;
+  // qkv weight rows are [q | k | v], each head-major.
+  const torch::Tensor qkvAll =
+      qkv(x).reshape({batch, tokens, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
+  const torch::Tensor q = qkvAll[0].reshape({batch * heads, tokens, headDim});
+  const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim});
+  const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim});
+
+  torch::Tensor scores =
+      (q * (1.0 / std::sqrt(static_cast<double>(headDim)))).matmul(k.transpose(-2, -1));
+  // The relative-position bias uses the unscaled queries (as the official code does).
+  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h);
+  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w);
+  const torch::Tensor gridQ = q.reshape({batch * heads, height, width, headDim});
+  const torch::Tensor relH = torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh});
+  const torch::Tensor relW = torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw});
+  scores = (scores.view({batch * heads, height, width, height, width}) + relH.unsqueeze(-1) +
+            relW.unsqueeze(-2))
+               .view({batch * heads, tokens, tokens});
+  const torch::Tensor out = scores.softmax(-1).matmul(v);
+  return proj(out.view({batch, heads, height, width, headDim})
+                  .permute({0, 2, 3, 1, 4})
+                  .reshape({batch, height, width, dim}));
+}
+
+EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
+  lin1 = register_module("lin1", torch::nn::Linear(dim, hidden));
+  lin2 = register_module("lin2", torch::nn::Linear(hidden, dim));
+}
+
+torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) { return lin2(torch::gelu(lin1(x))); }
+
+torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window) {
+  const int64_t batch = x.size(0), height = x.size(1), width = x.size(2), dim = x.size(3);
+  const int64_t padH = (window - height % window) % window;
+  const int64_t padW = (window - width % window) % window;
+  torch::Tensor padded = x;
+  if (padH > 0 || padW > 0) padded = F::pad(x, F::PadFuncOptions({0, 0, 0, padW, 0, padH}));
+  const int64_t rows = (height + padH) / window, cols = (width + padW) / window;
+  return padded.view({batch, rows, window, cols, window, dim})
+      .permute({0, 1, 3, 2, 4, 5})
+      .reshape({-1, window, window, dim});
+}
+
+torch::Tensor mergeWindows(const torch::Tensor& windows, int64_t window, int64_t batch,
+                           int64_t height, int64_t width) {
+  const int64_t rows = (height + window - 1) / window, cols = (width + window - 1) / window;
+  const int64_t dim = windows.size(3);
+  torch::Tensor merged = windows.view({batch, rows, cols, window, window, dim})
+                             .permute({0, 1, 3, 2, 4, 5})
+                             .reshape({batch, rows * window, cols * window, dim});
+  if (rows * window != height || cols * window != width) {
+    merged = merged.slice(1, 0, height).slice(2, 0, width);
+  }
+  return merged;
+}
+
+EncoderBlockImpl::EncoderBlockImpl(int64_t dim, int64_t heads, int64_t mlpHidden, int64_t window_,
+                                   int64_t grid)
+    : window(window_) {
+  norm1 =
+      register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+  attn = register_module("attn", EncoderAttention(dim, heads, window > 0 ? window : grid));
+  norm2 =
+      register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+  mlp = register_module("mlp", EncoderMlp(dim, mlpHidden));
+}
+
+torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x) {
+  torch::Tensor h = norm1(x);
+  if (window > 0) {
+    const int64_t batch = x.size(0), height = x.size(1), width = x.size(2);
+    h = mergeWindows(attn(partitionWindows(h, window)), window, batch, height, width);
+  } else {
+    h = attn(h);
+  }
+  const torch::Tensor y = x + h;
+  return y + mlp(norm2(y));
+}
+
+PatchEmbedImpl::PatchEmbedImpl(int64_t patch, int64_t dim) {
+  proj = register_module("proj",
+                         torch::nn::Conv2d(torch::nn::Conv2dOptions(3, dim, patch).stride(patch)));
+}
+
+torch::Tensor PatchEmbedImpl::forward(const torch::Tensor& x) {
+  return proj(x).permute({0, 2, 3, 1});
+}
+
+ImageEncoderImpl::ImageEncoderImpl(const SamConfig& config) {
+  const int64_t grid = config.tokenGrid(), dim = config.embedDim;
+  pos_embed = register_parameter("pos_embed", torch::zeros({1, grid, grid, dim}));
+  patch_embed = register_module("patch_embed", PatchEmbed(config.patchSize, dim));
+  for (int i = 0; i < config.depth; ++i) {
+    const int64_t window = config.isGlobal(i) ? 0 : config.windowSize;
+    blocks->push_back(EncoderBlock(dim, config.heads, dim * config.mlpRatio, window, grid));
+  }
+  register_module("blocks", blocks);
+  const int64_t out = config.promptDim;
+  neck = register_module(
+      "neck",
+      torch::nn::Sequential(
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(dim, out, 1).bias(false)), LayerNorm2d(out),
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(out, out, 3).padding(1).bias(false)),
+          LayerNorm2d(out)));
+}
+
+torch::Tensor ImageEncoderImpl::embedPatches(const torch::Tensor& image) {
+  return patch_embed(image);
+}
+
+torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image) {
+  torch::Tensor x = patch_embed(image) + pos_embed;
+  for (const auto& block : *blocks) x = block->as<EncoderBlock>()->forward(x);
+  return neck->forward(x.permute({0, 3, 1, 2}));
+}
+
+}  // namespace medsa::model

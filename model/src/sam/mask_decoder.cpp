@@ -1,0 +1,152 @@
+#include "sam/mask_decoder.h"
+
+#include <cmath>
+
+namespace medsa::model {
+namespace {
+
+torch::nn::LayerNorm layerNorm(int64_t dim) {
+  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
+}
+
+}  // namespace
+
+DecoderAttentionImpl::DecoderAttentionImpl(int64_t dim, int64_t heads_, int64_t downsample)
+    : heads(heads_) {
+  const int64_t inner = dim / downsample;
+  q_proj = register_module("q_proj", torch::nn::Linear(dim, inner));
+  k_proj = register_module("k_proj", torch::nn::Linear(dim, inner));
+  v_proj = register_module("v_proj", torch::nn::Linear(dim, inner));
+  out_proj = register_module("out_proj", torch::nn::Linear(inner, dim));
+}
+
+torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch::Tensor& k,
+                                            const torch::Tensor& v) {
+  const auto splitHeads = [this](const torch::Tensor& x) {
+    return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
+  };
+  const torch::Tensor qh = splitHeads(q_proj(q)), kh = splitHeads(k_proj(k)),
+                      vh = splitHeads(v_proj(v));
+  const double scale = 1.0 / std::sqrt(static_cast<double>(qh.size(3)));
+  const torch::Tensor attention = (qh.matmul(kh.transpose(2, 3)) * scale).softmax(-1);
+  const torch::Tensor out = attention.matmul(vh).transpose(1, 2);
+  return out_proj(out.reshape({out.size(0), out.size(1), -1}));
+}
+
+TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipPe)
+    : skipFirstLayerPe(skipPe) {
+  self_attn = register_module("self_attn", DecoderAttention(dim, heads, 1));
+  norm1 = register_module("norm1", layerNorm(dim));
+  cross_attn_token_to_image =
+      register_module("cross_attn_token_to_image", DecoderAttention(dim, heads, 2));
+  norm2 = register_module("norm2", layerNorm(dim));
+  mlp = register_module("mlp", torch::nn::Sequential());
+  mlp->push_back("lin1", torch::nn::Linear(dim, mlpDim));
+  mlp->push_back("act", torch::nn::ReLU());
+  mlp->push_back("lin2", torch::nn::Linear(mlpDim, dim));
+  norm3 = register_module("norm3", layerNorm(dim));
+  norm4 = register_module("norm4", layerNorm(dim));
+  cross_attn_image_to_token =
+      register_module("cross_attn_image_to_token", DecoderAttention(dim, heads, 2));
+}
+
+std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor queries,
+                                                                 torch::Tensor keys,
+                                                                 const torch::Tensor& queryPe,
+                                                                 const torch::Tensor& keyPe) {
+  if (skipFirstLayerPe) {
+    queries = self_attn(queries, queries, queries);  // no residual on the first layer
+  } else {
+    const torch::Tensor q = queries + queryPe;
+    queries = queries + self_attn(q, q, queries);
+  }
+  queries = norm1(queries);
+
+  torch::Tensor q = queries + queryPe;
+  torch::Tensor k = keys + keyPe;
+  queries = norm2(queries + cross_attn_token_to_image(q, k, keys));
+  queries = norm3(queries + mlp->forward(queries));
+
+  q = queries + queryPe;
+  k = keys + keyPe;
+  keys = norm4(keys + cross_attn_image_to_token(k, q, queries));
+  return {queries, keys};
+}
+
+TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config) {
+  const int64_t dim = config.promptDim;
+  for (int i = 0; i < config.decoderDepth; ++i) {
+    layers->push_back(TwoWayBlock(dim, config.decoderHeads, config.decoderMlpDim, i == 0));
+  }
+  register_module("layers", layers);
+  final_attn_token_to_image =
+      register_module("final_attn_token_to_image", DecoderAttention(dim, config.decoderHeads, 2));
+  norm_final_attn = register_module("norm_final_attn", layerNorm(dim));
+}
+
+std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
+    const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens) {
+  torch::Tensor keys = image.flatten(2).permute({0, 2, 1});
+  const torch::Tensor keyPe = imagePe.flatten(2).permute({0, 2, 1});
+  torch::Tensor queries = tokens;
+  for (const auto& layer : *layers) {
+    std::tie(queries, keys) = layer->as<TwoWayBlock>()->forward(queries, keys, tokens, keyPe);
+  }
+  const torch::Tensor q = queries + tokens;
+  const torch::Tensor k = keys + keyPe;
+  queries = norm_final_attn(queries + final_attn_token_to_image(q, k, keys));
+  return {queries, keys};
+}
+
+MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config)
+    : maskTokenCount(config.multimaskOutputs + 1) {
+  const int64_t dim = config.promptDim;
+  transformer = register_module("transformer", TwoWayTransformer(config));
+  iou_token = register_module("iou_token", torch::nn::Embedding(1, dim));
+  mask_tokens = register_module("mask_tokens", torch::nn::Embedding(maskTokenCount, dim));
+  output_upscaling = register_module(
+      "output_upscaling",
+      torch::nn::Sequential(Upsample2x(dim, dim / 4), LayerNorm2d(dim / 4), torch::nn::GELU(),
+                            Upsample2x(dim / 4, dim / 8), torch::nn::GELU()));
+  for (int64_t i = 0; i < maskTokenCount; ++i) {
+    output_hypernetworks_mlps->push_back(Mlp(dim, dim, dim / 8, 3));
+  }
+  register_module("output_hypernetworks_mlps", output_hypernetworks_mlps);
+  iou_prediction_head =
+      register_module("iou_prediction_head", Mlp(dim, config.iouHeadHidden, maskTokenCount, 3));
+}
+
+std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Tensor& embedding,
+                                                                 const torch::Tensor& imagePe,
+                                                                 const torch::Tensor& sparse,
+                                                                 const torch::Tensor& dense) {
+  const int64_t batch = sparse.size(0);
+  const torch::Tensor outputTokens =
+      torch::cat({iou_token->weight, mask_tokens->weight}, 0).unsqueeze(0).expand({batch, -1, -1});
+  const torch::Tensor tokens = torch::cat({outputTokens, sparse}, 1);
+
+  // One embedding serves every prompt set of the batch; a batch of embeddings (training)
+  // pairs with its prompts one to one.
+  const torch::Tensor source =
+      (embedding.size(0) == batch ? embedding : embedding.expand({batch, -1, -1, -1})) + dense;
+  const torch::Tensor sourcePe = imagePe.expand({batch, -1, -1, -1});
+  const int64_t dim = source.size(1), h = source.size(2), w = source.size(3);
+
+  auto [hs, imageTokens] = transformer(source, sourcePe, tokens);
+  const torch::Tensor iouTokenOut = hs.select(1, 0);
+  const torch::Tensor maskTokensOut = hs.slice(1, 1, 1 + maskTokenCount);
+
+  const torch::Tensor upscaled =
+      output_upscaling->forward(imageTokens.transpose(1, 2).reshape({batch, dim, h, w}));
+  std::vector<torch::Tensor> hyper;
+  for (int64_t i = 0; i < maskTokenCount; ++i) {
+    hyper.push_back(output_hypernetworks_mlps[i]->as<Mlp>()->forward(maskTokensOut.select(1, i)));
+  }
+  const torch::Tensor hyperIn = torch::stack(hyper, 1);  // [B, T, C/8]
+  const int64_t uh = upscaled.size(2), uw = upscaled.size(3);
+  const torch::Tensor masks = hyperIn.matmul(upscaled.reshape({batch, upscaled.size(1), uh * uw}))
+                                  .view({batch, -1, uh, uw});
+  return {masks, iou_prediction_head(iouTokenOut)};
+}
+
+}  // namespace medsa::model

@@ -1,0 +1,70 @@
+#pragma once
+// SAM's mask decoder: a two-way transformer between prompt tokens and image tokens, then
+// hypernetwork heads that turn mask tokens into mask logits, and an IoU head (spec §1.5).
+
+#include <torch/torch.h>
+
+#include "medsa/model/sam_config.h"
+#include "sam/common.h"
+
+namespace medsa::model {
+
+/// Attention with optional down-projection of the embedding (q/k/v/out_proj keys).
+struct DecoderAttentionImpl : torch::nn::Module {
+  DecoderAttentionImpl(int64_t dim, int64_t heads, int64_t downsample);
+  torch::Tensor forward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v);
+
+  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
+  int64_t heads;
+};
+TORCH_MODULE(DecoderAttention);
+
+struct TwoWayBlockImpl : torch::nn::Module {
+  TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipFirstLayerPe);
+  /// Updates (queries, keys) = (prompt tokens, image tokens).
+  std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor queries, torch::Tensor keys,
+                                                  const torch::Tensor& queryPe,
+                                                  const torch::Tensor& keyPe);
+
+  DecoderAttention self_attn{nullptr}, cross_attn_token_to_image{nullptr},
+      cross_attn_image_to_token{nullptr};
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr}, norm4{nullptr};
+  torch::nn::Sequential mlp;  // lin1, ReLU, lin2 (keys mlp.lin1, mlp.lin2)
+  bool skipFirstLayerPe;
+};
+TORCH_MODULE(TwoWayBlock);
+
+struct TwoWayTransformerImpl : torch::nn::Module {
+  explicit TwoWayTransformerImpl(const SamConfig& config);
+  /// image [B, C, h, w], imagePe [B, C, h, w], tokens [B, n, C] -> (tokens', image tokens')
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& image,
+                                                  const torch::Tensor& imagePe,
+                                                  const torch::Tensor& tokens);
+
+  torch::nn::ModuleList layers;
+  DecoderAttention final_attn_token_to_image{nullptr};
+  torch::nn::LayerNorm norm_final_attn{nullptr};
+};
+TORCH_MODULE(TwoWayTransformer);
+
+struct MaskDecoderImpl : torch::nn::Module {
+  explicit MaskDecoderImpl(const SamConfig& config);
+
+  /// embedding [1 or B, C, g, g]; imagePe [1, C, g, g]; sparse [B, n, C]; dense [B, C, g, g].
+  /// Returns every mask token's low-res logits [B, T, 4g, 4g] and IoU [B, T] (T = 1 + multimask
+  /// outputs; token 0 is the single-mask answer).
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& embedding,
+                                                  const torch::Tensor& imagePe,
+                                                  const torch::Tensor& sparse,
+                                                  const torch::Tensor& dense);
+
+  TwoWayTransformer transformer{nullptr};
+  torch::nn::Embedding iou_token{nullptr}, mask_tokens{nullptr};
+  torch::nn::Sequential output_upscaling;
+  torch::nn::ModuleList output_hypernetworks_mlps;
+  Mlp iou_prediction_head{nullptr};
+  int64_t maskTokenCount;
+};
+TORCH_MODULE(MaskDecoder);
+
+}  // namespace medsa::model

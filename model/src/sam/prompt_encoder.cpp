@@ -1,0 +1,94 @@
+#include "sam/prompt_encoder.h"
+
+#include <numbers>
+
+namespace medsa::model {
+
+PositionEmbeddingRandomImpl::PositionEmbeddingRandomImpl(int64_t features) {
+  positional_encoding_gaussian_matrix =
+      register_buffer("positional_encoding_gaussian_matrix", torch::randn({2, features}));
+}
+
+torch::Tensor PositionEmbeddingRandomImpl::encode(const torch::Tensor& coords) const {
+  const torch::Tensor projected =
+      (2 * coords - 1).matmul(positional_encoding_gaussian_matrix) * (2 * std::numbers::pi);
+  return torch::cat({projected.sin(), projected.cos()}, -1);
+}
+
+torch::Tensor PositionEmbeddingRandomImpl::densePe(int64_t grid) const {
+  const auto options = positional_encoding_gaussian_matrix.options();
+  const torch::Tensor ones = torch::ones({grid, grid}, options);
+  const torch::Tensor y = (ones.cumsum(0) - 0.5) / grid;
+  const torch::Tensor x = (ones.cumsum(1) - 0.5) / grid;
+  return encode(torch::stack({x, y}, -1)).permute({2, 0, 1}).unsqueeze(0);
+}
+
+PromptEncoderImpl::PromptEncoderImpl(const SamConfig& config)
+    : grid(config.tokenGrid()), imageSize(config.imageSize), dim(config.promptDim) {
+  pe_layer = register_module("pe_layer", PositionEmbeddingRandom(dim / 2));
+  for (int i = 0; i < 4; ++i) point_embeddings->push_back(torch::nn::Embedding(1, dim));
+  register_module("point_embeddings", point_embeddings);
+  not_a_point_embed = register_module("not_a_point_embed", torch::nn::Embedding(1, dim));
+  const int64_t maskIn = config.maskInChannels;
+  mask_downscaling = register_module(
+      "mask_downscaling",
+      torch::nn::Sequential(
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(1, maskIn / 4, 2).stride(2)),
+          LayerNorm2d(maskIn / 4), torch::nn::GELU(),
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(maskIn / 4, maskIn, 2).stride(2)),
+          LayerNorm2d(maskIn), torch::nn::GELU(),
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(maskIn, dim, 1))));
+  no_mask_embed = register_module("no_mask_embed", torch::nn::Embedding(1, dim));
+}
+
+torch::Tensor PromptEncoderImpl::pointEmbedding(int index) {
+  return point_embeddings[index]->as<torch::nn::Embedding>()->weight;
+}
+
+torch::Tensor PromptEncoderImpl::embedPoints(torch::Tensor points, torch::Tensor labels, bool pad) {
+  points = points + 0.5;  // pixel centres
+  if (pad) {
+    // Without a box SAM appends a padding point, which the decoder was trained to expect.
+    points = torch::cat({points, torch::zeros({points.size(0), 1, 2}, points.options())}, 1);
+    labels = torch::cat({labels, torch::full({labels.size(0), 1}, kPadding, labels.options())}, 1);
+  }
+  torch::Tensor embedding = pe_layer->encode(points / static_cast<double>(imageSize));
+  const torch::Tensor l = labels.unsqueeze(-1);
+  embedding = torch::where(l == kPadding, torch::zeros_like(embedding), embedding);
+  embedding = embedding + (l == kPadding).to(embedding.dtype()) * not_a_point_embed->weight;
+  for (int label = 0; label < 4; ++label) {
+    embedding = embedding + (l == label).to(embedding.dtype()) * pointEmbedding(label);
+  }
+  return embedding;
+}
+
+torch::Tensor PromptEncoderImpl::embedBoxes(const torch::Tensor& boxes) {
+  const torch::Tensor corners = (boxes + 0.5).reshape({-1, 2, 2});
+  torch::Tensor embedding = pe_layer->encode(corners / static_cast<double>(imageSize));
+  const torch::Tensor cornerEmbeddings = torch::stack({pointEmbedding(2)[0], pointEmbedding(3)[0]});
+  return embedding + cornerEmbeddings.unsqueeze(0);
+}
+
+std::pair<torch::Tensor, torch::Tensor> PromptEncoderImpl::forward(
+    const std::optional<torch::Tensor>& points, const std::optional<torch::Tensor>& labels,
+    const std::optional<torch::Tensor>& boxes, const std::optional<torch::Tensor>& masks) {
+  const int64_t batch = points  ? points->size(0)
+                        : boxes ? boxes->size(0)
+                        : masks ? masks->size(0)
+                                : 1;
+  const auto options = not_a_point_embed->weight.options();
+  torch::Tensor sparse = torch::empty({batch, 0, dim}, options);
+  if (points) {
+    sparse = torch::cat({sparse, embedPoints(*points, *labels, /*pad=*/!boxes)}, 1);
+  }
+  if (boxes) sparse = torch::cat({sparse, embedBoxes(*boxes)}, 1);
+  torch::Tensor dense;
+  if (masks) {
+    dense = mask_downscaling->forward(*masks);
+  } else {
+    dense = no_mask_embed->weight.reshape({1, -1, 1, 1}).expand({batch, -1, grid, grid});
+  }
+  return {sparse, dense};
+}
+
+}  // namespace medsa::model

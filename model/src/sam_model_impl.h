@@ -1,0 +1,30 @@
+#pragma once
+
+#include <torch/torch.h>
+
+#include <mutex>
+
+#include "medsa/model/sam_model.h"
+#include "sam/sam.h"
+
+namespace medsa::model {
+
+struct SamModel::Impl {
+  SamConfig config;
+  EngineOptions options;
+  std::string version;
+  Sam sam{nullptr};
+  torch::Device device{torch::kCPU};
+  torch::ScalarType encoderType = torch::kFloat;
+  /// The encoder in encoderType (a cast copy when it differs from fp32, so the fp32 weights stay
+  /// the reference for the decoder and for training).
+  ImageEncoder encoder{nullptr};
+  torch::Tensor densePe;  ///< cached: depends only on the weights
+
+  /// [1, 3, S, S] model input -> embedding [1, C, g, g] in fp32.
+  torch::Tensor encode(const torch::Tensor& input);
+};
+
+torch::ScalarType scalarType(Precision precision);
+
+}  // namespace medsa::model
