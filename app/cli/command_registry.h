@@ -40,5 +40,9 @@ class CommandRegistry {
 
 // Each command lives in its own file and registers itself here.
 void addVersionCommand(CommandRegistry& registry);
+#ifdef MEDSA_WITH_IO
+void addInfoCommand(CommandRegistry& registry);
+#endif
+void addBenchCommand(CommandRegistry& registry);
 
 }  // namespace medsa::cli

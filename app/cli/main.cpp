@@ -9,6 +9,10 @@
 int main(int argc, char** argv) {
   medsa::cli::CommandRegistry registry;
   medsa::cli::addVersionCommand(registry);
+#ifdef MEDSA_WITH_IO
+  medsa::cli::addInfoCommand(registry);
+#endif
+  medsa::cli::addBenchCommand(registry);
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
@@ -16,7 +20,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // Libraries report errors as values; reaching this is a bug, but the user still gets a
     // message and a failing exit status instead of an abort.
-    std::cerr << "medsa: internal error: " << e.what() << '\n';
+    const std::string what = e.what();
+    std::cerr << "medsa: internal error: " << what.substr(0, what.find('\n')) << '\n';
     return medsa::cli::kExitFailure;
   }
 }

@@ -63,6 +63,15 @@ Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes)
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{ErrorCode::ReadFailed, "cannot open: " + systemReason(), path};
+  if (!S_ISREG(info.st_mode)) {  // a pipe or device: its size is unknown until it ends
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+      bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (bytes.size() > maxBytes) return Error{ErrorCode::ReadFailed, "stream too large", path};
+    }
+    return bytes;
+  }
   std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (in.gcount() != static_cast<std::streamsize>(bytes.size())) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "guarded.h"
 #include "predictor_impl.h"
 
 namespace medsa::model {
@@ -153,6 +154,10 @@ Predictor::Predictor(std::shared_ptr<SamModel> model, PredictorOptions options)
 Predictor::~Predictor() = default;
 
 Status Predictor::setImage(const RgbImage& image, const ImageKey& key) {
+  return guarded("encoding the picture", [&]() -> Status { return setImageUnguarded(image, key); });
+}
+
+Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key) {
   if (!image.isValid())
     return Error{ErrorCode::InvalidArgument, "empty or inconsistent picture", key.imageId};
   Impl& d = *impl_;
@@ -178,17 +183,21 @@ Status Predictor::setImage(const RgbImage& image, const ImageKey& key) {
 }
 
 Result<Prediction> Predictor::predict(const Prompt& prompt) {
-  Result<std::vector<Impl::Decoded>> decoded = impl_->decode({prompt});
-  if (!decoded.ok()) return decoded.error();
-  return Impl::toPrediction(decoded->front());
+  return guarded("running the mask decoder", [&]() -> Result<Prediction> {
+    Result<std::vector<Impl::Decoded>> decoded = impl_->decode({prompt});
+    if (!decoded.ok()) return decoded.error();
+    return Impl::toPrediction(decoded->front());
+  });
 }
 
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
-  Result<std::vector<Impl::Decoded>> decoded = impl_->decode(prompts);
-  if (!decoded.ok()) return decoded.error();
-  std::vector<Prediction> predictions;
-  for (const Impl::Decoded& d : decoded.value()) predictions.push_back(Impl::toPrediction(d));
-  return predictions;
+  return guarded("running the mask decoder", [&]() -> Result<std::vector<Prediction>> {
+    Result<std::vector<Impl::Decoded>> decoded = impl_->decode(prompts);
+    if (!decoded.ok()) return decoded.error();
+    std::vector<Prediction> predictions;
+    for (const Impl::Decoded& d : decoded.value()) predictions.push_back(Impl::toPrediction(d));
+    return predictions;
+  });
 }
 
 std::string Predictor::modelVersion() const { return impl_->model->version(); }

@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpoint_reader.h"
 #include "checkpoint/state_dict_loader.h"
+#include "guarded.h"
 #include "medsa/model/runtime.h"
 #include "sam_model_impl.h"
 
@@ -133,6 +134,20 @@ std::vector<TensorInfo> SamModel::tensors() const {
 Result<std::shared_ptr<SamModel>> SamModel::load(const std::string& checkpoint,
                                                  const std::optional<SamConfig>& config,
                                                  const EngineOptions& options) {
+  return guarded("loading the model", [&]() -> Result<std::shared_ptr<SamModel>> {
+    Result<std::shared_ptr<SamModel>> model = loadUnguarded(checkpoint, config, options);
+    if (!model.ok() && model.error().path.empty()) {
+      Error error = model.error();
+      error.path = checkpoint;
+      return error;
+    }
+    return model;
+  });
+}
+
+Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& checkpoint,
+                                                          const std::optional<SamConfig>& config,
+                                                          const EngineOptions& options) {
   Result<LoadedCheckpoint> loaded = readCheckpoint(checkpoint);
   if (!loaded.ok()) return loaded.error();
   SamConfig geometry;
@@ -165,6 +180,14 @@ Result<std::shared_ptr<SamModel>> SamModel::load(const std::string& checkpoint,
 Result<std::shared_ptr<SamModel>> SamModel::randomWeights(const SamConfig& config,
                                                           const EngineOptions& options,
                                                           std::uint64_t seed) {
+  return guarded("building the model", [&]() -> Result<std::shared_ptr<SamModel>> {
+    return randomWeightsUnguarded(config, options, seed);
+  });
+}
+
+Result<std::shared_ptr<SamModel>> SamModel::randomWeightsUnguarded(const SamConfig& config,
+                                                                   const EngineOptions& options,
+                                                                   std::uint64_t seed) {
   torch::manual_seed(seed);
   Result<std::unique_ptr<Impl>> impl = buildImpl(config, options);
   if (!impl.ok()) return impl.error();
@@ -181,7 +204,9 @@ Result<std::shared_ptr<SamModel>> SamModel::randomWeights(const SamConfig& confi
 }
 
 Result<std::vector<TensorInfo>> inspectCheckpoint(const std::string& checkpoint) {
-  Result<LoadedCheckpoint> loaded = readCheckpoint(checkpoint);
+  Result<LoadedCheckpoint> loaded =
+      guarded("reading the checkpoint",
+              [&]() -> Result<LoadedCheckpoint> { return readCheckpoint(checkpoint); });
   if (!loaded.ok()) return loaded.error();
   std::vector<TensorInfo> infos;
   for (const auto& [name, tensor] : loaded->tensors) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sam/relpos_attention.h"
+
 namespace medsa::model {
 namespace F = torch::nn::functional;
 
@@ -45,18 +47,15 @@ torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
   const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim});
   const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim});
 
-  torch::Tensor scores =
-      (q * (1.0 / std::sqrt(static_cast<double>(headDim)))).matmul(k.transpose(-2, -1));
   // The relative-position bias uses the unscaled queries (as the official code does).
-  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h);
-  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w);
+  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h).to(q.scalar_type());
+  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w).to(q.scalar_type());
   const torch::Tensor gridQ = q.reshape({batch * heads, height, width, headDim});
   const torch::Tensor relH = torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh});
   const torch::Tensor relW = torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw});
-  scores = (scores.view({batch * heads, height, width, height, width}) + relH.unsqueeze(-1) +
-            relW.unsqueeze(-2))
-               .view({batch * heads, tokens, tokens});
-  const torch::Tensor out = scores.softmax(-1).matmul(v);
+  const torch::Tensor out =
+      relPosAttention(q, k, v, relH, relW, 1.0 / std::sqrt(static_cast<double>(headDim)), height,
+                      width, defaultBiasStrategy(q));
   return proj(out.view({batch, heads, height, width, headDim})
                   .permute({0, 2, 3, 1, 4})
                   .reshape({batch, height, width, dim}));

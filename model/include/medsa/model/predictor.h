@@ -49,6 +49,7 @@ class Predictor final : public SegmentationEngine {
   Impl& impl() { return *impl_; }
 
  private:
+  Status setImageUnguarded(const RgbImage& image, const ImageKey& key);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -63,6 +63,12 @@ class SamModel {
 
  private:
   explicit SamModel(std::unique_ptr<Impl> impl);
+  static Result<std::shared_ptr<SamModel>> loadUnguarded(const std::string& checkpoint,
+                                                         const std::optional<SamConfig>& config,
+                                                         const EngineOptions& options);
+  static Result<std::shared_ptr<SamModel>> randomWeightsUnguarded(const SamConfig& config,
+                                                                  const EngineOptions& options,
+                                                                  std::uint64_t seed);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,170 @@
+// medsa bench: how fast the engine is on this machine: model load, image encoder, and the
+// per-click decoder latency that decides whether interaction feels instant.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ostream>
+
+#include "command_registry.h"
+#include "medsa/core/json.h"
+#include "medsa/model/predictor.h"
+#include "medsa/model/runtime.h"
+#include "model_options.h"
+#include "process_stats.h"
+
+namespace medsa::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const double rank = p * (values.size() - 1);
+  const size_t low = static_cast<size_t>(std::floor(rank)),
+               high = static_cast<size_t>(std::ceil(rank));
+  return values[low] + (values[high] - values[low]) * (rank - low);
+}
+
+// A synthetic 512 x 512 scan-like picture: a soft gradient with a bright disc to click on.
+RgbImage benchPicture() {
+  RgbImage image(512, 512);
+  for (int y = 0; y < 512; ++y) {
+    for (int x = 0; x < 512; ++x) {
+      const double r = std::hypot(x - 300.0, y - 220.0);
+      const auto value =
+          static_cast<std::uint8_t>(std::clamp(40 + x / 8 + (r < 90 ? 150 : 0), 0, 255));
+      std::uint8_t* p = image.pixel(x, y);
+      p[0] = p[1] = p[2] = value;
+    }
+  }
+  return image;
+}
+
+int runBench(CommandContext& context) {
+  ArgumentParser parser(context.args);
+  Result<ModelOptions> options = ModelOptions::parse(parser);
+  const bool json = parser.flag("--json");
+  const std::optional<std::string> clicksText = parser.option("--clicks");
+  const std::optional<std::string> encoderRunsText = parser.option("--encoder-runs");
+  Status status = parser.finish();
+  if (status && !options.ok()) status = options.error();
+  long long clicks = 30, encoderRuns = 1;
+  if (status && clicksText) {
+    Result<long long> n = parseInteger(*clicksText, "--clicks");
+    status = n.ok() && n.value() >= 20
+                 ? Status{}
+                 : Status{Error{ErrorCode::InvalidArgument, "--clicks must be a number >= 20", {}}};
+    if (n.ok()) clicks = n.value();
+  }
+  if (status && encoderRunsText) {
+    Result<long long> n = parseInteger(*encoderRunsText, "--encoder-runs");
+    status = n.ok() && n.value() >= 1
+                 ? Status{}
+                 : Status{Error{ErrorCode::InvalidArgument, "--encoder-runs must be >= 1", {}}};
+    if (n.ok()) encoderRuns = n.value();
+  }
+  if (status && !options->checkpoint && !options->randomWeights) {
+    status = Error{
+        ErrorCode::InvalidArgument, "give --model CKPT, or --arch NAME with --random-weights", {}};
+  }
+  if (!status) {
+    context.err << "medsa bench: " << status.error().describe() << '\n';
+    return kExitUsage;
+  }
+
+  const auto loadStart = Clock::now();
+  Result<std::shared_ptr<model::SamModel>> model = options->build();
+  if (!model.ok()) {
+    context.err << "medsa bench: " << model.error().describe() << '\n';
+    return kExitFailure;
+  }
+  const double loadMs = msSince(loadStart);
+
+  model::Predictor predictor(model.value(), {.cacheBytes = 0});  // no cache: measure the encoder
+  const RgbImage picture = benchPicture();
+  std::vector<double> encoderMs;
+  for (long long run = 0; run < encoderRuns; ++run) {
+    const auto start = Clock::now();
+    if (Status s = predictor.setImage(picture, {"bench", 0, static_cast<int>(run), 0, 0}); !s) {
+      context.err << "medsa bench: " << s.error().describe() << '\n';
+      return kExitFailure;
+    }
+    encoderMs.push_back(msSince(start));
+  }
+
+  std::vector<double> clickMs, decoderMs, postprocessMs;
+  for (long long i = -2; i < clicks; ++i) {  // two warm-up clicks, not counted
+    Prompt prompt;
+    prompt.multimask = true;
+    prompt.points.push_back({64.0 + (i * 97) % 384, 64.0 + (i * 61) % 384, true});
+    const auto start = Clock::now();
+    Result<Prediction> prediction = predictor.predict(prompt);
+    const double ms = msSince(start);
+    if (!prediction.ok()) {
+      context.err << "medsa bench: " << prediction.error().describe() << '\n';
+      return kExitFailure;
+    }
+    if (i >= 0) {
+      clickMs.push_back(ms);
+      decoderMs.push_back(predictor.lastTimings().decoderMs);
+      postprocessMs.push_back(predictor.lastTimings().postprocessMs);
+    }
+  }
+
+  const model::RuntimeInfo runtime = model::runtimeInfo();
+  const model::EngineOptions& engine = options->engine;
+  Json::Object report{
+      {"arch", options->archName.empty() ? std::string("inferred") : options->archName},
+      {"checkpoint", options->checkpoint.value_or("random-weights")},
+      {"device", std::string(model::deviceName(engine.device))},
+      {"precision", std::string(model::precisionName(engine.encoderPrecision))},
+      {"threads", runtime.threads},
+      {"torch", runtime.torchVersion},
+      {"image", Json::Array{Json(512), Json(512)}},
+      {"load_ms", loadMs},
+      {"encoder_ms", percentile(encoderMs, 0.5)},
+      {"encoder_runs", static_cast<int>(encoderRuns)},
+      {"click_ms_p50", percentile(clickMs, 0.5)},
+      {"click_ms_p95", percentile(clickMs, 0.95)},
+      {"clicks", static_cast<int>(clicks)},
+      {"click_decoder_ms_p50", percentile(decoderMs, 0.5)},
+      {"click_postprocess_ms_p50", percentile(postprocessMs, 0.5)},
+      {"peak_rss_mb", peakResidentMiB()},
+  };
+  if (json) {
+    context.out << Json(report).dump(2) << '\n';
+  } else {
+    context.out << "model load   " << loadMs << " ms\n"
+                << "encoder      " << percentile(encoderMs, 0.5) << " ms (512 x 512, "
+                << model::precisionName(engine.encoderPrecision) << ", " << runtime.threads
+                << " threads)\n"
+                << "click        p50 " << percentile(clickMs, 0.5) << " ms, p95 "
+                << percentile(clickMs, 0.95) << " ms over " << clicks << " clicks\n"
+                << "peak memory  " << peakResidentMiB() << " MiB\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void addBenchCommand(CommandRegistry& registry) {
+  registry.add(
+      {"bench", "time model loading, the image encoder and clicks on this machine",
+       std::string(
+           "Usage: medsa bench (--model CKPT | --arch NAME --random-weights) [options] [--json]\n\n"
+           "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks\n"
+           "(two warm-up clicks are not counted). With --json prints one object with\n"
+           "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb and device.\n\n") +
+           kModelOptionsHelp +
+           "Bench options:\n"
+           "  --clicks N           clicks to time (default 30, at least 20)\n"
+           "  --encoder-runs N     encoder runs; the median is reported (default 1)\n"
+           "  --json               one JSON object on stdout\n",
+       runBench});
+}
+
+}  // namespace medsa::cli

@@ -1,0 +1,90 @@
+#include "sam/relpos_attention.h"
+
+#include <algorithm>
+
+#include "sam/biased_softmax_kernel.h"
+
+namespace medsa::model {
+namespace {
+
+// Scores of one chunk stay around this size: large enough for efficient matmuls, small enough
+// to keep peak memory low and the softmax close to cache.
+constexpr int64_t kChunkBytes = int64_t(32) << 20;
+
+int64_t rowsPerChunk(int64_t bh, int64_t h, int64_t w, int64_t elementSize) {
+  const int64_t bytesPerRow = bh * w * h * w * elementSize;
+  return std::clamp<int64_t>(kChunkBytes / std::max<int64_t>(bytesPerRow, 1), 1, h);
+}
+
+}  // namespace
+
+BiasStrategy defaultBiasStrategy(const torch::Tensor& q) {
+  const torch::ScalarType type = q.scalar_type();
+  if (q.device().is_cpu() && (type == torch::kFloat || type == torch::kBFloat16)) {
+    return BiasStrategy::FusedCpuKernel;
+  }
+  return type == torch::kFloat || type == torch::kDouble ? BiasStrategy::AddInPlace
+                                                         : BiasStrategy::FoldIntoMatmul;
+}
+
+torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& relH,
+                              const torch::Tensor& relW, double scale, int64_t h, int64_t w,
+                              BiasStrategy strategy) {
+  const int64_t bh = q.size(0), tokens = h * w;
+  const int64_t rows = rowsPerChunk(bh, h, w, q.element_size());
+  torch::Tensor out = torch::empty({bh, tokens, v.size(2)}, v.options());
+
+  torch::Tensor keys, queries;
+  if (strategy == BiasStrategy::FoldIntoMatmul) {
+    // Key j = (row r, col c) gets one-hot columns e_r (h of them) and e_c (w of them); query i
+    // gets relH[i, :] and relW[i, :], so q'.k' = scale q.k + relH[i, r] + relW[i, c].
+    // (built in fp32: LibTorch 1.13 has no bf16 eye)
+    const auto options = k.options().dtype(torch::kFloat);
+    const torch::Tensor rowOneHot = torch::eye(h, options).repeat_interleave(w, 0).to(k.dtype());
+    const torch::Tensor colOneHot = torch::eye(w, options).repeat({h, 1}).to(k.dtype());
+    keys =
+        torch::cat({k, rowOneHot.expand({bh, tokens, h}), colOneHot.expand({bh, tokens, w})}, -1);
+    queries =
+        torch::cat({q * scale, relH.reshape({bh, tokens, h}), relW.reshape({bh, tokens, w})}, -1);
+  } else {
+    keys = k;
+    queries = q * scale;
+  }
+  const torch::Tensor keysT = keys.transpose(1, 2);
+  torch::Tensor relHFloat, relWFloat;
+  if (strategy == BiasStrategy::FusedCpuKernel) {
+    relHFloat = relH.to(torch::kFloat).contiguous();
+    relWFloat = relW.to(torch::kFloat).contiguous();
+  }
+  for (int64_t row = 0; row < h; row += rows) {
+    const int64_t count = std::min(rows, h - row);
+    const int64_t first = row * w, n = count * w;
+    torch::Tensor scores =
+        queries.narrow(1, first, n).matmul(keysT).contiguous();  // [bh, n, tokens]
+    if (strategy == BiasStrategy::FusedCpuKernel) {
+      const torch::Tensor sums = torch::empty({bh, n}, q.options().dtype(torch::kFloat));
+      const torch::Tensor chunkH = relHFloat.narrow(1, row, count).contiguous();
+      const torch::Tensor chunkW = relWFloat.narrow(1, row, count).contiguous();
+      if (scores.scalar_type() == torch::kBFloat16) {
+        biasedExpRows(scores.data_ptr<c10::BFloat16>(), chunkH.data_ptr<float>(),
+                      chunkW.data_ptr<float>(), sums.data_ptr<float>(), bh * n, h, w);
+      } else {
+        biasedExpRows(scores.data_ptr<float>(), chunkH.data_ptr<float>(), chunkW.data_ptr<float>(),
+                      sums.data_ptr<float>(), bh * n, h, w);
+      }
+      // Normalising the few output rows is cheaper than the full score rows.
+      out.narrow(1, first, n).copy_(scores.matmul(v) / sums.unsqueeze(-1).to(v.scalar_type()));
+      continue;
+    }
+    if (strategy == BiasStrategy::AddInPlace) {
+      const torch::Tensor grid = scores.view({bh, count, w, h, w});
+      grid.add_(relH.narrow(1, row, count).unsqueeze(-1));
+      grid.add_(relW.narrow(1, row, count).unsqueeze(-2));
+    }
+    out.narrow(1, first, n).copy_(scores.softmax(-1).matmul(v));
+  }
+  return out;
+}
+
+}  // namespace medsa::model

@@ -1,0 +1,34 @@
+#pragma once
+// Attention over tokens on an h x w grid with SAM's decomposed relative-position bias:
+//   softmax(scale * q k^T + relH[query row, key row] + relW[query col, key col]) v
+// computed in chunks of query rows so the full [tokens x tokens] score tensor (800 MB per
+// global block in ViT-B fp32) never exists at once.
+
+#include <torch/torch.h>
+
+namespace medsa::model {
+
+enum class BiasStrategy {
+  /// CPU, fp32 or bf16: plain q k^T matmul, then one fused pass adds the bias and exponentiates
+  /// (biased_softmax_kernel); rows are normalised after the value matmul.
+  FusedCpuKernel,
+  /// Adds the bias onto each chunk of scores in place. Best in fp32, where every extra matmul
+  /// column costs full price.
+  AddInPlace,
+  /// Appends the bias to the queries and matching one-hot columns to the keys, so a single
+  /// matmul yields scores plus bias. In bf16/fp16 the matmul runs on AMX / tensor cores for
+  /// almost nothing, while the broadcast add it replaces is memory-bound.
+  FoldIntoMatmul,
+};
+
+/// q, k, v: [BH, h*w, d] (q unscaled); relH: [BH, h, w, h]; relW: [BH, h, w, w].
+torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const torch::Tensor& relH,
+                              const torch::Tensor& relW, double scale, int64_t h, int64_t w,
+                              BiasStrategy strategy);
+
+/// FusedCpuKernel on CPU (fp32, bf16), FoldIntoMatmul for reduced precision elsewhere,
+/// AddInPlace otherwise.
+BiasStrategy defaultBiasStrategy(const torch::Tensor& q);
+
+}  // namespace medsa::model
