@@ -44,5 +44,6 @@ void addVersionCommand(CommandRegistry& registry);
 void addInfoCommand(CommandRegistry& registry);
 #endif
 void addBenchCommand(CommandRegistry& registry);
+void addSegmentCommand(CommandRegistry& registry);  // needs medsa_io
 
 }  // namespace medsa::cli

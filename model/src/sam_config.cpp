@@ -169,8 +169,14 @@ Result<SamConfig> SamConfig::inferFromShapes(
                       ".norm1.weight")) {
     ++config.decoderDepth;
   }
-  // The decoder's head count is not recoverable from shapes either; every published SAM
-  // checkpoint (and MedSAM) uses 8. Other geometries must come with --config.
+  // The decoder's head count is not recoverable from shapes. Every published SAM checkpoint (and
+  // MedSAM) has a 256-wide decoder with 8 heads; for any other width a guess could run and give
+  // silently wrong masks, so the geometry must be given.
+  if (config.promptDim != 256) {
+    return configError("cannot infer the decoder's head count of a " + std::to_string(config.promptDim) +
+                           "-wide decoder from the checkpoint; pass --config with dec_heads",
+                       {});
+  }
   config.decoderHeads = 8;
   if (Status status = config.validate(); !status) return status.error();
   return config;

@@ -1,29 +1,10 @@
 // Runs the real executables as a user would and checks what they print and return.
-#include <QProcess>
 #include <QTest>
 
-namespace {
+#include "cli_runner.h"
 
-struct Run {
-  int exitCode = -1;
-  QString out;
-  QString err;
-};
-
-Run runTool(const QString& program, const QStringList& args) {
-  QProcess process;
-  process.start(QStringLiteral(MEDSA_BIN_DIR "/") + program, args);
-  Run run;
-  if (!process.waitForFinished(60000)) return run;
-  run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-  run.out = QString::fromUtf8(process.readAllStandardOutput());
-  run.err = QString::fromUtf8(process.readAllStandardError());
-  return run;
-}
-
-Run medsa(const QStringList& args) { return runTool(QStringLiteral("medsa"), args); }
-
-}  // namespace
+using medsa::test::Run;
+using medsa::test::runMedsa;
 
 class TestApp : public QObject {
   Q_OBJECT
@@ -31,7 +12,7 @@ class TestApp : public QObject {
  private slots:
   void versionPrintsProductAndLibraries() {
     for (const QString& spelling : {QStringLiteral("--version"), QStringLiteral("version")}) {
-      const Run run = medsa({spelling});
+      const Run run = runMedsa({spelling});
       QCOMPARE(run.exitCode, 0);
       QVERIFY2(run.out.startsWith(QStringLiteral("medsa 0.")), qPrintable(run.out));
       QVERIFY(run.out.contains(QStringLiteral("engine: LibTorch ")));
@@ -41,11 +22,11 @@ class TestApp : public QObject {
   }
 
   void helpListsCommands() {
-    const Run run = medsa({QStringLiteral("--help")});
+    const Run run = runMedsa({QStringLiteral("--help")});
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.contains(QStringLiteral("Usage: medsa COMMAND")));
     QVERIFY(run.out.contains(QStringLiteral("version")));
-    const Run commandHelp = medsa({QStringLiteral("help"), QStringLiteral("version")});
+    const Run commandHelp = runMedsa({QStringLiteral("help"), QStringLiteral("version")});
     QCOMPARE(commandHelp.exitCode, 0);
     QVERIFY(commandHelp.out.startsWith(QStringLiteral("Usage: medsa version")));
   }
@@ -66,7 +47,7 @@ class TestApp : public QObject {
   void usageErrorsAreExplainedWithStatusTwo() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const Run run = medsa(args);
+    const Run run = runMedsa(args);
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains(message), qPrintable(run.err));
   }

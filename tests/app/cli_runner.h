@@ -1,0 +1,29 @@
+#pragma once
+// Runs the real medsa executable as a user would, capturing what it prints and returns.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace medsa::test {
+
+struct Run {
+  int exitCode = -1;  ///< -1: did not finish in time; -2: crashed
+  QString out;
+  QString err;
+};
+
+inline Run runTool(const QString& program, const QStringList& args, int timeoutMs = 120000) {
+  QProcess process;
+  process.start(QStringLiteral(MEDSA_BIN_DIR "/") + program, args);
+  Run run;
+  if (!process.waitForFinished(timeoutMs)) return run;
+  run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+  run.out = QString::fromUtf8(process.readAllStandardOutput());
+  run.err = QString::fromUtf8(process.readAllStandardError());
+  return run;
+}
+
+inline Run runMedsa(const QStringList& args) { return runTool(QStringLiteral("medsa"), args); }
+
+}  // namespace medsa::test
