@@ -53,7 +53,10 @@ std::array<double, 3> ImageGeometry::axisDirection(int axis) const {
   return {direction[axis], direction[3 + axis], direction[6 + axis]};
 }
 
-Result<Image> Image::create(Size size, int components, PixelType type) {
+namespace {
+
+/// Bytes for an image of this shape, or an error for an invalid or overflowing shape.
+Result<std::size_t> byteCountOf(const Image::Size& size, int components, PixelType type) {
   if (components != 1 && components != 3) {
     return Error{ErrorCode::InvalidArgument,
                  "an image has 1 or 3 components, not " + std::to_string(components),
@@ -68,6 +71,15 @@ Result<Image> Image::create(Size size, int components, PixelType type) {
     }
     count *= n;
   }
+  return count;
+}
+
+}  // namespace
+
+Result<Image> Image::create(Size size, int components, PixelType type) {
+  Result<std::size_t> bytes = byteCountOf(size, components, type);
+  if (!bytes) return bytes.error();
+  const std::size_t count = bytes.value();
   Image image;
   image.size_ = size;
   image.components_ = components;
@@ -80,6 +92,32 @@ Result<Image> Image::create(Size size, int components, PixelType type) {
                  {}};
   }
   return image;
+}
+
+Result<Image> Image::fromBytes(Size size, int components, PixelType type,
+                               std::vector<std::uint8_t>&& bytes) {
+  Result<std::size_t> count = byteCountOf(size, components, type);
+  if (!count) return count.error();
+  if (count.value() != bytes.size()) {
+    return Error{ErrorCode::InvalidArgument,
+                 "pixel buffer has " + std::to_string(bytes.size()) + " bytes, the image needs " +
+                     std::to_string(count.value()),
+                 {}};
+  }
+  Image image;
+  image.size_ = size;
+  image.components_ = components;
+  image.type_ = type;
+  image.bytes_ = std::move(bytes);
+  return image;
+}
+
+std::vector<std::uint8_t> Image::releaseBytes() {
+  std::vector<std::uint8_t> bytes = std::move(bytes_);
+  bytes_.clear();
+  size_ = {0, 0, 0, 0};
+  components_ = 0;
+  return bytes;
 }
 
 int Image::dimension() const {
@@ -100,9 +138,9 @@ void Image::setValue(std::size_t x, std::size_t y, std::size_t z, std::size_t t,
   visitPixels(*this, [&](auto* p) {
     using T = std::remove_pointer_t<decltype(p)>;
     if constexpr (std::is_integral_v<T>) {
-      const double clamped = std::clamp(std::round(value),
-                                        static_cast<double>(std::numeric_limits<T>::lowest()),
-                                        static_cast<double>(std::numeric_limits<T>::max()));
+      const double clamped =
+          std::clamp(std::round(value), static_cast<double>(std::numeric_limits<T>::lowest()),
+                     static_cast<double>(std::numeric_limits<T>::max()));
       p[index] = static_cast<T>(clamped);
     } else {
       p[index] = static_cast<T>(value);

@@ -147,4 +147,27 @@ Result<Image> extractSlice(const Image& image, SliceAxis axis, std::size_t index
   return slice;
 }
 
+Result<Image> extractVolume(const Image& image, std::size_t t) {
+  if (image.isEmpty()) return Error{ErrorCode::InvalidArgument, "the image is empty", {}};
+  if (t >= image.size(3)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "volume " + std::to_string(t) + " does not exist (the image has " +
+                     std::to_string(image.size(3)) + ")",
+                 {}};
+  }
+  Result<Image> created = Image::create({image.size(0), image.size(1), image.size(2), 1},
+                                        image.components(), image.pixelType());
+  if (!created) return created.error();
+  Image volume = std::move(created).value();
+  std::memcpy(volume.bytes(), image.bytes() + t * volume.byteCount(), volume.byteCount());
+  volume.geometry = image.geometry;
+  volume.metadata = image.metadata;
+  if (t < image.metadata.frameTimesMs.size()) {
+    volume.metadata.frameTimesMs = {image.metadata.frameTimesMs[t]};
+  } else {
+    volume.metadata.frameTimesMs.clear();
+  }
+  return volume;
+}
+
 }  // namespace medsa

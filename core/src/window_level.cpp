@@ -49,8 +49,7 @@ Result<RgbImage> toRgb(const Image& slice, const WindowLevel& window) {
   if (slice.size(2) != 1 || slice.size(3) != 1) {
     return Error{ErrorCode::InvalidArgument,
                  "only a 2D image converts to RGB; extract a slice first (z = " +
-                     std::to_string(slice.size(2)) + ", t = " + std::to_string(slice.size(3)) +
-                     ")",
+                     std::to_string(slice.size(2)) + ", t = " + std::to_string(slice.size(3)) + ")",
                  {}};
   }
   const auto width = static_cast<int>(slice.size(0));

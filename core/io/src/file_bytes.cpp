@@ -41,7 +41,8 @@ Result<std::vector<std::uint8_t>> readWholeFile(const std::string& path, std::si
     return Error{ErrorCode::ReadFailed,
                  "file too large (" + std::to_string(size.value() >> 20) + " MiB)", path};
   }
-  Result<std::vector<std::uint8_t>> bytes = readFileHead(path, static_cast<std::size_t>(size.value()));
+  Result<std::vector<std::uint8_t>> bytes =
+      readFileHead(path, static_cast<std::size_t>(size.value()));
   if (bytes && bytes->size() != size.value()) {
     return Error{ErrorCode::ReadFailed, "the file changed while it was read", path};
   }

@@ -11,8 +11,7 @@
 namespace medsa::io {
 namespace {
 
-bool startsWith(const std::vector<std::uint8_t>& head, std::string_view magic,
-                std::size_t at = 0) {
+bool startsWith(const std::vector<std::uint8_t>& head, std::string_view magic, std::size_t at = 0) {
   return head.size() >= at + magic.size() &&
          std::memcmp(head.data() + at, magic.data(), magic.size()) == 0;
 }
@@ -33,8 +32,8 @@ bool headerSizeIs(const std::vector<std::uint8_t>& head, std::uint32_t size) {
 // MetaImage headers are "Key = Value" lines; these keys may come first.
 bool looksLikeMetaImage(const std::vector<std::uint8_t>& head) {
   static constexpr std::array<std::string_view, 10> kKeys{
-      "ObjectType", "NDims", "ObjectSubType", "Comment", "DimSize", "ElementType",
-      "BinaryData", "Name", "ElementSpacing", "HeaderSize"};
+      "ObjectType",  "NDims",      "ObjectSubType", "Comment",        "DimSize",
+      "ElementType", "BinaryData", "Name",          "ElementSpacing", "HeaderSize"};
   std::size_t i = 0;
   while (i < head.size() && std::isspace(head[i])) ++i;
   for (std::string_view key : kKeys) {
@@ -97,9 +96,8 @@ FileFormat detectFormatFromBytes(const std::vector<std::uint8_t>& head) {
     return FileFormat::Tiff;
   }
   if (startsWith(head, "NRRD000")) return FileFormat::Nrrd;
-  if (headerSizeIs(head, 540) &&
-      (startsWith(head, std::string_view("n+2\0", 4), 4) ||
-       startsWith(head, std::string_view("ni2\0", 4), 4))) {
+  if (headerSizeIs(head, 540) && (startsWith(head, std::string_view("n+2\0", 4), 4) ||
+                                  startsWith(head, std::string_view("ni2\0", 4), 4))) {
     return FileFormat::Nifti2;
   }
   if (headerSizeIs(head, 348)) {
@@ -108,8 +106,8 @@ FileFormat detectFormatFromBytes(const std::vector<std::uint8_t>& head) {
   }
   if (startsWith(head, "BM") && head.size() >= 18) {
     const std::uint32_t infoSize = le32(head.data() + 14);
-    if (infoSize == 12 || infoSize == 40 || infoSize == 52 || infoSize == 56 ||
-        infoSize == 64 || infoSize == 108 || infoSize == 124) {
+    if (infoSize == 12 || infoSize == 40 || infoSize == 52 || infoSize == 56 || infoSize == 64 ||
+        infoSize == 108 || infoSize == 124) {
       return FileFormat::Bmp;
     }
   }
@@ -130,7 +128,7 @@ Result<FileFormat> detectFormat(const std::string& path) {
     const FileFormat format = detectFormatFromBytes(inner.value());
     // Only NIfTI is read from a gzip-compressed file.
     return format == FileFormat::Nifti1 || format == FileFormat::Nifti2 ? format
-                                                                          : FileFormat::Unknown;
+                                                                        : FileFormat::Unknown;
   }
   return detectFormatFromBytes(head.value());
 }

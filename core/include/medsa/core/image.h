@@ -27,17 +27,29 @@ std::size_t pixelTypeSize(PixelType type);
 template <typename T>
 constexpr PixelType pixelTypeOf();
 template <>
-constexpr PixelType pixelTypeOf<std::uint8_t>() { return PixelType::U8; }
+constexpr PixelType pixelTypeOf<std::uint8_t>() {
+  return PixelType::U8;
+}
 template <>
-constexpr PixelType pixelTypeOf<std::int16_t>() { return PixelType::I16; }
+constexpr PixelType pixelTypeOf<std::int16_t>() {
+  return PixelType::I16;
+}
 template <>
-constexpr PixelType pixelTypeOf<std::uint16_t>() { return PixelType::U16; }
+constexpr PixelType pixelTypeOf<std::uint16_t>() {
+  return PixelType::U16;
+}
 template <>
-constexpr PixelType pixelTypeOf<std::int32_t>() { return PixelType::I32; }
+constexpr PixelType pixelTypeOf<std::int32_t>() {
+  return PixelType::I32;
+}
 template <>
-constexpr PixelType pixelTypeOf<float>() { return PixelType::F32; }
+constexpr PixelType pixelTypeOf<float>() {
+  return PixelType::F32;
+}
 template <>
-constexpr PixelType pixelTypeOf<double>() { return PixelType::F64; }
+constexpr PixelType pixelTypeOf<double>() {
+  return PixelType::F64;
+}
 
 /// A window (center/width) as DICOM defines it, with the name the file gives it, if any.
 struct WindowPreset {
@@ -65,16 +77,16 @@ struct ImageGeometry {
 
 /// What the source said about the image, beyond the pixels and the geometry.
 struct ImageMetadata {
-  std::string format;  ///< "DICOM", "NIfTI-1", "NIfTI-2", "NRRD", "MetaImage", "PNG", "JPEG", ...
-  std::string modality;            ///< DICOM Modality ("CT", "MR", "US", ...); empty if unknown
-  std::string seriesDescription;   ///< DICOM (0008,103E)
-  std::string studyDescription;    ///< DICOM (0008,1030)
-  std::string seriesInstanceUid;   ///< DICOM (0020,000E)
+  std::string format;    ///< "DICOM", "NIfTI-1", "NIfTI-2", "NRRD", "MetaImage", "PNG", "JPEG", ...
+  std::string modality;  ///< DICOM Modality ("CT", "MR", "US", ...); empty if unknown
+  std::string seriesDescription;  ///< DICOM (0008,103E)
+  std::string studyDescription;   ///< DICOM (0008,1030)
+  std::string seriesInstanceUid;  ///< DICOM (0020,000E)
   /// The source's photometric interpretation ("MONOCHROME1", "YBR_FULL_422", "PALETTE COLOR",
   /// "RGB", ...). Pixels are always grey (1 component) or RGB (3); MONOCHROME1 is kept as stored
   /// and inverted at display time (defaultWindow() sets invert).
   std::string photometric;
-  std::string patientOrientation;  ///< DICOM (0020,0020), e.g. "L\\P"; empty if absent
+  std::string patientOrientation;     ///< DICOM (0020,0020), e.g. "L\\P"; empty if absent
   std::vector<WindowPreset> windows;  ///< presets from the file, in file order
   std::vector<double> frameTimesMs;   ///< time of each t step from the first, when known
   /// Things the reader noticed and tolerated (a gap between slices, a duplicate, a dropped alpha
@@ -94,6 +106,12 @@ class Image {
   /// Zero-filled pixels. Fails on a zero axis, components other than 1 or 3, or a size whose byte
   /// count does not fit in memory arithmetic.
   static Result<Image> create(Size size, int components, PixelType type);
+  /// Adopts existing pixel bytes (no copy); fails like create(), or when the byte count does not
+  /// match the size.
+  static Result<Image> fromBytes(Size size, int components, PixelType type,
+                                 std::vector<std::uint8_t>&& bytes);
+  /// Moves the pixel bytes out, leaving the image empty.
+  std::vector<std::uint8_t> releaseBytes();
 
   const Size& size() const { return size_; }
   std::size_t size(int axis) const { return size_[static_cast<std::size_t>(axis)]; }
@@ -108,8 +126,8 @@ class Image {
   /// Index of the first component of voxel (x, y, z, t) in units of components.
   std::size_t componentIndex(std::size_t x, std::size_t y, std::size_t z = 0,
                              std::size_t t = 0) const {
-    return (((t * size_[2] + z) * size_[1] + y) * size_[0] + x) * static_cast<std::size_t>(
-                                                                         components_);
+    return (((t * size_[2] + z) * size_[1] + y) * size_[0] + x) *
+           static_cast<std::size_t>(components_);
   }
 
   std::uint8_t* bytes() { return bytes_.data(); }

@@ -38,4 +38,7 @@ SliceAxis acquisitionAxis(const Image& image);
 Result<Image> extractSlice(const Image& image, SliceAxis axis, std::size_t index,
                            std::size_t t = 0);
 
+/// Time point t of a 4D image as a 3D image (t = 1) with the same geometry and metadata.
+Result<Image> extractVolume(const Image& image, std::size_t t);
+
 }  // namespace medsa
