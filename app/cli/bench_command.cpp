@@ -122,6 +122,7 @@ int runBench(CommandContext& context) {
       {"checkpoint", options->checkpoint.value_or("random-weights")},
       {"device", std::string(model::deviceName(engine.device))},
       {"precision", std::string(model::precisionName(engine.encoderPrecision))},
+      {"decoder_precision", std::string(model::precisionName(engine.decoderPrecision))},
       {"threads", runtime.threads},
       {"torch", runtime.torchVersion},
       {"image", Json::Array{Json(512), Json(512)}},

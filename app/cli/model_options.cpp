@@ -16,6 +16,7 @@ const char* const kModelOptionsHelp =
     "  --profile NAME       pre-processing: sam (default) or medsam\n"
     "  --device NAME        cpu (default) or cuda\n"
     "  --precision NAME     image encoder precision: fp32 (default), bf16 or fp16\n"
+    "  --decoder-precision NAME  mask decoder precision: fp32 (default), bf16 or fp16\n"
     "  --threads N          CPU threads (default: every core)\n";
 
 Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
@@ -26,6 +27,7 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   const std::optional<std::string> configPath = parser.option("--config");
   const std::optional<std::string> device = parser.option("--device");
   const std::optional<std::string> precision = parser.option("--precision");
+  const std::optional<std::string> decoderPrecision = parser.option("--decoder-precision");
   const std::optional<std::string> threads = parser.option("--threads");
   const std::optional<std::string> profile = parser.option("--profile");
 
@@ -63,6 +65,11 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
     Result<model::Precision> parsed = model::parsePrecision(*precision);
     if (!parsed.ok()) return parsed.error();
     options.engine.encoderPrecision = parsed.value();
+  }
+  if (decoderPrecision) {
+    Result<model::Precision> parsed = model::parsePrecision(*decoderPrecision);
+    if (!parsed.ok()) return parsed.error();
+    options.engine.decoderPrecision = parsed.value();
   }
   if (profile) {
     Result<model::ProcessingProfile> parsed = model::parseProfile(*profile);

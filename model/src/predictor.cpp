@@ -116,7 +116,7 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
     if (hasPrevious) masks = torch::stack(maskList).to(m.device);
 
     auto [sparse, dense] = m.sam->prompt_encoder->forward(points, labels, boxes, masks);
-    auto [lowRes, iou] = m.sam->mask_decoder->forward(embedding, m.densePe, sparse, dense);
+    auto [lowRes, iou] = m.decode(embedding, sparse, dense);
     // Token 0 answers unambiguous prompts; tokens 1..3 are the multimask candidates.
     const torch::Tensor chosenLowRes = multimask ? lowRes.slice(1, 1) : lowRes.slice(1, 0, 1);
     const torch::Tensor chosenIou = multimask ? iou.slice(1, 1) : iou.slice(1, 0, 1);

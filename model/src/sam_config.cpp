@@ -173,7 +173,8 @@ Result<SamConfig> SamConfig::inferFromShapes(
   // MedSAM) has a 256-wide decoder with 8 heads; for any other width a guess could run and give
   // silently wrong masks, so the geometry must be given.
   if (config.promptDim != 256) {
-    return configError("cannot infer the decoder's head count of a " + std::to_string(config.promptDim) +
+    return configError("cannot infer the decoder's head count of a " +
+                           std::to_string(config.promptDim) +
                            "-wide decoder from the checkpoint; pass --config with dec_heads",
                        {});
   }

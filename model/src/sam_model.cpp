@@ -28,9 +28,23 @@ Result<std::unique_ptr<SamModel::Impl>> buildImpl(const SamConfig& config,
   impl->device =
       options.device == Device::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   impl->encoderType = scalarType(options.encoderPrecision);
+  impl->decoderType = scalarType(options.decoderPrecision);
   impl->sam = Sam(config);
   impl->sam->eval();
   return impl;
+}
+
+// `copy` with the parameters of `source`, then moved to `device` and `type`.
+template <typename Holder>
+Holder castCopy(Holder copy, torch::nn::Module& source, torch::Device device,
+                torch::ScalarType type) {
+  copy->eval();
+  auto parameters = source.named_parameters();
+  for (auto& item : copy->named_parameters()) item.value().copy_(parameters[item.key()]);
+  auto buffers = source.named_buffers();
+  for (auto& item : copy->named_buffers()) item.value().copy_(buffers[item.key()]);
+  copy->to(device, type);
+  return copy;
 }
 
 // Moves the model to its device and prepares the encoder copy in the requested precision.
@@ -38,12 +52,14 @@ void finish(SamModel::Impl& impl) {
   torch::NoGradGuard noGrad;
   impl.sam->to(impl.device);
   impl.encoder = impl.sam->image_encoder;
+  impl.decoder = impl.sam->mask_decoder;
   if (impl.encoderType != torch::kFloat) {
-    impl.encoder = ImageEncoder(impl.config);
-    impl.encoder->eval();
-    auto source = impl.sam->image_encoder->named_parameters();
-    for (auto& item : impl.encoder->named_parameters()) item.value().copy_(source[item.key()]);
-    impl.encoder->to(impl.device, impl.encoderType);
+    impl.encoder = castCopy(ImageEncoder(impl.config), *impl.sam->image_encoder, impl.device,
+                            impl.encoderType);
+  }
+  if (impl.decoderType != torch::kFloat) {
+    impl.decoder =
+        castCopy(MaskDecoder(impl.config), *impl.sam->mask_decoder, impl.device, impl.decoderType);
   }
   impl.densePe = impl.sam->prompt_encoder->densePe();
 }
@@ -60,6 +76,15 @@ torch::ScalarType scalarType(Precision precision) {
       break;
   }
   return torch::kFloat;
+}
+
+std::pair<torch::Tensor, torch::Tensor> SamModel::Impl::decode(const torch::Tensor& embedding,
+                                                               const torch::Tensor& sparse,
+                                                               const torch::Tensor& dense) {
+  const torch::ScalarType type = decoderType;
+  auto [lowRes, iou] =
+      decoder->forward(embedding.to(type), densePe.to(type), sparse.to(type), dense.to(type));
+  return {lowRes.to(torch::kFloat), iou.to(torch::kFloat)};
 }
 
 torch::Tensor SamModel::Impl::encode(const torch::Tensor& input) {

@@ -16,10 +16,18 @@ struct SamModel::Impl {
   Sam sam{nullptr};
   torch::Device device{torch::kCPU};
   torch::ScalarType encoderType = torch::kFloat;
+  torch::ScalarType decoderType = torch::kFloat;
   /// The encoder in encoderType (a cast copy when it differs from fp32, so the fp32 weights stay
   /// the reference for the decoder and for training).
   ImageEncoder encoder{nullptr};
+  /// The mask decoder in decoderType (a cast copy, as for the encoder).
+  MaskDecoder decoder{nullptr};
   torch::Tensor densePe;  ///< cached: depends only on the weights
+
+  /// Runs the decoder in its precision; returns fp32 low-res logits [B, T, L, L] and IoU [B, T].
+  std::pair<torch::Tensor, torch::Tensor> decode(const torch::Tensor& embedding,
+                                                 const torch::Tensor& sparse,
+                                                 const torch::Tensor& dense);
 
   /// [1, 3, S, S] model input -> embedding [1, C, g, g] in fp32.
   torch::Tensor encode(const torch::Tensor& input);

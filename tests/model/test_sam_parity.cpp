@@ -142,6 +142,26 @@ void runParity(const QString& dir, const std::string& name) {
   checkResults(runCases(predictor, cases), 0.999);
 }
 
+// The bf16 encoder: the masks must still agree with the fp32 reference.
+void runBf16(const QString& dir, const std::string& name) {
+  const SamConfig config = test::manifestConfig(dir + "/manifest.json", name);
+  EngineOptions options;
+  options.encoderPrecision = Precision::Bf16;
+  auto loaded = SamModel::load((dir + "/" + QString::fromStdString(name) + ".pth").toStdString(),
+                               config, options);
+  QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().describe().c_str());
+  const auto cases = test::loadCases(dir + "/" + QString::fromStdString(name) + "_cases.pt");
+  const torch::Tensor image = cases.at("image_u8");
+  Predictor predictor(loaded.value());
+  QVERIFY(predictor.setImage(test::toRgbImage(image), ImageKey{"bf16", 0, 0, 0, 0}).ok());
+  double worst = 1;
+  for (const CaseResult& r : runCases(predictor, cases)) {
+    qInfo("bf16 %s: mask agreement %.5f, IoU diff %.4f", r.name.c_str(), r.agreement, r.iouDiff);
+    worst = std::min(worst, r.agreement);
+  }
+  QVERIFY2(worst >= 0.99, qPrintable(QString::number(worst)));
+}
+
 }  // namespace
 
 class TestSamParity : public QObject {
@@ -187,6 +207,17 @@ class TestSamParity : public QObject {
   }
 
   void tinyMatchesOfficialOutputs() { runParity(kDataDir, "tiny"); }
+
+  void tinyInBf16AgreesWithFp32() { runBf16(kDataDir, "tiny"); }
+
+  void vitbLayoutInBf16AgreesWithFp32() {
+    if (!QFileInfo::exists(kSharedDir + "/vitb_layout.pth")) {
+      QSKIP(
+          "shared/fixtures/sam-parity/vitb_layout.pth not present: ViT-B layout bf16 check "
+          "skipped");
+    }
+    runBf16(kSharedDir, "vitb_layout");
+  }
 
   void vitbLayoutMatchesOfficialOutputs() {
     if (!QFileInfo::exists(kSharedDir + "/vitb_layout.pth")) {

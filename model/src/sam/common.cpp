@@ -15,6 +15,19 @@ torch::Tensor LayerNorm2dImpl::forward(const torch::Tensor& x) {
   return weight.view({1, -1, 1, 1}) * normalised + bias.view({1, -1, 1, 1});
 }
 
+FloatLayerNormImpl::FloatLayerNormImpl(int64_t dim, double eps_) : eps(eps_) {
+  weight = register_parameter("weight", torch::ones({dim}));
+  bias = register_parameter("bias", torch::zeros({dim}));
+}
+
+torch::Tensor FloatLayerNormImpl::forward(const torch::Tensor& x) {
+  if (x.scalar_type() == torch::kFloat)
+    return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  return torch::layer_norm(x.to(torch::kFloat), {weight.size(0)}, weight.to(torch::kFloat),
+                           bias.to(torch::kFloat), eps)
+      .to(x.scalar_type());
+}
+
 MlpImpl::MlpImpl(int64_t input, int64_t hidden, int64_t output, int count) {
   for (int i = 0; i < count; ++i) {
     const int64_t in = i == 0 ? input : hidden;

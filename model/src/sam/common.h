@@ -17,6 +17,18 @@ struct LayerNorm2dImpl : torch::nn::Module {
 };
 TORCH_MODULE(LayerNorm2d);
 
+/// LayerNorm over the last dimension (keys weight, bias) that always normalises in fp32: in
+/// reduced precision LibTorch 1.13's bf16 layer_norm is slower than converting, and fp32
+/// statistics are more accurate.
+struct FloatLayerNormImpl : torch::nn::Module {
+  FloatLayerNormImpl(int64_t dim, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+
+  torch::Tensor weight, bias;
+  double eps;
+};
+TORCH_MODULE(FloatLayerNorm);
+
 /// A stack of Linear layers with ReLU between them (SAM's MLP; keys layers.0, layers.1, ...).
 struct MlpImpl : torch::nn::Module {
   MlpImpl(int64_t input, int64_t hidden, int64_t output, int layers);

@@ -96,11 +96,9 @@ torch::Tensor mergeWindows(const torch::Tensor& windows, int64_t window, int64_t
 EncoderBlockImpl::EncoderBlockImpl(int64_t dim, int64_t heads, int64_t mlpHidden, int64_t window_,
                                    int64_t grid)
     : window(window_) {
-  norm1 =
-      register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+  norm1 = register_module("norm1", FloatLayerNorm(dim, 1e-6));
   attn = register_module("attn", EncoderAttention(dim, heads, window > 0 ? window : grid));
-  norm2 =
-      register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+  norm2 = register_module("norm2", FloatLayerNorm(dim, 1e-6));
   mlp = register_module("mlp", EncoderMlp(dim, mlpHidden));
 }
 

@@ -38,7 +38,7 @@ struct EncoderBlockImpl : torch::nn::Module {
   EncoderBlockImpl(int64_t dim, int64_t heads, int64_t mlpHidden, int64_t window, int64_t grid);
   torch::Tensor forward(const torch::Tensor& x);
 
-  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  FloatLayerNorm norm1{nullptr}, norm2{nullptr};
   EncoderAttention attn{nullptr};
   EncoderMlp mlp{nullptr};
   int64_t window;

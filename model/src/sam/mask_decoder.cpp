@@ -5,9 +5,7 @@
 namespace medsa::model {
 namespace {
 
-torch::nn::LayerNorm layerNorm(int64_t dim) {
-  return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
-}
+FloatLayerNorm layerNorm(int64_t dim) { return FloatLayerNorm(dim, 1e-5); }
 
 }  // namespace
 

@@ -28,7 +28,7 @@ struct TwoWayBlockImpl : torch::nn::Module {
 
   DecoderAttention self_attn{nullptr}, cross_attn_token_to_image{nullptr},
       cross_attn_image_to_token{nullptr};
-  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr}, norm4{nullptr};
+  FloatLayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr}, norm4{nullptr};
   torch::nn::Sequential mlp;  // lin1, ReLU, lin2 (keys mlp.lin1, mlp.lin2)
   bool skipFirstLayerPe;
 };
@@ -43,7 +43,7 @@ struct TwoWayTransformerImpl : torch::nn::Module {
 
   torch::nn::ModuleList layers;
   DecoderAttention final_attn_token_to_image{nullptr};
-  torch::nn::LayerNorm norm_final_attn{nullptr};
+  FloatLayerNorm norm_final_attn{nullptr};
 };
 TORCH_MODULE(TwoWayTransformer);
 

@@ -13,7 +13,8 @@
 namespace medsa::model {
 
 enum class Device { Cpu, Cuda };
-/// Numeric precision of the image encoder (the prompt encoder and decoder stay fp32 on CPU).
+/// Numeric precision of a part of the model. The prompt encoder and pre/post-processing are
+/// always fp32.
 enum class Precision { Fp32, Bf16, Fp16 };
 
 Result<Device> parseDevice(std::string_view name);
@@ -23,7 +24,12 @@ std::string_view precisionName(Precision precision);
 
 struct EngineOptions {
   Device device = Device::Cpu;
+  /// bf16 halves the encoder's time on AMX CPUs and GPUs; masks agree with fp32 on >= 99.9 % of
+  /// pixels on the parity fixtures.
   Precision encoderPrecision = Precision::Fp32;
+  /// bf16 makes a click ~1.5x faster on CPU but is less exact (98.6-99.9 % agreement on the
+  /// fixtures, IoU within 0.01): an opt-in for slow machines.
+  Precision decoderPrecision = Precision::Fp32;
   ProcessingProfile profile = ProcessingProfile::Sam;
   int threads = 0;  ///< CPU threads; 0 = every core
 };

@@ -1,0 +1,195 @@
+// The interactive predictor: embedding cache (keys, LRU under a byte budget, fp16 storage),
+// batched prompts, correction clicks and error reporting, on the tiny SAM of the fixtures.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include "medsa/model/predictor.h"
+#include "parity_fixture.h"
+
+using namespace medsa;
+using namespace medsa::model;
+
+namespace {
+
+const QString kDataDir = QStringLiteral(MEDSA_TEST_DATA_DIR "/sam-parity");
+
+std::shared_ptr<SamModel> tinyModel() {
+  const SamConfig config = test::manifestConfig(kDataDir + "/manifest.json", "tiny");
+  return SamModel::load((kDataDir + "/tiny.pth").toStdString(), config, {}).value();
+}
+
+RgbImage picture(int seed) {
+  RgbImage image(120, 90);
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      std::uint8_t* p = image.pixel(x, y);
+      p[0] = static_cast<std::uint8_t>((x * 3 + seed * 40) % 256);
+      p[1] = static_cast<std::uint8_t>((y * 5 + seed * 17) % 256);
+      p[2] =
+          static_cast<std::uint8_t>(((x - 60) * (x - 60) + (y - 45) * (y - 45) < 400) ? 230 : 20);
+    }
+  }
+  return image;
+}
+
+Prompt click(double x, double y, bool multimask = false) {
+  Prompt prompt;
+  prompt.points.push_back({x, y, true});
+  prompt.multimask = multimask;
+  return prompt;
+}
+
+double maxDiff(const std::vector<float>& a, const std::vector<float>& b) {
+  double worst = 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    worst = std::max(worst, static_cast<double>(std::fabs(a[i] - b[i])));
+  return worst;
+}
+
+}  // namespace
+
+class TestPredictor : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void secondSetImageComesFromTheCache() {
+    Predictor predictor(tinyModel());
+    const ImageKey key{"case-1", 0, 12, 400, 40};
+    QVERIFY(predictor.setImage(picture(1), key).ok());
+    QVERIFY(!predictor.lastSetImageWasCached());
+    const Prediction first = predictor.predict(click(60, 45)).value();
+    QVERIFY(predictor.setImage(picture(1), key).ok());
+    QVERIFY(predictor.lastSetImageWasCached());
+    QCOMPARE(predictor.cacheStats().hits, size_t(1));
+    QCOMPARE(predictor.predict(click(60, 45)).value().logits, first.logits);
+  }
+
+  void everyKeyFieldMatters_data() {
+    QTest::addColumn<int>("field");
+    for (int field = 0; field < 5; ++field) QTest::newRow(std::to_string(field).c_str()) << field;
+  }
+
+  void everyKeyFieldMatters() {
+    QFETCH(int, field);
+    Predictor predictor(tinyModel());
+    ImageKey key{"case-1", 0, 12, 400, 40};
+    QVERIFY(predictor.setImage(picture(1), key).ok());
+    switch (field) {
+      case 0:
+        key.imageId = "case-2";
+        break;
+      case 1:
+        key.plane = 1;
+        break;
+      case 2:
+        key.slice = 13;
+        break;
+      case 3:
+        key.window = 400.5;
+        break;
+      case 4:
+        key.level = 41;
+        break;
+    }
+    QVERIFY(predictor.setImage(picture(1), key).ok());
+    QVERIFY(!predictor.lastSetImageWasCached());
+  }
+
+  void cacheEvictsTheLeastRecentlyUsedWithinItsBudget() {
+    // The tiny embedding is 32 x 16 x 16 floats = 32 KiB: room for two.
+    Predictor predictor(tinyModel(), {.cacheBytes = 70 * 1024});
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    QVERIFY(predictor.setImage(picture(2), {"b"}).ok());
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());  // a is now the most recent
+    QVERIFY(predictor.lastSetImageWasCached());
+    QVERIFY(predictor.setImage(picture(3), {"c"}).ok());  // evicts b
+    QCOMPARE(predictor.cacheStats().evictions, size_t(1));
+    QCOMPARE(predictor.cacheStats().entries, size_t(2));
+    QVERIFY(predictor.cacheStats().bytes <= size_t(70 * 1024));
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    QVERIFY(predictor.lastSetImageWasCached());
+    QVERIFY(predictor.setImage(picture(2), {"b"}).ok());
+    QVERIFY(!predictor.lastSetImageWasCached());
+  }
+
+  void halfPrecisionCacheHalvesMemoryAndKeepsMasks() {
+    Predictor exact(tinyModel());
+    Predictor compact(tinyModel(), {.cachePrecision = Precision::Fp16});
+    for (Predictor* p : {&exact, &compact}) {
+      QVERIFY(p->setImage(picture(1), {"a"}).ok());
+      QVERIFY(p->setImage(picture(1), {"a"}).ok());  // the second one uses the stored copy
+    }
+    QCOMPARE(compact.cacheStats().bytes * 2, exact.cacheStats().bytes);
+    const Prediction a = exact.predict(click(60, 45)).value();
+    const Prediction b = compact.predict(click(60, 45)).value();
+    size_t same = 0;
+    for (size_t i = 0; i < a.masks.size(); ++i) same += a.masks[i] == b.masks[i];
+    QVERIFY(static_cast<double>(same) / a.masks.size() > 0.99);
+  }
+
+  void batchEqualsOneByOne() {
+    Predictor predictor(tinyModel());
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    std::vector<Prompt> prompts = {click(60, 45), click(20, 30), click(60, 45, true)};
+    Prompt boxed;
+    boxed.box = PromptBox{30, 20, 90, 70};
+    prompts.push_back(boxed);
+    const std::vector<Prediction> batch = predictor.predictBatch(prompts).value();
+    QCOMPARE(batch.size(), prompts.size());
+    for (size_t i = 0; i < prompts.size(); ++i) {
+      const Prediction single = predictor.predict(prompts[i]).value();
+      QCOMPARE(batch[i].count, single.count);
+      QVERIFY2(maxDiff(batch[i].logits, single.logits) < 1e-4, std::to_string(i).c_str());
+      QVERIFY2(maxDiff(batch[i].iou, single.iou) < 1e-5, std::to_string(i).c_str());
+    }
+    QCOMPARE(batch[2].count, 3);
+    QCOMPARE(batch[0].width, 120);
+    QCOMPARE(batch[0].height, 90);
+  }
+
+  void correctionClickFeedsTheLastLogitsBack() {
+    Predictor predictor(tinyModel());
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    const Prediction first = predictor.predict(click(60, 45, true)).value();
+    Prompt correction;
+    correction.points = {{60, 45, true}, {100, 80, false}};
+    correction.previous = first.lowRes[first.best()];
+    const Result<Prediction> refined = predictor.predict(correction);
+    QVERIFY(refined.ok());
+    QCOMPARE(refined->count, 1);
+    QCOMPARE(refined->lowRes.front().size, 64);
+    Prompt without = correction;
+    without.previous.reset();
+    QVERIFY(maxDiff(predictor.predict(without).value().logits, refined->logits) >
+            1e-3);  // it is used
+  }
+
+  void errorsAreReportedNotThrown_data() {
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no picture") << 0 << "call setImage first";
+    QTest::newRow("no prompt") << 1 << "at least one point or a box";
+    QTest::newRow("nan point") << 2 << "finite";
+    QTest::newRow("wrong previous size") << 3 << "64 x 64 low-res logits";
+  }
+
+  void errorsAreReportedNotThrown() {
+    QFETCH(int, kind);
+    QFETCH(QString, message);
+    Predictor predictor(tinyModel());
+    if (kind != 0) QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    Prompt prompt = click(10, 10);
+    if (kind == 1) prompt.points.clear();
+    if (kind == 2) prompt.points[0].x = std::nan("");
+    if (kind == 3) prompt.previous = LowResMask{32, std::vector<float>(32 * 32)};
+    const Result<Prediction> result = predictor.predict(prompt);
+    QVERIFY(!result.ok());
+    QVERIFY2(result.error().message.find(message.toStdString()) != std::string::npos,
+             result.error().message.c_str());
+    QVERIFY(!predictor.setImage(RgbImage{}, {"empty"}).ok());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestPredictor)
+#include "test_predictor.moc"
