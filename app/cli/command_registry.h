@@ -42,6 +42,7 @@ class CommandRegistry {
 void addVersionCommand(CommandRegistry& registry);
 #ifdef MEDSA_WITH_IO
 void addInfoCommand(CommandRegistry& registry);
+void addBenchIoCommand(CommandRegistry& registry);
 #endif
 void addBenchCommand(CommandRegistry& registry);
 void addSegmentCommand(CommandRegistry& registry);  // needs medsa_io

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   medsa::cli::addVersionCommand(registry);
 #ifdef MEDSA_WITH_IO
   medsa::cli::addInfoCommand(registry);
+  medsa::cli::addBenchIoCommand(registry);
   medsa::cli::addSegmentCommand(registry);
 #endif
   medsa::cli::addBenchCommand(registry);

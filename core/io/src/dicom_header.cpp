@@ -165,8 +165,9 @@ void readFunctionalGroups(const Fields& top, DicomHeader* h) {
       readWindows(top.nested(*voi), &h->windows);
     }
   }
-  if (perFrameCount != h->frames) return;
-  for (std::size_t i = 0; i < perFrameCount; ++i) {
+  // Some files keep more per-frame items than frames (cut from larger objects): use the first.
+  if (perFrameCount < h->frames) return;
+  for (std::size_t i = 0; i < h->frames; ++i) {
     const gdcm::DataSet* frame = top.item(0x5200, 0x9230, i);
     const gdcm::DataSet* position = frame ? top.nested(*frame).item(0x0020, 0x9113, 0) : nullptr;
     std::optional<std::array<double, 3>> p;

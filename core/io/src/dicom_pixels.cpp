@@ -5,6 +5,7 @@
 
 #include <gdcmImage.h>
 #include <gdcmReader.h>
+#include <gdcmSequenceOfFragments.h>
 #include <gdcmStringFilter.h>
 #include <gdcmTransferSyntax.h>
 #include <gdcmUIDs.h>
@@ -15,6 +16,7 @@
 
 #include "dcmtk_decoder.h"
 #include "dicom_color.h"
+#include "dicom_rle.h"
 #include "dicom_structure.h"
 #include "file_bytes.h"
 #include "memory_stream.h"
@@ -164,6 +166,23 @@ Result<DicomPixels> fromDcmtk(const DicomHeader& h, DicomPixels pixels) {
   return pixels;
 }
 
+/// RLE frames through our decoder (see dicom_rle.h).
+Result<std::vector<std::uint8_t>> decodeRleFragments(const gdcm::DataElement& pixelData,
+                                                     const DicomHeader& h) {
+  const gdcm::SequenceOfFragments* fragments = pixelData.GetSequenceOfFragments();
+  if (!fragments || fragments->GetNumberOfFragments() != h.frames) {
+    return Error{ErrorCode::CorruptData, "RLE data needs one fragment per frame", h.path};
+  }
+  std::vector<RleFragment> frames;
+  for (std::size_t f = 0; f < h.frames; ++f) {
+    const gdcm::ByteValue* value = fragments->GetFragment(f).GetByteValue();
+    if (!value) return Error{ErrorCode::CorruptData, "an empty RLE fragment", h.path};
+    frames.push_back({reinterpret_cast<const std::uint8_t*>(value->GetPointer()),
+                      static_cast<std::size_t>(value->GetLength())});
+  }
+  return decodeRle(frames, h.rows * h.columns, h.samplesPerPixel, h.bitsAllocated / 8, h.path);
+}
+
 /// Rejects sample layouts no codec handles before GDCM sees them.
 Status checkPixelModule(const DicomHeader& h) {
   const int bits = h.bitsAllocated;
@@ -229,10 +248,9 @@ Result<PaletteChannel> paletteChannel(const gdcm::DataSet& dataSet, const gdcm::
 }
 
 /// Replaces palette indices by RGB samples.
-Status expandPalette(const gdcm::DataSet& dataSet, const gdcm::TransferSyntax&,
-                     const DicomHeader& h, DicomPixels& pixels) {
+Status expandPalette(const gdcm::File& file, const DicomHeader& h, DicomPixels& pixels) {
+  const gdcm::DataSet& dataSet = file.GetDataSet();
   gdcm::StringFilter text;
-  gdcm::File file;
   text.SetFile(file);
   PaletteChannel channels[3];
   int bits[3] = {0, 0, 0};
@@ -371,9 +389,15 @@ Result<DicomPixels> decodeDicomPixels(const DicomHeader& h, const DecodeOptions&
     image.SetTransferSyntax(ts);
     image.SetDataElement(pixelData);
 
-    const std::size_t length = image.GetBufferLength();
-    std::vector<std::uint8_t> decoded(std::max(length, nativeBytes));
-    if (length == 0 || !image.GetBuffer(reinterpret_cast<char*>(decoded.data()))) {
+    std::size_t length = image.GetBufferLength();
+    std::vector<std::uint8_t> decoded;
+    if (ts == gdcm::TransferSyntax::RLELossless && !singleBit) {
+      Result<std::vector<std::uint8_t>> rle = decodeRleFragments(pixelData, h);
+      if (!rle) return rle.error();
+      decoded = std::move(rle).value();
+      length = decoded.size();
+    } else if (decoded.resize(std::max(length, nativeBytes));
+               length == 0 || !image.GetBuffer(reinterpret_cast<char*>(decoded.data()))) {
       if (isJpegFamily(tsUid)) return fromDcmtk(h, std::move(pixels));
       return Error{ts.IsEncapsulated() ? ErrorCode::CorruptData : ErrorCode::UnsupportedFormat,
                    "could not decode the " + transferSyntaxName(tsUid) + " pixel data", h.path};
@@ -411,7 +435,9 @@ Result<DicomPixels> decodeDicomPixels(const DicomHeader& h, const DecodeOptions&
 
     std::string photometric = h.photometric;
     if (photometric == "PALETTE COLOR") {
-      if (Status status = expandPalette(dataSet, ts, h, pixels); !status) return status.error();
+      if (Status status = expandPalette(reader.GetFile(), h, pixels); !status) {
+        return status.error();
+      }
       photometric = "RGB";
     }
     if (Status status = finish(pixels, photometric, h.planarConfiguration,

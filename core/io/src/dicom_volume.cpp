@@ -129,14 +129,17 @@ PixelType outputType(StoredType stored, int samples, bool uniform, double slope,
 }
 
 template <typename In, typename Out>
-void rescaleSlots(const std::uint8_t* source, Out* out, std::size_t slotSamples,
-                  const std::vector<std::pair<double, double>>& slotRescale) {
-  const In* in = reinterpret_cast<const In*>(source);
-  for (std::size_t s = 0; s < slotRescale.size(); ++s) {
-    const auto [slope, intercept] = slotRescale[s];
-    const std::size_t begin = s * slotSamples;
-    for (std::size_t i = begin; i < begin + slotSamples; ++i) {
-      const double value = static_cast<double>(in[i]) * slope + intercept;  // read before write
+void rescaleSlot(const In* in, Out* out, std::size_t count, double slope, double intercept) {
+  if constexpr (std::is_integral_v<In> && std::is_integral_v<Out>) {
+    // Integral rescale into an integer type (chosen so every value fits): exact integer math.
+    const auto s = static_cast<std::int64_t>(slope);
+    const auto b = static_cast<std::int64_t>(intercept);
+    for (std::size_t i = 0; i < count; ++i) {
+      out[i] = static_cast<Out>(static_cast<std::int64_t>(in[i]) * s + b);  // read, then write
+    }
+  } else {
+    for (std::size_t i = 0; i < count; ++i) {
+      const double value = static_cast<double>(in[i]) * slope + intercept;
       if constexpr (std::is_integral_v<Out>) {
         out[i] = static_cast<Out>(std::lround(value));
       } else {
@@ -144,6 +147,21 @@ void rescaleSlots(const std::uint8_t* source, Out* out, std::size_t slotSamples,
       }
     }
   }
+}
+
+template <typename In, typename Out>
+void rescaleSlots(const std::uint8_t* source, Out* out, std::size_t slotSamples,
+                  const std::vector<std::pair<double, double>>& slotRescale) {
+  const In* in = reinterpret_cast<const In*>(source);
+  // Slots are independent: spread them over the cores (no progress: this is quick).
+  ProgressScope quiet(nullptr, 0, 1);
+  parallelFor(slotRescale.size(),
+              [&](std::size_t s) -> Status {
+                rescaleSlot(in + s * slotSamples, out + s * slotSamples, slotSamples,
+                            slotRescale[s].first, slotRescale[s].second);
+                return {};
+              },
+              quiet, {}, {});
 }
 
 template <typename Out>

@@ -1,8 +1,8 @@
 // NIfTI-2 (540-byte header, 64-bit dims), which ITK 5.2's NiftiImageIO does not recognise.
 // Geometry follows what ITK 5.2 does for NIfTI-1 (checked against it in tests/io):
-//   - the sform is used when sform_code > 0 and either qform_code is 0, or sform_code is
-//     SCANNER_ANAT (1) while qform_code is not; its 3x3 part divided by pixdim must then be
-//     orthonormal, otherwise the qform is used (and with no qform that is an error);
+//   - the sform is used when sform_code is SCANNER_ANAT (1), or when sform_code > 0 and
+//     qform_code is 0; its 3x3 part divided by pixdim must then be orthonormal, otherwise the
+//     qform is used (and with no qform that is an error);
 //   - otherwise the qform (quaternion, qfac in pixdim[0]) when qform_code > 0;
 //   - with both codes 0, identity direction and zero origin;
 // then RAS is turned into LPS by negating x and y.
@@ -207,7 +207,7 @@ Result<ImageGeometry> geometryOf(const Header& h, const std::string& path) {
   const double t = std::abs(h.pixdim[4]);
   g.timeSpacing = (t > 0 && std::isfinite(t)) ? t : 1.0;
 
-  bool useSform = h.sformCode > 0 && (h.qformCode <= 0 || (h.sformCode == 1 && h.qformCode != 1));
+  const bool useSform = h.sformCode == 1 || (h.sformCode > 0 && h.qformCode <= 0);
   Matrix ras{1, 0, 0, 0, 1, 0, 0, 0, 1};
   std::array<double, 3> offset{0, 0, 0};
   bool found = false;
