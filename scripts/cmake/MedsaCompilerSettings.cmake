@@ -19,10 +19,19 @@ endif()
 # Applied per target (not globally) so third-party code is never compiled with our warnings.
 function(medsa_target_defaults target)
   target_compile_features(${target} PUBLIC cxx_std_20)
-  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+  elseif(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wnon-virtual-dtor)
   endif()
 endfunction()
+
+# Fuzz builds instrument every library for coverage and AddressSanitizer; only the fuzz
+# targets themselves link libFuzzer's main (tests/fuzz).
+if(MEDSA_FUZZERS)
+  add_compile_options(-fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address)
+endif()
 
 if(MEDSA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

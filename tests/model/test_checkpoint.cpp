@@ -323,6 +323,23 @@ class TestCheckpoint : public QObject {
     QCOMPARE(missing.error().code, ErrorCode::FileNotFound);
   }
 
+  // The fuzzer's seeds are real files of both formats; its findings stay as regression inputs.
+  void fuzzCorpusSeedsAndRegressions() {
+    const std::string corpus = MEDSA_TEST_DATA_DIR "/../fuzz/corpus/checkpoint/";
+    const auto pth = readCheckpoint(corpus + "small.pth");
+    QVERIFY2(pth.ok(), pth.ok() ? "" : pth.error().message.c_str());
+    QCOMPARE(pth->nestedKey, std::string("model"));
+    QCOMPARE(pth->tensors.front().first, std::string("w"));
+    const auto safetensors = readCheckpoint(corpus + "small.safetensors");
+    QVERIFY2(safetensors.ok(), safetensors.ok() ? "" : safetensors.error().message.c_str());
+    QCOMPARE(safetensors->tensors.size(), size_t(2));
+    // A zip whose local header claims more bytes than the file has: LibTorch's own memory
+    // adapter read past the buffer here.
+    const auto damaged =
+        readCheckpointBytes(fileBytes(corpus + "regression-zip-read-past-end"), "regression");
+    QVERIFY(!damaged.ok());
+  }
+
   // A deterministic slice of what the libFuzzer target explores: damaged copies of real files
   // must give an answer (a checkpoint or an error), never a crash or a hang.
   void survivesDamagedFiles() {

@@ -9,8 +9,8 @@
 #include "medsa/core/atomic_file.h"
 
 #include <caffe2/serialize/file_adapter.h>
-#include <caffe2/serialize/in_memory_adapter.h>
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
 
 namespace medsa::model {
 namespace {
@@ -20,6 +20,23 @@ using Kind = PickleValue::Kind;
 Error invalid(std::string message, const std::string& path) {
   return Error{ErrorCode::CheckpointInvalid, std::move(message), path};
 }
+
+// LibTorch's MemoryReadAdapter copies whatever range the zip reader asks for, so a damaged
+// archive makes it read past the buffer (found by fuzz_checkpoint). This one stops at the end.
+class BoundedMemoryAdapter final : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  explicit BoundedMemoryAdapter(const std::string& bytes) : bytes_(bytes) {}
+  size_t size() const override { return bytes_.size(); }
+  size_t read(uint64_t pos, void* buffer, size_t n, const char* /*what*/) const override {
+    if (pos >= bytes_.size()) return 0;
+    const size_t available = std::min<uint64_t>(n, bytes_.size() - pos);
+    std::memcpy(buffer, bytes_.data() + pos, available);
+    return available;
+  }
+
+ private:
+  const std::string& bytes_;
+};
 
 // ---- torch.save zip archives ----------------------------------------------------------------
 
@@ -256,14 +273,13 @@ Error unknownFormat(const std::string& bytes, const std::string& path) {
 Result<LoadedCheckpoint> readCheckpointBytes(std::string bytes, const std::string& name) {
   if (looksLikeZip(bytes)) {
     const std::string& data = bytes;
-    return fromPickle(
-        readZip(
-            [&] {
-              return std::make_unique<caffe2::serialize::PyTorchStreamReader>(
-                  std::make_shared<caffe2::serialize::MemoryReadAdapter>(data.data(), data.size()));
-            },
-            name),
-        name);
+    return fromPickle(readZip(
+                          [&] {
+                            return std::make_unique<caffe2::serialize::PyTorchStreamReader>(
+                                std::make_shared<BoundedMemoryAdapter>(data));
+                          },
+                          name),
+                      name);
   }
   if (looksLikeSafetensors(bytes)) return readSafetensors(bytes, name);
   return unknownFormat(bytes, name);
