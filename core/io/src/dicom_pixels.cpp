@@ -19,6 +19,7 @@
 #include "dicom_rle.h"
 #include "dicom_structure.h"
 #include "file_bytes.h"
+#include "jpeg_colour.h"
 #include "memory_stream.h"
 
 namespace medsa::io {
@@ -164,6 +165,15 @@ Result<DicomPixels> fromDcmtk(const DicomHeader& h, DicomPixels pixels) {
     return status.error();
   }
   return pixels;
+}
+
+JpegColour firstFragmentColour(const gdcm::DataElement& pixelData) {
+  const gdcm::SequenceOfFragments* fragments = pixelData.GetSequenceOfFragments();
+  if (!fragments || fragments->GetNumberOfFragments() == 0) return JpegColour::Unknown;
+  const gdcm::ByteValue* value = fragments->GetFragment(0).GetByteValue();
+  if (!value) return JpegColour::Unknown;
+  return jpegColour(reinterpret_cast<const std::uint8_t*>(value->GetPointer()),
+                    static_cast<std::size_t>(value->GetLength()));
 }
 
 /// RLE frames through our decoder (see dicom_rle.h).
@@ -434,6 +444,13 @@ Result<DicomPixels> decodeDicomPixels(const DicomHeader& h, const DecodeOptions&
     pixels.bytes = std::move(decoded);
 
     std::string photometric = h.photometric;
+    if (pixels.samples == 3 &&
+        (tsUid == "1.2.840.10008.1.2.4.50" || tsUid == "1.2.840.10008.1.2.4.51")) {
+      // GDCM hands back the coded components: convert when the stream says YCbCr.
+      const JpegColour coded = firstFragmentColour(pixelData);
+      if (coded == JpegColour::YCbCr) photometric = "YBR_FULL";
+      if (coded == JpegColour::Rgb) photometric = "RGB";
+    }
     if (photometric == "PALETTE COLOR") {
       if (Status status = expandPalette(reader.GetFile(), h, pixels); !status) {
         return status.error();

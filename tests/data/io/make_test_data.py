@@ -233,7 +233,7 @@ def make_generated():
     per_frame = []
     for k in range(4):
         item, pos = Dataset(), Dataset()
-        pos.ImagePositionPatient = [12.0 - 3.0 * k, -20.0, 30.0]  # x decreasing: reverse order
+        pos.ImagePositionPatient = [3.0 * k, -20.0, 30.0]  # the normal is -x: reverse order
         item.PlanePositionSequence = Sequence([pos])
         per_frame.append(item)
     ds.PerFrameFunctionalGroupsSequence = Sequence(per_frame)
@@ -374,6 +374,39 @@ def make_generated():
     Image.fromarray(pic).save(out("picture.bmp"))
 
 
+def enhanced_reference(name):
+    """Frames sorted along the normal, shared rescale applied (pydicom 2.3 does neither)."""
+    ds = pydicom.dcmread(out(name))
+    shared = ds.SharedFunctionalGroupsSequence[0]
+    iop = [float(v) for v in shared.PlaneOrientationSequence[0].ImageOrientationPatient]
+    row, col = np.array(iop[:3]), np.array(iop[3:])
+    normal = np.cross(row, col)
+    positions = [np.array([float(v) for v in f.PlanePositionSequence[0].ImagePositionPatient])
+                 for f in ds.PerFrameFunctionalGroupsSequence]
+    order = np.argsort([p @ normal for p in positions])
+    t = shared.PixelValueTransformationSequence[0]
+    arr = ds.pixel_array[order].astype(np.float64) * float(t.RescaleSlope) + float(
+        t.RescaleIntercept)
+    ps = shared.PixelMeasuresSequence[0].PixelSpacing
+    steps = np.diff([positions[i] @ normal for i in order])
+    entry = {"file": name, "format": "DICOM", "modality": "MR", "dims": [8, 6, 4, 1],
+             "components": 1, "spacing": [float(ps[1]), float(ps[0]), float(steps[0])],
+             "origin": [float(v) for v in positions[order[0]]],
+             "direction": [float(v) for v in np.stack([row, col, normal], 1).reshape(-1)]}
+    entry.update(stats(arr.reshape(1, 4, 6, 8, 1)))
+    return entry
+
+
+def cine_reference(name):
+    ds = pydicom.dcmread(out(name))
+    arr = ds.pixel_array  # frames, rows, cols, 3
+    entry = {"file": name, "format": "DICOM", "modality": "US", "dims": [6, 4, 1, 3],
+             "components": 3, "spacing": [1.0, 1.0, 1.0], "origin": [0.0, 0.0, 0.0],
+             "direction": [1.0, 0, 0, 0, 1.0, 0, 0, 0, 1.0]}
+    entry.update(stats(arr.reshape(3, 1, 4, 6, 3)))
+    return entry
+
+
 def main():
     for name in DICOM_FILES:
         shutil.copy(os.path.join(PYDICOM, name), out(name))
@@ -390,7 +423,8 @@ def main():
                     "rtplan_truncated.dcm"):
             continue  # error cases
         if name == "enhanced_mr_4frames.dcm":
-            continue  # its geometry comes from functional groups: checked in the test itself
+            reference.append(enhanced_reference(name))
+            continue
         entry = dicom_reference(name, out(name))
         if name.startswith("palette"):
             ds = pydicom.dcmread(out(name))
@@ -399,6 +433,7 @@ def main():
             entry["components"] = 3
             entry.update(stats(rgb.reshape(1, 1, 4, 6, 3)))
         reference.append(entry)
+    reference.append(cine_reference("us_cine_rgb.dcm"))
     for name in NIFTI_FILES:
         version = "NIfTI-2" if "nifti2" in name else "NIfTI-1"
         reference.append(nifti_reference(name, out(name), version))

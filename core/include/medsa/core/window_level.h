@@ -10,7 +10,7 @@ namespace medsa {
 
 /// A display window in real-world values (HU for CT), as DICOM's Window Center/Width.
 struct WindowLevel {
-  double center = 127.5;
+  double center = 128;
   double width = 256;
   bool invert = false;  ///< show high values dark (MONOCHROME1)
   friend bool operator==(const WindowLevel&, const WindowLevel&) = default;
