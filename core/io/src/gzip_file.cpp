@@ -72,7 +72,7 @@ Status gunzipRange(const std::string& path, std::uint64_t offset, std::size_t co
                    std::uint8_t* out) {
   GzHandle file(gzopen(path.c_str(), "rb"));
   if (!file) return Error{ErrorCode::FileNotFound, "cannot open the file", path};
-  gzbuffer(file.get(), 1 << 18);
+  gzbuffer(file.get(), 1 << 20);
   // Skip by reading: a forward gzseek does the same but hides where the stream broke.
   std::vector<std::uint8_t> skip(
       static_cast<std::size_t>(std::min<std::uint64_t>(offset, std::uint64_t(1) << 16)));
@@ -97,6 +97,16 @@ Status gunzipRange(const std::string& path, std::uint64_t offset, std::size_t co
                  "the data holds " + std::to_string(outcome.bytes) + " of the " +
                      std::to_string(count) + " pixel bytes the header announces",
                  path};
+  }
+  // Read on to the end of the stream (a few bytes of padding at most) so zlib checks the CRC
+  // and a damaged or cut file is reported rather than returned as garbage.
+  std::vector<std::uint8_t> tailBuffer(1 << 16);
+  std::uint64_t extra = 0;
+  while (extra < (std::uint64_t(64) << 20)) {
+    const Outcome tail = readSome(file.get(), tailBuffer.data(), tailBuffer.size());
+    if (tail.failed) return streamError(tail, path);
+    if (tail.bytes == 0) break;
+    extra += tail.bytes;
   }
   return {};
 }

@@ -107,12 +107,12 @@ Result<Image> readImage(const std::string& path, const ReadOptions& options, Pro
       image = readDicomFile(path, sink, cancel);
       break;
     case FileFormat::Nifti1:
+    case FileFormat::Nifti2:
+      image = readNifti(path);
+      break;
     case FileFormat::Nrrd:
     case FileFormat::MetaImage:
       image = readItkVolume(path, format);
-      break;
-    case FileFormat::Nifti2:
-      image = readNifti2(path);
       break;
     case FileFormat::Png:
     case FileFormat::Jpeg:

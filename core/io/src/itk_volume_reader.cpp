@@ -189,6 +189,12 @@ Status checkGeometry(const ImageGeometry& g, const std::string& path) {
 Result<Image> readItkVolume(const std::string& path, FileFormat format) {
   Result<std::uint64_t> fileSize = regularFileSize(path);
   if (!fileSize) return fileSize.error();
+  // ITK prints warnings (e.g. "Analyze file ... deprecated") to stderr; we report our own.
+  static const bool quiet = [] {
+    itk::Object::GlobalWarningDisplayOff();
+    return true;
+  }();
+  (void)quiet;
   itk::ImageIOBase::Pointer io = makeImageIO(format);
   if (!io) return Error{ErrorCode::Internal, "no ITK reader for this format", path};
   const std::string formatName(fileFormatName(format));
@@ -280,13 +286,19 @@ Result<Image> readItkVolume(const std::string& path, FileFormat format) {
     image.metadata.photometric = components == 3 ? "RGB" : "MONOCHROME2";
     return image;
   } catch (const itk::ExceptionObject& e) {
-    const std::string what = e.GetDescription();
+    // "ITK ERROR: NrrdImageIO(0x55...): reason" -> "reason"
+    std::string what = e.GetDescription();
+    if (const std::size_t cut = what.find("): ");
+        what.rfind("ITK ERROR:", 0) == 0 && cut != std::string::npos) {
+      what.erase(0, cut + 3);
+    }
     const bool short_ = what.find("short") != std::string::npos ||
                         what.find("Truncat") != std::string::npos ||
                         what.find("end of file") != std::string::npos ||
                         what.find("failed to read") != std::string::npos;
-    return errorFromException(short_ ? ErrorCode::Truncated : ErrorCode::CorruptData, path,
-                              formatName + ": " + what);
+    return errorFromException(
+        short_ ? ErrorCode::Truncated : ErrorCode::CorruptData, path,
+        (format == FileFormat::Nifti1 ? "Analyze" : formatName) + ": " + what);
   } catch (const std::bad_alloc&) {
     return Error{ErrorCode::ReadFailed, "not enough memory for the pixel data", path};
   } catch (const std::exception& e) {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "medsa/core/error.h"
 #include "medsa/core/image.h"
@@ -10,11 +12,16 @@
 // and whose errors carry the path.
 namespace medsa::io {
 
-/// NIfTI-1 (and Analyze), NRRD and MetaImage through ITK's ImageIO classes.
+/// NRRD, MetaImage and Analyze 7.5 through ITK's ImageIO classes (FileFormat::Nifti1 means
+/// ITK's NIfTI/Analyze reader).
 Result<Image> readItkVolume(const std::string& path, FileFormat format);
 
-/// NIfTI-2, which ITK 5.2 does not read, with ITK's rules for choosing qform or sform.
-Result<Image> readNifti2(const std::string& path);
+/// NIfTI-1 and NIfTI-2 (.nii, .nii.gz, .hdr/.img) with ITK 5.2's rules for qform and sform;
+/// Analyze headers (no NIfTI magic) go to readItkVolume.
+Result<Image> readNifti(const std::string& path);
+
+/// True when a header (decompressed) carries the NIfTI-1 or NIfTI-2 magic.
+bool hasNiftiMagic(const std::vector<std::uint8_t>& head);
 
 /// PNG, JPEG, TIFF and BMP through OpenCV, EXIF orientation applied.
 Result<Image> readPhoto(const std::string& path, FileFormat format);

@@ -1,5 +1,7 @@
-// NIfTI-2 (540-byte header, 64-bit dims), which ITK 5.2's NiftiImageIO does not recognise.
-// Geometry follows what ITK 5.2 does for NIfTI-1 (checked against it in tests/io):
+// NIfTI-1 and NIfTI-2, single files (.nii, .nii.gz) and header/image pairs (.hdr + .img). Our own
+// reader: ITK 5.2's NiftiImageIO does not know NIfTI-2, and it fills a truncated or damaged
+// file's missing voxels silently, where we must report an error. Geometry follows exactly what
+// ITK 5.2 does for NIfTI-1 (tests/io compares both on every file):
 //   - the sform is used when sform_code is SCANNER_ANAT (1), or when sform_code > 0 and
 //     qform_code is 0; its 3x3 part divided by pixdim must then be orthonormal, otherwise the
 //     qform is used (and with no qform that is an error);
@@ -20,7 +22,8 @@
 namespace medsa::io {
 namespace {
 
-constexpr std::size_t kHeaderBytes = 540;
+constexpr std::size_t kHeader1Bytes = 348;
+constexpr std::size_t kHeader2Bytes = 540;
 
 /// Reads little- or big-endian fields of the header.
 class HeaderView {
@@ -174,7 +177,7 @@ struct Header {
   std::string description;
 };
 
-Header parseHeader(const std::uint8_t* bytes, bool swap) {
+Header parseHeader2(const std::uint8_t* bytes, bool swap) {
   const HeaderView v(bytes, swap);
   Header h;
   h.swap = swap;
@@ -193,6 +196,32 @@ Header parseHeader(const std::uint8_t* bytes, bool swap) {
     for (int c = 0; c < 4; ++c) h.srow[r][c] = v.get<double>(400 + 32 * r + 8 * c);
   }
   const char* text = reinterpret_cast<const char*>(bytes + 240);
+  h.description.assign(text, strnlen(text, 80));
+  return h;
+}
+
+Header parseHeader1(const std::uint8_t* bytes, bool swap) {
+  const HeaderView v(bytes, swap);
+  Header h;
+  h.swap = swap;
+  h.singleFile = bytes[345] == '+';
+  h.datatype = v.get<std::int16_t>(70);
+  for (int i = 0; i < 8; ++i) h.dim[i] = v.get<std::int16_t>(40 + 2 * i);
+  for (int i = 0; i < 8; ++i) h.pixdim[i] = v.get<float>(76 + 4 * i);
+  // Like nifti1_io: a float offset, and never inside the header of a single file.
+  const double offset = v.get<float>(108);
+  h.voxOffset =
+      std::isfinite(offset) && offset > 0 && offset < 9e18 ? static_cast<std::int64_t>(offset) : 0;
+  h.sclSlope = v.get<float>(112);
+  h.sclInter = v.get<float>(116);
+  h.qformCode = v.get<std::int16_t>(252);
+  h.sformCode = v.get<std::int16_t>(254);
+  for (int i = 0; i < 3; ++i) h.quatern[i] = v.get<float>(256 + 4 * i);
+  for (int i = 0; i < 3; ++i) h.qoffset[i] = v.get<float>(268 + 4 * i);
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 4; ++c) h.srow[r][c] = v.get<float>(280 + 16 * r + 4 * c);
+  }
+  const char* text = reinterpret_cast<const char*>(bytes + 148);
   h.description.assign(text, strnlen(text, 80));
   return h;
 }
@@ -243,30 +272,98 @@ Result<ImageGeometry> geometryOf(const Header& h, const std::string& path) {
   return g;
 }
 
+/// Where the voxels are: the same file (single-file NIfTI) or the .img beside a .hdr.
+struct DataSource {
+  std::string path;
+  std::uint64_t offset = 0;
+  bool compressed = false;
+  std::uint64_t fileBytes = 0;
+};
+
+Result<DataSource> dataSourceOf(const Header& h, int version, const std::string& path,
+                                bool compressed, std::uint64_t fileBytes) {
+  DataSource source{path, static_cast<std::uint64_t>(std::max<std::int64_t>(h.voxOffset, 0)),
+                    compressed, fileBytes};
+  if (h.singleFile) {
+    // The data never starts inside the header and its 4-byte extension flag.
+    source.offset = std::max<std::uint64_t>(source.offset, version == 1 ? 352 : 544);
+    return source;
+  }
+  std::string base = path;
+  const std::string ext = lowerExtension(path);
+  if (ext == ".hdr.gz") base.resize(base.size() - 3);
+  if (lowerExtension(base) != ".hdr") {
+    return Error{ErrorCode::UnsupportedFormat,
+                 "a NIfTI header of a .hdr/.img pair must be named .hdr", path};
+  }
+  base.resize(base.size() - 4);
+  for (const char* suffix : {".img", ".IMG", ".img.gz", ".IMG.GZ"}) {
+    Result<std::uint64_t> size = regularFileSize(base + suffix);
+    if (size) {
+      source.path = base + suffix;
+      source.compressed = std::string(suffix).size() > 4;
+      source.fileBytes = size.value();
+      return source;
+    }
+  }
+  return Error{ErrorCode::FileNotFound, "the image file " + base + ".img is missing", path};
+}
+
+Status readRange(const DataSource& source, std::uint8_t* out, std::size_t count) {
+  if (source.compressed) return gunzipRange(source.path, source.offset, count, out);
+  if (source.offset + count > source.fileBytes) {
+    return Error{ErrorCode::Truncated,
+                 "the file has " + std::to_string(source.fileBytes) + " bytes; the header needs " +
+                     std::to_string(source.offset + count),
+                 source.path};
+  }
+  std::FILE* file = std::fopen(source.path.c_str(), "rb");
+  if (!file) return Error{ErrorCode::FileNotFound, "cannot open the file", source.path};
+  const bool ok = std::fseek(file, static_cast<long>(source.offset), SEEK_SET) == 0 &&
+                  std::fread(out, 1, count, file) == count;
+  std::fclose(file);
+  if (!ok) return Error{ErrorCode::ReadFailed, "cannot read the pixel data", source.path};
+  return {};
+}
+
 }  // namespace
 
-Result<Image> readNifti2(const std::string& path) {
+bool hasNiftiMagic(const std::vector<std::uint8_t>& head) {
+  auto magicAt = [&](std::size_t at, const char* a, const char* b) {
+    return head.size() >= at + 4 &&
+           (std::memcmp(head.data() + at, a, 4) == 0 || std::memcmp(head.data() + at, b, 4) == 0);
+  };
+  return magicAt(344, "n+1\0", "ni1\0") || magicAt(4, "n+2\0", "ni2\0");
+}
+
+Result<Image> readNifti(const std::string& path) {
   Result<std::uint64_t> fileSize = regularFileSize(path);
   if (!fileSize) return fileSize.error();
-  Result<std::vector<std::uint8_t>> head = readFileHead(path, kHeaderBytes);
+  Result<std::vector<std::uint8_t>> head = readFileHead(path, kHeader2Bytes);
   if (!head) return head.error();
   const bool compressed = isGzip(head.value());
-  if (compressed) head = gunzipHead(path, kHeaderBytes);
+  if (compressed) head = gunzipHead(path, kHeader2Bytes);
   if (!head) return head.error();
-  if (head->size() < kHeaderBytes) {
-    return Error{ErrorCode::Truncated,
-                 "the file ends after " + std::to_string(head->size()) + " of the " +
-                     std::to_string(kHeaderBytes) + " NIfTI-2 header bytes",
-                 path};
+  if (head->size() < 4) {
+    return Error{ErrorCode::Truncated, "the file ends inside the NIfTI header", path};
   }
   const std::uint8_t* bytes = head->data();
-  const bool swap = loadSwapped<std::int32_t>(bytes, false) != 540;
-  const Header h = parseHeader(bytes, swap);
-  if (!h.singleFile) {
-    return Error{ErrorCode::UnsupportedFormat,
-                 "NIfTI-2 header/image pairs (.hdr + .img) are not supported; use a .nii file",
+  const auto sizeLe = loadSwapped<std::int32_t>(bytes, false);
+  const auto sizeBe = loadSwapped<std::int32_t>(bytes, true);
+  const int version = (sizeLe == 540 || sizeBe == 540) ? 2 : 1;
+  const std::size_t headerBytes = version == 2 ? kHeader2Bytes : kHeader1Bytes;
+  if (head->size() < headerBytes) {
+    return Error{ErrorCode::Truncated,
+                 "the file ends after " + std::to_string(head->size()) + " of the " +
+                     std::to_string(headerBytes) + " NIfTI header bytes",
                  path};
   }
+  const bool swap = sizeLe != static_cast<std::int32_t>(headerBytes);
+  const bool analyze = !hasNiftiMagic(head.value());
+  if (analyze && (version == 2 || compressed)) {
+    return Error{ErrorCode::CorruptData, "a NIfTI header without the NIfTI magic", path};
+  }
+  const Header h = version == 2 ? parseHeader2(bytes, swap) : parseHeader1(bytes, swap);
 
   DataType type;
   if (!dataTypeOf(h.datatype, &type)) {
@@ -295,44 +392,30 @@ Result<Image> readNifti2(const std::string& path) {
     voxels *= static_cast<std::uint64_t>(h.dim[d]);
   }
   const std::uint64_t dataBytes = voxels * type.bytes;
-  if (h.voxOffset < static_cast<std::int64_t>(kHeaderBytes)) {
-    return Error{ErrorCode::CorruptData,
-                 "vox_offset " + std::to_string(h.voxOffset) + " points inside the header", path};
-  }
-  const auto offset = static_cast<std::uint64_t>(h.voxOffset);
-  if (!compressed && offset + dataBytes > fileSize.value()) {
-    return Error{ErrorCode::Truncated,
-                 "the file has " + std::to_string(fileSize.value()) + " bytes; the header needs " +
-                     std::to_string(offset + dataBytes),
-                 path};
-  }
-  if (compressed && offset + dataBytes > plausibleDecodedBytes(fileSize.value())) {
+  Result<DataSource> source = dataSourceOf(h, version, path, compressed, fileSize.value());
+  if (!source) return source.error();
+  if (source->compressed && source->offset + dataBytes > plausibleDecodedBytes(source->fileBytes)) {
     return Error{ErrorCode::CorruptData,
                  "the header announces more pixel data than the file can hold", path};
+  }
+
+  if (analyze) {
+    // Analyze 7.5 (same layout for sizes): the data is checked here, its orientation
+    // conventions are left to ITK.
+    if (!source->compressed && source->offset + dataBytes > source->fileBytes) {
+      return Error{ErrorCode::Truncated,
+                   "the image file has " + std::to_string(source->fileBytes) +
+                       " bytes; the header needs " + std::to_string(source->offset + dataBytes),
+                   source->path};
+    }
+    Result<Image> image = readItkVolume(path, FileFormat::Nifti1);
+    if (image) image->metadata.format = "Analyze";
+    return image;
   }
 
   Result<ImageGeometry> geometry = geometryOf(h, path);
   if (!geometry) return geometry.error();
   if (Status status = checkGeometry(geometry.value(), path); !status) return status.error();
-
-  std::vector<std::uint8_t> raw;
-  try {
-    raw.resize(static_cast<std::size_t>(dataBytes));
-  } catch (const std::bad_alloc&) {
-    return Error{ErrorCode::ReadFailed, "not enough memory for the pixel data", path};
-  }
-  if (compressed) {
-    if (Status status = gunzipRange(path, offset, raw.size(), raw.data()); !status) {
-      return status.error();
-    }
-  } else {
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) return Error{ErrorCode::FileNotFound, "cannot open the file", path};
-    const bool ok = std::fseek(file, static_cast<long>(offset), SEEK_SET) == 0 &&
-                    std::fread(raw.data(), 1, raw.size(), file) == raw.size();
-    std::fclose(file);
-    if (!ok) return Error{ErrorCode::ReadFailed, "cannot read the pixel data", path};
-  }
 
   // NIfTI scaling applies when the slope is a finite non-zero number other than identity; as in
   // ITK the result is then float.
@@ -343,22 +426,42 @@ Result<Image> readNifti2(const std::string& path) {
   if (!created) return Error{created.error().code, created.error().message, path};
   Image image = std::move(created).value();
 
-  const std::size_t sampleBytes = type.components == 1 ? type.bytes : 1;
-  const std::size_t count = static_cast<std::size_t>(voxels);
-  visitPixels(image, [&](auto* out) {
-    using T = std::remove_pointer_t<decltype(out)>;
-    for (std::size_t v = 0; v < count; ++v) {
-      for (int c = 0; c < components; ++c) {
-        const std::uint8_t* p = raw.data() + v * type.bytes + c * sampleBytes;
-        double value = sampleAt(h.datatype, p, h.swap);
-        if (scaled) value = value * h.sclSlope + h.sclInter;
-        out[v * components + c] = static_cast<T>(value);
-      }
+  // The common case (native byte order, no scaling, a type we keep as is) reads straight into
+  // the image; everything else goes through a conversion buffer.
+  const bool direct = !scaled && !h.swap && type.components != 4 &&
+                      image.byteCount() == static_cast<std::size_t>(dataBytes) &&
+                      h.datatype != 256 && h.datatype != 768;
+  if (direct) {
+    if (Status status = readRange(source.value(), image.bytes(), image.byteCount()); !status) {
+      return status.error();
     }
-  });
+  } else {
+    std::vector<std::uint8_t> raw;
+    try {
+      raw.resize(static_cast<std::size_t>(dataBytes));
+    } catch (const std::bad_alloc&) {
+      return Error{ErrorCode::ReadFailed, "not enough memory for the pixel data", path};
+    }
+    if (Status status = readRange(source.value(), raw.data(), raw.size()); !status) {
+      return status.error();
+    }
+    const std::size_t sampleBytes = type.components == 1 ? type.bytes : 1;
+    const std::size_t count = static_cast<std::size_t>(voxels);
+    visitPixels(image, [&](auto* out) {
+      using T = std::remove_pointer_t<decltype(out)>;
+      for (std::size_t v = 0; v < count; ++v) {
+        for (int c = 0; c < components; ++c) {
+          const std::uint8_t* p = raw.data() + v * type.bytes + c * sampleBytes;
+          double value = sampleAt(h.datatype, p, h.swap);
+          if (scaled) value = value * h.sclSlope + h.sclInter;
+          out[v * components + c] = static_cast<T>(value);
+        }
+      }
+    });
+  }
 
   image.geometry = geometry.value();
-  image.metadata.format = "NIfTI-2";
+  image.metadata.format = version == 2 ? "NIfTI-2" : "NIfTI-1";
   image.metadata.photometric = components == 3 ? "RGB" : "MONOCHROME2";
   image.metadata.seriesDescription = h.description;
   if (type.components == 4) image.metadata.warnings.push_back("alpha channel dropped");
