@@ -36,7 +36,16 @@ Outcome readSome(gzFile file, std::uint8_t* out, std::size_t count) {
       outcome.reason = text && *text ? text : "corrupt compressed data";
       return outcome;
     }
-    if (got == 0) break;
+    if (got == 0) {
+      // End of data; zlib reports a stream cut inside its trailer only through gzerror.
+      int code = Z_OK;
+      const char* text = gzerror(file, &code);
+      if (code == Z_BUF_ERROR) {
+        outcome.failed = outcome.truncated = true;
+        outcome.reason = text && *text ? text : "unexpected end of file";
+      }
+      break;
+    }
     outcome.bytes += static_cast<std::size_t>(got);
   }
   return outcome;

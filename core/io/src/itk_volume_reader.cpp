@@ -157,6 +157,86 @@ std::uint64_t bytesOnDisk(const std::string& path, FileFormat format, std::uint6
   return fileSize + size;
 }
 
+/// Bytes a MetaImage element type takes, 0 if unknown.
+std::size_t metaElementBytes(const std::string& type) {
+  if (type == "MET_UCHAR" || type == "MET_CHAR") return 1;
+  if (type == "MET_USHORT" || type == "MET_SHORT") return 2;
+  if (type == "MET_UINT" || type == "MET_INT" || type == "MET_FLOAT") return 4;
+  if (type == "MET_ULONG" || type == "MET_LONG" || type == "MET_DOUBLE" ||
+      type == "MET_ULONG_LONG" || type == "MET_LONG_LONG") {
+    return 8;
+  }
+  return 0;
+}
+
+/// MetaImage's reader (MetaIO) fills missing data with zeros; check that the data the header
+/// announces (CompressedDataSize, or the raw size) is really there.
+Status checkMetaImageData(const std::string& path, std::uint64_t fileSize) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::uint64_t headerEnd = 0;
+  std::uint64_t voxels = 1;
+  std::uint64_t channels = 1;
+  std::uint64_t compressedSize = 0;
+  bool compressed = false;
+  bool sized = false;
+  std::string elementType;
+  std::string dataFile;
+  while (headerEnd < (1 << 16) && std::getline(in, line)) {
+    headerEnd += line.size() + 1;
+    const std::size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq);
+    while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
+    std::istringstream value(line.substr(eq + 1));
+    if (key == "DimSize") {
+      sized = true;
+      std::int64_t n = 0;
+      while (value >> n) voxels *= n > 0 ? static_cast<std::uint64_t>(n) : 0;
+    } else if (key == "ElementNumberOfChannels") {
+      value >> channels;
+    } else if (key == "ElementType") {
+      value >> elementType;
+    } else if (key == "CompressedData") {
+      std::string flag;
+      value >> flag;
+      compressed = flag == "True" || flag == "true";
+    } else if (key == "CompressedDataSize") {
+      value >> compressedSize;
+    } else if (key == "ElementDataFile") {
+      value >> dataFile;
+      break;
+    }
+  }
+  const std::size_t elementBytes = metaElementBytes(elementType);
+  if (!sized || elementBytes == 0 || dataFile.empty()) return {};  // MetaIO decides
+  std::uint64_t available = 0;
+  std::string where = path;
+  if (dataFile == "LOCAL") {
+    available = fileSize > headerEnd ? fileSize - headerEnd : 0;
+  } else {
+    std::filesystem::path data(dataFile);
+    if (data.is_relative()) data = std::filesystem::path(path).parent_path() / data;
+    std::error_code ec;
+    const std::uintmax_t size = std::filesystem::file_size(data, ec);
+    if (ec) {
+      if (dataFile == "LIST" || dataFile.find('%') != std::string::npos) return {};
+      return Error{ErrorCode::FileNotFound, "the data file " + data.string() + " is missing", path};
+    }
+    available = size;
+    where = data.string();
+  }
+  const std::uint64_t needed =
+      compressed ? compressedSize : voxels * channels * static_cast<std::uint64_t>(elementBytes);
+  if (needed > available) {
+    return Error{ErrorCode::Truncated,
+                 "the data holds " + std::to_string(available) + " of the " +
+                     std::to_string(needed) + " bytes the header announces",
+                 where};
+  }
+  return {};
+}
+
 }  // namespace
 
 std::uint64_t plausibleDecodedBytes(std::uint64_t fileBytes) { return fileBytes * 1100 + 4096; }
@@ -198,6 +278,11 @@ Result<Image> readItkVolume(const std::string& path, FileFormat format) {
   itk::ImageIOBase::Pointer io = makeImageIO(format);
   if (!io) return Error{ErrorCode::Internal, "no ITK reader for this format", path};
   const std::string formatName(fileFormatName(format));
+  if (format == FileFormat::MetaImage) {
+    if (Status status = checkMetaImageData(path, fileSize.value()); !status) {
+      return status.error();
+    }
+  }
   try {
     if (!io->CanReadFile(path.c_str())) {
       return Error{ErrorCode::CorruptData, "not a readable " + formatName + " file", path};
