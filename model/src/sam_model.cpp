@@ -1,8 +1,10 @@
 #include "medsa/model/sam_model.h"
 
 #include "checkpoint/checkpoint_reader.h"
+#include "checkpoint/reference_compat.h"
 #include "checkpoint/state_dict_loader.h"
 #include "guarded.h"
+#include "medsa/core/sha256.h"
 #include "medsa/model/runtime.h"
 #include "sam_model_impl.h"
 
@@ -29,7 +31,10 @@ Result<std::unique_ptr<SamModel::Impl>> buildImpl(const SamConfig& config,
       options.device == Device::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   impl->encoderType = scalarType(options.encoderPrecision);
   impl->decoderType = scalarType(options.decoderPrecision);
-  impl->sam = Sam(config);
+  if (options.adapters) {
+    if (Status status = options.adapters->validate(); !status) return status.error();
+  }
+  impl->sam = Sam(config, options.adapters);
   impl->sam->eval();
   return impl;
 }
@@ -54,12 +59,14 @@ void finish(SamModel::Impl& impl) {
   impl.encoder = impl.sam->image_encoder;
   impl.decoder = impl.sam->mask_decoder;
   if (impl.encoderType != torch::kFloat) {
-    impl.encoder = castCopy(ImageEncoder(impl.config), *impl.sam->image_encoder, impl.device,
-                            impl.encoderType);
+    impl.encoder =
+        castCopy(ImageEncoder(impl.config, impl.sam->adapters ? &*impl.sam->adapters : nullptr),
+                 *impl.sam->image_encoder, impl.device, impl.encoderType);
   }
   if (impl.decoderType != torch::kFloat) {
     impl.decoder =
-        castCopy(MaskDecoder(impl.config), *impl.sam->mask_decoder, impl.device, impl.decoderType);
+        castCopy(MaskDecoder(impl.config, impl.sam->adapters ? &*impl.sam->adapters : nullptr),
+                 *impl.sam->mask_decoder, impl.device, impl.decoderType);
   }
   impl.densePe = impl.sam->prompt_encoder->densePe();
 }
@@ -76,6 +83,13 @@ torch::ScalarType scalarType(Precision precision) {
       break;
   }
   return torch::kFloat;
+}
+
+void SamModel::Impl::weightsChanged() {
+  finish(*this);
+  ++generation;
+  const size_t mark = version.find("#trained-");
+  version = version.substr(0, mark) + "#trained-" + std::to_string(generation);
 }
 
 std::pair<torch::Tensor, torch::Tensor> SamModel::Impl::decode(const torch::Tensor& embedding,
@@ -172,9 +186,14 @@ Result<std::shared_ptr<SamModel>> SamModel::load(const std::string& checkpoint,
 
 Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& checkpoint,
                                                           const std::optional<SamConfig>& config,
-                                                          const EngineOptions& options) {
+                                                          const EngineOptions& requested) {
   Result<LoadedCheckpoint> loaded = readCheckpoint(checkpoint);
   if (!loaded.ok()) return loaded.error();
+  Result<ReferenceMapping> reference = mapReferenceCheckpoint(loaded->tensors, checkpoint);
+  if (!reference.ok()) return reference.error();
+  EngineOptions options = requested;
+  if (reference->adapters && !options.adapters) options.adapters = reference->adapters;
+
   SamConfig geometry;
   if (config) {
     geometry = *config;
@@ -189,15 +208,57 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
     }
     geometry = inferred.value();
   }
+
+  // Trained adapters replace the requested configuration with their own and must have been
+  // trained on this very base checkpoint.
+  std::vector<std::pair<std::string, torch::Tensor>> adapterTensors;
+  if (!options.adapterFile.empty()) {
+    Result<AdapterFileInfo> info = inspectAdapterFile(options.adapterFile);
+    if (!info.ok()) return info.error();
+    if (!(info->base == geometry)) {
+      return Error{ErrorCode::CheckpointInvalid,
+                   "the adapters were trained on a model of another geometry", options.adapterFile};
+    }
+    Result<std::string> sha = sha256File(checkpoint);
+    if (!sha.ok()) return sha.error();
+    if (sha.value() != info->baseSha256) {
+      return Error{ErrorCode::CheckpointInvalid,
+                   "the adapters were trained on another base checkpoint (sha256 " +
+                       info->baseSha256.substr(0, 12) + "..., this one is " +
+                       sha.value().substr(0, 12) + "...)",
+                   options.adapterFile};
+    }
+    options.adapters = info->adapters;
+    options.profile = info->profile;
+    Result<LoadedCheckpoint> file = readCheckpoint(options.adapterFile);
+    if (!file.ok()) return file.error();
+    adapterTensors = std::move(file->tensors);
+  }
+
   Result<std::unique_ptr<Impl>> impl = buildImpl(geometry, options);
   if (!impl.ok()) return impl.error();
-  if (Status status = loadStateDict(*impl.value()->sam, loaded->tensors, checkpoint); !status) {
+  // Adapter files may carry fine-tuned decoder weights: they replace the base's.
+  std::map<std::string, torch::Tensor> merged;
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (auto& item : adapterTensors) merged.insert(item);
+  for (auto& [name, tensor] : loaded->tensors) {
+    if (!merged.count(name)) tensors.emplace_back(name, tensor);
+  }
+  for (auto& item : adapterTensors) tensors.push_back(item);
+  const bool freshAdapters = adapterTensors.empty() && !reference->isReference;
+  if (Status status =
+          loadStateDict(*impl.value()->sam, tensors, checkpoint,
+                        [&](const std::string& key) { return freshAdapters && isAdapterKey(key); });
+      !status) {
     return status.error();
   }
   struct stat info {};
   ::stat(checkpoint.c_str(), &info);
-  impl.value()->version =
-      checkpoint + ":" + std::to_string(info.st_size) + ":" + std::to_string(info.st_mtime);
+  impl.value()->checkpointPath = checkpoint;
+  impl.value()->notes = reference->notes;
+  impl.value()->version = checkpoint + ":" + std::to_string(info.st_size) + ":" +
+                          std::to_string(info.st_mtime) +
+                          (options.adapterFile.empty() ? std::string() : "+" + options.adapterFile);
   finish(*impl.value());
   return std::shared_ptr<SamModel>(new SamModel(std::move(impl.value())));
 }
@@ -238,6 +299,42 @@ Result<std::vector<TensorInfo>> inspectCheckpoint(const std::string& checkpoint)
     infos.push_back({name, tensor.sizes().vec(), dtypeName(tensor.scalar_type())});
   }
   return infos;
+}
+
+}  // namespace medsa::model
+
+namespace medsa::model {
+
+const std::optional<AdapterConfig>& SamModel::adapters() const { return impl_->sam->adapters; }
+
+const std::vector<std::string>& SamModel::compatibilityNotes() const { return impl_->notes; }
+
+std::vector<ParameterCount> SamModel::parameterCounts(bool trainDecoder) const {
+  std::vector<ParameterCount> counts = {{"image_encoder"},
+                                        {"image_encoder adapters"},
+                                        {"prompt_encoder"},
+                                        {"mask_decoder"},
+                                        {"mask_decoder adapters"}};
+  for (const auto& item : impl_->sam->named_parameters()) {
+    const std::string& key = item.key();
+    const bool adapter = isAdapterKey(key);
+    size_t group = 2;
+    if (key.rfind("image_encoder.", 0) == 0) group = adapter ? 1 : 0;
+    if (key.rfind("mask_decoder.", 0) == 0) group = adapter ? 4 : 3;
+    counts[group].total += item.value().numel();
+    if (adapter || (trainDecoder && group == 3)) counts[group].trainable += item.value().numel();
+  }
+  return counts;
+}
+
+Result<std::string> SamModel::baseSha256() const {
+  if (impl_->checkpointPath.empty()) return std::string();
+  if (impl_->checkpointSha256.empty()) {
+    Result<std::string> sha = sha256File(impl_->checkpointPath);
+    if (!sha.ok()) return sha.error();
+    impl_->checkpointSha256 = sha.value();
+  }
+  return impl_->checkpointSha256;
 }
 
 }  // namespace medsa::model

@@ -13,6 +13,10 @@ struct SamModel::Impl {
   SamConfig config;
   EngineOptions options;
   std::string version;
+  std::string checkpointPath;            ///< the base checkpoint ("" for random weights)
+  mutable std::string checkpointSha256;  ///< computed on first use
+  std::vector<std::string> notes;        ///< compatibility notes
+  int generation = 0;  ///< optimizer steps applied since loading
   Sam sam{nullptr};
   torch::Device device{torch::kCPU};
   torch::ScalarType encoderType = torch::kFloat;
@@ -28,6 +32,10 @@ struct SamModel::Impl {
   std::pair<torch::Tensor, torch::Tensor> decode(const torch::Tensor& embedding,
                                                  const torch::Tensor& sparse,
                                                  const torch::Tensor& dense);
+
+  /// After training changed the weights: refreshes the reduced-precision copies and the version
+  /// (so cached embeddings of the old weights are never reused).
+  void weightsChanged();
 
   /// [1, 3, S, S] model input -> embedding [1, C, g, g] in fp32.
   torch::Tensor encode(const torch::Tensor& input);

@@ -3,6 +3,7 @@
 // 2.x CUDA builds (Python PyTorch's bundled LibTorch) on GPU machines. Everything else in
 // model/ calls these helpers instead of testing versions itself.
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -18,5 +19,38 @@ inline std::string torchVersion() { return TORCH_VERSION; }
 
 /// at::scaled_dot_product_attention exists from 2.0 on; on 1.13 we use our own attention kernel.
 inline constexpr bool kHasScaledDotProductAttention = MEDSA_TORCH_AT_LEAST(2, 0);
+
+}  // namespace medsa::model::compat
+
+namespace medsa::model::compat {
+
+/// Enables bf16 autocast on CUDA for its lifetime (the API changed in LibTorch 2.4).
+class CudaBf16Autocast {
+ public:
+  explicit CudaBf16Autocast(bool enable) : enabled_(enable) {
+    if (!enabled_) return;
+#if MEDSA_TORCH_AT_LEAST(2, 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+#else
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+#endif
+  }
+  ~CudaBf16Autocast() {
+    if (!enabled_) return;
+#if MEDSA_TORCH_AT_LEAST(2, 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+    at::autocast::clear_cache();
+  }
+  CudaBf16Autocast(const CudaBf16Autocast&) = delete;
+  CudaBf16Autocast& operator=(const CudaBf16Autocast&) = delete;
+
+ private:
+  bool enabled_;
+};
 
 }  // namespace medsa::model::compat

@@ -5,6 +5,7 @@
 #include "medsa/core/build_info.h"
 #include "medsa/core/error.h"
 #include "medsa/core/progress.h"
+#include "medsa/core/sha256.h"
 
 using namespace medsa;
 
@@ -74,6 +75,25 @@ class TestCore : public QObject {
     QVERIFY(token.isCancelled());  // the caller's copy sees it too
     QVERIFY(!scope.update(0.3));   // and no further report reaches the sink
     QCOMPARE(sink.fractions.size(), size_t(2));
+  }
+
+  void sha256MatchesNistVectors() {
+    QCOMPARE(sha256Hex(""),
+             std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(sha256Hex("abc"),
+             std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+             std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+    Sha256 pieces;  // a million 'a's, fed in uneven pieces
+    const std::string chunk(997, 'a');
+    std::size_t fed = 0;
+    while (fed + chunk.size() <= 1000000) {
+      pieces.update(chunk);
+      fed += chunk.size();
+    }
+    pieces.update(std::string(1000000 - fed, 'a'));
+    QCOMPARE(pieces.hexDigest(),
+             std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
   }
 
   void cancellationTokenIsShared() {

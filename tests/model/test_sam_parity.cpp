@@ -208,6 +208,14 @@ class TestSamParity : public QObject {
 
   void tinyMatchesOfficialOutputs() { runParity(kDataDir, "tiny"); }
 
+  void tinyWithFreshAdaptersMatchesOfficialOutputs() {
+    // Every Med-SA adapter (encoder, depth, HyP-Adpt, decoder MLP) starts at zero: SAM exactly.
+    EngineOptions options;
+    options.adapters = AdapterConfig{};
+    options.adapters->depth = true;
+    runParity(kDataDir, "tiny", options);
+  }
+
   void tinyInBf16AgreesWithFp32() { runBf16(kDataDir, "tiny"); }
 
   void vitbLayoutInBf16AgreesWithFp32() {

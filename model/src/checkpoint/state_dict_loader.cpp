@@ -13,7 +13,8 @@ void appendList(std::string& out, const char* title, const std::vector<std::stri
   if (keys.empty()) return;
   out += "\n  " + std::to_string(keys.size()) + " " + title + ":";
   for (size_t i = 0; i < keys.size() && i < kListed; ++i) out += "\n    " + keys[i];
-  if (keys.size() > kListed) out += "\n    ... and " + std::to_string(keys.size() - kListed) + " more";
+  if (keys.size() > kListed)
+    out += "\n    ... and " + std::to_string(keys.size() - kListed) + " more";
 }
 
 }  // namespace
@@ -26,7 +27,8 @@ std::string shapeText(c10::IntArrayRef shape) {
 
 Status loadStateDict(torch::nn::Module& module,
                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
-                     const std::string& source) {
+                     const std::string& source,
+                     const std::function<bool(const std::string&)>& mayBeMissing) {
   std::map<std::string, torch::Tensor> expected;
   for (auto& [name, tensor] : namedTensors(module)) expected.emplace(name, tensor);
 
@@ -44,9 +46,10 @@ Status loadStateDict(torch::nn::Module& module,
     }
   }
   for (const auto& [name, tensor] : expected) {
-    if (!provided.count(name) && std::none_of(mismatched.begin(), mismatched.end(), [&](const std::string& m) {
-          return m.rfind(name + ":", 0) == 0;
-        })) {
+    if (mayBeMissing && mayBeMissing(name)) continue;
+    if (!provided.count(name) &&
+        std::none_of(mismatched.begin(), mismatched.end(),
+                     [&](const std::string& m) { return m.rfind(name + ":", 0) == 0; })) {
       missing.push_back(name + " " + shapeText(tensor.sizes()));
     }
   }

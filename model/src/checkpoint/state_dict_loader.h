@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,9 +15,11 @@ namespace medsa::model {
 /// be present with the right shape and nothing else may be there; otherwise the error lists the
 /// missing, unexpected and mis-shaped keys. Nothing is skipped silently. dtypes are converted to
 /// the module's (fp16/bf16 checkpoints load into fp32 modules).
+/// `mayBeMissing` names keys the file may leave out (fresh adapters keep their zero init).
 Status loadStateDict(torch::nn::Module& module,
                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
-                     const std::string& source);
+                     const std::string& source,
+                     const std::function<bool(const std::string&)>& mayBeMissing = {});
 
 std::string shapeText(c10::IntArrayRef shape);
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sam/gradient_checkpoint.h"
 #include "sam/relpos_attention.h"
 
 namespace medsa::model {
@@ -94,24 +95,56 @@ torch::Tensor mergeWindows(const torch::Tensor& windows, int64_t window, int64_t
 }
 
 EncoderBlockImpl::EncoderBlockImpl(int64_t dim, int64_t heads, int64_t mlpHidden, int64_t window_,
-                                   int64_t grid)
+                                   int64_t grid, const AdapterConfig* adapters)
     : window(window_) {
   norm1 = register_module("norm1", FloatLayerNorm(dim, 1e-6));
   attn = register_module("attn", EncoderAttention(dim, heads, window > 0 ? window : grid));
   norm2 = register_module("norm2", FloatLayerNorm(dim, 1e-6));
   mlp = register_module("mlp", EncoderMlp(dim, mlpHidden));
+  if (adapters && adapters->encoder) {
+    const auto hidden = static_cast<int64_t>(dim * adapters->ratio);
+    adapter_attn = register_module("adapter_attn", Adapter(dim, hidden));
+    adapter_mlp = register_module("adapter_mlp", Adapter(dim, hidden));
+    mlpScale = adapters->mlpScale;
+    if (adapters->depth) adapter_depth = register_module("adapter_depth", Adapter(dim, hidden));
+  }
+  padBeforeNorm = adapters && adapters->padBeforeNorm;
 }
 
-torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x) {
-  torch::Tensor h = norm1(x);
-  if (window > 0) {
-    const int64_t batch = x.size(0), height = x.size(1), width = x.size(2);
-    h = mergeWindows(attn(partitionWindows(h, window)), window, batch, height, width);
+torch::Tensor EncoderBlockImpl::depthBranch(const torch::Tensor& normed, int64_t depth) {
+  // Tokens at the same (row, col) of the chunk's slices form one sequence of length `depth`,
+  // laid out as a 1 x depth grid so the block's attention (and its relative positions,
+  // resampled to the depth) applies unchanged.
+  const int64_t chunks = normed.size(0) / depth, height = normed.size(1), width = normed.size(2),
+                dim = normed.size(3);
+  const torch::Tensor sequences = normed.view({chunks, depth, height, width, dim})
+                                      .permute({0, 2, 3, 1, 4})
+                                      .reshape({chunks * height * width, 1, depth, dim});
+  const torch::Tensor attended = adapter_depth(attn(sequences));
+  return attended.view({chunks, height, width, depth, dim})
+      .permute({0, 3, 1, 2, 4})
+      .reshape({chunks * depth, height, width, dim});
+}
+
+torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x, int64_t depth) {
+  const int64_t batch = x.size(0), height = x.size(1), width = x.size(2);
+  torch::Tensor normed, attended;
+  if (window > 0 && padBeforeNorm) {
+    // The reference Med-SA code pads before norm1: padded tokens become norm1's bias.
+    attended = attn(norm1(partitionWindows(x, window)));
   } else {
-    h = attn(h);
+    normed = norm1(x);
+    attended = attn(window > 0 ? partitionWindows(normed, window) : normed);
   }
-  const torch::Tensor y = x + h;
-  return y + mlp(norm2(y));
+  if (adapter_attn) attended = attended + adapter_attn(attended);
+  if (window > 0) attended = mergeWindows(attended, window, batch, height, width);
+  if (adapter_depth && depth > 1) {
+    attended = attended + depthBranch(normed.defined() ? normed : norm1(x), depth);
+  }
+  const torch::Tensor y = x + attended;
+  const torch::Tensor n = norm2(y);
+  if (adapter_mlp) return y + mlp(n) + mlpScale * adapter_mlp(n);
+  return y + mlp(n);
 }
 
 PatchEmbedImpl::PatchEmbedImpl(int64_t patch, int64_t dim) {
@@ -123,13 +156,14 @@ torch::Tensor PatchEmbedImpl::forward(const torch::Tensor& x) {
   return proj(x).permute({0, 2, 3, 1});
 }
 
-ImageEncoderImpl::ImageEncoderImpl(const SamConfig& config) {
+ImageEncoderImpl::ImageEncoderImpl(const SamConfig& config, const AdapterConfig* adapters) {
   const int64_t grid = config.tokenGrid(), dim = config.embedDim;
   pos_embed = register_parameter("pos_embed", torch::zeros({1, grid, grid, dim}));
   patch_embed = register_module("patch_embed", PatchEmbed(config.patchSize, dim));
   for (int i = 0; i < config.depth; ++i) {
     const int64_t window = config.isGlobal(i) ? 0 : config.windowSize;
-    blocks->push_back(EncoderBlock(dim, config.heads, dim * config.mlpRatio, window, grid));
+    blocks->push_back(
+        EncoderBlock(dim, config.heads, dim * config.mlpRatio, window, grid, adapters));
   }
   register_module("blocks", blocks);
   const int64_t out = config.promptDim;
@@ -145,9 +179,15 @@ torch::Tensor ImageEncoderImpl::embedPatches(const torch::Tensor& image) {
   return patch_embed(image);
 }
 
-torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image) {
+torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image, int64_t depth) {
   torch::Tensor x = patch_embed(image) + pos_embed;
-  for (const auto& block : *blocks) x = block->as<EncoderBlock>()->forward(x);
+  for (const auto& block : *blocks) {
+    EncoderBlockImpl* b = block->as<EncoderBlock>();
+    x = checkpointBlocks && torch::GradMode::is_enabled()
+            ? checkpointed(
+                  [b, depth](const torch::Tensor& input) { return b->forward(input, depth); }, x)
+            : b->forward(x, depth);
+  }
   return neck->forward(x.permute({0, 3, 1, 2}));
 }
 

@@ -4,7 +4,9 @@
 
 #include <torch/torch.h>
 
+#include "medsa/model/adapter_config.h"
 #include "medsa/model/sam_config.h"
+#include "sam/adapter.h"
 #include "sam/common.h"
 
 namespace medsa::model {
@@ -34,14 +36,26 @@ TORCH_MODULE(EncoderMlp);
 
 /// One ViT block. window > 0: attention inside window x window tiles (the grid is zero-padded
 /// after norm1, as in the official code); window == 0: global attention.
+/// With adapters (Med-SA): adapter_attn refines the attention output before the residual,
+/// adapter_mlp runs parallel to the MLP scaled by s, and the SD-Trans depth branch lets every
+/// token attend over the same position in the other slices of its chunk (true positions, in
+/// windowed and global blocks alike) with the block's own attention weights + adapter_depth.
 struct EncoderBlockImpl : torch::nn::Module {
-  EncoderBlockImpl(int64_t dim, int64_t heads, int64_t mlpHidden, int64_t window, int64_t grid);
-  torch::Tensor forward(const torch::Tensor& x);
+  EncoderBlockImpl(int64_t dim, int64_t heads, int64_t mlpHidden, int64_t window, int64_t grid,
+                   const AdapterConfig* adapters);
+  /// x [B * depth, H, W, C]: chunks of `depth` consecutive slices (depth 1 for 2D pictures).
+  torch::Tensor forward(const torch::Tensor& x, int64_t depth = 1);
 
   FloatLayerNorm norm1{nullptr}, norm2{nullptr};
   EncoderAttention attn{nullptr};
   EncoderMlp mlp{nullptr};
+  Adapter adapter_attn{nullptr}, adapter_mlp{nullptr}, adapter_depth{nullptr};
   int64_t window;
+  double mlpScale = 0;
+  bool padBeforeNorm = false;
+
+ private:
+  torch::Tensor depthBranch(const torch::Tensor& normed, int64_t depth);
 };
 TORCH_MODULE(EncoderBlock);
 
@@ -59,9 +73,10 @@ struct PatchEmbedImpl : torch::nn::Module {
 TORCH_MODULE(PatchEmbed);
 
 struct ImageEncoderImpl : torch::nn::Module {
-  explicit ImageEncoderImpl(const SamConfig& config);
-  /// [B, 3, S, S] normalised, padded image -> [B, promptDim, S/16, S/16] embedding.
-  torch::Tensor forward(const torch::Tensor& image);
+  explicit ImageEncoderImpl(const SamConfig& config, const AdapterConfig* adapters = nullptr);
+  /// [B, 3, S, S] normalised, padded image -> [B, promptDim, S/16, S/16] embedding. With the
+  /// depth branch, the batch holds chunks of `depth` consecutive slices, volume-major.
+  torch::Tensor forward(const torch::Tensor& image, int64_t depth = 1);
   /// The tokens after patch embedding (channels-last), for parity checks.
   torch::Tensor embedPatches(const torch::Tensor& image);
 
@@ -69,6 +84,8 @@ struct ImageEncoderImpl : torch::nn::Module {
   PatchEmbed patch_embed{nullptr};
   torch::nn::ModuleList blocks;
   torch::nn::Sequential neck;
+  /// Recompute each block's activations during backward instead of storing them (training).
+  bool checkpointBlocks = false;
 };
 TORCH_MODULE(ImageEncoder);
 

@@ -31,7 +31,8 @@ torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch:
   return out_proj(out.reshape({out.size(0), out.size(1), -1}));
 }
 
-TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipPe)
+TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipPe,
+                                 const AdapterConfig* adapters)
     : skipFirstLayerPe(skipPe) {
   self_attn = register_module("self_attn", DecoderAttention(dim, heads, 1));
   norm1 = register_module("norm1", layerNorm(dim));
@@ -46,12 +47,19 @@ TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, boo
   norm4 = register_module("norm4", layerNorm(dim));
   cross_attn_image_to_token =
       register_module("cross_attn_image_to_token", DecoderAttention(dim, heads, 2));
+  if (adapters && adapters->decoder) {
+    hyp_adapter = register_module("hyp_adapter", HyperAdapter(dim, adapters->decoderBottleneck));
+    adapter_mlp =
+        register_module("adapter_mlp", Adapter(dim, static_cast<int64_t>(dim * adapters->ratio)));
+    mlpScale = adapters->mlpScale;
+  }
 }
 
 std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor queries,
                                                                  torch::Tensor keys,
                                                                  const torch::Tensor& queryPe,
-                                                                 const torch::Tensor& keyPe) {
+                                                                 const torch::Tensor& keyPe,
+                                                                 const torch::Tensor& prompt) {
   if (skipFirstLayerPe) {
     queries = self_attn(queries, queries, queries);  // no residual on the first layer
   } else {
@@ -62,8 +70,12 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor q
 
   torch::Tensor q = queries + queryPe;
   torch::Tensor k = keys + keyPe;
-  queries = norm2(queries + cross_attn_token_to_image(q, k, keys));
-  queries = norm3(queries + mlp->forward(queries));
+  torch::Tensor attended = cross_attn_token_to_image(q, k, keys);
+  if (hyp_adapter) attended = attended + hyp_adapter(attended, prompt);
+  queries = norm2(queries + attended);
+  torch::Tensor transformed = mlp->forward(queries);
+  if (adapter_mlp) transformed = transformed + mlpScale * adapter_mlp(queries);
+  queries = norm3(queries + transformed);
 
   q = queries + queryPe;
   k = keys + keyPe;
@@ -71,10 +83,12 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor q
   return {queries, keys};
 }
 
-TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config) {
+TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config,
+                                             const AdapterConfig* adapters) {
   const int64_t dim = config.promptDim;
   for (int i = 0; i < config.decoderDepth; ++i) {
-    layers->push_back(TwoWayBlock(dim, config.decoderHeads, config.decoderMlpDim, i == 0));
+    layers->push_back(
+        TwoWayBlock(dim, config.decoderHeads, config.decoderMlpDim, i == 0, adapters));
   }
   register_module("layers", layers);
   final_attn_token_to_image =
@@ -83,12 +97,14 @@ TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config) {
 }
 
 std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
-    const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens) {
+    const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens,
+    const torch::Tensor& prompt) {
   torch::Tensor keys = image.flatten(2).permute({0, 2, 1});
   const torch::Tensor keyPe = imagePe.flatten(2).permute({0, 2, 1});
   torch::Tensor queries = tokens;
   for (const auto& layer : *layers) {
-    std::tie(queries, keys) = layer->as<TwoWayBlock>()->forward(queries, keys, tokens, keyPe);
+    std::tie(queries, keys) =
+        layer->as<TwoWayBlock>()->forward(queries, keys, tokens, keyPe, prompt);
   }
   const torch::Tensor q = queries + tokens;
   const torch::Tensor k = keys + keyPe;
@@ -96,10 +112,10 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
   return {queries, keys};
 }
 
-MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config)
+MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* adapters)
     : maskTokenCount(config.multimaskOutputs + 1) {
   const int64_t dim = config.promptDim;
-  transformer = register_module("transformer", TwoWayTransformer(config));
+  transformer = register_module("transformer", TwoWayTransformer(config, adapters));
   iou_token = register_module("iou_token", torch::nn::Embedding(1, dim));
   mask_tokens = register_module("mask_tokens", torch::nn::Embedding(maskTokenCount, dim));
   output_upscaling = register_module(
@@ -130,7 +146,10 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
   const torch::Tensor sourcePe = imagePe.expand({batch, -1, -1, -1});
   const int64_t dim = source.size(1), h = source.size(2), w = source.size(3);
 
-  auto [hs, imageTokens] = transformer(source, sourcePe, tokens);
+  // HyP-Adpt's prompt summary: the mean of the sparse prompt tokens (zero for mask-only prompts).
+  const torch::Tensor prompt =
+      sparse.size(1) > 0 ? sparse.mean(1) : torch::zeros({batch, sparse.size(2)}, sparse.options());
+  auto [hs, imageTokens] = transformer(source, sourcePe, tokens, prompt);
   const torch::Tensor iouTokenOut = hs.select(1, 0);
   const torch::Tensor maskTokensOut = hs.slice(1, 1, 1 + maskTokenCount);
 

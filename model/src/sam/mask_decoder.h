@@ -4,7 +4,9 @@
 
 #include <torch/torch.h>
 
+#include "medsa/model/adapter_config.h"
 #include "medsa/model/sam_config.h"
+#include "sam/adapter.h"
 #include "sam/common.h"
 
 namespace medsa::model {
@@ -19,27 +21,36 @@ struct DecoderAttentionImpl : torch::nn::Module {
 };
 TORCH_MODULE(DecoderAttention);
 
+/// With adapters: HyP-Adpt (generated from the prompt summary) refines the token-to-image
+/// attention output, and a plain adapter runs parallel to the MLP.
 struct TwoWayBlockImpl : torch::nn::Module {
-  TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipFirstLayerPe);
-  /// Updates (queries, keys) = (prompt tokens, image tokens).
+  TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipFirstLayerPe,
+                  const AdapterConfig* adapters);
+  /// Updates (queries, keys) = (prompt tokens, image tokens); prompt [B, C] summarises them.
   std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor queries, torch::Tensor keys,
                                                   const torch::Tensor& queryPe,
-                                                  const torch::Tensor& keyPe);
+                                                  const torch::Tensor& keyPe,
+                                                  const torch::Tensor& prompt);
 
   DecoderAttention self_attn{nullptr}, cross_attn_token_to_image{nullptr},
       cross_attn_image_to_token{nullptr};
   FloatLayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr}, norm4{nullptr};
   torch::nn::Sequential mlp;  // lin1, ReLU, lin2 (keys mlp.lin1, mlp.lin2)
+  HyperAdapter hyp_adapter{nullptr};
+  Adapter adapter_mlp{nullptr};
+  double mlpScale = 0;
   bool skipFirstLayerPe;
 };
 TORCH_MODULE(TwoWayBlock);
 
 struct TwoWayTransformerImpl : torch::nn::Module {
-  explicit TwoWayTransformerImpl(const SamConfig& config);
-  /// image [B, C, h, w], imagePe [B, C, h, w], tokens [B, n, C] -> (tokens', image tokens')
+  TwoWayTransformerImpl(const SamConfig& config, const AdapterConfig* adapters);
+  /// image [B, C, h, w], imagePe [B, C, h, w], tokens [B, n, C], prompt summary [B, C]
+  /// -> (tokens', image tokens')
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& image,
                                                   const torch::Tensor& imagePe,
-                                                  const torch::Tensor& tokens);
+                                                  const torch::Tensor& tokens,
+                                                  const torch::Tensor& prompt);
 
   torch::nn::ModuleList layers;
   DecoderAttention final_attn_token_to_image{nullptr};
@@ -48,7 +59,7 @@ struct TwoWayTransformerImpl : torch::nn::Module {
 TORCH_MODULE(TwoWayTransformer);
 
 struct MaskDecoderImpl : torch::nn::Module {
-  explicit MaskDecoderImpl(const SamConfig& config);
+  explicit MaskDecoderImpl(const SamConfig& config, const AdapterConfig* adapters = nullptr);
 
   /// embedding [1 or B, C, g, g]; imagePe [1, C, g, g]; sparse [B, n, C]; dense [B, C, g, g].
   /// Returns every mask token's low-res logits [B, T, 4g, 4g] and IoU [B, T] (T = 1 + multimask

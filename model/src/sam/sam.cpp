@@ -2,10 +2,17 @@
 
 namespace medsa::model {
 
-SamImpl::SamImpl(const SamConfig& config_) : config(config_) {
-  image_encoder = register_module("image_encoder", ImageEncoder(config));
+SamImpl::SamImpl(const SamConfig& config_, std::optional<AdapterConfig> adapters_)
+    : config(config_), adapters(std::move(adapters_)) {
+  const AdapterConfig* a = adapters ? &*adapters : nullptr;
+  image_encoder = register_module("image_encoder", ImageEncoder(config, a));
   prompt_encoder = register_module("prompt_encoder", PromptEncoder(config));
-  mask_decoder = register_module("mask_decoder", MaskDecoder(config));
+  mask_decoder = register_module("mask_decoder", MaskDecoder(config, a));
+}
+
+bool isAdapterKey(const std::string& key) {
+  return key.find(".adapter_") != std::string::npos ||
+         key.find(".hyp_adapter.") != std::string::npos;
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> namedTensors(const torch::nn::Module& module) {

@@ -10,14 +10,19 @@
 namespace medsa::model {
 
 struct SamImpl : torch::nn::Module {
-  explicit SamImpl(const SamConfig& config);
+  explicit SamImpl(const SamConfig& config, std::optional<AdapterConfig> adapters = std::nullopt);
 
   SamConfig config;
+  std::optional<AdapterConfig> adapters;
   ImageEncoder image_encoder{nullptr};
   PromptEncoder prompt_encoder{nullptr};
   MaskDecoder mask_decoder{nullptr};
 };
 TORCH_MODULE(Sam);
+
+/// Whether a state_dict key belongs to an adapter (what the trainer updates and adapter files
+/// hold).
+bool isAdapterKey(const std::string& key);
 
 /// Every parameter and buffer of the model by its state_dict key.
 std::vector<std::pair<std::string, torch::Tensor>> namedTensors(const torch::nn::Module& module);

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "medsa/core/error.h"
+#include "medsa/core/json.h"
+#include "medsa/model/adapter_config.h"
 #include "medsa/model/processing_profile.h"
 #include "medsa/model/sam_config.h"
 
@@ -32,6 +34,29 @@ struct EngineOptions {
   Precision decoderPrecision = Precision::Fp32;
   ProcessingProfile profile = ProcessingProfile::Sam;
   int threads = 0;  ///< CPU threads; 0 = every core
+  /// Med-SA adapters to build into the model: fresh (zero-initialised, so outputs equal SAM's)
+  /// unless adapterFile provides trained ones, whose own configuration then applies.
+  std::optional<AdapterConfig> adapters;
+  std::string adapterFile;  ///< an adapter .safetensors written by SamModel::saveAdapters
+};
+
+/// Parameters of one part of the model: how many there are and how many training updates.
+struct ParameterCount {
+  std::string module;  ///< "image_encoder", "image_encoder adapters", "prompt_encoder", ...
+  std::int64_t total = 0;
+  std::int64_t trainable = 0;
+};
+
+/// What an adapter file says about itself (its metadata).
+struct AdapterFileInfo {
+  std::string baseSha256;  ///< the base checkpoint it was trained on
+  SamConfig base;
+  ProcessingProfile profile = ProcessingProfile::Sam;
+  AdapterConfig adapters;
+  bool includesDecoder = false;  ///< also carries fine-tuned mask decoder weights
+  std::string created;           ///< ISO 8601, UTC
+  Json training;                 ///< the trainer's summary (steps, loss, evaluation)
+  std::int64_t tensors = 0, values = 0;
 };
 
 /// A tensor's name, shape and dtype, as stored in a checkpoint or held by the model.
@@ -63,6 +88,19 @@ class SamModel {
   const std::string& version() const;
   /// Every parameter and buffer by its official state_dict key.
   std::vector<TensorInfo> tensors() const;
+  /// The adapters built into this model, if any.
+  const std::optional<AdapterConfig>& adapters() const;
+  /// Differences from the checkpoint's original code that the user should know (reference
+  /// Med-SA checkpoints); empty for SAM, MedSAM and our own files.
+  const std::vector<std::string>& compatibilityNotes() const;
+  /// Parameters per part; trainable = adapters (and the mask decoder when trainDecoder).
+  std::vector<ParameterCount> parameterCounts(bool trainDecoder = false) const;
+  /// SHA-256 of the base checkpoint file (computed once, on first use); "" for random weights.
+  Result<std::string> baseSha256() const;
+  /// Writes the adapter tensors (and the mask decoder's when includeDecoder) as .safetensors with
+  /// metadata: base identity and geometry, profile, adapter configuration, time, `training`.
+  Status saveAdapters(const std::string& path, const Json& training,
+                      bool includeDecoder = false) const;
 
   struct Impl;
   Impl& impl() const { return *impl_; }
@@ -77,6 +115,9 @@ class SamModel {
                                                                   std::uint64_t seed);
   std::unique_ptr<Impl> impl_;
 };
+
+/// Reads an adapter file's metadata and counts its tensors, without a base model.
+Result<AdapterFileInfo> inspectAdapterFile(const std::string& path);
 
 /// Lists the tensors of a checkpoint file without building a model.
 Result<std::vector<TensorInfo>> inspectCheckpoint(const std::string& checkpoint);
