@@ -94,10 +94,10 @@ void checkResults(const std::vector<CaseResult>& results, double minAgreement) {
   }
 }
 
-void runParity(const QString& dir, const std::string& name) {
+void runParity(const QString& dir, const std::string& name, const EngineOptions& options = {}) {
   const SamConfig config = test::manifestConfig(dir + "/manifest.json", name);
-  auto loaded =
-      SamModel::load((dir + "/" + QString::fromStdString(name) + ".pth").toStdString(), config, {});
+  auto loaded = SamModel::load((dir + "/" + QString::fromStdString(name) + ".pth").toStdString(),
+                               config, options);
   QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().describe().c_str());
   std::shared_ptr<SamModel> model = loaded.value();
   const auto cases = test::loadCases(dir + "/" + QString::fromStdString(name) + "_cases.pt");
