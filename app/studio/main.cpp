@@ -1,13 +1,24 @@
-// medsa-studio: the desktop application. Composes the layers: the UI, and (as the issues land)
-// the engine worker, the trainer scheduler and the project store.
+// medsa-studio: the desktop application. Composes the layers: the image reader (medsa_io), the
+// SAM engine (medsa_model) and the UI (medsa_ui), which only sees core interfaces.
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSettings>
+#include <QTimer>
 #include <QTranslator>
 
+#include "demo_phantom.h"
 #include "engine_summary.h"
+#include "medsa/core/atomic_file.h"
 #include "medsa/core/build_info.h"
+#include "medsa/core/json.h"
 #include "medsa/io/backends.h"
+#include "medsa/io/image_reader.h"
+#include "medsa/model/predictor.h"
+#include "medsa/model/sam_model.h"
 #include "medsa/ui/main_window.h"
 
 namespace {
@@ -39,6 +50,34 @@ QString libraryDetails() {
   return details + QStringLiteral("Qt ") + QString::fromLatin1(qVersion()) + QStringLiteral("</p>");
 }
 
+// The geometry of a checkpoint: an explicit --model-config, else "<name>_config.json" or
+// "config.json" beside it, else inferred from the tensor shapes by the loader.
+medsa::Result<std::optional<medsa::model::SamConfig>> configFor(const QString& checkpoint,
+                                                                const QString& explicitConfig) {
+  QString path = explicitConfig;
+  if (path.isEmpty()) {
+    const QFileInfo info(checkpoint);
+    for (const QString& candidate :
+         QStringList{info.dir().filePath(info.completeBaseName() + QStringLiteral("_config.json")),
+                     info.dir().filePath(QStringLiteral("config.json"))}) {
+      if (QFileInfo::exists(candidate)) {
+        path = candidate;
+        break;
+      }
+    }
+  }
+  if (path.isEmpty()) return std::optional<medsa::model::SamConfig>{};
+  const std::string where = path.toStdString();
+  medsa::Result<std::string> text = medsa::readWholeFile(where, 1 << 20);
+  if (!text) return text.error();
+  medsa::Result<medsa::Json> json = medsa::parseJson(text.value(), where);
+  if (!json) return json.error();
+  medsa::Result<medsa::model::SamConfig> config =
+      medsa::model::SamConfig::fromJson(json.value(), where);
+  if (!config) return config.error();
+  return std::optional<medsa::model::SamConfig>(config.value());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,9 +88,74 @@ int main(int argc, char** argv) {
   QApplication::setDesktopFileName(QStringLiteral("org.medsa.Studio"));
   installTranslators(app);
 
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      QApplication::translate("main", "Interactive medical image annotation"));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption demoOption(
+      QStringLiteral("demo"), QApplication::translate("main", "Open the built-in demo volume."));
+  const QCommandLineOption modelOption(
+      QStringLiteral("model"),
+      QApplication::translate("main", "SAM / Med-SA checkpoint (.pth or .safetensors)."),
+      QStringLiteral("checkpoint"));
+  const QCommandLineOption configOption(
+      QStringLiteral("model-config"),
+      QApplication::translate("main", "Model geometry as JSON (default: inferred)."),
+      QStringLiteral("json"));
+  const QCommandLineOption autosaveOption(
+      QStringLiteral("autosave-dir"),
+      QApplication::translate("main", "Folder for autosaves (default: the user's data folder)."),
+      QStringLiteral("folder"));
+  parser.addOptions({demoOption, modelOption, configOption, autosaveOption});
+  parser.addPositionalArgument(QStringLiteral("image"),
+                               QApplication::translate("main", "Image file or DICOM folder."));
+  parser.process(app);
+
   medsa::ui::MainWindow window;
   window.setEngineDescription(toQString(medsa::app::configureAndDescribeEngine()));
   window.setAboutDetails(libraryDetails());
+  if (parser.isSet(autosaveOption)) window.setAutosaveFolder(parser.value(autosaveOption));
+  window.setImageReader(
+      [](const std::string& path, medsa::ProgressSink* progress, medsa::CancellationToken cancel) {
+        return medsa::io::readImage(path, {}, progress, std::move(cancel));
+      });
+  window.setDemoProvider([] { return medsa::app::makeDemoPhantom(); });
+  const QString explicitConfig = parser.value(configOption);
+  window.setModelLoader([explicitConfig](const QString& checkpoint) -> medsa::ui::EngineFactory {
+    return [checkpoint,
+            explicitConfig]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+      auto config = configFor(checkpoint, explicitConfig);
+      if (!config) return config.error();
+      auto model = medsa::model::SamModel::load(checkpoint.toStdString(), config.value(), {});
+      if (!model) return model.error();
+      return std::unique_ptr<medsa::SegmentationEngine>(
+          std::make_unique<medsa::model::Predictor>(model.value()));
+    };
+  });
   window.show();
+
+  // The model: --model, else the one chosen last time.
+  QString checkpoint = parser.value(modelOption);
+  if (checkpoint.isEmpty()) {
+    checkpoint = QSettings().value(QStringLiteral("model/checkpoint")).toString();
+    if (!QFileInfo::exists(checkpoint)) checkpoint.clear();
+  } else {
+    QSettings().setValue(QStringLiteral("model/checkpoint"),
+                         QFileInfo(checkpoint).absoluteFilePath());
+  }
+  if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
+
+  // After the window is up: a leftover autosave comes first, then what was asked for.
+  const bool demo = parser.isSet(demoOption);
+  const QStringList images = parser.positionalArguments();
+  QTimer::singleShot(0, &window, [&window, demo, images] {
+    if (window.offerRecovery()) return;
+    if (!images.isEmpty()) {
+      window.openPath(images.first());
+    } else if (demo) {
+      window.openDemo();
+    }
+  });
   return QApplication::exec();
 }

@@ -68,6 +68,17 @@ const char* sliceAxisName(SliceAxis axis) {
 
 int sliceNormalAxis(const Image& image, SliceAxis axis) { return planeOf(image, axis).normal; }
 
+SliceLayout sliceLayout(const Image& image, SliceAxis axis) {
+  const Plane plane = planeOf(image, axis);
+  return {plane.normal,
+          plane.xAxis,
+          plane.yAxis,
+          plane.flipX,
+          plane.flipY,
+          image.size(plane.xAxis),
+          image.size(plane.yAxis)};
+}
+
 std::size_t sliceCount(const Image& image, SliceAxis axis) {
   if (image.isEmpty()) return 0;
   return image.size(sliceNormalAxis(image, axis));

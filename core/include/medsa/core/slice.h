@@ -38,6 +38,20 @@ SliceAxis acquisitionAxis(const Image& image);
 Result<Image> extractSlice(const Image& image, SliceAxis axis, std::size_t index,
                            std::size_t t = 0);
 
+/// How a plane's display pixels map onto voxels: display (x, y) on slice `s` is the voxel whose
+/// index along xAxis is (flipX ? width - 1 - x : x), along yAxis (flipY ? height - 1 - y : y) and
+/// along normal s. Lets linked views turn a click in one plane into positions in the others.
+struct SliceLayout {
+  int normal = 2;
+  int xAxis = 0;
+  int yAxis = 1;
+  bool flipX = false;
+  bool flipY = false;
+  std::size_t width = 0;   ///< display width (voxels along xAxis)
+  std::size_t height = 0;  ///< display height (voxels along yAxis)
+};
+SliceLayout sliceLayout(const Image& image, SliceAxis axis);
+
 /// Time point t of a 4D image as a 3D image (t = 1) with the same geometry and metadata.
 Result<Image> extractVolume(const Image& image, std::size_t t);
 

@@ -1,38 +1,153 @@
 #pragma once
 
+#include <QFutureWatcher>
 #include <QMainWindow>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "medsa/annotations/autosave_store.h"
+#include "medsa/core/error.h"
+#include "medsa/core/image.h"
+#include "medsa/core/progress.h"
+#include "medsa/ui/engine_controller.h"
 
 class QLabel;
+class QProgressBar;
+class QToolButton;
+class QUndoView;
 
 namespace medsa::ui {
 
+class Document;
+class LabelPanel;
+class PolledProgress;
+class ToolController;
 class ViewerArea;
 
-/// The application window: menus, the viewer area and the status bar.
+/// Reads an image file or DICOM folder (medsa_io, injected by the app so the UI never links it).
+using ImageReader = std::function<Result<Image>(const std::string& path, ProgressSink* progress,
+                                                CancellationToken cancel)>;
+/// Saves / loads label maps next to an image; the default uses medsa_annotations' label_map_io.
+/// Builds an engine factory for a checkpoint path (the app knows the model layer).
+using ModelLoader = std::function<EngineFactory(const QString& checkpoint)>;
+/// Built-in data for --demo and for recovering an autosave of it.
+using DemoProvider = std::function<std::shared_ptr<Image>()>;
+
+/// The application window: menus, the three linked views, the label and history panels, the
+/// status bar with position, value, label, engine state and latency. Files are read and written
+/// on worker threads; the engine runs on its own thread; annotations are autosaved atomically.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
 
   ViewerArea* viewerArea() const { return viewerArea_; }
+  Document* document() const { return document_; }
+  ToolController* tools() const { return tools_; }
+  EngineController* engine() const { return engine_; }
 
   /// A short description of the segmentation engine ("LibTorch 1.13.1 · CPU · 2 threads"),
   /// shown permanently at the right of the status bar. The app composes it; the UI never asks
   /// the engine directly.
   void setEngineDescription(const QString& text);
   QString engineDescription() const;
-
   /// Extra lines for the About box (library versions), supplied by the app.
   void setAboutDetails(const QString& details);
 
- private:
-  void createMenus();
-  void showAbout();
+  void setImageReader(ImageReader reader) { reader_ = std::move(reader); }
+  void setModelLoader(ModelLoader loader) { modelLoader_ = std::move(loader); }
+  void setDemoProvider(DemoProvider demo);
+  /// Where autosaves go (tests use a temporary folder).
+  void setAutosaveFolder(const QString& folder);
+  annotations::AutosaveStore autosaveStore() const { return autosave_; }
 
+  /// Opens a file or folder on a worker thread; imageLoaded or a message box follows.
+  void openPath(const QString& path);
+  /// Shows an image that is already in memory (the demo, tests).
+  void openImage(std::shared_ptr<Image> image, const QString& path, const QString& id);
+  void openDemo();
+  /// Loads the model on the engine thread; AI tools enable when it is ready.
+  void loadModel(const QString& checkpoint);
+  /// If an autosave is left over from a session that did not end cleanly, offers to recover it
+  /// (ask = false recovers without asking). Returns whether recovery started.
+  bool offerRecovery(bool ask = true);
+  /// Writes the autosave now, on a worker thread.
+  void autosaveNow();
+  /// Waits (event loop running) for background saves to finish; for tests and closing.
+  void waitForBackgroundWork();
+  bool isLoading() const { return loadWatcher_.isRunning(); }
+
+ signals:
+  void imageLoaded();
+  void autosaved(bool ok);
+  void labelsSaved(bool ok);
+  void propagationFinished(int slices);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void createDocks();
+  void createMenus();
+  void createStatusBar();
+  QAction* addToolAction(QMenu* menu, const QString& text, const QKeySequence& key,
+                         const QString& name);
+  void showAbout();
+  void showShortcuts();
+  void openFileDialog();
+  void openFolderDialog();
+  void onImageRead();
+  void updateRecentMenu();
+  void saveLabels(bool askPath);
+  void openLabelsDialog();
+  void chooseModel();
+  void propagate();
+  void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
+  void updateActions();
+  void scheduleAutosave();
+  void applyRecovered(const annotations::AutosaveSnapshot& snapshot);
+  void showError(const QString& title, const Error& error);
+
+  Document* document_;
+  EngineController* engine_;
+  ToolController* tools_;
   ViewerArea* viewerArea_ = nullptr;
+  LabelPanel* labelPanel_ = nullptr;
+  QUndoView* undoView_ = nullptr;
+
   QLabel* engineLabel_ = nullptr;
+  QLabel* positionLabel_ = nullptr;
+  QLabel* latencyLabel_ = nullptr;
+  QLabel* busyLabel_ = nullptr;
+  QProgressBar* progressBar_ = nullptr;
+  QToolButton* cancelButton_ = nullptr;
+  QMenu* recentMenu_ = nullptr;
+  QList<QAction*> aiActions_;
+  QAction* aiToolAction_ = nullptr;
   QString aboutDetails_;
+
+  ImageReader reader_;
+  ModelLoader modelLoader_;
+  DemoProvider demo_;
+  QString loadingPath_;
+  std::shared_ptr<PolledProgress> loadProgress_;
+  QFutureWatcher<Result<Image>> loadWatcher_;
+  QTimer progressTimer_;
+  std::optional<annotations::AutosaveSnapshot> pendingRecovery_;
+
+  QString labelsPath_;
+  QFutureWatcher<Status> saveWatcher_;
+  annotations::AutosaveStore autosave_;
+  QFutureWatcher<Status> autosaveWatcher_;
+  bool autosaveAgain_ = false;
+  QTimer autosaveTimer_;
 };
 
 }  // namespace medsa::ui

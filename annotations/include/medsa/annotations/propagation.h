@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "medsa/annotations/mask_ops.h"
+#include "medsa/core/error.h"
+#include "medsa/core/image.h"
+#include "medsa/core/progress.h"
+#include "medsa/core/segmentation_engine.h"
+#include "medsa/core/slice.h"
+#include "medsa/core/window_level.h"
+
+namespace medsa::annotations {
+
+struct PropagationRequest {
+  std::shared_ptr<const Image> image;
+  std::string imageId;  ///< for the engine's embedding cache
+  SliceAxis axis = SliceAxis::Axial;
+  std::size_t startSlice = 0;
+  Mask startMask;  ///< the accepted object on startSlice, display-oriented
+  WindowLevel window;
+  bool forward = true;             ///< towards higher slice indices
+  bool backward = true;            ///< towards lower ones
+  double minIou = 0.5;             ///< stop when the engine's predicted IoU falls below this
+  std::size_t minPixels = 8;       ///< stop when the object shrinks below this (it vanished)
+  double minOverlap = 0.2;         ///< stop when a slice's mask overlaps its neighbour's less
+  std::size_t maxSlices = 100000;  ///< per direction
+};
+
+struct PropagatedSlice {
+  std::size_t index = 0;
+  Mask mask;
+  float iou = 0;
+};
+
+struct PropagationResult {
+  std::vector<PropagatedSlice> slices;    ///< in the order they were computed
+  std::string stopForward, stopBackward;  ///< why each direction stopped (English, for the log)
+};
+
+/// Carries an object from one slice to its neighbours: each next slice is prompted with the
+/// previous slice's box, a positive point inside it and its low-res logits, and propagation stops
+/// in a direction when the predicted IoU drops, the object vanishes or jumps elsewhere. Runs on
+/// the engine's owner thread; reports progress and honours cancellation (ErrorCode::Cancelled).
+Result<PropagationResult> propagate(SegmentationEngine& engine, const PropagationRequest& request,
+                                    ProgressSink* progress = nullptr,
+                                    CancellationToken cancel = {});
+
+}  // namespace medsa::annotations

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QImage>
+#include <QPointF>
+#include <QWidget>
+
+#include <optional>
+
+#include "medsa/core/slice.h"
+
+namespace medsa::ui {
+
+class Document;
+class ToolController;
+
+/// One plane of the open image: the slice through the linked cursor, the label overlay, the AI
+/// candidate and prompts, the brush and the crosshair. Wheel scrolls slices (Ctrl: zoom, Shift:
+/// brush size), middle drag pans, right drag in the navigation tool (Ctrl+right drag in any
+/// tool) sets window/level; the left button belongs to the active tool.
+class SliceView : public QWidget {
+  Q_OBJECT
+
+ public:
+  SliceView(Document* document, ToolController* tools, SliceAxis axis, QWidget* parent = nullptr);
+
+  SliceAxis axis() const { return axis_; }
+  double zoom() const { return zoom_; }
+  void resetView();
+  /// Widget position of a continuous display-pixel position, and back.
+  QPointF toWidget(QPointF pixel) const;
+  QPointF toPixel(QPointF widget) const;
+
+ signals:
+  /// The mouse is over voxel (x, y, z) (or left the image: valid = false).
+  void hovered(bool valid, std::size_t x, std::size_t y, std::size_t z);
+  void activated(medsa::SliceAxis axis);
+  void maximizeRequested(medsa::SliceAxis axis);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void leaveEvent(QEvent* event) override;
+  void focusInEvent(QFocusEvent* event) override;
+
+ private:
+  enum class Drag { None, Pan, Window, Box, Stroke, Cursor, PendingClick };
+  void rebuildImage();
+  void rebuildOverlay();
+  QImage candidateImage() const;
+  void moveCursorTo(QPointF widget);
+  void reportHover(QPointF widget);
+  bool showsPromptPlane() const;
+  double scaleX() const;
+  double scaleY() const;
+  QPointF origin() const;
+
+  Document* document_;
+  ToolController* tools_;
+  SliceAxis axis_;
+  QImage image_;
+  QImage overlay_;
+  bool imageDirty_ = true;
+  bool overlayDirty_ = true;
+  double zoom_ = 1;
+  QPointF pan_{0, 0};
+  Drag drag_ = Drag::None;
+  Qt::MouseButton dragButton_ = Qt::NoButton;
+  QPointF pressWidget_, lastWidget_;
+  std::optional<QPointF> hover_;
+};
+
+}  // namespace medsa::ui

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <QObject>
+
+#include <optional>
+#include <vector>
+
+#include "medsa/annotations/mask_ops.h"
+#include "medsa/core/prompt.h"
+#include "medsa/core/segmentation_engine.h"
+#include "medsa/core/slice.h"
+
+namespace medsa::ui {
+
+class Document;
+class EngineController;
+
+enum class Tool { Navigate, Ai, Brush, Eraser };
+
+/// The annotation tools and their state: AI prompts with the candidate they produced, brush and
+/// eraser strokes, and the slice operations. Views feed it positions in display pixels of one
+/// plane's slice; every change to the label map becomes one named undo step.
+class ToolController : public QObject {
+  Q_OBJECT
+
+ public:
+  ToolController(Document* document, EngineController* engine, QObject* parent = nullptr);
+
+  Tool tool() const { return tool_; }
+  void setTool(Tool tool);
+  int brushRadius() const { return brushRadius_; }
+  void setBrushRadius(int radius);
+  int islandMinPixels() const { return islandMinPixels_; }
+
+  // --- AI prompts, on one plane and slice at a time ---
+  bool hasPrompt() const { return !points_.empty() || box_.has_value(); }
+  SliceAxis promptAxis() const { return axis_; }
+  std::size_t promptSlice() const { return slice_; }
+  const std::vector<PromptPoint>& points() const { return points_; }
+  const std::optional<PromptBox>& box() const { return box_; }
+  void addPoint(SliceAxis axis, std::size_t slice, double x, double y, bool positive);
+  void setBox(SliceAxis axis, std::size_t slice, const PromptBox& box);
+  /// The shown candidate (empty when none), its index and how many there are.
+  const annotations::Mask& candidate() const { return candidate_; }
+  int candidateIndex() const { return candidateIndex_; }
+  int candidateCount() const { return prediction_.count; }
+  float candidateIou() const;
+  bool isPredicting() const { return predicting_; }
+  void nextCandidate();
+  /// Writes the candidate into the active label (locked labels untouched); false when nothing
+  /// was there to accept or the active label is locked.
+  bool accept();
+  void discard();
+  double lastLatencyMs() const { return lastLatencyMs_; }
+
+  // --- brush and eraser ---
+  void beginStroke(SliceAxis axis, std::size_t slice, double x, double y, bool erase);
+  void continueStroke(double x, double y);
+  void endStroke();
+  bool isStroking() const { return stroking_; }
+  bool strokeErases() const { return strokeErase_; }
+  SliceAxis strokeAxis() const { return axis_; }
+  std::size_t strokeSlice() const { return strokeSlice_; }
+  const annotations::Mask& strokeMask() const { return stroke_; }
+
+  // --- slice operations on the active label ---
+  bool fillHoles(SliceAxis axis, std::size_t slice);
+  bool removeSmallIslands(SliceAxis axis, std::size_t slice);
+  bool clearSlice(SliceAxis axis, std::size_t slice);
+
+  /// Where the last accepted object is, for propagation.
+  std::optional<std::pair<SliceAxis, std::size_t>> lastAccepted() const { return lastAccepted_; }
+
+ signals:
+  void toolChanged(medsa::ui::Tool tool);
+  void brushRadiusChanged(int radius);
+  /// Prompts, candidate or stroke changed: views repaint.
+  void overlayChanged();
+  /// A short note for the status bar (why something did not happen, latency, ...).
+  void message(const QString& text);
+  void accepted(medsa::SliceAxis axis, std::size_t slice);
+  void latencyMeasured(double milliseconds);
+
+ private:
+  void startPrompt(SliceAxis axis, std::size_t slice);
+  void requestPrediction();
+  void onPrediction(quint64 id, const Prediction& prediction, double latencyMs);
+  bool applyMask(SliceAxis axis, std::size_t slice, const annotations::Mask& mask, bool erase,
+                 const QString& text);
+  bool activeLabelUsable();
+
+  Document* document_;
+  EngineController* engine_;
+  Tool tool_ = Tool::Navigate;
+  int brushRadius_ = 5;
+  int islandMinPixels_ = 20;
+
+  SliceAxis axis_ = SliceAxis::Axial;
+  std::size_t slice_ = 0;
+  std::vector<PromptPoint> points_;
+  std::optional<PromptBox> box_;
+  Prediction prediction_;
+  int candidateIndex_ = 0;
+  annotations::Mask candidate_;
+  bool predicting_ = false;
+  quint64 requestId_ = 0;
+  double lastLatencyMs_ = 0;
+
+  bool stroking_ = false;
+  bool strokeErase_ = false;
+  std::size_t strokeSlice_ = 0;
+  double lastX_ = 0, lastY_ = 0;
+  int strokeWidth_ = 0, strokeHeight_ = 0;
+  annotations::Mask stroke_;
+  std::optional<std::pair<SliceAxis, std::size_t>> lastAccepted_;
+};
+
+}  // namespace medsa::ui

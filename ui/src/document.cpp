@@ -1,0 +1,129 @@
+#include "medsa/ui/document.h"
+
+#include <algorithm>
+
+namespace medsa::ui {
+
+Document::Document(QObject* parent)
+    : QObject(parent), history_(new annotations::EditHistory(&labels_, this)) {
+  connect(history_, &annotations::EditHistory::mapChanged, this, [this] {
+    modified_ = true;
+    emit labelMapChanged();
+  });
+}
+
+void Document::setImage(std::shared_ptr<const Image> image, const QString& path,
+                        const QString& id) {
+  history_->clear();
+  image_ = std::move(image);
+  path_ = path;
+  imageId_ = id;
+  Result<annotations::LabelMap> map = annotations::LabelMap::createFor(*image_);
+  labels_ = map ? std::move(map).value() : annotations::LabelMap{};
+  if (labelSet_.isEmpty()) labelSet_.add(tr("Label 1"));
+  if (!labelSet_.find(activeLabel_)) activeLabel_ = labelSet_.labels().front().value;
+  window_ = defaultWindow(*image_);
+  cursor_ = {image_->size(0) / 2, image_->size(1) / 2, image_->size(2) / 2};
+  modified_ = false;
+  emit imageChanged();
+  emit labelSetChanged();
+  emit labelMapChanged();
+}
+
+void Document::setLabels(annotations::LabelMap map, annotations::LabelSet set) {
+  history_->clear();
+  labels_ = std::move(map);
+  labelSet_ = std::move(set);
+  if (labelSet_.isEmpty()) labelSet_.add(tr("Label 1"));
+  if (!labelSet_.find(activeLabel_)) activeLabel_ = labelSet_.labels().front().value;
+  modified_ = false;
+  emit labelSetChanged();
+  emit activeLabelChanged(activeLabel_);
+  emit labelMapChanged();
+}
+
+void Document::setLabelSet(const annotations::LabelSet& set) {
+  labelSet_ = set;
+  if (!labelSet_.find(activeLabel_) && !labelSet_.isEmpty()) {
+    activeLabel_ = labelSet_.labels().front().value;
+    emit activeLabelChanged(activeLabel_);
+  }
+  modified_ = true;
+  emit labelSetChanged();
+}
+
+void Document::setActiveLabel(quint16 value) {
+  if (value == activeLabel_ || !labelSet_.find(value)) return;
+  activeLabel_ = value;
+  emit activeLabelChanged(value);
+}
+
+void Document::setOpacity(double opacity) {
+  opacity_ = std::clamp(opacity, 0.0, 1.0);
+  emit labelSetChanged();
+}
+
+void Document::setWindow(const WindowLevel& window) {
+  if (window == window_) return;
+  window_ = window;
+  window_.width = std::max(window_.width, 1e-3);
+  emit windowChanged();
+}
+
+void Document::setCursor(const std::array<std::size_t, 3>& voxel) {
+  if (!image_) return;
+  std::array<std::size_t, 3> clamped;
+  for (int a = 0; a < 3; ++a) clamped[a] = std::min(voxel[a], image_->size(a) - 1);
+  if (clamped == cursor_) return;
+  cursor_ = clamped;
+  emit cursorChanged();
+}
+
+std::size_t Document::sliceIndex(SliceAxis axis) const {
+  if (!image_) return 0;
+  return cursor_[static_cast<std::size_t>(sliceNormalAxis(*image_, axis))];
+}
+
+std::size_t Document::sliceCount(SliceAxis axis) const {
+  return image_ ? medsa::sliceCount(*image_, axis) : 0;
+}
+
+void Document::setSliceIndex(SliceAxis axis, std::size_t index) {
+  if (!image_) return;
+  std::array<std::size_t, 3> voxel = cursor_;
+  voxel[static_cast<std::size_t>(sliceNormalAxis(*image_, axis))] = index;
+  setCursor(voxel);
+}
+
+std::array<std::size_t, 2> Document::cursorInPlane(SliceAxis axis) const {
+  if (!image_) return {0, 0};
+  const SliceLayout l = sliceLayout(*image_, axis);
+  const std::size_t vx = cursor_[static_cast<std::size_t>(l.xAxis)];
+  const std::size_t vy = cursor_[static_cast<std::size_t>(l.yAxis)];
+  return {l.flipX ? l.width - 1 - vx : vx, l.flipY ? l.height - 1 - vy : vy};
+}
+
+std::array<std::size_t, 3> Document::voxelAt(SliceAxis axis, std::size_t x, std::size_t y) const {
+  if (!image_) return {0, 0, 0};
+  const SliceLayout l = sliceLayout(*image_, axis);
+  std::array<std::size_t, 3> voxel = cursor_;
+  voxel[static_cast<std::size_t>(l.xAxis)] = l.flipX ? l.width - 1 - x : x;
+  voxel[static_cast<std::size_t>(l.yAxis)] = l.flipY ? l.height - 1 - y : y;
+  return voxel;
+}
+
+RgbImage Document::rgbSlice(SliceAxis axis, std::size_t index) const {
+  if (!image_) return {};
+  Result<Image> slice = extractSlice(*image_, axis, index);
+  if (!slice) return {};
+  Result<RgbImage> rgb = toRgb(slice.value(), window_);
+  return rgb ? std::move(rgb).value() : RgbImage{};
+}
+
+ImageKey Document::imageKey(SliceAxis axis, std::size_t index) const {
+  // Photographs are fed unwindowed in practice, but the window is part of the picture either way.
+  return ImageKey{imageId_.toStdString(), static_cast<int>(axis), static_cast<int>(index),
+                  window_.width, window_.center};
+}
+
+}  // namespace medsa::ui

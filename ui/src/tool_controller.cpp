@@ -1,0 +1,253 @@
+#include "medsa/ui/tool_controller.h"
+
+#include <algorithm>
+
+#include "medsa/annotations/label_edit.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/engine_controller.h"
+
+namespace medsa::ui {
+
+using annotations::Mask;
+
+ToolController::ToolController(Document* document, EngineController* engine, QObject* parent)
+    : QObject(parent), document_(document), engine_(engine) {
+  connect(engine_, &EngineController::predictionReady, this, &ToolController::onPrediction);
+  connect(engine_, &EngineController::predictionFailed, this,
+          [this](quint64 id, const QString& why) {
+            if (id != requestId_) return;
+            predicting_ = false;
+            emit message(tr("The engine could not segment: %1").arg(why));
+            emit overlayChanged();
+          });
+  // A new image or a window change makes the prompt meaningless (other pixels).
+  connect(document_, &Document::imageChanged, this, &ToolController::discard);
+  connect(document_, &Document::windowChanged, this, [this] {
+    if (hasPrompt()) requestPrediction();
+  });
+}
+
+void ToolController::setTool(Tool tool) {
+  if (tool == tool_) return;
+  if (tool_ == Tool::Ai && tool != Tool::Ai) discard();
+  tool_ = tool;
+  emit toolChanged(tool);
+  emit overlayChanged();
+}
+
+void ToolController::setBrushRadius(int radius) {
+  radius = std::clamp(radius, 1, 200);
+  if (radius == brushRadius_) return;
+  brushRadius_ = radius;
+  emit brushRadiusChanged(radius);
+  emit overlayChanged();
+}
+
+float ToolController::candidateIou() const {
+  if (candidate_.empty() || candidateIndex_ >= static_cast<int>(prediction_.iou.size())) return 0;
+  return prediction_.iou[static_cast<std::size_t>(candidateIndex_)];
+}
+
+void ToolController::startPrompt(SliceAxis axis, std::size_t slice) {
+  if (hasPrompt() && (axis != axis_ || slice != slice_)) discard();
+  axis_ = axis;
+  slice_ = slice;
+}
+
+void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, double y,
+                              bool positive) {
+  startPrompt(axis, slice);
+  points_.push_back({x, y, positive});
+  requestPrediction();
+}
+
+void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
+  startPrompt(axis, slice);
+  box_ = box;
+  requestPrediction();
+}
+
+void ToolController::requestPrediction() {
+  emit overlayChanged();
+  if (!engine_->hasEngine()) {
+    emit message(engine_->isLoading()
+                     ? tr("The model is still loading; the prompt will not run yet.")
+                     : tr("No model loaded: choose one with File \u2192 Load Model\u2026"));
+    return;
+  }
+  Prompt prompt;
+  prompt.points = points_;
+  prompt.box = box_;
+  // One click is ambiguous (a part or the whole?): ask for three candidates, as SAM does.
+  prompt.multimask = points_.size() == 1 && !box_;
+  // Feed back the last answer's logits so a correction refines it instead of starting over.
+  if (!candidate_.empty() && candidateIndex_ < static_cast<int>(prediction_.lowRes.size())) {
+    prompt.previous = prediction_.lowRes[static_cast<std::size_t>(candidateIndex_)];
+  }
+  predicting_ = true;
+  requestId_ = engine_->submit(document_->rgbSlice(axis_, slice_),
+                               document_->imageKey(axis_, slice_), std::move(prompt));
+}
+
+void ToolController::onPrediction(quint64 id, const Prediction& prediction, double latencyMs) {
+  if (id != requestId_ || !hasPrompt()) return;
+  predicting_ = false;
+  prediction_ = prediction;
+  candidateIndex_ = prediction_.count > 0 ? prediction_.best() : 0;
+  const std::size_t n =
+      static_cast<std::size_t>(prediction_.width) * static_cast<std::size_t>(prediction_.height);
+  candidate_.clear();
+  if (prediction_.count > 0 && prediction_.masks.size() >= n * prediction_.count) {
+    const auto begin = prediction_.masks.begin() + static_cast<std::ptrdiff_t>(candidateIndex_ * n);
+    candidate_.assign(begin, begin + static_cast<std::ptrdiff_t>(n));
+  }
+  lastLatencyMs_ = latencyMs;
+  emit latencyMeasured(latencyMs);
+  emit overlayChanged();
+}
+
+void ToolController::nextCandidate() {
+  if (prediction_.count < 2 || candidate_.empty()) return;
+  candidateIndex_ = (candidateIndex_ + 1) % prediction_.count;
+  const std::size_t n =
+      static_cast<std::size_t>(prediction_.width) * static_cast<std::size_t>(prediction_.height);
+  const auto begin = prediction_.masks.begin() + static_cast<std::ptrdiff_t>(candidateIndex_ * n);
+  candidate_.assign(begin, begin + static_cast<std::ptrdiff_t>(n));
+  emit message(tr("Candidate %1 of %2 (predicted IoU %3)")
+                   .arg(candidateIndex_ + 1)
+                   .arg(prediction_.count)
+                   .arg(candidateIou(), 0, 'f', 2));
+  emit overlayChanged();
+}
+
+bool ToolController::activeLabelUsable() {
+  const quint16 active = document_->activeLabel();
+  if (active == 0 || !document_->labelSet().find(active)) {
+    emit message(tr("Choose a label first."));
+    return false;
+  }
+  if (document_->labelSet().isLocked(active)) {
+    emit message(tr("The active label is locked; unlock it to edit it."));
+    return false;
+  }
+  return true;
+}
+
+bool ToolController::applyMask(SliceAxis axis, std::size_t slice, const Mask& mask, bool erase,
+                               const QString& text) {
+  Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  if (!current) return false;
+  annotations::SliceChange change = annotations::paintChange(
+      current.value(), axis, slice, mask, document_->activeLabel(),
+      erase ? annotations::PaintMode::Erase : annotations::PaintMode::Paint, document_->labelSet());
+  return document_->history()->apply(text, {std::move(change)});
+}
+
+bool ToolController::accept() {
+  if (candidate_.empty()) {
+    emit message(predicting_ ? tr("Wait for the candidate before accepting.")
+                             : tr("Nothing to accept: click on the object first."));
+    return false;
+  }
+  if (!activeLabelUsable()) return false;
+  const QString name = document_->labelSet().find(document_->activeLabel())->name;
+  applyMask(axis_, slice_, candidate_, false, tr("AI segment \u2192 %1").arg(name));
+  lastAccepted_ = std::make_pair(axis_, slice_);
+  const SliceAxis axis = axis_;
+  const std::size_t slice = slice_;
+  discard();
+  emit accepted(axis, slice);
+  return true;
+}
+
+void ToolController::discard() {
+  const bool had = hasPrompt() || !candidate_.empty();
+  points_.clear();
+  box_.reset();
+  prediction_ = Prediction{};
+  candidate_.clear();
+  candidateIndex_ = 0;
+  predicting_ = false;
+  engine_->discard();
+  requestId_ = 0;
+  if (had) emit overlayChanged();
+}
+
+void ToolController::beginStroke(SliceAxis axis, std::size_t slice, double x, double y,
+                                 bool erase) {
+  if (!document_->hasImage()) return;
+  if (!erase && !activeLabelUsable()) return;
+  const SliceLayout layout = sliceLayout(*document_->image(), axis);
+  strokeWidth_ = static_cast<int>(layout.width);
+  strokeHeight_ = static_cast<int>(layout.height);
+  stroke_.assign(layout.width * layout.height, 0);
+  axis_ = axis;
+  strokeSlice_ = slice;
+  strokeErase_ = erase;
+  stroking_ = true;
+  lastX_ = x;
+  lastY_ = y;
+  annotations::paintDisc(stroke_, strokeWidth_, strokeHeight_, x, y, brushRadius_);
+  emit overlayChanged();
+}
+
+void ToolController::continueStroke(double x, double y) {
+  if (!stroking_) return;
+  annotations::paintSegment(stroke_, strokeWidth_, strokeHeight_, lastX_, lastY_, x, y,
+                            brushRadius_);
+  lastX_ = x;
+  lastY_ = y;
+  emit overlayChanged();
+}
+
+void ToolController::endStroke() {
+  if (!stroking_) return;
+  stroking_ = false;
+  applyMask(axis_, strokeSlice_, stroke_, strokeErase_,
+            strokeErase_ ? tr("Erase stroke") : tr("Brush stroke"));
+  stroke_.clear();
+  emit overlayChanged();
+}
+
+bool ToolController::fillHoles(SliceAxis axis, std::size_t slice) {
+  if (!document_->hasImage() || !activeLabelUsable()) return false;
+  Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  if (!current) return false;
+  const Mask mask = annotations::maskOf(current.value(), document_->activeLabel());
+  Mask holes = annotations::holesOf(mask, current->width, current->height);
+  // Only background is a hole: pixels of other labels inside the object stay theirs.
+  for (std::size_t i = 0; i < holes.size(); ++i) holes[i] &= current->values[i] == 0 ? 1 : 0;
+  if (!applyMask(axis, slice, holes, false, tr("Fill holes"))) {
+    emit message(tr("No holes to fill on this slice."));
+    return false;
+  }
+  return true;
+}
+
+bool ToolController::removeSmallIslands(SliceAxis axis, std::size_t slice) {
+  if (!document_->hasImage() || !activeLabelUsable()) return false;
+  Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  if (!current) return false;
+  const Mask mask = annotations::maskOf(current.value(), document_->activeLabel());
+  const Mask islands = annotations::smallIslandsOf(mask, current->width, current->height,
+                                                   static_cast<std::size_t>(islandMinPixels_));
+  if (!applyMask(axis, slice, islands, true, tr("Remove small islands"))) {
+    emit message(tr("No islands smaller than %1 pixels on this slice.").arg(islandMinPixels_));
+    return false;
+  }
+  return true;
+}
+
+bool ToolController::clearSlice(SliceAxis axis, std::size_t slice) {
+  if (!document_->hasImage() || !activeLabelUsable()) return false;
+  Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  if (!current) return false;
+  const Mask mask = annotations::maskOf(current.value(), document_->activeLabel());
+  if (!applyMask(axis, slice, mask, true, tr("Clear slice"))) {
+    emit message(tr("The active label is not on this slice."));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace medsa::ui
