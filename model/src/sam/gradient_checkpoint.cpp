@@ -14,7 +14,7 @@ struct CheckpointFunction : torch::autograd::Function<CheckpointFunction> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, torch::Tensor input,
                                c10::intrusive_ptr<BlockHolder> holder) {
     ctx->save_for_backward({input});
-    ctx->saved_data["block"] = c10::IValue(c10::intrusive_ptr<torch::CustomClassHolder>(holder));
+    ctx->saved_data["block"] = c10::IValue::make_capsule(holder);
     torch::NoGradGuard noGrad;
     return holder->block(input);
   }
