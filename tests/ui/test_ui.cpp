@@ -1,18 +1,72 @@
+#include <QApplication>
+#include <QDir>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTranslator>
+#include <QUndoStack>
 
+#include <cmath>
+
+#include "fake_engine.h"
+#include "medsa/annotations/label_edit.h"
+#include "medsa/ui/document.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
+#include "volume_fixture.h"
 
+using medsa::SliceAxis;
 using medsa::ui::MainWindow;
+using medsa::ui::SliceView;
+using medsa::ui::Tool;
+
+namespace {
+
+// A window showing the sphere volume with the fake engine loaded and autosaves in `folder`.
+void prepare(MainWindow& window, const QString& folder, std::atomic<int>* predicts = nullptr) {
+  window.setAutosaveFolder(folder);
+  window.setDemoProvider([] { return makeSphereVolume(); });
+  window.resize(1200, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+  window.engine()->load(
+      [predicts]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+        return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine(nullptr, predicts));
+      },
+      QStringLiteral("fake"));
+  QVERIFY(loaded.wait(5000));
+  window.openDemo();
+  QVERIFY(window.document()->hasImage());
+  QCoreApplication::processEvents();
+}
+
+QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }
+
+std::size_t labelled(MainWindow& window, quint16 value) {
+  return window.document()->labels().count(value);
+}
+
+}  // namespace
 
 class TestUi : public QObject {
   Q_OBJECT
 
  private slots:
+  void initTestCase() {
+    // Keep settings and autosaves of the person running the tests untouched.
+    QStandardPaths::setTestModeEnabled(true);
+  }
+
   void mainWindowHasMenusViewerAndStatusBar() {
     MainWindow window;
     window.show();
@@ -57,6 +111,287 @@ class TestUi : public QObject {
     QCOMPARE(window.findChild<QMenu*>(QStringLiteral("fileMenu"))->title(),
              QStringLiteral("\u6587\u4ef6(&F)"));
     QCoreApplication::removeTranslator(&translator);
+  }
+
+  void clickCandidateAcceptUndo() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QVERIFY(axial->isVisible());
+    QTest::keyClick(axial, Qt::Key_A);
+    QCOMPARE(window.tools()->tool(), Tool::Ai);
+
+    // One click: three candidates (multimask), the best shown.
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QCOMPARE(window.tools()->candidateCount(), 3);
+    QCOMPARE(window.tools()->candidateIndex(), 1);
+    QTest::keyClick(axial, Qt::Key_Tab);
+    QCOMPARE(window.tools()->candidateIndex(), 2);
+    QVERIFY(!window.findChild<QLabel*>(QStringLiteral("latencyLabel"))->text().isEmpty());
+
+    // A second (negative) click re-runs the decoder with the previous logits fed back.
+    QTest::mouseClick(axial, Qt::RightButton, {}, at(axial, 34.5, 32.5));
+    QTRY_COMPARE(window.tools()->candidateCount(), 1);
+    QCOMPARE(window.tools()->points().size(), std::size_t(2));
+    const std::size_t area = medsa::annotations::area(window.tools()->candidate());
+    QVERIFY2(area > 30 && area < 113, qPrintable(QString::number(area)));  // disc minus notch
+
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+    QTest::keyClick(axial, Qt::Key_Return);
+    QCOMPARE(labelled(window, 1), area);
+    QVERIFY(window.tools()->candidate().empty());
+    QCOMPARE(window.document()->history()->stack()->count(), 1);
+
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(labelled(window, 1), area);
+  }
+
+  void escapeDiscardsAndBoxPrompts() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    // Drag a box around the sphere's cross-section.
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
+    QTest::mouseMove(axial, at(axial, 30, 30));
+    QTest::mouseMove(axial, at(axial, 46, 46));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    QVERIFY(window.tools()->box().has_value());
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    // The sphere's middle slice: a disc of radius 10 (about 314 pixels).
+    const std::size_t area = medsa::annotations::area(window.tools()->candidate());
+    QVERIFY2(area > 250 && area < 380, qPrintable(QString::number(area)));
+    QTest::keyClick(axial, Qt::Key_Escape);
+    QVERIFY(window.tools()->candidate().empty());
+    QVERIFY(!window.tools()->hasPrompt());
+    QTest::keyClick(axial, Qt::Key_Return);  // nothing to accept
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+  }
+
+  void lockedLabelsAreNeverOverwritten() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    // Label 2 painted with the brush, then locked.
+    medsa::annotations::LabelSet set = window.document()->labelSet();
+    const quint16 second = set.add(QStringLiteral("locked organ"));
+    window.document()->setLabelSet(set);
+    window.document()->setActiveLabel(second);
+    QTest::keyClick(axial, Qt::Key_B);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    const std::size_t locked = labelled(window, second);
+    QVERIFY(locked > 20);
+    set = window.document()->labelSet();
+    set.find(second)->locked = true;
+    window.document()->setLabelSet(set);
+
+    // Accepting an AI mask over it into label 1 leaves it whole.
+    window.document()->setActiveLabel(1);
+    QTest::keyClick(axial, Qt::Key_A);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QTest::keyClick(axial, Qt::Key_Return);
+    QCOMPARE(labelled(window, second), locked);
+    QVERIFY(labelled(window, 1) > 0);
+    // The eraser does not touch it either, and a locked active label refuses the brush.
+    QTest::keyClick(axial, Qt::Key_E);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    QCOMPARE(labelled(window, second), locked);
+    window.document()->setActiveLabel(second);
+    const int steps = window.document()->history()->stack()->count();
+    QTest::keyClick(axial, Qt::Key_B);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 10, 10));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 10, 10));
+    QCOMPARE(window.document()->history()->stack()->count(), steps);
+  }
+
+  void brushStrokeEraserAndSliceTools() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_B);
+    QTest::keyClick(axial, Qt::Key_BracketRight);  // radius 5 -> 6
+    QCOMPARE(window.tools()->brushRadius(), 6);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 10, 10));
+    for (int x = 12; x <= 50; x += 4) QTest::mouseMove(axial, at(axial, x, 10));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 50, 10));
+    const std::size_t stroke = labelled(window, 1);
+    // A 40-pixel line 12 pixels wide, without gaps: roughly 40*12 + a disc.
+    QVERIFY2(stroke > 450 && stroke < 700, qPrintable(QString::number(stroke)));
+    QCOMPARE(window.document()->history()->stack()->count(), 1);  // one stroke, one step
+    QCOMPARE(window.document()->history()->stack()->text(0), QStringLiteral("Brush stroke"));
+
+    // Eraser through the middle splits it; remove small islands needs small pieces: erase most.
+    QTest::keyClick(axial, Qt::Key_E);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 14, 10));
+    for (int x = 16; x <= 50; x += 2) QTest::mouseMove(axial, at(axial, x, 10));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 50, 10));
+    const std::size_t left = labelled(window, 1);
+    QVERIFY(left > 0 && left < stroke);
+    QTest::keyClick(axial, Qt::Key_I);  // the leftover sliver is below 20 pixels? maybe not:
+    QVERIFY(labelled(window, 1) <= left);
+    QTest::keyClick(axial, Qt::Key_Delete, Qt::ShiftModifier);  // clear slice
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+
+    // Fill holes: paint a ring, fill it.
+    QTest::keyClick(axial, Qt::Key_B);
+    window.tools()->setBrushRadius(2);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 32 + 12, 32));
+    for (int a = 0; a <= 360; a += 10) {
+      const double r = a * M_PI / 180;
+      QTest::mouseMove(axial, at(axial, 32 + 12 * std::cos(r), 32 + 12 * std::sin(r)));
+    }
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 32 + 12, 32));
+    const std::size_t ring = labelled(window, 1);
+    QTest::keyClick(axial, Qt::Key_F);
+    QVERIFY2(labelled(window, 1) > ring + 200, qPrintable(QString::number(labelled(window, 1))));
+  }
+
+  void wheelScrollsAndLinksViews() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    const std::size_t before = window.document()->sliceIndex(SliceAxis::Axial);
+    QWheelEvent wheel(axial->rect().center(), axial->mapToGlobal(axial->rect().center()), {},
+                      {0, 120}, Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(axial, &wheel);
+    QCOMPARE(window.document()->sliceIndex(SliceAxis::Axial), before + 1);
+    // Navigate: a click moves the cursor, which picks the coronal and sagittal slices.
+    QTest::keyClick(axial, Qt::Key_N);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 10.5, 20.5));
+    QCOMPARE(window.document()->sliceIndex(SliceAxis::Sagittal), std::size_t(10));
+    QCOMPARE(window.document()->sliceIndex(SliceAxis::Coronal), std::size_t(20));
+    // Window/level by right drag.
+    const medsa::WindowLevel w0 = window.document()->window();
+    QTest::mousePress(axial, Qt::RightButton, {}, at(axial, 20, 20));
+    QTest::mouseMove(axial, at(axial, 30, 25));
+    QTest::mouseRelease(axial, Qt::RightButton, {}, at(axial, 30, 25));
+    QVERIFY(!(window.document()->window() == w0));
+    // Layouts.
+    window.findChild<QAction*>(QStringLiteral("singleViewAction"))->trigger();
+    QVERIFY(axial->isVisible());
+    QVERIFY(!window.viewerArea()->view(SliceAxis::Coronal)->isVisible());
+  }
+
+  void propagationFollowsTheSphere() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
+    QTest::mouseMove(axial, at(axial, 46, 46));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QTest::keyClick(axial, Qt::Key_Return);
+    const std::size_t start = labelled(window, 1);
+    QSignalSpy done(&window, &MainWindow::propagationFinished);
+    QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
+    QVERIFY(done.wait(20000));
+    const int slices = done.first().first().toInt();
+    // The sphere (radius 10 around z = 16) spans z = 6..26; the fake engine loses it when the
+    // section gets smaller than the minimum area, a few slices before the poles.
+    QVERIFY2(slices >= 12 && slices <= 20, qPrintable(QString::number(slices)));
+    QVERIFY(labelled(window, 1) > start * 5);
+    QCOMPARE(window.document()->labels().slice(SliceAxis::Axial, 0)->values,
+             std::vector<std::uint16_t>(64 * 64, 0));
+    // One undo step takes the whole propagation back.
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(labelled(window, 1), start);
+  }
+
+  void autosaveAndRecovery() {
+    QTemporaryDir dir;
+    std::size_t painted = 0;
+    {
+      MainWindow window;
+      prepare(window, dir.path());
+      SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+      QSignalSpy saved(&window, &MainWindow::autosaved);
+      QTest::keyClick(axial, Qt::Key_A);
+      QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+      QTRY_VERIFY(!window.tools()->candidate().empty());
+      QTest::keyClick(axial, Qt::Key_Return);  // an accept autosaves at once
+      QVERIFY(saved.wait(5000));
+      QVERIFY(saved.first().first().toBool());
+      painted = labelled(window, 1);
+      QVERIFY(window.autosaveStore().exists());
+      // No temporary files are left beside it.
+      QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 1);
+      // Simulate a crash: the window goes away without closeEvent (no clean shutdown).
+      window.waitForBackgroundWork();
+      window.hide();
+    }
+    MainWindow next;
+    next.setAutosaveFolder(dir.path());
+    next.setDemoProvider([] { return makeSphereVolume(); });
+    QVERIFY(next.offerRecovery(/*ask=*/false));
+    QCOMPARE(next.document()->labels().count(1), painted);
+    QVERIFY(next.document()->isModified());
+    // The recovered step cannot be undone away into nothing by accident: history starts here.
+    QCOMPARE(next.document()->history()->stack()->count(), 0);
+  }
+
+  void shortcutsDialogListsEveryTool() {
+    MainWindow window;
+    for (const char* name :
+         {"navigateToolAction", "aiToolAction", "brushToolAction", "eraserToolAction",
+          "acceptAction", "discardAction", "nextCandidateAction", "fillHolesAction",
+          "removeIslandsAction", "clearSliceAction", "propagateAction", "undoAction", "redoAction",
+          "saveLabelsAction", "openAction", "shortcutsAction"}) {
+      auto* action = window.findChild<QAction*>(QString::fromLatin1(name));
+      QVERIFY2(action, name);
+      QVERIFY2(!action->shortcut().isEmpty(), name);
+    }
+    int rows = 0;
+    QTimer::singleShot(0, &window, [&] {
+      auto* dialog = window.findChild<QDialog*>(QStringLiteral("shortcutsDialog"));
+      if (!dialog) return;
+      rows = dialog->findChild<QTableWidget*>(QStringLiteral("shortcutsTable"))->rowCount();
+      dialog->reject();
+    });
+    window.findChild<QAction*>(QStringLiteral("shortcutsAction"))->trigger();
+    QVERIFY2(rows > 25, qPrintable(QString::number(rows)));
+  }
+
+  void aiToolsNeedAModel() {
+    MainWindow window;
+    QVERIFY(!window.findChild<QAction*>(QStringLiteral("aiToolAction"))->isEnabled());
+    QVERIFY(window.findChild<QAction*>(QStringLiteral("brushToolAction"))->isEnabled());
+    QVERIFY(window.findChild<QLabel*>(QStringLiteral("latencyLabel"))
+                ->text()
+                .contains(QStringLiteral("Load Model")));
+  }
+
+  void openPathReportsFileAndReason() {
+    MainWindow window;
+    window.setImageReader([](const std::string& path, medsa::ProgressSink*,
+                             medsa::CancellationToken) -> medsa::Result<medsa::Image> {
+      return medsa::Error{medsa::ErrorCode::NotAnImage, "not an image of any known format", path};
+    });
+    QString shown;
+    QTimer::singleShot(500, &window, [&] {
+      for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (auto* box = qobject_cast<QMessageBox*>(w)) {
+          shown = box->text();
+          box->accept();
+        }
+      }
+    });
+    window.openPath(QStringLiteral("/tmp/broken.nii"));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 5000);
+    QVERIFY(shown.contains(QStringLiteral("/tmp/broken.nii")));
+    QVERIFY(shown.contains(QStringLiteral("not an image")));
   }
 
   void quitClosesTheWindow() {

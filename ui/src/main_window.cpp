@@ -241,7 +241,8 @@ void MainWindow::createMenus() {
   undo->setShortcut(QKeySequence::Undo);
   QAction* redo = stack->createRedoAction(this, tr("&Redo"));
   redo->setObjectName(QStringLiteral("redoAction"));
-  redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Y"))});
+  // Both conventions (Linux/macOS and Windows), whatever the platform theme says.
+  redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
   editMenu->addAction(undo);
   editMenu->addAction(redo);
   addAction(undo);

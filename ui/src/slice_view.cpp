@@ -431,8 +431,8 @@ void SliceView::leaveEvent(QEvent* /*event*/) {
 }
 
 void SliceView::focusInEvent(QFocusEvent* event) {
+  // Focus alone does not make a view active: hiding views in the single layout moves focus.
   QWidget::focusInEvent(event);
-  emit activated(axis_);
   update();
 }
 
