@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ostream>
 
+#include "bench_training.h"
 #include "command_registry.h"
 #include "medsa/core/json.h"
 #include "medsa/model/predictor.h"
@@ -30,6 +31,8 @@ double percentile(std::vector<double> values, double p) {
 }
 
 // A synthetic 512 x 512 scan-like picture: a soft gradient with a bright disc to click on.
+}  // namespace
+
 RgbImage benchPicture() {
   RgbImage image(512, 512);
   for (int y = 0; y < 512; ++y) {
@@ -44,10 +47,15 @@ RgbImage benchPicture() {
   return image;
 }
 
+namespace {
+
 int runBench(CommandContext& context) {
   ArgumentParser parser(context.args);
   Result<ModelOptions> options = ModelOptions::parse(parser);
   const bool json = parser.flag("--json");
+  const bool train = parser.flag("--train");
+  const bool checkpointing = parser.flag("--checkpointing");
+  const std::optional<std::string> trainStepsText = parser.option("--train-steps");
   const std::optional<std::string> clicksText = parser.option("--clicks");
   const std::optional<std::string> encoderRunsText = parser.option("--encoder-runs");
   Status status = parser.finish();
@@ -67,6 +75,14 @@ int runBench(CommandContext& context) {
                  : Status{Error{ErrorCode::InvalidArgument, "--encoder-runs must be >= 1", {}}};
     if (n.ok()) encoderRuns = n.value();
   }
+  long long trainSteps = 2;
+  if (status && trainStepsText) {
+    Result<long long> n = parseInteger(*trainStepsText, "--train-steps");
+    status = n.ok() && n.value() >= 1
+                 ? Status{}
+                 : Status{Error{ErrorCode::InvalidArgument, "--train-steps must be >= 1", {}}};
+    if (n.ok()) trainSteps = n.value();
+  }
   if (status && !options->checkpoint && !options->randomWeights) {
     status = Error{
         ErrorCode::InvalidArgument, "give --model CKPT, or --arch NAME with --random-weights", {}};
@@ -75,6 +91,8 @@ int runBench(CommandContext& context) {
     context.err << "medsa bench: " << status.error().describe() << '\n';
     return kExitUsage;
   }
+
+  if (train) return runTrainingBench(context, options.value(), trainSteps, checkpointing, json);
 
   const auto loadStart = Clock::now();
   Result<std::shared_ptr<model::SamModel>> model = options->build();

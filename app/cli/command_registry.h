@@ -45,6 +45,7 @@ void addInfoCommand(CommandRegistry& registry);
 void addBenchIoCommand(CommandRegistry& registry);
 #endif
 void addBenchCommand(CommandRegistry& registry);
+void addModelInfoCommand(CommandRegistry& registry);
 void addSegmentCommand(CommandRegistry& registry);  // needs medsa_io
 
 }  // namespace medsa::cli

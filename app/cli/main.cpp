@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   medsa::cli::addSegmentCommand(registry);
 #endif
   medsa::cli::addBenchCommand(registry);
+  medsa::cli::addModelInfoCommand(registry);
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {

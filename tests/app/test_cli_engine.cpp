@@ -135,6 +135,38 @@ class TestCliEngine : public QObject {
     QVERIFY(report["click_ms_p95"].toDouble() >= report["click_ms_p50"].toDouble());
   }
 
+  void benchTimesATrainingStep() {
+    const Run run =
+        runMedsa({"bench", "--config", kTinyConfig, "--random-weights", "--train", "--json"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonObject report = parseObject(run.out);
+    QCOMPARE(report["mode"].toString(), QStringLiteral("train"));
+    QVERIFY(report["step_ms"].toDouble() > 0);
+    QVERIFY(report["peak_rss_mb"].toDouble() > 0);
+    QVERIFY(report["trainable_parameters"].toInteger() > 0);
+  }
+
+  void modelInfoCountsParametersAndAdapters() {
+    const Run run =
+        runMedsa({"model-info", kTiny, "--config", kTinyConfig, "--adapters", "--json"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonObject report = parseObject(run.out);
+    const QJsonArray modules = report["modules"].toArray();
+    QCOMPARE(modules.size(), 5);
+    qint64 total = 0, trainable = 0;
+    for (const QJsonValue& m : modules) {
+      total += m.toObject()["total"].toInteger();
+      trainable += m.toObject()["trainable"].toInteger();
+    }
+    QCOMPARE(report["total"].toInteger(), total);
+    QCOMPARE(report["trainable"].toInteger(), trainable);
+    QCOMPARE(modules[0].toObject()["trainable"].toInteger(), 0);  // the base stays frozen
+    QVERIFY(modules[1].toObject()["trainable"].toInteger() > 0);  // encoder adapters
+    const Run plain = runMedsa({"model-info", kTiny, "--config", kTinyConfig});
+    QCOMPARE(plain.exitCode, 0);
+    QVERIFY(plain.out.contains(QStringLiteral("image_encoder")));
+  }
+
   void benchRefusesTooFewClicks() {
     const Run run =
         runMedsa({"bench", "--config", kTinyConfig, "--random-weights", "--clicks", "5"});
