@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QScreen>
 #include <QSettings>
 #include <QTimer>
 #include <QTranslator>
@@ -107,7 +108,11 @@ int main(int argc, char** argv) {
       QStringLiteral("autosave-dir"),
       QApplication::translate("main", "Folder for autosaves (default: the user's data folder)."),
       QStringLiteral("folder"));
-  parser.addOptions({demoOption, modelOption, configOption, autosaveOption});
+  const QCommandLineOption labelsOption(
+      QStringLiteral("labels"),
+      QApplication::translate("main", "Label map to open with the image (NIfTI, NRRD, PNG)."),
+      QStringLiteral("file"));
+  parser.addOptions({demoOption, modelOption, configOption, autosaveOption, labelsOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -133,6 +138,9 @@ int main(int argc, char** argv) {
           std::make_unique<medsa::model::Predictor>(model.value()));
     };
   });
+  // Large enough for three views and the panels, never larger than the screen.
+  window.resize(
+      QGuiApplication::primaryScreen()->availableGeometry().size().boundedTo(QSize(1600, 1000)));
   window.show();
 
   // The model: --model, else the one chosen last time.
@@ -149,6 +157,12 @@ int main(int argc, char** argv) {
   // After the window is up: a leftover autosave comes first, then what was asked for.
   const bool demo = parser.isSet(demoOption);
   const QStringList images = parser.positionalArguments();
+  const QString labels = parser.value(labelsOption);
+  if (!labels.isEmpty()) {
+    QObject::connect(
+        &window, &medsa::ui::MainWindow::imageLoaded, &window,
+        [&window, labels] { window.openLabelsFile(labels); }, Qt::SingleShotConnection);
+  }
   QTimer::singleShot(0, &window, [&window, demo, images] {
     if (window.offerRecovery()) return;
     if (!images.isEmpty()) {

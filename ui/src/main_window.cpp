@@ -664,7 +664,11 @@ void MainWindow::openLabelsDialog() {
   const QString path = QFileDialog::getOpenFileName(
       this, tr("Open Labels"), QSettings().value(QStringLiteral("lastFolder")).toString(),
       tr("Label maps (*.nii *.nii.gz *.nrrd *.mha *.png);;All files (*)"));
-  if (path.isEmpty()) return;
+  if (!path.isEmpty()) openLabelsFile(path);
+}
+
+void MainWindow::openLabelsFile(const QString& path) {
+  if (!document_->hasImage()) return;
   auto* watcher = new QFutureWatcher<Result<annotations::LoadedLabelMap>>(this);
   connect(watcher, &QFutureWatcher<Result<annotations::LoadedLabelMap>>::finished, this,
           [this, watcher, path, image = document_->image()] {

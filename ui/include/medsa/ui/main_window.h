@@ -71,6 +71,8 @@ class MainWindow : public QMainWindow {
   /// Shows an image that is already in memory (the demo, tests).
   void openImage(std::shared_ptr<Image> image, const QString& path, const QString& id);
   void openDemo();
+  /// Reads a label map for the open image on a worker thread (File → Open Labels).
+  void openLabelsFile(const QString& path);
   /// Loads the model on the engine thread; AI tools enable when it is ready.
   void loadModel(const QString& checkpoint);
   /// If an autosave is left over from a session that did not end cleanly, offers to recover it
