@@ -4,7 +4,9 @@
 
 #include <QTest>
 
+#include "medsa/model/predictor.h"
 #include "medsa/model/runtime.h"
+#include "parity_fixture.h"
 
 class TestModelGpu : public QObject {
   Q_OBJECT
@@ -20,6 +22,38 @@ class TestModelGpu : public QObject {
     at::globalContext().setAllowTF32CuBLAS(false);
     const torch::Tensor gpu = torch::matmul(a.cuda(), b.cuda()).cpu();
     QVERIFY(torch::allclose(cpu, gpu, 1e-4, 1e-4));
+  }
+
+  // The whole engine on CUDA (fp32 and bf16 encoder) against the CPU on the parity fixture.
+  void cudaPredictorMatchesCpu() {
+    if (!medsa::model::runtimeInfo().cudaAvailable) QSKIP("no CUDA device: GPU tests skipped");
+    using namespace medsa;
+    using namespace medsa::model;
+    const QString dir = QStringLiteral(MEDSA_TEST_DATA_DIR "/sam-parity");
+    const SamConfig config = test::manifestConfig(dir + "/manifest.json", "tiny");
+    const auto cases = test::loadCases(dir + "/tiny_cases.pt");
+    const RgbImage image = test::toRgbImage(cases.at("image_u8"));
+    Prompt prompt;
+    prompt.points = {{120, 90, true}, {30, 200, false}};
+    prompt.multimask = true;
+    const auto run = [&](Device device, Precision precision) {
+      EngineOptions options;
+      options.device = device;
+      options.encoderPrecision = precision;
+      Predictor predictor(
+          SamModel::load((dir + "/tiny.pth").toStdString(), config, options).value());
+      if (!predictor.setImage(image, {"gpu"}).ok()) qFatal("setImage failed");
+      return predictor.predict(prompt).value();
+    };
+    const Prediction cpu = run(Device::Cpu, Precision::Fp32);
+    for (Precision precision : {Precision::Fp32, Precision::Bf16}) {
+      const Prediction gpu = run(Device::Cuda, precision);
+      size_t same = 0;
+      for (size_t i = 0; i < cpu.masks.size(); ++i) same += cpu.masks[i] == gpu.masks[i];
+      QVERIFY(static_cast<double>(same) / cpu.masks.size() > 0.99);
+      for (size_t i = 0; i < cpu.iou.size(); ++i)
+        QVERIFY(std::fabs(cpu.iou[i] - gpu.iou[i]) < 0.02);
+    }
   }
 };
 
