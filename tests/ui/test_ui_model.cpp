@@ -1,0 +1,90 @@
+// The workstation against the real engine: the tiny random-weight SAM from the parity fixtures.
+// Its masks are meaningless, but every layer (prompt, engine thread, decoder, overlay, accept,
+// undo) runs for real.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include "medsa/annotations/label_edit.h"
+#include "medsa/core/atomic_file.h"
+#include "medsa/core/json.h"
+#include "medsa/model/predictor.h"
+#include "medsa/model/sam_model.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/tool_controller.h"
+#include "medsa/ui/viewer_area.h"
+#include "volume_fixture.h"
+
+using medsa::SliceAxis;
+
+class TestUiModel : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void clickAcceptUndoWithTheTinyModel() {
+    const std::string dir = MEDSA_TEST_DATA_DIR "/sam-parity/";
+    auto text = medsa::readWholeFile(dir + "tiny_config.json");
+    QVERIFY(text);
+    auto json = medsa::parseJson(text.value());
+    QVERIFY(json);
+    auto config = medsa::model::SamConfig::fromJson(json.value());
+    QVERIFY(config);
+
+    QTemporaryDir autosave;
+    medsa::ui::MainWindow window;
+    window.setAutosaveFolder(autosave.path());
+    window.setDemoProvider([] { return makeSphereVolume(); });
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+    window.engine()->load(
+        [dir, c = config.value()]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          auto model = medsa::model::SamModel::load(dir + "tiny.pth", c, {});
+          if (!model) return model.error();
+          return std::unique_ptr<medsa::SegmentationEngine>(
+              std::make_unique<medsa::model::Predictor>(model.value()));
+        },
+        QStringLiteral("tiny.pth"));
+    QVERIFY(loaded.wait(60000));
+    window.openDemo();
+
+    medsa::ui::SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    QCOMPARE(window.tools()->tool(), medsa::ui::Tool::Ai);
+    QElapsedTimer timer;
+    timer.start();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.tools()->candidate().empty(), 60000);
+    const qint64 first = timer.elapsed();
+    QCOMPARE(window.tools()->candidate().size(), std::size_t(64 * 64));
+    QCOMPARE(window.tools()->candidateCount(), 3);  // one click: multimask
+    // A second click reuses the cached embedding and feeds the low-res logits back.
+    timer.restart();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({36.5, 30.5}).toPoint());
+    QTRY_COMPARE_WITH_TIMEOUT(window.tools()->candidateCount(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.tools()->isPredicting(), 60000);
+    const qint64 second = timer.elapsed();
+    qInfo(
+        "tiny model: first click (embedding + decoder) %lld ms, next click %lld ms, "
+        "engine-reported latency %.0f ms",
+        first, second, window.tools()->lastLatencyMs());
+
+    const std::size_t candidate = medsa::annotations::area(window.tools()->candidate());
+    QTest::keyClick(axial, Qt::Key_Return);
+    QCOMPARE(window.document()->labels().count(1), candidate);
+    QCOMPARE(window.document()->history()->stack()->count(), candidate > 0 ? 1 : 0);
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(window.document()->labels().count(1), std::size_t(0));
+  }
+};
+
+QTEST_MAIN(TestUiModel)
+#include "test_ui_model.moc"
