@@ -190,6 +190,16 @@ class TestIoErrors : public QObject {
                        ErrorCode::NotAnImage});
   }
 
+  void fuzzerFindingsStayErrors() {
+    // Inputs libFuzzer found to crash the process (GDCM asserts) before our checks existed.
+    const QDir dir(QString::fromStdString(ioData("fuzz_regressions")));
+    const QStringList files = dir.entryList(QDir::Files);
+    QVERIFY(files.size() >= 2);
+    for (const QString& name : files)
+      expectError(dir.filePath(name), {ErrorCode::CorruptData, ErrorCode::UnsupportedFormat,
+                                       ErrorCode::Truncated, ErrorCode::NotAnImage});
+  }
+
   void corruptTextHeaders() {
     QTemporaryDir dir;
     const QString nrrd = dir.filePath(QStringLiteral("bad.nrrd"));

@@ -14,11 +14,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <istream>
 #include <mutex>
 #include <sstream>
 
 #include "dicom_structure.h"
 #include "file_bytes.h"
+#include "memory_stream.h"
 
 namespace medsa::io {
 namespace {
@@ -220,13 +222,19 @@ Result<DicomHeader> readDicomHeader(const std::string& path) {
   // Our structural walk first (see dicom_structure.h): the header is read in growing pieces
   // until the walk reaches Pixel Data or the end of the file.
   std::size_t headBytes = std::size_t(1) << 16;
+  std::vector<std::uint8_t> head;
+  DicomLayout layout;
   while (true) {
-    Result<std::vector<std::uint8_t>> head = readFileHead(path, headBytes);
-    if (!head) return head.error();
-    Result<DicomLayout> layout = walkDicom(head->data(), head->size(), true, path);
-    if (layout) break;
-    if (layout.error().code != ErrorCode::Truncated || head->size() >= size.value()) {
-      return layout.error();
+    Result<std::vector<std::uint8_t>> bytes = readFileHead(path, headBytes);
+    if (!bytes) return bytes.error();
+    Result<DicomLayout> walked = walkDicom(bytes->data(), bytes->size(), true, path);
+    if (walked) {
+      head = std::move(bytes).value();
+      layout = walked.value();
+      break;
+    }
+    if (walked.error().code != ErrorCode::Truncated || bytes->size() >= size.value()) {
+      return walked.error();
     }
     headBytes *= 4;
   }
@@ -234,14 +242,20 @@ Result<DicomHeader> readDicomHeader(const std::string& path) {
   DicomHeader h;
   h.path = path;
   try {
+    // GDCM parses the bytes before Pixel Data only: asked to stop at Pixel Data itself
+    // (ReadUpToTag), it still walks the fragments and asserts on malformed ones.
+    if (layout.pixelDataElement) head.resize(*layout.pixelDataElement);
+    const bool whole = !layout.pixelDataElement && head.size() < size.value();
+    if (whole) {
+      Result<std::vector<std::uint8_t>> all = readFileHead(path, size.value());
+      if (!all) return all.error();
+      head = std::move(all).value();
+    }
+    RecordingMemoryBuffer buffer(head);
+    std::istream stream(&buffer);
     gdcm::Reader reader;
-    reader.SetFileName(path.c_str());
-    if (!reader.ReadUpToTag(gdcm::Tag(0x7fe0, 0x0010))) {
-      // GDCM stops where parsing failed: at the end of the file means the file is cut off.
-      const std::size_t stoppedAt = reader.GetStreamCurrentPosition();
-      if (size.value() < 132 || (stoppedAt != std::size_t(-1) && stoppedAt >= size.value())) {
-        return Error{ErrorCode::Truncated, "the file ends inside its DICOM header", path};
-      }
+    reader.SetStream(stream);
+    if (!reader.Read()) {
       return Error{ErrorCode::CorruptData,
                    "not a readable DICOM file (GDCM could not parse its header)", path};
     }

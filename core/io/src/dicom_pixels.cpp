@@ -211,6 +211,19 @@ Status checkPixelModule(const DicomHeader& h) {
     return Error{ErrorCode::CorruptData, "the pixel description (bits, sign, planes) is invalid",
                  h.path};
   }
+  // GDCM asserts (aborts) on a photometric interpretation it does not know.
+  const std::string& pi = h.photometric;
+  const bool grey = pi == "MONOCHROME1" || pi == "MONOCHROME2" || pi == "PALETTE COLOR";
+  const bool colour =
+      pi == "RGB" || pi == "YBR_FULL" || pi == "YBR_FULL_422" || pi == "YBR_ICT" || pi == "YBR_RCT";
+  if (!grey && !colour) {
+    return Error{ErrorCode::UnsupportedFormat,
+                 "photometric interpretation '" + pi + "' is not supported", h.path};
+  }
+  if ((grey && h.samplesPerPixel != 1) || (colour && h.samplesPerPixel != 3)) {
+    return Error{ErrorCode::CorruptData,
+                 pi + " with " + std::to_string(h.samplesPerPixel) + " samples per pixel", h.path};
+  }
   if (h.columns > 65535 || h.rows > 65535 || h.frames > (1u << 24)) {
     return Error{ErrorCode::CorruptData, "the image size is out of range", h.path};
   }
@@ -375,6 +388,19 @@ Result<DicomPixels> decodeDicomPixels(const DicomHeader& h, const DecodeOptions&
                          std::to_string(value ? static_cast<std::size_t>(value->GetLength())
                                               : std::size_t(0)) +
                          " of the " + std::to_string(need) + " bytes the header announces",
+                     h.path};
+      }
+    }
+    if (ts.IsEncapsulated()) {
+      // Compressed frames: the header alone sets the decoded size, so bound it by the file
+      // before anything is allocated (4096:1 is beyond any real image codec's ratio).
+      const std::uint64_t limit =
+          std::max<std::uint64_t>(std::uint64_t(1) << 26, std::uint64_t(bytes->size()) * 4096);
+      if (nativeBytes > limit) {
+        return Error{ErrorCode::CorruptData,
+                     "the header announces " + std::to_string(nativeBytes >> 20) +
+                         " MiB of pixels for a " + std::to_string(bytes->size() >> 10) +
+                         " KiB file",
                      h.path};
       }
     }

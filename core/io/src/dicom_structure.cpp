@@ -32,8 +32,7 @@ bool hasLongLength(std::string_view vr) {
 
 class Walker {
  public:
-  Walker(const std::uint8_t* data, std::size_t size, const std::string& path)
-      : d_(data), n_(size), path_(path) {}
+  Walker(const std::uint8_t* data, const std::string& path) : d_(data), path_(path) {}
 
   bool bigEndian = false;
   bool stopAtPixelData = false;
@@ -73,13 +72,13 @@ class Walker {
         return corrupt("unexpected item or delimiter", pos);
       }
       const bool pixelData = topLevel && group == 0x7fe0 && element == 0x0010;
-      std::string vr;
+      std::string_view vr;
       std::uint32_t length = 0;
       std::size_t header = 8;
       if (explicitVr) {
         if (!isKnownVr(d_[pos + 4], d_[pos + 5]))
           return corrupt("unknown value representation", pos);
-        vr.assign(reinterpret_cast<const char*>(d_ + pos + 4), 2);
+        vr = std::string_view(reinterpret_cast<const char*>(d_ + pos + 4), 2);
         if (hasLongLength(vr)) {
           if (pos + 12 > end) return truncated();
           length = u32(pos + 8);
@@ -92,6 +91,7 @@ class Walker {
       }
       pos += header;
       if (pixelData) {
+        layout->pixelDataElement = pos - header;
         layout->pixelDataOffset = pos;
         if (length != kUndefined) layout->pixelDataLength = length;
         if (stopAtPixelData) return {};
@@ -103,7 +103,7 @@ class Walker {
           continue;
         }
         if (explicitVr && vr != "SQ" && vr != "UN") {
-          return corrupt("undefined length on a " + vr + " element", pos - header);
+          return corrupt("undefined length on a " + std::string(vr) + " element", pos - header);
         }
         // Undefined-length UN holds implicit little-endian items.
         const bool nestedExplicit = explicitVr && vr == "SQ";
@@ -160,7 +160,6 @@ class Walker {
 
  private:
   const std::uint8_t* d_;
-  std::size_t n_;
   const std::string& path_;
 };
 
@@ -205,7 +204,7 @@ Result<DicomLayout> walkDicom(const std::uint8_t* data, std::size_t size, bool s
   DicomLayout layout;
   std::size_t pos = 0;
   const bool preamble = size >= 132 && std::memcmp(data + 128, "DICM", 4) == 0;
-  Walker meta(data, size, path);
+  Walker meta(data, path);
   if (preamble) {
     pos = 132;
     // File meta information: explicit VR little endian, group 0002.
@@ -214,6 +213,9 @@ Result<DicomLayout> walkDicom(const std::uint8_t* data, std::size_t size, bool s
         return Error{ErrorCode::CorruptData, "invalid file meta information", path};
       }
       const std::string_view vr(reinterpret_cast<const char*>(data + pos + 4), 2);
+      if (vr == "SQ") {  // GDCM's meta reader asserts on one
+        return Error{ErrorCode::CorruptData, "a sequence in the file meta information", path};
+      }
       const bool isLong = hasLongLength(vr);
       if (isLong && pos + 12 > size) return meta.truncated();
       const std::uint32_t length = isLong ? meta.u32(pos + 8) : meta.u16(pos + 6);
@@ -250,15 +252,17 @@ Result<DicomLayout> walkDicom(const std::uint8_t* data, std::size_t size, bool s
   // The transfer syntax says implicit or explicit, but files lie; like GDCM and pydicom we go by
   // what the first element looks like.
   layout.explicitVr = pos == bodySize || looksExplicit(body, bodySize, pos);
-  Walker walker(body, bodySize, path);
+  Walker walker(body, path);
   walker.bigEndian = layout.bigEndian;
-  walker.stopAtPixelData = stopAtPixelData;
+  // A deflated file reaches GDCM whole, so all of it must be sound, Pixel Data or not.
+  walker.stopAtPixelData = stopAtPixelData && !layout.deflated;
   walker.layout = &layout;
   if (Status status = walker.dataSet(pos, bodySize, layout.explicitVr, 0, true, false); !status) {
     return status.error();
   }
   if (layout.deflated) {
     // Offsets refer to the inflated data; they mean nothing for the file.
+    layout.pixelDataElement.reset();
     layout.pixelDataOffset.reset();
   }
   return layout;

@@ -18,8 +18,9 @@ struct DicomLayout {
   bool explicitVr = true;      ///< of the data set as found (files that lie are handled)
   bool bigEndian = false;
   bool deflated = false;
-  std::optional<std::size_t> pixelDataOffset;  ///< where the (7FE0,0010) value starts
-  std::optional<std::size_t> pixelDataLength;  ///< its defined length (none if encapsulated)
+  std::optional<std::size_t> pixelDataElement;  ///< where the (7FE0,0010) element starts
+  std::optional<std::size_t> pixelDataOffset;   ///< where its value starts
+  std::optional<std::size_t> pixelDataLength;   ///< its defined length (none if encapsulated)
 };
 
 /// Walks every element (sequences and items included) of a DICOM file held in memory. With

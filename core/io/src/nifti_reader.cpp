@@ -394,20 +394,21 @@ Result<Image> readNifti(const std::string& path) {
   const std::uint64_t dataBytes = voxels * type.bytes;
   Result<DataSource> source = dataSourceOf(h, version, path, compressed, fileSize.value());
   if (!source) return source.error();
+  // Checked before anything is allocated: the sizes come from the header.
   if (source->compressed && source->offset + dataBytes > plausibleDecodedBytes(source->fileBytes)) {
     return Error{ErrorCode::CorruptData,
                  "the header announces more pixel data than the file can hold", path};
   }
+  if (!source->compressed && source->offset + dataBytes > source->fileBytes) {
+    return Error{ErrorCode::Truncated,
+                 "the file has " + std::to_string(source->fileBytes) + " bytes; the header needs " +
+                     std::to_string(source->offset + dataBytes),
+                 source->path};
+  }
 
   if (analyze) {
-    // Analyze 7.5 (same layout for sizes): the data is checked here, its orientation
+    // Analyze 7.5 (same layout for sizes): the data size is checked above, its orientation
     // conventions are left to ITK.
-    if (!source->compressed && source->offset + dataBytes > source->fileBytes) {
-      return Error{ErrorCode::Truncated,
-                   "the image file has " + std::to_string(source->fileBytes) +
-                       " bytes; the header needs " + std::to_string(source->offset + dataBytes),
-                   source->path};
-    }
     Result<Image> image = readItkVolume(path, FileFormat::Nifti1);
     if (image) image->metadata.format = "Analyze";
     return image;
