@@ -65,6 +65,7 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
   const auto start = Clock::now();
   const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize);
   embedding = m.encode(input);
+  prepared.reset();
   timings.encoderMs = millisecondsSince(start);
   hasImage = true;
 }
@@ -116,7 +117,9 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
     if (hasPrevious) masks = torch::stack(maskList).to(m.device);
 
     auto [sparse, dense] = m.sam->prompt_encoder->forward(points, labels, boxes, masks);
-    auto [lowRes, iou] = m.decode(embedding, sparse, dense);
+    // Clicks without a mask input share the image side of the decoder (prepared once).
+    if (!hasPrevious && !prepared) prepared = m.prepare(embedding);
+    auto [lowRes, iou] = m.decode(embedding, sparse, dense, hasPrevious ? nullptr : &*prepared);
     // Token 0 answers unambiguous prompts; tokens 1..3 are the multimask candidates.
     const torch::Tensor chosenLowRes = multimask ? lowRes.slice(1, 1) : lowRes.slice(1, 0, 1);
     const torch::Tensor chosenIou = multimask ? iou.slice(1, 1) : iou.slice(1, 0, 1);
@@ -168,6 +171,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key) 
   d.timings = {};
   if (std::optional<torch::Tensor> cached = d.cache.find(cacheKey)) {
     d.embedding = cached->to(m.device);
+    d.prepared.reset();
     d.hasImage = true;
     d.lastCached = true;
     return {};

@@ -27,7 +27,8 @@ struct Predictor::Impl {
   std::shared_ptr<SamModel> model;
   PredictorOptions options;
   EmbeddingCache cache;
-  torch::Tensor embedding;  ///< [1, C, g, g] fp32 on the model's device
+  torch::Tensor embedding;                ///< [1, C, g, g] fp32 on the model's device
+  std::optional<PreparedImage> prepared;  ///< of `embedding`, made at the first click
   FrameGeometry frame;
   bool hasImage = false;
   bool lastCached = false;

@@ -94,11 +94,19 @@ void SamModel::Impl::weightsChanged() {
 
 std::pair<torch::Tensor, torch::Tensor> SamModel::Impl::decode(const torch::Tensor& embedding,
                                                                const torch::Tensor& sparse,
-                                                               const torch::Tensor& dense) {
+                                                               const torch::Tensor& dense,
+                                                               const PreparedImage* prepared) {
   const torch::ScalarType type = decoderType;
-  auto [lowRes, iou] =
-      decoder->forward(embedding.to(type), densePe.to(type), sparse.to(type), dense.to(type));
+  auto [lowRes, iou] = decoder->forward(embedding.to(type), densePe.to(type), sparse.to(type),
+                                        dense.to(type), prepared);
   return {lowRes.to(torch::kFloat), iou.to(torch::kFloat)};
+}
+
+PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
+  const torch::ScalarType type = decoderType;
+  const torch::Tensor noMask =
+      sam->prompt_encoder->no_mask_embed->weight.reshape({1, -1, 1, 1}).expand_as(embedding);
+  return decoder->prepare(embedding.to(type), densePe.to(type), noMask.to(type));
 }
 
 torch::Tensor SamModel::Impl::encode(const torch::Tensor& input) {

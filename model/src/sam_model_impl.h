@@ -16,7 +16,7 @@ struct SamModel::Impl {
   std::string checkpointPath;            ///< the base checkpoint ("" for random weights)
   mutable std::string checkpointSha256;  ///< computed on first use
   std::vector<std::string> notes;        ///< compatibility notes
-  int generation = 0;  ///< optimizer steps applied since loading
+  int generation = 0;                    ///< optimizer steps applied since loading
   Sam sam{nullptr};
   torch::Device device{torch::kCPU};
   torch::ScalarType encoderType = torch::kFloat;
@@ -29,9 +29,13 @@ struct SamModel::Impl {
   torch::Tensor densePe;  ///< cached: depends only on the weights
 
   /// Runs the decoder in its precision; returns fp32 low-res logits [B, T, L, L] and IoU [B, T].
+  /// `prepared` (from prepare) replaces embedding + dense for prompts without a mask input.
   std::pair<torch::Tensor, torch::Tensor> decode(const torch::Tensor& embedding,
                                                  const torch::Tensor& sparse,
-                                                 const torch::Tensor& dense);
+                                                 const torch::Tensor& dense,
+                                                 const PreparedImage* prepared = nullptr);
+  /// The per-picture part of the decoder, shared by every click without a mask input.
+  PreparedImage prepare(const torch::Tensor& embedding);
 
   /// After training changed the weights: refreshes the reduced-precision copies and the version
   /// (so cached embeddings of the old weights are never reused).

@@ -17,9 +17,6 @@ namespace medsa::model::compat {
 
 inline std::string torchVersion() { return TORCH_VERSION; }
 
-/// at::scaled_dot_product_attention exists from 2.0 on; on 1.13 we use our own attention kernel.
-inline constexpr bool kHasScaledDotProductAttention = MEDSA_TORCH_AT_LEAST(2, 0);
-
 }  // namespace medsa::model::compat
 
 namespace medsa::model::compat {

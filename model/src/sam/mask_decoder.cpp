@@ -18,17 +18,29 @@ DecoderAttentionImpl::DecoderAttentionImpl(int64_t dim, int64_t heads_, int64_t 
   out_proj = register_module("out_proj", torch::nn::Linear(inner, dim));
 }
 
-torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch::Tensor& k,
-                                            const torch::Tensor& v) {
+std::pair<torch::Tensor, torch::Tensor> DecoderAttentionImpl::projectKeysValues(
+    const torch::Tensor& k, const torch::Tensor& v) {
   const auto splitHeads = [this](const torch::Tensor& x) {
     return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
   };
-  const torch::Tensor qh = splitHeads(q_proj(q)), kh = splitHeads(k_proj(k)),
-                      vh = splitHeads(v_proj(v));
+  return {splitHeads(k_proj(k)), splitHeads(v_proj(v))};
+}
+
+torch::Tensor DecoderAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& kh,
+                                           const torch::Tensor& vh) {
+  const torch::Tensor projected = q_proj(q);
+  const torch::Tensor qh =
+      projected.view({q.size(0), q.size(1), heads, projected.size(2) / heads}).transpose(1, 2);
   const double scale = 1.0 / std::sqrt(static_cast<double>(qh.size(3)));
   const torch::Tensor attention = (qh.matmul(kh.transpose(2, 3)) * scale).softmax(-1);
   const torch::Tensor out = attention.matmul(vh).transpose(1, 2);
   return out_proj(out.reshape({out.size(0), out.size(1), -1}));
+}
+
+torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch::Tensor& k,
+                                            const torch::Tensor& v) {
+  auto [kh, vh] = projectKeysValues(k, v);
+  return attend(q, kh, vh);
 }
 
 TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipPe,
@@ -55,11 +67,9 @@ TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, boo
   }
 }
 
-std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor queries,
-                                                                 torch::Tensor keys,
-                                                                 const torch::Tensor& queryPe,
-                                                                 const torch::Tensor& keyPe,
-                                                                 const torch::Tensor& prompt) {
+std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
+    torch::Tensor queries, torch::Tensor keys, const torch::Tensor& queryPe,
+    const torch::Tensor& keyPe, const torch::Tensor& prompt, const PreparedImage* prepared) {
   if (skipFirstLayerPe) {
     queries = self_attn(queries, queries, queries);  // no residual on the first layer
   } else {
@@ -69,8 +79,14 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor q
   queries = norm1(queries);
 
   torch::Tensor q = queries + queryPe;
-  torch::Tensor k = keys + keyPe;
-  torch::Tensor attended = cross_attn_token_to_image(q, k, keys);
+  torch::Tensor attended;
+  if (prepared) {
+    const int64_t batch = queries.size(0);
+    attended = cross_attn_token_to_image->attend(q, prepared->firstKeys.expand({batch, -1, -1, -1}),
+                                                 prepared->firstValues.expand({batch, -1, -1, -1}));
+  } else {
+    attended = cross_attn_token_to_image(q, keys + keyPe, keys);
+  }
   if (hyp_adapter) attended = attended + hyp_adapter(attended, prompt);
   queries = norm2(queries + attended);
   torch::Tensor transformed = mlp->forward(queries);
@@ -78,8 +94,7 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(torch::Tensor q
   queries = norm3(queries + transformed);
 
   q = queries + queryPe;
-  k = keys + keyPe;
-  keys = norm4(keys + cross_attn_image_to_token(k, q, queries));
+  keys = norm4(keys + cross_attn_image_to_token(keys + keyPe, q, queries));
   return {queries, keys};
 }
 
@@ -98,13 +113,17 @@ TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config,
 
 std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens,
-    const torch::Tensor& prompt) {
-  torch::Tensor keys = image.flatten(2).permute({0, 2, 1});
-  const torch::Tensor keyPe = imagePe.flatten(2).permute({0, 2, 1});
+    const torch::Tensor& prompt, const PreparedImage* prepared) {
+  const int64_t batch = tokens.size(0);
+  torch::Tensor keys =
+      prepared ? prepared->keys.expand({batch, -1, -1}) : image.flatten(2).permute({0, 2, 1});
+  const torch::Tensor keyPe =
+      prepared ? prepared->keyPe.expand({batch, -1, -1}) : imagePe.flatten(2).permute({0, 2, 1});
   torch::Tensor queries = tokens;
-  for (const auto& layer : *layers) {
-    std::tie(queries, keys) =
-        layer->as<TwoWayBlock>()->forward(queries, keys, tokens, keyPe, prompt);
+  for (size_t i = 0; i < layers->size(); ++i) {
+    // Only the first block sees the image tokens as they were prepared.
+    std::tie(queries, keys) = layers[i]->as<TwoWayBlock>()->forward(
+        queries, keys, tokens, keyPe, prompt, i == 0 ? prepared : nullptr);
   }
   const torch::Tensor q = queries + tokens;
   const torch::Tensor k = keys + keyPe;
@@ -130,10 +149,23 @@ MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* a
       register_module("iou_prediction_head", Mlp(dim, config.iouHeadHidden, maskTokenCount, 3));
 }
 
+PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
+                                       const torch::Tensor& noMaskDense) {
+  PreparedImage prepared;
+  prepared.keys = (embedding + noMaskDense).flatten(2).permute({0, 2, 1}).contiguous();
+  prepared.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
+  auto* first = transformer->layers[0]->as<TwoWayBlock>();
+  std::tie(prepared.firstKeys, prepared.firstValues) =
+      first->cross_attn_token_to_image->projectKeysValues(prepared.keys + prepared.keyPe,
+                                                          prepared.keys);
+  return prepared;
+}
+
 std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Tensor& embedding,
                                                                  const torch::Tensor& imagePe,
                                                                  const torch::Tensor& sparse,
-                                                                 const torch::Tensor& dense) {
+                                                                 const torch::Tensor& dense,
+                                                                 const PreparedImage* prepared) {
   const int64_t batch = sparse.size(0);
   const torch::Tensor outputTokens =
       torch::cat({iou_token->weight, mask_tokens->weight}, 0).unsqueeze(0).expand({batch, -1, -1});
@@ -141,15 +173,18 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
 
   // One embedding serves every prompt set of the batch; a batch of embeddings (training)
   // pairs with its prompts one to one.
-  const torch::Tensor source =
-      (embedding.size(0) == batch ? embedding : embedding.expand({batch, -1, -1, -1})) + dense;
-  const torch::Tensor sourcePe = imagePe.expand({batch, -1, -1, -1});
-  const int64_t dim = source.size(1), h = source.size(2), w = source.size(3);
+  const int64_t dim = embedding.size(1), h = embedding.size(2), w = embedding.size(3);
+  torch::Tensor source, sourcePe;
+  if (!prepared) {
+    source =
+        (embedding.size(0) == batch ? embedding : embedding.expand({batch, -1, -1, -1})) + dense;
+    sourcePe = imagePe.expand({batch, -1, -1, -1});
+  }
 
   // HyP-Adpt's prompt summary: the mean of the sparse prompt tokens (zero for mask-only prompts).
   const torch::Tensor prompt =
       sparse.size(1) > 0 ? sparse.mean(1) : torch::zeros({batch, sparse.size(2)}, sparse.options());
-  auto [hs, imageTokens] = transformer(source, sourcePe, tokens, prompt);
+  auto [hs, imageTokens] = transformer(source, sourcePe, tokens, prompt, prepared);
   const torch::Tensor iouTokenOut = hs.select(1, 0);
   const torch::Tensor maskTokensOut = hs.slice(1, 1, 1 + maskTokenCount);
 

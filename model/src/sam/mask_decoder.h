@@ -15,11 +15,25 @@ namespace medsa::model {
 struct DecoderAttentionImpl : torch::nn::Module {
   DecoderAttentionImpl(int64_t dim, int64_t heads, int64_t downsample);
   torch::Tensor forward(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v);
+  /// The key/value half of forward: projected and split into heads, [B, heads, N, c] each.
+  std::pair<torch::Tensor, torch::Tensor> projectKeysValues(const torch::Tensor& k,
+                                                            const torch::Tensor& v);
+  /// The query half, with keys and values from projectKeysValues.
+  torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& keys,
+                       const torch::Tensor& values);
 
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
   int64_t heads;
 };
 TORCH_MODULE(DecoderAttention);
+
+/// What every click without a mask prompt shares on one picture: the image tokens (embedding +
+/// the no-mask embedding), their positional encoding, and the first block's projections of
+/// them for token-to-image attention. Computed once per picture instead of once per click.
+struct PreparedImage {
+  torch::Tensor keys, keyPe;             ///< [1, N, C]
+  torch::Tensor firstKeys, firstValues;  ///< [1, heads, N, c]
+};
 
 /// With adapters: HyP-Adpt (generated from the prompt summary) refines the token-to-image
 /// attention output, and a plain adapter runs parallel to the MLP.
@@ -30,7 +44,8 @@ struct TwoWayBlockImpl : torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor queries, torch::Tensor keys,
                                                   const torch::Tensor& queryPe,
                                                   const torch::Tensor& keyPe,
-                                                  const torch::Tensor& prompt);
+                                                  const torch::Tensor& prompt,
+                                                  const PreparedImage* prepared = nullptr);
 
   DecoderAttention self_attn{nullptr}, cross_attn_token_to_image{nullptr},
       cross_attn_image_to_token{nullptr};
@@ -50,7 +65,8 @@ struct TwoWayTransformerImpl : torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& image,
                                                   const torch::Tensor& imagePe,
                                                   const torch::Tensor& tokens,
-                                                  const torch::Tensor& prompt);
+                                                  const torch::Tensor& prompt,
+                                                  const PreparedImage* prepared = nullptr);
 
   torch::nn::ModuleList layers;
   DecoderAttention final_attn_token_to_image{nullptr};
@@ -67,7 +83,12 @@ struct MaskDecoderImpl : torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& embedding,
                                                   const torch::Tensor& imagePe,
                                                   const torch::Tensor& sparse,
-                                                  const torch::Tensor& dense);
+                                                  const torch::Tensor& dense,
+                                                  const PreparedImage* prepared = nullptr);
+  /// embedding [1, C, g, g] with the no-mask dense embedding [1, C, g, g]; pass the result to
+  /// forward for prompts without a mask input (their dense embedding is exactly that one).
+  PreparedImage prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
+                        const torch::Tensor& noMaskDense);
 
   TwoWayTransformer transformer{nullptr};
   torch::nn::Embedding iou_token{nullptr}, mask_tokens{nullptr};
