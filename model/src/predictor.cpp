@@ -186,6 +186,44 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key) 
   return {};
 }
 
+Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,
+                              const std::vector<ImageKey>& keys) {
+  return guarded("encoding a chunk of slices", [&]() -> Status {
+    if (slices.empty() || slices.size() != keys.size()) {
+      return Error{ErrorCode::InvalidArgument, "a chunk needs one key per slice", {}};
+    }
+    Impl& d = *impl_;
+    SamModel::Impl& m = d.model->impl();
+    std::vector<torch::Tensor> inputs;
+    for (const RgbImage& slice : slices) {
+      if (!slice.isValid() || slice.width != slices.front().width ||
+          slice.height != slices.front().height) {
+        return Error{
+            ErrorCode::InvalidArgument, "the slices of a chunk must be pictures of one size", {}};
+      }
+      const FrameGeometry frame =
+          FrameGeometry::compute(m.options.profile, slice.width, slice.height, m.config.imageSize);
+      inputs.push_back(
+          modelInput(m.options.profile,
+                     resizeBilinearAntialiased(slice, frame.resizedWidth, frame.resizedHeight),
+                     m.config.imageSize));
+    }
+    const bool depth = m.sam->adapters && m.sam->adapters->depth;
+    torch::Tensor embeddings;
+    if (depth) {
+      embeddings = m.encode(torch::cat(inputs), static_cast<int64_t>(inputs.size()));
+    } else {
+      std::vector<torch::Tensor> each;
+      for (const torch::Tensor& input : inputs) each.push_back(m.encode(input));
+      embeddings = torch::cat(each);
+    }
+    for (size_t i = 0; i < keys.size(); ++i) {
+      d.cache.insert(EmbeddingCache::keyOf(keys[i], m.version), embeddings.slice(0, i, i + 1));
+    }
+    return {};
+  });
+}
+
 Result<Prediction> Predictor::predict(const Prompt& prompt) {
   return guarded("running the mask decoder", [&]() -> Result<Prediction> {
     Result<std::vector<Impl::Decoded>> decoded = impl_->decode({prompt});

@@ -109,9 +109,9 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
   return decoder->prepare(embedding.to(type), densePe.to(type), noMask.to(type));
 }
 
-torch::Tensor SamModel::Impl::encode(const torch::Tensor& input) {
+torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth) {
   torch::InferenceMode inference;
-  return encoder(input.to(device, encoderType)).to(torch::kFloat);
+  return encoder(input.to(device, encoderType), depth).to(torch::kFloat);
 }
 
 Result<Device> parseDevice(std::string_view name) {

@@ -131,6 +131,32 @@ class TestAdapters : public QObject {
     }
   }
 
+  void predictorEncodesVolumeChunksWithTheDepthBranch() {
+    AdapterConfig config;
+    config.depth = true;
+    auto model = tinyWith(config);
+    perturbAdapters(*model->impl().sam, 0.2);
+    model->impl().weightsChanged();
+    std::vector<RgbImage> slices;
+    std::vector<ImageKey> keys;
+    for (int z = 0; z < 3; ++z) {
+      RgbImage slice = picture();
+      for (auto& value : slice.pixels) value = static_cast<std::uint8_t>(value + 25 * z);
+      slices.push_back(slice);
+      keys.push_back({"volume", 0, z, 400, 40});
+    }
+    Predictor chunked(model);
+    QVERIFY(chunked.encodeChunk(slices, keys).ok());
+    QVERIFY(chunked.setImage(slices[1], keys[1]).ok());
+    QVERIFY(chunked.lastSetImageWasCached());  // the chunk filled the cache
+    const Prediction inChunk = chunked.predict(pointPrompt()).value();
+    Predictor alone(model);
+    QVERIFY(alone.setImage(slices[1], keys[1]).ok());
+    QVERIFY(!alone.lastSetImageWasCached());
+    QVERIFY(alone.predict(pointPrompt()).value().logits != inChunk.logits);  // neighbours matter
+    QVERIFY(!chunked.encodeChunk(slices, {keys[0]}).ok());
+  }
+
   void hyperAdapterWeightsComeFromThePrompt() {
     HyperAdapter adapter(32, 8);
     const torch::Tensor tokens = torch::randn({1, 5, 32});

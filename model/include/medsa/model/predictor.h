@@ -34,6 +34,10 @@ class Predictor final : public SegmentationEngine {
 
   Status setImage(const RgbImage& image, const ImageKey& key) override;
   Result<Prediction> predict(const Prompt& prompt) override;
+  /// Encodes consecutive slices of a volume together, so that a model with SD-Trans depth
+  /// adapters sees its chunk (slices in order, one key each); every embedding goes to the cache,
+  /// where setImage finds it. Without depth adapters each slice is encoded on its own.
+  Status encodeChunk(const std::vector<RgbImage>& slices, const std::vector<ImageKey>& keys);
   /// Several prompt sets on the current picture in one decoder batch (one object each).
   Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
   std::string modelVersion() const override;
