@@ -105,9 +105,7 @@ Result<StepStats> AdapterTrainer::step(const std::vector<TrainingSample>& batch)
       }
       const FrameGeometry frame =
           FrameGeometry::compute(m.options.profile, sample.image.width, sample.image.height, size);
-      inputs.push_back(modelInput(
-          m.options.profile,
-          resizeBilinearAntialiased(sample.image, frame.resizedWidth, frame.resizedHeight), size));
+      inputs.push_back(pictureInput(m.options.profile, sample.image, size));
       frames.push_back(frame);
     }
 
@@ -118,25 +116,10 @@ Result<StepStats> AdapterTrainer::step(const std::vector<TrainingSample>& batch)
       torch::Tensor total = torch::zeros({}, embeddings.options().dtype(torch::kFloat));
       for (size_t i = 0; i < batch.size(); ++i) {
         const TrainingSample& sample = batch[i];
-        std::optional<torch::Tensor> points, labels, boxes, masks;
-        if (!sample.prompt.points.empty()) {
-          points = pointsToFrame(sample.prompt.points, frames[i]).unsqueeze(0).to(m.device);
-          torch::Tensor l =
-              torch::empty({static_cast<int64_t>(sample.prompt.points.size())}, torch::kLong);
-          for (size_t j = 0; j < sample.prompt.points.size(); ++j)
-            l[j] = sample.prompt.points[j].positive ? 1 : 0;
-          labels = l.unsqueeze(0).to(m.device);
-        }
-        if (sample.prompt.box)
-          boxes = boxToFrame(*sample.prompt.box, frames[i]).unsqueeze(0).to(m.device);
-        if (sample.prompt.previous) {
-          const LowResMask& previous = *sample.prompt.previous;
-          masks = torch::from_blob(const_cast<float*>(previous.logits.data()),
-                                   {1, 1, previous.size, previous.size})
-                      .clone()
-                      .to(m.device);
-        }
-        auto [sparse, dense] = m.sam->prompt_encoder->forward(points, labels, boxes, masks);
+        const PromptBatch prompt =
+            stackPrompts({promptTensors(sample.prompt, frames[i])}, m.device);
+        auto [sparse, dense] = m.sam->prompt_encoder->forward(prompt.points, prompt.labels,
+                                                              prompt.boxes, prompt.masks);
         auto [lowRes, iou] =
             m.sam->mask_decoder->forward(embeddings.slice(0, i, i + 1), m.densePe, sparse, dense);
         const bool multimask = sample.prompt.multimask;

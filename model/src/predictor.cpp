@@ -41,11 +41,6 @@ Status validatePrompt(const Prompt& prompt, int lowResSize) {
   return {};
 }
 
-PromptBox ordered(const PromptBox& box) {
-  return {std::min(box.x0, box.x1), std::min(box.y0, box.y1), std::max(box.x0, box.x1),
-          std::max(box.y0, box.y1)};
-}
-
 std::vector<float> toVector(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kCPU, torch::kFloat).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
@@ -91,32 +86,11 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
   double postprocessMs = 0;
   for (const auto& [signature, members] : groups) {
     const auto& [pointCount, hasBox, hasPrevious, multimask] = signature;
-    std::optional<torch::Tensor> points, labels, boxes, masks;
-    std::vector<torch::Tensor> pointList, labelList, boxList, maskList;
-    for (size_t index : members) {
-      const Prompt& p = prompts[index];
-      if (pointCount > 0) {
-        pointList.push_back(pointsToFrame(p.points, frame));
-        torch::Tensor l = torch::empty({static_cast<int64_t>(pointCount)}, torch::kLong);
-        for (size_t j = 0; j < pointCount; ++j) l[j] = p.points[j].positive ? 1 : 0;
-        labelList.push_back(l);
-      }
-      if (hasBox) boxList.push_back(boxToFrame(ordered(*p.box), frame));
-      if (hasPrevious) {
-        const int size = p.previous->size;
-        maskList.push_back(
-            torch::from_blob(const_cast<float*>(p.previous->logits.data()), {1, size, size})
-                .clone());
-      }
-    }
-    if (pointCount > 0) {
-      points = torch::stack(pointList).to(m.device);
-      labels = torch::stack(labelList).to(m.device);
-    }
-    if (hasBox) boxes = torch::stack(boxList).to(m.device);
-    if (hasPrevious) masks = torch::stack(maskList).to(m.device);
-
-    auto [sparse, dense] = m.sam->prompt_encoder->forward(points, labels, boxes, masks);
+    std::vector<PromptTensors> group;
+    for (size_t index : members) group.push_back(promptTensors(prompts[index], frame));
+    const PromptBatch batch = stackPrompts(group, m.device);
+    auto [sparse, dense] =
+        m.sam->prompt_encoder->forward(batch.points, batch.labels, batch.boxes, batch.masks);
     // Clicks without a mask input share the image side of the decoder (prepared once).
     if (!hasPrevious && !prepared) prepared = m.prepare(embedding);
     auto [lowRes, iou] = m.decode(embedding, sparse, dense, hasPrevious ? nullptr : &*prepared);
@@ -201,12 +175,7 @@ Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,
         return Error{
             ErrorCode::InvalidArgument, "the slices of a chunk must be pictures of one size", {}};
       }
-      const FrameGeometry frame =
-          FrameGeometry::compute(m.options.profile, slice.width, slice.height, m.config.imageSize);
-      inputs.push_back(
-          modelInput(m.options.profile,
-                     resizeBilinearAntialiased(slice, frame.resizedWidth, frame.resizedHeight),
-                     m.config.imageSize));
+      inputs.push_back(pictureInput(m.options.profile, slice, m.config.imageSize));
     }
     const bool depth = m.sam->adapters && m.sam->adapters->depth;
     torch::Tensor embeddings;

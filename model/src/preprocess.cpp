@@ -126,6 +126,14 @@ torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int
       .contiguous();
 }
 
+torch::Tensor pictureInput(ProcessingProfile profile, const RgbImage& picture, int modelSize) {
+  const FrameGeometry frame =
+      FrameGeometry::compute(profile, picture.width, picture.height, modelSize);
+  return modelInput(profile,
+                    resizeBilinearAntialiased(picture, frame.resizedWidth, frame.resizedHeight),
+                    modelSize);
+}
+
 torch::Tensor pointsToFrame(const std::vector<PromptPoint>& points, const FrameGeometry& frame) {
   torch::Tensor coords = torch::empty({static_cast<int64_t>(points.size()), 2});
   auto a = coords.accessor<float, 2>();
@@ -140,6 +148,40 @@ torch::Tensor boxToFrame(const PromptBox& box, const FrameGeometry& frame) {
   return torch::tensor(
       {static_cast<float>(box.x0 * frame.scaleX()), static_cast<float>(box.y0 * frame.scaleY()),
        static_cast<float>(box.x1 * frame.scaleX()), static_cast<float>(box.y1 * frame.scaleY())});
+}
+
+PromptTensors promptTensors(const Prompt& prompt, const FrameGeometry& frame) {
+  PromptTensors tensors;
+  if (!prompt.points.empty()) {
+    tensors.points = pointsToFrame(prompt.points, frame);
+    tensors.labels = torch::empty({static_cast<int64_t>(prompt.points.size())}, torch::kLong);
+    auto labels = tensors.labels.accessor<int64_t, 1>();
+    for (size_t j = 0; j < prompt.points.size(); ++j) labels[j] = prompt.points[j].positive ? 1 : 0;
+  }
+  if (prompt.box) {
+    const PromptBox& b = *prompt.box;  // corners may come in any order from a drag
+    tensors.box = boxToFrame(
+        {std::min(b.x0, b.x1), std::min(b.y0, b.y1), std::max(b.x0, b.x1), std::max(b.y0, b.y1)},
+        frame);
+  }
+  if (prompt.previous) {
+    const int size = prompt.previous->size;
+    tensors.mask =
+        torch::from_blob(const_cast<float*>(prompt.previous->logits.data()), {1, size, size})
+            .clone();
+  }
+  return tensors;
+}
+
+PromptBatch stackPrompts(const std::vector<PromptTensors>& prompts, torch::Device device) {
+  const auto stack = [&](torch::Tensor PromptTensors::*part) -> std::optional<torch::Tensor> {
+    if (!(prompts.front().*part).defined()) return std::nullopt;
+    std::vector<torch::Tensor> parts;
+    for (const PromptTensors& p : prompts) parts.push_back(p.*part);
+    return torch::stack(parts).to(device);
+  };
+  return {stack(&PromptTensors::points), stack(&PromptTensors::labels), stack(&PromptTensors::box),
+          stack(&PromptTensors::mask)};
 }
 
 torch::Tensor logitsToOriginal(ProcessingProfile profile, const torch::Tensor& lowRes,

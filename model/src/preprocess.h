@@ -3,6 +3,9 @@
 
 #include <torch/torch.h>
 
+#include <optional>
+#include <vector>
+
 #include "medsa/core/prompt.h"
 #include "medsa/core/rgb_image.h"
 #include "medsa/model/processing_profile.h"
@@ -28,9 +31,26 @@ struct FrameGeometry {
 /// The resized picture (resizedWidth x resizedHeight) -> model input [1, 3, S, S], float32.
 torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize);
 
+/// A whole picture -> model input [1, 3, S, S]: resize into the frame, then modelInput.
+torch::Tensor pictureInput(ProcessingProfile profile, const RgbImage& picture, int modelSize);
+
 /// Points [N, 2] and box [4] in original pixels -> model-frame pixels.
 torch::Tensor pointsToFrame(const std::vector<PromptPoint>& points, const FrameGeometry& frame);
 torch::Tensor boxToFrame(const PromptBox& box, const FrameGeometry& frame);
+
+/// One prompt as prompt-encoder inputs without a batch axis: points [N, 2] in model-frame
+/// pixels, labels [N] (1 object, 0 background), box [4] with ordered corners, previous low-res
+/// logits [1, L, L]. Absent parts stay undefined.
+struct PromptTensors {
+  torch::Tensor points, labels, box, mask;
+};
+PromptTensors promptTensors(const Prompt& prompt, const FrameGeometry& frame);
+
+/// Prompts of one shape (same point count, box or not, mask or not) stacked into a batch.
+struct PromptBatch {
+  std::optional<torch::Tensor> points, labels, boxes, masks;
+};
+PromptBatch stackPrompts(const std::vector<PromptTensors>& prompts, torch::Device device);
 
 /// Low-res logits [B, C, L, L] -> logits at the original picture size [B, C, H, W].
 torch::Tensor logitsToOriginal(ProcessingProfile profile, const torch::Tensor& lowRes,
