@@ -106,21 +106,20 @@ class Fields {
   std::optional<long> integer(std::uint16_t group, std::uint16_t element) const {
     return parseLong(splitValues(text(group, element)).front());
   }
-  /// Item `index` (0-based) of a sequence, if present.
-  const gdcm::DataSet* item(std::uint16_t group, std::uint16_t element, std::size_t index) const {
+  /// A sequence element's items. Kept alive by the returned pointer: for UN and some implicit
+  /// elements GDCM parses the sequence on demand and nothing else owns it.
+  gdcm::SmartPointer<gdcm::SequenceOfItems> sequence(std::uint16_t group,
+                                                     std::uint16_t element) const {
     const gdcm::Tag tag(group, element);
     if (!dataSet_.FindDataElement(tag)) return nullptr;
-    const gdcm::SmartPointer<gdcm::SequenceOfItems> sequence =
-        dataSet_.GetDataElement(tag).GetValueAsSQ();
-    if (!sequence || index >= sequence->GetNumberOfItems()) return nullptr;
-    return &sequence->GetItem(index + 1).GetNestedDataSet();
+    return dataSet_.GetDataElement(tag).GetValueAsSQ();
   }
-  std::size_t items(std::uint16_t group, std::uint16_t element) const {
-    const gdcm::Tag tag(group, element);
-    if (!dataSet_.FindDataElement(tag)) return 0;
-    const gdcm::SmartPointer<gdcm::SequenceOfItems> sequence =
-        dataSet_.GetDataElement(tag).GetValueAsSQ();
-    return sequence ? sequence->GetNumberOfItems() : 0;
+  /// A copy of item `index` (0-based) of a sequence, if present.
+  std::optional<gdcm::DataSet> item(std::uint16_t group, std::uint16_t element,
+                                    std::size_t index) const {
+    const gdcm::SmartPointer<gdcm::SequenceOfItems> items = sequence(group, element);
+    if (!items || index >= items->GetNumberOfItems()) return std::nullopt;
+    return items->GetItem(index + 1).GetNestedDataSet();
   }
   Fields nested(const gdcm::DataSet& dataSet) const { return Fields(filter_, dataSet); }
 
@@ -142,36 +141,35 @@ void readWindows(const Fields& f, std::vector<WindowPreset>* windows) {
 /// Functional groups of enhanced multi-frame objects: shared values first, then frame 1's for
 /// what the shared group lacks, and the position of every frame.
 void readFunctionalGroups(const Fields& top, DicomHeader* h) {
-  const gdcm::DataSet* shared = top.item(0x5200, 0x9229, 0);
-  const std::size_t perFrameCount = top.items(0x5200, 0x9230);
-  std::vector<const gdcm::DataSet*> groups;
-  if (shared) groups.push_back(shared);
-  if (const gdcm::DataSet* first = top.item(0x5200, 0x9230, 0)) groups.push_back(first);
-  for (const gdcm::DataSet* group : groups) {
-    const Fields g = top.nested(*group);
-    if (const gdcm::DataSet* measures = g.item(0x0028, 0x9110, 0); measures) {
+  std::vector<gdcm::DataSet> groups;
+  if (auto shared = top.item(0x5200, 0x9229, 0)) groups.push_back(std::move(*shared));
+  if (auto first = top.item(0x5200, 0x9230, 0)) groups.push_back(std::move(*first));
+  for (const gdcm::DataSet& group : groups) {
+    const Fields g = top.nested(group);
+    if (const auto measures = g.item(0x0028, 0x9110, 0)) {
       const Fields m = top.nested(*measures);
       if (!h->pixelSpacing) h->pixelSpacing = parseVector<2>(m.text(0x0028, 0x0030));
       if (!h->sliceThickness) h->sliceThickness = m.number(0x0018, 0x0050);
       if (!h->spacingBetweenSlices) h->spacingBetweenSlices = m.number(0x0018, 0x0088);
     }
-    if (const gdcm::DataSet* plane = g.item(0x0020, 0x9116, 0); plane && !h->orientation) {
+    if (const auto plane = g.item(0x0020, 0x9116, 0); plane && !h->orientation) {
       h->orientation = parseVector<6>(top.nested(*plane).text(0x0020, 0x0037));
     }
-    if (const gdcm::DataSet* transform = g.item(0x0028, 0x9145, 0); transform) {
+    if (const auto transform = g.item(0x0028, 0x9145, 0)) {
       const Fields t = top.nested(*transform);
       if (auto s = t.number(0x0028, 0x1053)) h->slope = *s;
       if (auto i = t.number(0x0028, 0x1052)) h->intercept = *i;
     }
-    if (const gdcm::DataSet* voi = g.item(0x0028, 0x9132, 0); voi && h->windows.empty()) {
+    if (const auto voi = g.item(0x0028, 0x9132, 0); voi && h->windows.empty()) {
       readWindows(top.nested(*voi), &h->windows);
     }
   }
   // Some files keep more per-frame items than frames (cut from larger objects): use the first.
-  if (perFrameCount < h->frames) return;
+  const gdcm::SmartPointer<gdcm::SequenceOfItems> perFrame = top.sequence(0x5200, 0x9230);
+  if (!perFrame || perFrame->GetNumberOfItems() < h->frames) return;
   for (std::size_t i = 0; i < h->frames; ++i) {
-    const gdcm::DataSet* frame = top.item(0x5200, 0x9230, i);
-    const gdcm::DataSet* position = frame ? top.nested(*frame).item(0x0020, 0x9113, 0) : nullptr;
+    const Fields frame = top.nested(perFrame->GetItem(i + 1).GetNestedDataSet());
+    const auto position = frame.item(0x0020, 0x9113, 0);
     std::optional<std::array<double, 3>> p;
     if (position) p = parseVector<3>(top.nested(*position).text(0x0020, 0x0032));
     if (!p) {
@@ -244,6 +242,9 @@ Result<DicomHeader> readDicomHeader(const std::string& path) {
   try {
     // GDCM parses the bytes before Pixel Data only: asked to stop at Pixel Data itself
     // (ReadUpToTag), it still walks the fragments and asserts on malformed ones.
+    if (layout.pixelDataElement && *layout.pixelDataElement <= layout.dataSetOffset) {
+      return Error{ErrorCode::NotAnImage, "the data set holds nothing but Pixel Data", path};
+    }
     if (layout.pixelDataElement) head.resize(*layout.pixelDataElement);
     const bool whole = !layout.pixelDataElement && head.size() < size.value();
     if (whole) {

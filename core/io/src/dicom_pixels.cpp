@@ -176,6 +176,53 @@ JpegColour firstFragmentColour(const gdcm::DataElement& pixelData) {
                     static_cast<std::size_t>(value->GetLength()));
 }
 
+enum class Codestream { Jpeg, JpegLs, Jpeg2000 };
+
+/// Every JPEG, JPEG-LS or JPEG 2000 stream in the fragments must describe the image the header
+/// describes (see jpeg_colour.h); GDCM asserts, or writes past its buffers, otherwise.
+Status checkCodestreams(const gdcm::DataElement& pixelData, const DicomHeader& h, Codestream kind) {
+  const gdcm::SequenceOfFragments* fragments = pixelData.GetSequenceOfFragments();
+  if (!fragments || fragments->GetNumberOfFragments() == 0) {
+    return Error{ErrorCode::CorruptData, "compressed pixel data without fragments", h.path};
+  }
+  std::size_t streams = 0;
+  for (std::size_t i = 0; i < fragments->GetNumberOfFragments(); ++i) {
+    const gdcm::ByteValue* value = fragments->GetFragment(i).GetByteValue();
+    if (!value || value->GetLength() < 2) continue;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(value->GetPointer());
+    const std::size_t size = value->GetLength();
+    const bool starts = kind == Codestream::Jpeg2000
+                            ? ((data[0] == 0xff && data[1] == 0x4f) ||
+                               (size >= 8 && std::memcmp(data + 4, "jP  ", 4) == 0))
+                            : (data[0] == 0xff && data[1] == 0xd8);
+    if (!starts) continue;  // a continuation fragment
+    ++streams;
+    JpegFrame frame;
+    const bool read = kind == Codestream::Jpeg2000
+                          ? jpeg2000Frame(data, size, &frame)
+                          : jpegFrame(data, size, &frame, kind == Codestream::JpegLs);
+    if (!read) {
+      return Error{ErrorCode::CorruptData, "a compressed frame has an unreadable header", h.path};
+    }
+    if (static_cast<std::size_t>(frame.width) != h.columns ||
+        static_cast<std::size_t>(frame.height) != h.rows || frame.components != h.samplesPerPixel ||
+        frame.precision > h.bitsAllocated || frame.precision < 1) {
+      return Error{ErrorCode::CorruptData,
+                   "a compressed frame is " + std::to_string(frame.width) + "x" +
+                       std::to_string(frame.height) + " with " + std::to_string(frame.components) +
+                       " " + std::to_string(frame.precision) +
+                       "-bit components where the header says " + std::to_string(h.columns) + "x" +
+                       std::to_string(h.rows) + " with " + std::to_string(h.samplesPerPixel) +
+                       " of " + std::to_string(h.bitsAllocated) + " bits",
+                   h.path};
+    }
+  }
+  if (streams == 0) {
+    return Error{ErrorCode::CorruptData, "no compressed frame in the pixel data", h.path};
+  }
+  return {};
+}
+
 /// RLE frames through our decoder (see dicom_rle.h).
 Result<std::vector<std::uint8_t>> decodeRleFragments(const gdcm::DataElement& pixelData,
                                                      const DicomHeader& h) {
@@ -404,6 +451,14 @@ Result<DicomPixels> decodeDicomPixels(const DicomHeader& h, const DecodeOptions&
                      h.path};
       }
     }
+    const bool jpegLs = tsUid == "1.2.840.10008.1.2.4.80" || tsUid == "1.2.840.10008.1.2.4.81";
+    const bool jpeg2000 = tsUid.rfind("1.2.840.10008.1.2.4.9", 0) == 0;
+    if (isJpegFamily(tsUid) || jpegLs || jpeg2000) {
+      const Codestream kind = jpeg2000 ? Codestream::Jpeg2000
+                              : jpegLs ? Codestream::JpegLs
+                                       : Codestream::Jpeg;
+      if (Status status = checkCodestreams(pixelData, h, kind); !status) return status.error();
+    }
     if (options.forceDcmtk) return fromDcmtk(h, std::move(pixels));
 
     // The image is described from our parsed header rather than by gdcm::ImageReader, whose
@@ -417,7 +472,9 @@ Result<DicomPixels> decodeDicomPixels(const DicomHeader& h, const DecodeOptions&
     image.SetPixelFormat(gdcm::PixelFormat(static_cast<unsigned short>(h.samplesPerPixel),
                                            static_cast<unsigned short>(h.bitsAllocated),
                                            static_cast<unsigned short>(h.bitsStored),
-                                           static_cast<unsigned short>(h.highBit),
+                                           // DICOM requires High Bit = Bits Stored - 1 and
+                                           // GDCM asserts on more; masking is ours anyway.
+                                           static_cast<unsigned short>(h.bitsStored - 1),
                                            static_cast<unsigned short>(h.pixelRepresentation)));
     image.SetPhotometricInterpretation(
         gdcm::PhotometricInterpretation::GetPIType(h.photometric.c_str()));

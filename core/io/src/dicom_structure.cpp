@@ -36,6 +36,7 @@ class Walker {
 
   bool bigEndian = false;
   bool stopAtPixelData = false;
+  bool encapsulated = false;  ///< the transfer syntax compresses Pixel Data
   DicomLayout* layout = nullptr;
 
   std::uint16_t u16(std::size_t at) const {
@@ -66,6 +67,7 @@ class Walker {
       const std::uint16_t element = u16(pos + 2);
       if (group == 0xfffe) {
         if (untilDelimiter && element == 0xe00d) {
+          if (u32(pos + 4) != 0) return corrupt("an item delimiter with a length", pos);
           pos += 8;
           return {};
         }
@@ -90,6 +92,12 @@ class Walker {
         length = u32(pos + 4);
       }
       pos += header;
+      if (pixelData && encapsulated != (length == kUndefined)) {
+        // GDCM reads a compressed syntax's Pixel Data as fragments whatever its length says.
+        return corrupt(encapsulated ? "Pixel Data of defined length in a compressed transfer syntax"
+                                    : "Pixel Data of undefined length in a native transfer syntax",
+                       pos - header);
+      }
       if (pixelData) {
         layout->pixelDataElement = pos - header;
         layout->pixelDataOffset = pos;
@@ -139,6 +147,8 @@ class Walker {
       pos += 8;
       if (element == 0xe0dd) {
         if (defined) return corrupt("sequence delimiter in a sequence of defined length", pos - 8);
+        // GDCM reads a delimiter's length as a fragment size (and allocates it).
+        if (length != 0) return corrupt("a sequence delimiter with a length", pos - 8);
         return {};
       }
       if (element != 0xe000) return corrupt("an item was expected in a sequence", pos - 8);
@@ -205,22 +215,41 @@ Result<DicomLayout> walkDicom(const std::uint8_t* data, std::size_t size, bool s
   std::size_t pos = 0;
   const bool preamble = size >= 132 && std::memcmp(data + 128, "DICM", 4) == 0;
   Walker meta(data, path);
-  if (preamble) {
-    pos = 132;
+  // The file meta information (group 0002) follows the preamble, or starts a file without one.
+  const bool bareMeta = !preamble && size >= 2 && data[0] == 0x02 && data[1] == 0x00;
+  // Anything else makes GDCM guess the byte order from the first tag, differently from us (it
+  // reads a high element number as big endian): refuse what GDCM would have to guess about.
+  if (preamble && (size < 134 || data[132] != 0x02 || data[133] != 0x00)) {
+    return Error{ErrorCode::CorruptData, "no file meta information after the DICM prefix", path};
+  }
+  if (!preamble && !bareMeta) {
+    const unsigned group = size >= 2 ? unsigned(data[0]) | unsigned(data[1]) << 8 : 0;
+    if (group != 0x0008 && group != 0x0800) {
+      return Error{ErrorCode::CorruptData, "the data does not start like a DICOM data set", path};
+    }
+  }
+  if (preamble || bareMeta) {
+    pos = preamble ? 132 : 0;
     // File meta information: explicit VR little endian, group 0002.
+    std::optional<std::size_t> metaEnd;  // from the group length, when there is one
     while (pos + 8 <= size && data[pos] == 0x02 && data[pos + 1] == 0x00) {
       if (!isKnownVr(data[pos + 4], data[pos + 5])) {
         return Error{ErrorCode::CorruptData, "invalid file meta information", path};
       }
       const std::string_view vr(reinterpret_cast<const char*>(data + pos + 4), 2);
-      if (vr == "SQ") {  // GDCM's meta reader asserts on one
-        return Error{ErrorCode::CorruptData, "a sequence in the file meta information", path};
+      // Only the VRs the standard uses in group 0002: GDCM's meta reader asserts on others.
+      if (vr != "UL" && vr != "OB" && vr != "UI" && vr != "SH" && vr != "AE" && vr != "UR") {
+        return Error{ErrorCode::CorruptData,
+                     "a " + std::string(vr) + " element in the file meta information", path};
       }
       const bool isLong = hasLongLength(vr);
       if (isLong && pos + 12 > size) return meta.truncated();
       const std::uint32_t length = isLong ? meta.u32(pos + 8) : meta.u16(pos + 6);
       const std::size_t value = pos + (isLong ? 12 : 8);
       if (length == kUndefined || length > size - value) return meta.truncated();
+      if (data[pos + 2] == 0x00 && data[pos + 3] == 0x00 && length == 4) {
+        metaEnd = value + 4 + meta.u32(value);
+      }
       if (data[pos + 2] == 0x10 && data[pos + 3] == 0x00) {
         std::string uid(reinterpret_cast<const char*>(data + value), length);
         while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' ')) uid.pop_back();
@@ -229,11 +258,23 @@ Result<DicomLayout> walkDicom(const std::uint8_t* data, std::size_t size, bool s
       pos = value + length;
     }
     if (pos + 8 > size && pos != size) return meta.truncated();
+    // GDCM reads as many meta bytes as the group length says, and asserts when that ends
+    // anywhere but after the last group 0002 element.
+    if (metaEnd && *metaEnd != pos) {
+      return Error{ErrorCode::CorruptData,
+                   "the file meta information group length does not match its elements", path};
+    }
   }
+  // GDCM asserts when the stream ends right after the meta information.
+  if (pos >= size) {
+    return Error{ErrorCode::NotAnImage, "the file has no data set after its meta information",
+                 path};
+  }
+  layout.dataSetOffset = pos;
   const std::string& ts = layout.transferSyntax;
   layout.bigEndian = ts == "1.2.840.10008.1.2.2";
   layout.deflated = ts == "1.2.840.10008.1.2.1.99";
-  if (!preamble) {
+  if (!preamble && !bareMeta) {
     // No meta information: little or big endian from the first tag's group (0008 is typical).
     layout.bigEndian = size >= 2 && data[0] == 0x00 && data[1] != 0x00;
   }
@@ -254,6 +295,8 @@ Result<DicomLayout> walkDicom(const std::uint8_t* data, std::size_t size, bool s
   layout.explicitVr = pos == bodySize || looksExplicit(body, bodySize, pos);
   Walker walker(body, path);
   walker.bigEndian = layout.bigEndian;
+  walker.encapsulated = !ts.empty() && ts != "1.2.840.10008.1.2" && ts != "1.2.840.10008.1.2.1" &&
+                        ts != "1.2.840.10008.1.2.2" && ts != "1.2.840.10008.1.2.1.99";
   // A deflated file reaches GDCM whole, so all of it must be sound, Pixel Data or not.
   walker.stopAtPixelData = stopAtPixelData && !layout.deflated;
   walker.layout = &layout;

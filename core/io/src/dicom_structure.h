@@ -18,6 +18,7 @@ struct DicomLayout {
   bool explicitVr = true;      ///< of the data set as found (files that lie are handled)
   bool bigEndian = false;
   bool deflated = false;
+  std::size_t dataSetOffset = 0;                ///< where the data set starts (after meta)
   std::optional<std::size_t> pixelDataElement;  ///< where the (7FE0,0010) element starts
   std::optional<std::size_t> pixelDataOffset;   ///< where its value starts
   std::optional<std::size_t> pixelDataLength;   ///< its defined length (none if encapsulated)

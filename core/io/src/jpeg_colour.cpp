@@ -39,4 +39,107 @@ JpegColour jpegColour(const std::uint8_t* d, std::size_t n) {
   return JpegColour::Unknown;
 }
 
+bool jpegFrame(const std::uint8_t* d, std::size_t n, JpegFrame* frame, bool jpegLs) {
+  // Strict on the header (SOI up to the first scan): libjpeg warns about stray bytes between
+  // markers, unknown JFIF versions and Adobe transforms, and GDCM asserts on any warning there.
+  if (n < 4 || d[0] != 0xff || d[1] != 0xd8) return false;
+  bool found = false;
+  std::size_t pos = 2;
+  while (pos + 4 <= n) {
+    if (d[pos] != 0xff) return false;
+    const std::uint8_t marker = d[pos + 1];
+    if (marker == 0xff) {
+      ++pos;  // fill byte
+      continue;
+    }
+    const std::size_t length = static_cast<std::size_t>(d[pos + 2] << 8 | d[pos + 3]);
+    if (length < 2 || pos + 2 + length > n) return false;
+    const std::uint8_t* payload = d + pos + 4;
+    const std::size_t payloadSize = length - 2;
+    if (marker == 0xe0 && payloadSize >= 5 && std::memcmp(payload, "JFIF\0", 5) == 0 &&
+        (payloadSize < 7 || payload[5] != 1)) {
+      return false;
+    }
+    if (marker == 0xee && payloadSize >= 5 && std::memcmp(payload, "Adobe", 5) == 0 &&
+        (payloadSize < 12 || payload[11] > 2)) {
+      return false;
+    }
+    const bool isFrame = jpegLs ? marker == 0xf7
+                                : (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 &&
+                                   marker != 0xc8 && marker != 0xcc);
+    if (isFrame) {
+      if (found || length < 8 || payloadSize != 6 + 3 * std::size_t(payload[5])) return false;
+      frame->precision = payload[0];
+      frame->height = payload[1] << 8 | payload[2];
+      frame->width = payload[3] << 8 | payload[4];
+      frame->components = payload[5];
+      found = true;
+    }
+    if (marker == 0xda) return found;  // the first scan: the header is over
+    if (marker == 0xd9 || (marker >= 0xd0 && marker <= 0xd8) || marker == 0x01) return false;
+    pos += 2 + length;
+  }
+  return false;
+}
+
+namespace {
+
+std::uint32_t be32(const std::uint8_t* p) {
+  return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
+}
+
+/// The codestream inside a JP2 file (the contents of its jp2c box), or null.
+const std::uint8_t* jp2Codestream(const std::uint8_t* d, std::size_t n, std::size_t* size) {
+  std::size_t pos = 0;
+  while (pos + 8 <= n) {
+    std::uint64_t length = be32(d + pos);
+    const bool codestream = std::memcmp(d + pos + 4, "jp2c", 4) == 0;
+    std::size_t header = 8;
+    if (length == 1) {
+      if (pos + 16 > n) return nullptr;
+      length = std::uint64_t(be32(d + pos + 8)) << 32 | be32(d + pos + 12);
+      header = 16;
+    } else if (length == 0) {
+      length = n - pos;  // to the end of the file
+    }
+    if (length < header || length > n - pos) return nullptr;
+    if (codestream) {
+      *size = static_cast<std::size_t>(length) - header;
+      return d + pos + header;
+    }
+    pos += static_cast<std::size_t>(length);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool jpeg2000Frame(const std::uint8_t* d, std::size_t n, JpegFrame* frame) {
+  if (n >= 12 && be32(d) == 12 && std::memcmp(d + 4, "jP  ", 4) == 0) {
+    d = jp2Codestream(d, n, &n);
+    if (!d) return false;
+  }
+  // SOC then SIZ: Lsiz Rsiz Xsiz Ysiz XOsiz YOsiz XTsiz YTsiz XTOsiz YTOsiz Csiz {Ssiz XRsiz YRsiz}
+  if (n < 4 + 38 || d[0] != 0xff || d[1] != 0x4f || d[2] != 0xff || d[3] != 0x51) return false;
+  const std::uint8_t* siz = d + 4;
+  const std::size_t length = static_cast<std::size_t>(siz[0] << 8 | siz[1]);
+  const std::size_t components = static_cast<std::size_t>(siz[36] << 8 | siz[37]);
+  if (components == 0 || length != 38 + 3 * components || 4 + 2 + length > n + 2) return false;
+  const std::uint32_t width = be32(siz + 4) - be32(siz + 12);
+  const std::uint32_t height = be32(siz + 8) - be32(siz + 16);
+  if (be32(siz + 12) > be32(siz + 4) || be32(siz + 16) > be32(siz + 8)) return false;
+  int precision = 0;
+  for (std::size_t c = 0; c < components; ++c) {
+    const std::uint8_t* comp = siz + 38 + 3 * c;
+    const int bits = (comp[0] & 0x7f) + 1;
+    if (comp[1] != 1 || comp[2] != 1 || (c > 0 && bits != precision)) return false;
+    precision = bits;
+  }
+  frame->precision = precision;
+  frame->width = static_cast<int>(width);
+  frame->height = static_cast<int>(height);
+  frame->components = static_cast<int>(components);
+  return true;
+}
+
 }  // namespace medsa::io

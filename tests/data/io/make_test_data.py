@@ -7,6 +7,7 @@ Run once with Debian's Python (python3-pydicom, python3-nibabel, python3-numpy, 
     /usr/bin/python3 tests/data/io/make_test_data.py
 The tests never run Python; they compare against the committed reference.json.
 """
+import gzip
 import json
 import os
 import shutil
@@ -18,7 +19,16 @@ from PIL import Image, ImageOps
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.pixel_data_handlers.util import apply_modality_lut, convert_color_space
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.uid import ExplicitVRLittleEndian
+from pydicom.uid import generate_uid as random_uid
+
+_uid_counter = [0]
+
+
+def generate_uid():
+    """Deterministic UIDs, so rebuilding the data does not change every file."""
+    _uid_counter[0] += 1
+    return random_uid(entropy_srcs=["medsa test data", str(_uid_counter[0])])
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYDICOM = "/usr/lib/python3/dist-packages/pydicom/data/test_files"
@@ -407,6 +417,65 @@ def cine_reference(name):
     return entry
 
 
+def write_text_volumes():
+    """NRRD and MetaImage written by hand (not by ITK), oblique, with their LPS reference."""
+    rot = np.array([[np.cos(0.3), -np.sin(0.3), 0.0], [np.sin(0.3), np.cos(0.3), 0.0],
+                    [0.0, 0.0, 1.0]])
+    spacing = np.array([0.8, 1.2, 2.5])
+    origin = np.array([10.0, -20.0, 30.0])
+    data = (np.arange(5 * 4 * 3, dtype=np.int16) * 37 - 900).reshape(3, 4, 5)  # z y x
+    axes = rot * spacing  # column j: axis j in LPS, scaled
+    entries = []
+
+    def vec(v):
+        return "(" + ",".join(repr(float(x)) for x in v) + ")"
+
+    def entry(name, fmt):
+        e = {"file": name, "format": fmt, "modality": "", "dims": [5, 4, 3, 1], "components": 1,
+             "spacing": [float(x) for x in spacing], "origin": [float(x) for x in origin],
+             "direction": [float(x) for x in rot.reshape(-1)]}
+        e.update(stats(data.reshape(1, 3, 4, 5, 1)))
+        return e
+
+    # NRRD in LPS, raw; the same volume described in RAS, gzip-compressed; a detached header.
+    header = ("NRRD0004\ntype: short\ndimension: 3\nspace: left-posterior-superior\n"
+              "sizes: 5 4 3\nspace directions: {} {} {}\nkinds: domain domain domain\n"
+              "endian: little\nencoding: {}\nspace origin: {}\n")
+    with open(out("text_lps.nrrd"), "wb") as f:
+        f.write((header.format(*(vec(axes[:, j]) for j in range(3)), "raw", vec(origin))
+                 + "\n").encode())
+        f.write(data.astype("<i2").tobytes())
+    entries.append(entry("text_lps.nrrd", "NRRD"))
+    flip = np.diag([-1.0, -1.0, 1.0])
+    ras_axes, ras_origin = flip @ axes, flip @ origin
+    with open(out("text_ras.nrrd"), "wb") as f:
+        f.write((header.replace("left-posterior-superior", "right-anterior-superior").format(
+            *(vec(ras_axes[:, j]) for j in range(3)), "gzip", vec(ras_origin)) + "\n").encode())
+        f.write(gzip.compress(data.astype("<i2").tobytes(), mtime=0))
+    entries.append(entry("text_ras.nrrd", "NRRD"))
+    with open(out("text_detached.nhdr"), "w") as f:
+        f.write(header.format(*(vec(axes[:, j]) for j in range(3)), "raw", vec(origin))
+                + "data file: text_detached.raw\n")
+    data.astype("<i2").tofile(out("text_detached.raw"))
+    entries.append(entry("text_detached.nhdr", "NRRD"))
+
+    # MetaImage: TransformMatrix lists each axis' direction in turn.
+    meta = ("ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n"
+            "CompressedData = False\nTransformMatrix = {}\nOffset = {}\nElementSpacing = {}\n"
+            "DimSize = 5 4 3\nElementType = MET_SHORT\nElementDataFile = {}\n")
+    fields = (" ".join(repr(float(x)) for x in rot.T.reshape(-1)),
+              " ".join(repr(float(x)) for x in origin), " ".join(repr(float(x)) for x in spacing))
+    with open(out("text_local.mha"), "wb") as f:
+        f.write(meta.format(*fields, "LOCAL").encode())
+        f.write(data.astype("<i2").tobytes())
+    entries.append(entry("text_local.mha", "MetaImage"))
+    with open(out("text_detached.mhd"), "w") as f:
+        f.write(meta.format(*fields, "text_detached_mhd.raw"))
+    data.astype("<i2").tofile(out("text_detached_mhd.raw"))
+    entries.append(entry("text_detached.mhd", "MetaImage"))
+    return entries
+
+
 def main():
     for name in DICOM_FILES:
         shutil.copy(os.path.join(PYDICOM, name), out(name))
@@ -442,6 +511,7 @@ def main():
             continue  # no usable orientation: an error case
         reference.append(nifti_reference("nifti_codes/" + name, out("nifti_codes/" + name),
                                          "NIfTI-2" if name.endswith("_n2.nii") else "NIfTI-1"))
+    reference.extend(write_text_volumes())
     for name in PHOTO_FILES + ["exif/orientation%d.png" % o for o in range(1, 9)] + [
             "rgba.png", "grey16.png", "picture.bmp"]:
         if name == "truncated.jpg":
