@@ -116,4 +116,27 @@ double maskIou(const Mask& a, const Mask& b) {
   return uni == 0 ? 1.0 : static_cast<double>(inter) / static_cast<double>(uni);
 }
 
+void paintPolygon(Mask& mask, int width, int height, const std::vector<double>& xs,
+                  const std::vector<double>& ys) {
+  const std::size_t n = std::min(xs.size(), ys.size());
+  if (n < 3 || width <= 0 || height <= 0) return;
+  std::vector<double> crossings;
+  for (int y = 0; y < height; ++y) {
+    // Scan line through the pixel centres; an edge counts when it spans the line half-open,
+    // so a vertex exactly on the line is counted once.
+    const double yc = y + 0.5;
+    crossings.clear();
+    for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+      if ((ys[i] <= yc) == (ys[j] <= yc)) continue;
+      crossings.push_back(xs[j] + (yc - ys[j]) * (xs[i] - xs[j]) / (ys[i] - ys[j]));
+    }
+    std::sort(crossings.begin(), crossings.end());
+    for (std::size_t k = 0; k + 1 < crossings.size(); k += 2) {
+      const int x0 = std::max(0, static_cast<int>(std::ceil(crossings[k] - 0.5)));
+      const int x1 = std::min(width - 1, static_cast<int>(std::ceil(crossings[k + 1] - 0.5)) - 1);
+      for (int x = x0; x <= x1; ++x) mask[static_cast<std::size_t>(y) * width + x] = 1;
+    }
+  }
+}
+
 }  // namespace medsa::annotations

@@ -1,3 +1,4 @@
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
@@ -211,6 +212,86 @@ class TestUi : public QObject {
     QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 10, 10));
     QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 10, 10));
     QCOMPARE(window.document()->history()->stack()->count(), steps);
+  }
+
+  void polygonAndLassoFillRespectLocksAndUndo() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QUndoStack* stack = window.document()->history()->stack();
+    // A locked label 2 in the middle of where the polygon goes.
+    medsa::annotations::LabelSet set = window.document()->labelSet();
+    const quint16 second = set.add(QStringLiteral("locked organ"));
+    window.document()->setLabelSet(set);
+    window.document()->setActiveLabel(second);
+    QTest::keyClick(axial, Qt::Key_B);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    const std::size_t locked = labelled(window, second);
+    QVERIFY(locked > 20);
+    set = window.document()->labelSet();
+    set.find(second)->locked = true;
+    window.document()->setLabelSet(set);
+    window.document()->setActiveLabel(1);
+    const int before = stack->count();
+
+    // Esc cancels an open polygon without an undo step.
+    auto* polygonAction = window.findChild<QAction*>(QStringLiteral("polygonToolAction"));
+    QVERIFY(polygonAction);  // listed in Help -> Keyboard Shortcuts with its key
+    QCOMPARE(polygonAction->shortcut(), QKeySequence(QStringLiteral("L")));
+    QTest::keyClick(axial, Qt::Key_L);
+    QCOMPARE(window.tools()->tool(), Tool::Polygon);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 20, 20));
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 44, 20));
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 44, 44));
+    QVERIFY(window.tools()->hasPolygon());
+    QTest::keyClick(axial, Qt::Key_Escape);
+    QVERIFY(!window.tools()->hasPolygon());
+    QCOMPARE(stack->count(), before);
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+
+    // Square 20..44 by clicks, closed with Enter: the 24 x 24 pixel centres inside it, on this
+    // slice only, minus the locked disc.
+    const double corners[4][2] = {{20, 20}, {44, 20}, {44, 44}, {20, 44}};
+    for (const auto& c : corners)
+      QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, c[0], c[1]));
+    QTest::keyClick(axial, Qt::Key_Return);
+    QVERIFY(!window.tools()->hasPolygon());
+    QCOMPARE(stack->count(), before + 1);
+    QCOMPARE(stack->text(before), QStringLiteral("Polygon fill"));
+    QCOMPARE(labelled(window, 1), std::size_t(24 * 24) - locked);
+    QCOMPARE(labelled(window, second), locked);
+    const std::size_t slice = window.document()->sliceIndex(SliceAxis::Axial);
+    const auto values = window.document()->labels().slice(SliceAxis::Axial, slice);
+    QVERIFY(values);
+    QCOMPARE(values->values[19 * values->width + 19], quint16(0));  // just outside
+    QCOMPARE(values->values[20 * values->width + 20], quint16(1));  // just inside
+    QCOMPARE(values->values[44 * values->width + 44], quint16(0));
+
+    // Undo restores the slice.
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+    QCOMPARE(labelled(window, second), locked);
+
+    // The same square as a freehand lasso (closed on release), then double click closes a
+    // clicked triangle.
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 20, 20));
+    for (int x = 22; x <= 44; x += 2) QTest::mouseMove(axial, at(axial, x, 20));
+    for (int y = 22; y <= 44; y += 2) QTest::mouseMove(axial, at(axial, 44, y));
+    for (int x = 42; x >= 20; x -= 2) QTest::mouseMove(axial, at(axial, x, 44));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 20, 44));
+    QVERIFY(!window.tools()->hasPolygon());
+    QCOMPARE(labelled(window, 1), std::size_t(24 * 24) - locked);
+    QCOMPARE(labelled(window, second), locked);
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(labelled(window, 1), std::size_t(0));
+
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 2, 2));
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 12, 2));
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 2, 12));
+    QTest::mouseDClick(axial, Qt::LeftButton, {}, at(axial, 2, 12));
+    QVERIFY(!window.tools()->hasPolygon());
+    QVERIFY(labelled(window, 1) > 30 && labelled(window, 1) < 70);
   }
 
   void brushStrokeEraserAndSliceTools() {

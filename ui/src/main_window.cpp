@@ -262,7 +262,10 @@ void MainWindow::createMenus() {
       {Tool::Ai, tr("&AI Segment (click +, right click \u2212, drag a box)"), QStringLiteral("A"),
        QStringLiteral("aiToolAction")},
       {Tool::Brush, tr("&Brush"), QStringLiteral("B"), QStringLiteral("brushToolAction")},
-      {Tool::Eraser, tr("&Eraser"), QStringLiteral("E"), QStringLiteral("eraserToolAction")}};
+      {Tool::Eraser, tr("&Eraser"), QStringLiteral("E"), QStringLiteral("eraserToolAction")},
+      {Tool::Polygon,
+       tr("&Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)"),
+       QStringLiteral("L"), QStringLiteral("polygonToolAction")}};
   auto* toolBar = addToolBar(tr("Tools"));
   toolBar->setObjectName(QStringLiteral("toolBar"));
   for (const ToolEntry& entry : entries) {
@@ -282,14 +285,21 @@ void MainWindow::createMenus() {
   QAction* accept = addToolAction(toolsMenu, tr("Accept Candidate"), QKeySequence(Qt::Key_Return),
                                   QStringLiteral("acceptAction"));
   accept->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
-  connect(accept, &QAction::triggered, tools_, &ToolController::accept);
+  connect(accept, &QAction::triggered, this, [this] {
+    if (tools_->tool() == Tool::Polygon)
+      tools_->closePolygon();
+    else
+      tools_->accept();
+  });
+  acceptAction_ = accept;
+  connect(tools_, &ToolController::toolChanged, this, &MainWindow::updateActions);
   QAction* discard = addToolAction(toolsMenu, tr("Discard Prompt"), QKeySequence(Qt::Key_Escape),
                                    QStringLiteral("discardAction"));
   connect(discard, &QAction::triggered, tools_, &ToolController::discard);
   QAction* next = addToolAction(toolsMenu, tr("Next Candidate"), QKeySequence(Qt::Key_Tab),
                                 QStringLiteral("nextCandidateAction"));
   connect(next, &QAction::triggered, tools_, &ToolController::nextCandidate);
-  aiActions_ = {accept, next};
+  aiActions_ = {next};
   toolBar->addAction(accept);
   toolsMenu->addSeparator();
   connect(addToolAction(toolsMenu, tr("Smaller Brush"), QKeySequence(QStringLiteral("[")),
@@ -413,6 +423,8 @@ void MainWindow::updateActions() {
   const bool ai = engine_->hasEngine();
   aiToolAction_->setEnabled(ai);
   for (QAction* action : aiActions_) action->setEnabled(ai);
+  // Enter also closes the polygon, which needs no model.
+  acceptAction_->setEnabled(ai || tools_->tool() == Tool::Polygon);
   aiToolAction_->setToolTip(ai ? tr("AI segmentation with %1").arg(engine_->engineName())
                                : tr("No model loaded: choose a checkpoint with File \u2192 Load "
                                     "Model\u2026 (manual tools work without one)"));

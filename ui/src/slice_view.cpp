@@ -229,6 +229,20 @@ void SliceView::paintEvent(QPaintEvent* /*event*/) {
   }
   painter.setRenderHint(QPainter::Antialiasing, false);
 
+  if (tools_->hasPolygon() && tools_->polygonAxis() == axis_ &&
+      tools_->polygonSlice() == document_->sliceIndex(axis_)) {
+    QPolygonF outline;
+    for (std::size_t i = 0; i < tools_->polygonX().size(); ++i)
+      outline << toWidget({tools_->polygonX()[i], tools_->polygonY()[i]});
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(QColor(0xff, 0xd0, 0x40), 1.5));
+    painter.setBrush(QColor(0xff, 0xd0, 0x40, 50));
+    painter.drawPolygon(outline);
+    painter.setBrush(QColor(0xff, 0xd0, 0x40));
+    for (const QPointF& v : outline) painter.drawEllipse(v, 2.5, 2.5);
+    painter.setRenderHint(QPainter::Antialiasing, false);
+  }
+
   // Linked crosshair (only meaningful with other planes to link to).
   if (document_->isVolume()) {
     const auto c = document_->cursorInPlane(axis_);
@@ -323,6 +337,12 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
     drag_ = Drag::Stroke;
     const bool erase = tool == Tool::Eraser || event->button() == Qt::RightButton;
     tools_->beginStroke(axis_, document_->sliceIndex(axis_), p.x(), p.y(), erase);
+  } else if (tool == Tool::Polygon && event->button() == Qt::LeftButton) {
+    // A click adds a vertex; holding the button and dragging draws a freehand lasso.
+    drag_ = Drag::Lasso;
+    lassoVertex_ = event->position();
+    lassoDragged_ = false;
+    tools_->addPolygonVertex(axis_, document_->sliceIndex(axis_), p.x(), p.y());
   }
   event->accept();
 }
@@ -359,6 +379,14 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
       tools_->continueStroke(p.x(), p.y());
       break;
     }
+    case Drag::Lasso:
+      if ((pos - pressWidget_).manhattanLength() > 5) lassoDragged_ = true;
+      if (lassoDragged_ && (pos - lassoVertex_).manhattanLength() >= 3) {
+        const QPointF p = toPixel(pos);
+        tools_->addPolygonVertex(axis_, document_->sliceIndex(axis_), p.x(), p.y());
+        lassoVertex_ = pos;
+      }
+      break;
     case Drag::Box:
     case Drag::None:
       break;
@@ -390,6 +418,10 @@ void SliceView::mouseReleaseEvent(QMouseEvent* event) {
     if (x1 - x0 >= 1 && y1 - y0 >= 1) tools_->setBox(axis_, slice, PromptBox{x0, y0, x1, y1});
   } else if (drag == Drag::Stroke) {
     tools_->endStroke();
+  } else if (drag == Drag::Lasso && lassoDragged_) {
+    const QPointF p = toPixel(event->position());
+    tools_->addPolygonVertex(axis_, slice, p.x(), p.y());
+    tools_->closePolygon();  // a freehand lasso is finished when the button is released
   }
   update();
 }
@@ -397,6 +429,13 @@ void SliceView::mouseReleaseEvent(QMouseEvent* event) {
 void SliceView::mouseDoubleClickEvent(QMouseEvent* event) {
   if (event->button() == Qt::MiddleButton || tools_->tool() == Tool::Navigate) {
     emit maximizeRequested(axis_);
+    return;
+  }
+  if (tools_->tool() == Tool::Polygon && event->button() == Qt::LeftButton) {
+    // The first click of the double click already placed the last vertex.
+    tools_->closePolygon();
+    event->accept();
+    update();
     return;
   }
   mousePressEvent(event);

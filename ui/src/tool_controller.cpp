@@ -22,6 +22,7 @@ ToolController::ToolController(Document* document, EngineController* engine, QOb
           });
   // A new image or a window change makes the prompt meaningless (other pixels).
   connect(document_, &Document::imageChanged, this, &ToolController::discard);
+  connect(document_, &Document::imageChanged, this, &ToolController::cancelPolygon);
   connect(document_, &Document::windowChanged, this, [this] {
     if (hasPrompt()) requestPrediction();
   });
@@ -30,6 +31,7 @@ ToolController::ToolController(Document* document, EngineController* engine, QOb
 void ToolController::setTool(Tool tool) {
   if (tool == tool_) return;
   if (tool_ == Tool::Ai && tool != Tool::Ai) discard();
+  if (tool != Tool::Polygon) cancelPolygon();
   tool_ = tool;
   emit toolChanged(tool);
   emit overlayChanged();
@@ -161,6 +163,7 @@ bool ToolController::accept() {
 }
 
 void ToolController::discard() {
+  cancelPolygon();
   const bool had = hasPrompt() || !candidate_.empty();
   points_.clear();
   box_.reset();
@@ -206,6 +209,44 @@ void ToolController::endStroke() {
   applyMask(axis_, strokeSlice_, stroke_, strokeErase_,
             strokeErase_ ? tr("Erase stroke") : tr("Brush stroke"));
   stroke_.clear();
+  emit overlayChanged();
+}
+
+void ToolController::addPolygonVertex(SliceAxis axis, std::size_t slice, double x, double y) {
+  if (!document_->hasImage()) return;
+  if (hasPolygon() && (axis != polygonAxis_ || slice != polygonSlice_)) cancelPolygon();
+  polygonAxis_ = axis;
+  polygonSlice_ = slice;
+  polygonX_.push_back(x);
+  polygonY_.push_back(y);
+  emit overlayChanged();
+}
+
+bool ToolController::closePolygon() {
+  if (!hasPolygon()) return false;
+  if (polygonX_.size() < 3) {
+    emit message(tr("A polygon needs at least three vertices."));
+    return false;
+  }
+  if (!document_->hasImage() || !activeLabelUsable()) return false;
+  const SliceLayout layout = sliceLayout(*document_->image(), polygonAxis_);
+  Mask mask(layout.width * layout.height, 0);
+  annotations::paintPolygon(mask, static_cast<int>(layout.width), static_cast<int>(layout.height),
+                            polygonX_, polygonY_);
+  const SliceAxis axis = polygonAxis_;
+  const std::size_t slice = polygonSlice_;
+  cancelPolygon();
+  if (!applyMask(axis, slice, mask, false, tr("Polygon fill"))) {
+    emit message(tr("The polygon changed nothing."));
+    return false;
+  }
+  return true;
+}
+
+void ToolController::cancelPolygon() {
+  if (!hasPolygon()) return;
+  polygonX_.clear();
+  polygonY_.clear();
   emit overlayChanged();
 }
 

@@ -23,6 +23,10 @@ void paintDisc(Mask& mask, int width, int height, double cx, double cy, double r
 /// Discs every half radius along the segment, so a fast stroke leaves no gaps.
 void paintSegment(Mask& mask, int width, int height, double x0, double y0, double x1, double y1,
                   double radius);
+/// The pixels whose centres lie inside the closed polygon (even-odd rule) through `xs`/`ys`,
+/// in pixel coordinates, or'ed into `mask`.
+void paintPolygon(Mask& mask, int width, int height, const std::vector<double>& xs,
+                  const std::vector<double>& ys);
 /// Number of non-zero pixels.
 std::size_t area(const Mask& mask);
 /// Intersection over union of two masks of the same size (1 when both are empty).

@@ -133,6 +133,7 @@ class MainWindow : public QMainWindow {
   QMenu* recentMenu_ = nullptr;
   QList<QAction*> aiActions_;
   QAction* aiToolAction_ = nullptr;
+  QAction* acceptAction_ = nullptr;
   QString aboutDetails_;
 
   ImageReader reader_;

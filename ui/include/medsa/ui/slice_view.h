@@ -47,7 +47,7 @@ class SliceView : public QWidget {
   void focusInEvent(QFocusEvent* event) override;
 
  private:
-  enum class Drag { None, Pan, Window, Box, Stroke, Cursor, PendingClick };
+  enum class Drag { None, Pan, Window, Box, Stroke, Cursor, PendingClick, Lasso };
   void rebuildImage();
   void rebuildOverlay();
   QImage candidateImage() const;
@@ -70,6 +70,8 @@ class SliceView : public QWidget {
   Drag drag_ = Drag::None;
   Qt::MouseButton dragButton_ = Qt::NoButton;
   QPointF pressWidget_, lastWidget_;
+  QPointF lassoVertex_;  // where the last freehand vertex was added, in widget pixels
+  bool lassoDragged_ = false;
   std::optional<QPointF> hover_;
 };
 

@@ -15,7 +15,7 @@ namespace medsa::ui {
 class Document;
 class EngineController;
 
-enum class Tool { Navigate, Ai, Brush, Eraser };
+enum class Tool { Navigate, Ai, Brush, Eraser, Polygon };
 
 /// The annotation tools and their state: AI prompts with the candidate they produced, brush and
 /// eraser strokes, and the slice operations. Views feed it positions in display pixels of one
@@ -62,6 +62,18 @@ class ToolController : public QObject {
   SliceAxis strokeAxis() const { return axis_; }
   std::size_t strokeSlice() const { return strokeSlice_; }
   const annotations::Mask& strokeMask() const { return stroke_; }
+
+  // --- polygon / lasso: vertices on one plane and slice, filled into the active label ---
+  void addPolygonVertex(SliceAxis axis, std::size_t slice, double x, double y);
+  /// Fills the polygon into the active label (locked labels untouched) as one undo step; false
+  /// when it has fewer than three vertices, fills nothing or the active label is unusable.
+  bool closePolygon();
+  void cancelPolygon();
+  bool hasPolygon() const { return !polygonX_.empty(); }
+  SliceAxis polygonAxis() const { return polygonAxis_; }
+  std::size_t polygonSlice() const { return polygonSlice_; }
+  const std::vector<double>& polygonX() const { return polygonX_; }
+  const std::vector<double>& polygonY() const { return polygonY_; }
 
   // --- slice operations on the active label ---
   bool fillHoles(SliceAxis axis, std::size_t slice);
@@ -113,6 +125,10 @@ class ToolController : public QObject {
   int strokeWidth_ = 0, strokeHeight_ = 0;
   annotations::Mask stroke_;
   std::optional<std::pair<SliceAxis, std::size_t>> lastAccepted_;
+
+  SliceAxis polygonAxis_ = SliceAxis::Axial;
+  std::size_t polygonSlice_ = 0;
+  std::vector<double> polygonX_, polygonY_;
 };
 
 }  // namespace medsa::ui
