@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include <unistd.h>
@@ -18,7 +19,10 @@ inline std::string writeInput(const std::uint8_t* data, std::size_t size, const 
     char pattern[] = "/tmp/medsa-fuzz-XXXXXX";
     const char* made = mkdtemp(pattern);
     if (!made) std::abort();
-    return std::string(made);
+    static std::string kept(made);
+    // Removed when the fuzzer exits normally (a crash leaves it for inspection).
+    std::atexit([] { std::filesystem::remove_all(kept); });
+    return kept;
   }();
   const std::string path = folder + "/" + name;
   std::FILE* file = std::fopen(path.c_str(), "wb");
