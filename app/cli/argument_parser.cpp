@@ -94,6 +94,18 @@ Result<long long> parseInteger(std::string_view text, std::string_view optionNam
   return value;
 }
 
+Result<long long> parseCount(const std::optional<std::string>& text, long long fallback,
+                             long long minimum, std::string_view optionName) {
+  if (!text) return fallback;
+  Result<long long> value = parseInteger(*text, optionName);
+  if (!value.ok() || value.value() < minimum) {
+    return Error{ErrorCode::InvalidArgument,
+                 std::string(optionName) + " must be a number >= " + std::to_string(minimum),
+                 {}};
+  }
+  return value;
+}
+
 Result<double> parseNumber(std::string_view text, std::string_view optionName) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -38,6 +38,10 @@ class ArgumentParser {
 
 /// Parses a whole decimal number or fails with a message naming the option.
 Result<long long> parseInteger(std::string_view text, std::string_view optionName);
+/// An optional whole-number option: `fallback` when absent; an error naming the option when it is
+/// not a number >= minimum.
+Result<long long> parseCount(const std::optional<std::string>& text, long long fallback,
+                             long long minimum, std::string_view optionName);
 /// Parses a finite decimal number or fails with a message naming the option.
 Result<double> parseNumber(std::string_view text, std::string_view optionName);
 

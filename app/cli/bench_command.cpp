@@ -60,28 +60,11 @@ int runBench(CommandContext& context) {
   const std::optional<std::string> encoderRunsText = parser.option("--encoder-runs");
   Status status = parser.finish();
   if (status && !options.ok()) status = options.error();
-  long long clicks = 30, encoderRuns = 1;
-  if (status && clicksText) {
-    Result<long long> n = parseInteger(*clicksText, "--clicks");
-    status = n.ok() && n.value() >= 20
-                 ? Status{}
-                 : Status{Error{ErrorCode::InvalidArgument, "--clicks must be a number >= 20", {}}};
-    if (n.ok()) clicks = n.value();
-  }
-  if (status && encoderRunsText) {
-    Result<long long> n = parseInteger(*encoderRunsText, "--encoder-runs");
-    status = n.ok() && n.value() >= 1
-                 ? Status{}
-                 : Status{Error{ErrorCode::InvalidArgument, "--encoder-runs must be >= 1", {}}};
-    if (n.ok()) encoderRuns = n.value();
-  }
-  long long trainSteps = 2;
-  if (status && trainStepsText) {
-    Result<long long> n = parseInteger(*trainStepsText, "--train-steps");
-    status = n.ok() && n.value() >= 1
-                 ? Status{}
-                 : Status{Error{ErrorCode::InvalidArgument, "--train-steps must be >= 1", {}}};
-    if (n.ok()) trainSteps = n.value();
+  const Result<long long> clicks = parseCount(clicksText, 30, 20, "--clicks");
+  const Result<long long> encoderRuns = parseCount(encoderRunsText, 1, 1, "--encoder-runs");
+  const Result<long long> trainSteps = parseCount(trainStepsText, 2, 1, "--train-steps");
+  for (const Result<long long>* count : {&clicks, &encoderRuns, &trainSteps}) {
+    if (status && !count->ok()) status = count->error();
   }
   if (status && !options->checkpoint && !options->randomWeights) {
     status = Error{
@@ -92,7 +75,8 @@ int runBench(CommandContext& context) {
     return kExitUsage;
   }
 
-  if (train) return runTrainingBench(context, options.value(), trainSteps, checkpointing, json);
+  if (train)
+    return runTrainingBench(context, options.value(), trainSteps.value(), checkpointing, json);
 
   const auto loadStart = Clock::now();
   Result<std::shared_ptr<model::SamModel>> model = options->build();
@@ -105,7 +89,7 @@ int runBench(CommandContext& context) {
   model::Predictor predictor(model.value(), {.cacheBytes = 0});  // no cache: measure the encoder
   const RgbImage picture = benchPicture();
   std::vector<double> encoderMs;
-  for (long long run = 0; run < encoderRuns; ++run) {
+  for (long long run = 0; run < encoderRuns.value(); ++run) {
     const auto start = Clock::now();
     if (Status s = predictor.setImage(picture, {"bench", 0, static_cast<int>(run), 0, 0}); !s) {
       context.err << "medsa bench: " << s.error().describe() << '\n';
@@ -115,7 +99,7 @@ int runBench(CommandContext& context) {
   }
 
   std::vector<double> clickMs, decoderMs, postprocessMs;
-  for (long long i = -2; i < clicks; ++i) {  // two warm-up clicks, not counted
+  for (long long i = -2; i < clicks.value(); ++i) {  // two warm-up clicks, not counted
     Prompt prompt;
     prompt.multimask = true;
     prompt.points.push_back({64.0 + (i * 97) % 384, 64.0 + (i * 61) % 384, true});
@@ -146,10 +130,10 @@ int runBench(CommandContext& context) {
       {"image", Json::Array{Json(512), Json(512)}},
       {"load_ms", loadMs},
       {"encoder_ms", percentile(encoderMs, 0.5)},
-      {"encoder_runs", static_cast<int>(encoderRuns)},
+      {"encoder_runs", static_cast<int>(encoderRuns.value())},
       {"click_ms_p50", percentile(clickMs, 0.5)},
       {"click_ms_p95", percentile(clickMs, 0.95)},
-      {"clicks", static_cast<int>(clicks)},
+      {"clicks", static_cast<int>(clicks.value())},
       {"click_decoder_ms_p50", percentile(decoderMs, 0.5)},
       {"click_postprocess_ms_p50", percentile(postprocessMs, 0.5)},
       {"peak_rss_mb", peakResidentMiB()},
@@ -162,7 +146,7 @@ int runBench(CommandContext& context) {
                 << model::precisionName(engine.encoderPrecision) << ", " << runtime.threads
                 << " threads)\n"
                 << "click        p50 " << percentile(clickMs, 0.5) << " ms, p95 "
-                << percentile(clickMs, 0.95) << " ms over " << clicks << " clicks\n"
+                << percentile(clickMs, 0.95) << " ms over " << clicks.value() << " clicks\n"
                 << "peak memory  " << peakResidentMiB() << " MiB\n";
   }
   return kExitOk;

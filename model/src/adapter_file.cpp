@@ -55,6 +55,11 @@ Status SamModel::saveAdapters(const std::string& path, const Json& training,
 }
 
 Result<AdapterFileInfo> inspectAdapterFile(const std::string& path) {
+  return readAdapterFile(path, nullptr);
+}
+
+Result<AdapterFileInfo> readAdapterFile(const std::string& path,
+                                        std::vector<std::pair<std::string, torch::Tensor>>* tensors) {
   return guarded("reading the adapter file", [&]() -> Result<AdapterFileInfo> {
     Result<LoadedCheckpoint> file = readCheckpoint(path);
     if (!file.ok()) return file.error();
@@ -101,6 +106,7 @@ Result<AdapterFileInfo> inspectAdapterFile(const std::string& path) {
       ++info.tensors;
       info.values += tensor.numel();
     }
+    if (tensors) *tensors = std::move(file->tensors);
     return info;
   });
 }

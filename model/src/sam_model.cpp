@@ -220,8 +220,9 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   // Trained adapters replace the requested configuration with their own and must have been
   // trained on this very base checkpoint.
   std::vector<std::pair<std::string, torch::Tensor>> adapterTensors;
+  std::string baseSha;
   if (!options.adapterFile.empty()) {
-    Result<AdapterFileInfo> info = inspectAdapterFile(options.adapterFile);
+    Result<AdapterFileInfo> info = readAdapterFile(options.adapterFile, &adapterTensors);
     if (!info.ok()) return info.error();
     if (!(info->base == geometry)) {
       return Error{ErrorCode::CheckpointInvalid,
@@ -238,9 +239,7 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
     }
     options.adapters = info->adapters;
     options.profile = info->profile;
-    Result<LoadedCheckpoint> file = readCheckpoint(options.adapterFile);
-    if (!file.ok()) return file.error();
-    adapterTensors = std::move(file->tensors);
+    baseSha = sha.value();
   }
 
   Result<std::unique_ptr<Impl>> impl = buildImpl(geometry, options);
@@ -263,6 +262,7 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   struct stat info {};
   ::stat(checkpoint.c_str(), &info);
   impl.value()->checkpointPath = checkpoint;
+  impl.value()->checkpointSha256 = baseSha;  // already hashed when adapters were verified
   impl.value()->notes = reference->notes;
   impl.value()->version = checkpoint + ":" + std::to_string(info.st_size) + ":" +
                           std::to_string(info.st_mtime) +
