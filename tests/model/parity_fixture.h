@@ -16,6 +16,7 @@
 #include "medsa/core/json.h"
 #include "medsa/core/rgb_image.h"
 #include "medsa/model/sam_config.h"
+#include "medsa/model/sam_model.h"
 
 namespace medsa::test {
 
@@ -41,6 +42,16 @@ inline model::SamConfig manifestConfig(const QString& manifestPath, const std::s
   config = config ? config->find("config") : nullptr;
   if (!config) return {};
   return model::SamConfig::fromJson(*config).value();
+}
+
+/// The tiny SAM of tests/data/sam-parity with its manifest geometry; aborts the test binary if
+/// the copied fixture is unreadable (every model test depends on it).
+inline std::shared_ptr<model::SamModel> loadTiny(const model::EngineOptions& options = {}) {
+  const QString dir = QStringLiteral(MEDSA_TEST_DATA_DIR "/sam-parity");
+  auto loaded = model::SamModel::load((dir + "/tiny.pth").toStdString(),
+                                      manifestConfig(dir + "/manifest.json", "tiny"), options);
+  if (!loaded.ok()) qFatal("%s", loaded.error().describe().c_str());
+  return loaded.value();
 }
 
 /// An H x W x 3 uint8 tensor as an RgbImage.

@@ -29,9 +29,7 @@ std::shared_ptr<SamModel> tinyWith(std::optional<AdapterConfig> adapters,
   EngineOptions options;
   options.adapters = adapters;
   options.adapterFile = std::move(adapterFile);
-  auto model = SamModel::load(kTiny, tinyConfig(), options);
-  if (!model.ok()) qFatal("%s", model.error().describe().c_str());
-  return model.value();
+  return test::loadTiny(options);
 }
 
 // Gives every adapter up-projection random weights, as training would.

@@ -12,12 +12,7 @@ using namespace medsa::model;
 
 namespace {
 
-const QString kDataDir = QStringLiteral(MEDSA_TEST_DATA_DIR "/sam-parity");
-
-std::shared_ptr<SamModel> tinyModel() {
-  const SamConfig config = test::manifestConfig(kDataDir + "/manifest.json", "tiny");
-  return SamModel::load((kDataDir + "/tiny.pth").toStdString(), config, {}).value();
-}
+std::shared_ptr<SamModel> tinyModel() { return test::loadTiny(); }
 
 RgbImage picture(int seed) {
   RgbImage image(120, 90);

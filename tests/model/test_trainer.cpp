@@ -13,13 +13,10 @@ using namespace medsa::model;
 
 namespace {
 
-const QString kDataDir = QStringLiteral(MEDSA_TEST_DATA_DIR "/sam-parity");
-
 std::shared_ptr<SamModel> tinyWithAdapters() {
   EngineOptions options;
   options.adapters = AdapterConfig{};
-  const SamConfig config = test::manifestConfig(kDataDir + "/manifest.json", "tiny");
-  return SamModel::load((kDataDir + "/tiny.pth").toStdString(), config, options).value();
+  return test::loadTiny(options);
 }
 
 // A bright square on a textured background; the task is to segment the square from a box.
