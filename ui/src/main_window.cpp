@@ -343,9 +343,9 @@ void MainWindow::createMenus() {
       const auto& labels = document_->labelSet().labels();
       for (int i = 0; i < labels.size(); ++i) {
         if (labels[i].value != document_->activeLabel()) continue;
-        const int next =
+        const int neighbour =
             (i + step + static_cast<int>(labels.size())) % static_cast<int>(labels.size());
-        document_->setActiveLabel(labels[next].value);
+        document_->setActiveLabel(labels[neighbour].value);
         return;
       }
     };
@@ -374,9 +374,9 @@ void MainWindow::createMenus() {
       const SliceAxis axis = viewerArea_->activeAxis();
       const long long count = static_cast<long long>(document_->sliceCount(axis));
       if (count == 0) return;
-      const long long next =
+      const long long target =
           std::clamp(static_cast<long long>(document_->sliceIndex(axis)) + step, 0LL, count - 1);
-      document_->setSliceIndex(axis, static_cast<std::size_t>(next));
+      document_->setSliceIndex(axis, static_cast<std::size_t>(target));
     };
   };
   connect(addToolAction(viewMenu, tr("Next Slice"), QKeySequence(Qt::Key_Up),
