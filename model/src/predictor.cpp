@@ -53,13 +53,15 @@ Predictor::Impl::Impl(std::shared_ptr<SamModel> model_, PredictorOptions options
       options(options_),
       cache(options_.cacheBytes, scalarType(options_.cachePrecision)) {}
 
-void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int originalHeight) {
+void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int originalHeight,
+                                 const BlockObserver& observer) {
   SamModel::Impl& m = model->impl();
+  hasImage = false;  // until the new embedding exists (the encoder may stop or fail)
   frame =
       FrameGeometry::compute(m.options.profile, originalWidth, originalHeight, m.config.imageSize);
   const auto start = Clock::now();
   const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize);
-  embedding = m.encode(input);
+  embedding = m.encode(input, 1, observer);
   prepared.reset();
   timings.encoderMs = millisecondsSince(start);
   hasImage = true;
@@ -130,11 +132,13 @@ Predictor::Predictor(std::shared_ptr<SamModel> model, PredictorOptions options)
 
 Predictor::~Predictor() = default;
 
-Status Predictor::setImage(const RgbImage& image, const ImageKey& key) {
-  return guarded("encoding the picture", [&]() -> Status { return setImageUnguarded(image, key); });
+Status Predictor::setImage(const RgbImage& image, const ImageKey& key, ProgressSink* progress) {
+  return guarded("encoding the picture",
+                 [&]() -> Status { return setImageUnguarded(image, key, progress); });
 }
 
-Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key) {
+Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
+                                    ProgressSink* progress) {
   if (!image.isValid())
     return Error{ErrorCode::InvalidArgument, "empty or inconsistent picture", key.imageId};
   Impl& d = *impl_;
@@ -150,11 +154,26 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key) 
     d.lastCached = true;
     return {};
   }
+  constexpr std::string_view stage = "Computing the image embedding";
+  if (progress && !progress->report(0.0, stage)) {
+    d.hasImage = false;
+    return Error{ErrorCode::Cancelled, "cancelled before the embedding started", key.imageId};
+  }
   const auto start = Clock::now();
   const RgbImage resized =
       resizeBilinearAntialiased(image, d.frame.resizedWidth, d.frame.resizedHeight);
   d.timings.preprocessMs = millisecondsSince(start);
-  d.setResized(resized, image.width, image.height);
+  BlockObserver observer;
+  if (progress) {
+    observer = [progress, stage](int done, int total) {
+      return progress->report(static_cast<double>(done) / total, stage);
+    };
+  }
+  try {
+    d.setResized(resized, image.width, image.height, observer);
+  } catch (const EncodingStopped&) {
+    return Error{ErrorCode::Cancelled, "the embedding was cancelled", key.imageId};
+  }
   d.cache.insert(cacheKey, d.embedding);
   d.lastCached = false;
   return {};

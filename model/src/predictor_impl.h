@@ -20,7 +20,8 @@ struct Predictor::Impl {
   };
 
   /// Uses an already resized picture (parity tests start from the reference resize).
-  void setResized(const RgbImage& resized, int originalWidth, int originalHeight);
+  void setResized(const RgbImage& resized, int originalWidth, int originalHeight,
+                  const BlockObserver& observer = {});
   Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
   static Prediction toPrediction(const Decoded& decoded);
 

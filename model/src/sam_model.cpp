@@ -109,9 +109,10 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
   return decoder->prepare(embedding.to(type), densePe.to(type), noMask.to(type));
 }
 
-torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth) {
+torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth,
+                                     const BlockObserver& observer) {
   torch::InferenceMode inference;
-  return encoder(input.to(device, encoderType), depth).to(torch::kFloat);
+  return encoder(input.to(device, encoderType), depth, observer).to(torch::kFloat);
 }
 
 Result<Device> parseDevice(std::string_view name) {

@@ -43,7 +43,8 @@ struct SamModel::Impl {
 
   /// [1, 3, S, S] model input -> embedding [1, C, g, g] in fp32.
   /// With depth > 1 the batch holds one chunk of `depth` consecutive slices (SD-Trans).
-  torch::Tensor encode(const torch::Tensor& input, int64_t depth = 1);
+  torch::Tensor encode(const torch::Tensor& input, int64_t depth = 1,
+                       const BlockObserver& observer = {});
 };
 
 torch::ScalarType scalarType(Precision precision);

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <algorithm>
+
 #include "medsa/model/predictor.h"
 #include "parity_fixture.h"
 
@@ -34,6 +36,20 @@ Prompt click(double x, double y, bool multimask = false) {
   prompt.multimask = multimask;
   return prompt;
 }
+
+/// Records every report; answers false from report number `stopAt` on (0: never).
+class RecordingProgress : public ProgressSink {
+ public:
+  explicit RecordingProgress(int stopAt = 0) : stopAt_(stopAt) {}
+  bool report(double fraction, std::string_view) override {
+    fractions.push_back(fraction);
+    return stopAt_ == 0 || static_cast<int>(fractions.size()) < stopAt_;
+  }
+  std::vector<double> fractions;
+
+ private:
+  int stopAt_;
+};
 
 double maxDiff(const std::vector<float>& a, const std::vector<float>& b) {
   double worst = 0;
@@ -167,6 +183,40 @@ class TestPredictor : public QObject {
     QTest::newRow("no prompt") << 1 << "at least one point or a box";
     QTest::newRow("nan point") << 2 << "finite";
     QTest::newRow("wrong previous size") << 3 << "64 x 64 low-res logits";
+  }
+
+  void embeddingReportsProgressPerEncoderBlock() {
+    auto model = tinyModel();
+    Predictor predictor(model);
+    RecordingProgress progress;
+    QVERIFY(predictor.setImage(picture(1), {"p"}, &progress).ok());
+    // 0 before the encoder, then one report per block, ending at 1.
+    const std::size_t blocks = static_cast<std::size_t>(model->config().depth);
+    QCOMPARE(progress.fractions.size(), blocks + 1);
+    QCOMPARE(progress.fractions.front(), 0.0);
+    QCOMPARE(progress.fractions.back(), 1.0);
+    QVERIFY(std::is_sorted(progress.fractions.begin(), progress.fractions.end()));
+    // A cache hit computes nothing and reports nothing.
+    RecordingProgress again;
+    QVERIFY(predictor.setImage(picture(1), {"p"}, &again).ok());
+    QVERIFY(again.fractions.empty());
+  }
+
+  void stoppedEmbeddingLeavesNoPictureAndNoCacheEntry() {
+    Predictor predictor(tinyModel());
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    RecordingProgress stop(2);  // stops after the first encoder block
+    const Status stopped = predictor.setImage(picture(2), {"b"}, &stop);
+    QVERIFY(!stopped.ok());
+    QCOMPARE(stopped.error().code, ErrorCode::Cancelled);
+    QCOMPARE(stop.fractions.size(), std::size_t(2));
+    // Neither the old picture nor a half-made new one may answer a click.
+    QVERIFY(!predictor.hasImage());
+    QVERIFY(!predictor.predict(click(60, 45)).ok());
+    // The next attempt computes the embedding afresh and works.
+    QVERIFY(predictor.setImage(picture(2), {"b"}).ok());
+    QVERIFY(!predictor.lastSetImageWasCached());
+    QVERIFY(predictor.predict(click(60, 45)).ok());
   }
 
   void errorsAreReportedNotThrown() {

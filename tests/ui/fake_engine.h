@@ -2,22 +2,60 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "medsa/core/segmentation_engine.h"
 
 /// A deterministic stand-in for SAM: the object is the bright (> 128) pixels inside the prompt's
 /// box, or within `radius` of the first positive point; negative points carve a disc out. With
 /// multimask it answers three candidates of growing size. Counts its calls so tests can see that
-/// stale requests were skipped.
+/// stale requests were skipped. With an embedding delay, setImage takes that long for a picture it
+/// has not seen, reporting progress in ten steps and stopping when the sink says so, like the
+/// real encoder; every key it finished embedding is recorded (shared, for the test thread).
 class FakeEngine : public medsa::SegmentationEngine {
  public:
   explicit FakeEngine(std::atomic<int>* setImages = nullptr, std::atomic<int>* predicts = nullptr)
       : setImages_(setImages), predicts_(predicts) {}
 
-  medsa::Status setImage(const medsa::RgbImage& image, const medsa::ImageKey&) override {
-    image_ = image;
+  struct Log {
+    std::mutex mutex;
+    std::vector<medsa::ImageKey> embedded;  ///< keys whose embedding was computed, in order
+    int cancelled = 0;
+    bool contains(const medsa::ImageKey& key) {
+      std::lock_guard lock(mutex);
+      return std::find(embedded.begin(), embedded.end(), key) != embedded.end();
+    }
+  };
+
+  /// Makes each new picture's embedding take `ms`, and records into `log`.
+  void simulateEmbedding(int ms, std::shared_ptr<Log> log) {
+    embedMs_ = ms;
+    log_ = std::move(log);
+  }
+
+  medsa::Status setImage(const medsa::RgbImage& image, const medsa::ImageKey& key,
+                         medsa::ProgressSink* progress) override {
     if (setImages_) ++*setImages_;
+    const bool known = log_ && log_->contains(key);
+    if (embedMs_ > 0 && !known) {
+      for (int step = 0; step < 10; ++step) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(embedMs_ / 10));
+        if (progress && !progress->report((step + 1) / 10.0, "embedding")) {
+          std::lock_guard lock(log_->mutex);
+          ++log_->cancelled;
+          return medsa::Error{medsa::ErrorCode::Cancelled, "stopped", key.imageId};
+        }
+      }
+    }
+    if (log_ && !known) {
+      std::lock_guard lock(log_->mutex);
+      log_->embedded.push_back(key);
+    }
+    image_ = image;
     return {};
   }
 
@@ -68,4 +106,6 @@ class FakeEngine : public medsa::SegmentationEngine {
   medsa::RgbImage image_;
   std::atomic<int>* setImages_;
   std::atomic<int>* predicts_;
+  int embedMs_ = 0;
+  std::shared_ptr<Log> log_;
 };

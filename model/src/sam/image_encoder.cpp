@@ -179,14 +179,18 @@ torch::Tensor ImageEncoderImpl::embedPatches(const torch::Tensor& image) {
   return patch_embed(image);
 }
 
-torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image, int64_t depth) {
+torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image, int64_t depth,
+                                        const BlockObserver& observer) {
   torch::Tensor x = patch_embed(image) + pos_embed;
+  const int total = static_cast<int>(blocks->size());
+  int done = 0;
   for (const auto& block : *blocks) {
     EncoderBlockImpl* b = block->as<EncoderBlock>();
     x = checkpointBlocks && torch::GradMode::is_enabled()
             ? checkpointed(
                   [b, depth](const torch::Tensor& input) { return b->forward(input, depth); }, x)
             : b->forward(x, depth);
+    if (observer && !observer(++done, total)) throw EncodingStopped{};
   }
   return neck->forward(x.permute({0, 3, 1, 2}));
 }

@@ -4,6 +4,9 @@
 
 #include <torch/torch.h>
 
+#include <exception>
+#include <functional>
+
 #include "medsa/model/adapter_config.h"
 #include "medsa/model/sam_config.h"
 #include "sam/adapter.h"
@@ -72,11 +75,21 @@ struct PatchEmbedImpl : torch::nn::Module {
 };
 TORCH_MODULE(PatchEmbed);
 
+/// Told after each encoder block (blocks done, block count); answering false stops the encoder,
+/// which then throws EncodingStopped. Lets a caller show progress and abandon stale work.
+using BlockObserver = std::function<bool(int done, int total)>;
+
+/// Thrown by ImageEncoderImpl::forward when its observer asks to stop.
+struct EncodingStopped : std::exception {
+  const char* what() const noexcept override { return "encoding stopped"; }
+};
+
 struct ImageEncoderImpl : torch::nn::Module {
   explicit ImageEncoderImpl(const SamConfig& config, const AdapterConfig* adapters = nullptr);
   /// [B, 3, S, S] normalised, padded image -> [B, promptDim, S/16, S/16] embedding. With the
   /// depth branch, the batch holds chunks of `depth` consecutive slices, volume-major.
-  torch::Tensor forward(const torch::Tensor& image, int64_t depth = 1);
+  torch::Tensor forward(const torch::Tensor& image, int64_t depth = 1,
+                        const BlockObserver& observer = {});
   /// The tokens after patch embedding (channels-last), for parity checks.
   torch::Tensor embedPatches(const torch::Tensor& image);
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "medsa/core/error.h"
+#include "medsa/core/progress.h"
 #include "medsa/core/prompt.h"
 #include "medsa/core/rgb_image.h"
 
@@ -40,7 +41,11 @@ class SegmentationEngine {
  public:
   virtual ~SegmentationEngine() = default;
   /// Makes `image` the current picture, computing its embedding or taking it from the cache.
-  virtual Status setImage(const RgbImage& image, const ImageKey& key) = 0;
+  /// Computing an embedding reports its progress to `progress` (when given); a sink that answers
+  /// false stops the work between encoder blocks with ErrorCode::Cancelled and leaves the engine
+  /// without a current picture (the UI cancels a background warm-up this way when a click comes).
+  virtual Status setImage(const RgbImage& image, const ImageKey& key,
+                          ProgressSink* progress = nullptr) = 0;
   /// Runs the prompt on the current picture.
   virtual Result<Prediction> predict(const Prompt& prompt) = 0;
   /// Identifies the weights (base checkpoint + adapter): part of every cache key.

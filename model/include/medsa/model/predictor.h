@@ -32,7 +32,8 @@ class Predictor final : public SegmentationEngine {
   explicit Predictor(std::shared_ptr<SamModel> model, PredictorOptions options = {});
   ~Predictor() override;
 
-  Status setImage(const RgbImage& image, const ImageKey& key) override;
+  Status setImage(const RgbImage& image, const ImageKey& key,
+                  ProgressSink* progress = nullptr) override;
   Result<Prediction> predict(const Prompt& prompt) override;
   /// Encodes consecutive slices of a volume together, so that a model with SD-Trans depth
   /// adapters sees its chunk (slices in order, one key each); every embedding goes to the cache,
@@ -53,7 +54,7 @@ class Predictor final : public SegmentationEngine {
   Impl& impl() { return *impl_; }
 
  private:
-  Status setImageUnguarded(const RgbImage& image, const ImageKey& key);
+  Status setImageUnguarded(const RgbImage& image, const ImageKey& key, ProgressSink* progress);
   std::unique_ptr<Impl> impl_;
 };
 
