@@ -45,18 +45,27 @@ class EngineWorker : public QObject {
         Qt::QueuedConnection);
   }
 
+  /// Runs whatever waits, newest request first, then the prefetch list, until nothing is left
+  /// or a job waits (jobs run from the event queue, after this returns).
   void drain() {
-    std::optional<EngineRequest> request;
-    std::optional<std::pair<RgbImage, ImageKey>> prefetch;
-    {
-      std::lock_guard lock(mailbox_->mutex);
-      request.swap(mailbox_->pending);
-      if (!request) prefetch.swap(mailbox_->prefetch);
-    }
-    if (request) {
-      run(*request);
-    } else if (prefetch && engine_) {
-      ensureImage(prefetch->first, prefetch->second, /*announce=*/false);
+    while (mailbox_->jobsQueued.load() == 0) {
+      std::optional<EngineRequest> request;
+      std::optional<PrefetchItem> prefetch;
+      {
+        std::lock_guard lock(mailbox_->mutex);
+        request.swap(mailbox_->pending);
+        if (!request && engine_ && !mailbox_->prefetch.empty()) {
+          prefetch = std::move(mailbox_->prefetch.front());
+          mailbox_->prefetch.erase(mailbox_->prefetch.begin());
+        }
+      }
+      if (request) {
+        run(*request);
+      } else if (prefetch) {
+        ensureImage(prefetch->image, prefetch->key, /*background=*/true);
+      } else {
+        return;
+      }
     }
   }
 
@@ -67,19 +76,68 @@ class EngineWorker : public QObject {
     } catch (...) {
       // Jobs report their own errors; this only keeps an exception from killing the thread.
     }
+    --mailbox_->jobsQueued;
+    drain();  // what waited behind the job
   }
 
  private:
-  Status ensureImage(const RgbImage& image, const ImageKey& key, bool announce) {
+  /// Reports an embedding's progress to the UI and decides when to abandon it: when a request
+  /// for another picture or a job waits, or (in the background) when the prefetch list no
+  /// longer wants this picture. Announces the embedding at its first report, so a cache hit
+  /// (no report at all) shows nothing.
+  class EmbeddingProgress : public ProgressSink {
+   public:
+    EmbeddingProgress(EngineWorker* worker, const ImageKey& key, bool background)
+        : worker_(worker), key_(key), background_(background) {}
+
+    bool report(double fraction, std::string_view) override {
+      EngineController* c = worker_->controller_;
+      if (!started_) {
+        started_ = true;
+        QMetaObject::invokeMethod(
+            c, [c, k = key_, b = background_] { emit c->embeddingStarted(k, b); },
+            Qt::QueuedConnection);
+      }
+      QMetaObject::invokeMethod(
+          c, [c, fraction] { emit c->embeddingProgress(fraction); }, Qt::QueuedConnection);
+      return !worker_->supersedes(key_, background_);
+    }
+    bool started() const { return started_; }
+
+   private:
+    EngineWorker* worker_;
+    ImageKey key_;
+    bool background_;
+    bool started_ = false;
+  };
+
+  bool supersedes(const ImageKey& key, bool background) {
+    std::lock_guard lock(mailbox_->mutex);
+    if (mailbox_->jobsQueued.load() > 0) return true;
+    if (mailbox_->pending) return !(mailbox_->pending->key == key);
+    if (!background) return false;
+    // A new list was posted (the user moved on): keep going only if it still wants this one.
+    if (mailbox_->prefetch.empty()) return false;
+    for (const PrefetchItem& item : mailbox_->prefetch) {
+      if (item.key == key) return false;
+    }
+    return true;
+  }
+
+  Status ensureImage(const RgbImage& image, const ImageKey& key, bool background) {
     if (lastKey_ && *lastKey_ == key) return {};
+    lastKey_.reset();  // from here on the engine's current picture is unknown until success
     QElapsedTimer timer;
     timer.start();
-    if (announce) QMetaObject::invokeMethod(controller_, &EngineController::embeddingStarted);
-    Status set = engine_->setImage(image, key);
-    const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-    if (announce) {
+    EmbeddingProgress progress(this, key, background);
+    Status set = engine_->setImage(image, key, &progress);
+    if (progress.started()) {
+      const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
       QMetaObject::invokeMethod(
-          controller_, [c = controller_, ms] { emit c->embeddingFinished(ms); },
+          controller_,
+          [c = controller_, ms, background, ok = set.ok()] {
+            emit c->embeddingFinished(ms, background, ok);
+          },
           Qt::QueuedConnection);
     }
     if (set) lastKey_ = key;
@@ -92,7 +150,8 @@ class EngineWorker : public QObject {
     try {
       if (!engine_) {
         failure = QStringLiteral("no model is loaded");
-      } else if (Status set = ensureImage(request.image, request.key, true); !set) {
+      } else if (Status set = ensureImage(request.image, request.key, false); !set) {
+        if (set.error().code == ErrorCode::Cancelled) return;  // a newer request replaced it
         failure = QString::fromStdString(set.error().describe());
       } else {
         // A newer click arrived while the embedding was computed: skip straight to it.
@@ -136,6 +195,7 @@ class EngineWorker : public QObject {
 EngineController::EngineController(QObject* parent)
     : QObject(parent), mailbox_(std::make_shared<Mailbox>()) {
   qRegisterMetaType<medsa::Prediction>("medsa::Prediction");
+  qRegisterMetaType<medsa::ImageKey>("medsa::ImageKey");
   worker_ = new EngineWorker(this, mailbox_);
   worker_->moveToThread(&thread_);
   // The engine is destroyed on its own thread when the thread ends.
@@ -176,16 +236,17 @@ void EngineController::discard() {
   mailbox_->pending.reset();
 }
 
-void EngineController::prefetch(RgbImage image, ImageKey key) {
+void EngineController::prefetch(std::vector<PrefetchItem> items) {
   {
     std::lock_guard lock(mailbox_->mutex);
-    mailbox_->prefetch = std::make_pair(std::move(image), std::move(key));
+    mailbox_->prefetch = std::move(items);
   }
   QMetaObject::invokeMethod(
       worker_, [w = worker_] { w->drain(); }, Qt::QueuedConnection);
 }
 
 void EngineController::runJob(std::function<void(SegmentationEngine*)> job) {
+  ++mailbox_->jobsQueued;  // an embedding in progress gives way to the job
   QMetaObject::invokeMethod(
       worker_, [w = worker_, j = std::move(job)] { w->runJob(j); }, Qt::QueuedConnection);
 }

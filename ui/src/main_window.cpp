@@ -29,9 +29,12 @@
 #include "medsa/annotations/label_map_io.h"
 #include "medsa/annotations/propagation.h"
 #include "medsa/core/build_info.h"
+#include "medsa/ui/case_list.h"
+#include "medsa/ui/case_preloader.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/polled_progress.h"
+#include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
@@ -60,6 +63,15 @@ MainWindow::MainWindow(QWidget* parent)
 
   viewerArea_ = new ViewerArea(document_, tools_, this);
   setCentralWidget(viewerArea_);
+  prefetch_ = new PrefetchPlanner(document_, viewerArea_, tools_, engine_, this);
+  prefetch_->setNeighbours(
+      QSettings().value(QStringLiteral("engine/prefetchNeighbours"), 2).toInt());
+  preloader_ = new CasePreloader(this);
+  connect(preloader_, &CasePreloader::ready, this, [this](const QString& path) {
+    // Its first picture joins the end of the warm-up list, after this case's slices.
+    if (const Image* image = preloader_->image())
+      prefetch_->setNextCase(CasePreloader::firstPicture(*image, path));
+  });
   createDocks();
   createStatusBar();
   createMenus();
@@ -95,13 +107,6 @@ MainWindow::MainWindow(QWidget* parent)
   connect(document_, &Document::labelMapChanged, this, &MainWindow::scheduleAutosave);
   connect(document_, &Document::labelSetChanged, this, &MainWindow::scheduleAutosave);
   connect(document_, &Document::imageChanged, this, &MainWindow::updateActions);
-  connect(document_, &Document::cursorChanged, this, [this] {
-    // Warm the engine's cache for the slice the user stopped on, so the first click is quick.
-    if (tools_->tool() != Tool::Ai || !engine_->hasEngine() || !document_->hasImage()) return;
-    const SliceAxis axis = viewerArea_->activeAxis();
-    const std::size_t slice = document_->sliceIndex(axis);
-    engine_->prefetch(document_->rgbSlice(axis, slice), document_->imageKey(axis, slice));
-  });
   // An accept is the moment users care most about: save it at once.
   connect(tools_, &ToolController::accepted, this, [this] { autosaveNow(); });
   connect(tools_, &ToolController::message, this,
@@ -109,15 +114,20 @@ MainWindow::MainWindow(QWidget* parent)
   connect(tools_, &ToolController::latencyMeasured, this, [this](double ms) {
     latencyLabel_->setText(tr("click \u2192 mask %1 ms").arg(ms, 0, 'f', 0));
   });
-  connect(engine_, &EngineController::embeddingStarted, this, [this] {
-    busyLabel_->setText(tr("Computing image embedding\u2026"));
-    busyLabel_->show();
-  });
-  connect(engine_, &EngineController::embeddingFinished, this, [this](double ms) {
-    busyLabel_->hide();
-    if (ms > 50)
-      statusBar()->showMessage(tr("Image embedding computed in %1 ms").arg(ms, 0, 'f', 0), 4000);
-  });
+  connect(engine_, &EngineController::embeddingStarted, this,
+          [this](const ImageKey&, bool background) {
+            backgroundEmbedding_ = background;
+            showEmbeddingProgress(0);
+          });
+  connect(engine_, &EngineController::embeddingProgress, this,
+          &MainWindow::showEmbeddingProgress);
+  connect(engine_, &EngineController::embeddingFinished, this,
+          [this](double ms, bool background, bool completed) {
+            busyLabel_->hide();
+            if (!background && completed && ms > 50)
+              statusBar()->showMessage(tr("Image embedding computed in %1 ms").arg(ms, 0, 'f', 0),
+                                       4000);
+          });
   connect(engine_, &EngineController::engineLoaded, this, [this](const QString& name) {
     busyLabel_->hide();
     statusBar()->showMessage(tr("Model loaded: %1").arg(name), 5000);
@@ -209,7 +219,15 @@ void MainWindow::createMenus() {
                         QStringLiteral("openFolderAction")),
           &QAction::triggered, this, &MainWindow::openFolderDialog);
   connect(addToolAction(fileMenu, tr("Open D&emo"), QKeySequence(), QStringLiteral("demoAction")),
-          &QAction::triggered, this, &MainWindow::openDemo);
+          &QAction::triggered, this, [this] {
+            if (confirmReplacingLabels()) openDemo();
+          });
+  connect(addToolAction(fileMenu, tr("Ne&xt Case"), QKeySequence(tr("Ctrl+Right")),
+                        QStringLiteral("nextCaseAction")),
+          &QAction::triggered, this, [this] { openNeighbourCase(+1); });
+  connect(addToolAction(fileMenu, tr("Pre&vious Case"), QKeySequence(tr("Ctrl+Left")),
+                        QStringLiteral("previousCaseAction")),
+          &QAction::triggered, this, [this] { openNeighbourCase(-1); });
   recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
   recentMenu_->setObjectName(QStringLiteral("recentMenu"));
   updateRecentMenu();
@@ -511,6 +529,7 @@ void MainWindow::showError(const QString& title, const Error& error) {
 }
 
 void MainWindow::openFileDialog() {
+  if (!confirmReplacingLabels()) return;
   const QString path = QFileDialog::getOpenFileName(
       this, tr("Open Image"), QSettings().value(QStringLiteral("lastFolder")).toString(),
       tr("Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff "
@@ -519,6 +538,7 @@ void MainWindow::openFileDialog() {
 }
 
 void MainWindow::openFolderDialog() {
+  if (!confirmReplacingLabels()) return;
   const QString path = QFileDialog::getExistingDirectory(
       this, tr("Open DICOM Folder"), QSettings().value(QStringLiteral("lastFolder")).toString());
   if (!path.isEmpty()) openPath(path);
@@ -570,15 +590,19 @@ void MainWindow::onImageRead() {
     }
     return;
   }
-  QSettings settings;
-  QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
-  recent.removeAll(loadingPath_);
-  recent.prepend(loadingPath_);
-  settings.setValue(QStringLiteral("recentFiles"), recent.mid(0, kMaxRecent));
-  settings.setValue(QStringLiteral("lastFolder"), QFileInfo(loadingPath_).absolutePath());
-  updateRecentMenu();
+  rememberRecent(loadingPath_);
   auto image = std::make_shared<Image>(std::move(result).value());
   openImage(std::move(image), loadingPath_, QFileInfo(loadingPath_).absoluteFilePath());
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  settings.setValue(QStringLiteral("recentFiles"), recent.mid(0, kMaxRecent));
+  settings.setValue(QStringLiteral("lastFolder"), QFileInfo(path).absolutePath());
+  updateRecentMenu();
 }
 
 void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, const QString& id) {
@@ -602,7 +626,64 @@ void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, co
   for (const std::string& warning : shown.metadata.warnings) {
     statusBar()->showMessage(fromStd(warning), 8000);
   }
+  preloadNextCase();
   emit imageLoaded();
+}
+
+void MainWindow::preloadNextCase() {
+  const QString next = document_->path().isEmpty() ? QString() : neighbourCase(document_->path(), 1);
+  if (next.isEmpty() || !reader_) {
+    preloader_->clear();
+    return;
+  }
+  preloader_->preload(next, [reader = reader_](const std::string& path, ProgressSink* progress,
+                                               CancellationToken cancel) {
+    return reader(path, progress, std::move(cancel));
+  });
+}
+
+bool MainWindow::openNeighbourCase(int step) {
+  if (!document_->hasImage() || document_->path().isEmpty()) return false;
+  const QString target = neighbourCase(document_->path(), step);
+  if (target.isEmpty()) {
+    statusBar()->showMessage(step > 0 ? tr("This is the last case in its folder.")
+                                      : tr("This is the first case in its folder."),
+                             5000);
+    return false;
+  }
+  if (!confirmReplacingLabels()) return false;
+  if (std::shared_ptr<Image> ready = preloader_->take(target)) {
+    rememberRecent(target);
+    openImage(std::move(ready), target, target);
+  } else {
+    openPath(target);
+  }
+  return true;
+}
+
+bool MainWindow::confirmReplacingLabels() {
+  if (!document_->hasImage() || !document_->isModified()) return true;
+  const auto answer = QMessageBox::question(
+      this, tr("Unsaved Annotations"),
+      tr("The labels have changed since they were last saved. Save them first?"),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (answer == QMessageBox::Cancel) return false;
+  if (answer == QMessageBox::Save) {
+    saveLabels(labelsPath_.isEmpty());
+    waitForBackgroundWork();
+    return !document_->isModified();
+  }
+  return true;
+}
+
+void MainWindow::showEmbeddingProgress(double fraction) {
+  const int percent = static_cast<int>(fraction * 100 + 0.5);
+  busyLabel_->setText(backgroundEmbedding_
+                          ? tr("Preparing nearby slices\u2026 %1 %").arg(percent)
+                          : tr("Computing image embedding\u2026 %1 %").arg(percent));
+  busyLabel_->setStyleSheet(backgroundEmbedding_ ? QStringLiteral("color: gray")
+                                                 : QStringLiteral("color: #e0a000"));
+  busyLabel_->show();
 }
 
 void MainWindow::openDemo() {
@@ -614,7 +695,9 @@ void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
   for (const QString& path : recent) {
-    recentMenu_->addAction(path, this, [this, path] { openPath(path); });
+    recentMenu_->addAction(path, this, [this, path] {
+      if (confirmReplacingLabels()) openPath(path);
+    });
   }
   recentMenu_->setEnabled(!recent.isEmpty());
 }
@@ -920,7 +1003,8 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
   const QList<QUrl> urls = event->mimeData()->urls();
-  if (!urls.isEmpty() && urls.first().isLocalFile()) openPath(urls.first().toLocalFile());
+  if (!urls.isEmpty() && urls.first().isLocalFile() && confirmReplacingLabels())
+    openPath(urls.first().toLocalFile());
 }
 
 }  // namespace medsa::ui

@@ -3,10 +3,12 @@
 #include <QObject>
 #include <QThread>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "medsa/core/error.h"
 #include "medsa/core/segmentation_engine.h"
@@ -23,11 +25,20 @@ struct EngineRequest {
   Prompt prompt;
 };
 
+/// A picture whose embedding should be ready before the user needs it.
+struct PrefetchItem {
+  RgbImage image;
+  ImageKey key;
+};
+
 class EngineWorker;
 
 /// The UI-thread face of the segmentation engine. The engine lives on its own thread; requests
 /// go into a one-slot mailbox so only the latest one is ever run (a burst of clicks costs one
 /// decoder run, not a queue), and replies to anything but the latest request are dropped.
+/// When idle, the engine works down a prefetch list (the slice on screen, its neighbours, the
+/// next case). An embedding in progress is abandoned between encoder blocks as soon as it stops
+/// mattering: a click on another picture, a job, or a new prefetch list without its picture.
 /// Errors come back as messages; exceptions never leave the engine thread.
 class EngineController : public QObject {
   Q_OBJECT
@@ -52,15 +63,19 @@ class EngineController : public QObject {
   /// Runs `job` on the engine thread with the engine (null when none is loaded). The job must
   /// catch nothing-throwing code paths itself; anything thrown is caught and reported.
   void runJob(std::function<void(SegmentationEngine*)> job);
-  /// Warms the embedding cache for a picture while the user is idle (lowest priority).
-  void prefetch(RgbImage image, ImageKey key);
+  /// Replaces the prefetch list: embeddings computed in this order while no request or job
+  /// waits (the lowest priority). An empty list stops the warm-up.
+  void prefetch(std::vector<PrefetchItem> items);
 
  signals:
   void engineLoaded(const QString& name);
   void engineFailed(const QString& message);
-  /// An embedding is being computed (the picture is not in the cache); finished follows.
-  void embeddingStarted();
-  void embeddingFinished(double milliseconds);
+  /// An embedding is being computed (the picture is not in the cache): for a click, or in the
+  /// background for the prefetch list. Progress in [0, 1] follows; finished comes also when the
+  /// work was abandoned (completed = false).
+  void embeddingStarted(const medsa::ImageKey& key, bool background);
+  void embeddingProgress(double fraction);
+  void embeddingFinished(double milliseconds, bool background, bool completed);
   /// The latest request's answer; latency from submit to reply.
   void predictionReady(quint64 id, const medsa::Prediction& prediction, double latencyMs);
   void predictionFailed(quint64 id, const QString& message);
@@ -70,7 +85,8 @@ class EngineController : public QObject {
   struct Mailbox {
     std::mutex mutex;
     std::optional<EngineRequest> pending;
-    std::optional<std::pair<RgbImage, ImageKey>> prefetch;
+    std::vector<PrefetchItem> prefetch;
+    std::atomic<int> jobsQueued{0};
   };
   QThread thread_;
   EngineWorker* worker_ = nullptr;

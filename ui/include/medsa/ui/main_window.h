@@ -21,9 +21,11 @@ class QUndoView;
 
 namespace medsa::ui {
 
+class CasePreloader;
 class Document;
 class LabelPanel;
 class PolledProgress;
+class PrefetchPlanner;
 class ToolController;
 class ViewerArea;
 
@@ -50,6 +52,8 @@ class MainWindow : public QMainWindow {
   Document* document() const { return document_; }
   ToolController* tools() const { return tools_; }
   EngineController* engine() const { return engine_; }
+  PrefetchPlanner* prefetchPlanner() const { return prefetch_; }
+  CasePreloader* casePreloader() const { return preloader_; }
 
   /// A short description of the segmentation engine ("LibTorch 1.13.1 · CPU · 2 threads"),
   /// shown permanently at the right of the status bar. The app composes it; the UI never asks
@@ -83,6 +87,9 @@ class MainWindow : public QMainWindow {
   /// Waits (event loop running) for background saves to finish; for tests and closing.
   void waitForBackgroundWork();
   bool isLoading() const { return loadWatcher_.isRunning(); }
+  /// Opens the case `step` places after the open one in its folder (File → Next/Previous Case);
+  /// a case read ahead in the background opens at once. Returns false at either end.
+  bool openNeighbourCase(int step);
 
  signals:
   void imageLoaded();
@@ -106,6 +113,12 @@ class MainWindow : public QMainWindow {
   void openFileDialog();
   void openFolderDialog();
   void onImageRead();
+  void rememberRecent(const QString& path);
+  void preloadNextCase();
+  /// Before the open labels are replaced: Save / Discard / Cancel when they changed since the
+  /// last save. Returns whether to go on.
+  bool confirmReplacingLabels();
+  void showEmbeddingProgress(double fraction);
   void updateRecentMenu();
   void saveLabels(bool askPath);
   void openLabelsDialog();
@@ -121,6 +134,9 @@ class MainWindow : public QMainWindow {
   EngineController* engine_;
   ToolController* tools_;
   ViewerArea* viewerArea_ = nullptr;
+  PrefetchPlanner* prefetch_ = nullptr;
+  CasePreloader* preloader_ = nullptr;
+  bool backgroundEmbedding_ = false;
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 
