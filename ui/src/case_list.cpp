@@ -1,6 +1,5 @@
 #include "medsa/ui/case_list.h"
 
-#include <QCollator>
 #include <QDir>
 #include <QFileInfo>
 
@@ -23,6 +22,33 @@ bool isImageFileName(const QString& name) {
   });
 }
 
+// "case2" before "case10": runs of digits compare as numbers. (QCollator's numeric mode needs
+// ICU and silently does nothing in the C locale, so it cannot be relied on.)
+bool naturalLess(const QString& a, const QString& b) {
+  qsizetype i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].isDigit() && b[j].isDigit()) {
+      qsizetype endA = i, endB = j;
+      while (endA < a.size() && a[endA].isDigit()) ++endA;
+      while (endB < b.size() && b[endB].isDigit()) ++endB;
+      QStringView numberA = QStringView(a).mid(i, endA - i);
+      QStringView numberB = QStringView(b).mid(j, endB - j);
+      while (numberA.size() > 1 && numberA.front() == QLatin1Char('0')) numberA = numberA.mid(1);
+      while (numberB.size() > 1 && numberB.front() == QLatin1Char('0')) numberB = numberB.mid(1);
+      if (numberA.size() != numberB.size()) return numberA.size() < numberB.size();
+      if (const int order = numberA.compare(numberB); order != 0) return order < 0;
+      i = endA;
+      j = endB;
+      continue;
+    }
+    const QChar ca = a[i].toCaseFolded(), cb = b[j].toCaseFolded();
+    if (ca != cb) return ca < cb;
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
 }  // namespace
 
 QStringList casesBeside(const QString& path) {
@@ -38,10 +64,7 @@ QStringList casesBeside(const QString& path) {
       if (isImageFileName(name)) cases << folder.filePath(name);
     }
   }
-  QCollator natural;
-  natural.setNumericMode(true);
-  natural.setCaseSensitivity(Qt::CaseInsensitive);
-  std::sort(cases.begin(), cases.end(), natural);
+  std::sort(cases.begin(), cases.end(), naturalLess);
   return cases;
 }
 

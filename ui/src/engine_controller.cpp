@@ -57,6 +57,7 @@ class EngineWorker : public QObject {
         if (!request && engine_ && !mailbox_->prefetch.empty()) {
           prefetch = std::move(mailbox_->prefetch.front());
           mailbox_->prefetch.erase(mailbox_->prefetch.begin());
+          prefetchGeneration_ = mailbox_->prefetchGeneration;
         }
       }
       if (request) {
@@ -115,9 +116,8 @@ class EngineWorker : public QObject {
     std::lock_guard lock(mailbox_->mutex);
     if (mailbox_->jobsQueued.load() > 0) return true;
     if (mailbox_->pending) return !(mailbox_->pending->key == key);
-    if (!background) return false;
+    if (!background || mailbox_->prefetchGeneration == prefetchGeneration_) return false;
     // A new list was posted (the user moved on): keep going only if it still wants this one.
-    if (mailbox_->prefetch.empty()) return false;
     for (const PrefetchItem& item : mailbox_->prefetch) {
       if (item.key == key) return false;
     }
@@ -190,6 +190,7 @@ class EngineWorker : public QObject {
   std::shared_ptr<EngineController::Mailbox> mailbox_;
   std::unique_ptr<SegmentationEngine> engine_;
   std::optional<ImageKey> lastKey_;
+  std::uint64_t prefetchGeneration_ = 0;  ///< of the list the current warm-up came from
 };
 
 EngineController::EngineController(QObject* parent)
@@ -240,6 +241,7 @@ void EngineController::prefetch(std::vector<PrefetchItem> items) {
   {
     std::lock_guard lock(mailbox_->mutex);
     mailbox_->prefetch = std::move(items);
+    ++mailbox_->prefetchGeneration;
   }
   QMetaObject::invokeMethod(
       worker_, [w = worker_] { w->drain(); }, Qt::QueuedConnection);

@@ -86,6 +86,7 @@ class EngineController : public QObject {
     std::mutex mutex;
     std::optional<EngineRequest> pending;
     std::vector<PrefetchItem> prefetch;
+    std::uint64_t prefetchGeneration = 0;  ///< counts the lists posted
     std::atomic<int> jobsQueued{0};
   };
   QThread thread_;

@@ -1,0 +1,256 @@
+// Work ahead of the user: embedding progress, neighbouring slices warmed in the background (and
+// abandoned when the user moves on), the next case read and embedded before it is opened.
+#include <QAbstractButton>
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+
+#include "fake_engine.h"
+#include "medsa/ui/case_list.h"
+#include "medsa/ui/case_preloader.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/prefetch_planner.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/tool_controller.h"
+#include "medsa/ui/viewer_area.h"
+#include "volume_fixture.h"
+
+using medsa::ImageKey;
+using medsa::SliceAxis;
+using medsa::ui::MainWindow;
+using medsa::ui::PrefetchPlanner;
+using medsa::ui::Tool;
+
+namespace {
+
+using Log = FakeEngine::Log;
+
+// The sphere volume with a fake engine whose embeddings take `embedMs`, the AI tool on.
+void prepare(MainWindow& window, const QString& folder, int embedMs, std::shared_ptr<Log> log) {
+  window.setAutosaveFolder(folder);
+  window.setDemoProvider([] { return makeSphereVolume(); });
+  window.resize(1200, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+  window.engine()->load(
+      [embedMs, log]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+        auto engine = std::make_unique<FakeEngine>();
+        engine->simulateEmbedding(embedMs, log);
+        return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+      },
+      QStringLiteral("fake"));
+  QVERIFY(loaded.wait(5000));
+  window.openDemo();
+  window.tools()->setTool(Tool::Ai);
+}
+
+ImageKey axialKey(MainWindow& window, std::size_t slice) {
+  return window.document()->imageKey(SliceAxis::Axial, slice);
+}
+
+std::vector<int> slicesOf(const std::vector<ImageKey>& keys) {
+  std::vector<int> slices;
+  for (const ImageKey& key : keys) slices.push_back(key.slice);
+  return slices;
+}
+
+// A reader for files named "*.case" that makes a sphere volume, counting reads per file name.
+struct CountingReader {
+  std::shared_ptr<std::map<std::string, int>> reads = std::make_shared<std::map<std::string, int>>();
+  medsa::ui::ImageReader reader() const {
+    return [reads = reads](const std::string& path, medsa::ProgressSink*,
+                           medsa::CancellationToken) -> medsa::Result<medsa::Image> {
+      ++(*reads)[QFileInfo(QString::fromStdString(path)).fileName().toStdString()];
+      return *makeSphereVolume();
+    };
+  }
+};
+
+void touch(const QString& path) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write("x");
+}
+
+// Answers the next message box with `button` once it shows.
+void answerNextMessageBox(QMessageBox::StandardButton button) {
+  QTimer::singleShot(100, [button] {
+    for (QWidget* widget : QApplication::topLevelWidgets()) {
+      if (auto* box = qobject_cast<QMessageBox*>(widget); box && box->isVisible()) {
+        box->button(button)->click();
+        return;
+      }
+    }
+  });
+}
+
+}  // namespace
+
+class TestUiPrefetch : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void sliceOrderFavoursTheScrollDirection() {
+    using V = std::vector<std::size_t>;
+    QCOMPARE(PrefetchPlanner::sliceOrder(10, 32, +1, 2), (V{10, 11, 9, 12, 8}));
+    QCOMPARE(PrefetchPlanner::sliceOrder(10, 32, -1, 2), (V{10, 9, 11, 8, 12}));
+    QCOMPARE(PrefetchPlanner::sliceOrder(0, 32, +1, 2), (V{0, 1, 2}));
+    QCOMPARE(PrefetchPlanner::sliceOrder(31, 32, +1, 1), (V{31, 30}));
+    QCOMPARE(PrefetchPlanner::sliceOrder(0, 1, +1, 2), (V{0}));  // a photograph
+    QCOMPARE(PrefetchPlanner::sliceOrder(5, 0, +1, 2), V{});
+  }
+
+  void casesAreListedInNaturalOrder() {
+    QTemporaryDir dir;
+    for (const char* name : {"case10.nii.gz", "case2.nii.gz", "case1.nii.gz", "notes.txt",
+                             "case1_labels.nii.gz", "photo.JPG"}) {
+      touch(dir.filePath(QString::fromLatin1(name)));
+    }
+    const QStringList cases = medsa::ui::casesBeside(dir.filePath(QStringLiteral("case2.nii.gz")));
+    QCOMPARE(cases, (QStringList{dir.filePath(QStringLiteral("case1.nii.gz")),
+                                 dir.filePath(QStringLiteral("case2.nii.gz")),
+                                 dir.filePath(QStringLiteral("case10.nii.gz")),
+                                 dir.filePath(QStringLiteral("photo.JPG"))}));
+    QCOMPARE(medsa::ui::neighbourCase(dir.filePath(QStringLiteral("case2.nii.gz")), 1),
+             dir.filePath(QStringLiteral("case10.nii.gz")));
+    QCOMPARE(medsa::ui::neighbourCase(dir.filePath(QStringLiteral("case1.nii.gz")), -1), QString());
+    QCOMPARE(medsa::ui::neighbourCase(dir.filePath(QStringLiteral("missing.nii")), 1), QString());
+    // Folders (one DICOM series each) are the cases beside a folder.
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("patient 2")));
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("patient 10")));
+    QCOMPARE(medsa::ui::neighbourCase(dir.filePath(QStringLiteral("patient 2")), 1),
+             dir.filePath(QStringLiteral("patient 10")));
+  }
+
+  void clickShowsEmbeddingProgressThenTheMask() {
+    QTemporaryDir dir;
+    MainWindow window;
+    auto log = std::make_shared<Log>();
+    prepare(window, dir.path(), 600, log);
+    window.prefetchPlanner()->setNeighbours(0);
+    auto* indicator = window.findChild<QLabel*>(QStringLiteral("embeddingIndicator"));
+    QSignalSpy progress(window.engine(), &medsa::ui::EngineController::embeddingProgress);
+
+    auto* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QTRY_VERIFY(indicator->isVisible());
+    QTRY_VERIFY(indicator->text().contains(QLatin1Char('%')));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.tools()->candidate().empty(), 5000);
+    QTRY_VERIFY(!indicator->isVisible());
+    // Ten steps of the fake encoder, each reported, ending at 100 %.
+    QVERIFY(progress.count() >= 10);
+    QCOMPARE(progress.last().at(0).toDouble(), 1.0);
+    QVERIFY(log->contains(axialKey(window, 16)));
+  }
+
+  void neighboursAreWarmedInTheScrollDirection() {
+    QTemporaryDir dir;
+    MainWindow window;
+    auto log = std::make_shared<Log>();
+    prepare(window, dir.path(), 30, log);
+    window.prefetchPlanner()->setNeighbours(1);
+    window.document()->setSliceIndex(SliceAxis::Axial, 10);
+    window.document()->setSliceIndex(SliceAxis::Axial, 11);  // scrolling up
+    QTRY_COMPARE(slicesOf(window.prefetchPlanner()->planned()), (std::vector<int>{11, 12, 10}));
+    QTRY_VERIFY(log->contains(axialKey(window, 10)));
+    {
+      std::lock_guard lock(log->mutex);
+      const std::vector<int> order = slicesOf(log->embedded);
+      QCOMPARE(std::vector<int>(order.end() - 3, order.end()), (std::vector<int>{11, 12, 10}));
+    }
+    // Nothing is warmed while another tool is active: no clicks can use it.
+    window.tools()->setTool(Tool::Brush);
+    QVERIFY(window.prefetchPlanner()->planned().empty());
+  }
+
+  void staleWarmUpGivesWayToAClick() {
+    QTemporaryDir dir;
+    MainWindow window;
+    auto log = std::make_shared<Log>();
+    prepare(window, dir.path(), 3000, log);
+    window.prefetchPlanner()->setNeighbours(0);
+    QSignalSpy started(window.engine(), &medsa::ui::EngineController::embeddingStarted);
+    window.document()->setSliceIndex(SliceAxis::Axial, 5);
+    window.prefetchPlanner()->update();
+    QTRY_VERIFY(started.count() >= 1);  // slice 5 is being embedded in the background
+
+    // The user goes elsewhere and clicks: slice 5's embedding stops at the next step.
+    window.document()->setSliceIndex(SliceAxis::Axial, 20);
+    auto* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.tools()->candidate().empty(), 15000);
+    std::lock_guard lock(log->mutex);
+    QVERIFY(log->cancelled >= 1);
+    QVERIFY(std::find(log->embedded.begin(), log->embedded.end(), axialKey(window, 5)) ==
+            log->embedded.end());
+    QCOMPARE(log->embedded.front(), axialKey(window, 20));
+  }
+
+  void nextCaseIsReadAndEmbeddedAhead() {
+    QTemporaryDir dir;
+    for (const char* name : {"a1.nii", "a2.nii", "a3.nii"}) touch(dir.filePath(QLatin1String(name)));
+    MainWindow window;
+    auto log = std::make_shared<Log>();
+    prepare(window, dir.path(), 30, log);
+    window.prefetchPlanner()->setNeighbours(0);
+    CountingReader counting;
+    window.setImageReader(counting.reader());
+    QSignalSpy ready(window.casePreloader(), &medsa::ui::CasePreloader::ready);
+
+    window.openPath(dir.filePath(QStringLiteral("a2.nii")));
+    QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("a2.nii")));
+    window.tools()->setTool(Tool::Ai);
+    QTRY_COMPARE(ready.count(), 1);  // a3 was read in the background
+    const QString next = dir.filePath(QStringLiteral("a3.nii"));
+    const ImageKey nextKey =
+        medsa::ui::CasePreloader::firstPicture(*makeSphereVolume(), next).value().key;
+    QTRY_VERIFY(log->contains(nextKey));  // ... and its first picture embedded
+
+    QVERIFY(window.openNeighbourCase(+1));
+    QCOMPARE(window.document()->path(), next);
+    QCOMPARE((*counting.reads)["a3.nii"], 1);  // opened from memory, not read again
+    // The picture the user sees first is the one embedded ahead (same key).
+    QCOMPARE(axialKey(window, window.document()->sliceIndex(SliceAxis::Axial)), nextKey);
+    QVERIFY(!window.openNeighbourCase(+1));  // the last case
+  }
+
+  void unsavedLabelsAreOfferedBeforeTheNextCase() {
+    QTemporaryDir dir;
+    for (const char* name : {"b1.nii", "b2.nii"}) touch(dir.filePath(QLatin1String(name)));
+    MainWindow window;
+    prepare(window, dir.path(), 0, nullptr);
+    CountingReader counting;
+    window.setImageReader(counting.reader());
+    window.openPath(dir.filePath(QStringLiteral("b1.nii")));
+    QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("b1.nii")));
+    window.tools()->setTool(Tool::Brush);
+    auto* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QVERIFY(window.document()->isModified());
+
+    answerNextMessageBox(QMessageBox::Cancel);
+    QVERIFY(!window.openNeighbourCase(+1));
+    QVERIFY(window.document()->path().endsWith(QStringLiteral("b1.nii")));
+    answerNextMessageBox(QMessageBox::Discard);
+    QVERIFY(window.openNeighbourCase(+1));
+    QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("b2.nii")));
+  }
+};
+
+QTEST_MAIN(TestUiPrefetch)
+#include "test_ui_prefetch.moc"
