@@ -11,16 +11,18 @@ SliceChange paintChange(const LabelSlice& current, SliceAxis axis, std::size_t i
                         const LabelSet& labels) {
   SliceChange change{axis, index, {}, {}, {}};
   if (mask.size() != current.values.size()) return change;
-  if (mode == PaintMode::Paint && (value == 0 || labels.isLocked(value))) return change;
+  if (mode != PaintMode::Erase && (value == 0 || labels.isLocked(value))) return change;
   for (std::size_t i = 0; i < mask.size(); ++i) {
-    if (!mask[i]) continue;
     const std::uint16_t old = current.values[i];
-    if (old != 0 && labels.isLocked(old)) continue;
     std::uint16_t next = old;
-    if (mode == PaintMode::Paint) {
+    if (!mask[i]) {
+      if (mode == PaintMode::Replace && old == value) next = 0;
+    } else if (old != 0 && labels.isLocked(old)) {
+      continue;
+    } else if (mode == PaintMode::Erase) {
+      if (value == 0 || old == value) next = 0;
+    } else {
       next = value;
-    } else if (value == 0 || old == value) {
-      next = 0;
     }
     if (next == old) continue;
     change.pixels.push_back(static_cast<std::uint32_t>(i));

@@ -56,6 +56,12 @@ std::optional<PromptPoint> innerPoint(const Mask& mask, int width) {
 
 }  // namespace
 
+PropagationDirections rerunDirections(std::size_t start, const PropagationExtent& earlier) {
+  if (start > earlier.seed && start <= earlier.high) return {true, false};
+  if (start < earlier.seed && start >= earlier.low) return {false, true};
+  return {};
+}
+
 Result<PropagationResult> propagate(SegmentationEngine& engine, const PropagationRequest& request,
                                     ProgressSink* progress, CancellationToken cancel) {
   if (!request.image || request.image->isEmpty()) {

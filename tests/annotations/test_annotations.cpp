@@ -165,6 +165,57 @@ class TestAnnotations : public QObject {
     QVERIFY(!history.apply(QStringLiteral("nothing"), {SliceChange{}}));
   }
 
+  void replaceMakesTheLabelExactlyTheMask() {
+    LabelMap map = LabelMap::createFor(*makeSphereVolume()).value();
+    LabelSet set;
+    set.add(QStringLiteral("a"));
+    set.add(QStringLiteral("b"));
+    EditHistory history(&map);
+    auto rect = [&](int x0, int x1) {
+      Mask mask(64 * 64, 0);
+      for (int y = 10; y < 20; ++y)
+        for (int x = x0; x < x1; ++x) mask[std::size_t(y) * 64 + x] = 1;
+      return mask;
+    };
+    auto paint = [&](const Mask& mask, std::uint16_t value, PaintMode mode) {
+      const LabelSlice slice = map.slice(SliceAxis::Axial, 5).value();
+      history.apply(QStringLiteral("edit"),
+                    {paintChange(slice, SliceAxis::Axial, 5, mask, value, mode, set)});
+    };
+    paint(rect(10, 30), 1, PaintMode::Paint);  // the old result: 200 pixels of label 1
+    paint(rect(40, 45), 2, PaintMode::Paint);  // another label, 50 pixels, locked below
+    set.find(2)->locked = true;
+    paint(rect(25, 42), 1, PaintMode::Replace);
+    // Label 1 is now the new rectangle minus the locked label-2 pixels (x 40, 41).
+    QCOMPARE(map.count(1), std::size_t(10 * 15));
+    QCOMPARE(map.count(2), std::size_t(50));
+    QCOMPARE(map.at(12, 12, 5), std::uint16_t(0));  // old pixel outside the new mask: cleared
+    QCOMPARE(map.at(26, 12, 5), std::uint16_t(1));
+    // Another slice is untouched by a replace on slice 5; one undo restores the old result.
+    history.stack()->undo();
+    QCOMPARE(map.count(1), std::size_t(200));
+    // A locked target changes nothing.
+    set.find(1)->locked = true;
+    const LabelSlice slice = map.slice(SliceAxis::Axial, 5).value();
+    QVERIFY(paintChange(slice, SliceAxis::Axial, 5, rect(0, 5), 1, PaintMode::Replace, set)
+                .isEmpty());
+  }
+
+  void rerunRedoesOnlyBeyondTheCorrection() {
+    const PropagationExtent earlier{16, 8, 24};
+    auto ways = [&](std::size_t start) {
+      const PropagationDirections d = rerunDirections(start, earlier);
+      return std::make_pair(d.forward, d.backward);
+    };
+    QCOMPARE(ways(20), std::make_pair(true, false));  // corrected above the seed: go up only
+    QCOMPARE(ways(24), std::make_pair(true, false));
+    QCOMPARE(ways(10), std::make_pair(false, true));
+    QCOMPARE(ways(8), std::make_pair(false, true));
+    QCOMPARE(ways(16), std::make_pair(true, true));  // the seed again: a fresh run
+    QCOMPARE(ways(30), std::make_pair(true, true));  // outside the run: another object
+    QCOMPARE(ways(2), std::make_pair(true, true));
+  }
+
   void historyStaysWithinItsMemoryBudget() {
     LabelMap map = LabelMap::createFor(*makeSphereVolume()).value();
     LabelSet set;

@@ -813,12 +813,20 @@ void MainWindow::propagate() {
     statusBar()->showMessage(tr("The active label is locked; unlock it to propagate."), 6000);
     return;
   }
-  // Start from the slice the user last accepted on, or the one shown in the active view.
-  SliceAxis axis = viewerArea_->activeAxis();
+  // A candidate still on screen is what the user means to propagate: accept it first.
+  if (tools_->tool() == Tool::Ai && !tools_->candidate().empty() && !tools_->accept()) return;
+  // Start from the slice on screen when it holds the label (the user may just have corrected
+  // it), else from the slice last accepted on.
+  const SliceAxis axis = viewerArea_->activeAxis();
   std::size_t slice = document_->sliceIndex(axis);
-  if (auto last = tools_->lastAccepted(); last && last->first == axis) slice = last->second;
   Result<annotations::LabelSlice> start = document_->labels().slice(axis, slice);
   if (!start) return;
+  if (auto last = tools_->lastAccepted();
+      last && last->first == axis && annotations::area(annotations::maskOf(start.value(), label)) == 0) {
+    slice = last->second;
+    start = document_->labels().slice(axis, slice);
+    if (!start) return;
+  }
   annotations::PropagationRequest request;
   request.image = document_->image();
   request.imageId = document_->imageId().toStdString();
@@ -826,6 +834,17 @@ void MainWindow::propagate() {
   request.startSlice = slice;
   request.startMask = annotations::maskOf(start.value(), label);
   request.window = document_->window();
+  // Restarting inside the previous run of this label corrects it: redo only what lies beyond,
+  // replacing the old result there instead of adding to it.
+  std::optional<annotations::PropagationExtent> earlier;
+  if (lastPropagation_ && lastPropagation_->image.lock() == document_->image() &&
+      lastPropagation_->axis == axis && lastPropagation_->label == label &&
+      isStillApplied(*lastPropagation_)) {
+    earlier = lastPropagation_->extent;
+    const annotations::PropagationDirections ways = annotations::rerunDirections(slice, *earlier);
+    request.forward = ways.forward;
+    request.backward = ways.backward;
+  }
   if (annotations::area(request.startMask) == 0) {
     statusBar()->showMessage(
         tr("Nothing of the active label on slice %1 to propagate.").arg(slice + 1), 6000);
@@ -848,14 +867,15 @@ void MainWindow::propagate() {
   QPointer<MainWindow> self(this);
   auto image = document_->image();
   engine_->runJob(
-      [self, request, progress, label, axis, image, dialog](SegmentationEngine* engine) {
+      [self, request, progress, label, axis, image, dialog, earlier](SegmentationEngine* engine) {
         Result<annotations::PropagationResult> result =
             engine ? annotations::propagate(*engine, request, progress.get(), progress->token())
                    : Result<annotations::PropagationResult>(
                          Error{ErrorCode::Unavailable, "no model is loaded", {}});
         QMetaObject::invokeMethod(
             qApp,
-            [self, result = std::move(result), label, axis, image, dialog]() mutable {
+            [self, result = std::move(result), label, axis, image, dialog, earlier,
+             seed = request.startSlice]() mutable {
               if (!self) return;
               dialog->close();
               if (image != self->document_->image()) return;
@@ -869,17 +889,29 @@ void MainWindow::propagate() {
                 return;
               }
               std::vector<annotations::SliceChange> changes;
+              annotations::PropagationExtent extent =
+                  earlier.value_or(annotations::PropagationExtent{seed, seed, seed});
               for (const annotations::PropagatedSlice& s : result->slices) {
                 Result<annotations::LabelSlice> current =
                     self->document_->labels().slice(axis, s.index);
                 if (!current) continue;
-                changes.push_back(annotations::paintChange(current.value(), axis, s.index, s.mask,
-                                                           label, annotations::PaintMode::Paint,
-                                                           self->document_->labelSet()));
+                // Over the earlier run's slices the new mask replaces the old one; elsewhere it
+                // adds to what the user drew.
+                const bool redo = earlier && s.index >= earlier->low && s.index <= earlier->high;
+                changes.push_back(annotations::paintChange(
+                    current.value(), axis, s.index, s.mask, label,
+                    redo ? annotations::PaintMode::Replace : annotations::PaintMode::Paint,
+                    self->document_->labelSet()));
+                extent.low = std::min(extent.low, s.index);
+                extent.high = std::max(extent.high, s.index);
               }
+              QUndoStack* stack = self->document_->history()->stack();
               const int count = static_cast<int>(result->slices.size());
               self->document_->history()->apply(
                   self->tr("Propagate over %n slice(s)", nullptr, count), std::move(changes));
+              self->lastPropagation_ = PropagationRecord{image, axis, label, extent,
+                                                         stack->index(),
+                                                         stack->command(stack->index() - 1)};
               self->statusBar()->showMessage(
                   self->tr("Propagated over %n slice(s); stopped: %1 / %2", nullptr, count)
                       .arg(fromStd(result->stopForward), fromStd(result->stopBackward)),
@@ -889,6 +921,13 @@ void MainWindow::propagate() {
             },
             Qt::QueuedConnection);
       });
+}
+
+bool MainWindow::isStillApplied(const PropagationRecord& record) const {
+  // Undone (and perhaps replaced by other edits): its slices no longer hold what it wrote.
+  QUndoStack* stack = document_->history()->stack();
+  return record.historyIndex > 0 && stack->index() >= record.historyIndex &&
+         stack->command(record.historyIndex - 1) == record.command;
 }
 
 void MainWindow::scheduleAutosave() {

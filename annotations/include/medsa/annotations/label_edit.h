@@ -29,6 +29,9 @@ struct SliceChange {
 enum class PaintMode {
   Paint,  ///< mask pixels become `value`, except where a locked label is (AI accept, brush)
   Erase,  ///< mask pixels holding `value` (or any unlocked label when value is 0) become 0
+  /// `value` on the slice becomes exactly the mask: mask pixels are painted (locked labels
+  /// kept) and pixels of `value` outside it become 0 (a propagation redone over its old result)
+  Replace,
 };
 
 /// The change that painting `mask` (width * height, non-zero = inside) with `value` would make

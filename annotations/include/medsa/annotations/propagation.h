@@ -41,6 +41,23 @@ struct PropagationResult {
   std::string stopForward, stopBackward;  ///< why each direction stopped (English, for the log)
 };
 
+/// The slices an earlier propagation wrote: it started at `seed` and reached [low, high].
+struct PropagationExtent {
+  std::size_t seed = 0;
+  std::size_t low = 0;
+  std::size_t high = 0;
+};
+
+struct PropagationDirections {
+  bool forward = true;
+  bool backward = true;
+};
+
+/// Which way to propagate from `start`. A start inside an earlier run (not its seed) is a
+/// correction of that run: only the part beyond it, away from the seed, is redone; the slices
+/// between the seed and the correction stay as they are. Anywhere else: both ways.
+PropagationDirections rerunDirections(std::size_t start, const PropagationExtent& earlier);
+
 /// Carries an object from one slice to its neighbours: each next slice is prompted with the
 /// previous slice's box, a positive point inside it and its low-res logits, and propagation stops
 /// in a direction when the predicted IoU drops, the object vanishes or jumps elsewhere. Runs on

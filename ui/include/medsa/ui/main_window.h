@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "medsa/annotations/autosave_store.h"
+#include "medsa/annotations/propagation.h"
 #include "medsa/core/error.h"
 #include "medsa/core/image.h"
 #include "medsa/core/progress.h"
@@ -17,6 +18,7 @@
 class QLabel;
 class QProgressBar;
 class QToolButton;
+class QUndoCommand;
 class QUndoView;
 
 namespace medsa::ui {
@@ -160,6 +162,18 @@ class MainWindow : public QMainWindow {
   QFutureWatcher<Result<Image>> loadWatcher_;
   QTimer progressTimer_;
   std::optional<annotations::AutosaveSnapshot> pendingRecovery_;
+
+  /// The last propagation, so that one restarted from a corrected slice redoes only its rest.
+  struct PropagationRecord {
+    std::weak_ptr<const Image> image;
+    SliceAxis axis = SliceAxis::Axial;
+    quint16 label = 0;
+    annotations::PropagationExtent extent;
+    int historyIndex = 0;  ///< the undo stack's index right after it
+    const QUndoCommand* command = nullptr;
+  };
+  bool isStillApplied(const PropagationRecord& record) const;
+  std::optional<PropagationRecord> lastPropagation_;
 
   QString labelsPath_;
   QFutureWatcher<Status> saveWatcher_;

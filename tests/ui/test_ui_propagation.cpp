@@ -1,0 +1,111 @@
+// 3D propagation corrected and restarted: a candidate still on screen is accepted first, and a
+// restart from a corrected slice redoes only the run beyond it, replacing the old result there.
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "fake_engine.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/tool_controller.h"
+#include "medsa/ui/viewer_area.h"
+#include "volume_fixture.h"
+
+using medsa::SliceAxis;
+using medsa::ui::MainWindow;
+using medsa::ui::SliceView;
+using medsa::ui::Tool;
+
+namespace {
+
+void prepare(MainWindow& window, const QString& folder) {
+  window.setAutosaveFolder(folder);
+  window.setDemoProvider([] { return makeSphereVolume(); });
+  window.resize(1200, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+  window.engine()->load(
+      []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+        return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+      },
+      QStringLiteral("fake"));
+  QVERIFY(loaded.wait(5000));
+  window.openDemo();
+}
+
+QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }
+
+std::vector<std::uint16_t> axialSlice(MainWindow& window, std::size_t z) {
+  return window.document()->labels().slice(SliceAxis::Axial, z).value().values;
+}
+
+std::size_t countOf(const std::vector<std::uint16_t>& values, std::uint16_t label) {
+  return static_cast<std::size_t>(std::count(values.begin(), values.end(), label));
+}
+
+}  // namespace
+
+class TestUiPropagation : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void restartFromACorrectedSliceRedoesOnlyBeyondIt() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    QCOMPARE(window.document()->sliceIndex(SliceAxis::Axial), std::size_t(16));
+
+    // Box on the sphere's middle slice, accepted, propagated both ways.
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
+    QTest::mouseMove(axial, at(axial, 46, 46));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QTest::keyClick(axial, Qt::Key_Return);
+    QSignalSpy done(&window, &MainWindow::propagationFinished);
+    QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
+    QVERIFY(done.wait(20000));
+    const std::vector<std::uint16_t> below = axialSlice(window, 14);
+    const std::vector<std::uint16_t> between = axialSlice(window, 18);
+    const std::size_t aboveBefore = countOf(axialSlice(window, 21), 1);
+    QVERIFY(countOf(below, 1) > 0 && aboveBefore > 0);
+
+    // Slice 20 was wrong: clear it, click a new candidate on its right part and, without
+    // pressing Enter, propagate again.
+    window.document()->setSliceIndex(SliceAxis::Axial, 20);
+    QTest::keyClick(axial, Qt::Key_Delete, Qt::ShiftModifier);
+    QCOMPARE(countOf(axialSlice(window, 20), 1), std::size_t(0));
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 40.5, 32.5));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    const int steps = window.document()->history()->stack()->count();
+    QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
+    QVERIFY(done.wait(20000));
+    QVERIFY(window.tools()->candidate().empty());  // it was accepted ...
+    QVERIFY(countOf(axialSlice(window, 20), 1) > 0);
+    QCOMPARE(window.document()->history()->stack()->count(), steps + 2);  // ... then propagated
+
+    // Below the correction nothing changed; above it the old result was replaced, not added to:
+    // the new box starts right of x = 26, so no label may remain left of it.
+    QCOMPARE(axialSlice(window, 14), below);
+    QCOMPARE(axialSlice(window, 18), between);
+    const std::vector<std::uint16_t> above = axialSlice(window, 21);
+    QVERIFY(countOf(above, 1) > 0);
+    QVERIFY(countOf(above, 1) < aboveBefore);
+    for (std::size_t i = 0; i < above.size(); ++i) {
+      if (above[i] == 1) QVERIFY2(i % 64 >= 26, qPrintable(QString::number(i % 64)));
+    }
+
+    // Once undone, that run is no longer "the earlier run": a restart goes both ways again.
+    QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(countOf(axialSlice(window, 21), 1), aboveBefore);
+  }
+};
+
+QTEST_MAIN(TestUiPropagation)
+#include "test_ui_propagation.moc"
