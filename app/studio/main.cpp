@@ -12,6 +12,7 @@
 #include <QTranslator>
 
 #include "demo_phantom.h"
+#include "demo_photo.h"
 #include "engine_summary.h"
 #include "medsa/core/atomic_file.h"
 #include "medsa/core/build_info.h"
@@ -112,7 +113,10 @@ int main(int argc, char** argv) {
       QStringLiteral("labels"),
       QApplication::translate("main", "Label map to open with the image (NIfTI, NRRD, PNG)."),
       QStringLiteral("file"));
-  parser.addOptions({demoOption, modelOption, configOption, autosaveOption, labelsOption});
+  const QCommandLineOption demoPhotoOption(
+      QStringLiteral("demo-photo"),
+      QApplication::translate("main", "Open the built-in demo fundus photograph."));
+  parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption, labelsOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -126,6 +130,7 @@ int main(int argc, char** argv) {
         return medsa::io::readImage(path, {}, progress, std::move(cancel));
       });
   window.setDemoProvider([] { return medsa::app::makeDemoPhantom(); });
+  window.setDemoPhotoProvider([] { return medsa::app::makeDemoFundus(); });
   const QString explicitConfig = parser.value(configOption);
   window.setModelLoader([explicitConfig](const QString& checkpoint) -> medsa::ui::EngineFactory {
     return [checkpoint,
@@ -156,6 +161,7 @@ int main(int argc, char** argv) {
 
   // After the window is up: a leftover autosave comes first, then what was asked for.
   const bool demo = parser.isSet(demoOption);
+  const bool demoPhoto = parser.isSet(demoPhotoOption);
   const QStringList images = parser.positionalArguments();
   const QString labels = parser.value(labelsOption);
   if (!labels.isEmpty()) {
@@ -163,10 +169,12 @@ int main(int argc, char** argv) {
         &window, &medsa::ui::MainWindow::imageLoaded, &window,
         [&window, labels] { window.openLabelsFile(labels); }, Qt::SingleShotConnection);
   }
-  QTimer::singleShot(0, &window, [&window, demo, images] {
+  QTimer::singleShot(0, &window, [&window, demo, demoPhoto, images] {
     if (window.offerRecovery()) return;
     if (!images.isEmpty()) {
       window.openPath(images.first());
+    } else if (demoPhoto) {
+      window.openDemoPhoto();
     } else if (demo) {
       window.openDemo();
     }

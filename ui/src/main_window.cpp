@@ -222,6 +222,11 @@ void MainWindow::createMenus() {
           &QAction::triggered, this, [this] {
             if (confirmReplacingLabels()) openDemo();
           });
+  connect(addToolAction(fileMenu, tr("Open Demo &Photograph"), QKeySequence(),
+                        QStringLiteral("demoPhotoAction")),
+          &QAction::triggered, this, [this] {
+            if (confirmReplacingLabels()) openDemoPhoto();
+          });
   connect(addToolAction(fileMenu, tr("Ne&xt Case"), QKeySequence(tr("Ctrl+Right")),
                         QStringLiteral("nextCaseAction")),
           &QAction::triggered, this, [this] { openNeighbourCase(+1); });
@@ -505,6 +510,8 @@ void MainWindow::setAboutDetails(const QString& details) { aboutDetails_ = detai
 
 void MainWindow::setDemoProvider(DemoProvider demo) { demo_ = std::move(demo); }
 
+void MainWindow::setDemoPhotoProvider(DemoProvider photo) { demoPhoto_ = std::move(photo); }
+
 void MainWindow::setAutosaveFolder(const QString& folder) {
   autosave_ = annotations::AutosaveStore(folder);
 }
@@ -689,6 +696,11 @@ void MainWindow::showEmbeddingProgress(double fraction) {
 void MainWindow::openDemo() {
   if (!demo_) return;
   openImage(demo_(), QString(), QStringLiteral("demo:phantom"));
+}
+
+void MainWindow::openDemoPhoto() {
+  if (!demoPhoto_) return;
+  openImage(demoPhoto_(), QString(), QStringLiteral("demo:fundus"));
 }
 
 void MainWindow::updateRecentMenu() {
@@ -978,6 +990,10 @@ bool MainWindow::offerRecovery(bool ask) {
   }
   pendingRecovery_ = std::move(snapshot).value();
   if (pendingRecovery_->imagePath.isEmpty()) {
+    if (pendingRecovery_->imageId == QStringLiteral("demo:fundus") && demoPhoto_) {
+      openDemoPhoto();
+      return true;
+    }
     if (pendingRecovery_->imageId == QStringLiteral("demo:phantom") && demo_) {
       openDemo();
       return true;

@@ -68,6 +68,7 @@ class MainWindow : public QMainWindow {
   void setImageReader(ImageReader reader) { reader_ = std::move(reader); }
   void setModelLoader(ModelLoader loader) { modelLoader_ = std::move(loader); }
   void setDemoProvider(DemoProvider demo);
+  void setDemoPhotoProvider(DemoProvider photo);
   /// Where autosaves go (tests use a temporary folder).
   void setAutosaveFolder(const QString& folder);
   annotations::AutosaveStore autosaveStore() const { return autosave_; }
@@ -77,6 +78,8 @@ class MainWindow : public QMainWindow {
   /// Shows an image that is already in memory (the demo, tests).
   void openImage(std::shared_ptr<Image> image, const QString& path, const QString& id);
   void openDemo();
+  /// The built-in photograph, for trying 2D segmentation (File → Open Demo Photograph).
+  void openDemoPhoto();
   /// Reads a label map for the open image on a worker thread (File → Open Labels).
   void openLabelsFile(const QString& path);
   /// Loads the model on the engine thread; AI tools enable when it is ready.
@@ -157,6 +160,7 @@ class MainWindow : public QMainWindow {
   ImageReader reader_;
   ModelLoader modelLoader_;
   DemoProvider demo_;
+  DemoProvider demoPhoto_;
   QString loadingPath_;
   std::shared_ptr<PolledProgress> loadProgress_;
   QFutureWatcher<Result<Image>> loadWatcher_;
