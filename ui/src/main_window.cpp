@@ -277,22 +277,27 @@ void MainWindow::createMenus() {
   auto* group = new QActionGroup(this);
   struct ToolEntry {
     Tool tool;
-    QString text, key, name;
+    QString text, toolBarText, key, name;
   };
+  // The menu explains each tool; the tool bar keeps to a word.
   const QList<ToolEntry> entries{
-      {Tool::Navigate, tr("&Navigate (crosshair, window/level)"), QStringLiteral("N"),
-       QStringLiteral("navigateToolAction")},
-      {Tool::Ai, tr("&AI Segment (click +, right click \u2212, drag a box)"), QStringLiteral("A"),
-       QStringLiteral("aiToolAction")},
-      {Tool::Brush, tr("&Brush"), QStringLiteral("B"), QStringLiteral("brushToolAction")},
-      {Tool::Eraser, tr("&Eraser"), QStringLiteral("E"), QStringLiteral("eraserToolAction")},
+      {Tool::Navigate, tr("&Navigate (crosshair, window/level)"), tr("Navigate"),
+       QStringLiteral("N"), QStringLiteral("navigateToolAction")},
+      {Tool::Ai, tr("&AI Segment (click +, right click \u2212, drag a box)"), tr("AI Segment"),
+       QStringLiteral("A"), QStringLiteral("aiToolAction")},
+      {Tool::Brush, tr("&Brush"), tr("Brush"), QStringLiteral("B"),
+       QStringLiteral("brushToolAction")},
+      {Tool::Eraser, tr("&Eraser"), tr("Eraser"), QStringLiteral("E"),
+       QStringLiteral("eraserToolAction")},
       {Tool::Polygon,
        tr("&Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)"),
-       QStringLiteral("L"), QStringLiteral("polygonToolAction")}};
+       tr("Polygon / Lasso"), QStringLiteral("L"), QStringLiteral("polygonToolAction")}};
   auto* toolBar = addToolBar(tr("Tools"));
   toolBar->setObjectName(QStringLiteral("toolBar"));
   for (const ToolEntry& entry : entries) {
     QAction* action = addToolAction(toolsMenu, entry.text, QKeySequence(entry.key), entry.name);
+    action->setIconText(entry.toolBarText);
+    action->setToolTip(QString(entry.text).remove(QLatin1Char('&')));
     action->setCheckable(true);
     action->setChecked(entry.tool == tools_->tool());
     group->addAction(action);
