@@ -15,12 +15,44 @@
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "volume_fixture.h"
 
 using medsa::SliceAxis;
+
+namespace {
+
+// The sphere volume in a shown window, the tiny SAM loaded on the engine thread.
+void openSphereWithTinyModel(medsa::ui::MainWindow& window, const QString& autosaveFolder) {
+  const std::string dir = MEDSA_TEST_DATA_DIR "/sam-parity/";
+  auto text = medsa::readWholeFile(dir + "tiny_config.json");
+  QVERIFY(text);
+  auto json = medsa::parseJson(text.value());
+  QVERIFY(json);
+  auto config = medsa::model::SamConfig::fromJson(json.value());
+  QVERIFY(config);
+  window.setAutosaveFolder(autosaveFolder);
+  window.setDemoProvider([] { return makeSphereVolume(); });
+  window.resize(1200, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+  window.engine()->load(
+      [dir, c = config.value()]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+        auto model = medsa::model::SamModel::load(dir + "tiny.pth", c, {});
+        if (!model) return model.error();
+        return std::unique_ptr<medsa::SegmentationEngine>(
+            std::make_unique<medsa::model::Predictor>(model.value()));
+      },
+      QStringLiteral("tiny.pth"));
+  QVERIFY(loaded.wait(60000));
+  window.openDemo();
+}
+
+}  // namespace
 
 class TestUiModel : public QObject {
   Q_OBJECT
@@ -29,32 +61,9 @@ class TestUiModel : public QObject {
   void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
   void clickAcceptUndoWithTheTinyModel() {
-    const std::string dir = MEDSA_TEST_DATA_DIR "/sam-parity/";
-    auto text = medsa::readWholeFile(dir + "tiny_config.json");
-    QVERIFY(text);
-    auto json = medsa::parseJson(text.value());
-    QVERIFY(json);
-    auto config = medsa::model::SamConfig::fromJson(json.value());
-    QVERIFY(config);
-
     QTemporaryDir autosave;
     medsa::ui::MainWindow window;
-    window.setAutosaveFolder(autosave.path());
-    window.setDemoProvider([] { return makeSphereVolume(); });
-    window.resize(1200, 800);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
-    window.engine()->load(
-        [dir, c = config.value()]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-          auto model = medsa::model::SamModel::load(dir + "tiny.pth", c, {});
-          if (!model) return model.error();
-          return std::unique_ptr<medsa::SegmentationEngine>(
-              std::make_unique<medsa::model::Predictor>(model.value()));
-        },
-        QStringLiteral("tiny.pth"));
-    QVERIFY(loaded.wait(60000));
-    window.openDemo();
+    openSphereWithTinyModel(window, autosave.path());
 
     medsa::ui::SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     QTest::keyClick(axial, Qt::Key_A);
@@ -83,6 +92,32 @@ class TestUiModel : public QObject {
     QCOMPARE(window.document()->history()->stack()->count(), candidate > 0 ? 1 : 0);
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(window.document()->labels().count(1), std::size_t(0));
+  }
+
+  void neighbourSliceIsEmbeddedBeforeTheClick() {
+    QTemporaryDir autosave;
+    medsa::ui::MainWindow window;
+    openSphereWithTinyModel(window, autosave.path());
+    window.prefetchPlanner()->setNeighbours(1);
+    QSignalSpy finished(window.engine(), &medsa::ui::EngineController::embeddingFinished);
+    medsa::ui::SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    // Stopping on slice 16 warms 16, 17 and 15 in the background.
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 60000);
+    for (const QList<QVariant>& signal : finished) {
+      QVERIFY(signal.at(1).toBool());  // background
+      QVERIFY(signal.at(2).toBool());  // completed
+    }
+    // A click on the next slice finds its embedding in the cache: no embedding starts.
+    QSignalSpy started(window.engine(), &medsa::ui::EngineController::embeddingStarted);
+    QTest::keyClick(axial, Qt::Key_Up);
+    QCOMPARE(window.document()->sliceIndex(SliceAxis::Axial), std::size_t(17));
+    QElapsedTimer timer;
+    timer.start();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QTRY_VERIFY_WITH_TIMEOUT(!window.tools()->candidate().empty(), 60000);
+    qInfo("tiny model: first click on a pre-computed neighbour slice %lld ms", timer.elapsed());
+    for (const QList<QVariant>& signal : started) QVERIFY(signal.at(1).toBool());
   }
 };
 
