@@ -169,8 +169,7 @@ int main(int argc, char** argv) {
         &window, &medsa::ui::MainWindow::imageLoaded, &window,
         [&window, labels] { window.openLabelsFile(labels); }, Qt::SingleShotConnection);
   }
-  QTimer::singleShot(0, &window, [&window, demo, demoPhoto, images] {
-    if (window.offerRecovery()) return;
+  const auto openRequested = [&window, demo, demoPhoto, images] {
     if (!images.isEmpty()) {
       window.openPath(images.first());
     } else if (demoPhoto) {
@@ -178,6 +177,15 @@ int main(int argc, char** argv) {
     } else if (demo) {
       window.openDemo();
     }
+  };
+  QObject::connect(
+      &window, &medsa::ui::MainWindow::recoveryChecked, &window,
+      [openRequested](bool recovering) {
+        if (!recovering) openRequested();
+      },
+      Qt::SingleShotConnection);
+  QTimer::singleShot(0, &window, [&window, openRequested] {
+    if (!window.offerRecovery()) openRequested();
   });
   return QApplication::exec();
 }

@@ -416,7 +416,10 @@ class TestUi : public QObject {
     MainWindow next;
     next.setAutosaveFolder(dir.path());
     next.setDemoProvider([] { return makeSphereVolume(); });
-    QVERIFY(next.offerRecovery(/*ask=*/false));
+    QSignalSpy checked(&next, &MainWindow::recoveryChecked);
+    QVERIFY(next.offerRecovery(/*ask=*/false));  // read on a worker thread
+    QVERIFY(checked.wait(5000));
+    QVERIFY(checked.first().first().toBool());
     QCOMPARE(next.document()->labels().count(1), painted);
     QVERIFY(next.document()->isModified());
     // The recovered step cannot be undone away into nothing by accident: history starts here.

@@ -77,6 +77,8 @@ MainWindow::MainWindow(QWidget* parent)
   createMenus();
 
   connect(&loadWatcher_, &QFutureWatcher<Result<Image>>::finished, this, &MainWindow::onImageRead);
+  connect(&recoveryWatcher_, &QFutureWatcher<Result<annotations::AutosaveSnapshot>>::finished, this,
+          &MainWindow::onRecoveryRead);
   progressTimer_.setInterval(100);
   connect(&progressTimer_, &QTimer::timeout, this, [this] {
     if (loadProgress_) progressBar_->setValue(static_cast<int>(loadProgress_->fraction() * 100));
@@ -145,6 +147,7 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() {
   if (loadProgress_) loadProgress_->cancel();
   loadWatcher_.waitForFinished();
+  recoveryWatcher_.waitForFinished();
   saveWatcher_.waitForFinished();
   autosaveWatcher_.waitForFinished();
 }
@@ -976,15 +979,26 @@ void MainWindow::waitForBackgroundWork() {
 }
 
 bool MainWindow::offerRecovery(bool ask) {
-  if (!autosave_.exists()) return false;
-  Result<annotations::AutosaveSnapshot> snapshot = autosave_.read();
+  if (recoveryWatcher_.isRunning() || !autosave_.exists()) return false;
+  // The autosave can be a whole label volume: read and verify it off the UI thread.
+  askBeforeRecovery_ = ask;
+  recoveryWatcher_.setFuture(QtConcurrent::run([store = autosave_] { return store.read(); }));
+  return true;
+}
+
+void MainWindow::onRecoveryRead() {
+  const bool recovering = startRecovery(recoveryWatcher_.result());
+  emit recoveryChecked(recovering);
+}
+
+bool MainWindow::startRecovery(Result<annotations::AutosaveSnapshot> snapshot) {
   if (!snapshot) {
     showError(tr("Cannot recover the autosave"), snapshot.error());
     return false;
   }
-  if (ask) {
+  if (askBeforeRecovery_) {
     const QString what =
-        snapshot->imagePath.isEmpty() ? tr("the demo volume") : snapshot->imagePath;
+        snapshot->imagePath.isEmpty() ? tr("the demo image") : snapshot->imagePath;
     const auto answer = QMessageBox::question(
         this, tr("Recover Annotations"),
         tr("Med-SA Studio did not close normally. Annotations of %1 were autosaved at %2.\n\n"

@@ -84,8 +84,9 @@ class MainWindow : public QMainWindow {
   void openLabelsFile(const QString& path);
   /// Loads the model on the engine thread; AI tools enable when it is ready.
   void loadModel(const QString& checkpoint);
-  /// If an autosave is left over from a session that did not end cleanly, offers to recover it
-  /// (ask = false recovers without asking). Returns whether recovery started.
+  /// If an autosave is left over from a session that did not end cleanly, reads it on a worker
+  /// thread and offers to recover it (ask = false recovers without asking). Returns whether
+  /// there was one to read; recoveryChecked follows then.
   bool offerRecovery(bool ask = true);
   /// Writes the autosave now, on a worker thread.
   void autosaveNow();
@@ -101,6 +102,9 @@ class MainWindow : public QMainWindow {
   void autosaved(bool ok);
   void labelsSaved(bool ok);
   void propagationFinished(int slices);
+  /// After offerRecovery: whether the autosave is being recovered (its image opening, the labels
+  /// applied when it is shown), or not (unreadable, declined, or its image is gone).
+  void recoveryChecked(bool recovering);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -132,6 +136,8 @@ class MainWindow : public QMainWindow {
   void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
   void updateActions();
   void scheduleAutosave();
+  void onRecoveryRead();
+  bool startRecovery(Result<annotations::AutosaveSnapshot> snapshot);
   void applyRecovered(const annotations::AutosaveSnapshot& snapshot);
   void showError(const QString& title, const Error& error);
 
@@ -166,6 +172,8 @@ class MainWindow : public QMainWindow {
   QFutureWatcher<Result<Image>> loadWatcher_;
   QTimer progressTimer_;
   std::optional<annotations::AutosaveSnapshot> pendingRecovery_;
+  QFutureWatcher<Result<annotations::AutosaveSnapshot>> recoveryWatcher_;
+  bool askBeforeRecovery_ = true;
 
   /// The last propagation, so that one restarted from a corrected slice redoes only its rest.
   struct PropagationRecord {
