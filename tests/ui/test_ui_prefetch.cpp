@@ -201,6 +201,40 @@ class TestUiPrefetch : public QObject {
     QCOMPARE(log->embedded.front(), axialKey(window, 20));
   }
 
+  void closingOrReloadingStopsTheWarmUp() {
+    auto log = std::make_shared<Log>();
+    {
+      QTemporaryDir dir;
+      MainWindow window;
+      prepare(window, dir.path(), 2000, log);
+      window.prefetchPlanner()->setNeighbours(2);  // five slices: ten seconds of work
+      QSignalSpy started(window.engine(), &medsa::ui::EngineController::embeddingStarted);
+      QVERIFY(started.wait(5000));
+    }  // the window closes while the first one is under way
+    {
+      std::lock_guard lock(log->mutex);
+      QCOMPARE(log->cancelled, 1);
+      QVERIFY(log->embedded.size() < 5);
+    }
+
+    auto second = std::make_shared<Log>();
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path(), 2000, second);
+    QSignalSpy started(window.engine(), &medsa::ui::EngineController::embeddingStarted);
+    QVERIFY(started.wait(5000));
+    // Loading another model: the old engine's warm-up stops at its next step.
+    QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+    window.engine()->load(
+        []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+        },
+        QStringLiteral("another"));
+    QVERIFY(loaded.wait(5000));
+    std::lock_guard lock(second->mutex);
+    QCOMPARE(second->cancelled, 1);
+  }
+
   void nextCaseIsReadAndEmbeddedAhead() {
     QTemporaryDir dir;
     for (const char* name : {"a1.nii", "a2.nii", "a3.nii"}) touch(dir.filePath(QLatin1String(name)));

@@ -14,6 +14,12 @@ class EngineWorker : public QObject {
       : controller_(controller), mailbox_(std::move(mailbox)) {}
 
   void load(const EngineFactory& factory, const QString& name) {
+    loadEngine(factory, name);
+    --mailbox_->jobsQueued;
+    drain();  // what waited behind the load
+  }
+
+  void loadEngine(const EngineFactory& factory, const QString& name) {
     engine_.reset();
     lastKey_.reset();
     QString failure;
@@ -206,7 +212,15 @@ EngineController::EngineController(QObject* parent)
 }
 
 EngineController::~EngineController() {
-  discard();
+  {
+    std::lock_guard lock(mailbox_->mutex);
+    mailbox_->pending.reset();
+    mailbox_->prefetch.clear();
+  }
+  ++latest_;
+  // Counts as a waiting job: an embedding in progress stops at its next block, so closing the
+  // app never waits for a whole warm-up list.
+  ++mailbox_->jobsQueued;
   thread_.quit();
   thread_.wait();
 }
@@ -214,6 +228,7 @@ EngineController::~EngineController() {
 void EngineController::load(EngineFactory factory, const QString& name) {
   loading_ = true;
   hasEngine_ = false;
+  ++mailbox_->jobsQueued;  // the old engine's warm-up gives way to the new engine
   QMetaObject::invokeMethod(
       worker_, [w = worker_, f = std::move(factory), name] { w->load(f, name); },
       Qt::QueuedConnection);
