@@ -4,47 +4,52 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="94"/>
+        <location filename="../app/studio/main.cpp" line="95"/>
         <source>Interactive medical image annotation</source>
-        <translation type="unfinished"></translation>
+        <translation>交互式医学图像标注</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="98"/>
+        <location filename="../app/studio/main.cpp" line="99"/>
         <source>Open the built-in demo volume.</source>
-        <translation type="unfinished"></translation>
+        <translation>打开内置的演示体数据。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="101"/>
+        <location filename="../app/studio/main.cpp" line="102"/>
         <source>SAM / Med-SA checkpoint (.pth or .safetensors).</source>
-        <translation type="unfinished"></translation>
+        <translation>SAM / Med-SA 检查点（.pth 或 .safetensors）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="105"/>
+        <location filename="../app/studio/main.cpp" line="106"/>
         <source>Model geometry as JSON (default: inferred).</source>
-        <translation type="unfinished"></translation>
+        <translation>模型几何参数，JSON 格式（默认：自动推断）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="109"/>
+        <location filename="../app/studio/main.cpp" line="110"/>
         <source>Folder for autosaves (default: the user&apos;s data folder).</source>
-        <translation type="unfinished"></translation>
+        <translation>自动保存文件夹（默认：用户数据文件夹）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="113"/>
+        <location filename="../app/studio/main.cpp" line="114"/>
         <source>Label map to open with the image (NIfTI, NRRD, PNG).</source>
-        <translation type="unfinished"></translation>
+        <translation>随图像一同打开的标签图（NIfTI、NRRD、PNG）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="117"/>
+        <location filename="../app/studio/main.cpp" line="118"/>
+        <source>Open the built-in demo fundus photograph.</source>
+        <translation>打开内置的演示眼底照片。</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main.cpp" line="121"/>
         <source>Image file or DICOM folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>图像文件或 DICOM 文件夹。</translation>
     </message>
 </context>
 <context>
     <name>medsa::annotations::EditHistory</name>
     <message>
-        <location filename="../annotations/src/label_edit.cpp" line="85"/>
+        <location filename="../annotations/src/label_edit.cpp" line="87"/>
         <source>%1 (no longer undoable: memory limit)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（已无法撤销：超出内存限制）</translation>
     </message>
 </context>
 <context>
@@ -109,7 +114,7 @@
     <message>
         <location filename="../ui/src/label_panel.cpp" line="40"/>
         <source>Opacity of the label overlay</source>
-        <translation type="unfinished"></translation>
+        <translation>标签叠加层的不透明度</translation>
     </message>
     <message>
         <location filename="../ui/src/label_panel.cpp" line="46"/>
@@ -119,12 +124,12 @@
     <message>
         <location filename="../ui/src/label_panel.cpp" line="85"/>
         <source>Double-click to change the colour</source>
-        <translation type="unfinished"></translation>
+        <translation>双击以更改颜色</translation>
     </message>
     <message>
         <location filename="../ui/src/label_panel.cpp" line="88"/>
         <source>Value %1 in the label map</source>
-        <translation type="unfinished"></translation>
+        <translation>标签图中的值 %1</translation>
     </message>
     <message>
         <location filename="../ui/src/label_panel.cpp" line="136"/>
@@ -140,716 +145,796 @@
 <context>
     <name>medsa::ui::MainWindow</name>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="57"/>
+        <location filename="../ui/src/main_window.cpp" line="60"/>
         <source>Med-SA Studio</source>
         <translation>Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="78"/>
+        <location filename="../ui/src/main_window.cpp" line="92"/>
         <source>Autosave failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="88"/>
+        <location filename="../ui/src/main_window.cpp" line="102"/>
         <source>Labels saved to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>标签已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="90"/>
+        <location filename="../ui/src/main_window.cpp" line="104"/>
         <source>Cannot save labels</source>
         <translation>无法保存标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="110"/>
+        <location filename="../ui/src/main_window.cpp" line="117"/>
         <source>click → mask %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>点击 → 掩膜 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="113"/>
-        <source>Computing image embedding…</source>
-        <translation>正在计算图像嵌入…</translation>
-    </message>
-    <message>
-        <location filename="../ui/src/main_window.cpp" line="119"/>
+        <location filename="../ui/src/main_window.cpp" line="130"/>
         <source>Image embedding computed in %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>图像嵌入计算完成，用时 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="123"/>
+        <location filename="../ui/src/main_window.cpp" line="135"/>
         <source>Model loaded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>模型已加载：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="128"/>
+        <location filename="../ui/src/main_window.cpp" line="140"/>
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="144"/>
+        <location filename="../ui/src/main_window.cpp" line="157"/>
         <source>Labels</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="151"/>
+        <location filename="../ui/src/main_window.cpp" line="164"/>
         <source>&lt;opened image&gt;</source>
         <translation>&lt;已打开的图像&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="152"/>
+        <location filename="../ui/src/main_window.cpp" line="165"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="174"/>
-        <location filename="../ui/src/main_window.cpp" line="742"/>
+        <location filename="../ui/src/main_window.cpp" line="187"/>
+        <location filename="../ui/src/main_window.cpp" line="876"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="187"/>
+        <location filename="../ui/src/main_window.cpp" line="200"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="202"/>
+        <location filename="../ui/src/main_window.cpp" line="215"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="204"/>
+        <location filename="../ui/src/main_window.cpp" line="217"/>
         <source>&amp;Open Image…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开图像(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="205"/>
+        <location filename="../ui/src/main_window.cpp" line="218"/>
         <source>Open an image file (NIfTI, NRRD, MetaImage, DICOM, PNG, JPEG, TIFF)</source>
-        <translation type="unfinished"></translation>
+        <translation>打开图像文件（NIfTI、NRRD、MetaImage、DICOM、PNG、JPEG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="208"/>
+        <location filename="../ui/src/main_window.cpp" line="221"/>
         <source>Open &amp;DICOM Folder…</source>
         <translation>打开 DICOM 文件夹(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="208"/>
+        <location filename="../ui/src/main_window.cpp" line="221"/>
         <source>Ctrl+Shift+O</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="211"/>
+        <location filename="../ui/src/main_window.cpp" line="224"/>
         <source>Open D&amp;emo</source>
         <translation>打开演示(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="213"/>
+        <location filename="../ui/src/main_window.cpp" line="228"/>
+        <source>Open Demo &amp;Photograph</source>
+        <translation>打开演示照片(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="233"/>
+        <source>Ne&amp;xt Case</source>
+        <translation>下一个病例(&amp;X)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="233"/>
+        <source>Ctrl+Right</source>
+        <translation>Ctrl+Right</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="236"/>
+        <source>Pre&amp;vious Case</source>
+        <translation>上一个病例(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="236"/>
+        <source>Ctrl+Left</source>
+        <translation>Ctrl+Left</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="239"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="217"/>
+        <location filename="../ui/src/main_window.cpp" line="243"/>
         <source>&amp;Save Labels</source>
         <translation>保存标签(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="220"/>
+        <location filename="../ui/src/main_window.cpp" line="246"/>
         <source>Save Labels &amp;As…</source>
         <translation>标签另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="223"/>
+        <location filename="../ui/src/main_window.cpp" line="249"/>
         <source>Open &amp;Labels…</source>
         <translation>打开标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="223"/>
+        <location filename="../ui/src/main_window.cpp" line="249"/>
         <source>Ctrl+L</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="227"/>
+        <location filename="../ui/src/main_window.cpp" line="253"/>
         <source>Load &amp;Model…</source>
         <translation>加载模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="227"/>
+        <location filename="../ui/src/main_window.cpp" line="253"/>
         <source>Ctrl+M</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="231"/>
+        <location filename="../ui/src/main_window.cpp" line="257"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="236"/>
+        <location filename="../ui/src/main_window.cpp" line="262"/>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="239"/>
+        <location filename="../ui/src/main_window.cpp" line="265"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="242"/>
+        <location filename="../ui/src/main_window.cpp" line="268"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="245"/>
+        <location filename="../ui/src/main_window.cpp" line="271"/>
         <source>Ctrl+Shift+Z</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="245"/>
+        <location filename="../ui/src/main_window.cpp" line="271"/>
         <source>Ctrl+Y</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="252"/>
+        <location filename="../ui/src/main_window.cpp" line="278"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="260"/>
+        <location filename="../ui/src/main_window.cpp" line="287"/>
         <source>&amp;Navigate (crosshair, window/level)</source>
-        <translation type="unfinished"></translation>
+        <translation>导航（十字线、窗宽/窗位）(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="262"/>
+        <location filename="../ui/src/main_window.cpp" line="287"/>
+        <source>Navigate</source>
+        <translation>导航</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="289"/>
         <source>&amp;AI Segment (click +, right click −, drag a box)</source>
-        <translation type="unfinished"></translation>
+        <translation>AI 分割（单击 +，右键单击 −，拖出框）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="264"/>
+        <location filename="../ui/src/main_window.cpp" line="289"/>
+        <source>AI Segment</source>
+        <translation>AI 分割</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="291"/>
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="265"/>
+        <location filename="../ui/src/main_window.cpp" line="291"/>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="293"/>
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="266"/>
+        <location filename="../ui/src/main_window.cpp" line="293"/>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="296"/>
+        <source>&amp;Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)</source>
+        <translation>多边形 / 套索（单击顶点或拖动；双击或按 Enter 填充，按 Esc 取消）(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="297"/>
+        <source>Polygon / Lasso</source>
+        <translation>多边形 / 套索</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="298"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="282"/>
+        <location filename="../ui/src/main_window.cpp" line="316"/>
         <source>Accept Candidate</source>
         <translation>接受候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="286"/>
+        <location filename="../ui/src/main_window.cpp" line="327"/>
         <source>Discard Prompt</source>
         <translation>放弃提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="289"/>
+        <location filename="../ui/src/main_window.cpp" line="330"/>
         <source>Next Candidate</source>
         <translation>下一个候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="295"/>
+        <location filename="../ui/src/main_window.cpp" line="336"/>
         <source>Smaller Brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="298"/>
+        <location filename="../ui/src/main_window.cpp" line="339"/>
         <source>Larger Brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="308"/>
+        <location filename="../ui/src/main_window.cpp" line="349"/>
         <source>&amp;Fill Holes (active label, this slice)</source>
-        <translation type="unfinished"></translation>
+        <translation>填充空洞（当前标签，本层）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="311"/>
+        <location filename="../ui/src/main_window.cpp" line="352"/>
         <source>Remove Small &amp;Islands (this slice)</source>
-        <translation type="unfinished"></translation>
+        <translation>去除小岛（本层）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="314"/>
+        <location filename="../ui/src/main_window.cpp" line="355"/>
         <source>&amp;Clear Slice (active label)</source>
-        <translation type="unfinished"></translation>
+        <translation>清除本层（当前标签）(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="314"/>
+        <location filename="../ui/src/main_window.cpp" line="355"/>
         <source>Shift+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift+Del</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="319"/>
+        <location filename="../ui/src/main_window.cpp" line="360"/>
         <source>&amp;Propagate Through Volume</source>
         <translation>在体数据中传播(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="319"/>
+        <location filename="../ui/src/main_window.cpp" line="360"/>
         <source>Ctrl+P</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+P</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="326"/>
+        <location filename="../ui/src/main_window.cpp" line="367"/>
         <source>&amp;Labels</source>
         <translation>标签(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="328"/>
+        <location filename="../ui/src/main_window.cpp" line="369"/>
         <source>&amp;New Label</source>
         <translation>新建标签(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="328"/>
+        <location filename="../ui/src/main_window.cpp" line="369"/>
         <source>Ctrl+Shift+N</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="343"/>
+        <location filename="../ui/src/main_window.cpp" line="384"/>
         <source>&amp;Previous Label</source>
         <translation>上一个标签(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="346"/>
+        <location filename="../ui/src/main_window.cpp" line="387"/>
         <source>N&amp;ext Label</source>
         <translation>下一个标签(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="351"/>
+        <location filename="../ui/src/main_window.cpp" line="392"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="353"/>
+        <location filename="../ui/src/main_window.cpp" line="394"/>
         <source>&amp;Three Views</source>
         <translation>三视图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="353"/>
+        <location filename="../ui/src/main_window.cpp" line="394"/>
         <source>Ctrl+1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="356"/>
+        <location filename="../ui/src/main_window.cpp" line="397"/>
         <source>&amp;Single View</source>
         <translation>单视图(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="356"/>
+        <location filename="../ui/src/main_window.cpp" line="397"/>
         <source>Ctrl+2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="359"/>
+        <location filename="../ui/src/main_window.cpp" line="400"/>
         <source>&amp;Reset Zoom</source>
         <translation>重置缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="372"/>
+        <location filename="../ui/src/main_window.cpp" line="413"/>
         <source>Next Slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="375"/>
+        <location filename="../ui/src/main_window.cpp" line="416"/>
         <source>Previous Slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="378"/>
+        <location filename="../ui/src/main_window.cpp" line="419"/>
         <source>&amp;Window/Level</source>
         <translation>窗宽/窗位(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="386"/>
-        <source>Auto (1st᎙th percentile, MR)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/src/main_window.cpp" line="391"/>
+        <location filename="../ui/src/main_window.cpp" line="432"/>
         <source>Image Default</source>
         <translation>图像默认</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="398"/>
+        <location filename="../ui/src/main_window.cpp" line="439"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="401"/>
+        <location filename="../ui/src/main_window.cpp" line="442"/>
         <source>&amp;Keyboard Shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="405"/>
+        <location filename="../ui/src/main_window.cpp" line="446"/>
         <source>&amp;About Med-SA Studio</source>
         <translation>关于 Med-SA Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="408"/>
+        <location filename="../ui/src/main_window.cpp" line="449"/>
         <source>About &amp;Qt</source>
         <translation>关于 Qt(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="416"/>
+        <location filename="../ui/src/main_window.cpp" line="459"/>
         <source>AI segmentation with %1</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 %1 进行 AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="417"/>
+        <location filename="../ui/src/main_window.cpp" line="460"/>
         <source>No model loaded: choose a checkpoint with File → Load Model… (manual tools work without one)</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载模型：请通过“文件 → 加载模型…”选择检查点（手动工具无需模型即可使用）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="421"/>
+        <location filename="../ui/src/main_window.cpp" line="464"/>
         <source>AI off: no model (File → Load Model…)</source>
-        <translation type="unfinished"></translation>
+        <translation>AI 已关闭：无模型（文件 → 加载模型…）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="422"/>
+        <location filename="../ui/src/main_window.cpp" line="465"/>
         <source>AI off</source>
-        <translation type="unfinished"></translation>
+        <translation>AI 已关闭</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="423"/>
+        <location filename="../ui/src/main_window.cpp" line="466"/>
         <source>AI ready</source>
         <translation>AI 就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="430"/>
+        <location filename="../ui/src/main_window.cpp" line="473"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="434"/>
+        <location filename="../ui/src/main_window.cpp" line="477"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="434"/>
+        <location filename="../ui/src/main_window.cpp" line="477"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="448"/>
+        <location filename="../ui/src/main_window.cpp" line="491"/>
         <source>AI: positive point / negative point</source>
-        <translation type="unfinished"></translation>
+        <translation>AI：正向点 / 负向点</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="448"/>
+        <location filename="../ui/src/main_window.cpp" line="491"/>
         <source>Left click / right click (or Shift+click)</source>
-        <translation type="unfinished"></translation>
+        <translation>左键单击 / 右键单击（或 Shift+单击）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="449"/>
+        <location filename="../ui/src/main_window.cpp" line="492"/>
         <source>AI: box prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>AI：框提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="449"/>
+        <location filename="../ui/src/main_window.cpp" line="492"/>
         <source>Left drag</source>
-        <translation type="unfinished"></translation>
+        <translation>左键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="450"/>
+        <location filename="../ui/src/main_window.cpp" line="493"/>
         <source>Brush size</source>
-        <translation type="unfinished"></translation>
+        <translation>画笔大小</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="450"/>
+        <location filename="../ui/src/main_window.cpp" line="493"/>
         <source>[ and ], or Shift+wheel</source>
-        <translation type="unfinished"></translation>
+        <translation>[ 和 ]，或 Shift+滚轮</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="451"/>
+        <location filename="../ui/src/main_window.cpp" line="494"/>
         <source>Scroll slices</source>
-        <translation type="unfinished"></translation>
+        <translation>滚动浏览层面</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="451"/>
+        <location filename="../ui/src/main_window.cpp" line="494"/>
         <source>Wheel, Up/Down</source>
-        <translation type="unfinished"></translation>
+        <translation>滚轮、上/下方向键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="452"/>
+        <location filename="../ui/src/main_window.cpp" line="495"/>
         <source>Zoom</source>
-        <translation type="unfinished"></translation>
+        <translation>缩放</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="452"/>
+        <location filename="../ui/src/main_window.cpp" line="495"/>
         <source>Ctrl+wheel</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+滚轮</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="453"/>
+        <location filename="../ui/src/main_window.cpp" line="496"/>
         <source>Pan</source>
-        <translation type="unfinished"></translation>
+        <translation>平移</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="453"/>
+        <location filename="../ui/src/main_window.cpp" line="496"/>
         <source>Middle drag</source>
-        <translation type="unfinished"></translation>
+        <translation>中键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="454"/>
+        <location filename="../ui/src/main_window.cpp" line="497"/>
         <source>Window/level</source>
-        <translation type="unfinished"></translation>
+        <translation>窗宽/窗位</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="454"/>
+        <location filename="../ui/src/main_window.cpp" line="497"/>
         <source>Right drag (Navigate tool) or Ctrl+right drag</source>
-        <translation type="unfinished"></translation>
+        <translation>右键拖动（导航工具）或 Ctrl+右键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="455"/>
+        <location filename="../ui/src/main_window.cpp" line="498"/>
         <source>Maximise a view</source>
-        <translation type="unfinished"></translation>
+        <translation>最大化视图</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="455"/>
+        <location filename="../ui/src/main_window.cpp" line="498"/>
         <source>Double-click (Navigate tool)</source>
-        <translation type="unfinished"></translation>
+        <translation>双击（导航工具）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="485"/>
+        <location filename="../ui/src/main_window.cpp" line="530"/>
         <source>About Med-SA Studio</source>
         <translation>关于 Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="486"/>
+        <location filename="../ui/src/main_window.cpp" line="531"/>
         <source>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;Interactive medical image annotation with an in-process Segment Anything engine and medical adapters that learn from your work.&lt;/p&gt;&lt;p&gt;Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;交互式医学图像标注：进程内 Segment Anything 引擎与可从您的标注中学习的医学适配器。&lt;/p&gt;&lt;p&gt;依据 Apache License 2.0 授权。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="496"/>
+        <location filename="../ui/src/main_window.cpp" line="541"/>
         <source>%1
 
 File: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+
+文件：%2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="503"/>
+        <location filename="../ui/src/main_window.cpp" line="549"/>
         <source>Open Image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="504"/>
+        <location filename="../ui/src/main_window.cpp" line="550"/>
         <source>Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>图像 (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="511"/>
+        <location filename="../ui/src/main_window.cpp" line="558"/>
         <source>Open DICOM Folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="517"/>
-        <location filename="../ui/src/main_window.cpp" line="557"/>
+        <location filename="../ui/src/main_window.cpp" line="564"/>
+        <location filename="../ui/src/main_window.cpp" line="604"/>
         <source>Cannot open image</source>
         <translation>无法打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="521"/>
+        <location filename="../ui/src/main_window.cpp" line="568"/>
         <source>Still opening %1</source>
-        <translation type="unfinished"></translation>
+        <translation>仍在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="530"/>
+        <location filename="../ui/src/main_window.cpp" line="577"/>
         <source>Opening %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="553"/>
+        <location filename="../ui/src/main_window.cpp" line="600"/>
         <source>Opening cancelled</source>
         <translation>已取消打开</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="578"/>
+        <location filename="../ui/src/main_window.cpp" line="629"/>
         <source>A 4D image: showing its first time point</source>
-        <translation type="unfinished"></translation>
+        <translation>4D 图像：显示第一个时间点</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="589"/>
+        <location filename="../ui/src/main_window.cpp" line="640"/>
         <source>%1 — Med-SA Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="589"/>
+        <location filename="../ui/src/main_window.cpp" line="640"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="627"/>
+        <location filename="../ui/src/main_window.cpp" line="664"/>
+        <source>This is the last case in its folder.</source>
+        <translation>这是所在文件夹中的最后一个病例。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="665"/>
+        <source>This is the first case in its folder.</source>
+        <translation>这是所在文件夹中的第一个病例。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="683"/>
+        <source>The labels have changed since they were last saved. Save them first?</source>
+        <translation>标签自上次保存后已更改。是否先保存？</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="697"/>
+        <source>Preparing nearby slices… %1 %</source>
+        <translation>正在准备邻近层面… %1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="698"/>
+        <source>Computing image embedding… %1 %</source>
+        <translation>正在计算图像嵌入… %1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="742"/>
         <source>background</source>
         <translation>背景</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="629"/>
+        <location filename="../ui/src/main_window.cpp" line="744"/>
         <source>value %1</source>
-        <translation type="unfinished"></translation>
+        <translation>值 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="631"/>
+        <location filename="../ui/src/main_window.cpp" line="746"/>
         <source>(%1, %2, %3)  value %4  label %5</source>
-        <translation type="unfinished"></translation>
+        <translation>(%1, %2, %3)  值 %4  标签 %5</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="645"/>
+        <location filename="../ui/src/main_window.cpp" line="760"/>
         <source>Save Labels</source>
         <translation>保存标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="648"/>
+        <location filename="../ui/src/main_window.cpp" line="763"/>
         <source>PNG label image (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG 标签图像 (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="649"/>
+        <location filename="../ui/src/main_window.cpp" line="764"/>
         <source>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</source>
-        <translation type="unfinished"></translation>
+        <translation>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="665"/>
+        <location filename="../ui/src/main_window.cpp" line="780"/>
         <source>Open Labels</source>
         <translation>打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="666"/>
+        <location filename="../ui/src/main_window.cpp" line="781"/>
         <source>Label maps (*.nii *.nii.gz *.nrrd *.mha *.png);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>标签图 (*.nii *.nii.gz *.nrrd *.mha *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="679"/>
+        <location filename="../ui/src/main_window.cpp" line="794"/>
         <source>Cannot open labels</source>
         <translation>无法打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="684"/>
+        <location filename="../ui/src/main_window.cpp" line="799"/>
         <source>Labels opened from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已从 %1 打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="692"/>
+        <location filename="../ui/src/main_window.cpp" line="807"/>
         <source>Load Model</source>
         <translation>加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="693"/>
+        <location filename="../ui/src/main_window.cpp" line="808"/>
         <source>SAM / Med-SA checkpoints (*.pth *.pt *.safetensors);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>SAM / Med-SA 检查点 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="701"/>
+        <location filename="../ui/src/main_window.cpp" line="816"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="709"/>
+        <location filename="../ui/src/main_window.cpp" line="824"/>
         <source>Propagation needs a volume.</source>
-        <translation type="unfinished"></translation>
+        <translation>传播需要三维体数据。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="713"/>
+        <location filename="../ui/src/main_window.cpp" line="828"/>
         <source>Propagation needs a model: File → Load Model…</source>
-        <translation type="unfinished"></translation>
+        <translation>传播需要模型：文件 → 加载模型…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="718"/>
+        <location filename="../ui/src/main_window.cpp" line="833"/>
         <source>The active label is locked; unlock it to propagate.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前标签已锁定；请先解锁再传播。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="736"/>
+        <location filename="../ui/src/main_window.cpp" line="870"/>
         <source>Nothing of the active label on slice %1 to propagate.</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 层上没有可供传播的当前标签内容。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="742"/>
+        <location filename="../ui/src/main_window.cpp" line="876"/>
         <source>Propagating through the volume…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在体数据中传播…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="769"/>
+        <location filename="../ui/src/main_window.cpp" line="904"/>
         <source>Propagation failed</source>
         <translation>传播失败</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="771"/>
+        <location filename="../ui/src/main_window.cpp" line="906"/>
         <source>Propagation cancelled</source>
         <translation>传播已取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/main_window.cpp" line="787"/>
+        <location filename="../ui/src/main_window.cpp" line="931"/>
         <source>Propagate over %n slice(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>传播 %n 层</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/main_window.cpp" line="789"/>
+        <location filename="../ui/src/main_window.cpp" line="936"/>
         <source>Propagated over %n slice(s); stopped: %1 / %2</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已传播 %n 层；停止原因：%1 / %2</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="831"/>
-        <location filename="../ui/src/main_window.cpp" line="863"/>
+        <location filename="../ui/src/main_window.cpp" line="996"/>
+        <location filename="../ui/src/main_window.cpp" line="1032"/>
         <source>Cannot recover the autosave</source>
-        <translation type="unfinished"></translation>
+        <translation>无法恢复自动保存</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="836"/>
-        <source>the demo volume</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/src/main_window.cpp" line="838"/>
+        <location filename="../ui/src/main_window.cpp" line="1003"/>
         <source>Recover Annotations</source>
         <translation>恢复标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="839"/>
+        <location filename="../ui/src/main_window.cpp" line="1004"/>
         <source>Med-SA Studio did not close normally. Annotations of %1 were autosaved at %2.
 
 Recover them?</source>
-        <translation type="unfinished"></translation>
+        <translation>Med-SA Studio 未正常关闭。%1 的标注已于 %2 自动保存。
+
+是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="874"/>
+        <location filename="../ui/src/main_window.cpp" line="1043"/>
         <source>Recovered the annotations autosaved at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已恢复于 %1 自动保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="882"/>
+        <location filename="../ui/src/main_window.cpp" line="682"/>
+        <location filename="../ui/src/main_window.cpp" line="1051"/>
         <source>Unsaved Annotations</source>
         <translation>未保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="883"/>
+        <location filename="../ui/src/main_window.cpp" line="427"/>
+        <source>Auto (1st–99th percentile, MR)</source>
+        <translation>自动（第 1–99 百分位数，MR）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="1001"/>
+        <source>the demo image</source>
+        <translation>演示图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="1052"/>
         <source>The labels have changed since they were last saved. Save them before closing?</source>
-        <translation type="unfinished"></translation>
+        <translation>标签自上次保存后已更改。是否在关闭前保存？</translation>
     </message>
 </context>
 <context>
     <name>medsa::ui::SliceView</name>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="259"/>
+        <location filename="../ui/src/slice_view.cpp" line="273"/>
         <source>%1  %2 / %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1  %2 / %3</translation>
     </message>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="260"/>
+        <location filename="../ui/src/slice_view.cpp" line="274"/>
         <source>Axial</source>
         <translation>轴位</translation>
     </message>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="261"/>
+        <location filename="../ui/src/slice_view.cpp" line="275"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="262"/>
+        <location filename="../ui/src/slice_view.cpp" line="276"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
     </message>
@@ -859,87 +944,102 @@ Recover them?</source>
     <message>
         <location filename="../ui/src/tool_controller.cpp" line="20"/>
         <source>The engine could not segment: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎无法完成分割：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="74"/>
+        <location filename="../ui/src/tool_controller.cpp" line="76"/>
         <source>The model is still loading; the prompt will not run yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型仍在加载中；暂不执行该提示。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="75"/>
+        <location filename="../ui/src/tool_controller.cpp" line="77"/>
         <source>No model loaded: choose one with File → Load Model…</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载模型：请通过“文件 → 加载模型…”选择模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="116"/>
+        <location filename="../ui/src/tool_controller.cpp" line="118"/>
         <source>Candidate %1 of %2 (predicted IoU %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>候选 %1 / %2（预测 IoU %3）</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="126"/>
+        <location filename="../ui/src/tool_controller.cpp" line="128"/>
         <source>Choose a label first.</source>
         <translation>请先选择一个标签。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="130"/>
+        <location filename="../ui/src/tool_controller.cpp" line="132"/>
         <source>The active label is locked; unlock it to edit it.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前标签已锁定；请先解锁再编辑。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="148"/>
+        <location filename="../ui/src/tool_controller.cpp" line="150"/>
         <source>Wait for the candidate before accepting.</source>
-        <translation type="unfinished"></translation>
+        <translation>请等待候选结果生成后再接受。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="149"/>
+        <location filename="../ui/src/tool_controller.cpp" line="151"/>
         <source>Nothing to accept: click on the object first.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可接受的结果：请先单击目标。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="154"/>
+        <location filename="../ui/src/tool_controller.cpp" line="156"/>
         <source>AI segment → %1</source>
-        <translation type="unfinished"></translation>
+        <translation>AI 分割 → %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="207"/>
+        <location filename="../ui/src/tool_controller.cpp" line="210"/>
         <source>Erase stroke</source>
         <translation>橡皮擦笔画</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="207"/>
+        <location filename="../ui/src/tool_controller.cpp" line="210"/>
         <source>Brush stroke</source>
         <translation>画笔笔画</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="220"/>
+        <location filename="../ui/src/tool_controller.cpp" line="228"/>
+        <source>A polygon needs at least three vertices.</source>
+        <translation>多边形至少需要三个顶点。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/tool_controller.cpp" line="239"/>
+        <source>Polygon fill</source>
+        <translation>多边形填充</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/tool_controller.cpp" line="240"/>
+        <source>The polygon changed nothing.</source>
+        <translation>多边形未产生任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/tool_controller.cpp" line="261"/>
         <source>Fill holes</source>
         <translation>填充空洞</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="221"/>
+        <location filename="../ui/src/tool_controller.cpp" line="262"/>
         <source>No holes to fill on this slice.</source>
-        <translation type="unfinished"></translation>
+        <translation>本层没有需要填充的空洞。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="234"/>
+        <location filename="../ui/src/tool_controller.cpp" line="275"/>
         <source>Remove small islands</source>
         <translation>去除小岛</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="235"/>
+        <location filename="../ui/src/tool_controller.cpp" line="276"/>
         <source>No islands smaller than %1 pixels on this slice.</source>
-        <translation type="unfinished"></translation>
+        <translation>本层没有小于 %1 像素的小岛。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="246"/>
+        <location filename="../ui/src/tool_controller.cpp" line="287"/>
         <source>Clear slice</source>
         <translation>清除本层</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="247"/>
+        <location filename="../ui/src/tool_controller.cpp" line="288"/>
         <source>The active label is not on this slice.</source>
-        <translation type="unfinished"></translation>
+        <translation>本层上没有当前标签。</translation>
     </message>
 </context>
 <context>

@@ -424,7 +424,7 @@ void MainWindow::createMenus() {
                           QStringLiteral("window%1Action").arg(preset.shortcut)),
             &QAction::triggered, this, [this, window] { document_->setWindow(window); });
   }
-  connect(addToolAction(windowMenu, tr("Auto (1st\u201399th percentile, MR)"),
+  connect(addToolAction(windowMenu, tr("Auto (1st–99th percentile, MR)"),
                         QKeySequence(QStringLiteral("5")), QStringLiteral("windowAutoAction")),
           &QAction::triggered, this, [this] {
             if (document_->hasImage()) document_->setWindow(percentileWindow(*document_->image()));
