@@ -165,9 +165,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   d.timings.preprocessMs = millisecondsSince(start);
   BlockObserver observer;
   if (progress) {
-    observer = [progress, stage](int done, int total) {
-      return progress->report(static_cast<double>(done) / total, stage);
-    };
+    observer = [progress, stage](double fraction) { return progress->report(fraction, stage); };
   }
   try {
     d.setResized(resized, image.width, image.height, observer);

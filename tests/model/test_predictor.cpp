@@ -8,6 +8,8 @@
 
 #include "medsa/model/predictor.h"
 #include "parity_fixture.h"
+#include "sam/encoder_progress.h"
+#include "sam/relpos_attention.h"
 
 using namespace medsa;
 using namespace medsa::model;
@@ -217,6 +219,31 @@ class TestPredictor : public QObject {
     QVERIFY(predictor.setImage(picture(2), {"b"}).ok());
     QVERIFY(!predictor.lastSetImageWasCached());
     QVERIFY(predictor.predict(click(60, 45)).ok());
+  }
+
+  void longAttentionHonoursAStopBetweenChunks() {
+    // Four heads on a 64 x 64 grid: the query rows are processed in several chunks.
+    torch::manual_seed(1);
+    const torch::Tensor q = torch::randn({4, 4096, 16}), k = torch::randn({4, 4096, 16}),
+                        v = torch::randn({4, 4096, 16});
+    const torch::Tensor relH = torch::zeros({4, 64, 64, 64}), relW = torch::zeros({4, 64, 64, 64});
+    auto attend = [&] {
+      return relPosAttention(q, k, v, relH, relW, 0.25, 64, 64, BiasStrategy::FusedCpuKernel);
+    };
+    const torch::Tensor whole = attend();  // no observer installed: runs to the end
+    std::vector<double> seen;
+    {
+      WithinBlockScope scope([&seen](double part) {
+        seen.push_back(part);
+        return seen.size() < 3;  // stop at the third report
+      });
+      QVERIFY_THROWS_EXCEPTION(EncodingStopped, attend());
+    }
+    QCOMPARE(seen.size(), std::size_t(3));
+    QVERIFY(seen.front() > 0 && seen.back() < 1 && std::is_sorted(seen.begin(), seen.end()));
+    // Reports that always say "go on" change nothing in the result.
+    WithinBlockScope scope([](double) { return true; });
+    QVERIFY(torch::equal(attend(), whole));
   }
 
   void errorsAreReportedNotThrown() {

@@ -182,15 +182,20 @@ torch::Tensor ImageEncoderImpl::embedPatches(const torch::Tensor& image) {
 torch::Tensor ImageEncoderImpl::forward(const torch::Tensor& image, int64_t depth,
                                         const BlockObserver& observer) {
   torch::Tensor x = patch_embed(image) + pos_embed;
-  const int total = static_cast<int>(blocks->size());
-  int done = 0;
+  const auto total = static_cast<double>(blocks->size());
+  double done = 0;
   for (const auto& block : *blocks) {
     EncoderBlockImpl* b = block->as<EncoderBlock>();
+    WithinBlockScope within(observer ? WithinBlockObserver([&observer, done, total](double part) {
+      return observer((done + part) / total);
+    })
+                                     : WithinBlockObserver());
     x = checkpointBlocks && torch::GradMode::is_enabled()
             ? checkpointed(
                   [b, depth](const torch::Tensor& input) { return b->forward(input, depth); }, x)
             : b->forward(x, depth);
-    if (observer && !observer(++done, total)) throw EncodingStopped{};
+    done += 1;
+    if (observer && !observer(done / total)) throw EncodingStopped{};
   }
   return neck->forward(x.permute({0, 3, 1, 2}));
 }

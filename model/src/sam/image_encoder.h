@@ -4,13 +4,13 @@
 
 #include <torch/torch.h>
 
-#include <exception>
 #include <functional>
 
 #include "medsa/model/adapter_config.h"
 #include "medsa/model/sam_config.h"
 #include "sam/adapter.h"
 #include "sam/common.h"
+#include "sam/encoder_progress.h"
 
 namespace medsa::model {
 
@@ -75,14 +75,10 @@ struct PatchEmbedImpl : torch::nn::Module {
 };
 TORCH_MODULE(PatchEmbed);
 
-/// Told after each encoder block (blocks done, block count); answering false stops the encoder,
-/// which then throws EncodingStopped. Lets a caller show progress and abandon stale work.
-using BlockObserver = std::function<bool(int done, int total)>;
-
-/// Thrown by ImageEncoderImpl::forward when its observer asks to stop.
-struct EncodingStopped : std::exception {
-  const char* what() const noexcept override { return "encoding stopped"; }
-};
+/// Told the fraction of the encoder done, after each block and within long blocks; answering
+/// false stops the encoder, which then throws EncodingStopped. Lets a caller show progress and
+/// abandon stale work.
+using BlockObserver = std::function<bool(double fraction)>;
 
 struct ImageEncoderImpl : torch::nn::Module {
   explicit ImageEncoderImpl(const SamConfig& config, const AdapterConfig* adapters = nullptr);

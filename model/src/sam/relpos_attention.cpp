@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sam/biased_softmax_kernel.h"
+#include "sam/encoder_progress.h"
 
 namespace medsa::model {
 namespace {
@@ -58,6 +59,8 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
     relWFloat = relW.to(torch::kFloat).contiguous();
   }
   for (int64_t row = 0; row < h; row += rows) {
+    // Between chunks, a stop request is honoured (a global block is long; see encoder_progress).
+    if (row > 0) reportWithinBlock(static_cast<double>(row) / static_cast<double>(h));
     const int64_t count = std::min(rows, h - row);
     const int64_t first = row * w, n = count * w;
     torch::Tensor scores =
