@@ -1,25 +1,35 @@
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
+#include <QToolButton>
 #include <QTranslator>
 #include <QUndoStack>
 
 #include <cmath>
+#include <functional>
+#include <memory>
+#include <mutex>
 
 #include "fake_engine.h"
 #include "medsa/annotations/label_edit.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/series_picker_dialog.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
@@ -52,6 +62,61 @@ void prepare(MainWindow& window, const QString& folder, std::atomic<int>* predic
 }
 
 QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }
+
+// Two series in a folder: a 64 x 64 x 32 CT (the larger) and a 40 x 30 single-image scout.
+std::vector<medsa::ui::SeriesEntry> twoSeries() {
+  return {{QStringLiteral("1.2.826.0.1.1"), QStringLiteral("Chest CT"), QStringLiteral("CT"), 2, 64,
+           64, 32},
+          {QStringLiteral("1.2.826.0.1.2"), QStringLiteral("Scout"), QStringLiteral("CT"), 1, 30,
+           40, 1}};
+}
+
+// A reader that records which series it was asked for and returns an image of that series'
+// size (the sphere for the CT, a flat 40 x 30 picture for the scout).
+struct SeriesReader {
+  struct Calls {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, std::string>> list;  // (path, series)
+  };
+  std::shared_ptr<Calls> calls = std::make_shared<Calls>();
+  medsa::ui::ImageReader reader() const {
+    return [calls = calls](const std::string& path, const std::string& series, medsa::ProgressSink*,
+                           medsa::CancellationToken) -> medsa::Result<medsa::Image> {
+      std::lock_guard lock(calls->mutex);
+      calls->list.emplace_back(path, series);
+      if (series == "1.2.826.0.1.2")
+        return medsa::Image::create({40, 30, 1, 1}, 1, medsa::PixelType::U8);
+      return *makeSphereVolume();
+    };
+  }
+  std::vector<std::pair<std::string, std::string>> list() const {
+    std::lock_guard lock(calls->mutex);
+    return calls->list;
+  }
+};
+
+// Runs `act` on the series picker once it shows: it is modal, so the test cannot wait for it.
+void whenPickerShows(std::function<void(QDialog*)> act) {
+  auto* timer = new QTimer;
+  auto tries = std::make_shared<int>(0);
+  QObject::connect(timer, &QTimer::timeout, [timer, act, tries] {
+    for (QWidget* widget : QApplication::topLevelWidgets()) {
+      auto* dialog = qobject_cast<QDialog*>(widget);
+      if (dialog && dialog->isVisible() &&
+          dialog->objectName() == QStringLiteral("seriesPickerDialog")) {
+        timer->deleteLater();
+        timer->stop();
+        act(dialog);
+        return;
+      }
+    }
+    if (++*tries > 500) {  // 10 s: the test fails on its own wait
+      timer->stop();
+      timer->deleteLater();
+    }
+  });
+  timer->start(20);
+}
 
 std::size_t labelled(MainWindow& window, quint16 value) {
   return window.document()->labels().count(value);
@@ -459,7 +524,7 @@ class TestUi : public QObject {
 
   void openPathReportsFileAndReason() {
     MainWindow window;
-    window.setImageReader([](const std::string& path, medsa::ProgressSink*,
+    window.setImageReader([](const std::string& path, const std::string&, medsa::ProgressSink*,
                              medsa::CancellationToken) -> medsa::Result<medsa::Image> {
       return medsa::Error{medsa::ErrorCode::NotAnImage, "not an image of any known format", path};
     });
@@ -476,6 +541,216 @@ class TestUi : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 5000);
     QVERIFY(shown.contains(QStringLiteral("/tmp/broken.nii")));
     QVERIFY(shown.contains(QStringLiteral("not an image")));
+  }
+
+  void folderWithTwoSeriesAsksWhichToOpen() {
+    QTemporaryDir folder;
+    MainWindow window;
+    SeriesReader reader;
+    std::atomic<int> scans = 0;
+    window.setImageReader(reader.reader());
+    window.setSeriesScanner(
+        [&scans](const std::string&, medsa::ProgressSink*,
+                 medsa::CancellationToken) -> medsa::Result<std::vector<medsa::ui::SeriesEntry>> {
+          ++scans;
+          return twoSeries();
+        });
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    int rows = 0;
+    QStringList preselected;
+    QString sizeText;
+    whenPickerShows([&](QDialog* dialog) {
+      auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("seriesTable"));
+      if (!table) return dialog->reject();
+      rows = table->rowCount();
+      for (QTableWidgetItem* item : table->selectedItems()) preselected << item->text();
+      sizeText = table->item(1, 3)->text();
+      table->selectRow(1);
+      dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    });
+    window.openPath(folder.path());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+    QCOMPARE(scans.load(), 1);
+    QCOMPARE(rows, 2);
+    QVERIFY2(preselected.contains(QStringLiteral("Chest CT")), qPrintable(preselected.join(u',')));
+    QCOMPARE(sizeText, QStringLiteral("40 \u00d7 30 \u00d7 1"));
+    // The chosen series, and only it, was read.
+    const auto calls = reader.list();
+    QCOMPARE(calls.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(calls[0].first), folder.path());
+    QCOMPARE(QString::fromStdString(calls[0].second), QStringLiteral("1.2.826.0.1.2"));
+    QCOMPARE(window.document()->image()->size(0), std::size_t(40));
+    QCOMPARE(window.document()->image()->size(1), std::size_t(30));
+    QCOMPARE(window.document()->path(), folder.path());
+    QVERIFY(window.document()->imageId().endsWith(QStringLiteral("1.2.826.0.1.2")));
+    // Recent files reopen the folder (and so ask again).
+    const QList<QAction*> recent =
+        window.findChild<QMenu*>(QStringLiteral("recentMenu"))->actions();
+    QVERIFY(!recent.isEmpty());
+    QCOMPARE(recent.first()->text(), folder.path());
+    // ...where the series chosen last time starts selected; OK opens it.
+    preselected.clear();
+    whenPickerShows([&](QDialog* dialog) {
+      auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("seriesTable"));
+      for (QTableWidgetItem* item : table->selectedItems()) preselected << item->text();
+      dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    });
+    recent.first()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+    QVERIFY2(preselected.contains(QStringLiteral("Scout")), qPrintable(preselected.join(u',')));
+    QCOMPARE(scans.load(), 2);
+    QCOMPARE(QString::fromStdString(reader.list().back().second), QStringLiteral("1.2.826.0.1.2"));
+  }
+
+  void seriesPickerListsAndOpensOnDoubleClick() {
+    medsa::ui::SeriesPickerDialog picker(QStringLiteral("/data/study"), twoSeries());
+    picker.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&picker));
+    QTableWidget* table = picker.table();
+    QCOMPARE(table->objectName(), QStringLiteral("seriesTable"));
+    QCOMPARE(table->rowCount(), 2);
+    const QStringList row0{table->item(0, 0)->text(), table->item(0, 1)->text(),
+                           table->item(0, 2)->text(), table->item(0, 3)->text(),
+                           table->item(0, 4)->text()};
+    QCOMPARE(row0, (QStringList{QStringLiteral("2"), QStringLiteral("Chest CT"),
+                                QStringLiteral("CT"), QStringLiteral("64 \u00d7 64 \u00d7 32"),
+                                QStringLiteral("1.2.826.0.1.1")}));
+    QCOMPARE(picker.selectedUid(), QStringLiteral("1.2.826.0.1.1"));  // the largest
+    const QRect second = table->visualItemRect(table->item(1, 1));
+    // A double click as the platform delivers it: a click, then the second press as a double.
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, second.center());
+    QVERIFY(picker.isVisible());  // a single click only selects
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, second.center());
+    QCOMPARE(picker.result(), int(QDialog::Accepted));
+    QCOMPARE(picker.selectedUid(), QStringLiteral("1.2.826.0.1.2"));
+    // The series chosen last time wins over the largest.
+    medsa::ui::SeriesPickerDialog again(QStringLiteral("/data/study"), twoSeries(),
+                                        QStringLiteral("1.2.826.0.1.2"));
+    QCOMPARE(again.selectedUid(), QStringLiteral("1.2.826.0.1.2"));
+  }
+
+  void cancellingThePickerOpensNothing() {
+    QTemporaryDir folder;
+    MainWindow window;
+    SeriesReader reader;
+    window.setImageReader(reader.reader());
+    window.setSeriesScanner(
+        [](const std::string&, medsa::ProgressSink*,
+           medsa::CancellationToken) -> medsa::Result<std::vector<medsa::ui::SeriesEntry>> {
+          return twoSeries();
+        });
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    bool shown = false;
+    whenPickerShows([&](QDialog* dialog) {
+      shown = true;
+      dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Cancel)->click();
+    });
+    window.openPath(folder.path());
+    QTRY_VERIFY_WITH_TIMEOUT(shown, 10000);
+    QTRY_VERIFY(!window.isLoading());
+    QCoreApplication::processEvents();
+    QVERIFY(reader.list().empty());
+    QVERIFY(!window.document()->hasImage());
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Opening cancelled"));
+
+    // A folder of one series opens it without asking; a file is never scanned.
+    window.setSeriesScanner(
+        [](const std::string&, medsa::ProgressSink*,
+           medsa::CancellationToken) -> medsa::Result<std::vector<medsa::ui::SeriesEntry>> {
+          return std::vector<medsa::ui::SeriesEntry>{twoSeries().back()};
+        });
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    window.openPath(folder.path());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+    QCOMPARE(reader.list().size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(reader.list().back().second), QStringLiteral("1.2.826.0.1.2"));
+    const QString file = folder.filePath(QStringLiteral("scan.nii"));
+    window.openPath(file);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
+    QCOMPARE(reader.list().size(), std::size_t(2));
+    QCOMPARE(QString::fromStdString(reader.list().back().first), file);
+    QVERIFY(reader.list().back().second.empty());
+  }
+
+  void scanShowsProgressAndCancels() {
+    QTemporaryDir folder;
+    MainWindow window;
+    SeriesReader reader;
+    window.setImageReader(reader.reader());
+    // A scan that reports progress until it is cancelled (or gives up after 10 s).
+    window.setSeriesScanner(
+        [](const std::string& path, medsa::ProgressSink* progress,
+           medsa::CancellationToken cancel) -> medsa::Result<std::vector<medsa::ui::SeriesEntry>> {
+          for (int i = 0; i < 1000 && !cancel.isCancelled(); ++i) {
+            if (progress) progress->report(0.5, "scanning");
+            QThread::msleep(10);
+          }
+          if (cancel.isCancelled())
+            return medsa::Error{medsa::ErrorCode::Cancelled, "cancelled", path};
+          return twoSeries();
+        });
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.openPath(folder.path());
+    QVERIFY(window.isLoading());
+    auto* bar = window.findChild<QProgressBar*>(QStringLiteral("loadProgress"));
+    QVERIFY(bar);
+    QTRY_COMPARE(bar->value(), 50);
+    QToolButton* cancel = nullptr;
+    for (QToolButton* button : window.statusBar()->findChildren<QToolButton*>()) {
+      if (button->isVisible() && button->text() == QStringLiteral("Cancel")) cancel = button;
+    }
+    QVERIFY(cancel);
+    cancel->click();
+    QTRY_VERIFY(!window.isLoading());
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Opening cancelled"));
+    QVERIFY(!bar->isVisible());
+    QVERIFY(reader.list().empty());
+    QVERIFY(!window.document()->hasImage());
+  }
+
+  void scanErrorsNameTheFolder() {
+    QTemporaryDir folder;
+    MainWindow window;
+    SeriesReader reader;
+    window.setImageReader(reader.reader());
+    // Empty: the error's path is filled in with the folder.
+    window.setSeriesScanner(
+        [](const std::string&, medsa::ProgressSink*,
+           medsa::CancellationToken) -> medsa::Result<std::vector<medsa::ui::SeriesEntry>> {
+          return medsa::Error{medsa::ErrorCode::NotAnImage, "no DICOM image in this folder", {}};
+        });
+    QStringList shown;
+    auto answerBoxes = [&shown] {
+      for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
+          shown << box->windowTitle() + QLatin1Char('|') + box->text();
+          box->accept();
+        }
+      }
+    };
+    QTimer timer;
+    connect(&timer, &QTimer::timeout, this, answerBoxes);
+    timer.start(50);
+    window.openPath(folder.path());
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 10000);
+    QVERIFY2(shown[0].contains(folder.path()), qPrintable(shown[0]));
+    QVERIFY2(shown[0].contains(QStringLiteral("no DICOM image")), qPrintable(shown[0]));
+    QVERIFY2(shown[0].startsWith(QStringLiteral("Cannot open DICOM folder")), qPrintable(shown[0]));
+    // A scan that finds nothing is an error too, not an empty picker.
+    window.setSeriesScanner(
+        [](const std::string&, medsa::ProgressSink*,
+           medsa::CancellationToken) -> medsa::Result<std::vector<medsa::ui::SeriesEntry>> {
+          return std::vector<medsa::ui::SeriesEntry>{};
+        });
+    window.openPath(folder.path());
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 2, 10000);
+    QVERIFY2(shown[1].contains(folder.path()), qPrintable(shown[1]));
+    QVERIFY(reader.list().empty());
+    QVERIFY(!window.document()->hasImage());
   }
 
   void quitClosesTheWindow() {

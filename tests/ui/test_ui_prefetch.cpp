@@ -71,7 +71,7 @@ std::vector<int> slicesOf(const std::vector<ImageKey>& keys) {
 struct CountingReader {
   std::shared_ptr<std::map<std::string, int>> reads = std::make_shared<std::map<std::string, int>>();
   medsa::ui::ImageReader reader() const {
-    return [reads = reads](const std::string& path, medsa::ProgressSink*,
+    return [reads = reads](const std::string& path, const std::string&, medsa::ProgressSink*,
                            medsa::CancellationToken) -> medsa::Result<medsa::Image> {
       ++(*reads)[QFileInfo(QString::fromStdString(path)).fileName().toStdString()];
       return *makeSphereVolume();

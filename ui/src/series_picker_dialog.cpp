@@ -1,0 +1,107 @@
+#include "medsa/ui/series_picker_dialog.h"
+
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "medsa/ui/main_window.h"
+
+namespace medsa::ui {
+namespace {
+
+enum Column { NumberColumn, DescriptionColumn, ModalityColumn, SizeColumn, UidColumn, Columns };
+
+QTableWidgetItem* cell(const QString& text) {
+  auto* item = new QTableWidgetItem(text);
+  item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+  return item;
+}
+
+}  // namespace
+
+SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
+                                       const std::vector<SeriesEntry>& series,
+                                       const QString& preferredUid, QWidget* parent)
+    : QDialog(parent) {
+  setObjectName(QStringLiteral("seriesPickerDialog"));
+  setWindowTitle(tr("Choose a DICOM Series"));
+  auto* intro = new QLabel(tr("%n image series found in %1. Choose the one to open:", nullptr,
+                              static_cast<int>(series.size()))
+                               .arg(QDir::toNativeSeparators(folder)),
+                           this);
+  intro->setWordWrap(true);
+
+  table_ = new QTableWidget(static_cast<int>(series.size()), Columns, this);
+  table_->setObjectName(QStringLiteral("seriesTable"));
+  table_->setHorizontalHeaderLabels(
+      {tr("Number"), tr("Description"), tr("Modality"), tr("Size"), tr("Series UID")});
+  table_->verticalHeader()->hide();
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->horizontalHeader()->setSectionResizeMode(DescriptionColumn, QHeaderView::Stretch);
+  for (int row = 0; row < static_cast<int>(series.size()); ++row) {
+    const SeriesEntry& entry = series[static_cast<std::size_t>(row)];
+    auto* number = cell(QString::number(entry.seriesNumber));
+    number->setData(Qt::UserRole, entry.uid);
+    table_->setItem(row, NumberColumn, number);
+    table_->setItem(row, DescriptionColumn,
+                    cell(entry.description.isEmpty() ? tr("(no description)") : entry.description));
+    table_->setItem(row, ModalityColumn, cell(entry.modality));
+    table_->setItem(
+        row, SizeColumn,
+        cell(tr("%1 \u00d7 %2 \u00d7 %3").arg(entry.columns).arg(entry.rows).arg(entry.images)));
+    table_->setItem(row, UidColumn, cell(entry.uid));
+  }
+  table_->resizeColumnsToContents();
+
+  buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  buttons_->button(QDialogButtonBox::Ok)->setText(tr("Open"));
+  connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+  connect(buttons_, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  connect(table_, &QTableWidget::cellDoubleClicked, this, [this] {
+    if (!selectedUid().isEmpty()) accept();
+  });
+  // Nothing to open without a selection (the user may clear it with Ctrl+click).
+  connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(!table_->selectedItems().isEmpty());
+  });
+  int preselect = largestIndex(series);
+  for (int row = 0; row < static_cast<int>(series.size()); ++row) {
+    if (!preferredUid.isEmpty() && series[static_cast<std::size_t>(row)].uid == preferredUid)
+      preselect = row;
+  }
+  table_->selectRow(preselect);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(intro);
+  layout->addWidget(table_);
+  layout->addWidget(buttons_);
+  resize(760, 320);
+}
+
+QString SeriesPickerDialog::selectedUid() const {
+  const QList<QTableWidgetItem*> selected = table_->selectedItems();
+  if (selected.isEmpty()) return {};
+  const QTableWidgetItem* number = table_->item(selected.first()->row(), NumberColumn);
+  return number ? number->data(Qt::UserRole).toString() : QString();
+}
+
+int SeriesPickerDialog::largestIndex(const std::vector<SeriesEntry>& series) {
+  int best = series.empty() ? -1 : 0;
+  for (int i = 1; i < static_cast<int>(series.size()); ++i) {
+    const SeriesEntry& a = series[static_cast<std::size_t>(i)];
+    const SeriesEntry& b = series[static_cast<std::size_t>(best)];
+    if (a.images > b.images ||
+        (a.images == b.images && qint64(a.rows) * a.columns > qint64(b.rows) * b.columns)) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+}  // namespace medsa::ui
