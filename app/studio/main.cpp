@@ -14,11 +14,11 @@
 #include "demo_phantom.h"
 #include "demo_photo.h"
 #include "engine_summary.h"
+#include "image_sources.h"
 #include "medsa/core/atomic_file.h"
 #include "medsa/core/build_info.h"
 #include "medsa/core/json.h"
 #include "medsa/io/backends.h"
-#include "medsa/io/image_reader.h"
 #include "medsa/model/predictor.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/main_window.h"
@@ -125,10 +125,8 @@ int main(int argc, char** argv) {
   window.setEngineDescription(toQString(medsa::app::configureAndDescribeEngine()));
   window.setAboutDetails(libraryDetails());
   if (parser.isSet(autosaveOption)) window.setAutosaveFolder(parser.value(autosaveOption));
-  window.setImageReader(
-      [](const std::string& path, medsa::ProgressSink* progress, medsa::CancellationToken cancel) {
-        return medsa::io::readImage(path, {}, progress, std::move(cancel));
-      });
+  window.setImageReader(medsa::app::makeImageReader());
+  window.setSeriesScanner(medsa::app::makeSeriesScanner());
   window.setDemoProvider([] { return medsa::app::makeDemoPhantom(); });
   window.setDemoPhotoProvider([] { return medsa::app::makeDemoFundus(); });
   const QString explicitConfig = parser.value(configOption);

@@ -35,6 +35,7 @@
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/polled_progress.h"
 #include "medsa/ui/prefetch_planner.h"
+#include "medsa/ui/series_picker_dialog.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
@@ -63,9 +64,14 @@ MainWindow::MainWindow(QWidget* parent)
 
   viewerArea_ = new ViewerArea(document_, tools_, this);
   setCentralWidget(viewerArea_);
+  const QSettings settings;
+  propagationRules_.minIou =
+      settings.value(QStringLiteral("propagation/minIou"), propagationRules_.minIou).toDouble();
+  propagationRules_.minOverlap =
+      settings.value(QStringLiteral("propagation/minOverlap"), propagationRules_.minOverlap)
+          .toDouble();
   prefetch_ = new PrefetchPlanner(document_, viewerArea_, tools_, engine_, this);
-  prefetch_->setNeighbours(
-      QSettings().value(QStringLiteral("engine/prefetchNeighbours"), 2).toInt());
+  prefetch_->setNeighbours(settings.value(QStringLiteral("engine/prefetchNeighbours"), 2).toInt());
   preloader_ = new CasePreloader(this);
   connect(preloader_, &CasePreloader::ready, this, [this](const QString& path) {
     // Its first picture joins the end of the warm-up list, after this case's slices.
@@ -77,6 +83,8 @@ MainWindow::MainWindow(QWidget* parent)
   createMenus();
 
   connect(&loadWatcher_, &QFutureWatcher<Result<Image>>::finished, this, &MainWindow::onImageRead);
+  connect(&scanWatcher_, &QFutureWatcher<Result<std::vector<SeriesEntry>>>::finished, this,
+          &MainWindow::onFolderScanned);
   connect(&recoveryWatcher_, &QFutureWatcher<Result<annotations::AutosaveSnapshot>>::finished, this,
           &MainWindow::onRecoveryRead);
   progressTimer_.setInterval(100);
@@ -147,6 +155,7 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() {
   if (loadProgress_) loadProgress_->cancel();
   loadWatcher_.waitForFinished();
+  scanWatcher_.waitForFinished();
   recoveryWatcher_.waitForFinished();
   saveWatcher_.waitForFinished();
   autosaveWatcher_.waitForFinished();
@@ -564,10 +573,30 @@ void MainWindow::openPath(const QString& path) {
     showError(tr("Cannot open image"), Error{ErrorCode::Unavailable, "no image reader", {}});
     return;
   }
-  if (loadWatcher_.isRunning()) {
+  if (isLoading()) {
     statusBar()->showMessage(tr("Still opening %1").arg(loadingPath_), 4000);
     return;
   }
+  if (!scanner_ || !QFileInfo(path).isDir()) {
+    readPath(path, QString());
+    return;
+  }
+  // A folder: list its series first (headers only), so the user can choose one.
+  showLoadProgress(path);
+  scanWatcher_.setFuture(
+      QtConcurrent::run([scanner = scanner_, p = path.toStdString(),
+                         progress = loadProgress_]() -> Result<std::vector<SeriesEntry>> {
+        try {
+          return scanner(p, progress.get(), progress->token());
+        } catch (const std::exception& e) {
+          return Error{ErrorCode::Internal, e.what(), p};
+        } catch (...) {
+          return Error{ErrorCode::Internal, "unknown error while scanning the folder", p};
+        }
+      }));
+}
+
+void MainWindow::showLoadProgress(const QString& path) {
   loadingPath_ = path;
   loadProgress_ = std::make_shared<PolledProgress>();
   progressBar_->setValue(0);
@@ -575,11 +604,24 @@ void MainWindow::openPath(const QString& path) {
   cancelButton_->show();
   progressTimer_.start();
   statusBar()->showMessage(tr("Opening %1\u2026").arg(QFileInfo(path).fileName()));
+}
+
+void MainWindow::hideLoadProgress() {
+  progressTimer_.stop();
+  progressBar_->hide();
+  cancelButton_->hide();
+  loadProgress_.reset();
+}
+
+void MainWindow::readPath(const QString& path, const QString& series) {
+  showLoadProgress(path);
+  loadingSeries_ = series;
   // The worker owns copies of what it needs; errors come back as values, never exceptions.
-  loadWatcher_.setFuture(QtConcurrent::run(
-      [reader = reader_, p = path.toStdString(), progress = loadProgress_]() -> Result<Image> {
+  loadWatcher_.setFuture(
+      QtConcurrent::run([reader = reader_, p = path.toStdString(), uid = series.toStdString(),
+                         progress = loadProgress_]() -> Result<Image> {
         try {
-          return reader(p, progress.get(), progress->token());
+          return reader(p, uid, progress.get(), progress->token());
         } catch (const std::exception& e) {
           return Error{ErrorCode::Internal, e.what(), p};
         } catch (...) {
@@ -588,12 +630,41 @@ void MainWindow::openPath(const QString& path) {
       }));
 }
 
+void MainWindow::onFolderScanned() {
+  hideLoadProgress();
+  Result<std::vector<SeriesEntry>> result = scanWatcher_.result();
+  if (result && result->empty())
+    result = Error{ErrorCode::NotAnImage, "no DICOM image series in this folder", {}};
+  if (!result) {
+    pendingRecovery_.reset();
+    if (result.error().code == ErrorCode::Cancelled) {
+      statusBar()->showMessage(tr("Opening cancelled"), 4000);
+    } else {
+      Error error = result.error();
+      if (error.path.empty()) error.path = loadingPath_.toStdString();
+      showError(tr("Cannot open DICOM folder"), error);
+    }
+    return;
+  }
+  const std::vector<SeriesEntry>& series = result.value();
+  QString uid = series.front().uid;
+  if (series.size() > 1) {
+    const QString last =
+        QSettings().value(QStringLiteral("recentSeries")).toMap().value(loadingPath_).toString();
+    SeriesPickerDialog picker(loadingPath_, series, last, this);
+    if (picker.exec() != QDialog::Accepted || picker.selectedUid().isEmpty()) {
+      pendingRecovery_.reset();
+      statusBar()->showMessage(tr("Opening cancelled"), 4000);
+      return;
+    }
+    uid = picker.selectedUid();
+  }
+  readPath(loadingPath_, uid);
+}
+
 void MainWindow::onImageRead() {
-  progressTimer_.stop();
-  progressBar_->hide();
-  cancelButton_->hide();
+  hideLoadProgress();
   Result<Image> result = loadWatcher_.result();
-  loadProgress_.reset();
   if (!result) {
     pendingRecovery_.reset();
     if (result.error().code == ErrorCode::Cancelled) {
@@ -606,8 +677,24 @@ void MainWindow::onImageRead() {
     return;
   }
   rememberRecent(loadingPath_);
+  if (!loadingSeries_.isEmpty()) rememberSeries(loadingPath_, loadingSeries_);
   auto image = std::make_shared<Image>(std::move(result).value());
-  openImage(std::move(image), loadingPath_, QFileInfo(loadingPath_).absoluteFilePath());
+  // Series of one folder are different images: their embeddings must not share cache keys.
+  QString id = QFileInfo(loadingPath_).absoluteFilePath();
+  if (!loadingSeries_.isEmpty()) id += QStringLiteral("#series=") + loadingSeries_;
+  openImage(std::move(image), loadingPath_, id);
+}
+
+void MainWindow::rememberSeries(const QString& folder, const QString& uid) {
+  // Reopening a recent folder preselects the series chosen last time; only recent folders kept.
+  QSettings settings;
+  const QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+  QVariantMap chosen = settings.value(QStringLiteral("recentSeries")).toMap();
+  chosen.insert(folder, uid);
+  for (const QString& key : chosen.keys()) {
+    if (!recent.contains(key)) chosen.remove(key);
+  }
+  settings.setValue(QStringLiteral("recentSeries"), chosen);
 }
 
 void MainWindow::rememberRecent(const QString& path) {
@@ -653,7 +740,7 @@ void MainWindow::preloadNextCase() {
   }
   preloader_->preload(next, [reader = reader_](const std::string& path, ProgressSink* progress,
                                                CancellationToken cancel) {
-    return reader(path, progress, std::move(cancel));
+    return reader(path, {}, progress, std::move(cancel));
   });
 }
 
@@ -854,6 +941,10 @@ void MainWindow::propagate() {
   request.startSlice = slice;
   request.startMask = annotations::maskOf(start.value(), label);
   request.window = document_->window();
+  request.minIou = propagationRules_.minIou;
+  request.minPixels = propagationRules_.minPixels;
+  request.minOverlap = propagationRules_.minOverlap;
+  request.maxSlices = propagationRules_.maxSlices;
   // Restarting inside the previous run of this label corrects it: redo only what lies beyond,
   // replacing the old result there instead of adding to it.
   std::optional<annotations::PropagationExtent> earlier;
@@ -1019,6 +1110,12 @@ bool MainWindow::startRecovery(Result<annotations::AutosaveSnapshot> snapshot) {
     }
     pendingRecovery_.reset();
     return false;
+  }
+  // A series chosen from a folder is read again directly, without asking which one.
+  const QString seriesTag = QStringLiteral("#series=");
+  if (const qsizetype at = pendingRecovery_->imageId.lastIndexOf(seriesTag); at >= 0) {
+    readPath(pendingRecovery_->imagePath, pendingRecovery_->imageId.mid(at + seriesTag.size()));
+    return true;
   }
   openPath(pendingRecovery_->imagePath);
   return true;

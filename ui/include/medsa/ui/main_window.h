@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "medsa/annotations/autosave_store.h"
 #include "medsa/annotations/propagation.h"
@@ -32,8 +34,22 @@ class ToolController;
 class ViewerArea;
 
 /// Reads an image file or DICOM folder (medsa_io, injected by the app so the UI never links it).
-using ImageReader = std::function<Result<Image>(const std::string& path, ProgressSink* progress,
-                                                CancellationToken cancel)>;
+/// `series` picks a folder's DICOM series by its SeriesInstanceUID ("": the reader's default).
+using ImageReader = std::function<Result<Image>(const std::string& path, const std::string& series,
+                                                ProgressSink* progress, CancellationToken cancel)>;
+/// One image series of a DICOM folder, as the series picker lists it.
+struct SeriesEntry {
+  QString uid;  ///< SeriesInstanceUID
+  QString description;
+  QString modality;
+  int seriesNumber = 0;
+  int rows = 0;
+  int columns = 0;
+  int images = 0;  ///< slices or frames
+};
+/// Lists the image series of a DICOM folder (medsa_io, injected by the app like the reader).
+using SeriesScanner = std::function<Result<std::vector<SeriesEntry>>(
+    const std::string& folder, ProgressSink* progress, CancellationToken cancel)>;
 /// Saves / loads label maps next to an image; the default uses medsa_annotations' label_map_io.
 /// Builds an engine factory for a checkpoint path (the app knows the model layer).
 using ModelLoader = std::function<EngineFactory(const QString& checkpoint)>;
@@ -66,14 +82,24 @@ class MainWindow : public QMainWindow {
   void setAboutDetails(const QString& details);
 
   void setImageReader(ImageReader reader) { reader_ = std::move(reader); }
+  /// With a scanner, opening a folder lists its series first and asks which one to read when
+  /// there are several; without one the reader picks its default series.
+  void setSeriesScanner(SeriesScanner scanner) { scanner_ = std::move(scanner); }
   void setModelLoader(ModelLoader loader) { modelLoader_ = std::move(loader); }
   void setDemoProvider(DemoProvider demo);
   void setDemoPhotoProvider(DemoProvider photo);
+  /// When propagation stops (minIou, minPixels, minOverlap, maxSlices of the request; the rest
+  /// is ignored). Starts from the settings "propagation/minIou" and "propagation/minOverlap".
+  void setPropagationRules(const annotations::PropagationRequest& rules) {
+    propagationRules_ = rules;
+  }
+  const annotations::PropagationRequest& propagationRules() const { return propagationRules_; }
   /// Where autosaves go (tests use a temporary folder).
   void setAutosaveFolder(const QString& folder);
   annotations::AutosaveStore autosaveStore() const { return autosave_; }
 
-  /// Opens a file or folder on a worker thread; imageLoaded or a message box follows.
+  /// Opens a file or folder on a worker thread; imageLoaded or a message box follows. A folder
+  /// with several DICOM series shows the series picker first.
   void openPath(const QString& path);
   /// Shows an image that is already in memory (the demo, tests).
   void openImage(std::shared_ptr<Image> image, const QString& path, const QString& id);
@@ -92,7 +118,7 @@ class MainWindow : public QMainWindow {
   void autosaveNow();
   /// Waits (event loop running) for background saves to finish; for tests and closing.
   void waitForBackgroundWork();
-  bool isLoading() const { return loadWatcher_.isRunning(); }
+  bool isLoading() const { return loadWatcher_.isRunning() || scanWatcher_.isRunning(); }
   /// Opens the case `step` places after the open one in its folder (File → Next/Previous Case);
   /// a case read ahead in the background opens at once. Returns false at either end.
   bool openNeighbourCase(int step);
@@ -122,6 +148,11 @@ class MainWindow : public QMainWindow {
   void openFileDialog();
   void openFolderDialog();
   void onImageRead();
+  void showLoadProgress(const QString& path);
+  void hideLoadProgress();
+  void readPath(const QString& path, const QString& series);
+  void onFolderScanned();
+  void rememberSeries(const QString& folder, const QString& uid);
   void rememberRecent(const QString& path);
   void preloadNextCase();
   /// Before the open labels are replaced: Save / Discard / Cancel when they changed since the
@@ -167,9 +198,12 @@ class MainWindow : public QMainWindow {
   ModelLoader modelLoader_;
   DemoProvider demo_;
   DemoProvider demoPhoto_;
+  SeriesScanner scanner_;
   QString loadingPath_;
+  QString loadingSeries_;
   std::shared_ptr<PolledProgress> loadProgress_;
   QFutureWatcher<Result<Image>> loadWatcher_;
+  QFutureWatcher<Result<std::vector<SeriesEntry>>> scanWatcher_;
   QTimer progressTimer_;
   std::optional<annotations::AutosaveSnapshot> pendingRecovery_;
   QFutureWatcher<Result<annotations::AutosaveSnapshot>> recoveryWatcher_;
@@ -186,6 +220,7 @@ class MainWindow : public QMainWindow {
   };
   bool isStillApplied(const PropagationRecord& record) const;
   std::optional<PropagationRecord> lastPropagation_;
+  annotations::PropagationRequest propagationRules_;
 
   QString labelsPath_;
   QFutureWatcher<Status> saveWatcher_;
