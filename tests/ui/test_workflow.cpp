@@ -246,6 +246,63 @@ class TestWorkflow : public QObject {
     QVERIFY(labelBytes(window) == empty);
   }
 
+  void dicomSeriesRecoveredWithoutAsking() {
+    QTemporaryDir data, autosave;
+    QVERIFY(writeSeries(data.path(), "ct_", "Chest CT", "CT", 48, 48, 8).ok());
+    QVERIFY(writeSeries(data.path(), "mr_", "Head MR", "MR", 40, 32, 5).ok());
+    std::vector<std::uint8_t> labels;
+    {
+      MainWindow window;
+      prepare(window, autosave.path());
+      if (QTest::currentTestFailed()) return;
+      whenShown([](QWidget* w) { return w->objectName() == QStringLiteral("seriesPickerDialog"); },
+                [](QWidget* w) {
+                  auto* table = w->findChild<QTableWidget*>(QStringLiteral("seriesTable"));
+                  for (int row = 0; row < table->rowCount(); ++row) {
+                    if (table->item(row, 1)->text() == QStringLiteral("Head MR"))
+                      table->selectRow(row);
+                  }
+                  static_cast<QDialog*>(w)->accept();
+                });
+      openAndWait(window, data.path());
+      if (QTest::currentTestFailed()) return;
+      window.activateWindow();
+      QVERIFY(QTest::qWaitForWindowActive(&window));
+      SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+      QTest::keyClick(axial, Qt::Key_B);
+      QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 10, 10));
+      QTest::mouseMove(axial, at(axial, 20, 12));
+      QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 20, 12));
+      QVERIFY(window.document()->labels().count(1) > 0);
+      QSignalSpy autosaved(&window, &MainWindow::autosaved);
+      window.autosaveNow();
+      QVERIFY(autosaved.wait(30000));
+      labels = labelBytes(window);
+      window.waitForBackgroundWork();
+    }  // the crash
+
+    // The next start reads the same series again: the picker must not ask.
+    auto asked = std::make_shared<bool>(false);
+    whenShown([](QWidget* w) { return w->objectName() == QStringLiteral("seriesPickerDialog"); },
+              [asked](QWidget* w) {
+                *asked = true;
+                static_cast<QDialog*>(w)->reject();
+              });
+    MainWindow next;
+    next.setAutosaveFolder(autosave.path());
+    next.setImageReader(medsa::app::makeImageReader());
+    next.setSeriesScanner(medsa::app::makeSeriesScanner());
+    QSignalSpy checked(&next, &MainWindow::recoveryChecked);
+    QSignalSpy loaded(&next, &MainWindow::imageLoaded);
+    QVERIFY(next.offerRecovery(/*ask=*/false));
+    QVERIFY(checked.wait(30000));
+    QVERIFY(checked.first().first().toBool());
+    QVERIFY(loaded.count() > 0 || loaded.wait(60000));
+    QVERIFY(!*asked);
+    QCOMPARE(next.document()->image()->metadata.seriesDescription, std::string("Head MR"));
+    QVERIFY(labelBytes(next) == labels);
+  }
+
   void niftiBoxPropagateSaveReopen() {
     const QString nifti = dataFile("anatomical.nii");
     if (!QFileInfo::exists(nifti)) QSKIP("tests/data/io/anatomical.nii is absent");
