@@ -43,7 +43,11 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  table_->horizontalHeader()->setSectionResizeMode(DescriptionColumn, QHeaderView::Stretch);
+  // Descriptions read in full; the long UID takes what is left, elided in the middle.
+  table_->setWordWrap(false);
+  table_->setTextElideMode(Qt::ElideMiddle);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(UidColumn, QHeaderView::Stretch);
   for (int row = 0; row < static_cast<int>(series.size()); ++row) {
     const SeriesEntry& entry = series[static_cast<std::size_t>(row)];
     auto* number = cell(QString::number(entry.seriesNumber));
@@ -57,7 +61,6 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
         cell(tr("%1 \u00d7 %2 \u00d7 %3").arg(entry.columns).arg(entry.rows).arg(entry.images)));
     table_->setItem(row, UidColumn, cell(entry.uid));
   }
-  table_->resizeColumnsToContents();
 
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
   buttons_->button(QDialogButtonBox::Ok)->setText(tr("Open"));
@@ -81,7 +84,7 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
   layout->addWidget(intro);
   layout->addWidget(table_);
   layout->addWidget(buttons_);
-  resize(760, 320);
+  resize(820, 320);
 }
 
 QString SeriesPickerDialog::selectedUid() const {
