@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption demoPhotoOption(
       QStringLiteral("demo-photo"),
       QApplication::translate("main", "Open the built-in demo fundus photograph."));
-  parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption, labelsOption});
+  parser.addOptions(
+      {demoOption, demoPhotoOption, modelOption, configOption, autosaveOption, labelsOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);

@@ -50,7 +50,7 @@ struct SamModel::Impl {
 torch::ScalarType scalarType(Precision precision);
 
 /// inspectAdapterFile that also hands over the tensors (one read of the file when loading).
-Result<AdapterFileInfo> readAdapterFile(const std::string& path,
-                                        std::vector<std::pair<std::string, torch::Tensor>>* tensors);
+Result<AdapterFileInfo> readAdapterFile(
+    const std::string& path, std::vector<std::pair<std::string, torch::Tensor>>* tensors);
 
 }  // namespace medsa::model

@@ -197,8 +197,8 @@ class TestAnnotations : public QObject {
     // A locked target changes nothing.
     set.find(1)->locked = true;
     const LabelSlice slice = map.slice(SliceAxis::Axial, 5).value();
-    QVERIFY(paintChange(slice, SliceAxis::Axial, 5, rect(0, 5), 1, PaintMode::Replace, set)
-                .isEmpty());
+    QVERIFY(
+        paintChange(slice, SliceAxis::Axial, 5, rect(0, 5), 1, PaintMode::Replace, set).isEmpty());
   }
 
   void rerunRedoesOnlyBeyondTheCorrection() {

@@ -69,7 +69,8 @@ std::vector<int> slicesOf(const std::vector<ImageKey>& keys) {
 
 // A reader for files named "*.case" that makes a sphere volume, counting reads per file name.
 struct CountingReader {
-  std::shared_ptr<std::map<std::string, int>> reads = std::make_shared<std::map<std::string, int>>();
+  std::shared_ptr<std::map<std::string, int>> reads =
+      std::make_shared<std::map<std::string, int>>();
   medsa::ui::ImageReader reader() const {
     return [reads = reads](const std::string& path, const std::string&, medsa::ProgressSink*,
                            medsa::CancellationToken) -> medsa::Result<medsa::Image> {
@@ -237,7 +238,8 @@ class TestUiPrefetch : public QObject {
 
   void nextCaseIsReadAndEmbeddedAhead() {
     QTemporaryDir dir;
-    for (const char* name : {"a1.nii", "a2.nii", "a3.nii"}) touch(dir.filePath(QLatin1String(name)));
+    for (const char* name : {"a1.nii", "a2.nii", "a3.nii"})
+      touch(dir.filePath(QLatin1String(name)));
     MainWindow window;
     auto log = std::make_shared<Log>();
     prepare(window, dir.path(), 30, log);

@@ -129,8 +129,7 @@ MainWindow::MainWindow(QWidget* parent)
             backgroundEmbedding_ = background;
             showEmbeddingProgress(0);
           });
-  connect(engine_, &EngineController::embeddingProgress, this,
-          &MainWindow::showEmbeddingProgress);
+  connect(engine_, &EngineController::embeddingProgress, this, &MainWindow::showEmbeddingProgress);
   connect(engine_, &EngineController::embeddingFinished, this,
           [this](double ms, bool background, bool completed) {
             busyLabel_->hide();
@@ -733,7 +732,8 @@ void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, co
 }
 
 void MainWindow::preloadNextCase() {
-  const QString next = document_->path().isEmpty() ? QString() : neighbourCase(document_->path(), 1);
+  const QString next =
+      document_->path().isEmpty() ? QString() : neighbourCase(document_->path(), 1);
   if (next.isEmpty() || !reader_) {
     preloader_->clear();
     return;
@@ -781,7 +781,7 @@ bool MainWindow::confirmReplacingLabels() {
 void MainWindow::showEmbeddingProgress(double fraction) {
   const int percent = static_cast<int>(fraction * 100 + 0.5);
   busyLabel_->setText(backgroundEmbedding_
-                          ? tr("Preparing nearby slices\u2026 %1 %").arg(percent)
+                          ? tr("Pre-computing embeddings ahead\u2026 %1 %").arg(percent)
                           : tr("Computing image embedding\u2026 %1 %").arg(percent));
   busyLabel_->setStyleSheet(backgroundEmbedding_ ? QStringLiteral("color: gray")
                                                  : QStringLiteral("color: #e0a000"));
@@ -929,7 +929,8 @@ void MainWindow::propagate() {
   Result<annotations::LabelSlice> start = document_->labels().slice(axis, slice);
   if (!start) return;
   if (auto last = tools_->lastAccepted();
-      last && last->first == axis && annotations::area(annotations::maskOf(start.value(), label)) == 0) {
+      last && last->first == axis &&
+      annotations::area(annotations::maskOf(start.value(), label)) == 0) {
     slice = last->second;
     start = document_->labels().slice(axis, slice);
     if (!start) return;
@@ -1020,9 +1021,8 @@ void MainWindow::propagate() {
               const int count = static_cast<int>(result->slices.size());
               self->document_->history()->apply(
                   self->tr("Propagate over %n slice(s)", nullptr, count), std::move(changes));
-              self->lastPropagation_ = PropagationRecord{image, axis, label, extent,
-                                                         stack->index(),
-                                                         stack->command(stack->index() - 1)};
+              self->lastPropagation_ = PropagationRecord{
+                  image, axis, label, extent, stack->index(), stack->command(stack->index() - 1)};
               self->statusBar()->showMessage(
                   self->tr("Propagated over %n slice(s); stopped: %1 / %2", nullptr, count)
                       .arg(fromStd(result->stopForward), fromStd(result->stopBackward)),
@@ -1088,8 +1088,7 @@ bool MainWindow::startRecovery(Result<annotations::AutosaveSnapshot> snapshot) {
     return false;
   }
   if (askBeforeRecovery_) {
-    const QString what =
-        snapshot->imagePath.isEmpty() ? tr("the demo image") : snapshot->imagePath;
+    const QString what = snapshot->imagePath.isEmpty() ? tr("the demo image") : snapshot->imagePath;
     const auto answer = QMessageBox::question(
         this, tr("Recover Annotations"),
         tr("Med-SA Studio did not close normally. Annotations of %1 were autosaved at %2.\n\n"

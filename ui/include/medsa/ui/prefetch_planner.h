@@ -39,8 +39,8 @@ class PrefetchPlanner : public QObject {
 
   /// Slice indices to warm around `current` in a stack of `count`: the current one, then
   /// alternately one step in `direction` and one against it, out to `perSide` on each side.
-  static std::vector<std::size_t> sliceOrder(std::size_t current, std::size_t count,
-                                             int direction, int perSide);
+  static std::vector<std::size_t> sliceOrder(std::size_t current, std::size_t count, int direction,
+                                             int perSide);
 
  private:
   void cursorMoved();
