@@ -444,6 +444,9 @@ class TestUi : public QObject {
     QSignalSpy done(&window, &MainWindow::propagationFinished);
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(done.wait(20000));
+    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     const int slices = done.first().first().toInt();
     // The sphere (radius 10 around z = 16) spans z = 6..26; the fake engine loses it when the
     // section gets smaller than the minimum area, a few slices before the poles.

@@ -71,6 +71,9 @@ class TestUiPropagation : public QObject {
     QSignalSpy done(&window, &MainWindow::propagationFinished);
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(done.wait(20000));
+    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     const std::vector<std::uint16_t> below = axialSlice(window, 14);
     const std::vector<std::uint16_t> between = axialSlice(window, 18);
     const std::size_t aboveBefore = countOf(axialSlice(window, 21), 1);
@@ -86,6 +89,9 @@ class TestUiPropagation : public QObject {
     const int steps = window.document()->history()->stack()->count();
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(done.wait(20000));
+    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     QVERIFY(window.tools()->candidate().empty());  // it was accepted ...
     QVERIFY(countOf(axialSlice(window, 20), 1) > 0);
     QCOMPARE(window.document()->history()->stack()->count(), steps + 2);  // ... then propagated

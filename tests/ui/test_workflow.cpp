@@ -339,6 +339,9 @@ class TestWorkflow : public QObject {
     QVERIFY(slices > 0);
     QVERIFY(labelBytes(window) != accepted);
     QCOMPARE(window.document()->history()->stack()->count(), 2);  // accept, propagation
+    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(labelBytes(window) == accepted);
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
