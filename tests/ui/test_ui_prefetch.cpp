@@ -1,12 +1,14 @@
 // Work ahead of the user: embedding progress, neighbouring slices warmed in the background (and
 // abandoned when the user moves on), the next case read and embedded before it is opened.
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -177,6 +179,23 @@ class TestUiPrefetch : public QObject {
     // Nothing is warmed while another tool is active: no clicks can use it.
     window.tools()->setTool(Tool::Brush);
     QVERIFY(window.prefetchPlanner()->planned().empty());
+  }
+
+  void neighbourCountIsChosenInTheToolsMenu() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path(), 0, std::make_shared<Log>());
+    auto* one = window.findChild<QAction*>(QStringLiteral("prefetch1Action"));
+    QVERIFY(one);
+    one->trigger();
+    QCOMPARE(window.prefetchPlanner()->neighbours(), 1);
+    QCOMPARE(QSettings().value(QStringLiteral("engine/prefetchNeighbours")).toInt(), 1);
+    window.findChild<QAction*>(QStringLiteral("prefetch0Action"))->trigger();
+    window.prefetchPlanner()->update();
+    QCOMPARE(window.prefetchPlanner()->planned().size(), std::size_t(1));  // the slice on screen
+    MainWindow next;  // the choice is remembered
+    QCOMPARE(next.prefetchPlanner()->neighbours(), 0);
+    QSettings().remove(QStringLiteral("engine/prefetchNeighbours"));
   }
 
   void staleWarmUpGivesWayToAClick() {

@@ -370,6 +370,23 @@ void MainWindow::createMenus() {
   connect(propagateAction, &QAction::triggered, this, &MainWindow::propagate);
   aiActions_.append(propagateAction);
   toolBar->addAction(propagateAction);
+  // How far ahead the engine works: more neighbours make scrolling-and-clicking instant, at the
+  // price of background CPU (a ViT-B embedding is seconds on a laptop CPU).
+  QMenu* aheadMenu = toolsMenu->addMenu(tr("Pre-compute &Neighbouring Slices"));
+  aheadMenu->setObjectName(QStringLiteral("prefetchMenu"));
+  auto* aheadGroup = new QActionGroup(this);
+  for (const int perSide : {0, 1, 2, 4}) {
+    QAction* action = aheadMenu->addAction(
+        perSide == 0 ? tr("Off (only the slice on screen)") : tr("%n per side", nullptr, perSide));
+    action->setObjectName(QStringLiteral("prefetch%1Action").arg(perSide));
+    action->setCheckable(true);
+    action->setChecked(perSide == prefetch_->neighbours());
+    aheadGroup->addAction(action);
+    connect(action, &QAction::triggered, this, [this, perSide] {
+      prefetch_->setNeighbours(perSide);
+      QSettings().setValue(QStringLiteral("engine/prefetchNeighbours"), perSide);
+    });
+  }
 
   // --- Labels ---
   QMenu* labelsMenu = menuBar()->addMenu(tr("&Labels"));
