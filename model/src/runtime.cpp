@@ -4,7 +4,12 @@
 #include <torch/cuda.h>
 
 #include <algorithm>
+#include <mutex>
 #include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "torch_compat.h"
 
@@ -27,6 +32,18 @@ int defaultThreadCount() {
 int setThreadCount(int threads) {
   at::set_num_threads(threads > 0 ? threads : defaultThreadCount());
   return at::get_num_threads();
+}
+
+void keepEncoderAllocationsResident() {
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // 32 MB is the largest mmap threshold glibc accepts; trimming only beyond 256 MB of free
+    // heap keeps the working set of one encoder pass.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  });
+#endif
 }
 
 }  // namespace medsa::model

@@ -24,6 +24,7 @@ Result<std::unique_ptr<SamModel::Impl>> buildImpl(const SamConfig& config,
                  {}};
   }
   setThreadCount(options.threads);
+  keepEncoderAllocationsResident();
   auto impl = std::make_unique<SamModel::Impl>();
   impl->config = config;
   impl->options = options;

@@ -44,9 +44,11 @@ torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
   // qkv weight rows are [q | k | v], each head-major.
   const torch::Tensor qkvAll =
       qkv(x).reshape({batch, tokens, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
-  const torch::Tensor q = qkvAll[0].reshape({batch * heads, tokens, headDim});
-  const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim});
-  const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim});
+  // Contiguous per head: as strided views of the qkv output (token stride 3 * dim) they send
+  // the attention matmuls down LibTorch's slow batched path (bf16: ~4x slower than the copies).
+  const torch::Tensor q = qkvAll[0].reshape({batch * heads, tokens, headDim}).contiguous();
+  const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim}).contiguous();
+  const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim}).contiguous();
 
   // The relative-position bias uses the unscaled queries (as the official code does).
   const torch::Tensor Rh = relativePositions(height, height, rel_pos_h).to(q.scalar_type());

@@ -22,4 +22,11 @@ int defaultThreadCount();
 /// Sets Torch's intra-op thread count; 0 means defaultThreadCount(). Returns the count in effect.
 int setThreadCount(int threads);
 
+/// Keeps the encoder's short-lived tensors (up to 32 MB each) in the heap instead of returning
+/// them to the kernel after every block. With glibc's defaults each one is mapped again and
+/// page-faulted in; keeping them makes the bf16 ViT-B encoder ~4 % faster for ~90 MB more peak
+/// memory. Larger blocks (image volumes) are still given back. Process-wide, applied once; does
+/// nothing where the C library is not glibc. Called when a model is built.
+void keepEncoderAllocationsResident();
+
 }  // namespace medsa::model
