@@ -30,6 +30,7 @@
 #include "medsa/io/dicom_writer.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
@@ -325,11 +326,11 @@ class TestWorkflow : public QObject {
 
     // The tiny model's random IoU head predicts about -0.6: with the default rules propagation
     // would stop at the first neighbour. Only a vanished object stops it here.
-    medsa::annotations::PropagationRequest rules = window.propagationRules();
+    medsa::annotations::PropagationRequest rules = window.propagation()->rules();
     rules.minIou = -1e9;
     rules.minOverlap = 0;
     rules.minPixels = 1;
-    window.setPropagationRules(rules);
+    window.propagation()->setRules(rules);
     QSignalSpy propagated(&window, &MainWindow::propagationFinished);
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(propagated.wait(kEngineMs));

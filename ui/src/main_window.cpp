@@ -14,9 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPointer>
 #include <QProgressBar>
-#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -27,7 +25,6 @@
 #include <QtConcurrent>
 
 #include "medsa/annotations/label_map_io.h"
-#include "medsa/annotations/propagation.h"
 #include "medsa/core/build_info.h"
 #include "medsa/ui/case_list.h"
 #include "medsa/ui/case_preloader.h"
@@ -35,6 +32,7 @@
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/polled_progress.h"
 #include "medsa/ui/prefetch_planner.h"
+#include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/series_picker_dialog.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
@@ -64,14 +62,10 @@ MainWindow::MainWindow(QWidget* parent)
 
   viewerArea_ = new ViewerArea(document_, tools_, this);
   setCentralWidget(viewerArea_);
-  const QSettings settings;
-  propagationRules_.minIou =
-      settings.value(QStringLiteral("propagation/minIou"), propagationRules_.minIou).toDouble();
-  propagationRules_.minOverlap =
-      settings.value(QStringLiteral("propagation/minOverlap"), propagationRules_.minOverlap)
-          .toDouble();
+  propagation_ = new PropagationController(document_, viewerArea_, tools_, engine_, this);
   prefetch_ = new PrefetchPlanner(document_, viewerArea_, tools_, engine_, this);
-  prefetch_->setNeighbours(settings.value(QStringLiteral("engine/prefetchNeighbours"), 2).toInt());
+  prefetch_->setNeighbours(
+      QSettings().value(QStringLiteral("engine/prefetchNeighbours"), 2).toInt());
   preloader_ = new CasePreloader(this);
   connect(preloader_, &CasePreloader::ready, this, [this](const QString& path) {
     // Its first picture joins the end of the warm-up list, after this case's slices.
@@ -119,6 +113,13 @@ MainWindow::MainWindow(QWidget* parent)
   connect(document_, &Document::imageChanged, this, &MainWindow::updateActions);
   // An accept is the moment users care most about: save it at once.
   connect(tools_, &ToolController::accepted, this, [this] { autosaveNow(); });
+  connect(propagation_, &PropagationController::message, this,
+          [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
+  connect(propagation_, &PropagationController::failed, this, &MainWindow::showError);
+  connect(propagation_, &PropagationController::finished, this, [this](int slices) {
+    if (slices > 0) autosaveNow();
+    emit propagationFinished(slices);
+  });
   connect(tools_, &ToolController::message, this,
           [this](const QString& text) { statusBar()->showMessage(text, 6000); });
   connect(tools_, &ToolController::latencyMeasured, this, [this](double ms) {
@@ -367,7 +368,7 @@ void MainWindow::createMenus() {
   QAction* propagateAction =
       addToolAction(toolsMenu, tr("&Propagate Through Volume"), QKeySequence(tr("Ctrl+P")),
                     QStringLiteral("propagateAction"));
-  connect(propagateAction, &QAction::triggered, this, &MainWindow::propagate);
+  connect(propagateAction, &QAction::triggered, propagation_, &PropagationController::start);
   aiActions_.append(propagateAction);
   toolBar->addAction(propagateAction);
   // How far ahead the engine works: more neighbours make scrolling-and-clicking instant, at the
@@ -376,8 +377,8 @@ void MainWindow::createMenus() {
   aheadMenu->setObjectName(QStringLiteral("prefetchMenu"));
   auto* aheadGroup = new QActionGroup(this);
   for (const int perSide : {0, 1, 2, 4}) {
-    QAction* action = aheadMenu->addAction(
-        perSide == 0 ? tr("Off (only the slice on screen)") : tr("%n per side", nullptr, perSide));
+    QAction* action = aheadMenu->addAction(perSide == 0 ? tr("Off (only the slice on screen)")
+                                                        : tr("%n per side", nullptr, perSide));
     action->setObjectName(QStringLiteral("prefetch%1Action").arg(perSide));
     action->setCheckable(true);
     action->setChecked(perSide == prefetch_->neighbours());
@@ -921,141 +922,6 @@ void MainWindow::loadModel(const QString& checkpoint) {
   busyLabel_->show();
   engine_->load(modelLoader_(checkpoint), QFileInfo(checkpoint).fileName());
   updateActions();
-}
-
-void MainWindow::propagate() {
-  if (!document_->hasImage() || !document_->isVolume()) {
-    statusBar()->showMessage(tr("Propagation needs a volume."), 5000);
-    return;
-  }
-  if (!engine_->hasEngine()) {
-    statusBar()->showMessage(tr("Propagation needs a model: File \u2192 Load Model\u2026"), 6000);
-    return;
-  }
-  const quint16 label = document_->activeLabel();
-  if (document_->labelSet().isLocked(label)) {
-    statusBar()->showMessage(tr("The active label is locked; unlock it to propagate."), 6000);
-    return;
-  }
-  // A candidate still on screen is what the user means to propagate: accept it first.
-  if (tools_->tool() == Tool::Ai && !tools_->candidate().empty() && !tools_->accept()) return;
-  // Start from the slice on screen when it holds the label (the user may just have corrected
-  // it), else from the slice last accepted on.
-  const SliceAxis axis = viewerArea_->activeAxis();
-  std::size_t slice = document_->sliceIndex(axis);
-  Result<annotations::LabelSlice> start = document_->labels().slice(axis, slice);
-  if (!start) return;
-  if (auto last = tools_->lastAccepted();
-      last && last->first == axis &&
-      annotations::area(annotations::maskOf(start.value(), label)) == 0) {
-    slice = last->second;
-    start = document_->labels().slice(axis, slice);
-    if (!start) return;
-  }
-  annotations::PropagationRequest request;
-  request.image = document_->image();
-  request.imageId = document_->imageId().toStdString();
-  request.axis = axis;
-  request.startSlice = slice;
-  request.startMask = annotations::maskOf(start.value(), label);
-  request.window = document_->window();
-  request.minIou = propagationRules_.minIou;
-  request.minPixels = propagationRules_.minPixels;
-  request.minOverlap = propagationRules_.minOverlap;
-  request.maxSlices = propagationRules_.maxSlices;
-  // Restarting inside the previous run of this label corrects it: redo only what lies beyond,
-  // replacing the old result there instead of adding to it.
-  std::optional<annotations::PropagationExtent> earlier;
-  if (lastPropagation_ && lastPropagation_->image.lock() == document_->image() &&
-      lastPropagation_->axis == axis && lastPropagation_->label == label &&
-      isStillApplied(*lastPropagation_)) {
-    earlier = lastPropagation_->extent;
-    const annotations::PropagationDirections ways = annotations::rerunDirections(slice, *earlier);
-    request.forward = ways.forward;
-    request.backward = ways.backward;
-  }
-  if (annotations::area(request.startMask) == 0) {
-    statusBar()->showMessage(
-        tr("Nothing of the active label on slice %1 to propagate.").arg(slice + 1), 6000);
-    return;
-  }
-
-  auto progress = std::make_shared<PolledProgress>();
-  auto* dialog =
-      new QProgressDialog(tr("Propagating through the volume\u2026"), tr("Cancel"), 0, 100, this);
-  dialog->setObjectName(QStringLiteral("propagationProgress"));
-  dialog->setWindowModality(Qt::WindowModal);
-  dialog->setMinimumDuration(0);
-  dialog->setAttribute(Qt::WA_DeleteOnClose);
-  connect(dialog, &QProgressDialog::canceled, this, [progress] { progress->cancel(); });
-  auto* timer = new QTimer(dialog);
-  connect(timer, &QTimer::timeout, dialog,
-          [dialog, progress] { dialog->setValue(static_cast<int>(progress->fraction() * 100)); });
-  timer->start(100);
-
-  QPointer<MainWindow> self(this);
-  auto image = document_->image();
-  engine_->runJob(
-      [self, request, progress, label, axis, image, dialog, earlier](SegmentationEngine* engine) {
-        Result<annotations::PropagationResult> result =
-            engine ? annotations::propagate(*engine, request, progress.get(), progress->token())
-                   : Result<annotations::PropagationResult>(
-                         Error{ErrorCode::Unavailable, "no model is loaded", {}});
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, result = std::move(result), label, axis, image, dialog, earlier,
-             seed = request.startSlice]() mutable {
-              if (!self) return;
-              dialog->close();
-              if (image != self->document_->image()) return;
-              if (!result) {
-                if (result.error().code != ErrorCode::Cancelled) {
-                  self->showError(self->tr("Propagation failed"), result.error());
-                } else {
-                  self->statusBar()->showMessage(self->tr("Propagation cancelled"), 4000);
-                }
-                emit self->propagationFinished(-1);
-                return;
-              }
-              std::vector<annotations::SliceChange> changes;
-              annotations::PropagationExtent extent =
-                  earlier.value_or(annotations::PropagationExtent{seed, seed, seed});
-              for (const annotations::PropagatedSlice& s : result->slices) {
-                Result<annotations::LabelSlice> current =
-                    self->document_->labels().slice(axis, s.index);
-                if (!current) continue;
-                // Over the earlier run's slices the new mask replaces the old one; elsewhere it
-                // adds to what the user drew.
-                const bool redo = earlier && s.index >= earlier->low && s.index <= earlier->high;
-                changes.push_back(annotations::paintChange(
-                    current.value(), axis, s.index, s.mask, label,
-                    redo ? annotations::PaintMode::Replace : annotations::PaintMode::Paint,
-                    self->document_->labelSet()));
-                extent.low = std::min(extent.low, s.index);
-                extent.high = std::max(extent.high, s.index);
-              }
-              QUndoStack* stack = self->document_->history()->stack();
-              const int count = static_cast<int>(result->slices.size());
-              self->document_->history()->apply(
-                  self->tr("Propagate over %n slice(s)", nullptr, count), std::move(changes));
-              self->lastPropagation_ = PropagationRecord{
-                  image, axis, label, extent, stack->index(), stack->command(stack->index() - 1)};
-              self->statusBar()->showMessage(
-                  self->tr("Propagated over %n slice(s); stopped: %1 / %2", nullptr, count)
-                      .arg(fromStd(result->stopForward), fromStd(result->stopBackward)),
-                  10000);
-              self->autosaveNow();
-              emit self->propagationFinished(count);
-            },
-            Qt::QueuedConnection);
-      });
-}
-
-bool MainWindow::isStillApplied(const PropagationRecord& record) const {
-  // Undone (and perhaps replaced by other edits): its slices no longer hold what it wrote.
-  QUndoStack* stack = document_->history()->stack();
-  return record.historyIndex > 0 && stack->index() >= record.historyIndex &&
-         stack->command(record.historyIndex - 1) == record.command;
 }
 
 void MainWindow::scheduleAutosave() {

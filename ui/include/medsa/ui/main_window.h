@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "medsa/annotations/autosave_store.h"
-#include "medsa/annotations/propagation.h"
 #include "medsa/core/error.h"
 #include "medsa/core/image.h"
 #include "medsa/core/progress.h"
@@ -20,7 +19,6 @@
 class QLabel;
 class QProgressBar;
 class QToolButton;
-class QUndoCommand;
 class QUndoView;
 
 namespace medsa::ui {
@@ -30,6 +28,7 @@ class Document;
 class LabelPanel;
 class PolledProgress;
 class PrefetchPlanner;
+class PropagationController;
 class ToolController;
 class ViewerArea;
 
@@ -71,6 +70,7 @@ class MainWindow : public QMainWindow {
   ToolController* tools() const { return tools_; }
   EngineController* engine() const { return engine_; }
   PrefetchPlanner* prefetchPlanner() const { return prefetch_; }
+  PropagationController* propagation() const { return propagation_; }
   CasePreloader* casePreloader() const { return preloader_; }
 
   /// A short description of the segmentation engine ("LibTorch 1.13.1 · CPU · 2 threads"),
@@ -88,12 +88,6 @@ class MainWindow : public QMainWindow {
   void setModelLoader(ModelLoader loader) { modelLoader_ = std::move(loader); }
   void setDemoProvider(DemoProvider demo);
   void setDemoPhotoProvider(DemoProvider photo);
-  /// When propagation stops (minIou, minPixels, minOverlap, maxSlices of the request; the rest
-  /// is ignored). Starts from the settings "propagation/minIou" and "propagation/minOverlap".
-  void setPropagationRules(const annotations::PropagationRequest& rules) {
-    propagationRules_ = rules;
-  }
-  const annotations::PropagationRequest& propagationRules() const { return propagationRules_; }
   /// Where autosaves go (tests use a temporary folder).
   void setAutosaveFolder(const QString& folder);
   annotations::AutosaveStore autosaveStore() const { return autosave_; }
@@ -163,7 +157,6 @@ class MainWindow : public QMainWindow {
   void saveLabels(bool askPath);
   void openLabelsDialog();
   void chooseModel();
-  void propagate();
   void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
   void updateActions();
   void scheduleAutosave();
@@ -177,6 +170,7 @@ class MainWindow : public QMainWindow {
   ToolController* tools_;
   ViewerArea* viewerArea_ = nullptr;
   PrefetchPlanner* prefetch_ = nullptr;
+  PropagationController* propagation_ = nullptr;
   CasePreloader* preloader_ = nullptr;
   bool backgroundEmbedding_ = false;
   LabelPanel* labelPanel_ = nullptr;
@@ -208,19 +202,6 @@ class MainWindow : public QMainWindow {
   std::optional<annotations::AutosaveSnapshot> pendingRecovery_;
   QFutureWatcher<Result<annotations::AutosaveSnapshot>> recoveryWatcher_;
   bool askBeforeRecovery_ = true;
-
-  /// The last propagation, so that one restarted from a corrected slice redoes only its rest.
-  struct PropagationRecord {
-    std::weak_ptr<const Image> image;
-    SliceAxis axis = SliceAxis::Axial;
-    quint16 label = 0;
-    annotations::PropagationExtent extent;
-    int historyIndex = 0;  ///< the undo stack's index right after it
-    const QUndoCommand* command = nullptr;
-  };
-  bool isStillApplied(const PropagationRecord& record) const;
-  std::optional<PropagationRecord> lastPropagation_;
-  annotations::PropagationRequest propagationRules_;
 
   QString labelsPath_;
   QFutureWatcher<Status> saveWatcher_;
