@@ -34,6 +34,7 @@
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "volume_fixture.h"
+#include "window_fixture.h"
 
 using medsa::SliceAxis;
 using medsa::ui::MainWindow;
@@ -44,19 +45,10 @@ namespace {
 
 // A window showing the sphere volume with the fake engine loaded and autosaves in `folder`.
 void prepare(MainWindow& window, const QString& folder, std::atomic<int>* predicts = nullptr) {
-  window.setAutosaveFolder(folder);
-  window.setDemoProvider([] { return makeSphereVolume(); });
-  window.resize(1200, 800);
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
-  window.engine()->load(
-      [predicts]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+  showSphereWithEngine(
+      window, folder, [predicts]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
         return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine(nullptr, predicts));
-      },
-      QStringLiteral("fake"));
-  QVERIFY(loaded.wait(5000));
-  window.openDemo();
+      });
   QVERIFY(window.document()->hasImage());
   QCoreApplication::processEvents();
 }

@@ -9,17 +9,15 @@
 #include <QUndoStack>
 
 #include "medsa/annotations/label_edit.h"
-#include "medsa/core/atomic_file.h"
-#include "medsa/core/json.h"
-#include "medsa/model/predictor.h"
-#include "medsa/model/sam_model.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
+#include "tiny_sam_fixture.h"
 #include "volume_fixture.h"
+#include "window_fixture.h"
 
 using medsa::SliceAxis;
 
@@ -27,29 +25,9 @@ namespace {
 
 // The sphere volume in a shown window, the tiny SAM loaded on the engine thread.
 void openSphereWithTinyModel(medsa::ui::MainWindow& window, const QString& autosaveFolder) {
-  const std::string dir = MEDSA_TEST_DATA_DIR "/sam-parity/";
-  auto text = medsa::readWholeFile(dir + "tiny_config.json");
-  QVERIFY(text);
-  auto json = medsa::parseJson(text.value());
-  QVERIFY(json);
-  auto config = medsa::model::SamConfig::fromJson(json.value());
-  QVERIFY(config);
-  window.setAutosaveFolder(autosaveFolder);
-  window.setDemoProvider([] { return makeSphereVolume(); });
-  window.resize(1200, 800);
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
-  window.engine()->load(
-      [dir, c = config.value()]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-        auto model = medsa::model::SamModel::load(dir + "tiny.pth", c, {});
-        if (!model) return model.error();
-        return std::unique_ptr<medsa::SegmentationEngine>(
-            std::make_unique<medsa::model::Predictor>(model.value()));
-      },
-      QStringLiteral("tiny.pth"));
-  QVERIFY(loaded.wait(60000));
-  window.openDemo();
+  auto factory = tinySamFactory();
+  QVERIFY2(factory, factory ? "" : factory.error().describe().c_str());
+  showSphereWithEngine(window, autosaveFolder, factory.value(), 60000);
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "volume_fixture.h"
+#include "window_fixture.h"
 
 using medsa::ImageKey;
 using medsa::SliceAxis;
@@ -41,21 +42,13 @@ using Log = FakeEngine::Log;
 
 // The sphere volume with a fake engine whose embeddings take `embedMs`, the AI tool on.
 void prepare(MainWindow& window, const QString& folder, int embedMs, std::shared_ptr<Log> log) {
-  window.setAutosaveFolder(folder);
-  window.setDemoProvider([] { return makeSphereVolume(); });
-  window.resize(1200, 800);
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
-  window.engine()->load(
+  showSphereWithEngine(
+      window, folder,
       [embedMs, log]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
         auto engine = std::make_unique<FakeEngine>();
         engine->simulateEmbedding(embedMs, log);
         return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
-      },
-      QStringLiteral("fake"));
-  QVERIFY(loaded.wait(5000));
-  window.openDemo();
+      });
   window.tools()->setTool(Tool::Ai);
 }
 

@@ -11,7 +11,7 @@
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
-#include "volume_fixture.h"
+#include "window_fixture.h"
 
 using medsa::SliceAxis;
 using medsa::ui::MainWindow;
@@ -21,19 +21,10 @@ using medsa::ui::Tool;
 namespace {
 
 void prepare(MainWindow& window, const QString& folder) {
-  window.setAutosaveFolder(folder);
-  window.setDemoProvider([] { return makeSphereVolume(); });
-  window.resize(1200, 800);
-  window.show();
-  QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
-  window.engine()->load(
-      []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-        return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
-      },
-      QStringLiteral("fake"));
-  QVERIFY(loaded.wait(5000));
-  window.openDemo();
+  showSphereWithEngine(window, folder,
+                       []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+                         return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+                       });
 }
 
 QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }

@@ -647,20 +647,23 @@ void MainWindow::readPath(const QString& path, const QString& series) {
       }));
 }
 
+void MainWindow::openingFailed(const QString& title, Error error) {
+  pendingRecovery_.reset();
+  if (error.code == ErrorCode::Cancelled) {
+    statusBar()->showMessage(tr("Opening cancelled"), 4000);
+    return;
+  }
+  if (error.path.empty()) error.path = loadingPath_.toStdString();
+  showError(title, error);
+}
+
 void MainWindow::onFolderScanned() {
   hideLoadProgress();
   Result<std::vector<SeriesEntry>> result = scanWatcher_.result();
   if (result && result->empty())
     result = Error{ErrorCode::NotAnImage, "no DICOM image series in this folder", {}};
   if (!result) {
-    pendingRecovery_.reset();
-    if (result.error().code == ErrorCode::Cancelled) {
-      statusBar()->showMessage(tr("Opening cancelled"), 4000);
-    } else {
-      Error error = result.error();
-      if (error.path.empty()) error.path = loadingPath_.toStdString();
-      showError(tr("Cannot open DICOM folder"), error);
-    }
+    openingFailed(tr("Cannot open DICOM folder"), result.error());
     return;
   }
   const std::vector<SeriesEntry>& series = result.value();
@@ -683,14 +686,7 @@ void MainWindow::onImageRead() {
   hideLoadProgress();
   Result<Image> result = loadWatcher_.result();
   if (!result) {
-    pendingRecovery_.reset();
-    if (result.error().code == ErrorCode::Cancelled) {
-      statusBar()->showMessage(tr("Opening cancelled"), 4000);
-    } else {
-      Error error = result.error();
-      if (error.path.empty()) error.path = loadingPath_.toStdString();
-      showError(tr("Cannot open image"), error);
-    }
+    openingFailed(tr("Cannot open image"), result.error());
     return;
   }
   rememberRecent(loadingPath_);

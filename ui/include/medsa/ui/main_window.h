@@ -146,6 +146,8 @@ class MainWindow : public QMainWindow {
   void hideLoadProgress();
   void readPath(const QString& path, const QString& series);
   void onFolderScanned();
+  /// Reports a failed scan or read (a cancel is only noted) and drops a pending recovery.
+  void openingFailed(const QString& title, Error error);
   void rememberSeries(const QString& folder, const QString& uid);
   void rememberRecent(const QString& path);
   void preloadNextCase();
