@@ -1,13 +1,22 @@
 // 3D propagation corrected and restarted: a candidate still on screen is accepted first, and a
 // restart from a corrected slice redoes only the run beyond it, replacing the old result there.
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include "fake_engine.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
@@ -101,6 +110,56 @@ class TestUiPropagation : public QObject {
     // Once undone, that run is no longer "the earlier run": a restart goes both ways again.
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(countOf(axialSlice(window, 21), 1), aboveBefore);
+  }
+
+  void stopRulesAreEditedInTheToolsMenuAndRemembered() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    // The dialog is modal: fill it in from a timer inside its own event loop.
+    QTimer::singleShot(100, [] {
+      QWidget* dialog = nullptr;
+      for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (w->objectName() == QStringLiteral("propagationSettingsDialog") && w->isVisible())
+          dialog = w;
+      }
+      QVERIFY(dialog);
+      dialog->findChild<QDoubleSpinBox*>(QStringLiteral("minIou"))->setValue(0.75);
+      dialog->findChild<QDoubleSpinBox*>(QStringLiteral("minOverlap"))->setValue(0.4);
+      dialog->findChild<QSpinBox*>(QStringLiteral("minPixels"))->setValue(30);
+      dialog->findChild<QSpinBox*>(QStringLiteral("maxSlices"))->setValue(12);
+      dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok)->click();
+    });
+    window.findChild<QAction*>(QStringLiteral("propagationSettingsAction"))->trigger();
+    const medsa::annotations::PropagationRequest& rules = window.propagation()->rules();
+    QCOMPARE(rules.minIou, 0.75);
+    QCOMPARE(rules.minOverlap, 0.4);
+    QCOMPARE(rules.minPixels, std::size_t(30));
+    QCOMPARE(rules.maxSlices, std::size_t(12));
+
+    // The rules are used: with at most two slices each way, a run stops there though the sphere
+    // goes on. (Back from the modal dialog, shortcuts need the window active again.)
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
+    QTest::mouseMove(axial, at(axial, 46, 46));
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    medsa::annotations::PropagationRequest few = rules;
+    few.maxSlices = 2;
+    window.propagation()->setRules(few);
+    QSignalSpy done(&window, &MainWindow::propagationFinished);
+    QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
+    QVERIFY(done.wait(20000));
+    QCOMPARE(done.first().first().toInt(), 4);  // two up, two down
+
+    // The next start reads what the dialog stored.
+    MainWindow next;
+    QCOMPARE(next.propagation()->rules().minIou, 0.75);
+    QCOMPARE(next.propagation()->rules().maxSlices, std::size_t(12));
+    QSettings().remove(QStringLiteral("propagation"));
   }
 };
 

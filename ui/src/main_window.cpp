@@ -33,6 +33,7 @@
 #include "medsa/ui/polled_progress.h"
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/propagation_controller.h"
+#include "medsa/ui/propagation_settings_dialog.h"
 #include "medsa/ui/series_picker_dialog.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
@@ -369,6 +370,14 @@ void MainWindow::createMenus() {
       addToolAction(toolsMenu, tr("&Propagate Through Volume"), QKeySequence(tr("Ctrl+P")),
                     QStringLiteral("propagateAction"));
   connect(propagateAction, &QAction::triggered, propagation_, &PropagationController::start);
+  connect(addToolAction(toolsMenu, tr("Propagation &Settings\u2026"), QKeySequence(),
+                        QStringLiteral("propagationSettingsAction")),
+          &QAction::triggered, this, [this] {
+            PropagationSettingsDialog dialog(propagation_->rules(), this);
+            if (dialog.exec() != QDialog::Accepted) return;
+            propagation_->setRules(dialog.rules());
+            propagation_->rememberRules();
+          });
   aiActions_.append(propagateAction);
   toolBar->addAction(propagateAction);
   // How far ahead the engine works: more neighbours make scrolling-and-clicking instant, at the

@@ -31,6 +31,24 @@ PropagationController::PropagationController(Document* document, ViewerArea* vie
   rules_.minIou = settings.value(QStringLiteral("propagation/minIou"), rules_.minIou).toDouble();
   rules_.minOverlap =
       settings.value(QStringLiteral("propagation/minOverlap"), rules_.minOverlap).toDouble();
+  rules_.minPixels =
+      settings
+          .value(QStringLiteral("propagation/minPixels"), static_cast<qulonglong>(rules_.minPixels))
+          .toULongLong();
+  rules_.maxSlices =
+      settings
+          .value(QStringLiteral("propagation/maxSlices"), static_cast<qulonglong>(rules_.maxSlices))
+          .toULongLong();
+}
+
+void PropagationController::rememberRules() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("propagation/minIou"), rules_.minIou);
+  settings.setValue(QStringLiteral("propagation/minOverlap"), rules_.minOverlap);
+  settings.setValue(QStringLiteral("propagation/minPixels"),
+                    static_cast<qulonglong>(rules_.minPixels));
+  settings.setValue(QStringLiteral("propagation/maxSlices"),
+                    static_cast<qulonglong>(rules_.maxSlices));
 }
 
 void PropagationController::start() {

@@ -34,9 +34,11 @@ class PropagationController : public QObject {
                         EngineController* engine, QWidget* dialogParent);
 
   /// When propagation stops (minIou, minPixels, minOverlap, maxSlices of the request; the rest
-  /// is ignored). Starts from the settings "propagation/minIou" and "propagation/minOverlap".
+  /// is ignored). Starts from the settings "propagation/..." (Tools → Propagation Settings).
   void setRules(const annotations::PropagationRequest& rules) { rules_ = rules; }
   const annotations::PropagationRequest& rules() const { return rules_; }
+  /// Stores the rules in the settings, for the next start.
+  void rememberRules() const;
 
   /// Propagates the active label from the slice on screen (when it holds the label) or the one
   /// last accepted on; a candidate still on screen is accepted first.
