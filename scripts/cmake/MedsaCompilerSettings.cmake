@@ -16,6 +16,12 @@ if(MEDSA_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${_medsa_launcher})
 endif()
 
+# Inline functions get hidden visibility in every target. Debian's LibTorch loads Qt 5 (through
+# OpenCV's highgui) into our Qt 6 processes; an executable that exported its out-of-line copies
+# of Qt 6 inlines (operator==(QString, QString), QByteArray::append, ...) would have Qt 5's
+# calls bound to them, with another class layout. The ASan build crashed at start-up this way.
+set(CMAKE_VISIBILITY_INLINES_HIDDEN ON)
+
 # Applied per target (not globally) so third-party code is never compiled with our warnings.
 function(medsa_target_defaults target)
   target_compile_features(${target} PUBLIC cxx_std_20)

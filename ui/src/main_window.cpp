@@ -350,21 +350,26 @@ void MainWindow::createMenus() {
                         QStringLiteral("largerBrushAction")),
           &QAction::triggered, this, [this] { tools_->setBrushRadius(tools_->brushRadius() + 1); });
   toolsMenu->addSeparator();
-  auto sliceOp = [this](bool (ToolController::*op)(SliceAxis, std::size_t)) {
-    return [this, op] {
-      const SliceAxis axis = viewerArea_->activeAxis();
-      (tools_->*op)(axis, document_->sliceIndex(axis));
-    };
-  };
+  // Plain lambdas, no pointer-to-member-function helper: GCC 12's ASan build reported a stack
+  // read through the helper's member-function pointer (main_window.cpp, tools menu).
   connect(addToolAction(toolsMenu, tr("&Fill Holes (active label, this slice)"),
                         QKeySequence(QStringLiteral("F")), QStringLiteral("fillHolesAction")),
-          &QAction::triggered, this, sliceOp(&ToolController::fillHoles));
+          &QAction::triggered, this, [this] {
+            const SliceAxis axis = viewerArea_->activeAxis();
+            tools_->fillHoles(axis, document_->sliceIndex(axis));
+          });
   connect(addToolAction(toolsMenu, tr("Remove Small &Islands (this slice)"),
                         QKeySequence(QStringLiteral("I")), QStringLiteral("removeIslandsAction")),
-          &QAction::triggered, this, sliceOp(&ToolController::removeSmallIslands));
+          &QAction::triggered, this, [this] {
+            const SliceAxis axis = viewerArea_->activeAxis();
+            tools_->removeSmallIslands(axis, document_->sliceIndex(axis));
+          });
   connect(addToolAction(toolsMenu, tr("&Clear Slice (active label)"), QKeySequence(tr("Shift+Del")),
                         QStringLiteral("clearSliceAction")),
-          &QAction::triggered, this, sliceOp(&ToolController::clearSlice));
+          &QAction::triggered, this, [this] {
+            const SliceAxis axis = viewerArea_->activeAxis();
+            tools_->clearSlice(axis, document_->sliceIndex(axis));
+          });
   toolsMenu->addSeparator();
   QAction* propagateAction =
       addToolAction(toolsMenu, tr("&Propagate Through Volume"), QKeySequence(tr("Ctrl+P")),
@@ -404,24 +409,22 @@ void MainWindow::createMenus() {
   connect(addToolAction(labelsMenu, tr("&New Label"), QKeySequence(tr("Ctrl+Shift+N")),
                         QStringLiteral("newLabelAction")),
           &QAction::triggered, labelPanel_, &LabelPanel::addLabel);
-  auto stepLabel = [this](int step) {
-    return [this, step] {
-      const auto& labels = document_->labelSet().labels();
-      for (int i = 0; i < labels.size(); ++i) {
-        if (labels[i].value != document_->activeLabel()) continue;
-        const int neighbour =
-            (i + step + static_cast<int>(labels.size())) % static_cast<int>(labels.size());
-        document_->setActiveLabel(labels[neighbour].value);
-        return;
-      }
-    };
+  const auto stepLabel = [this](int step) {
+    const auto& labels = document_->labelSet().labels();
+    for (int i = 0; i < labels.size(); ++i) {
+      if (labels[i].value != document_->activeLabel()) continue;
+      const int neighbour =
+          (i + step + static_cast<int>(labels.size())) % static_cast<int>(labels.size());
+      document_->setActiveLabel(labels[neighbour].value);
+      return;
+    }
   };
   connect(addToolAction(labelsMenu, tr("&Previous Label"), QKeySequence(QStringLiteral(",")),
                         QStringLiteral("previousLabelAction")),
-          &QAction::triggered, this, stepLabel(-1));
+          &QAction::triggered, this, [stepLabel] { stepLabel(-1); });
   connect(addToolAction(labelsMenu, tr("N&ext Label"), QKeySequence(QStringLiteral(".")),
                         QStringLiteral("nextLabelAction")),
-          &QAction::triggered, this, stepLabel(+1));
+          &QAction::triggered, this, [stepLabel] { stepLabel(+1); });
 
   // --- View ---
   QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
@@ -435,22 +438,20 @@ void MainWindow::createMenus() {
   connect(addToolAction(viewMenu, tr("&Reset Zoom"), QKeySequence(QStringLiteral("R")),
                         QStringLiteral("resetZoomAction")),
           &QAction::triggered, viewerArea_, &ViewerArea::resetViews);
-  auto stepSlice = [this](int step) {
-    return [this, step] {
-      const SliceAxis axis = viewerArea_->activeAxis();
-      const long long count = static_cast<long long>(document_->sliceCount(axis));
-      if (count == 0) return;
-      const long long target =
-          std::clamp(static_cast<long long>(document_->sliceIndex(axis)) + step, 0LL, count - 1);
-      document_->setSliceIndex(axis, static_cast<std::size_t>(target));
-    };
+  const auto stepSlice = [this](int step) {
+    const SliceAxis axis = viewerArea_->activeAxis();
+    const long long count = static_cast<long long>(document_->sliceCount(axis));
+    if (count == 0) return;
+    const long long target =
+        std::clamp(static_cast<long long>(document_->sliceIndex(axis)) + step, 0LL, count - 1);
+    document_->setSliceIndex(axis, static_cast<std::size_t>(target));
   };
   connect(addToolAction(viewMenu, tr("Next Slice"), QKeySequence(Qt::Key_Up),
                         QStringLiteral("nextSliceAction")),
-          &QAction::triggered, this, stepSlice(+1));
+          &QAction::triggered, this, [stepSlice] { stepSlice(+1); });
   connect(addToolAction(viewMenu, tr("Previous Slice"), QKeySequence(Qt::Key_Down),
                         QStringLiteral("previousSliceAction")),
-          &QAction::triggered, this, stepSlice(-1));
+          &QAction::triggered, this, [stepSlice] { stepSlice(-1); });
   QMenu* windowMenu = viewMenu->addMenu(tr("&Window/Level"));
   windowMenu->setObjectName(QStringLiteral("windowMenu"));
   for (const NamedWindow& preset : ctWindowPresets()) {
