@@ -5,6 +5,8 @@
 #include <limits>
 #include <optional>
 
+#include "medsa/core/slice_picture.h"
+
 namespace medsa::annotations {
 namespace {
 
@@ -97,12 +99,9 @@ Result<PropagationResult> propagate(SegmentationEngine& engine, const Propagatio
       }
       ++done;
       const std::size_t index = static_cast<std::size_t>(next);
-      Result<Image> slice = extractSlice(image, request.axis, index);
-      if (!slice) return slice.error();
-      Result<RgbImage> rgb = toRgb(slice.value(), request.window);
+      Result<RgbImage> rgb = slicePicture(image, request.axis, index, request.window);
       if (!rgb) return rgb.error();
-      const ImageKey key{request.imageId, static_cast<int>(request.axis), static_cast<int>(index),
-                         request.window.width, request.window.center};
+      const ImageKey key = slicePictureKey(request.imageId, request.axis, index, request.window);
       if (Status set = engine.setImage(rgb.value(), key); !set) return set.error();
 
       const Box box = boundsOf(previous, width);

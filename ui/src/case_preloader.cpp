@@ -3,8 +3,7 @@
 #include <QFileInfo>
 #include <QtConcurrent>
 
-#include "medsa/core/slice.h"
-#include "medsa/core/window_level.h"
+#include "medsa/core/slice_picture.h"
 #include "medsa/ui/polled_progress.h"
 
 namespace medsa::ui {
@@ -65,13 +64,10 @@ std::optional<PrefetchItem> CasePreloader::firstPicture(const Image& image,
   const SliceAxis axis = acquisitionAxis(image);
   const std::size_t slice = image.size(static_cast<std::size_t>(sliceNormalAxis(image, axis))) / 2;
   const WindowLevel window = defaultWindow(image);
-  Result<Image> picture = extractSlice(image, axis, slice);
-  if (!picture) return std::nullopt;
-  Result<RgbImage> rgb = toRgb(picture.value(), window);
+  Result<RgbImage> rgb = slicePicture(image, axis, slice, window);
   if (!rgb) return std::nullopt;
   return PrefetchItem{std::move(rgb).value(),
-                      ImageKey{imageId.toStdString(), static_cast<int>(axis),
-                               static_cast<int>(slice), window.width, window.center}};
+                      slicePictureKey(imageId.toStdString(), axis, slice, window)};
 }
 
 }  // namespace medsa::ui

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "medsa/core/slice_picture.h"
+
 namespace medsa::ui {
 
 Document::Document(QObject* parent)
@@ -114,16 +116,12 @@ std::array<std::size_t, 3> Document::voxelAt(SliceAxis axis, std::size_t x, std:
 
 RgbImage Document::rgbSlice(SliceAxis axis, std::size_t index) const {
   if (!image_) return {};
-  Result<Image> slice = extractSlice(*image_, axis, index);
-  if (!slice) return {};
-  Result<RgbImage> rgb = toRgb(slice.value(), window_);
+  Result<RgbImage> rgb = slicePicture(*image_, axis, index, window_);
   return rgb ? std::move(rgb).value() : RgbImage{};
 }
 
 ImageKey Document::imageKey(SliceAxis axis, std::size_t index) const {
-  // Photographs are fed unwindowed in practice, but the window is part of the picture either way.
-  return ImageKey{imageId_.toStdString(), static_cast<int>(axis), static_cast<int>(index),
-                  window_.width, window_.center};
+  return slicePictureKey(imageId_.toStdString(), axis, index, window_);
 }
 
 }  // namespace medsa::ui
