@@ -6,6 +6,24 @@
 #include <exception>
 
 namespace medsa::ui {
+namespace {
+
+/// Runs engine work that reports failure by returning a message; an exception becomes the
+/// message, so none ever leaves the engine thread.
+template <typename Work>
+QString failureOf(Work&& work) {
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    return QString::fromUtf8(e.what());
+  } catch (...) {
+    return QStringLiteral("unknown error");
+  }
+}
+
+QString describe(const Error& error) { return QString::fromStdString(error.describe()); }
+
+}  // namespace
 
 /// Owns the engine on the engine thread. Every method runs there.
 class EngineWorker : public QObject {
@@ -22,19 +40,12 @@ class EngineWorker : public QObject {
   void loadEngine(const EngineFactory& factory, const QString& name) {
     engine_.reset();
     lastKey_.reset();
-    QString failure;
-    try {
+    const QString failure = failureOf([&]() -> QString {
       Result<std::unique_ptr<SegmentationEngine>> made = factory();
-      if (made) {
-        engine_ = std::move(made).value();
-      } else {
-        failure = QString::fromStdString(made.error().describe());
-      }
-    } catch (const std::exception& e) {
-      failure = QString::fromUtf8(e.what());
-    } catch (...) {
-      failure = QStringLiteral("unknown error");
-    }
+      if (!made) return describe(made.error());
+      engine_ = std::move(made).value();
+      return {};
+    });
     QMetaObject::invokeMethod(
         controller_,
         [c = controller_, failure, name] {
@@ -151,32 +162,26 @@ class EngineWorker : public QObject {
   }
 
   void run(const EngineRequest& request) {
-    QString failure;
+    bool superseded = false;  // a newer request replaced this one: no reply at all
     Prediction prediction;
-    try {
-      if (!engine_) {
-        failure = QStringLiteral("no model is loaded");
-      } else if (Status set = ensureImage(request.image, request.key, false); !set) {
-        if (set.error().code == ErrorCode::Cancelled) return;  // a newer request replaced it
-        failure = QString::fromStdString(set.error().describe());
-      } else {
-        // A newer click arrived while the embedding was computed: skip straight to it.
-        {
-          std::lock_guard lock(mailbox_->mutex);
-          if (mailbox_->pending) return;
-        }
-        Result<Prediction> predicted = engine_->predict(request.prompt);
-        if (predicted) {
-          prediction = std::move(predicted).value();
-        } else {
-          failure = QString::fromStdString(predicted.error().describe());
-        }
+    const QString failure = failureOf([&]() -> QString {
+      if (!engine_) return QStringLiteral("no model is loaded");
+      if (Status set = ensureImage(request.image, request.key, false); !set) {
+        superseded = set.error().code == ErrorCode::Cancelled;
+        return describe(set.error());
       }
-    } catch (const std::exception& e) {
-      failure = QString::fromUtf8(e.what());
-    } catch (...) {
-      failure = QStringLiteral("unknown error");
-    }
+      // A newer click arrived while the embedding was computed: skip straight to it.
+      {
+        std::lock_guard lock(mailbox_->mutex);
+        superseded = mailbox_->pending.has_value();
+      }
+      if (superseded) return {};
+      Result<Prediction> predicted = engine_->predict(request.prompt);
+      if (!predicted) return describe(predicted.error());
+      prediction = std::move(predicted).value();
+      return {};
+    });
+    if (superseded) return;
     QMetaObject::invokeMethod(
         controller_,
         [c = controller_, id = request.id, failure, p = std::move(prediction)] {
