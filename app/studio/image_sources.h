@@ -4,11 +4,9 @@
 
 namespace medsa::app {
 
-/// The UI's image reader on medsa_io: image files and DICOM folders, a folder's series chosen
-/// by its SeriesInstanceUID.
-ui::ImageReader makeImageReader();
-
-/// The UI's series scanner on medsa_io's scanDicomFolder (headers only), for the series picker.
-ui::SeriesScanner makeSeriesScanner();
+/// Gives `window` its image reader and series scanner on medsa_io: image files and DICOM
+/// folders, a folder's series chosen by its SeriesInstanceUID in the picker. The two share the
+/// last folder scan, so choosing a series reads its files without scanning the folder again.
+void installImageSources(ui::MainWindow& window);
 
 }  // namespace medsa::app

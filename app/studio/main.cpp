@@ -126,8 +126,7 @@ int main(int argc, char** argv) {
   window.setEngineDescription(toQString(medsa::app::configureAndDescribeEngine()));
   window.setAboutDetails(libraryDetails());
   if (parser.isSet(autosaveOption)) window.setAutosaveFolder(parser.value(autosaveOption));
-  window.setImageReader(medsa::app::makeImageReader());
-  window.setSeriesScanner(medsa::app::makeSeriesScanner());
+  medsa::app::installImageSources(window);
   window.setDemoProvider([] { return medsa::app::makeDemoPhantom(); });
   window.setDemoPhotoProvider([] { return medsa::app::makeDemoFundus(); });
   const QString explicitConfig = parser.value(configOption);

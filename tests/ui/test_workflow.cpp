@@ -73,8 +73,7 @@ void whenShown(std::function<bool(QWidget*)> match, std::function<void(QWidget*)
 // A shown window that reads through medsa-studio's readers, with the tiny SAM loaded.
 void prepare(MainWindow& window, const QString& autosaveFolder) {
   window.setAutosaveFolder(autosaveFolder);
-  window.setImageReader(medsa::app::makeImageReader());
-  window.setSeriesScanner(medsa::app::makeSeriesScanner());
+  medsa::app::installImageSources(window);
   window.resize(1200, 800);
   window.show();
   QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -122,8 +121,7 @@ std::size_t nonEmptyCandidate(MainWindow& window, SliceView* view) {
 // without asking; returns once the recovered image is shown.
 void recoverAfterCrash(MainWindow& next, const QString& autosaveFolder) {
   next.setAutosaveFolder(autosaveFolder);
-  next.setImageReader(medsa::app::makeImageReader());
-  next.setSeriesScanner(medsa::app::makeSeriesScanner());
+  medsa::app::installImageSources(next);
   QSignalSpy checked(&next, &MainWindow::recoveryChecked);
   QSignalSpy loaded(&next, &MainWindow::imageLoaded);
   QVERIFY(next.offerRecovery(/*ask=*/false));
