@@ -58,16 +58,13 @@ std::shared_ptr<Image> CasePreloader::take(const QString& path) {
   return std::move(image_);
 }
 
-std::optional<PrefetchItem> CasePreloader::firstPicture(const Image& image,
-                                                        const QString& imageId) {
-  if (image.isEmpty()) return std::nullopt;
-  const SliceAxis axis = acquisitionAxis(image);
-  const std::size_t slice = image.size(static_cast<std::size_t>(sliceNormalAxis(image, axis))) / 2;
-  const WindowLevel window = defaultWindow(image);
-  Result<RgbImage> rgb = slicePicture(image, axis, slice, window);
-  if (!rgb) return std::nullopt;
-  return PrefetchItem{std::move(rgb).value(),
-                      slicePictureKey(imageId.toStdString(), axis, slice, window)};
+PrefetchItem CasePreloader::firstPicture(std::shared_ptr<const Image> image,
+                                         const QString& imageId) {
+  const SliceAxis axis = acquisitionAxis(*image);
+  const std::size_t slice =
+      image->size(static_cast<std::size_t>(sliceNormalAxis(*image, axis))) / 2;
+  const WindowLevel window = defaultWindow(*image);
+  return slicePrefetchItem(std::move(image), imageId.toStdString(), axis, slice, window);
 }
 
 }  // namespace medsa::ui

@@ -5,6 +5,8 @@
 
 #include <exception>
 
+#include "medsa/core/slice_picture.h"
+
 namespace medsa::ui {
 namespace {
 
@@ -80,7 +82,9 @@ class EngineWorker : public QObject {
       if (request) {
         run(*request);
       } else if (prefetch) {
-        ensureImage(prefetch->image, prefetch->key, /*background=*/true);
+        // Already the engine's picture: nothing to render or embed.
+        if (!(lastKey_ && *lastKey_ == prefetch->key))
+          ensureImage(prefetch->picture(), prefetch->key, /*background=*/true);
       } else {
         return;
       }
@@ -255,6 +259,15 @@ void EngineController::discard() {
   ++latest_;
   std::lock_guard lock(mailbox_->mutex);
   mailbox_->pending.reset();
+}
+
+PrefetchItem slicePrefetchItem(std::shared_ptr<const Image> image, const std::string& imageId,
+                               SliceAxis axis, std::size_t index, const WindowLevel& window) {
+  return PrefetchItem{slicePictureKey(imageId, axis, index, window),
+                      [image = std::move(image), axis, index, window] {
+                        Result<RgbImage> picture = slicePicture(*image, axis, index, window);
+                        return picture ? std::move(picture).value() : RgbImage{};
+                      }};
 }
 
 void EngineController::prefetch(std::vector<PrefetchItem> items) {

@@ -70,8 +70,8 @@ MainWindow::MainWindow(QWidget* parent)
   preloader_ = new CasePreloader(this);
   connect(preloader_, &CasePreloader::ready, this, [this](const QString& path) {
     // Its first picture joins the end of the warm-up list, after this case's slices.
-    if (const Image* image = preloader_->image())
-      prefetch_->setNextCase(CasePreloader::firstPicture(*image, path));
+    if (std::shared_ptr<const Image> image = preloader_->image())
+      prefetch_->setNextCase(CasePreloader::firstPicture(std::move(image), path));
   });
   createDocks();
   createStatusBar();

@@ -54,11 +54,11 @@ void PrefetchPlanner::update() {
   // Embeddings only pay off when clicks may follow: AI tool on, a model loaded.
   if (document_->hasImage() && engine_->hasEngine() && tools_->tool() == Tool::Ai) {
     const SliceAxis axis = viewer_->activeAxis();
+    const std::string imageId = document_->imageId().toStdString();
     for (std::size_t slice : sliceOrder(document_->sliceIndex(axis), document_->sliceCount(axis),
                                         direction_, neighbours_)) {
-      RgbImage picture = document_->rgbSlice(axis, slice);
-      if (picture.isValid())
-        items.push_back({std::move(picture), document_->imageKey(axis, slice)});
+      items.push_back(
+          slicePrefetchItem(document_->image(), imageId, axis, slice, document_->window()));
     }
     if (nextCase_) items.push_back(*nextCase_);
   }

@@ -44,13 +44,13 @@ class CasePreloader : public QObject {
   QString path() const { return path_; }
   bool isReady() const { return image_ != nullptr; }
   /// The image read, while the preloader holds it (null before it is ready).
-  const Image* image() const { return image_.get(); }
+  std::shared_ptr<const Image> image() const { return image_; }
   /// The image read for `path`, once ready; the preloader forgets it.
   std::shared_ptr<Image> take(const QString& path);
 
   /// The picture a user sees first when `image` opens (the acquisition plane's middle slice in
   /// the default window) and its cache key, as Document and ViewerArea will make them.
-  static std::optional<PrefetchItem> firstPicture(const Image& image, const QString& imageId);
+  static PrefetchItem firstPicture(std::shared_ptr<const Image> image, const QString& imageId);
 
  signals:
   void ready(const QString& path);

@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "medsa/core/error.h"
+#include "medsa/core/image.h"
 #include "medsa/core/segmentation_engine.h"
+#include "medsa/core/slice.h"
+#include "medsa/core/window_level.h"
 
 namespace medsa::ui {
 
@@ -25,11 +28,16 @@ struct EngineRequest {
   Prompt prompt;
 };
 
-/// A picture whose embedding should be ready before the user needs it.
+/// A picture whose embedding should be ready before the user needs it. The picture is made on
+/// the engine thread when its turn comes, so posting a list costs the UI thread nothing.
 struct PrefetchItem {
-  RgbImage image;
   ImageKey key;
+  std::function<RgbImage()> picture;
 };
+
+/// A prefetch item for a slice of `image`, rendered with slicePicture when embedded.
+PrefetchItem slicePrefetchItem(std::shared_ptr<const Image> image, const std::string& imageId,
+                               SliceAxis axis, std::size_t index, const WindowLevel& window);
 
 class EngineWorker;
 
