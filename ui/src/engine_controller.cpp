@@ -121,7 +121,8 @@ class EngineWorker : public QObject {
             Qt::QueuedConnection);
       }
       QMetaObject::invokeMethod(
-          c, [c, fraction] { emit c->embeddingProgress(fraction); }, Qt::QueuedConnection);
+          c, [c, fraction, b = background_] { emit c->embeddingProgress(fraction, b); },
+          Qt::QueuedConnection);
       return !worker_->supersedes(key_, background_);
     }
     bool started() const { return started_; }

@@ -126,11 +126,6 @@ MainWindow::MainWindow(QWidget* parent)
   connect(tools_, &ToolController::latencyMeasured, this, [this](double ms) {
     latencyLabel_->setText(tr("click \u2192 mask %1 ms").arg(ms, 0, 'f', 0));
   });
-  connect(engine_, &EngineController::embeddingStarted, this,
-          [this](const ImageKey&, bool background) {
-            backgroundEmbedding_ = background;
-            showEmbeddingProgress(0);
-          });
   connect(engine_, &EngineController::embeddingProgress, this, &MainWindow::showEmbeddingProgress);
   connect(engine_, &EngineController::embeddingFinished, this,
           [this](double ms, bool background, bool completed) {
@@ -802,13 +797,12 @@ bool MainWindow::confirmReplacingLabels() {
   return true;
 }
 
-void MainWindow::showEmbeddingProgress(double fraction) {
+void MainWindow::showEmbeddingProgress(double fraction, bool background) {
   const int percent = static_cast<int>(fraction * 100 + 0.5);
-  busyLabel_->setText(backgroundEmbedding_
-                          ? tr("Pre-computing embeddings ahead\u2026 %1 %").arg(percent)
-                          : tr("Computing image embedding\u2026 %1 %").arg(percent));
-  busyLabel_->setStyleSheet(backgroundEmbedding_ ? QStringLiteral("color: gray")
-                                                 : QStringLiteral("color: #e0a000"));
+  busyLabel_->setText(background ? tr("Pre-computing embeddings ahead\u2026 %1 %").arg(percent)
+                                 : tr("Computing image embedding\u2026 %1 %").arg(percent));
+  busyLabel_->setStyleSheet(background ? QStringLiteral("color: gray")
+                                       : QStringLiteral("color: #e0a000"));
   busyLabel_->show();
 }
 

@@ -40,9 +40,6 @@ class CasePreloader : public QObject {
   bool preload(const QString& path, Read read);
   /// Drops what was read or is being read.
   void clear();
-  /// The path being read or read ("" when none).
-  QString path() const { return path_; }
-  bool isReady() const { return image_ != nullptr; }
   /// The image read, while the preloader holds it (null before it is ready).
   std::shared_ptr<const Image> image() const { return image_; }
   /// The image read for `path`, once ready; the preloader forgets it.

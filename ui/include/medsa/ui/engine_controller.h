@@ -82,7 +82,7 @@ class EngineController : public QObject {
   /// background for the prefetch list. Progress in [0, 1] follows; finished comes also when the
   /// work was abandoned (completed = false).
   void embeddingStarted(const medsa::ImageKey& key, bool background);
-  void embeddingProgress(double fraction);
+  void embeddingProgress(double fraction, bool background);
   void embeddingFinished(double milliseconds, bool background, bool completed);
   /// The latest request's answer; latency from submit to reply.
   void predictionReady(quint64 id, const medsa::Prediction& prediction, double latencyMs);

@@ -154,7 +154,7 @@ class MainWindow : public QMainWindow {
   /// Before the open labels are replaced: Save / Discard / Cancel when they changed since the
   /// last save. Returns whether to go on.
   bool confirmReplacingLabels();
-  void showEmbeddingProgress(double fraction);
+  void showEmbeddingProgress(double fraction, bool background);
   void updateRecentMenu();
   void saveLabels(bool askPath);
   void openLabelsDialog();
@@ -174,7 +174,6 @@ class MainWindow : public QMainWindow {
   PrefetchPlanner* prefetch_ = nullptr;
   PropagationController* propagation_ = nullptr;
   CasePreloader* preloader_ = nullptr;
-  bool backgroundEmbedding_ = false;
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 
