@@ -33,6 +33,7 @@
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
+#include "view_input.h"
 #include "volume_fixture.h"
 #include "window_fixture.h"
 
@@ -52,8 +53,6 @@ void prepare(MainWindow& window, const QString& folder, std::atomic<int>* predic
   QVERIFY(window.document()->hasImage());
   QCoreApplication::processEvents();
 }
-
-QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }
 
 // Two series in a folder: a 64 x 64 x 32 CT (the larger) and a 40 x 30 single-image scout.
 std::vector<medsa::ui::SeriesEntry> twoSeries() {
@@ -112,6 +111,20 @@ void whenPickerShows(std::function<void(QDialog*)> act) {
 
 std::size_t labelled(MainWindow& window, quint16 value) {
   return window.document()->labels().count(value);
+}
+
+// A new label, one brush dab of it at the middle of the slice, then the label locked.
+quint16 addLockedBrushDab(MainWindow& window, SliceView* view) {
+  medsa::annotations::LabelSet set = window.document()->labelSet();
+  const quint16 label = set.add(QStringLiteral("locked organ"));
+  window.document()->setLabelSet(set);
+  window.document()->setActiveLabel(label);
+  QTest::keyClick(view, Qt::Key_B);
+  QTest::mouseClick(view, Qt::LeftButton, {}, at(view, 32, 32));
+  set = window.document()->labelSet();
+  set.find(label)->locked = true;
+  window.document()->setLabelSet(set);
+  return label;
 }
 
 }  // namespace
@@ -237,18 +250,9 @@ class TestUi : public QObject {
     prepare(window, dir.path());
     SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     // Label 2 painted with the brush, then locked.
-    medsa::annotations::LabelSet set = window.document()->labelSet();
-    const quint16 second = set.add(QStringLiteral("locked organ"));
-    window.document()->setLabelSet(set);
-    window.document()->setActiveLabel(second);
-    QTest::keyClick(axial, Qt::Key_B);
-    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 32, 32));
-    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    const quint16 second = addLockedBrushDab(window, axial);
     const std::size_t locked = labelled(window, second);
     QVERIFY(locked > 20);
-    set = window.document()->labelSet();
-    set.find(second)->locked = true;
-    window.document()->setLabelSet(set);
 
     // Accepting an AI mask over it into label 1 leaves it whole.
     window.document()->setActiveLabel(1);
@@ -278,17 +282,9 @@ class TestUi : public QObject {
     SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     QUndoStack* stack = window.document()->history()->stack();
     // A locked label 2 in the middle of where the polygon goes.
-    medsa::annotations::LabelSet set = window.document()->labelSet();
-    const quint16 second = set.add(QStringLiteral("locked organ"));
-    window.document()->setLabelSet(set);
-    window.document()->setActiveLabel(second);
-    QTest::keyClick(axial, Qt::Key_B);
-    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32, 32));
+    const quint16 second = addLockedBrushDab(window, axial);
     const std::size_t locked = labelled(window, second);
     QVERIFY(locked > 20);
-    set = window.document()->labelSet();
-    set.find(second)->locked = true;
-    window.document()->setLabelSet(set);
     window.document()->setActiveLabel(1);
     const int before = stack->count();
 
@@ -427,18 +423,14 @@ class TestUi : public QObject {
     prepare(window, dir.path());
     SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     QTest::keyClick(axial, Qt::Key_A);
-    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
-    QTest::mouseMove(axial, at(axial, 46, 46));
-    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    dragBox(axial, 18, 18, 46, 46);
     QTRY_VERIFY(!window.tools()->candidate().empty());
     QTest::keyClick(axial, Qt::Key_Return);
     const std::size_t start = labelled(window, 1);
     QSignalSpy done(&window, &MainWindow::propagationFinished);
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(done.wait(20000));
-    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    activateAgain(window);  // after the modal progress dialog
     const int slices = done.first().first().toInt();
     // The sphere (radius 10 around z = 16) spans z = 6..26; the fake engine loses it when the
     // section gets smaller than the minimum area, a few slices before the poles.

@@ -20,6 +20,7 @@
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
+#include "view_input.h"
 #include "window_fixture.h"
 
 using medsa::SliceAxis;
@@ -35,8 +36,6 @@ void prepare(MainWindow& window, const QString& folder) {
                          return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
                        });
 }
-
-QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }
 
 std::vector<std::uint16_t> axialSlice(MainWindow& window, std::size_t z) {
   return window.document()->labels().slice(SliceAxis::Axial, z).value().values;
@@ -63,17 +62,13 @@ class TestUiPropagation : public QObject {
     QCOMPARE(window.document()->sliceIndex(SliceAxis::Axial), std::size_t(16));
 
     // Box on the sphere's middle slice, accepted, propagated both ways.
-    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
-    QTest::mouseMove(axial, at(axial, 46, 46));
-    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    dragBox(axial, 18, 18, 46, 46);
     QTRY_VERIFY(!window.tools()->candidate().empty());
     QTest::keyClick(axial, Qt::Key_Return);
     QSignalSpy done(&window, &MainWindow::propagationFinished);
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(done.wait(20000));
-    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    activateAgain(window);  // after the modal progress dialog
     const std::vector<std::uint16_t> below = axialSlice(window, 14);
     const std::vector<std::uint16_t> between = axialSlice(window, 18);
     const std::size_t aboveBefore = countOf(axialSlice(window, 21), 1);
@@ -89,9 +84,7 @@ class TestUiPropagation : public QObject {
     const int steps = window.document()->history()->stack()->count();
     QTest::keyClick(axial, Qt::Key_P, Qt::ControlModifier);
     QVERIFY(done.wait(20000));
-    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    activateAgain(window);                         // after the modal progress dialog
     QVERIFY(window.tools()->candidate().empty());  // it was accepted ...
     QVERIFY(countOf(axialSlice(window, 20), 1) > 0);
     QCOMPARE(window.document()->history()->stack()->count(), steps + 2);  // ... then propagated
@@ -139,13 +132,10 @@ class TestUiPropagation : public QObject {
 
     // The rules are used: with at most two slices each way, a run stops there though the sphere
     // goes on. (Back from the modal dialog, shortcuts need the window active again.)
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    activateAgain(window);
     SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     QTest::keyClick(axial, Qt::Key_A);
-    QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 18, 18));
-    QTest::mouseMove(axial, at(axial, 46, 46));
-    QTest::mouseRelease(axial, Qt::LeftButton, {}, at(axial, 46, 46));
+    dragBox(axial, 18, 18, 46, 46);
     QTRY_VERIFY(!window.tools()->candidate().empty());
     medsa::annotations::PropagationRequest few = rules;
     few.maxSlices = 2;

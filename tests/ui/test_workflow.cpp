@@ -35,6 +35,7 @@
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "tiny_sam_fixture.h"
+#include "view_input.h"
 
 using medsa::SliceAxis;
 using medsa::ui::MainWindow;
@@ -92,15 +93,6 @@ void openAndWait(MainWindow& window, const QString& path) {
 
 SliceView* activeView(MainWindow& window) {
   return window.viewerArea()->view(window.viewerArea()->activeAxis());
-}
-
-QPoint at(SliceView* view, double x, double y) { return view->toWidget({x, y}).toPoint(); }
-
-void dragBox(SliceView* view, double x0, double y0, double x1, double y1) {
-  QTest::mousePress(view, Qt::LeftButton, {}, at(view, x0, y0));
-  QTest::mouseMove(view, at(view, (x0 + x1) / 2, (y0 + y1) / 2));
-  QTest::mouseMove(view, at(view, x1, y1));
-  QTest::mouseRelease(view, Qt::LeftButton, {}, at(view, x1, y1));
 }
 
 // Waits for the engine's answer to the prompt, then steps through its candidates (Tab) to one
@@ -221,8 +213,7 @@ class TestWorkflow : public QObject {
     openAndWait(window, data.path());
     if (QTest::currentTestFailed()) return;
     // Back from the modal picker, the window takes the keys again (as when the user clicks it).
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    activateAgain(window);
     QCOMPARE(rows, 2);
     QCOMPARE(preselected, QStringLiteral("Chest CT"));
     // The chosen series is what is shown.
@@ -279,8 +270,7 @@ class TestWorkflow : public QObject {
                 });
       openAndWait(window, data.path());
       if (QTest::currentTestFailed()) return;
-      window.activateWindow();
-      QVERIFY(QTest::qWaitForWindowActive(&window));
+      activateAgain(window);
       SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
       QTest::keyClick(axial, Qt::Key_B);
       QTest::mousePress(axial, Qt::LeftButton, {}, at(axial, 10, 10));
@@ -345,9 +335,7 @@ class TestWorkflow : public QObject {
     QVERIFY(slices > 0);
     QVERIFY(labelBytes(window) != accepted);
     QCOMPARE(window.document()->history()->stack()->count(), 2);  // accept, propagation
-    // The modal progress dialog has gone; shortcuts reach the window once it is active again.
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
+    activateAgain(window);                                        // after the modal progress dialog
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(labelBytes(window) == accepted);
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
