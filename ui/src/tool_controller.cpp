@@ -250,11 +250,18 @@ void ToolController::cancelPolygon() {
   emit overlayChanged();
 }
 
-bool ToolController::fillHoles(SliceAxis axis, std::size_t slice) {
-  if (!document_->hasImage() || !activeLabelUsable()) return false;
+std::optional<annotations::LabelSlice> ToolController::activeLabelSlice(SliceAxis axis,
+                                                                        std::size_t slice) {
+  if (!document_->hasImage() || !activeLabelUsable()) return std::nullopt;
   Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  if (!current) return std::nullopt;
+  return std::move(current).value();
+}
+
+bool ToolController::fillHoles(SliceAxis axis, std::size_t slice) {
+  const std::optional<annotations::LabelSlice> current = activeLabelSlice(axis, slice);
   if (!current) return false;
-  const Mask mask = annotations::maskOf(current.value(), document_->activeLabel());
+  const Mask mask = annotations::maskOf(*current, document_->activeLabel());
   Mask holes = annotations::holesOf(mask, current->width, current->height);
   // Only background is a hole: pixels of other labels inside the object stay theirs.
   for (std::size_t i = 0; i < holes.size(); ++i) holes[i] &= current->values[i] == 0 ? 1 : 0;
@@ -266,10 +273,9 @@ bool ToolController::fillHoles(SliceAxis axis, std::size_t slice) {
 }
 
 bool ToolController::removeSmallIslands(SliceAxis axis, std::size_t slice) {
-  if (!document_->hasImage() || !activeLabelUsable()) return false;
-  Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  const std::optional<annotations::LabelSlice> current = activeLabelSlice(axis, slice);
   if (!current) return false;
-  const Mask mask = annotations::maskOf(current.value(), document_->activeLabel());
+  const Mask mask = annotations::maskOf(*current, document_->activeLabel());
   const Mask islands = annotations::smallIslandsOf(mask, current->width, current->height,
                                                    static_cast<std::size_t>(islandMinPixels_));
   if (!applyMask(axis, slice, islands, true, tr("Remove small islands"))) {
@@ -280,10 +286,9 @@ bool ToolController::removeSmallIslands(SliceAxis axis, std::size_t slice) {
 }
 
 bool ToolController::clearSlice(SliceAxis axis, std::size_t slice) {
-  if (!document_->hasImage() || !activeLabelUsable()) return false;
-  Result<annotations::LabelSlice> current = document_->labels().slice(axis, slice);
+  const std::optional<annotations::LabelSlice> current = activeLabelSlice(axis, slice);
   if (!current) return false;
-  const Mask mask = annotations::maskOf(current.value(), document_->activeLabel());
+  const Mask mask = annotations::maskOf(*current, document_->activeLabel());
   if (!applyMask(axis, slice, mask, true, tr("Clear slice"))) {
     emit message(tr("The active label is not on this slice."));
     return false;

@@ -94,6 +94,8 @@ class ToolController : public QObject {
   void latencyMeasured(double milliseconds);
 
  private:
+  /// The slice's labels when the active label may be edited there (else a message, nullopt).
+  std::optional<annotations::LabelSlice> activeLabelSlice(SliceAxis axis, std::size_t slice);
   void startPrompt(SliceAxis axis, std::size_t slice);
   void requestPrediction();
   void onPrediction(quint64 id, const Prediction& prediction, double latencyMs);
