@@ -65,6 +65,7 @@ Result<QByteArray> AutosaveStore::encode(const AutosaveSnapshot& snapshot) {
   QJsonObject header;
   header[QStringLiteral("imagePath")] = snapshot.imagePath;
   header[QStringLiteral("imageId")] = snapshot.imageId;
+  header[QStringLiteral("series")] = snapshot.series;
   header[QStringLiteral("savedAt")] = snapshot.savedAt.toString(Qt::ISODateWithMs);
   header[QStringLiteral("size")] =
       QJsonArray{double(labels.size(0)), double(labels.size(1)), double(labels.size(2))};
@@ -120,6 +121,7 @@ Result<AutosaveSnapshot> AutosaveStore::decode(const QByteArray& bytes, const QS
   AutosaveSnapshot snapshot;
   snapshot.imagePath = header.value(QStringLiteral("imagePath")).toString();
   snapshot.imageId = header.value(QStringLiteral("imageId")).toString();
+  snapshot.series = header.value(QStringLiteral("series")).toString();
   snapshot.savedAt =
       QDateTime::fromString(header.value(QStringLiteral("savedAt")).toString(), Qt::ISODateWithMs);
   snapshot.labels = std::move(set).value();

@@ -938,6 +938,7 @@ void MainWindow::autosaveNow() {
   annotations::AutosaveSnapshot snapshot;
   snapshot.imagePath = document_->path();
   snapshot.imageId = document_->imageId();
+  snapshot.series = QString::fromStdString(document_->image()->metadata.seriesInstanceUid);
   snapshot.labels = document_->labelSet();
   snapshot.labelImage = document_->labels().image();
   snapshot.savedAt = QDateTime::currentDateTimeUtc();
@@ -993,10 +994,9 @@ bool MainWindow::startRecovery(Result<annotations::AutosaveSnapshot> snapshot) {
     pendingRecovery_.reset();
     return false;
   }
-  // A series chosen from a folder is read again directly, without asking which one.
-  const QString seriesTag = QStringLiteral("#series=");
-  if (const qsizetype at = pendingRecovery_->imageId.lastIndexOf(seriesTag); at >= 0) {
-    readPath(pendingRecovery_->imagePath, pendingRecovery_->imageId.mid(at + seriesTag.size()));
+  // A DICOM series is read again directly: a folder's picker would ask which one.
+  if (!pendingRecovery_->series.isEmpty()) {
+    readPath(pendingRecovery_->imagePath, pendingRecovery_->series);
     return true;
   }
   openPath(pendingRecovery_->imagePath);

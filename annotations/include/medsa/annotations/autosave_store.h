@@ -13,6 +13,7 @@ namespace medsa::annotations {
 struct AutosaveSnapshot {
   QString imagePath;  ///< the file or folder the image was opened from (empty for the demo)
   QString imageId;    ///< "demo:phantom" for built-in data
+  QString series;     ///< the image's DICOM SeriesInstanceUID ("" for other formats)
   LabelSet labels;
   Image labelImage;  ///< the label map (u16, with its geometry)
   QDateTime savedAt;
