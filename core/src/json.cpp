@@ -8,7 +8,40 @@
 namespace medsa {
 namespace {
 
-constexpr int kMaxDepth = 128;
+constexpr int kMaxDepth = 128;  // arrays and objects inside each other
+
+/// Length of the well-formed UTF-8 sequence at `pos` (Unicode table 3-7: no overlong forms, no
+/// surrogates, nothing above U+10FFFF), or 0 when the bytes there are not one.
+size_t utf8SequenceLength(std::string_view text, size_t pos) {
+  const auto at = [&](size_t i) {
+    return pos + i < text.size() ? static_cast<unsigned char>(text[pos + i]) : 0u;
+  };
+  const auto in = [&](size_t i, unsigned low, unsigned high) {
+    return at(i) >= low && at(i) <= high;
+  };
+  const unsigned lead = at(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;
+    const unsigned high = lead == 0xED ? 0x9F : 0xBF;
+    return in(1, low, high) && in(2, 0x80, 0xBF) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned low = lead == 0xF0 ? 0x90 : 0x80;
+    const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;
+    return in(1, low, high) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  }
+  return 0;
+}
+
+void dumpString(std::string& out, const std::string& s);
+
+std::string quoted(const std::string& s) {
+  std::string out;
+  dumpString(out, s);
+  return out;
+}
 
 class Parser {
  public:
@@ -32,10 +65,11 @@ class Parser {
                  "invalid JSON at byte " + std::to_string(errorPos_) + ": " + message_,
                  std::string(source_)};
   }
-  bool fail(std::string message) {
+  bool fail(std::string message) { return failAt(pos_, std::move(message)); }
+  bool failAt(size_t position, std::string message) {
     if (message_.empty()) {
       message_ = std::move(message);
-      errorPos_ = pos_;
+      errorPos_ = position;
     }
     return false;
   }
@@ -50,8 +84,8 @@ class Parser {
     return true;
   }
 
+  /// `depth`: how many arrays and objects enclose this value.
   bool parseValue(Json& out, int depth) {
-    if (depth > kMaxDepth) return fail("nesting deeper than 128");
     if (pos_ >= text_.size()) return fail("unexpected end of text");
     const char c = text_[pos_];
     if (c == '{') return parseObject(out, depth);
@@ -93,10 +127,44 @@ class Parser {
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(text_.data() + start, text_.data() + pos_, value);
-    if (ec != std::errc() || end != text_.data() + pos_ || !std::isfinite(value))
+    if (ec == std::errc::result_out_of_range && end == text_.data() + pos_ &&
+        firstDigitExponent(start, pos_) < 0) {
+      // Closer to zero than the smallest double: it rounds to zero, as in every other reader.
+      value = text_[start] == '-' ? -0.0 : 0.0;
+    } else if (ec != std::errc() || end != text_.data() + pos_ || !std::isfinite(value)) {
+      pos_ = start;
       return fail("number out of range");
+    }
     out = Json(value);
     return true;
+  }
+
+  /// The power of ten of a number's first significant digit (1.5e3: 3, 0.02: -2), which tells
+  /// an underflow (< 0) from an overflow when from_chars reports a number out of range.
+  long long firstDigitExponent(size_t start, size_t end) const {
+    long long integerDigits = 0, leadingZeros = 0, exponent = 0;
+    bool significant = false, fraction = false;
+    size_t i = start + (text_[start] == '-' ? 1 : 0);
+    for (; i < end && text_[i] != 'e' && text_[i] != 'E'; ++i) {
+      if (text_[i] == '.') {
+        fraction = true;
+        continue;
+      }
+      if (!fraction) ++integerDigits;
+      if (!significant && text_[i] == '0') {
+        ++leadingZeros;
+      } else {
+        significant = true;
+      }
+    }
+    if (i < end) {
+      ++i;
+      const bool negative = text_[i] == '-';
+      if (text_[i] == '-' || text_[i] == '+') ++i;
+      for (; i < end && exponent < 1000000000; ++i) exponent = exponent * 10 + (text_[i] - '0');
+      if (negative) exponent = -exponent;
+    }
+    return integerDigits - 1 - leadingZeros + exponent;
   }
 
   static void appendUtf8(std::string& s, std::uint32_t cp) {
@@ -118,10 +186,10 @@ class Parser {
   }
 
   bool parseHex4(std::uint32_t& cp) {
-    if (pos_ + 4 > text_.size()) return fail("truncated \\u escape");
     cp = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char h = text_[pos_++];
+    for (int i = 0; i < 4; ++i, ++pos_) {
+      if (pos_ >= text_.size()) return fail("truncated \\u escape");
+      const char h = text_[pos_];
       cp <<= 4;
       if (h >= '0' && h <= '9')
         cp |= h - '0';
@@ -135,18 +203,44 @@ class Parser {
     return true;
   }
 
+  /// After "\\u" (pos_ at the hex digits); a surrogate pair becomes one code point.
+  bool parseUnicodeEscape(std::string& out, size_t escapeStart) {
+    std::uint32_t cp = 0;
+    if (!parseHex4(cp)) return false;
+    if (cp >= 0xD800 && cp < 0xDC00) {
+      std::uint32_t low = 0;
+      if (!consume("\\u")) return failAt(escapeStart, "unpaired surrogate");
+      if (!parseHex4(low)) return false;
+      if (low < 0xDC00 || low > 0xDFFF) return failAt(escapeStart, "unpaired surrogate");
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    } else if (cp >= 0xDC00 && cp < 0xE000) {
+      return failAt(escapeStart, "unpaired surrogate");
+    }
+    appendUtf8(out, cp);
+    return true;
+  }
+
   bool parseString(std::string& out) {
     ++pos_;  // opening quote
     while (true) {
       if (pos_ >= text_.size()) return fail("unterminated string");
-      const char c = text_[pos_++];
-      if (c == '"') return true;
+      const char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
       if (static_cast<unsigned char>(c) < 0x20) return fail("control character in string");
       if (c != '\\') {
-        out += c;
+        // JSON text is UTF-8 (RFC 8259 section 8.1); anything else would reach callers and our
+        // own output as bytes no reader agrees on.
+        const size_t length = utf8SequenceLength(text_, pos_);
+        if (length == 0) return fail("invalid UTF-8 in string");
+        out.append(text_.substr(pos_, length));
+        pos_ += length;
         continue;
       }
-      if (pos_ >= text_.size()) return fail("unterminated escape");
+      const size_t escapeStart = pos_++;
+      if (pos_ >= text_.size()) return fail("unterminated string");
       const char e = text_[pos_++];
       switch (e) {
         case '"':
@@ -173,27 +267,17 @@ class Parser {
         case 't':
           out += '\t';
           break;
-        case 'u': {
-          std::uint32_t cp = 0;
-          if (!parseHex4(cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00) {  // a surrogate pair encodes one code point
-            std::uint32_t low = 0;
-            if (!consume("\\u") || !parseHex4(low) || low < 0xDC00 || low > 0xDFFF)
-              return fail("unpaired surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp < 0xE000) {
-            return fail("unpaired surrogate");
-          }
-          appendUtf8(out, cp);
+        case 'u':
+          if (!parseUnicodeEscape(out, escapeStart)) return false;
           break;
-        }
         default:
-          return fail("invalid escape");
+          return failAt(escapeStart, "invalid escape");
       }
     }
   }
 
   bool parseArray(Json& out, int depth) {
+    if (depth >= kMaxDepth) return fail("nesting deeper than 128");
     ++pos_;
     Json::Array array;
     skipSpace();
@@ -214,11 +298,13 @@ class Parser {
         out = Json(std::move(array));
         return true;
       }
-      if (text_[pos_++] != ',') return fail("expected ',' or ']'");
+      if (text_[pos_] != ',') return fail("expected ',' or ']'");
+      ++pos_;
     }
   }
 
   bool parseObject(Json& out, int depth) {
+    if (depth >= kMaxDepth) return fail("nesting deeper than 128");
     ++pos_;
     Json::Object object;
     skipSpace();
@@ -230,15 +316,21 @@ class Parser {
     while (true) {
       skipSpace();
       if (pos_ >= text_.size() || text_[pos_] != '"') return fail("expected a member name");
+      const size_t keyStart = pos_;
       std::string key;
       if (!parseString(key)) return false;
       skipSpace();
-      if (pos_ >= text_.size() || text_[pos_++] != ':') return fail("expected ':'");
+      if (pos_ >= text_.size() || text_[pos_] != ':') return fail("expected ':'");
+      ++pos_;
       skipSpace();
       Json value;
       if (!parseValue(value, depth + 1)) return false;
-      if (!object.emplace(std::move(key), std::move(value)).second)
-        return fail("duplicate member name");
+      // A second value for a name would be read by some readers and not others: refused.
+      if (object.count(key) != 0) {
+        pos_ = keyStart;
+        return fail("duplicate member name " + quoted(key));
+      }
+      object.emplace(std::move(key), std::move(value));
       skipSpace();
       if (pos_ >= text_.size()) return fail("unterminated object");
       if (text_[pos_] == '}') {
@@ -246,7 +338,8 @@ class Parser {
         out = Json(std::move(object));
         return true;
       }
-      if (text_[pos_++] != ',') return fail("expected ',' or '}'");
+      if (text_[pos_] != ',') return fail("expected ',' or '}'");
+      ++pos_;
     }
   }
 
@@ -259,7 +352,20 @@ class Parser {
 
 void dumpString(std::string& out, const std::string& s) {
   out += '"';
-  for (const char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // Strings built in the program (a file name in another encoding) may hold bytes that are
+      // not UTF-8; JSON output must stay UTF-8, so they become U+FFFD.
+      const size_t length = utf8SequenceLength(s, i);
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";
+      } else {
+        out.append(s, i, length);
+        i += length - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";
@@ -304,6 +410,15 @@ void dumpNumber(std::string& out, double value) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> Json::asInteger() const {
+  if (!isNumber()) return std::nullopt;
+  const double value = asNumber();
+  // -2^63 is a double exactly; 2^63 is the first value past the range.
+  if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0)) return std::nullopt;
+  if (value != std::trunc(value)) return std::nullopt;
+  return static_cast<std::int64_t>(value);
+}
 
 const Json* Json::find(std::string_view key) const {
   if (!isObject()) return nullptr;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -46,6 +47,12 @@ class Json {
   const Array& asArray() const { return *std::get<std::shared_ptr<Array>>(value_); }
   const Object& asObject() const { return *std::get<std::shared_ptr<Object>>(value_); }
 
+  /// The number when it is a whole number an int64 holds exactly (2, -7, 1e3), else nullopt
+  /// (1.5, 1e300, a string). Untrusted sizes and offsets must be read this way: casting an
+  /// out-of-range double to an integer is undefined behaviour. Numbers are doubles, so integers
+  /// beyond 2^53 arrive rounded.
+  std::optional<std::int64_t> asInteger() const;
+
   /// Member of an object, or nullptr when this is not an object or has no such key.
   const Json* find(std::string_view key) const;
 
@@ -59,8 +66,10 @@ class Json {
       value_;
 };
 
-/// Parses a complete JSON text (RFC 8259). Rejects trailing data, depth beyond 128 and invalid
-/// escapes; the error message gives the byte offset. `source` names the file in the Error.
+/// Parses a complete JSON text (RFC 8259). Rejects trailing data, arrays and objects nested more
+/// than 128 deep, invalid escapes and unpaired surrogates, text that is not UTF-8, duplicate
+/// member names and numbers beyond the range of a double (those below it become 0); the error
+/// message gives the byte offset of the fault. `source` names the file in the Error.
 Result<Json> parseJson(std::string_view text, std::string_view source = {});
 
 }  // namespace medsa
