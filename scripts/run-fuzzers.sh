@@ -31,9 +31,12 @@ for name in "${names[@]}"; do
   # Start from the committed seeds only, so --ci runs see the same corpus every time.
   [ ${#mode[@]} -gt 0 ] && rm -rf "$corpus" && mkdir -p "$corpus"
   cp -n tests/fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null || true
+  # A dictionary of the format's tokens where one exists (tests/fuzz/NAME.dict).
+  dict=()
+  [ -f "tests/fuzz/${name#fuzz_}.dict" ] && dict=(-dict="$PWD/tests/fuzz/${name#fuzz_}.dict")
   echo "== $name: ${seconds}s"
-  if ! (cd "$findings" && "../../fuzz/$name" -max_total_time="$seconds" "${mode[@]}" -rss_limit_mb=4096 \
-        -timeout=20 -print_final_stats=1 "../../corpus/$name" 2>&1 | tail -n 25); then
+  if ! (cd "$findings" && "../../fuzz/$name" -max_total_time="$seconds" "${mode[@]}" "${dict[@]}" \
+        -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 "../../corpus/$name" 2>&1 | tail -n 25); then
     echo "!! $name found a problem; reproducer in $findings"
     status=1
   fi
