@@ -6,7 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QStandardPaths>
+#include <QFileInfo>
 
 #include <cstring>
 
@@ -39,20 +39,9 @@ Error damaged(const QString& path, const std::string& why) {
 
 }  // namespace
 
-AutosaveStore::AutosaveStore(QString folder) : folder_(std::move(folder)) {}
+bool AutosaveStore::exists() const { return QFile::exists(filePath_); }
 
-QString AutosaveStore::defaultFolder() {
-  return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-         QStringLiteral("/autosave");
-}
-
-QString AutosaveStore::filePath() const {
-  return folder_ + QStringLiteral("/session.medsa-autosave");
-}
-
-bool AutosaveStore::exists() const { return QFile::exists(filePath()); }
-
-void AutosaveStore::remove() const { QFile::remove(filePath()); }
+void AutosaveStore::remove() const { QFile::remove(filePath_); }
 
 Result<QByteArray> AutosaveStore::encode(const AutosaveSnapshot& snapshot) {
   const Image& labels = snapshot.labelImage;
@@ -80,7 +69,14 @@ Result<QByteArray> AutosaveStore::encode(const AutosaveSnapshot& snapshot) {
   return kMagic + json + '\n' + payload;
 }
 
-Result<AutosaveSnapshot> AutosaveStore::decode(const QByteArray& bytes, const QString& path) {
+namespace {
+
+struct Header {
+  QJsonObject json;
+  qsizetype payloadOffset = 0;
+};
+
+Result<Header> decodeHeader(const QByteArray& bytes, const QString& path) {
   if (!bytes.startsWith(kMagic)) return damaged(path, "not a Med-SA Studio autosave");
   const qsizetype end = bytes.indexOf('\n', kMagic.size());
   if (end < 0) return damaged(path, "the header is cut short");
@@ -88,8 +84,30 @@ Result<AutosaveSnapshot> AutosaveStore::decode(const QByteArray& bytes, const QS
   const QJsonDocument doc =
       QJsonDocument::fromJson(bytes.mid(kMagic.size(), end - kMagic.size()), &parseError);
   if (!doc.isObject()) return damaged(path, parseError.errorString().toStdString());
-  const QJsonObject header = doc.object();
-  const QByteArray payload = bytes.mid(end + 1);
+  return Header{doc.object(), end + 1};
+}
+
+/// The snapshot's fields from its header, without the label volume.
+Result<AutosaveSnapshot> snapshotOf(const QJsonObject& header) {
+  Result<LabelSet> set = LabelSet::fromJson(header.value(QStringLiteral("labels")).toObject());
+  if (!set) return set.error();
+  AutosaveSnapshot snapshot;
+  snapshot.imagePath = header.value(QStringLiteral("imagePath")).toString();
+  snapshot.imageId = header.value(QStringLiteral("imageId")).toString();
+  snapshot.series = header.value(QStringLiteral("series")).toString();
+  snapshot.savedAt =
+      QDateTime::fromString(header.value(QStringLiteral("savedAt")).toString(), Qt::ISODateWithMs);
+  snapshot.labels = std::move(set).value();
+  return snapshot;
+}
+
+}  // namespace
+
+Result<AutosaveSnapshot> AutosaveStore::decode(const QByteArray& bytes, const QString& path) {
+  Result<Header> parsed = decodeHeader(bytes, path);
+  if (!parsed) return parsed.error();
+  const QJsonObject& header = parsed->json;
+  const QByteArray payload = bytes.mid(parsed->payloadOffset);
   if (payload.size() !=
           static_cast<qsizetype>(header.value(QStringLiteral("payloadBytes")).toDouble()) ||
       QString::fromLatin1(QCryptographicHash::hash(payload, QCryptographicHash::Sha1).toHex()) !=
@@ -115,33 +133,39 @@ Result<AutosaveSnapshot> AutosaveStore::decode(const QByteArray& bytes, const QS
     return damaged(path, "the label data has the wrong size");
   }
   std::memcpy(labels.bytes(), raw.constData(), labels.byteCount());
-  Result<LabelSet> set = LabelSet::fromJson(header.value(QStringLiteral("labels")).toObject());
-  if (!set) return set.error();
-
-  AutosaveSnapshot snapshot;
-  snapshot.imagePath = header.value(QStringLiteral("imagePath")).toString();
-  snapshot.imageId = header.value(QStringLiteral("imageId")).toString();
-  snapshot.series = header.value(QStringLiteral("series")).toString();
-  snapshot.savedAt =
-      QDateTime::fromString(header.value(QStringLiteral("savedAt")).toString(), Qt::ISODateWithMs);
-  snapshot.labels = std::move(set).value();
-  snapshot.labelImage = std::move(labels);
+  Result<AutosaveSnapshot> snapshot = snapshotOf(header);
+  if (!snapshot) return snapshot.error();
+  snapshot->labelImage = std::move(labels);
   return snapshot;
+}
+
+Result<AutosaveSnapshot> AutosaveStore::readHeader() const {
+  QFile file(filePath_);
+  if (!file.open(QIODevice::ReadOnly)) {
+    return Error{file.exists() ? ErrorCode::ReadFailed : ErrorCode::FileNotFound,
+                 file.errorString().toStdString(), filePath_.toStdString()};
+  }
+  // The header is one line of JSON; a label set of thousands of labels still fits in 4 MiB.
+  const QByteArray head = file.read(qint64(4) << 20);
+  Result<Header> parsed = decodeHeader(head, filePath_);
+  if (!parsed) return parsed.error();
+  return snapshotOf(parsed->json);
 }
 
 Status AutosaveStore::write(const AutosaveSnapshot& snapshot) const {
   Result<QByteArray> bytes = encode(snapshot);
   if (!bytes) return bytes.error();
-  if (!QDir().mkpath(folder_)) {
+  const QString folder = QFileInfo(filePath_).absolutePath();
+  if (!QDir().mkpath(folder)) {
     return Error{ErrorCode::WriteFailed, "cannot create the autosave folder",
-                 folder_.toStdString()};
+                 folder.toStdString()};
   }
-  return writeFileAtomically(filePath().toStdString(),
+  return writeFileAtomically(filePath_.toStdString(),
                              std::string_view(bytes->constData(), std::size_t(bytes->size())));
 }
 
 Result<AutosaveSnapshot> AutosaveStore::read() const {
-  Result<std::string> bytes = readWholeFile(filePath().toStdString());
+  Result<std::string> bytes = readWholeFile(filePath_.toStdString());
   if (!bytes) return bytes.error();
   return decode(QByteArray(bytes->data(), static_cast<qsizetype>(bytes->size())), filePath());
 }

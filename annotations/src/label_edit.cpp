@@ -47,7 +47,10 @@ SliceChange diffChange(const LabelSlice& current, const LabelSlice& edited, Slic
 
 LabelEditCommand::LabelEditCommand(EditHistory* history, const QString& text,
                                    std::vector<SliceChange> changes)
-    : QUndoCommand(text), history_(history), changes_(std::move(changes)) {
+    : QUndoCommand(text),
+      history_(history),
+      changes_(std::move(changes)),
+      serial_(history->nextSerial_++) {
   for (const SliceChange& change : changes_) bytes_ += change.bytes();
   history_->commands_.push_back(this);
   history_->used_ += bytes_;
@@ -101,6 +104,11 @@ bool EditHistory::apply(const QString& text, std::vector<SliceChange> changes) {
   stack_.push(new LabelEditCommand(this, text, std::move(changes)));
   enforceBudget();
   return true;
+}
+
+std::uint64_t EditHistory::serialAt(int index) const {
+  if (index < 0 || index >= static_cast<int>(commands_.size())) return 0;
+  return commands_[static_cast<std::size_t>(index)]->serial();
 }
 
 void EditHistory::setBudgetBytes(std::size_t bytes) {

@@ -1,16 +1,19 @@
-// Helper for test_annotations: autosaves a changing label map again and again into the folder
-// given as argv[1], printing "saved N" after each write, until it is killed. The test kills it
-// mid-write and checks that what is left is a complete, readable snapshot.
+// Helper for test_annotations: claims its own autosave file in the folder given as argv[1] (as
+// an instance of the app does) and autosaves a changing label map into it again and again,
+// printing "saved N" after each write, until it is killed. The test kills it mid-write and
+// checks that what is left is an orphan holding a complete, readable snapshot.
 #include <QCoreApplication>
 
 #include <cstdio>
 
-#include "medsa/annotations/autosave_store.h"
+#include "medsa/annotations/autosave_folder.h"
 
 int main(int argc, char** argv) {
   QCoreApplication app(argc, argv);
   if (argc < 2) return 2;
-  medsa::annotations::AutosaveStore store(QString::fromLocal8Bit(argv[1]));
+  auto claim = medsa::annotations::AutosaveFolder(QString::fromLocal8Bit(argv[1])).claimNew();
+  if (!claim) return 1;
+  const medsa::annotations::AutosaveStore store = claim.value()->store();
   medsa::Image labels = medsa::Image::create({256, 256, 64, 1}, 1, medsa::PixelType::U16).value();
   medsa::annotations::AutosaveSnapshot snapshot;
   snapshot.imageId = QStringLiteral("child");

@@ -1,4 +1,5 @@
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -10,6 +11,7 @@
 
 #include "../ui/fake_engine.h"
 #include "../ui/volume_fixture.h"
+#include "medsa/annotations/autosave_folder.h"
 #include "medsa/annotations/autosave_store.h"
 #include "medsa/annotations/label_edit.h"
 #include "medsa/annotations/label_map.h"
@@ -298,7 +300,7 @@ class TestAnnotations : public QObject {
 
   void autosaveRoundTripAndDamage() {
     QTemporaryDir dir;
-    AutosaveStore store(dir.path());
+    const AutosaveStore store = AutosaveStore::forFile(dir.filePath(QStringLiteral("a.medsa-autosave")));
     QVERIFY(!store.exists());
     AutosaveSnapshot snapshot;
     snapshot.imagePath = QStringLiteral("/data/ct.nii.gz");
@@ -314,6 +316,12 @@ class TestAnnotations : public QObject {
     QCOMPARE(read->labels, snapshot.labels);
     QCOMPARE(read->labelImage.geometry, snapshot.labelImage.geometry);
     QCOMPARE(read->labelImage.data<std::uint16_t>()[17], std::uint16_t(1));
+    // The header alone lists it without reading the labels.
+    auto header = store.readHeader();
+    QVERIFY(header);
+    QCOMPARE(header->imagePath, snapshot.imagePath);
+    QCOMPARE(header->labels, snapshot.labels);
+    QVERIFY(header->labelImage.isEmpty());
     // A cut-short file is refused with the path and the reason.
     QFile file(store.filePath());
     QVERIFY(file.open(QIODevice::ReadWrite));
@@ -338,8 +346,12 @@ class TestAnnotations : public QObject {
     child.kill();
     QVERIFY(child.waitForFinished());
     QCOMPARE(child.exitStatus(), QProcess::CrashExit);
-    AutosaveStore store(dir.path());
-    auto recovered = store.read();
+    // The killed child's lock is stale: its file is an orphan, claimed here exactly once.
+    std::vector<medsa::annotations::OrphanedAutosave> orphans =
+        medsa::annotations::AutosaveFolder(dir.path()).claimOrphans();
+    QCOMPARE(orphans.size(), std::size_t(1));
+    QVERIFY(medsa::annotations::AutosaveFolder(dir.path()).claimOrphans().empty());
+    auto recovered = orphans.front().claim->store().read();
     QVERIFY2(recovered, recovered ? "" : recovered.error().describe().c_str());
     QCOMPARE(recovered->imageId, QStringLiteral("child"));
     const std::uint16_t n = recovered->labelImage.data<std::uint16_t>()[0];
@@ -347,6 +359,46 @@ class TestAnnotations : public QObject {
     // All of one write, none of another.
     const auto* data = recovered->labelImage.data<std::uint16_t>();
     for (std::size_t i = 0; i < recovered->labelImage.voxelCount(); i += 7) QCOMPARE(data[i], n);
+  }
+
+  void autosaveFolderKeepsInstancesApart() {
+    QTemporaryDir dir;
+    const medsa::annotations::AutosaveFolder folder(dir.path());
+    AutosaveSnapshot snapshot;
+    snapshot.labels.add(QStringLiteral("liver"));
+    snapshot.labelImage = medsa::Image::create({4, 4, 1, 1}, 1, medsa::PixelType::U16).value();
+    // Two live instances: two files, and neither is an orphan while its owner holds the lock.
+    auto first = folder.claimNew();
+    auto second = folder.claimNew();
+    QVERIFY(first && second);
+    QVERIFY(first.value()->filePath() != second.value()->filePath());
+    snapshot.imageId = QStringLiteral("first");
+    QVERIFY(first.value()->store().write(snapshot));
+    snapshot.imageId = QStringLiteral("second");
+    QVERIFY(second.value()->store().write(snapshot));
+    QVERIFY(folder.claimOrphans().empty());
+    // The first instance goes away without a clean exit: its file stays, as an orphan.
+    const QString firstFile = first.value()->filePath();
+    first.value().reset();
+    std::vector<medsa::annotations::OrphanedAutosave> orphans = folder.claimOrphans();
+    QCOMPARE(orphans.size(), std::size_t(1));
+    QCOMPARE(orphans.front().claim->filePath(), firstFile);
+    QCOMPARE(orphans.front().claim->store().readHeader()->imageId, QStringLiteral("first"));
+    // While claimed for recovery, nobody else gets it.
+    QVERIFY(folder.claimOrphans().empty());
+    // Recovered and done with: it goes; the live instance's file is untouched.
+    orphans.front().claim->removeFile();
+    orphans.clear();
+    QVERIFY(!QFileInfo::exists(firstFile));
+    QVERIFY(second.value()->store().exists());
+    QVERIFY(folder.claimOrphans().empty());
+    // An autosave of an older version (no lock beside it) is an orphan too.
+    snapshot.imageId = QStringLiteral("legacy");
+    QVERIFY(AutosaveStore::forFile(dir.filePath(QStringLiteral("session.medsa-autosave")))
+                .write(snapshot));
+    orphans = folder.claimOrphans();
+    QCOMPARE(orphans.size(), std::size_t(1));
+    QCOMPARE(orphans.front().claim->store().readHeader()->imageId, QStringLiteral("legacy"));
   }
 
   void labelMapFilesRoundTrip() {

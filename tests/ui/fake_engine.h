@@ -4,6 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <memory>
+#include <stdexcept>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -37,9 +40,17 @@ class FakeEngine : public medsa::SegmentationEngine {
     log_ = std::move(log);
   }
 
+  /// Makes setImage throw for the keys `when` picks, and predict throw once `predicts` is
+  /// set: an engine that fails as a bug would, not as an error value.
+  void throwInSetImage(std::function<bool(const medsa::ImageKey&)> when) {
+    throwInSetImage_ = std::move(when);
+  }
+  void throwInPredict(std::shared_ptr<std::atomic<bool>> when) { throwInPredict_ = std::move(when); }
+
   medsa::Status setImage(const medsa::RgbImage& image, const medsa::ImageKey& key,
                          medsa::ProgressSink* progress) override {
     if (setImages_) ++*setImages_;
+    if (throwInSetImage_ && throwInSetImage_(key)) throw std::runtime_error("embedding exploded");
     const bool known = log_ && log_->contains(key);
     if (embedMs_ > 0 && !known) {
       for (int step = 0; step < 10; ++step) {
@@ -61,6 +72,7 @@ class FakeEngine : public medsa::SegmentationEngine {
 
   medsa::Result<medsa::Prediction> predict(const medsa::Prompt& prompt) override {
     if (predicts_) ++*predicts_;
+    if (throwInPredict_ && *throwInPredict_) throw std::runtime_error("decoder exploded");
     medsa::Prediction p;
     p.width = image_.width;
     p.height = image_.height;
@@ -108,4 +120,6 @@ class FakeEngine : public medsa::SegmentationEngine {
   std::atomic<int>* predicts_;
   int embedMs_ = 0;
   std::shared_ptr<Log> log_;
+  std::function<bool(const medsa::ImageKey&)> throwInSetImage_;
+  std::shared_ptr<std::atomic<bool>> throwInPredict_;
 };

@@ -22,6 +22,7 @@
 #include "medsa/ui/case_list.h"
 #include "medsa/ui/case_preloader.h"
 #include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/slice_view.h"
@@ -289,11 +290,13 @@ class TestUiPrefetch : public QObject {
     window.tools()->setTool(Tool::Brush);
     auto* axial = window.viewerArea()->view(SliceAxis::Axial);
     QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
-    QVERIFY(window.document()->isModified());
+    QVERIFY(window.session()->isModified());
 
     answerNextMessageBox(QMessageBox::Cancel);
-    QVERIFY(!window.openNeighbourCase(+1));
+    QVERIFY(window.openNeighbourCase(+1));  // there is a next case; the user stays here
+    QTest::qWait(200);
     QVERIFY(window.document()->path().endsWith(QStringLiteral("b1.nii")));
+    QVERIFY(window.session()->isModified());
     answerNextMessageBox(QMessageBox::Discard);
     QVERIFY(window.openNeighbourCase(+1));
     QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("b2.nii")));

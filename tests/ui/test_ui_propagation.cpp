@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUndoStack>
 
 #include "fake_engine.h"
 #include "medsa/ui/document.h"
@@ -103,6 +105,80 @@ class TestUiPropagation : public QObject {
     // Once undone, that run is no longer "the earlier run": a restart goes both ways again.
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(countOf(axialSlice(window, 21), 1), aboveBefore);
+  }
+
+  void aRunUndoneAndReplacedIsNotTheEarlierRunAnyMore() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    window.tools()->setTool(Tool::Ai);
+    QSignalSpy done(&window, &MainWindow::propagationFinished);
+    const auto acceptBoxAndPropagate = [&] {
+      dragBox(axial, 18, 18, 46, 46);
+      QTRY_VERIFY(!window.tools()->candidate().empty());
+      QVERIFY(window.tools()->accept());
+      window.propagation()->start();
+      QVERIFY(done.wait(20000));
+    };
+    acceptBoxAndPropagate();
+    QVERIFY(countOf(axialSlice(window, 20), 1) > 0);
+    // Undo the run and the accept, then two new steps bring the history back to the same
+    // length: a brush dab outside the sphere on slice 20, and the accept again. (The deleted
+    // run's undo step may well be reallocated at the same address for the accept.)
+    QUndoStack* stack = window.document()->history()->stack();
+    stack->undo();
+    stack->undo();
+    QCOMPARE(stack->index(), 0);
+    window.document()->setSliceIndex(SliceAxis::Axial, 20);
+    window.tools()->setTool(Tool::Brush);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 4, 4));
+    QVERIFY(countOf(axialSlice(window, 20), 1) > 0);
+    const std::vector<std::uint16_t> drawn = axialSlice(window, 20);
+    window.document()->setSliceIndex(SliceAxis::Axial, 16);
+    window.tools()->setTool(Tool::Ai);
+    acceptBoxAndPropagate();
+    // A fresh run adds to what the user drew; only a rerun over its own result replaces.
+    const std::vector<std::uint16_t> after = axialSlice(window, 20);
+    for (std::size_t i = 0; i < drawn.size(); ++i)
+      if (drawn[i] == 1) QCOMPARE(after[i], std::uint16_t(1));
+  }
+
+  void anEngineThatThrowsEndsThePropagationCleanly() {
+    QTemporaryDir dir;
+    MainWindow window;
+    auto explode = std::make_shared<std::atomic<bool>>(false);
+    showSphereWithEngine(
+        window, dir.path(), [explode]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          auto engine = std::make_unique<FakeEngine>();
+          engine->throwInPredict(explode);
+          return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+        });
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    window.tools()->setTool(Tool::Ai);
+    dragBox(axial, 18, 18, 46, 46);
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QVERIFY(window.tools()->accept());
+    *explode = true;
+    QSignalSpy done(&window, &MainWindow::propagationFinished);
+    QSignalSpy failed(window.propagation(), &medsa::ui::PropagationController::failed);
+    // The error box is modal: close it when it shows.
+    QTimer::singleShot(200, [] {
+      for (QWidget* w : QApplication::topLevelWidgets())
+        if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) box->accept();
+    });
+    window.propagation()->start();
+    QVERIFY(done.wait(20000));
+    QCOMPARE(done.first().first().toInt(), -1);
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(QString::fromStdString(failed.first().at(1).value<medsa::Error>().message)
+                .contains(QStringLiteral("decoder exploded")));
+    QTRY_VERIFY(!window.findChild<QWidget*>(QStringLiteral("propagationProgress")) ||
+                !window.findChild<QWidget*>(QStringLiteral("propagationProgress"))->isVisible());
+    // The engine thread lives on: the next click still gets an answer.
+    *explode = false;
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
   }
 
   void stopRulesAreEditedInTheToolsMenuAndRemembered() {

@@ -29,6 +29,7 @@
 #include "medsa/annotations/label_edit.h"
 #include "medsa/io/dicom_writer.h"
 #include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/slice_view.h"
@@ -342,7 +343,7 @@ class TestWorkflow : public QObject {
 
     const QString saved = out.filePath(QStringLiteral("anatomical_labels.nii.gz"));
     QVERIFY(saveLabelsAs(window, saved));
-    QVERIFY(!window.document()->isModified());
+    QVERIFY(!window.session()->isModified());
     const std::vector<std::uint8_t> labels = labelBytes(window);
     reopenWithLabels(window, nifti, saved);
     if (QTest::currentTestFailed()) return;
@@ -400,14 +401,14 @@ class TestWorkflow : public QObject {
       // The crash: the window goes without a close (no clean shutdown removes the autosave).
       window->waitForBackgroundWork();
     }
-    QVERIFY(medsa::annotations::AutosaveStore(autosave.path()).exists());
+    QCOMPARE(QDir(autosave.path()).entryList({QStringLiteral("*.medsa-autosave")}).size(), 1);
 
     MainWindow next;
     recoverAfterCrash(next, autosave.path());
     if (QTest::currentTestFailed()) return;
     QCOMPARE(next.document()->path(), nifti);
     QVERIFY(labelBytes(next) == labels);
-    QVERIFY(next.document()->isModified());
+    QVERIFY(next.session()->isModified());
   }
 };
 

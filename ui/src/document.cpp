@@ -9,7 +9,7 @@ namespace medsa::ui {
 Document::Document(QObject* parent)
     : QObject(parent), history_(new annotations::EditHistory(&labels_, this)) {
   connect(history_, &annotations::EditHistory::mapChanged, this, [this] {
-    modified_ = true;
+    ++generation_;
     emit labelMapChanged();
   });
 }
@@ -26,7 +26,7 @@ void Document::setImage(std::shared_ptr<const Image> image, const QString& path,
   if (!labelSet_.find(activeLabel_)) activeLabel_ = labelSet_.labels().front().value;
   window_ = defaultWindow(*image_);
   cursor_ = {image_->size(0) / 2, image_->size(1) / 2, image_->size(2) / 2};
-  modified_ = false;
+  ++generation_;
   emit imageChanged();
   emit labelSetChanged();
   emit labelMapChanged();
@@ -38,7 +38,7 @@ void Document::setLabels(annotations::LabelMap map, annotations::LabelSet set) {
   labelSet_ = std::move(set);
   if (labelSet_.isEmpty()) labelSet_.add(tr("Label 1"));
   if (!labelSet_.find(activeLabel_)) activeLabel_ = labelSet_.labels().front().value;
-  modified_ = false;
+  ++generation_;
   emit labelSetChanged();
   emit activeLabelChanged(activeLabel_);
   emit labelMapChanged();
@@ -50,8 +50,29 @@ void Document::setLabelSet(const annotations::LabelSet& set) {
     activeLabel_ = labelSet_.labels().front().value;
     emit activeLabelChanged(activeLabel_);
   }
-  modified_ = true;
+  ++generation_;
   emit labelSetChanged();
+}
+
+bool Document::replaceLabelsUndoably(const annotations::LabelMap& map,
+                                     const annotations::LabelSet& set, const QString& text) {
+  if (!image_ || map.isEmpty() || map.image().size() != labels_.image().size()) return false;
+  annotations::LabelSet merged = labelSet_;
+  for (const annotations::Label& label : set.labels()) {
+    if (annotations::Label* existing = merged.find(label.value))
+      *existing = label;
+    else
+      merged.insert(label);
+  }
+  if (!(merged == labelSet_)) setLabelSet(merged);
+  std::vector<annotations::SliceChange> changes;
+  for (std::size_t z = 0; z < labels_.image().size(2); ++z) {
+    Result<annotations::LabelSlice> now = labels_.slice(SliceAxis::Axial, z);
+    Result<annotations::LabelSlice> next = map.slice(SliceAxis::Axial, z);
+    if (!now || !next) return false;
+    changes.push_back(annotations::diffChange(now.value(), next.value(), SliceAxis::Axial, z));
+  }
+  return history_->apply(text, std::move(changes));
 }
 
 void Document::setActiveLabel(quint16 value) {

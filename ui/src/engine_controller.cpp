@@ -82,27 +82,47 @@ class EngineWorker : public QObject {
       if (request) {
         run(*request);
       } else if (prefetch) {
-        // Already the engine's picture: nothing to render or embed.
-        if (!(lastKey_ && *lastKey_ == prefetch->key))
-          ensureImage(prefetch->picture(), prefetch->key, /*background=*/true);
+        warmUp(*prefetch);
       } else {
         return;
       }
     }
   }
 
-  void runJob(const std::function<void(SegmentationEngine*)>& job) {
+  void runJob(const std::function<void(SegmentationEngine*)>& job,
+              const std::function<void(const QString&)>& failed) {
     lastKey_.reset();  // a job may set other pictures
-    try {
+    const QString failure = failureOf([&]() -> QString {
       job(engine_.get());
-    } catch (...) {
-      // Jobs report their own errors; this only keeps an exception from killing the thread.
+      return {};
+    });
+    if (!failure.isEmpty() && failed) {
+      QMetaObject::invokeMethod(
+          controller_, [failed, failure] { failed(failure); }, Qt::QueuedConnection);
     }
     --mailbox_->jobsQueued;
     drain();  // what waited behind the job
   }
 
  private:
+  /// Embeds one picture of the prefetch list. Nobody waits for it, so a failure (a throwing
+  /// renderer or engine) is only reported; the list goes on.
+  void warmUp(const PrefetchItem& item) {
+    if (lastKey_ && *lastKey_ == item.key) return;  // already the engine's picture
+    const QString failure = failureOf([&]() -> QString {
+      const RgbImage picture = item.picture();
+      if (!picture.isValid()) return QStringLiteral("the slice could not be rendered");
+      Status set = ensureImage(picture, item.key, /*background=*/true);
+      if (!set && set.error().code != ErrorCode::Cancelled) return describe(set.error());
+      return {};
+    });
+    if (failure.isEmpty()) return;
+    lastKey_.reset();
+    QMetaObject::invokeMethod(
+        controller_, [c = controller_, failure] { emit c->backgroundFailed(failure); },
+        Qt::QueuedConnection);
+  }
+
   /// Reports an embedding's progress to the UI and decides when to abandon it: when a request
   /// for another picture or a job waits, or (in the background) when the prefetch list no
   /// longer wants this picture. Announces the embedding at its first report, so a cache hit
@@ -281,10 +301,12 @@ void EngineController::prefetch(std::vector<PrefetchItem> items) {
       worker_, [w = worker_] { w->drain(); }, Qt::QueuedConnection);
 }
 
-void EngineController::runJob(std::function<void(SegmentationEngine*)> job) {
+void EngineController::runJob(std::function<void(SegmentationEngine*)> job,
+                              std::function<void(const QString&)> failed) {
   ++mailbox_->jobsQueued;  // an embedding in progress gives way to the job
   QMetaObject::invokeMethod(
-      worker_, [w = worker_, j = std::move(job)] { w->runJob(j); }, Qt::QueuedConnection);
+      worker_, [w = worker_, j = std::move(job), f = std::move(failed)] { w->runJob(j, f); },
+      Qt::QueuedConnection);
 }
 
 }  // namespace medsa::ui

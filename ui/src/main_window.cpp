@@ -1,50 +1,38 @@
 #include "medsa/ui/main_window.h"
 
-#include <QAction>
-#include <QActionGroup>
-#include <QApplication>
 #include <QCloseEvent>
-#include <QDialog>
-#include <QDialogButtonBox>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
-#include <QTableWidget>
-#include <QToolBar>
 #include <QToolButton>
 #include <QUndoView>
-#include <QVBoxLayout>
-#include <QtConcurrent>
 
-#include "medsa/annotations/label_map_io.h"
-#include "medsa/core/build_info.h"
 #include "medsa/ui/case_list.h"
 #include "medsa/ui/case_preloader.h"
 #include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/polled_progress.h"
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/propagation_controller.h"
-#include "medsa/ui/propagation_settings_dialog.h"
+#include "medsa/ui/recovery_dialog.h"
 #include "medsa/ui/series_picker_dialog.h"
-#include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
-#include "medsa/ui/window_presets.h"
 
 namespace medsa::ui {
 namespace {
 
-constexpr int kAutosaveIdleMs = 3000;
 constexpr int kMaxRecent = 8;
+const QString kDemoPhantom = QStringLiteral("demo:phantom");
+const QString kDemoFundus = QStringLiteral("demo:fundus");
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
 
@@ -53,9 +41,10 @@ QString fromStd(const std::string& text) { return QString::fromStdString(text); 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       document_(new Document(this)),
+      session_(new DocumentSession(document_, this)),
+      opener_(new ImageOpener(this)),
       engine_(new EngineController(this)),
-      tools_(new ToolController(document_, engine_, this)),
-      autosave_(annotations::AutosaveStore::defaultFolder()) {
+      tools_(new ToolController(document_, engine_, this)) {
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("Med-SA Studio"));
   resize(1280, 800);
@@ -76,49 +65,23 @@ MainWindow::MainWindow(QWidget* parent)
   createDocks();
   createStatusBar();
   createMenus();
+  connectSession();
+  connectOpener();
+  connectEngine();
 
-  connect(&loadWatcher_, &QFutureWatcher<Result<Image>>::finished, this, &MainWindow::onImageRead);
-  connect(&scanWatcher_, &QFutureWatcher<Result<std::vector<SeriesEntry>>>::finished, this,
-          &MainWindow::onFolderScanned);
-  connect(&recoveryWatcher_, &QFutureWatcher<Result<annotations::AutosaveSnapshot>>::finished, this,
-          &MainWindow::onRecoveryRead);
   progressTimer_.setInterval(100);
   connect(&progressTimer_, &QTimer::timeout, this, [this] {
-    if (loadProgress_) progressBar_->setValue(static_cast<int>(loadProgress_->fraction() * 100));
+    if (const auto progress = opener_->progress())
+      progressBar_->setValue(static_cast<int>(progress->fraction() * 100));
   });
-  autosaveTimer_.setSingleShot(true);
-  autosaveTimer_.setInterval(kAutosaveIdleMs);
-  connect(&autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosaveNow);
-  connect(&autosaveWatcher_, &QFutureWatcher<Status>::finished, this, [this] {
-    const Status status = autosaveWatcher_.result();
-    if (!status)
-      statusBar()->showMessage(tr("Autosave failed: %1").arg(fromStd(status.error().describe())));
-    emit autosaved(status.ok());
-    if (autosaveAgain_) {
-      autosaveAgain_ = false;
-      autosaveNow();
-    }
-  });
-  connect(&saveWatcher_, &QFutureWatcher<Status>::finished, this, [this] {
-    const Status status = saveWatcher_.result();
-    if (status) {
-      statusBar()->showMessage(tr("Labels saved to %1").arg(labelsPath_), 5000);
-    } else {
-      showError(tr("Cannot save labels"), status.error());
-    }
-    emit labelsSaved(status.ok());
-  });
-
-  connect(document_, &Document::labelMapChanged, this, &MainWindow::scheduleAutosave);
-  connect(document_, &Document::labelSetChanged, this, &MainWindow::scheduleAutosave);
   connect(document_, &Document::imageChanged, this, &MainWindow::updateActions);
   // An accept is the moment users care most about: save it at once.
-  connect(tools_, &ToolController::accepted, this, [this] { autosaveNow(); });
+  connect(tools_, &ToolController::accepted, session_, &DocumentSession::autosaveNow);
   connect(propagation_, &PropagationController::message, this,
           [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
   connect(propagation_, &PropagationController::failed, this, &MainWindow::showError);
   connect(propagation_, &PropagationController::finished, this, [this](int slices) {
-    if (slices > 0) autosaveNow();
+    if (slices > 0) session_->autosaveNow();
     emit propagationFinished(slices);
   });
   connect(tools_, &ToolController::message, this,
@@ -126,36 +89,11 @@ MainWindow::MainWindow(QWidget* parent)
   connect(tools_, &ToolController::latencyMeasured, this, [this](double ms) {
     latencyLabel_->setText(tr("click \u2192 mask %1 ms").arg(ms, 0, 'f', 0));
   });
-  connect(engine_, &EngineController::embeddingProgress, this, &MainWindow::showEmbeddingProgress);
-  connect(engine_, &EngineController::embeddingFinished, this,
-          [this](double ms, bool background, bool completed) {
-            busyLabel_->hide();
-            if (!background && completed && ms > 50)
-              statusBar()->showMessage(tr("Image embedding computed in %1 ms").arg(ms, 0, 'f', 0),
-                                       4000);
-          });
-  connect(engine_, &EngineController::engineLoaded, this, [this](const QString& name) {
-    busyLabel_->hide();
-    statusBar()->showMessage(tr("Model loaded: %1").arg(name), 5000);
-    updateActions();
-  });
-  connect(engine_, &EngineController::engineFailed, this, [this](const QString& why) {
-    busyLabel_->hide();
-    QMessageBox::warning(this, tr("Cannot load the model"), why);
-    updateActions();
-  });
   connect(viewerArea_, &ViewerArea::hovered, this, &MainWindow::updateHover);
   updateActions();
 }
 
-MainWindow::~MainWindow() {
-  if (loadProgress_) loadProgress_->cancel();
-  loadWatcher_.waitForFinished();
-  scanWatcher_.waitForFinished();
-  recoveryWatcher_.waitForFinished();
-  saveWatcher_.waitForFinished();
-  autosaveWatcher_.waitForFinished();
-}
+MainWindow::~MainWindow() { opener_->cancel(); }
 
 void MainWindow::createDocks() {
   labelPanel_ = new LabelPanel(document_, this);
@@ -191,9 +129,7 @@ void MainWindow::createStatusBar() {
   cancelButton_ = new QToolButton(this);
   cancelButton_->setText(tr("Cancel"));
   cancelButton_->hide();
-  connect(cancelButton_, &QToolButton::clicked, this, [this] {
-    if (loadProgress_) loadProgress_->cancel();
-  });
+  connect(cancelButton_, &QToolButton::clicked, opener_, &ImageOpener::cancel);
   engineLabel_ = new QLabel(this);
   engineLabel_->setObjectName(QStringLiteral("engineLabel"));
   statusBar()->addWidget(positionLabel_);
@@ -205,422 +141,111 @@ void MainWindow::createStatusBar() {
   statusBar()->showMessage(tr("Ready"));
 }
 
-QAction* MainWindow::addToolAction(QMenu* menu, const QString& text, const QKeySequence& key,
-                                   const QString& name) {
-  QAction* action = menu->addAction(text);
-  action->setObjectName(name);
-  action->setShortcut(key);
-  action->setShortcutContext(Qt::WindowShortcut);
-  addAction(action);  // shortcuts work while the menu bar is hidden or another widget has focus
-  return action;
+void MainWindow::connectSession() {
+  connect(session_, &DocumentSession::autosaved, this, [this](bool ok, const QString& message) {
+    if (!ok) statusBar()->showMessage(tr("Autosave failed: %1").arg(message));
+    emit autosaved(ok);
+  });
+  connect(session_, &DocumentSession::saved, this, [this](const QString& path) {
+    statusBar()->showMessage(tr("Labels saved to %1").arg(path), 5000);
+    emit labelsSaved(true);
+  });
+  connect(session_, &DocumentSession::saveFailed, this,
+          [this](const QString&, const Error& error) {
+            showError(tr("Cannot save labels"), error);
+            emit labelsSaved(false);
+          });
+  connect(session_, &DocumentSession::labelsOpened, this, [this](const QString& path) {
+    statusBar()->showMessage(tr("Labels opened from %1").arg(path), 5000);
+  });
+  connect(session_, &DocumentSession::labelsOpenFailed, this, [this](const Error& error) {
+    if (error.code != ErrorCode::Cancelled) showError(tr("Cannot open labels"), error);
+  });
+  connect(session_, &DocumentSession::orphansFound, this, &MainWindow::onOrphansFound);
+  connect(session_, &DocumentSession::openRequested, this,
+          [this](const QString& path, const QString& series, const QString& builtinId) {
+            if (!builtinId.isEmpty())
+              openBuiltin(builtinId);
+            else if (!series.isEmpty())
+              opener_->read(path, series);  // the autosave knows its series: no picker
+            else
+              openPath(path);
+          });
+  connect(session_, &DocumentSession::recovered, this, [this](const QDateTime& savedAt) {
+    statusBar()->showMessage(
+        tr("Recovered the annotations autosaved at %1")
+            .arg(QLocale().toString(savedAt.toLocalTime(), QLocale::ShortFormat)),
+        8000);
+  });
+  connect(session_, &DocumentSession::recoveryFailed, this,
+          [this](const Error& error) { showError(tr("Cannot recover the autosave"), error); });
 }
 
-void MainWindow::createMenus() {
-  // --- File ---
-  QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-  fileMenu->setObjectName(QStringLiteral("fileMenu"));
-  addToolAction(fileMenu, tr("&Open Image\u2026"), QKeySequence::Open, QStringLiteral("openAction"))
-      ->setStatusTip(tr("Open an image file (NIfTI, NRRD, MetaImage, DICOM, PNG, JPEG, TIFF)"));
-  connect(findChild<QAction*>(QStringLiteral("openAction")), &QAction::triggered, this,
-          &MainWindow::openFileDialog);
-  connect(addToolAction(fileMenu, tr("Open &DICOM Folder\u2026"), QKeySequence(tr("Ctrl+Shift+O")),
-                        QStringLiteral("openFolderAction")),
-          &QAction::triggered, this, &MainWindow::openFolderDialog);
-  connect(addToolAction(fileMenu, tr("Open D&emo"), QKeySequence(), QStringLiteral("demoAction")),
-          &QAction::triggered, this, [this] {
-            if (confirmReplacingLabels()) openDemo();
+void MainWindow::connectOpener() {
+  connect(opener_, &ImageOpener::started, this, &MainWindow::showLoadProgress);
+  connect(opener_, &ImageOpener::idle, this, &MainWindow::hideLoadProgress);
+  connect(opener_, &ImageOpener::seriesChoiceNeeded, this,
+          [this](const QString& folder, const std::vector<SeriesEntry>& series) {
+            const QString last =
+                QSettings().value(QStringLiteral("recentSeries")).toMap().value(folder).toString();
+            SeriesPickerDialog picker(folder, series, last, this);
+            const bool chosen = picker.exec() == QDialog::Accepted;
+            opener_->chooseSeries(chosen ? picker.selectedUid() : QString());
           });
-  connect(addToolAction(fileMenu, tr("Open Demo &Photograph"), QKeySequence(),
-                        QStringLiteral("demoPhotoAction")),
-          &QAction::triggered, this, [this] {
-            if (confirmReplacingLabels()) openDemoPhoto();
+  connect(opener_, &ImageOpener::opened, this,
+          [this](std::shared_ptr<Image> image, const QString& path, const QString& id,
+                 const QString& series) {
+            rememberRecent(path);
+            if (!series.isEmpty()) rememberSeries(path, series);
+            openImage(std::move(image), path, id);
           });
-  connect(addToolAction(fileMenu, tr("Ne&xt Case"), QKeySequence(tr("Ctrl+Right")),
-                        QStringLiteral("nextCaseAction")),
-          &QAction::triggered, this, [this] { openNeighbourCase(+1); });
-  connect(addToolAction(fileMenu, tr("Pre&vious Case"), QKeySequence(tr("Ctrl+Left")),
-                        QStringLiteral("previousCaseAction")),
-          &QAction::triggered, this, [this] { openNeighbourCase(-1); });
-  recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
-  recentMenu_->setObjectName(QStringLiteral("recentMenu"));
-  updateRecentMenu();
-  fileMenu->addSeparator();
-  QAction* saveAction = addToolAction(fileMenu, tr("&Save Labels"), QKeySequence::Save,
-                                      QStringLiteral("saveLabelsAction"));
-  connect(saveAction, &QAction::triggered, this, [this] { saveLabels(false); });
-  connect(addToolAction(fileMenu, tr("Save Labels &As\u2026"), QKeySequence::SaveAs,
-                        QStringLiteral("saveLabelsAsAction")),
-          &QAction::triggered, this, [this] { saveLabels(true); });
-  connect(addToolAction(fileMenu, tr("Open &Labels\u2026"), QKeySequence(tr("Ctrl+L")),
-                        QStringLiteral("openLabelsAction")),
-          &QAction::triggered, this, &MainWindow::openLabelsDialog);
-  fileMenu->addSeparator();
-  connect(addToolAction(fileMenu, tr("Load &Model\u2026"), QKeySequence(tr("Ctrl+M")),
-                        QStringLiteral("loadModelAction")),
-          &QAction::triggered, this, &MainWindow::chooseModel);
-  fileMenu->addSeparator();
-  QAction* quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
-  quitAction->setObjectName(QStringLiteral("quitAction"));
-  quitAction->setShortcut(QKeySequence::Quit);
-
-  // --- Edit ---
-  QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
-  editMenu->setObjectName(QStringLiteral("editMenu"));
-  QUndoStack* stack = document_->history()->stack();
-  QAction* undo = stack->createUndoAction(this, tr("&Undo"));
-  undo->setObjectName(QStringLiteral("undoAction"));
-  undo->setShortcut(QKeySequence::Undo);
-  QAction* redo = stack->createRedoAction(this, tr("&Redo"));
-  redo->setObjectName(QStringLiteral("redoAction"));
-  // Both conventions (Linux/macOS and Windows), whatever the platform theme says.
-  redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
-  editMenu->addAction(undo);
-  editMenu->addAction(redo);
-  addAction(undo);
-  addAction(redo);
-
-  // --- Tools ---
-  QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
-  toolsMenu->setObjectName(QStringLiteral("toolsMenu"));
-  auto* group = new QActionGroup(this);
-  struct ToolEntry {
-    Tool tool;
-    QString text, toolBarText, key, name;
-  };
-  // The menu explains each tool; the tool bar keeps to a word.
-  const QList<ToolEntry> entries{
-      {Tool::Navigate, tr("&Navigate (crosshair, window/level)"), tr("Navigate"),
-       QStringLiteral("N"), QStringLiteral("navigateToolAction")},
-      {Tool::Ai, tr("&AI Segment (click +, right click \u2212, drag a box)"), tr("AI Segment"),
-       QStringLiteral("A"), QStringLiteral("aiToolAction")},
-      {Tool::Brush, tr("&Brush"), tr("Brush"), QStringLiteral("B"),
-       QStringLiteral("brushToolAction")},
-      {Tool::Eraser, tr("&Eraser"), tr("Eraser"), QStringLiteral("E"),
-       QStringLiteral("eraserToolAction")},
-      {Tool::Polygon,
-       tr("&Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)"),
-       tr("Polygon / Lasso"), QStringLiteral("L"), QStringLiteral("polygonToolAction")}};
-  auto* toolBar = addToolBar(tr("Tools"));
-  toolBar->setObjectName(QStringLiteral("toolBar"));
-  for (const ToolEntry& entry : entries) {
-    QAction* action = addToolAction(toolsMenu, entry.text, QKeySequence(entry.key), entry.name);
-    action->setIconText(entry.toolBarText);
-    action->setToolTip(QString(entry.text).remove(QLatin1Char('&')));
-    action->setCheckable(true);
-    action->setChecked(entry.tool == tools_->tool());
-    group->addAction(action);
-    toolBar->addAction(action);
-    const Tool tool = entry.tool;
-    connect(action, &QAction::triggered, this, [this, tool] { tools_->setTool(tool); });
-    connect(tools_, &ToolController::toolChanged, action,
-            [action, tool](Tool now) { action->setChecked(now == tool); });
-    if (tool == Tool::Ai) aiToolAction_ = action;
-  }
-  toolBar->addSeparator();
-  toolsMenu->addSeparator();
-  QAction* accept = addToolAction(toolsMenu, tr("Accept Candidate"), QKeySequence(Qt::Key_Return),
-                                  QStringLiteral("acceptAction"));
-  accept->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
-  connect(accept, &QAction::triggered, this, [this] {
-    if (tools_->tool() == Tool::Polygon)
-      tools_->closePolygon();
-    else
-      tools_->accept();
-  });
-  acceptAction_ = accept;
-  connect(tools_, &ToolController::toolChanged, this, &MainWindow::updateActions);
-  QAction* discard = addToolAction(toolsMenu, tr("Discard Prompt"), QKeySequence(Qt::Key_Escape),
-                                   QStringLiteral("discardAction"));
-  connect(discard, &QAction::triggered, tools_, &ToolController::discard);
-  QAction* next = addToolAction(toolsMenu, tr("Next Candidate"), QKeySequence(Qt::Key_Tab),
-                                QStringLiteral("nextCandidateAction"));
-  connect(next, &QAction::triggered, tools_, &ToolController::nextCandidate);
-  aiActions_ = {next};
-  toolBar->addAction(accept);
-  toolsMenu->addSeparator();
-  connect(addToolAction(toolsMenu, tr("Smaller Brush"), QKeySequence(QStringLiteral("[")),
-                        QStringLiteral("smallerBrushAction")),
-          &QAction::triggered, this, [this] { tools_->setBrushRadius(tools_->brushRadius() - 1); });
-  connect(addToolAction(toolsMenu, tr("Larger Brush"), QKeySequence(QStringLiteral("]")),
-                        QStringLiteral("largerBrushAction")),
-          &QAction::triggered, this, [this] { tools_->setBrushRadius(tools_->brushRadius() + 1); });
-  toolsMenu->addSeparator();
-  // Plain lambdas, no pointer-to-member-function helper: GCC 12's ASan build reported a stack
-  // read through the helper's member-function pointer (main_window.cpp, tools menu).
-  connect(addToolAction(toolsMenu, tr("&Fill Holes (active label, this slice)"),
-                        QKeySequence(QStringLiteral("F")), QStringLiteral("fillHolesAction")),
-          &QAction::triggered, this, [this] {
-            const SliceAxis axis = viewerArea_->activeAxis();
-            tools_->fillHoles(axis, document_->sliceIndex(axis));
-          });
-  connect(addToolAction(toolsMenu, tr("Remove Small &Islands (this slice)"),
-                        QKeySequence(QStringLiteral("I")), QStringLiteral("removeIslandsAction")),
-          &QAction::triggered, this, [this] {
-            const SliceAxis axis = viewerArea_->activeAxis();
-            tools_->removeSmallIslands(axis, document_->sliceIndex(axis));
-          });
-  connect(addToolAction(toolsMenu, tr("&Clear Slice (active label)"), QKeySequence(tr("Shift+Del")),
-                        QStringLiteral("clearSliceAction")),
-          &QAction::triggered, this, [this] {
-            const SliceAxis axis = viewerArea_->activeAxis();
-            tools_->clearSlice(axis, document_->sliceIndex(axis));
-          });
-  toolsMenu->addSeparator();
-  QAction* propagateAction =
-      addToolAction(toolsMenu, tr("&Propagate Through Volume"), QKeySequence(tr("Ctrl+P")),
-                    QStringLiteral("propagateAction"));
-  connect(propagateAction, &QAction::triggered, propagation_, &PropagationController::start);
-  connect(addToolAction(toolsMenu, tr("Propagation &Settings\u2026"), QKeySequence(),
-                        QStringLiteral("propagationSettingsAction")),
-          &QAction::triggered, this, [this] {
-            PropagationSettingsDialog dialog(propagation_->rules(), this);
-            if (dialog.exec() != QDialog::Accepted) return;
-            propagation_->setRules(dialog.rules());
-            propagation_->rememberRules();
-          });
-  aiActions_.append(propagateAction);
-  toolBar->addAction(propagateAction);
-  // How far ahead the engine works: more neighbours make scrolling-and-clicking instant, at the
-  // price of background CPU (a ViT-B embedding is seconds on a laptop CPU).
-  QMenu* aheadMenu = toolsMenu->addMenu(tr("Pre-compute &Neighbouring Slices"));
-  aheadMenu->setObjectName(QStringLiteral("prefetchMenu"));
-  auto* aheadGroup = new QActionGroup(this);
-  for (const int perSide : {0, 1, 2, 4}) {
-    QAction* action = aheadMenu->addAction(perSide == 0 ? tr("Off (only the slice on screen)")
-                                                        : tr("%n per side", nullptr, perSide));
-    action->setObjectName(QStringLiteral("prefetch%1Action").arg(perSide));
-    action->setCheckable(true);
-    action->setChecked(perSide == prefetch_->neighbours());
-    aheadGroup->addAction(action);
-    connect(action, &QAction::triggered, this, [this, perSide] {
-      prefetch_->setNeighbours(perSide);
-      QSettings().setValue(QStringLiteral("engine/prefetchNeighbours"), perSide);
-    });
-  }
-
-  // --- Labels ---
-  QMenu* labelsMenu = menuBar()->addMenu(tr("&Labels"));
-  labelsMenu->setObjectName(QStringLiteral("labelsMenu"));
-  connect(addToolAction(labelsMenu, tr("&New Label"), QKeySequence(tr("Ctrl+Shift+N")),
-                        QStringLiteral("newLabelAction")),
-          &QAction::triggered, labelPanel_, &LabelPanel::addLabel);
-  const auto stepLabel = [this](int step) {
-    const auto& labels = document_->labelSet().labels();
-    for (int i = 0; i < labels.size(); ++i) {
-      if (labels[i].value != document_->activeLabel()) continue;
-      const int neighbour =
-          (i + step + static_cast<int>(labels.size())) % static_cast<int>(labels.size());
-      document_->setActiveLabel(labels[neighbour].value);
+  connect(opener_, &ImageOpener::failed, this, [this](const Error& error, bool whileScanning) {
+    session_->openFailed(error);
+    if (error.code == ErrorCode::Cancelled) {
+      statusBar()->showMessage(tr("Opening cancelled"), 4000);
       return;
     }
-  };
-  connect(addToolAction(labelsMenu, tr("&Previous Label"), QKeySequence(QStringLiteral(",")),
-                        QStringLiteral("previousLabelAction")),
-          &QAction::triggered, this, [stepLabel] { stepLabel(-1); });
-  connect(addToolAction(labelsMenu, tr("N&ext Label"), QKeySequence(QStringLiteral(".")),
-                        QStringLiteral("nextLabelAction")),
-          &QAction::triggered, this, [stepLabel] { stepLabel(+1); });
+    showError(whileScanning ? tr("Cannot open DICOM folder") : tr("Cannot open image"), error);
+  });
+}
 
-  // --- View ---
-  QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-  viewMenu->setObjectName(QStringLiteral("viewMenu"));
-  connect(addToolAction(viewMenu, tr("&Three Views"), QKeySequence(tr("Ctrl+1")),
-                        QStringLiteral("threeViewsAction")),
-          &QAction::triggered, this, [this] { viewerArea_->setSingleLayout(false); });
-  connect(addToolAction(viewMenu, tr("&Single View"), QKeySequence(tr("Ctrl+2")),
-                        QStringLiteral("singleViewAction")),
-          &QAction::triggered, this, [this] { viewerArea_->setSingleLayout(true); });
-  connect(addToolAction(viewMenu, tr("&Reset Zoom"), QKeySequence(QStringLiteral("R")),
-                        QStringLiteral("resetZoomAction")),
-          &QAction::triggered, viewerArea_, &ViewerArea::resetViews);
-  const auto stepSlice = [this](int step) {
-    const SliceAxis axis = viewerArea_->activeAxis();
-    const long long count = static_cast<long long>(document_->sliceCount(axis));
-    if (count == 0) return;
-    const long long target =
-        std::clamp(static_cast<long long>(document_->sliceIndex(axis)) + step, 0LL, count - 1);
-    document_->setSliceIndex(axis, static_cast<std::size_t>(target));
-  };
-  connect(addToolAction(viewMenu, tr("Next Slice"), QKeySequence(Qt::Key_Up),
-                        QStringLiteral("nextSliceAction")),
-          &QAction::triggered, this, [stepSlice] { stepSlice(+1); });
-  connect(addToolAction(viewMenu, tr("Previous Slice"), QKeySequence(Qt::Key_Down),
-                        QStringLiteral("previousSliceAction")),
-          &QAction::triggered, this, [stepSlice] { stepSlice(-1); });
-  QMenu* windowMenu = viewMenu->addMenu(tr("&Window/Level"));
-  windowMenu->setObjectName(QStringLiteral("windowMenu"));
-  for (const NamedWindow& preset : ctWindowPresets()) {
-    const WindowLevel window = preset.window;
-    connect(addToolAction(windowMenu, preset.name, QKeySequence(preset.shortcut),
-                          QStringLiteral("window%1Action").arg(preset.shortcut)),
-            &QAction::triggered, this, [this, window] { document_->setWindow(window); });
-  }
-  connect(addToolAction(windowMenu, tr("Auto (1st–99th percentile, MR)"),
-                        QKeySequence(QStringLiteral("5")), QStringLiteral("windowAutoAction")),
-          &QAction::triggered, this, [this] {
-            if (document_->hasImage()) document_->setWindow(percentileWindow(*document_->image()));
+void MainWindow::connectEngine() {
+  connect(engine_, &EngineController::embeddingProgress, this, &MainWindow::showEmbeddingProgress);
+  connect(engine_, &EngineController::embeddingFinished, this,
+          [this](double ms, bool background, bool completed) {
+            busyLabel_->hide();
+            if (!background && completed && ms > 50)
+              statusBar()->showMessage(tr("Image embedding computed in %1 ms").arg(ms, 0, 'f', 0),
+                                       4000);
           });
-  connect(addToolAction(windowMenu, tr("Image Default"), QKeySequence(QStringLiteral("0")),
-                        QStringLiteral("windowDefaultAction")),
-          &QAction::triggered, this, [this] {
-            if (document_->hasImage()) document_->setWindow(defaultWindow(*document_->image()));
-          });
-
-  // --- Help ---
-  QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
-  helpMenu->setObjectName(QStringLiteral("helpMenu"));
-  connect(
-      addToolAction(helpMenu, tr("&Keyboard Shortcuts"), QKeySequence(QKeySequence::HelpContents),
-                    QStringLiteral("shortcutsAction")),
-      &QAction::triggered, this, &MainWindow::showShortcuts);
-  QAction* aboutAction =
-      helpMenu->addAction(tr("&About Med-SA Studio"), this, &MainWindow::showAbout);
-  aboutAction->setObjectName(QStringLiteral("aboutAction"));
-  aboutAction->setMenuRole(QAction::AboutRole);
-  QAction* aboutQtAction = helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-  aboutQtAction->setMenuRole(QAction::AboutQtRole);
+  connect(engine_, &EngineController::engineLoaded, this, [this](const QString& name) {
+    busyLabel_->hide();
+    statusBar()->showMessage(tr("Model loaded: %1").arg(name), 5000);
+    updateActions();
+  });
+  connect(engine_, &EngineController::engineFailed, this, [this](const QString& why) {
+    busyLabel_->hide();
+    QMessageBox::warning(this, tr("Cannot load the model"), why);
+    updateActions();
+  });
+  connect(engine_, &EngineController::backgroundFailed, this, [this](const QString& why) {
+    busyLabel_->hide();
+    statusBar()->showMessage(tr("Pre-computing embeddings failed: %1").arg(why), 8000);
+  });
 }
 
-void MainWindow::updateActions() {
-  const bool ai = engine_->hasEngine();
-  aiToolAction_->setEnabled(ai);
-  for (QAction* action : aiActions_) action->setEnabled(ai);
-  // Enter also closes the polygon, which needs no model.
-  acceptAction_->setEnabled(ai || tools_->tool() == Tool::Polygon);
-  aiToolAction_->setToolTip(ai ? tr("AI segmentation with %1").arg(engine_->engineName())
-                               : tr("No model loaded: choose a checkpoint with File \u2192 Load "
-                                    "Model\u2026 (manual tools work without one)"));
-  if (!ai && tools_->tool() == Tool::Ai) tools_->setTool(Tool::Navigate);
-  if (!ai && !engine_->isLoading() && latencyLabel_->text().isEmpty()) {
-    latencyLabel_->setText(tr("AI off: no model (File \u2192 Load Model\u2026)"));
-  } else if (ai && latencyLabel_->text().startsWith(tr("AI off"))) {
-    latencyLabel_->setText(tr("AI ready"));
-  }
-}
-
-void MainWindow::showShortcuts() {
-  QDialog dialog(this);
-  dialog.setObjectName(QStringLiteral("shortcutsDialog"));
-  dialog.setWindowTitle(tr("Keyboard Shortcuts"));
-  auto* table = new QTableWidget(&dialog);
-  table->setObjectName(QStringLiteral("shortcutsTable"));
-  table->setColumnCount(2);
-  table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
-  table->verticalHeader()->hide();
-  table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  QList<QPair<QString, QString>> rows;
-  for (QAction* action : actions()) {
-    if (action->shortcuts().isEmpty()) continue;
-    QStringList keys;
-    for (const QKeySequence& key : action->shortcuts())
-      keys << key.toString(QKeySequence::NativeText);
-    rows.append({action->text().remove(QLatin1Char('&')), keys.join(QStringLiteral(", "))});
-  }
-  // Mouse gestures have no QAction; list them too.
-  rows.append(
-      {tr("AI: positive point / negative point"), tr("Left click / right click (or Shift+click)")});
-  rows.append({tr("AI: box prompt"), tr("Left drag")});
-  rows.append({tr("Brush size"), tr("[ and ], or Shift+wheel")});
-  rows.append({tr("Scroll slices"), tr("Wheel, Up/Down")});
-  rows.append({tr("Zoom"), tr("Ctrl+wheel")});
-  rows.append({tr("Pan"), tr("Middle drag")});
-  rows.append({tr("Window/level"), tr("Right drag (Navigate tool) or Ctrl+right drag")});
-  rows.append({tr("Maximise a view"), tr("Double-click (Navigate tool)")});
-  table->setRowCount(static_cast<int>(rows.size()));
-  for (int i = 0; i < rows.size(); ++i) {
-    table->setItem(i, 0, new QTableWidgetItem(rows[i].first));
-    table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
-  }
-  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
-  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-  auto* layout = new QVBoxLayout(&dialog);
-  layout->addWidget(table);
-  layout->addWidget(buttons);
-  dialog.resize(560, 600);
-  dialog.exec();
-}
-
-void MainWindow::setEngineDescription(const QString& text) { engineLabel_->setText(text); }
-
-QString MainWindow::engineDescription() const { return engineLabel_->text(); }
-
-void MainWindow::setAboutDetails(const QString& details) { aboutDetails_ = details; }
-
-void MainWindow::setDemoProvider(DemoProvider demo) { demo_ = std::move(demo); }
-
-void MainWindow::setDemoPhotoProvider(DemoProvider photo) { demoPhoto_ = std::move(photo); }
-
-void MainWindow::setAutosaveFolder(const QString& folder) {
-  autosave_ = annotations::AutosaveStore(folder);
-}
-
-void MainWindow::showAbout() {
-  const QString version = QString::fromUtf8(projectVersion().data(), projectVersion().size());
-  QMessageBox::about(
-      this, tr("About Med-SA Studio"),
-      tr("<h3>Med-SA Studio %1</h3>"
-         "<p>Interactive medical image annotation with an in-process "
-         "Segment Anything engine and medical adapters that learn from your work.</p>"
-         "<p>Licensed under the Apache License 2.0.</p>")
-              .arg(version) +
-          aboutDetails_);
-}
-
-void MainWindow::showError(const QString& title, const Error& error) {
-  QString text = fromStd(error.message);
-  if (!error.path.empty()) text = tr("%1\n\nFile: %2").arg(text, fromStd(error.path));
-  statusBar()->showMessage(title, 8000);
-  QMessageBox::warning(this, title, text);
-}
-
-void MainWindow::openFileDialog() {
-  if (!confirmReplacingLabels()) return;
-  const QString path = QFileDialog::getOpenFileName(
-      this, tr("Open Image"), QSettings().value(QStringLiteral("lastFolder")).toString(),
-      tr("Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff "
-         "*.bmp);;All files (*)"));
-  if (!path.isEmpty()) openPath(path);
-}
-
-void MainWindow::openFolderDialog() {
-  if (!confirmReplacingLabels()) return;
-  const QString path = QFileDialog::getExistingDirectory(
-      this, tr("Open DICOM Folder"), QSettings().value(QStringLiteral("lastFolder")).toString());
-  if (!path.isEmpty()) openPath(path);
-}
+// --- opening ---
 
 void MainWindow::openPath(const QString& path) {
-  if (!reader_) {
+  if (!opener_->reader()) {
     showError(tr("Cannot open image"), Error{ErrorCode::Unavailable, "no image reader", {}});
     return;
   }
-  if (isLoading()) {
-    statusBar()->showMessage(tr("Still opening %1").arg(loadingPath_), 4000);
-    return;
-  }
-  if (!scanner_ || !QFileInfo(path).isDir()) {
-    readPath(path, QString());
-    return;
-  }
-  // A folder: list its series first (headers only), so the user can choose one.
-  showLoadProgress(path);
-  scanWatcher_.setFuture(
-      QtConcurrent::run([scanner = scanner_, p = path.toStdString(),
-                         progress = loadProgress_]() -> Result<std::vector<SeriesEntry>> {
-        try {
-          return scanner(p, progress.get(), progress->token());
-        } catch (const std::exception& e) {
-          return Error{ErrorCode::Internal, e.what(), p};
-        } catch (...) {
-          return Error{ErrorCode::Internal, "unknown error while scanning the folder", p};
-        }
-      }));
+  if (!opener_->open(path))
+    statusBar()->showMessage(tr("Still opening %1").arg(opener_->path()), 4000);
 }
 
 void MainWindow::showLoadProgress(const QString& path) {
-  loadingPath_ = path;
-  loadProgress_ = std::make_shared<PolledProgress>();
   progressBar_->setValue(0);
   progressBar_->show();
   cancelButton_->show();
@@ -632,76 +257,37 @@ void MainWindow::hideLoadProgress() {
   progressTimer_.stop();
   progressBar_->hide();
   cancelButton_->hide();
-  loadProgress_.reset();
 }
 
-void MainWindow::readPath(const QString& path, const QString& series) {
-  showLoadProgress(path);
-  loadingSeries_ = series;
-  // The worker owns copies of what it needs; errors come back as values, never exceptions.
-  loadWatcher_.setFuture(
-      QtConcurrent::run([reader = reader_, p = path.toStdString(), uid = series.toStdString(),
-                         progress = loadProgress_]() -> Result<Image> {
-        try {
-          return reader(p, uid, progress.get(), progress->token());
-        } catch (const std::exception& e) {
-          return Error{ErrorCode::Internal, e.what(), p};
-        } catch (...) {
-          return Error{ErrorCode::Internal, "unknown error while reading", p};
-        }
-      }));
+void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, const QString& id) {
+  if (!image || image->isEmpty()) return;
+  if (image->size(3) > 1) {
+    // Annotation is per volume; the first time point is shown (the rest are kept on disk).
+    Result<Image> first = extractVolume(*image, 0);
+    if (first) *image = std::move(first).value();
+    statusBar()->showMessage(tr("A 4D image: showing its first time point"), 6000);
+  }
+  session_->open(std::move(image), path, id);
+  setWindowTitle(
+      tr("%1 \u2014 Med-SA Studio").arg(path.isEmpty() ? tr("Demo") : QFileInfo(path).fileName()));
+  for (const std::string& warning : document_->image()->metadata.warnings)
+    statusBar()->showMessage(fromStd(warning), 8000);
+  preloadNextCase();
+  emit imageLoaded();
 }
 
-void MainWindow::openingFailed(const QString& title, Error error) {
-  pendingRecovery_.reset();
-  if (error.code == ErrorCode::Cancelled) {
-    statusBar()->showMessage(tr("Opening cancelled"), 4000);
+void MainWindow::openBuiltin(const QString& id) {
+  const DemoProvider& provider = id == kDemoFundus ? demoPhoto_ : demo_;
+  if (!provider || (id != kDemoFundus && id != kDemoPhantom)) {
+    session_->openFailed(Error{ErrorCode::Unavailable, "no built-in image " + id.toStdString(), {}});
     return;
   }
-  if (error.path.empty()) error.path = loadingPath_.toStdString();
-  showError(title, error);
+  openImage(provider(), QString(), id);
 }
 
-void MainWindow::onFolderScanned() {
-  hideLoadProgress();
-  Result<std::vector<SeriesEntry>> result = scanWatcher_.result();
-  if (result && result->empty())
-    result = Error{ErrorCode::NotAnImage, "no DICOM image series in this folder", {}};
-  if (!result) {
-    openingFailed(tr("Cannot open DICOM folder"), result.error());
-    return;
-  }
-  const std::vector<SeriesEntry>& series = result.value();
-  QString uid = series.front().uid;
-  if (series.size() > 1) {
-    const QString last =
-        QSettings().value(QStringLiteral("recentSeries")).toMap().value(loadingPath_).toString();
-    SeriesPickerDialog picker(loadingPath_, series, last, this);
-    if (picker.exec() != QDialog::Accepted || picker.selectedUid().isEmpty()) {
-      pendingRecovery_.reset();
-      statusBar()->showMessage(tr("Opening cancelled"), 4000);
-      return;
-    }
-    uid = picker.selectedUid();
-  }
-  readPath(loadingPath_, uid);
-}
+void MainWindow::openDemo() { openBuiltin(kDemoPhantom); }
 
-void MainWindow::onImageRead() {
-  hideLoadProgress();
-  Result<Image> result = loadWatcher_.result();
-  if (!result) {
-    openingFailed(tr("Cannot open image"), result.error());
-    return;
-  }
-  rememberRecent(loadingPath_);
-  if (!loadingSeries_.isEmpty()) rememberSeries(loadingPath_, loadingSeries_);
-  auto image = std::make_shared<Image>(std::move(result).value());
-  // Series of one folder are different images: their embeddings must not share cache keys.
-  QString id = QFileInfo(loadingPath_).absoluteFilePath();
-  if (!loadingSeries_.isEmpty()) id += QStringLiteral("#series=") + loadingSeries_;
-  openImage(std::move(image), loadingPath_, id);
-}
+void MainWindow::openDemoPhoto() { openBuiltin(kDemoFundus); }
 
 void MainWindow::rememberSeries(const QString& folder, const QString& uid) {
   // Reopening a recent folder preselects the series chosen last time; only recent folders kept.
@@ -725,40 +311,16 @@ void MainWindow::rememberRecent(const QString& path) {
   updateRecentMenu();
 }
 
-void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, const QString& id) {
-  if (!image || image->isEmpty()) return;
-  if (image->size(3) > 1) {
-    // Annotation is per volume; the first time point is shown (the rest are kept on disk).
-    Result<Image> first = extractVolume(*image, 0);
-    if (first) *image = std::move(first).value();
-    statusBar()->showMessage(tr("A 4D image: showing its first time point"), 6000);
-  }
-  autosaveTimer_.stop();
-  labelsPath_.clear();
-  document_->setImage(std::move(image), path, id);
-  if (pendingRecovery_) {
-    applyRecovered(*pendingRecovery_);
-    pendingRecovery_.reset();
-  }
-  const Image& shown = *document_->image();
-  setWindowTitle(
-      tr("%1 \u2014 Med-SA Studio").arg(path.isEmpty() ? tr("Demo") : QFileInfo(path).fileName()));
-  for (const std::string& warning : shown.metadata.warnings) {
-    statusBar()->showMessage(fromStd(warning), 8000);
-  }
-  preloadNextCase();
-  emit imageLoaded();
-}
-
 void MainWindow::preloadNextCase() {
   const QString next =
       document_->path().isEmpty() ? QString() : neighbourCase(document_->path(), 1);
-  if (next.isEmpty() || !reader_) {
+  if (next.isEmpty() || !opener_->reader()) {
     preloader_->clear();
     return;
   }
-  preloader_->preload(next, [reader = reader_](const std::string& path, ProgressSink* progress,
-                                               CancellationToken cancel) {
+  preloader_->preload(next, [reader = opener_->reader()](const std::string& path,
+                                                         ProgressSink* progress,
+                                                         CancellationToken cancel) {
     return reader(path, {}, progress, std::move(cancel));
   });
 }
@@ -772,28 +334,14 @@ bool MainWindow::openNeighbourCase(int step) {
                              5000);
     return false;
   }
-  if (!confirmReplacingLabels()) return false;
-  if (std::shared_ptr<Image> ready = preloader_->take(target)) {
-    rememberRecent(target);
-    openImage(std::move(ready), target, target);
-  } else {
-    openPath(target);
-  }
-  return true;
-}
-
-bool MainWindow::confirmReplacingLabels() {
-  if (!document_->hasImage() || !document_->isModified()) return true;
-  const auto answer = QMessageBox::question(
-      this, tr("Unsaved Annotations"),
-      tr("The labels have changed since they were last saved. Save them first?"),
-      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-  if (answer == QMessageBox::Cancel) return false;
-  if (answer == QMessageBox::Save) {
-    saveLabels(labelsPath_.isEmpty());
-    waitForBackgroundWork();
-    return !document_->isModified();
-  }
+  whenLabelsAreSafe([this, target] {
+    if (std::shared_ptr<Image> ready = preloader_->take(target)) {
+      rememberRecent(target);
+      openImage(std::move(ready), target, target);
+    } else {
+      openPath(target);
+    }
+  });
   return true;
 }
 
@@ -804,27 +352,6 @@ void MainWindow::showEmbeddingProgress(double fraction, bool background) {
   busyLabel_->setStyleSheet(background ? QStringLiteral("color: gray")
                                        : QStringLiteral("color: #e0a000"));
   busyLabel_->show();
-}
-
-void MainWindow::openDemo() {
-  if (!demo_) return;
-  openImage(demo_(), QString(), QStringLiteral("demo:phantom"));
-}
-
-void MainWindow::openDemoPhoto() {
-  if (!demoPhoto_) return;
-  openImage(demoPhoto_(), QString(), QStringLiteral("demo:fundus"));
-}
-
-void MainWindow::updateRecentMenu() {
-  recentMenu_->clear();
-  const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
-  for (const QString& path : recent) {
-    recentMenu_->addAction(path, this, [this, path] {
-      if (confirmReplacingLabels()) openPath(path);
-    });
-  }
-  recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z) {
@@ -851,69 +378,69 @@ void MainWindow::updateHover(bool valid, std::size_t x, std::size_t y, std::size
       tr("(%1, %2, %3)  value %4  label %5").arg(x).arg(y).arg(z).arg(value, labelName));
 }
 
-void MainWindow::saveLabels(bool askPath) {
-  if (!document_->hasImage()) return;
-  QString path = labelsPath_;
-  if (askPath || path.isEmpty()) {
-    const bool flat = !document_->isVolume();
-    QString suggestion =
-        document_->path().isEmpty()
-            ? QStringLiteral("labels")
-            : QFileInfo(document_->path()).completeBaseName() + QStringLiteral("_labels");
-    suggestion += flat ? QStringLiteral(".png") : QStringLiteral(".nii.gz");
-    path = QFileDialog::getSaveFileName(
-        this, tr("Save Labels"),
-        QFileInfo(QSettings().value(QStringLiteral("lastFolder")).toString(), suggestion)
-            .filePath(),
-        flat ? tr("PNG label image (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)")
-             : tr("NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)"));
-    if (path.isEmpty()) return;
+// --- saving and the decisions before labels are replaced ---
+
+void MainWindow::whenLabelsAreSafe(std::function<void()> then) {
+  if (!session_->isModified()) {
+    then();
+    return;
   }
-  labelsPath_ = path;
-  saveWatcher_.waitForFinished();
-  // A copy of the label volume (a memcpy) goes to the worker, so editing can go on meanwhile.
-  saveWatcher_.setFuture(
-      QtConcurrent::run([map = document_->labels(), set = document_->labelSet(), path]() {
-        return annotations::saveLabelMap(map, set, path);
-      }));
-  document_->setModified(false);
+  const QString question =
+      tr("The labels have changed since they were last saved. Save them first?");
+  UnsavedChoice choice = UnsavedChoice::Cancel;
+  if (askUnsaved_) {
+    choice = askUnsaved_(question);
+  } else {
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved Annotations"), question,
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    choice = answer == QMessageBox::Save      ? UnsavedChoice::Save
+             : answer == QMessageBox::Discard ? UnsavedChoice::Discard
+                                              : UnsavedChoice::Cancel;
+  }
+  switch (choice) {
+    case UnsavedChoice::Cancel:
+      return;
+    case UnsavedChoice::Discard:
+      session_->discardChanges();
+      then();
+      return;
+    case UnsavedChoice::Save:
+      // Edits made while the write runs are unsaved again: ask once more before going on.
+      saveLabels(session_->labelsPath().isEmpty(),
+                 [this, then = std::move(then)] { whenLabelsAreSafe(then); });
+      return;
+  }
 }
 
-void MainWindow::openLabelsDialog() {
+QString MainWindow::askSavePath() {
+  const bool flat = !document_->isVolume();
+  QString suggestion = document_->path().isEmpty()
+                           ? QStringLiteral("labels")
+                           : QFileInfo(document_->path()).completeBaseName() +
+                                 QStringLiteral("_labels");
+  suggestion += flat ? QStringLiteral(".png") : QStringLiteral(".nii.gz");
+  return QFileDialog::getSaveFileName(
+      this, tr("Save Labels"),
+      QFileInfo(QSettings().value(QStringLiteral("lastFolder")).toString(), suggestion).filePath(),
+      flat ? tr("PNG label image (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)")
+           : tr("NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)"));
+}
+
+void MainWindow::saveLabels(bool askPath, std::function<void()> then) {
   if (!document_->hasImage()) return;
-  const QString path = QFileDialog::getOpenFileName(
-      this, tr("Open Labels"), QSettings().value(QStringLiteral("lastFolder")).toString(),
-      tr("Label maps (*.nii *.nii.gz *.nrrd *.mha *.png);;All files (*)"));
-  if (!path.isEmpty()) openLabelsFile(path);
+  const QString path =
+      askPath || session_->labelsPath().isEmpty() ? askSavePath() : session_->labelsPath();
+  if (path.isEmpty()) return;
+  // `then` runs only after a successful write; a failure is reported by saveFailed.
+  session_->save(path, [then = std::move(then)](const Status& status) {
+    if (status && then) then();
+  });
 }
 
 void MainWindow::openLabelsFile(const QString& path) {
   if (!document_->hasImage()) return;
-  auto* watcher = new QFutureWatcher<Result<annotations::LoadedLabelMap>>(this);
-  connect(watcher, &QFutureWatcher<Result<annotations::LoadedLabelMap>>::finished, this,
-          [this, watcher, path, image = document_->image()] {
-            Result<annotations::LoadedLabelMap> loaded = watcher->result();
-            watcher->deleteLater();
-            if (image != document_->image()) return;  // another image was opened meanwhile
-            if (!loaded) {
-              showError(tr("Cannot open labels"), loaded.error());
-              return;
-            }
-            document_->setLabels(std::move(loaded->map), std::move(loaded->labels));
-            labelsPath_ = path;
-            statusBar()->showMessage(tr("Labels opened from %1").arg(path), 5000);
-          });
-  watcher->setFuture(QtConcurrent::run(
-      [path, image = document_->image()] { return annotations::loadLabelMap(path, *image); }));
-}
-
-void MainWindow::chooseModel() {
-  const QString path = QFileDialog::getOpenFileName(
-      this, tr("Load Model"), QSettings().value(QStringLiteral("model/checkpoint")).toString(),
-      tr("SAM / Med-SA checkpoints (*.pth *.pt *.safetensors);;All files (*)"));
-  if (path.isEmpty()) return;
-  QSettings().setValue(QStringLiteral("model/checkpoint"), path);
-  loadModel(path);
+  whenLabelsAreSafe([this, path] { session_->openLabels(path); });
 }
 
 void MainWindow::loadModel(const QString& checkpoint) {
@@ -924,129 +451,57 @@ void MainWindow::loadModel(const QString& checkpoint) {
   updateActions();
 }
 
-void MainWindow::scheduleAutosave() {
-  if (document_->hasImage()) autosaveTimer_.start();
-}
+void MainWindow::setAutosaveFolder(const QString& folder) { session_->setAutosaveFolder(folder); }
 
-void MainWindow::autosaveNow() {
-  autosaveTimer_.stop();
-  if (!document_->hasImage() || document_->labels().isEmpty()) return;
-  if (autosaveWatcher_.isRunning()) {
-    autosaveAgain_ = true;  // one write at a time; the newest state follows right after
-    return;
-  }
-  annotations::AutosaveSnapshot snapshot;
-  snapshot.imagePath = document_->path();
-  snapshot.imageId = document_->imageId();
-  snapshot.series = QString::fromStdString(document_->image()->metadata.seriesInstanceUid);
-  snapshot.labels = document_->labelSet();
-  snapshot.labelImage = document_->labels().image();
-  snapshot.savedAt = QDateTime::currentDateTimeUtc();
-  autosaveWatcher_.setFuture(QtConcurrent::run(
-      [store = autosave_, snapshot = std::move(snapshot)] { return store.write(snapshot); }));
-}
+void MainWindow::autosaveNow() { session_->autosaveNow(); }
 
 void MainWindow::waitForBackgroundWork() {
-  while (loadWatcher_.isRunning() || saveWatcher_.isRunning() || autosaveWatcher_.isRunning()) {
-    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-  }
-  QCoreApplication::processEvents();
+  while (opener_->isBusy()) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+  session_->waitForWrites();
 }
+
+// --- recovery ---
 
 bool MainWindow::offerRecovery(bool ask) {
-  if (recoveryWatcher_.isRunning() || !autosave_.exists()) return false;
-  // The autosave can be a whole label volume: read and verify it off the UI thread.
   askBeforeRecovery_ = ask;
-  recoveryWatcher_.setFuture(QtConcurrent::run([store = autosave_] { return store.read(); }));
-  return true;
+  return session_->findOrphans();
 }
 
-void MainWindow::onRecoveryRead() {
-  const bool recovering = startRecovery(recoveryWatcher_.result());
+void MainWindow::onOrphansFound(int count) {
+  if (count == 0) {
+    emit recoveryChecked(false);
+    return;
+  }
+  int chosen = -1;
+  if (!askBeforeRecovery_) {
+    // The newest one that can be read.
+    const auto& orphans = session_->orphans();
+    for (int i = 0; i < static_cast<int>(orphans.size()) && chosen < 0; ++i)
+      if (orphans[static_cast<std::size_t>(i)].error.isEmpty()) chosen = i;
+  } else {
+    RecoveryDialog dialog(session_, this);
+    if (dialog.exec() == QDialog::Accepted) chosen = dialog.chosenIndex();
+  }
+  const bool recovering = chosen >= 0 && session_->recover(chosen);
+  if (!recovering) session_->releaseOrphans();  // kept on disk, offered again next start
   emit recoveryChecked(recovering);
 }
 
-bool MainWindow::startRecovery(Result<annotations::AutosaveSnapshot> snapshot) {
-  if (!snapshot) {
-    showError(tr("Cannot recover the autosave"), snapshot.error());
-    return false;
-  }
-  if (askBeforeRecovery_) {
-    const QString what = snapshot->imagePath.isEmpty() ? tr("the demo image") : snapshot->imagePath;
-    const auto answer = QMessageBox::question(
-        this, tr("Recover Annotations"),
-        tr("Med-SA Studio did not close normally. Annotations of %1 were autosaved at %2.\n\n"
-           "Recover them?")
-            .arg(what, QLocale().toString(snapshot->savedAt.toLocalTime(), QLocale::ShortFormat)),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-    if (answer != QMessageBox::Yes) return false;  // the file stays until the next autosave
-  }
-  pendingRecovery_ = std::move(snapshot).value();
-  if (pendingRecovery_->imagePath.isEmpty()) {
-    if (pendingRecovery_->imageId == QStringLiteral("demo:fundus") && demoPhoto_) {
-      openDemoPhoto();
-      return true;
-    }
-    if (pendingRecovery_->imageId == QStringLiteral("demo:phantom") && demo_) {
-      openDemo();
-      return true;
-    }
-    pendingRecovery_.reset();
-    return false;
-  }
-  // A DICOM series is read again directly: a folder's picker would ask which one.
-  if (!pendingRecovery_->series.isEmpty()) {
-    readPath(pendingRecovery_->imagePath, pendingRecovery_->series);
-    return true;
-  }
-  openPath(pendingRecovery_->imagePath);
-  return true;
-}
-
-void MainWindow::applyRecovered(const annotations::AutosaveSnapshot& snapshot) {
-  Image labels = snapshot.labelImage;
-  if (!document_->hasImage() || labels.size(0) != document_->image()->size(0) ||
-      labels.size(1) != document_->image()->size(1) ||
-      labels.size(2) != document_->image()->size(2)) {
-    showError(tr("Cannot recover the autosave"),
-              Error{ErrorCode::InvalidArgument,
-                    "the image has changed since it was autosaved (its size differs)",
-                    snapshot.imagePath.toStdString()});
-    return;
-  }
-  Result<annotations::LabelMap> map = annotations::LabelMap::fromImage(std::move(labels));
-  if (!map) return;
-  document_->setLabels(std::move(map).value(), snapshot.labels);
-  document_->setModified(true);
-  statusBar()->showMessage(
-      tr("Recovered the annotations autosaved at %1")
-          .arg(QLocale().toString(snapshot.savedAt.toLocalTime(), QLocale::ShortFormat)),
-      8000);
-}
+// --- the window ---
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (document_->hasImage() && document_->isModified()) {
-    const auto answer = QMessageBox::question(
-        this, tr("Unsaved Annotations"),
-        tr("The labels have changed since they were last saved. Save them before closing?"),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Cancel) {
-      event->ignore();
-      return;
-    }
-    if (answer == QMessageBox::Save) {
-      saveLabels(labelsPath_.isEmpty());
-      waitForBackgroundWork();
-      if (document_->isModified()) {
-        event->ignore();
-        return;
-      }
-    }
+  if (!closeApproved_ && session_->isModified()) {
+    // Asked first; the window closes only once the labels are saved or knowingly discarded.
+    event->ignore();
+    whenLabelsAreSafe([this] {
+      closeApproved_ = true;
+      QTimer::singleShot(0, this, &QWidget::close);
+    });
+    return;
   }
-  autosaveTimer_.stop();
-  waitForBackgroundWork();
-  // A clean exit: nothing to recover next time.
-  autosave_.remove();
+  closeApproved_ = false;
+  opener_->cancel();
+  session_->finishCleanly();
   event->accept();
 }
 
@@ -1056,8 +511,22 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
   const QList<QUrl> urls = event->mimeData()->urls();
-  if (!urls.isEmpty() && urls.first().isLocalFile() && confirmReplacingLabels())
-    openPath(urls.first().toLocalFile());
+  if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+  const QString path = urls.first().toLocalFile();
+  whenLabelsAreSafe([this, path] { openPath(path); });
 }
+
+void MainWindow::showError(const QString& title, const Error& error) {
+  QString text = fromStd(error.message);
+  if (!error.path.empty()) text = tr("%1\n\nFile: %2").arg(text, fromStd(error.path));
+  statusBar()->showMessage(title, 8000);
+  QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::setEngineDescription(const QString& text) { engineLabel_->setText(text); }
+
+QString MainWindow::engineDescription() const { return engineLabel_->text(); }
+
+void MainWindow::setAboutDetails(const QString& details) { aboutDetails_ = details; }
 
 }  // namespace medsa::ui

@@ -143,6 +143,14 @@ void PropagationController::start() {
               self->apply(result.value(), axis, label, seed, earlier);
             },
             Qt::QueuedConnection);
+      },
+      // The engine threw instead of answering: the dialog must not stay up waiting.
+      [self, shown](const QString& why) {
+        if (shown) shown->close();
+        if (!self) return;
+        emit self->failed(tr("Propagation failed"),
+                          Error{ErrorCode::Internal, why.toStdString(), {}});
+        emit self->finished(-1);
       });
 }
 
@@ -168,13 +176,11 @@ void PropagationController::apply(const annotations::PropagationResult& result, 
   const int count = static_cast<int>(result.slices.size());
   if (document_->history()->apply(tr("Propagate over %n slice(s)", nullptr, count),
                                   std::move(changes))) {
-    const QUndoStack* stack = document_->history()->stack();
-    lastRun_ = Run{document_->image(),
-                   axis,
+    lastRun_ = Run{document_->image(), axis,
                    label,
                    extent,
-                   stack->index(),
-                   stack->command(stack->index() - 1)};
+                   document_->history()->stack()->index(),
+                   document_->history()->lastSerial()};
   }
   emit message(tr("Propagated over %n slice(s); stopped: %1 / %2", nullptr, count)
                    .arg(QString::fromStdString(result.stopForward),
@@ -185,9 +191,9 @@ void PropagationController::apply(const annotations::PropagationResult& result, 
 
 bool PropagationController::isStillApplied(const Run& run) const {
   // Undone (and perhaps replaced by other edits): its slices no longer hold what it wrote.
-  const QUndoStack* stack = document_->history()->stack();
-  return run.historyIndex > 0 && stack->index() >= run.historyIndex &&
-         stack->command(run.historyIndex - 1) == run.command;
+  annotations::EditHistory* history = document_->history();
+  return run.historyIndex > 0 && history->stack()->index() >= run.historyIndex &&
+         history->serialAt(run.historyIndex - 1) == run.serial;
 }
 
 }  // namespace medsa::ui

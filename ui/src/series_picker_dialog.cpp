@@ -8,7 +8,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "medsa/ui/main_window.h"
+#include "medsa/ui/image_opener.h"
 
 namespace medsa::ui {
 namespace {

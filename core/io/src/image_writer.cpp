@@ -1,23 +1,31 @@
 #include "medsa/io/image_writer.h"
 
-#include <filesystem>
-#include <random>
+#include <algorithm>
 
 #include "file_bytes.h"
+#include "medsa/core/atomic_file.h"
+#include "medsa/io/image_reader.h"
 #include "writers.h"
 
 namespace medsa::io {
 namespace {
-namespace fs = std::filesystem;
 
-/// A sibling name with the same extension, so the writer picks the same format.
-std::string temporarySibling(const std::string& path, const std::string& ext) {
-  const fs::path target(path);
-  std::string stem = target.filename().string();
-  stem.resize(stem.size() - ext.size());
-  std::random_device random;
-  return (target.parent_path() / ("." + stem + ".tmp" + std::to_string(random() % 1000000) + ext))
-      .string();
+/// Reads the written file back: a format writer that ran out of disk space may only print a
+/// warning (ITK's NIfTI writer does), and a cut-short file must never count as saved.
+Status verifyWritten(const Image& image, const std::string& file, const std::string& path) {
+  Result<Image> back = readImage(file);
+  if (!back) {
+    return Error{ErrorCode::WriteFailed,
+                 "the written file does not read back (is the disk full?): " +
+                     back.error().message,
+                 path};
+  }
+  if (back->size() != image.size() || back->pixelType() != image.pixelType() ||
+      back->components() != image.components() ||
+      !std::equal(image.bytes(), image.bytes() + image.byteCount(), back->bytes())) {
+    return Error{ErrorCode::WriteFailed, "the written file differs from what was written", path};
+  }
+  return {};
 }
 
 }  // namespace
@@ -34,23 +42,21 @@ Status writeImage(const Image& image, const std::string& path) {
                      "': use .nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd or .png",
                  path};
   }
+  const auto write = [&](const std::string& file) {
+    Status written = png ? writePng(image, file) : writeItkVolume(image, file);
+    if (written) written = verifyWritten(image, file, path);
+    return written ? written : Status(Error{written.error().code, written.error().message, path});
+  };
   // Detached headers name their data file: they are written in place.
-  const bool detached = ext == ".nhdr" || ext == ".mhd";
-  const std::string target = detached ? path : temporarySibling(path, ext);
-  Status written = png ? writePng(image, target) : writeItkVolume(image, target);
-  std::error_code ec;
-  if (!written) {
-    if (!detached) fs::remove(target, ec);
-    return Error{written.error().code, written.error().message, path};
+  if (ext == ".nhdr" || ext == ".mhd") return write(path);
+  // The temporary file keeps the extension, so the writer picks the same format.
+  Result<FileReplacement> replacement = beginFileReplacement(path, ext);
+  if (!replacement) return replacement.error();
+  if (Status written = write(replacement->temporary); !written) {
+    abandonFileReplacement(replacement.value());
+    return written;
   }
-  if (!detached) {
-    fs::rename(target, path, ec);
-    if (ec) {
-      fs::remove(target, ec);
-      return Error{ErrorCode::WriteFailed, "cannot move the written file into place", path};
-    }
-  }
-  return {};
+  return finishFileReplacement(replacement.value());
 }
 
 }  // namespace medsa::io

@@ -19,20 +19,21 @@ struct AutosaveSnapshot {
   QDateTime savedAt;
 };
 
-/// One autosave file in a folder. Writes are atomic (temporary file, fsync, rename: a crash
-/// leaves the previous snapshot or the new one, never a torn file) and carry a checksum, so a
-/// damaged file is refused rather than half-recovered. The file is removed when the user saves
-/// or discards, so its presence at start-up means the last session ended abnormally.
+/// One autosave file. Writes are atomic (temporary file, fsync, rename: a crash leaves the
+/// previous snapshot or the new one, never a torn file) and carry a checksum, so a damaged file
+/// is refused rather than half-recovered. Which instance owns which file, and which files are
+/// left over from a crash, is AutosaveFolder's business.
 class AutosaveStore {
  public:
-  explicit AutosaveStore(QString folder);
-  /// $XDG_DATA_HOME/Med-SA Studio/autosave (QStandardPaths::AppLocalDataLocation).
-  static QString defaultFolder();
+  static AutosaveStore forFile(QString filePath) { return AutosaveStore(std::move(filePath)); }
 
-  QString filePath() const;
+  QString filePath() const { return filePath_; }
   bool exists() const;
   Status write(const AutosaveSnapshot& snapshot) const;
   Result<AutosaveSnapshot> read() const;
+  /// Only the header (image, series, label set, time): enough to list the file, without
+  /// reading its label volume. `labelImage` stays empty.
+  Result<AutosaveSnapshot> readHeader() const;
   void remove() const;
 
   /// The bytes write() stores (exposed so callers can build them off the UI thread).
@@ -40,7 +41,8 @@ class AutosaveStore {
   static Result<AutosaveSnapshot> decode(const QByteArray& bytes, const QString& path);
 
  private:
-  QString folder_;
+  explicit AutosaveStore(QString filePath) : filePath_(std::move(filePath)) {}
+  QString filePath_;
 };
 
 }  // namespace medsa::annotations

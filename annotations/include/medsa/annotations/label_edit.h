@@ -54,6 +54,8 @@ class LabelEditCommand : public QUndoCommand {
   void undo() override;
 
   std::size_t bytes() const { return bytes_; }
+  /// Names this step for good: unlike its address, never reused by a later step.
+  std::uint64_t serial() const { return serial_; }
   /// Frees the stored values to keep the history within its memory budget; the step then no
   /// longer changes anything (it stays in the list, marked, so the history stays consistent).
   void dropPayload();
@@ -64,6 +66,7 @@ class LabelEditCommand : public QUndoCommand {
   EditHistory* history_;
   std::vector<SliceChange> changes_;
   std::size_t bytes_ = 0;
+  std::uint64_t serial_ = 0;
   bool dropped_ = false;
 };
 
@@ -80,6 +83,10 @@ class EditHistory : public QObject {
   LabelMap* map() const { return map_; }
   /// Applies the changes as one named undo step; empty changes push nothing (returns false).
   bool apply(const QString& text, std::vector<SliceChange> changes);
+  /// The serial of the step at stack position `index` (0 when there is none).
+  std::uint64_t serialAt(int index) const;
+  /// The serial of the step apply() pushed last.
+  std::uint64_t lastSerial() const { return nextSerial_ - 1; }
   void setBudgetBytes(std::size_t bytes);
   std::size_t budgetBytes() const { return budget_; }
   std::size_t usedBytes() const { return used_; }
@@ -98,6 +105,7 @@ class EditHistory : public QObject {
   std::vector<LabelEditCommand*> commands_;  ///< in stack order
   std::size_t budget_ = std::size_t(256) << 20;
   std::size_t used_ = 0;
+  std::uint64_t nextSerial_ = 1;
 };
 
 }  // namespace medsa::annotations

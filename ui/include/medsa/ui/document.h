@@ -37,17 +37,23 @@ class Document : public QObject {
   annotations::LabelMap& labels() { return labels_; }
   const annotations::LabelMap& labels() const { return labels_; }
   annotations::EditHistory* history() { return history_; }
-  /// Replaces the label map (loaded or recovered) and its set; clears the history.
+  /// Replaces the label map (recovered) and its set; clears the history.
   void setLabels(annotations::LabelMap map, annotations::LabelSet set);
+  /// Replaces the voxels with `map`'s (same grid) as one undo step named `text`, and merges
+  /// `set` into the label set (its entries win for the values they name). False when the grids
+  /// differ or nothing changed.
+  bool replaceLabelsUndoably(const annotations::LabelMap& map, const annotations::LabelSet& set,
+                             const QString& text);
   const annotations::LabelSet& labelSet() const { return labelSet_; }
   void setLabelSet(const annotations::LabelSet& set);
   quint16 activeLabel() const { return activeLabel_; }
   void setActiveLabel(quint16 value);
   double opacity() const { return opacity_; }
   void setOpacity(double opacity);
-  /// Whether labels changed since the last save or autosave mark.
-  bool isModified() const { return modified_; }
-  void setModified(bool modified) { modified_ = modified; }
+  /// Counts every change of the labels (edits, undo, redo, label set, a new image or label
+  /// map): whoever saves remembers the count it saved, and the labels are unsaved while it
+  /// differs. Never repeats, so an edit made while a save runs is never taken for saved.
+  quint64 editGeneration() const { return generation_; }
 
   const WindowLevel& window() const { return window_; }
   void setWindow(const WindowLevel& window);
@@ -82,7 +88,7 @@ class Document : public QObject {
   annotations::EditHistory* history_;
   quint16 activeLabel_ = 0;
   double opacity_ = 0.5;
-  bool modified_ = false;
+  quint64 generation_ = 0;
   WindowLevel window_;
   std::array<std::size_t, 3> cursor_{0, 0, 0};
 };

@@ -68,9 +68,11 @@ class EngineController : public QObject {
   void discard();
   quint64 latestId() const { return latest_; }
 
-  /// Runs `job` on the engine thread with the engine (null when none is loaded). The job must
-  /// catch nothing-throwing code paths itself; anything thrown is caught and reported.
-  void runJob(std::function<void(SegmentationEngine*)> job);
+  /// Runs `job` on the engine thread with the engine (null when none is loaded). A job reports
+  /// its own outcome; if it throws instead, `failed` runs on the UI thread with the reason, so
+  /// whoever waits for the job (a progress dialog) always hears back.
+  void runJob(std::function<void(SegmentationEngine*)> job,
+              std::function<void(const QString&)> failed = {});
   /// Replaces the prefetch list: embeddings computed in this order while no request or job
   /// waits (the lowest priority). An empty list stops the warm-up.
   void prefetch(std::vector<PrefetchItem> items);
@@ -87,6 +89,8 @@ class EngineController : public QObject {
   /// The latest request's answer; latency from submit to reply.
   void predictionReady(quint64 id, const medsa::Prediction& prediction, double latencyMs);
   void predictionFailed(quint64 id, const QString& message);
+  /// Work nobody waits for failed (a background embedding): the engine goes on with the rest.
+  void backgroundFailed(const QString& message);
 
  private:
   friend class EngineWorker;

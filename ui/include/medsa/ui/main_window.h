@@ -1,20 +1,15 @@
 #pragma once
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QTimer>
 
 #include <functional>
 #include <memory>
-#include <optional>
-#include <string>
-#include <vector>
 
-#include "medsa/annotations/autosave_store.h"
 #include "medsa/core/error.h"
 #include "medsa/core/image.h"
-#include "medsa/core/progress.h"
 #include "medsa/ui/engine_controller.h"
+#include "medsa/ui/image_opener.h"
 
 class QLabel;
 class QProgressBar;
@@ -25,39 +20,27 @@ namespace medsa::ui {
 
 class CasePreloader;
 class Document;
+class DocumentSession;
 class LabelPanel;
-class PolledProgress;
 class PrefetchPlanner;
 class PropagationController;
 class ToolController;
 class ViewerArea;
 
-/// Reads an image file or DICOM folder (medsa_io, injected by the app so the UI never links it).
-/// `series` picks a folder's DICOM series by its SeriesInstanceUID ("": the reader's default).
-using ImageReader = std::function<Result<Image>(const std::string& path, const std::string& series,
-                                                ProgressSink* progress, CancellationToken cancel)>;
-/// One image series of a DICOM folder, as the series picker lists it.
-struct SeriesEntry {
-  QString uid;  ///< SeriesInstanceUID
-  QString description;
-  QString modality;
-  int seriesNumber = 0;
-  int rows = 0;
-  int columns = 0;
-  int images = 0;  ///< slices or frames
-};
-/// Lists the image series of a DICOM folder (medsa_io, injected by the app like the reader).
-using SeriesScanner = std::function<Result<std::vector<SeriesEntry>>(
-    const std::string& folder, ProgressSink* progress, CancellationToken cancel)>;
-/// Saves / loads label maps next to an image; the default uses medsa_annotations' label_map_io.
 /// Builds an engine factory for a checkpoint path (the app knows the model layer).
 using ModelLoader = std::function<EngineFactory(const QString& checkpoint)>;
 /// Built-in data for --demo and for recovering an autosave of it.
 using DemoProvider = std::function<std::shared_ptr<Image>()>;
 
-/// The application window: menus, the three linked views, the label and history panels, the
-/// status bar with position, value, label, engine state and latency. Files are read and written
-/// on worker threads; the engine runs on its own thread; annotations are autosaved atomically.
+/// What the user wants done with labels that are not saved, before they are replaced.
+enum class UnsavedChoice { Save, Discard, Cancel };
+/// Asks it (a message box by default; tests and scripted runs answer without one).
+using UnsavedLabelsAsker = std::function<UnsavedChoice(const QString& question)>;
+
+/// The application window: it composes the three linked views, the label and history panels,
+/// the menus and the status bar, and asks the user what the document session (which owns the
+/// rules that keep labels safe) needs to know. Files are read and written on worker threads;
+/// the engine runs on its own thread.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
@@ -67,6 +50,8 @@ class MainWindow : public QMainWindow {
 
   ViewerArea* viewerArea() const { return viewerArea_; }
   Document* document() const { return document_; }
+  DocumentSession* session() const { return session_; }
+  ImageOpener* opener() const { return opener_; }
   ToolController* tools() const { return tools_; }
   EngineController* engine() const { return engine_; }
   PrefetchPlanner* prefetchPlanner() const { return prefetch_; }
@@ -81,16 +66,16 @@ class MainWindow : public QMainWindow {
   /// Extra lines for the About box (library versions), supplied by the app.
   void setAboutDetails(const QString& details);
 
-  void setImageReader(ImageReader reader) { reader_ = std::move(reader); }
+  void setImageReader(ImageReader reader) { opener_->setReader(std::move(reader)); }
   /// With a scanner, opening a folder lists its series first and asks which one to read when
   /// there are several; without one the reader picks its default series.
-  void setSeriesScanner(SeriesScanner scanner) { scanner_ = std::move(scanner); }
+  void setSeriesScanner(SeriesScanner scanner) { opener_->setScanner(std::move(scanner)); }
   void setModelLoader(ModelLoader loader) { modelLoader_ = std::move(loader); }
-  void setDemoProvider(DemoProvider demo);
-  void setDemoPhotoProvider(DemoProvider photo);
+  void setDemoProvider(DemoProvider demo) { demo_ = std::move(demo); }
+  void setDemoPhotoProvider(DemoProvider photo) { demoPhoto_ = std::move(photo); }
   /// Where autosaves go (tests use a temporary folder).
   void setAutosaveFolder(const QString& folder);
-  annotations::AutosaveStore autosaveStore() const { return autosave_; }
+  void setUnsavedLabelsAsker(UnsavedLabelsAsker asker) { askUnsaved_ = std::move(asker); }
 
   /// Opens a file or folder on a worker thread; imageLoaded or a message box follows. A folder
   /// with several DICOM series shows the series picker first.
@@ -100,30 +85,34 @@ class MainWindow : public QMainWindow {
   void openDemo();
   /// The built-in photograph, for trying 2D segmentation (File → Open Demo Photograph).
   void openDemoPhoto();
-  /// Reads a label map for the open image on a worker thread (File → Open Labels).
+  /// Reads a label map for the open image on a worker thread (File → Open Labels); unsaved
+  /// labels are offered for saving first, and the replaced ones stay one Undo away.
   void openLabelsFile(const QString& path);
   /// Loads the model on the engine thread; AI tools enable when it is ready.
   void loadModel(const QString& checkpoint);
-  /// If an autosave is left over from a session that did not end cleanly, reads it on a worker
-  /// thread and offers to recover it (ask = false recovers without asking). Returns whether
-  /// there was one to read; recoveryChecked follows then.
+  /// Looks for autosaves of sessions that did not end cleanly (on a worker thread) and offers
+  /// them (ask = false recovers the newest without asking). Returns false when none can be
+  /// looked for; recoveryChecked follows otherwise.
   bool offerRecovery(bool ask = true);
   /// Writes the autosave now, on a worker thread.
   void autosaveNow();
-  /// Waits (event loop running) for background saves to finish; for tests and closing.
+  /// Waits (event loop running) for background reads and writes to finish.
   void waitForBackgroundWork();
-  bool isLoading() const { return loadWatcher_.isRunning() || scanWatcher_.isRunning(); }
+  bool isLoading() const { return opener_->isBusy(); }
   /// Opens the case `step` places after the open one in its folder (File → Next/Previous Case);
   /// a case read ahead in the background opens at once. Returns false at either end.
   bool openNeighbourCase(int step);
+  /// Runs `then` once the open labels are safe to replace or leave: at once when they are
+  /// saved, else after asking (Save: only once the write succeeded; Discard; Cancel: never).
+  void whenLabelsAreSafe(std::function<void()> then);
 
  signals:
   void imageLoaded();
   void autosaved(bool ok);
   void labelsSaved(bool ok);
   void propagationFinished(int slices);
-  /// After offerRecovery: whether the autosave is being recovered (its image opening, the labels
-  /// applied when it is shown), or not (unreadable, declined, or its image is gone).
+  /// After offerRecovery: whether an autosave is being recovered (its image opening, the
+  /// labels applied when it is shown), or not (none, unreadable, declined).
   void recoveryChecked(bool recovering);
 
  protected:
@@ -132,42 +121,43 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  // main_window.cpp: composition and the flows of opening, saving and recovery
   void createDocks();
-  void createMenus();
   void createStatusBar();
+  void connectSession();
+  void connectOpener();
+  void connectEngine();
+  void openBuiltin(const QString& id);
+  void onOrphansFound(int count);
+  void showLoadProgress(const QString& path);
+  void hideLoadProgress();
+  void rememberSeries(const QString& folder, const QString& uid);
+  void rememberRecent(const QString& path);
+  void preloadNextCase();
+  void showEmbeddingProgress(double fraction, bool background);
+  void saveLabels(bool askPath, std::function<void()> then = {});
+  QString askSavePath();
+  void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
+  void showError(const QString& title, const Error& error);
+  // main_window_menus.cpp: menus, actions and the dialogs they open
+  void createMenus();
   QAction* addToolAction(QMenu* menu, const QString& text, const QKeySequence& key,
                          const QString& name);
+  void createFileMenu();
+  void createToolsMenu();
+  void createViewMenus();
+  void updateRecentMenu();
+  void updateActions();
   void showAbout();
   void showShortcuts();
   void openFileDialog();
   void openFolderDialog();
-  void onImageRead();
-  void showLoadProgress(const QString& path);
-  void hideLoadProgress();
-  void readPath(const QString& path, const QString& series);
-  void onFolderScanned();
-  /// Reports a failed scan or read (a cancel is only noted) and drops a pending recovery.
-  void openingFailed(const QString& title, Error error);
-  void rememberSeries(const QString& folder, const QString& uid);
-  void rememberRecent(const QString& path);
-  void preloadNextCase();
-  /// Before the open labels are replaced: Save / Discard / Cancel when they changed since the
-  /// last save. Returns whether to go on.
-  bool confirmReplacingLabels();
-  void showEmbeddingProgress(double fraction, bool background);
-  void updateRecentMenu();
-  void saveLabels(bool askPath);
   void openLabelsDialog();
   void chooseModel();
-  void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
-  void updateActions();
-  void scheduleAutosave();
-  void onRecoveryRead();
-  bool startRecovery(Result<annotations::AutosaveSnapshot> snapshot);
-  void applyRecovered(const annotations::AutosaveSnapshot& snapshot);
-  void showError(const QString& title, const Error& error);
 
   Document* document_;
+  DocumentSession* session_;
+  ImageOpener* opener_;
   EngineController* engine_;
   ToolController* tools_;
   ViewerArea* viewerArea_ = nullptr;
@@ -184,32 +174,19 @@ class MainWindow : public QMainWindow {
   QProgressBar* progressBar_ = nullptr;
   QToolButton* cancelButton_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QToolBar* toolBar_ = nullptr;
   QList<QAction*> aiActions_;
   QAction* aiToolAction_ = nullptr;
   QAction* acceptAction_ = nullptr;
   QString aboutDetails_;
 
-  ImageReader reader_;
   ModelLoader modelLoader_;
   DemoProvider demo_;
   DemoProvider demoPhoto_;
-  SeriesScanner scanner_;
-  QString loadingPath_;
-  QString loadingSeries_;
-  std::shared_ptr<PolledProgress> loadProgress_;
-  QFutureWatcher<Result<Image>> loadWatcher_;
-  QFutureWatcher<Result<std::vector<SeriesEntry>>> scanWatcher_;
+  UnsavedLabelsAsker askUnsaved_;
   QTimer progressTimer_;
-  std::optional<annotations::AutosaveSnapshot> pendingRecovery_;
-  QFutureWatcher<Result<annotations::AutosaveSnapshot>> recoveryWatcher_;
   bool askBeforeRecovery_ = true;
-
-  QString labelsPath_;
-  QFutureWatcher<Status> saveWatcher_;
-  annotations::AutosaveStore autosave_;
-  QFutureWatcher<Status> autosaveWatcher_;
-  bool autosaveAgain_ = false;
-  QTimer autosaveTimer_;
+  bool closeApproved_ = false;
 };
 
 }  // namespace medsa::ui

@@ -11,7 +11,6 @@
 #include "medsa/core/image.h"
 #include "medsa/core/slice.h"
 
-class QUndoCommand;
 class QWidget;
 
 namespace medsa::ui {
@@ -58,8 +57,8 @@ class PropagationController : public QObject {
     SliceAxis axis = SliceAxis::Axial;
     quint16 label = 0;
     annotations::PropagationExtent extent;
-    int historyIndex = 0;  ///< the undo stack's index right after it
-    const QUndoCommand* command = nullptr;
+    int historyIndex = 0;      ///< the undo stack's index right after it
+    std::uint64_t serial = 0;  ///< its undo step (serials, unlike addresses, are never reused)
   };
   bool isStillApplied(const Run& run) const;
   void apply(const annotations::PropagationResult& result, SliceAxis axis, quint16 label,

@@ -1,0 +1,392 @@
+// DocumentSession without a window: the rules that keep a user's labels from being lost.
+// Saves that fail (a folder that cannot be written, a full disk, a device in the way), edits made
+// while a save runs, two instances sharing an autosave folder, crashed sessions and their
+// recovery, and label files opened over unsaved work.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include <csignal>
+#include <memory>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "medsa/annotations/label_edit.h"
+#include "medsa/annotations/label_map_io.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
+#include "volume_fixture.h"
+
+using medsa::SliceAxis;
+using medsa::ui::Document;
+using medsa::ui::DocumentSession;
+
+namespace {
+
+/// A document and its session on the sphere volume, autosaving into `folder`.
+struct Open {
+  explicit Open(const QString& folder, const QString& id = QStringLiteral("demo:phantom")) {
+    session.setAutosaveFolder(folder);
+    session.open(makeSphereVolume(), QString(), id);
+  }
+  Document document;
+  DocumentSession session{&document};
+};
+
+/// Paints a square of `value` on axial slice `z`: one undo step.
+void paint(Document& document, std::size_t z, quint16 value = 1) {
+  medsa::annotations::LabelSlice slice = document.labels().slice(SliceAxis::Axial, z).value();
+  std::vector<std::uint8_t> mask(slice.values.size(), 0);
+  for (int y = 20; y < 30; ++y)
+    for (int x = 20; x < 30; ++x) mask[static_cast<std::size_t>(y) * slice.width + x] = 1;
+  medsa::annotations::LabelSet set = document.labelSet();
+  if (!set.find(value)) {
+    set.insert({value, QStringLiteral("organ %1").arg(value), Qt::red, true, false});
+    document.setLabelSet(set);
+  }
+  QVERIFY(document.history()->apply(
+      QStringLiteral("paint"),
+      {medsa::annotations::paintChange(slice, SliceAxis::Axial, z, mask, value,
+                                       medsa::annotations::PaintMode::Paint,
+                                       document.labelSet())}));
+}
+
+bool autosaveAndWait(DocumentSession& session) {
+  QSignalSpy done(&session, &DocumentSession::autosaved);
+  session.autosaveNow();
+  return done.wait(10000) && done.first().first().toBool();
+}
+
+/// Saves and waits; the outcome as the `done` callback reported it.
+medsa::Status saveAndWait(DocumentSession& session, const QString& path) {
+  std::optional<medsa::Status> outcome;
+  session.save(path, [&outcome](const medsa::Status& status) { outcome = status; });
+  if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 20000))
+    return medsa::Error{medsa::ErrorCode::Internal, "timed out", {}};
+  return *outcome;
+}
+
+QStringList autosaveFiles(const QString& folder) {
+  return QDir(folder).entryList({QStringLiteral("*.medsa-autosave")}, QDir::Files);
+}
+
+/// Makes writes beyond `bytes` fail (EFBIG) for this process while it lives: a disk that is
+/// full, without root, a mount or a real full disk.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    std::signal(SIGXFSZ, SIG_IGN);  // the write fails instead of the process dying
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() { setrlimit(RLIMIT_FSIZE, &saved_); }
+
+ private:
+  rlimit saved_{};
+};
+
+}  // namespace
+
+class TestDocumentSession : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void savedOnlyAfterTheWriteSucceeded() {
+    QTemporaryDir dir;
+    Open open(dir.filePath(QStringLiteral("autosave")));
+    QVERIFY(!open.session.isModified());
+    paint(open.document, 10);
+    QVERIFY(open.session.isModified());
+    const QString path = dir.filePath(QStringLiteral("labels.nii.gz"));
+    QVERIFY(saveAndWait(open.session, path));
+    QVERIFY(!open.session.isModified());
+    QCOMPARE(open.session.labelsPath(), path);
+    // An edit made while a save runs is not taken for saved when that save ends.
+    QSignalSpy saved(&open.session, &DocumentSession::saved);
+    paint(open.document, 11);
+    open.session.save(path);
+    paint(open.document, 12);
+    QVERIFY(saved.wait(20000));
+    QVERIFY(open.session.isModified());
+  }
+
+  void failedSaveKeepsLabelsUnsavedAndTheirAutosave_data() {
+    QTest::addColumn<QString>("where");
+    QTest::newRow("folder in /proc") << QStringLiteral("proc");
+    QTest::newRow("read-only folder") << QStringLiteral("read-only");
+    QTest::newRow("full disk") << QStringLiteral("full");
+    QTest::newRow("a pipe in the way") << QStringLiteral("fifo");
+  }
+
+  void failedSaveKeepsLabelsUnsavedAndTheirAutosave() {
+    QFETCH(QString, where);
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    QString path;
+    QString reason;
+    std::unique_ptr<FileSizeLimit> limit;
+    {
+      Open open(autosaves);
+      paint(open.document, 10);
+      QVERIFY(autosaveAndWait(open.session));
+      QCOMPARE(autosaveFiles(autosaves).size(), 1);
+      if (where == QStringLiteral("proc")) {
+        path = QStringLiteral("/proc/medsa-labels.nii.gz");
+        reason = QStringLiteral("cannot write in folder /proc");
+      } else if (where == QStringLiteral("read-only")) {
+        if (::geteuid() == 0) QSKIP("root writes into read-only folders; the /proc row covers it");
+        const QString folder = dir.filePath(QStringLiteral("locked"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner));
+        path = folder + QStringLiteral("/labels.nii.gz");
+        reason = QStringLiteral("Permission denied");
+      } else if (where == QStringLiteral("full")) {
+        path = dir.filePath(QStringLiteral("labels.nii"));  // uncompressed: 256 KiB
+        reason = QStringLiteral("labels.nii");
+        limit = std::make_unique<FileSizeLimit>(16 * 1024);
+      } else {
+        path = dir.filePath(QStringLiteral("labels.nii.gz"));
+        QCOMPARE(::mkfifo(path.toLocal8Bit().constData(), 0644), 0);
+        reason = QStringLiteral("not a regular file");
+      }
+      QSignalSpy failed(&open.session, &DocumentSession::saveFailed);
+      const medsa::Status status = saveAndWait(open.session, path);
+      limit.reset();
+      QVERIFY(!status);
+      QCOMPARE(failed.count(), 1);
+      const QString message = QString::fromStdString(status.error().describe());
+      QVERIFY2(message.contains(reason), qPrintable(message));
+      QVERIFY(open.session.isModified());
+      QVERIFY(open.session.labelsPath().isEmpty());
+      // The window closes anyway (the user gave up): the unsaved labels stay in the autosave.
+      open.session.finishCleanly();
+      QCOMPARE(autosaveFiles(autosaves).size(), 1);
+    }
+    // And the next start offers them.
+    Document document;
+    DocumentSession next(&document);
+    next.setAutosaveFolder(autosaves);
+    QSignalSpy found(&next, &DocumentSession::orphansFound);
+    QVERIFY(next.findOrphans());
+    QVERIFY(found.wait(10000));
+    QCOMPARE(found.first().first().toInt(), 1);
+    QVERIFY(next.orphans().front().error.isEmpty());
+  }
+
+  void cleanFinishRemovesOnlyWhatIsSafe() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    Open saved(autosaves);
+    paint(saved.document, 10);
+    QVERIFY(autosaveAndWait(saved.session));
+    QVERIFY(saveAndWait(saved.session, dir.filePath(QStringLiteral("a.nii.gz"))));
+    saved.session.waitForWrites();
+    Open discarded(autosaves);
+    paint(discarded.document, 10);
+    QVERIFY(autosaveAndWait(discarded.session));
+    QCOMPARE(autosaveFiles(autosaves).size(), 1);  // the saved one's autosave went on saving
+    discarded.session.discardChanges();
+    discarded.session.waitForWrites();
+    QCOMPARE(autosaveFiles(autosaves).size(), 0);
+    saved.session.finishCleanly();
+    discarded.session.finishCleanly();
+    QCOMPARE(autosaveFiles(autosaves).size(), 0);
+    QCOMPARE(QDir(autosaves).entryList(QDir::Files | QDir::Hidden).size(), 0);  // locks too
+  }
+
+  void twoInstancesNeverTouchEachOthersAutosave() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    auto first = std::make_unique<Open>(autosaves);
+    auto second = std::make_unique<Open>(autosaves, QStringLiteral("demo:fundus"));
+    paint(first->document, 5);
+    paint(second->document, 6);
+    QVERIFY(autosaveAndWait(first->session));
+    QVERIFY(autosaveAndWait(second->session));
+    QCOMPARE(autosaveFiles(autosaves).size(), 2);
+    QVERIFY(first->session.autosaveFile() != second->session.autosaveFile());
+    const QString secondFile = second->session.autosaveFile();
+    // A third instance starting now finds nothing to recover: both owners are alive.
+    {
+      Document document;
+      DocumentSession third(&document);
+      third.setAutosaveFolder(autosaves);
+      QSignalSpy found(&third, &DocumentSession::orphansFound);
+      QVERIFY(third.findOrphans());
+      QVERIFY(found.wait(10000));
+      QCOMPARE(found.first().first().toInt(), 0);
+    }
+    // The first discards and closes cleanly: only its own file goes.
+    first->session.discardChanges();
+    first->session.finishCleanly();
+    first.reset();
+    QCOMPARE(autosaveFiles(autosaves), QStringList{QFileInfo(secondFile).fileName()});
+    // The second crashes (no clean finish): its file is the one orphan the next start lists.
+    second.reset();
+    Document document;
+    DocumentSession next(&document);
+    next.setAutosaveFolder(autosaves);
+    QSignalSpy found(&next, &DocumentSession::orphansFound);
+    QVERIFY(next.findOrphans());
+    QVERIFY(found.wait(10000));
+    QCOMPARE(found.first().first().toInt(), 1);
+    QCOMPARE(next.orphans().front().file, secondFile);
+    QCOMPARE(next.orphans().front().imageId, QStringLiteral("demo:fundus"));
+  }
+
+  void recoveryListsEveryOrphanNewestFirst() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    for (const char* id : {"demo:a", "demo:b", "demo:c"}) {
+      Open crashed(autosaves, QString::fromLatin1(id));
+      paint(crashed.document, 3);
+      QVERIFY(autosaveAndWait(crashed.session));
+      QTest::qWait(1100);  // file times differ by at least a second on every file system
+    }
+    Document document;
+    DocumentSession next(&document);
+    next.setAutosaveFolder(autosaves);
+    QSignalSpy found(&next, &DocumentSession::orphansFound);
+    QVERIFY(next.findOrphans());
+    QVERIFY(found.wait(10000));
+    QCOMPARE(next.orphans().size(), std::size_t(3));
+    QCOMPARE(next.orphans()[0].imageId, QStringLiteral("demo:c"));
+    QCOMPARE(next.orphans()[2].imageId, QStringLiteral("demo:a"));
+    QCOMPARE(next.orphans()[0].labelNames, QStringList{QStringLiteral("Label 1")});
+  }
+
+  void recoveredAutosaveIsDeletedOnlyOnceItsLabelsAreSafe() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    std::size_t painted = 0;
+    QString orphanFile;
+    {
+      Open crashed(autosaves);
+      paint(crashed.document, 7);
+      paint(crashed.document, 8, 2);
+      QVERIFY(autosaveAndWait(crashed.session));
+      painted = crashed.document.labels().count(1) + crashed.document.labels().count(2);
+      orphanFile = crashed.session.autosaveFile();
+    }
+    Document document;
+    DocumentSession next(&document);
+    next.setAutosaveFolder(autosaves);
+    QSignalSpy found(&next, &DocumentSession::orphansFound);
+    QSignalSpy asked(&next, &DocumentSession::openRequested);
+    QSignalSpy recovered(&next, &DocumentSession::recovered);
+    QSignalSpy autosaved(&next, &DocumentSession::autosaved);
+    QVERIFY(next.findOrphans());
+    QVERIFY(found.wait(10000));
+    QVERIFY(next.recover(0));
+    QCOMPARE(asked.count(), 1);
+    QCOMPARE(asked.first().at(2).toString(), QStringLiteral("demo:phantom"));
+    QVERIFY(QFileInfo::exists(orphanFile));  // still there while the image opens
+    next.open(makeSphereVolume(), QString(), QStringLiteral("demo:phantom"));
+    QVERIFY(recovered.count() == 1 || recovered.wait(10000));
+    QCOMPARE(document.labels().count(1) + document.labels().count(2), painted);
+    QVERIFY(next.isModified());
+    QCOMPARE(document.history()->stack()->count(), 0);  // nothing to undo away by accident
+    QVERIFY(autosaved.count() == 1 || autosaved.wait(10000));
+    QVERIFY(QFileInfo::exists(next.autosaveFile()));
+    QVERIFY(!QFileInfo::exists(orphanFile));
+  }
+
+  void failedOpenAfterRecoveryKeepsTheAutosave() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    QString orphanFile;
+    {
+      Open crashed(autosaves, QStringLiteral("/data/gone.nii.gz"));
+      crashed.session.open(makeSphereVolume(), QStringLiteral("/data/gone.nii.gz"),
+                           QStringLiteral("/data/gone.nii.gz"));
+      paint(crashed.document, 7);
+      QVERIFY(autosaveAndWait(crashed.session));
+      orphanFile = crashed.session.autosaveFile();
+    }
+    QByteArray before;
+    {
+      QFile file(orphanFile);
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      before = file.readAll();
+    }
+    Document document;
+    DocumentSession next(&document);
+    next.setAutosaveFolder(autosaves);
+    QSignalSpy found(&next, &DocumentSession::orphansFound);
+    QSignalSpy failed(&next, &DocumentSession::recoveryFailed);
+    QVERIFY(next.findOrphans());
+    QVERIFY(found.wait(10000));
+    QVERIFY(next.recover(0));
+    next.openFailed(medsa::Error{medsa::ErrorCode::FileNotFound, "no such file",
+                                 "/data/gone.nii.gz"});
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(QString::fromStdString(failed.first().first().value<medsa::Error>().message)
+                .contains(QStringLiteral("kept")));
+    // The user works on something else: their edits go to this instance's own file.
+    next.open(makeSphereVolume(), QString(), QStringLiteral("demo:phantom"));
+    paint(document, 3);
+    QVERIFY(autosaveAndWait(next));
+    QVERIFY(next.autosaveFile() != orphanFile);
+    QFile file(orphanFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+    // And it is offered again.
+    QSignalSpy again(&next, &DocumentSession::orphansFound);
+    QVERIFY(next.findOrphans());
+    QVERIFY(again.wait(10000));
+    QCOMPARE(again.first().first().toInt(), 1);
+  }
+
+  void openedLabelsAreOneUndoStepAndSaved() {
+    QTemporaryDir dir;
+    Open open(dir.filePath(QStringLiteral("autosave")));
+    paint(open.document, 10);
+    const QString path = dir.filePath(QStringLiteral("labels.nii.gz"));
+    QVERIFY(saveAndWait(open.session, path));
+    const std::size_t onFile = open.document.labels().count(1);
+    paint(open.document, 11);
+    paint(open.document, 12, 2);
+    QSignalSpy opened(&open.session, &DocumentSession::labelsOpened);
+    open.session.openLabels(path);
+    QVERIFY(opened.wait(20000));
+    QCOMPARE(open.document.labels().count(1), onFile);
+    QCOMPARE(open.document.labels().count(2), std::size_t(0));
+    QVERIFY(!open.session.isModified());
+    QCOMPARE(open.session.labelsPath(), path);
+    // The edits it replaced are one Undo away.
+    open.document.history()->stack()->undo();
+    QVERIFY(open.document.labels().count(2) > 0);
+    QVERIFY(open.session.isModified());
+  }
+
+  void labelsOnAnotherGridAreRefused() {
+    QTemporaryDir dir;
+    Open open(dir.filePath(QStringLiteral("autosave")));
+    auto small = medsa::annotations::LabelMap::createFor(
+        medsa::Image::create({8, 8, 2, 1}, 1, medsa::PixelType::U8).value());
+    const QString path = dir.filePath(QStringLiteral("small.nii.gz"));
+    QVERIFY(medsa::annotations::saveLabelMap(small.value(), {}, path));
+    paint(open.document, 10);
+    QSignalSpy failed(&open.session, &DocumentSession::labelsOpenFailed);
+    open.session.openLabels(path);
+    QVERIFY(failed.wait(20000));
+    QVERIFY(QString::fromStdString(failed.first().first().value<medsa::Error>().describe())
+                .contains(QStringLiteral("small.nii.gz")));
+    QVERIFY(open.document.labels().count(1) > 0);
+    QVERIFY(open.session.isModified());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestDocumentSession)
+#include "test_document_session.moc"

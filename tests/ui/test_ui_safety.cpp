@@ -1,0 +1,269 @@
+// The window's side of "nothing lost": what it asks before labels are replaced or left, and what
+// happens when the answer cannot be carried out (a save that fails on close, labels given on
+// the command line while a crashed session's work is recovered, an engine that throws while it
+// works ahead), and the recovery dialog listing every crashed session.
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <memory>
+
+#include "fake_engine.h"
+#include "medsa/annotations/label_map_io.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/prefetch_planner.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/startup_sequence.h"
+#include "medsa/ui/tool_controller.h"
+#include "medsa/ui/viewer_area.h"
+#include "view_input.h"
+#include "volume_fixture.h"
+#include "window_fixture.h"
+
+using medsa::SliceAxis;
+using medsa::ui::MainWindow;
+using medsa::ui::SliceView;
+using medsa::ui::Tool;
+using medsa::ui::UnsavedChoice;
+
+namespace {
+
+medsa::ui::EngineFactory fakeEngine() {
+  return []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+    return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+  };
+}
+
+/// Answers every "save first?" with `choice`, counting the questions.
+struct Asker {
+  UnsavedChoice choice = UnsavedChoice::Cancel;
+  int asked = 0;
+  void install(MainWindow& window) {
+    window.setUnsavedLabelsAsker([this](const QString&) {
+      ++asked;
+      return choice;
+    });
+  }
+};
+
+/// A brush dab of the active label at (x, y) on the axial slice on screen.
+void dab(MainWindow& window, double x, double y) {
+  SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+  window.tools()->setTool(Tool::Brush);
+  QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, x, y));
+}
+
+/// Reads "*.nii" paths as the sphere volume, as the app's reader would read a real file.
+medsa::ui::ImageReader sphereReader() {
+  return [](const std::string&, const std::string&, medsa::ProgressSink*,
+            medsa::CancellationToken) -> medsa::Result<medsa::Image> {
+    return *makeSphereVolume();
+  };
+}
+
+void closeMessageBoxesSoon() {
+  QTimer::singleShot(150, [] {
+    for (QWidget* w : QApplication::topLevelWidgets())
+      if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) box->accept();
+  });
+}
+
+bool autosaveAndWait(MainWindow& window) {
+  QSignalSpy saved(&window, &MainWindow::autosaved);
+  window.autosaveNow();
+  return saved.wait(10000) && saved.first().first().toBool();
+}
+
+/// A window that opened `image` through a reader, painted on it, autosaved and crashed.
+void crashAfterPainting(const QString& autosaves, const QString& image) {
+  MainWindow window;
+  window.setAutosaveFolder(autosaves);
+  window.setImageReader(sphereReader());
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+  window.openPath(image);
+  QVERIFY(loaded.wait(10000));
+  dab(window, 32.5, 32.5);
+  QVERIFY(autosaveAndWait(window));
+  window.hide();  // and gone without closing: a crash
+}
+
+}  // namespace
+
+class TestUiSafety : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void aSaveThatFailsOnCloseKeepsTheWindowAndTheAutosave() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    MainWindow window;
+    showSphereWithEngine(window, autosaves, fakeEngine());
+    Asker asker;
+    asker.install(window);
+    dab(window, 32.5, 32.5);
+    const QString labels = dir.filePath(QStringLiteral("labels.nii.gz"));
+    QSignalSpy saved(&window, &MainWindow::labelsSaved);
+    window.session()->save(labels);
+    QVERIFY(saved.wait(10000));
+    QVERIFY(saved.first().first().toBool());
+    dab(window, 20.5, 20.5);
+    QVERIFY(autosaveAndWait(window));
+    const QString autosaveFile = window.session()->autosaveFile();
+    // The labels file cannot be written any more (something else took its name).
+    QVERIFY(QFile::remove(labels));
+    QVERIFY(QDir().mkpath(labels));
+
+    asker.choice = UnsavedChoice::Save;
+    closeMessageBoxesSoon();  // "Cannot save labels"
+    window.close();
+    QVERIFY(saved.wait(10000));
+    QVERIFY(!saved.last().first().toBool());
+    QTest::qWait(300);
+    QCOMPARE(asker.asked, 1);
+    QVERIFY(window.isVisible());
+    QVERIFY(window.session()->isModified());
+    QVERIFY(QFileInfo::exists(autosaveFile));
+
+    // Discarding is the user's explicit choice: then the window closes and the autosave goes.
+    asker.choice = UnsavedChoice::Discard;
+    window.close();
+    QTRY_VERIFY(!window.isVisible());
+    QVERIFY(!QFileInfo::exists(autosaveFile));
+  }
+
+  void openLabelsAsksAboutUnsavedEditsAndKeepsThemUndoable() {
+    QTemporaryDir dir;
+    MainWindow window;
+    showSphereWithEngine(window, dir.filePath(QStringLiteral("autosave")), fakeEngine());
+    Asker asker;
+    asker.install(window);
+    dab(window, 32.5, 32.5);
+    const QString file = dir.filePath(QStringLiteral("one_dab.nii.gz"));
+    QSignalSpy saved(&window, &MainWindow::labelsSaved);
+    window.session()->save(file);
+    QVERIFY(saved.wait(10000));
+    const std::size_t onFile = window.document()->labels().count(1);
+    dab(window, 10.5, 10.5);
+    const std::size_t edited = window.document()->labels().count(1);
+    QVERIFY(edited > onFile);
+
+    asker.choice = UnsavedChoice::Cancel;
+    window.openLabelsFile(file);
+    QCOMPARE(asker.asked, 1);
+    QTest::qWait(300);
+    QCOMPARE(window.document()->labels().count(1), edited);
+
+    asker.choice = UnsavedChoice::Discard;
+    QSignalSpy opened(window.session(), &medsa::ui::DocumentSession::labelsOpened);
+    window.openLabelsFile(file);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(window.document()->labels().count(1), onFile);
+    window.document()->history()->stack()->undo();
+    QCOMPARE(window.document()->labels().count(1), edited);
+  }
+
+  void labelsOnTheCommandLineAreNotPutOverRecoveredWorkWithoutAsking() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    const QString image = dir.filePath(QStringLiteral("case.nii"));
+    crashAfterPainting(autosaves, image);
+    if (QTest::currentTestFailed()) return;
+    // A label file for the same image, empty but for one voxel of label 2.
+    medsa::Image voxels = medsa::annotations::LabelMap::createFor(*makeSphereVolume())->image();
+    voxels.data<std::uint16_t>()[0] = 2;
+    auto map = medsa::annotations::LabelMap::fromImage(std::move(voxels)).value();
+    const QString labels = dir.filePath(QStringLiteral("case_labels.nii.gz"));
+    QVERIFY(medsa::annotations::saveLabelMap(map, {}, labels));
+
+    MainWindow window;
+    window.setAutosaveFolder(autosaves);
+    window.setImageReader(sphereReader());
+    Asker asker;
+    asker.choice = UnsavedChoice::Cancel;
+    asker.install(window);
+    QSignalSpy recovered(window.session(), &medsa::ui::DocumentSession::recovered);
+    medsa::ui::runStartup(window, {image, labels, false, false, /*askBeforeRecovery=*/false});
+    QVERIFY(recovered.wait(10000));
+    QTRY_COMPARE(asker.asked, 1);  // asked before the file goes over the recovered labels
+    QTest::qWait(300);
+    QVERIFY(window.document()->labels().count(1) > 0);
+    QCOMPARE(window.document()->labels().count(2), std::size_t(0));
+    QVERIFY(window.session()->isModified());
+  }
+
+  void theRecoveryDialogListsEveryCrashedSession() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    crashAfterPainting(autosaves, dir.filePath(QStringLiteral("first.nii")));
+    QTest::qWait(1100);  // distinct file times
+    crashAfterPainting(autosaves, dir.filePath(QStringLiteral("second.nii")));
+    if (QTest::currentTestFailed()) return;
+
+    MainWindow window;
+    window.setAutosaveFolder(autosaves);
+    window.setImageReader(sphereReader());
+    int rows = 0;
+    QTimer::singleShot(200, [&rows] {
+      for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (w->objectName() != QStringLiteral("recoveryDialog") || !w->isVisible()) continue;
+        auto* table = w->findChild<QTableWidget*>(QStringLiteral("recoveryTable"));
+        rows = table->rowCount();
+        table->selectRow(1);  // the older one
+        w->findChild<QPushButton*>(QStringLiteral("recoverButton"))->click();
+      }
+    });
+    QSignalSpy checked(&window, &MainWindow::recoveryChecked);
+    QSignalSpy recovered(window.session(), &medsa::ui::DocumentSession::recovered);
+    QVERIFY(window.offerRecovery(true));
+    QVERIFY(checked.wait(10000));
+    QCOMPARE(rows, 2);
+    QVERIFY(checked.first().first().toBool());
+    QVERIFY(recovered.wait(10000));
+    QVERIFY(window.document()->path().endsWith(QStringLiteral("first.nii")));
+    // The other one is left for the next start.
+    QTRY_COMPARE(QDir(autosaves).entryList({QStringLiteral("*.medsa-autosave")}).size(), 2);
+  }
+
+  void anEngineThatThrowsWhileWorkingAheadIsReportedAndLivesOn() {
+    QTemporaryDir dir;
+    MainWindow window;
+    showSphereWithEngine(
+        window, dir.path(), []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          auto engine = std::make_unique<FakeEngine>();
+          // Every picture but the middle axial slice's fails as a bug would.
+          engine->throwInSetImage([](const medsa::ImageKey& key) {
+            return !(key.plane == 0 && key.slice == 16);
+          });
+          return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+        });
+    QSignalSpy failed(window.engine(), &medsa::ui::EngineController::backgroundFailed);
+    window.tools()->setTool(Tool::Ai);
+    window.prefetchPlanner()->setNeighbours(2);
+    window.document()->setSliceIndex(SliceAxis::Axial, 17);
+    window.document()->setSliceIndex(SliceAxis::Axial, 16);
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.first().first().toString().contains(QStringLiteral("embedding exploded")));
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+  }
+};
+
+QTEST_MAIN(TestUiSafety)
+#include "test_ui_safety.moc"
