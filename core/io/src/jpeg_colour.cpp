@@ -4,6 +4,30 @@
 
 namespace medsa::io {
 
+namespace {
+
+// What libjpeg (GDCM's bundled copy and DCMTK's alike, jdmarker.c) takes from the APPn segments
+// it knows: a JFIF APP0 needs 14 bytes after the length field, an Adobe APP14 12 (up to the
+// transform flag). Shorter ones are not errors or warnings for libjpeg, only a trace message:
+// the segment is skipped as if it were not there, and so must it be here.
+constexpr std::size_t kJfifBytes = 14;
+constexpr std::size_t kAdobeBytes = 12;
+
+bool isJfif(std::uint8_t marker, const std::uint8_t* payload, std::size_t size) {
+  return marker == 0xe0 && size >= kJfifBytes && std::memcmp(payload, "JFIF\0", 5) == 0;
+}
+
+bool isAdobe(std::uint8_t marker, const std::uint8_t* payload, std::size_t size) {
+  return marker == 0xee && size >= kAdobeBytes && std::memcmp(payload, "Adobe", 5) == 0;
+}
+
+/// Markers without a length field: libjpeg skips restart markers and TEM before the first scan.
+bool hasNoLength(std::uint8_t marker) {
+  return marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+}
+
+}  // namespace
+
 JpegColour jpegColour(const std::uint8_t* d, std::size_t n) {
   if (n < 4 || d[0] != 0xff || d[1] != 0xd8) return JpegColour::Unknown;
   bool jfif = false;
@@ -16,14 +40,16 @@ JpegColour jpegColour(const std::uint8_t* d, std::size_t n) {
       ++pos;  // fill byte
       continue;
     }
+    if (hasNoLength(marker)) {
+      pos += 2;
+      continue;
+    }
     const std::size_t length = static_cast<std::size_t>(d[pos + 2] << 8 | d[pos + 3]);
     if (length < 2 || pos + 2 + length > n) return JpegColour::Unknown;
     const std::uint8_t* payload = d + pos + 4;
     const std::size_t payloadSize = length - 2;
-    if (marker == 0xe0 && payloadSize >= 5 && std::memcmp(payload, "JFIF\0", 5) == 0) jfif = true;
-    if (marker == 0xee && payloadSize >= 12 && std::memcmp(payload, "Adobe", 5) == 0) {
-      adobeTransform = payload[11];
-    }
+    if (isJfif(marker, payload, payloadSize)) jfif = true;
+    if (isAdobe(marker, payload, payloadSize)) adobeTransform = payload[11];
     const bool frame =
         marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
     if (frame) {
@@ -40,10 +66,14 @@ JpegColour jpegColour(const std::uint8_t* d, std::size_t n) {
 }
 
 bool jpegFrame(const std::uint8_t* d, std::size_t n, JpegFrame* frame, bool jpegLs) {
-  // Strict on the header (SOI up to the first scan): libjpeg warns about stray bytes between
-  // markers, unknown JFIF versions and Adobe transforms, and GDCM asserts on any warning there.
+  // Strict where libjpeg warns in the header (SOI up to the first scan), since GDCM asserts on
+  // any warning there: stray bytes between markers, a JFIF major version other than 1, an Adobe
+  // transform that is neither RGB nor YCbCr for three components. Never stricter than libjpeg:
+  // what it decodes silently must pass. CharLS (JPEG-LS) gives JFIF and Adobe no meaning.
   if (n < 4 || d[0] != 0xff || d[1] != 0xd8) return false;
   bool found = false;
+  bool jfif = false;
+  int adobeTransform = -1;
   std::size_t pos = 2;
   while (pos + 4 <= n) {
     if (d[pos] != 0xff) return false;
@@ -52,18 +82,19 @@ bool jpegFrame(const std::uint8_t* d, std::size_t n, JpegFrame* frame, bool jpeg
       ++pos;  // fill byte
       continue;
     }
+    if (hasNoLength(marker)) {
+      pos += 2;
+      continue;
+    }
     const std::size_t length = static_cast<std::size_t>(d[pos + 2] << 8 | d[pos + 3]);
     if (length < 2 || pos + 2 + length > n) return false;
     const std::uint8_t* payload = d + pos + 4;
     const std::size_t payloadSize = length - 2;
-    if (marker == 0xe0 && payloadSize >= 5 && std::memcmp(payload, "JFIF\0", 5) == 0 &&
-        (payloadSize < 7 || payload[5] != 1)) {
-      return false;
+    if (!jpegLs && isJfif(marker, payload, payloadSize)) {
+      if (payload[5] != 1) return false;
+      jfif = true;
     }
-    if (marker == 0xee && payloadSize >= 5 && std::memcmp(payload, "Adobe", 5) == 0 &&
-        (payloadSize < 12 || payload[11] > 2)) {
-      return false;
-    }
+    if (!jpegLs && isAdobe(marker, payload, payloadSize)) adobeTransform = payload[11];
     const bool isFrame = jpegLs ? marker == 0xf7
                                 : (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 &&
                                    marker != 0xc8 && marker != 0xcc);
@@ -75,8 +106,11 @@ bool jpegFrame(const std::uint8_t* d, std::size_t n, JpegFrame* frame, bool jpeg
       frame->components = payload[5];
       found = true;
     }
-    if (marker == 0xda) return found;  // the first scan: the header is over
-    if (marker == 0xd9 || (marker >= 0xd0 && marker <= 0xd8) || marker == 0x01) return false;
+    if (marker == 0xda) {  // the first scan: the header is over
+      if (found && frame->components == 3 && !jfif && adobeTransform > 1) return false;
+      return found;
+    }
+    if (marker == 0xd9 || marker == 0xd8) return false;
     pos += 2 + length;
   }
   return false;

@@ -8,6 +8,7 @@ Run once with Debian's Python (python3-pydicom, python3-nibabel, python3-numpy, 
 The tests never run Python; they compare against the committed reference.json.
 """
 import gzip
+import io
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import numpy as np
 import pydicom
 from PIL import Image, ImageOps
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.encaps import encapsulate, generate_pixel_data_frame
 from pydicom.pixel_data_handlers.util import apply_modality_lut, convert_color_space
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian
@@ -58,7 +60,15 @@ PHOTO_FILES = ["retina.jpg", "microaneurysms.png", "phantom.png", "truncated.jpg
 NO_PIXEL_REFERENCE = {"MR_small_jpeg_ls_lossless.dcm", "JPEG-lossy.dcm", "JPGExtended.dcm",
                       "SC_rgb_dcmtk_+eb+cy+n1.dcm", "SC_rgb_dcmtk_+eb+cy+np.dcm",
                       "SC_rgb_jpeg_dcmtk.dcm", "SC_rgb_jpeg_lossy_gdcm.dcm",
-                      "SC_rgb_dcmtk_+eb+cr.dcm", "SC_rgb_gdcm_KY.dcm"}
+                      "SC_rgb_dcmtk_+eb+cr.dcm", "SC_rgb_gdcm_KY.dcm",
+                      "SC_rgb_jpeg_short_adobe.dcm", "SC_rgb_jpeg_short_jfif.dcm"}
+
+# Variants of SC_rgb_dcmtk_+eb+cr.dcm's JPEG stream (RGB, Adobe APP14, transform 0, component
+# ids 'R' 'G' 'B') with APPn segments too short for libjpeg to read them: it skips such a segment
+# (a trace message, not a warning) and decodes the same pixels. See jpeg_marker_variants().
+JPEG_MARKER_SOURCE = "SC_rgb_dcmtk_+eb+cr.dcm"
+JPEG_MARKER_VARIANTS = ["SC_rgb_jpeg_short_adobe.dcm", "SC_rgb_jpeg_short_jfif.dcm"]
+JPEG_MARKER_ERROR = "SC_rgb_jpeg_adobe_ycck.dcm"
 
 
 def out(name):
@@ -384,6 +394,42 @@ def make_generated():
     Image.fromarray(pic).save(out("picture.bmp"))
 
 
+def jpeg_marker_variants():
+    """Streams that libjpeg decodes but our header check refused:
+    - short_adobe: the APP14 "Adobe" segment has length 12 instead of 14 (no transform flag);
+    - short_jfif: a 7-byte JFIF APP0 (libjpeg needs 14 to take it as JFIF) in its place, which
+      must not make the RGB stream count as YCbCr.
+    libjpeg (through Pillow) must decode each to exactly the pixels of the source stream. (pydicom
+    2.3's Pillow handler cannot check this itself: for RGB streams without an Adobe transform it
+    asks libjpeg for YCbCr output, which libjpeg refuses for RGB data.)"""
+    source = pydicom.dcmread(out(JPEG_MARKER_SOURCE))
+    stream = next(generate_pixel_data_frame(source.PixelData))
+    adobe = stream.index(b"\xff\xee\x00\x0eAdobe")
+    segment = stream[adobe:adobe + 16]
+    replacements = {
+        "SC_rgb_jpeg_short_adobe.dcm": b"\xff\xee\x00\x0c" + segment[4:14],
+        "SC_rgb_jpeg_short_jfif.dcm": b"\xff\xe0\x00\x09JFIF\x00\x01\x01",
+    }
+
+    def decode(jpeg):
+        picture = Image.open(io.BytesIO(jpeg))
+        assert picture.mode == "RGB"
+        return np.array(picture)
+
+    expected = decode(stream)
+    # And an error case: transform 2 (YCCK) for three components makes libjpeg warn, and GDCM
+    # aborted the process on that warning: it must be refused before GDCM sees it.
+    replacements[JPEG_MARKER_ERROR] = segment[:15] + b"\x02"
+    for name, replacement in replacements.items():
+        variant = stream[:adobe] + replacement + stream[adobe + 16:]
+        if name != JPEG_MARKER_ERROR:
+            assert np.array_equal(decode(variant), expected), name + ": other pixels"
+        ds = pydicom.dcmread(out(JPEG_MARKER_SOURCE))
+        ds.PixelData = encapsulate([variant])
+        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+        ds.save_as(out(name))
+
+
 def enhanced_reference(name):
     """Frames sorted along the normal, shared rescale applied (pydicom 2.3 does neither)."""
     ds = pydicom.dcmread(out(name))
@@ -484,10 +530,12 @@ def main():
     for name in PHOTO_FILES:
         shutil.copy(os.path.join(SKIMAGE, name), out(name))
     make_generated()
+    jpeg_marker_variants()
 
     reference = []
     for name in DICOM_FILES + ["enhanced_mr_4frames.dcm", "mr_monochrome1.dcm",
-                               "palette_16bit_lut.dcm", "palette_8bit_lut.dcm"]:
+                               "palette_16bit_lut.dcm", "palette_8bit_lut.dcm"] + \
+            JPEG_MARKER_VARIANTS:
         if name in ("MR_truncated.dcm", "JPEG2000-embedded-sequence-delimiter.dcm", "rtplan.dcm",
                     "rtplan_truncated.dcm"):
             continue  # error cases
