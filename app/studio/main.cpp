@@ -15,13 +15,12 @@
 #include "demo_photo.h"
 #include "engine_summary.h"
 #include "image_sources.h"
-#include "medsa/core/atomic_file.h"
 #include "medsa/core/build_info.h"
-#include "medsa/core/json.h"
 #include "medsa/io/backends.h"
 #include "medsa/model/predictor.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/main_window.h"
+#include "model_config.h"
 
 namespace {
 
@@ -50,34 +49,6 @@ QString libraryDetails() {
                QStringLiteral("<br>");
   }
   return details + QStringLiteral("Qt ") + QString::fromLatin1(qVersion()) + QStringLiteral("</p>");
-}
-
-// The geometry of a checkpoint: an explicit --model-config, else "<name>_config.json" or
-// "config.json" beside it, else inferred from the tensor shapes by the loader.
-medsa::Result<std::optional<medsa::model::SamConfig>> configFor(const QString& checkpoint,
-                                                                const QString& explicitConfig) {
-  QString path = explicitConfig;
-  if (path.isEmpty()) {
-    const QFileInfo info(checkpoint);
-    for (const QString& candidate :
-         QStringList{info.dir().filePath(info.completeBaseName() + QStringLiteral("_config.json")),
-                     info.dir().filePath(QStringLiteral("config.json"))}) {
-      if (QFileInfo::exists(candidate)) {
-        path = candidate;
-        break;
-      }
-    }
-  }
-  if (path.isEmpty()) return std::optional<medsa::model::SamConfig>{};
-  const std::string where = path.toStdString();
-  medsa::Result<std::string> text = medsa::readWholeFile(where, 1 << 20);
-  if (!text) return text.error();
-  medsa::Result<medsa::Json> json = medsa::parseJson(text.value(), where);
-  if (!json) return json.error();
-  medsa::Result<medsa::model::SamConfig> config =
-      medsa::model::SamConfig::fromJson(json.value(), where);
-  if (!config) return config.error();
-  return std::optional<medsa::model::SamConfig>(config.value());
 }
 
 }  // namespace
@@ -129,23 +100,6 @@ int main(int argc, char** argv) {
   medsa::app::installImageSources(window);
   window.setDemoProvider([] { return medsa::app::makeDemoPhantom(); });
   window.setDemoPhotoProvider([] { return medsa::app::makeDemoFundus(); });
-  const QString explicitConfig = parser.value(configOption);
-  window.setModelLoader([explicitConfig](const QString& checkpoint) -> medsa::ui::EngineFactory {
-    return [checkpoint,
-            explicitConfig]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-      auto config = configFor(checkpoint, explicitConfig);
-      if (!config) return config.error();
-      auto model = medsa::model::SamModel::load(checkpoint.toStdString(), config.value(), {});
-      if (!model) return model.error();
-      return std::unique_ptr<medsa::SegmentationEngine>(
-          std::make_unique<medsa::model::Predictor>(model.value()));
-    };
-  });
-  // Large enough for three views and the panels, never larger than the screen.
-  window.resize(
-      QGuiApplication::primaryScreen()->availableGeometry().size().boundedTo(QSize(1600, 1000)));
-  window.show();
-
   // The model: --model, else the one chosen last time.
   QString checkpoint = parser.value(modelOption);
   if (checkpoint.isEmpty()) {
@@ -155,6 +109,22 @@ int main(int argc, char** argv) {
     QSettings().setValue(QStringLiteral("model/checkpoint"),
                          QFileInfo(checkpoint).absoluteFilePath());
   }
+  // --model-config is that checkpoint's geometry only, never that of models chosen later.
+  const medsa::app::ModelConfigs configs(checkpoint, parser.value(configOption));
+  window.setModelLoader([configs](const QString& chosen) -> medsa::ui::EngineFactory {
+    return [configs, chosen]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+      auto config = configs.configFor(chosen);
+      if (!config) return config.error();
+      auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), {});
+      if (!model) return model.error();
+      return std::unique_ptr<medsa::SegmentationEngine>(
+          std::make_unique<medsa::model::Predictor>(model.value()));
+    };
+  });
+  // Large enough for three views and the panels, never larger than the screen.
+  window.resize(
+      QGuiApplication::primaryScreen()->availableGeometry().size().boundedTo(QSize(1600, 1000)));
+  window.show();
   if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
 
   // After the window is up: a leftover autosave comes first, then what was asked for.
