@@ -1,5 +1,6 @@
 #include "argument_parser.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -17,7 +18,12 @@ void ArgumentParser::fail(std::string message) {
   if (!error_) error_ = Error{ErrorCode::InvalidArgument, std::move(message), {}};
 }
 
+void ArgumentParser::know(std::string_view name) {
+  if (std::find(known_.begin(), known_.end(), name) == known_.end()) known_.emplace_back(name);
+}
+
 bool ArgumentParser::flag(std::string_view name) {
+  know(name);
   bool found = false;
   for (size_t i = 0; i < args_.size(); ++i) {
     if (used_[i]) continue;
@@ -33,6 +39,7 @@ bool ArgumentParser::flag(std::string_view name) {
 }
 
 std::vector<std::string> ArgumentParser::options(std::string_view name) {
+  know(name);
   std::vector<std::string> values;
   const std::string withEquals = std::string(name) + "=";
   for (size_t i = 0; i < args_.size(); ++i) {
@@ -75,9 +82,16 @@ Status ArgumentParser::finish() {
   if (error_) return *error_;
   for (size_t i = 0; i < args_.size(); ++i) {
     if (used_[i]) continue;
-    return Error{ErrorCode::InvalidArgument,
-                 (isOption(args_[i]) ? "unknown option " : "unexpected argument ") + args_[i],
-                 {}};
+    if (!isOption(args_[i])) {
+      return Error{ErrorCode::InvalidArgument, "unexpected argument " + args_[i], {}};
+    }
+    std::string known;
+    for (const std::string& name : known_) known += (known.empty() ? "" : ", ") + name;
+    return Error{
+        ErrorCode::InvalidArgument,
+        "unknown option " + args_[i] +
+            (known.empty() ? " (this command takes no options)" : " (options: " + known + ")"),
+        {}};
   }
   return {};
 }

@@ -25,14 +25,18 @@ class ArgumentParser {
   /// The next argument that does not start with "--", if any.
   std::optional<std::string> positional();
 
-  /// Ok when every argument was claimed and nothing was malformed.
+  /// Ok when every argument was claimed and nothing was malformed. An unknown option is
+  /// reported with the options the command asked for, so users (and the test that checks every
+  /// option is in the command's help) see them all.
   Status finish();
 
  private:
   void fail(std::string message);
+  void know(std::string_view name);
 
   std::vector<std::string> args_;
   std::vector<bool> used_;
+  std::vector<std::string> known_;  ///< every option and flag asked for, in order
   std::optional<Error> error_;
 };
 

@@ -158,14 +158,20 @@ void addBenchCommand(CommandRegistry& registry) {
   registry.add(
       {"bench", "time model loading, the image encoder and clicks on this machine",
        std::string(
-           "Usage: medsa bench (--model CKPT | --arch NAME --random-weights) [options] [--json]\n\n"
+           "Usage: medsa bench (--model CKPT | --arch NAME --random-weights) [options] [--json]\n"
+           "       medsa bench ... --train [--train-steps N] [--checkpointing] [--json]\n\n"
            "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks\n"
            "(two warm-up clicks are not counted). With --json prints one object with\n"
-           "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb and device.\n\n") +
+           "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb and device.\n"
+           "With --train it times adapter training steps on the same picture instead\n"
+           "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +
            "Bench options:\n"
            "  --clicks N           clicks to time (default 30, at least 20)\n"
            "  --encoder-runs N     encoder runs; the median is reported (default 1)\n"
+           "  --train              time adapter training steps instead of clicks\n"
+           "  --train-steps N      training steps to time with --train (default 2)\n"
+           "  --checkpointing      gradient checkpointing with --train (less memory, slower)\n"
            "  --json               one JSON object on stdout\n",
        runBench});
 }

@@ -2,9 +2,12 @@
 // readers, beside plain ITK reading the same files in the same run. A benchmark, not a test:
 // nothing here is asserted.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <iomanip>
@@ -13,6 +16,7 @@
 
 #include "argument_parser.h"
 #include "command_registry.h"
+#include "medsa/core/atomic_file.h"
 #include "medsa/io/dicom.h"
 #include "medsa/io/dicom_writer.h"
 #include "medsa/io/image_reader.h"
@@ -92,6 +96,58 @@ bool sameGeometry(const Image& a, const Image& b) {
   return true;
 }
 
+// What bench-io writes in --dir: a series folder marked as its own, and volume.nii.gz. It
+// replaces them on the next run, but never a folder or file it did not make: --dir may well be
+// a folder of the user's own data.
+constexpr const char* kMarkerName = ".medsa-bench-io";
+
+bool isOurs(const fs::path& seriesDir) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::symlink_status(seriesDir / kMarkerName, ec)) &&
+         fs::is_directory(fs::symlink_status(seriesDir, ec));
+}
+
+Error refuse(const fs::path& path) {
+  return Error{ErrorCode::InvalidArgument,
+               "exists and was not made by medsa bench-io: refusing to replace it (choose "
+               "another --dir, or remove it yourself)",
+               path.string()};
+}
+
+/// Empties what an earlier run left in `dir`, after checking that it was an earlier run's.
+Result<fs::path> prepareDir(const std::string& dirText) {
+  const fs::path dir(dirText);
+  const fs::path seriesDir = dir / "series";
+  const fs::path niftiPath = dir / "volume.nii.gz";
+  std::error_code ec;
+  const bool ours = isOurs(seriesDir);
+  if (!ours && fs::exists(fs::symlink_status(seriesDir, ec))) return refuse(seriesDir);
+  if (!ours && fs::exists(fs::symlink_status(niftiPath, ec))) return refuse(niftiPath);
+  if (ours) {
+    fs::remove_all(seriesDir, ec);
+    if (ec) return Error{ErrorCode::WriteFailed, "cannot remove: " + ec.message(), seriesDir};
+  }
+  fs::create_directories(seriesDir, ec);
+  if (ec) return Error{ErrorCode::WriteFailed, "cannot create: " + ec.message(), seriesDir};
+  if (Status marked = writeFileAtomically((seriesDir / kMarkerName).string(),
+                                          "Made by medsa bench-io, which deletes it on its next "
+                                          "run in this folder.\n");
+      !marked) {
+    return marked.error();
+  }
+  return dir;
+}
+
+/// A new, private folder for the default run (removed afterwards unless --keep).
+Result<fs::path> makeTemporaryDir() {
+  std::string pattern = (fs::temp_directory_path() / "medsa-bench-io-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) {
+    return Error{ErrorCode::WriteFailed,
+                 std::string("cannot create a temporary folder: ") + std::strerror(errno), pattern};
+  }
+  return prepareDir(pattern);
+}
+
 int runBenchIo(CommandContext& context) {
   ArgumentParser parser(context.args);
   const bool asJson = parser.flag("--json");
@@ -119,14 +175,15 @@ int runBenchIo(CommandContext& context) {
     context.err << "medsa bench-io: " << status.error().describe() << '\n';
     return kExitUsage;
   }
-  std::error_code ec;
-  const fs::path dir =
-      dirText ? fs::path(*dirText)
-              : fs::temp_directory_path() / ("medsa-bench-io-" + std::to_string(::getpid()));
+  Result<fs::path> prepared = dirText ? prepareDir(*dirText) : makeTemporaryDir();
+  if (!prepared) {
+    context.err << "medsa bench-io: " << prepared.error().describe() << '\n';
+    return kExitFailure;
+  }
+  const fs::path dir = prepared.value();
   const fs::path seriesDir = dir / "series";
   const fs::path niftiPath = dir / "volume.nii.gz";
-  fs::remove_all(seriesDir, ec);
-  fs::create_directories(seriesDir, ec);
+  std::error_code ec;
 
   context.err << "bench-io: writing a " << size << "x" << size << "x" << slices
               << " CT-like series and .nii.gz to " << dir.string() << '\n';
@@ -236,7 +293,9 @@ void addBenchIoCommand(CommandRegistry& registry) {
        "series and as .nii.gz, then reads each RUNS times (default 3) with medsa's\n"
        "readers and with plain ITK in the same process, and prints median and best\n"
        "times and whether both readers agree on voxels and geometry. Files go to DIR\n"
-       "(default: a temporary folder, removed afterwards unless --keep).\n",
+       "(default: a temporary folder, removed afterwards unless --keep): DIR/series\n"
+       "and DIR/volume.nii.gz, which the next run in DIR replaces. A DIR/series or\n"
+       "DIR/volume.nii.gz that bench-io did not make is never replaced: it refuses.\n",
        runBenchIo});
 }
 
