@@ -18,7 +18,8 @@ const Command* CommandRegistry::find(const std::string& name) const {
 
 void CommandRegistry::printHelp(std::ostream& out) const {
   out << "medsa " << projectVersion() << " - " << projectName()
-      << " on the command line: read images, segment them with SAM / Med-SA, train adapters.\n\n"
+      << " on the command line: read images, segment them with a SAM or\n"
+      << "MedSAM checkpoint, inspect models and adapter files, time the engine and the readers.\n\n"
       << "Usage: medsa COMMAND [ARGUMENTS]\n"
       << "       medsa --help | --version\n"
       << "       medsa help COMMAND      (or: medsa COMMAND --help)\n\n"

@@ -8,11 +8,14 @@
 namespace medsa::io {
 
 std::vector<Backend> imageBackends() {
+  // What each library does in this build, and nothing planned (see docs/image-io.md).
   return {
-      {"ITK", itk::Version::GetITKVersion(), "NIfTI, NRRD, MetaImage, DICOM series geometry"},
-      {"GDCM", gdcm::Version::GetVersion(), "DICOM parsing and decompression"},
-      {"DCMTK", OFFIS_DCMTK_VERSION_STRING, "12-bit JPEG fallback, DICOM SEG"},
-      {"OpenCV", CV_VERSION, "PNG, JPEG, TIFF and BMP photographs"},
+      {"ITK", itk::Version::GetITKVersion(),
+       "NRRD, MetaImage and Analyze; NIfTI writing; the plain-ITK readers bench-io compares"},
+      {"GDCM", gdcm::Version::GetVersion(),
+       "DICOM header values, JPEG, JPEG-LS and JPEG 2000 decompression, series writing"},
+      {"DCMTK", OFFIS_DCMTK_VERSION_STRING, "JPEG decoding where GDCM cannot decode a stream"},
+      {"OpenCV", CV_VERSION, "PNG, JPEG, TIFF and BMP photographs; PNG writing"},
   };
 }
 
