@@ -12,6 +12,28 @@ class TestModelGpu : public QObject {
   Q_OBJECT
 
  private slots:
+  // What `medsa --version` and the window report as GPUs must be devices that really compute.
+  void everyReportedCudaDeviceComputes() {
+    const medsa::model::RuntimeInfo info = medsa::model::runtimeInfo();
+    if (!info.cudaAvailable) {
+      QCOMPARE(info.cudaDeviceCount, 0);
+      QSKIP("no CUDA device: GPU tests skipped");
+    }
+    QVERIFY2(info.cudaDeviceCount >= 1, "CUDA is available but no device is reported");
+    QCOMPARE(info.cudaDeviceCount, static_cast<int>(torch::cuda::device_count()));
+    const torch::Tensor values = torch::arange(4096, torch::kFloat32);
+    for (int d = 0; d < info.cudaDeviceCount; ++d) {
+      const torch::Device device(torch::kCUDA, static_cast<c10::DeviceIndex>(d));
+      const torch::Tensor onDevice = values.to(device);
+      QCOMPARE(static_cast<int>(onDevice.device().index()), d);
+      QVERIFY(onDevice.is_cuda());
+      // Whole numbers below 2^24 are exact in fp32: the round trip must give them back exactly.
+      const torch::Tensor back = (onDevice * 2 + 1).cpu();
+      QVERIFY(!back.is_cuda());
+      QVERIFY(torch::equal(back, values * 2 + 1));
+    }
+  }
+
   void cudaMatmulMatchesCpu() {
     if (!medsa::model::runtimeInfo().cudaAvailable) QSKIP("no CUDA device: GPU tests skipped");
     torch::manual_seed(0);
