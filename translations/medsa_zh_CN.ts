@@ -2,44 +2,67 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>WindowPresets</name>
+    <message>
+        <location filename="../ui/src/window_presets.cpp" line="13"/>
+        <source>CT Brain</source>
+        <translation>CT 脑窗</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/window_presets.cpp" line="15"/>
+        <source>CT Lung</source>
+        <translation>CT 肺窗</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/window_presets.cpp" line="17"/>
+        <source>CT Abdomen</source>
+        <translation>CT 腹部窗</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/window_presets.cpp" line="19"/>
+        <source>CT Bone</source>
+        <translation>CT 骨窗</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="95"/>
+        <location filename="../app/studio/main.cpp" line="66"/>
         <source>Interactive medical image annotation</source>
         <translation>交互式医学图像标注</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="99"/>
+        <location filename="../app/studio/main.cpp" line="70"/>
         <source>Open the built-in demo volume.</source>
         <translation>打开内置的演示体数据。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="102"/>
+        <location filename="../app/studio/main.cpp" line="73"/>
         <source>SAM / Med-SA checkpoint (.pth or .safetensors).</source>
         <translation>SAM / Med-SA 检查点（.pth 或 .safetensors）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="106"/>
+        <location filename="../app/studio/main.cpp" line="77"/>
         <source>Model geometry as JSON (default: inferred).</source>
         <translation>模型几何参数，JSON 格式（默认：自动推断）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="110"/>
+        <location filename="../app/studio/main.cpp" line="81"/>
         <source>Folder for autosaves (default: the user&apos;s data folder).</source>
         <translation>自动保存文件夹（默认：用户数据文件夹）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="114"/>
+        <location filename="../app/studio/main.cpp" line="85"/>
         <source>Label map to open with the image (NIfTI, NRRD, PNG).</source>
         <translation>随图像一同打开的标签图（NIfTI、NRRD、PNG）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="118"/>
+        <location filename="../app/studio/main.cpp" line="89"/>
         <source>Open the built-in demo fundus photograph.</source>
         <translation>打开内置的演示眼底照片。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="122"/>
+        <location filename="../app/studio/main.cpp" line="93"/>
         <source>Image file or DICOM folder.</source>
         <translation>图像文件或 DICOM 文件夹。</translation>
     </message>
@@ -47,7 +70,7 @@
 <context>
     <name>medsa::annotations::EditHistory</name>
     <message>
-        <location filename="../annotations/src/label_edit.cpp" line="87"/>
+        <location filename="../annotations/src/label_edit.cpp" line="95"/>
         <source>%1 (no longer undoable: memory limit)</source>
         <translation>%1（已无法撤销：超出内存限制）</translation>
     </message>
@@ -55,898 +78,1099 @@
 <context>
     <name>medsa::ui</name>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="13"/>
         <source>CT Brain</source>
-        <translation>CT 脑窗</translation>
+        <translation type="vanished">CT 脑窗</translation>
     </message>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="14"/>
         <source>CT Lung</source>
-        <translation>CT 肺窗</translation>
+        <translation type="vanished">CT 肺窗</translation>
     </message>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="15"/>
         <source>CT Abdomen</source>
-        <translation>CT 腹部窗</translation>
+        <translation type="vanished">CT 腹部窗</translation>
     </message>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="16"/>
         <source>CT Bone</source>
-        <translation>CT 骨窗</translation>
+        <translation type="vanished">CT 骨窗</translation>
     </message>
 </context>
 <context>
     <name>medsa::ui::Document</name>
     <message>
-        <location filename="../ui/src/document.cpp" line="23"/>
-        <location filename="../ui/src/document.cpp" line="37"/>
+        <location filename="../ui/src/document.cpp" line="27"/>
+        <location filename="../ui/src/document.cpp" line="41"/>
         <source>Label 1</source>
         <translation>标签 1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/document.cpp" line="73"/>
+        <source>Remove label %1</source>
+        <translation>删除标签 %1</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::DocumentSession</name>
+    <message>
+        <location filename="../ui/src/document_session.cpp" line="57"/>
+        <source>Open labels %1</source>
+        <translation>打开标签 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/document_session.cpp" line="330"/>
+        <source>deleted</source>
+        <translation>已删除</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::ErrorText</name>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="9"/>
+        <source>This does not fit what is open.</source>
+        <translation>这与当前打开的内容不匹配。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="11"/>
+        <source>The file or folder does not exist.</source>
+        <translation>文件或文件夹不存在。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="14"/>
+        <source>The file cannot be read.</source>
+        <translation>无法读取该文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="16"/>
+        <source>The file cannot be written.</source>
+        <translation>无法写入该文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="18"/>
+        <source>This is not an image Med-SA Studio can open.</source>
+        <translation>这不是 Med-SA Studio 能打开的图像。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="21"/>
+        <source>This kind of image is not supported.</source>
+        <translation>不支持这种图像。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="24"/>
+        <source>The file is incomplete: it ends too early.</source>
+        <translation>文件不完整：提前结束。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="27"/>
+        <source>The file is damaged.</source>
+        <translation>文件已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="29"/>
+        <source>The DICOM images do not form one volume.</source>
+        <translation>这些 DICOM 图像无法组成一个体数据。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="32"/>
+        <source>The model file does not hold the expected weights.</source>
+        <translation>模型文件中没有预期的权重。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="35"/>
+        <source>This is not available here.</source>
+        <translation>此功能在这里不可用。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="37"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="41"/>
+        <source>Something went wrong inside Med-SA Studio.</source>
+        <translation>Med-SA Studio 内部出错。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="49"/>
+        <source>Details: %1</source>
+        <translation>详情：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="52"/>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
     </message>
 </context>
 <context>
     <name>medsa::ui::LabelPanel</name>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="22"/>
+        <location filename="../ui/src/label_panel.cpp" line="26"/>
         <source>Label</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="22"/>
+        <location filename="../ui/src/label_panel.cpp" line="26"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="22"/>
+        <location filename="../ui/src/label_panel.cpp" line="26"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="32"/>
+        <location filename="../ui/src/label_panel.cpp" line="36"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="34"/>
+        <location filename="../ui/src/label_panel.cpp" line="38"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="40"/>
+        <location filename="../ui/src/label_panel.cpp" line="44"/>
         <source>Opacity of the label overlay</source>
         <translation>标签叠加层的不透明度</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="46"/>
+        <location filename="../ui/src/label_panel.cpp" line="50"/>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="85"/>
+        <location filename="../ui/src/label_panel.cpp" line="93"/>
         <source>Double-click to change the colour</source>
         <translation>双击以更改颜色</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="88"/>
+        <location filename="../ui/src/label_panel.cpp" line="96"/>
         <source>Value %1 in the label map</source>
         <translation>标签图中的值 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="136"/>
+        <location filename="../ui/src/label_panel.cpp" line="144"/>
         <source>Label Colour</source>
         <translation>标签颜色</translation>
     </message>
     <message>
-        <location filename="../ui/src/label_panel.cpp" line="144"/>
+        <location filename="../ui/src/label_panel.cpp" line="152"/>
         <source>Label %1</source>
         <translation>标签 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/label_panel.cpp" line="163"/>
+        <location filename="../ui/src/label_panel.cpp" line="170"/>
+        <source>Remove Label</source>
+        <translation>删除标签</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/label_panel.cpp" line="164"/>
+        <source>%1 is locked; unlock it to remove it.</source>
+        <translation>%1 已锁定；请先解锁再删除。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/src/label_panel.cpp" line="171"/>
+        <source>Remove %1 and erase its %n voxel(s)? Edit → Undo brings both back.</source>
+        <translation>
+            <numerusform>删除 %1 并擦除其 %n 个体素？编辑 → 撤销可将二者恢复。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>medsa::ui::MainWindow</name>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="60"/>
+        <location filename="../ui/src/main_window.cpp" line="51"/>
         <source>Med-SA Studio</source>
         <translation>Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="95"/>
+        <location filename="../ui/src/main_window.cpp" line="155"/>
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="105"/>
+        <location filename="../ui/src/main_window.cpp" line="159"/>
         <source>Labels saved to %1</source>
         <translation>标签已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="107"/>
+        <location filename="../ui/src/main_window.cpp" line="164"/>
         <source>Cannot save labels</source>
         <translation>无法保存标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="127"/>
+        <location filename="../ui/src/main_window.cpp" line="93"/>
         <source>click → mask %1 ms</source>
         <translation>点击 → 掩膜 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="139"/>
+        <location filename="../ui/src/main_window.cpp" line="229"/>
         <source>Image embedding computed in %1 ms</source>
         <translation>图像嵌入计算完成，用时 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="144"/>
+        <location filename="../ui/src/main_window.cpp" line="234"/>
         <source>Model loaded: %1</source>
         <translation>模型已加载：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="149"/>
+        <location filename="../ui/src/main_window.cpp" line="240"/>
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="167"/>
+        <location filename="../ui/src/main_window.cpp" line="103"/>
         <source>Labels</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="174"/>
+        <location filename="../ui/src/main_window.cpp" line="110"/>
         <source>&lt;opened image&gt;</source>
         <translation>&lt;已打开的图像&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="175"/>
+        <location filename="../ui/src/main_window.cpp" line="111"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="197"/>
         <source>Cancel</source>
-        <translation>取消</translation>
+        <translation type="vanished">取消</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="210"/>
         <source>Ready</source>
-        <translation>就绪</translation>
+        <translation type="vanished">就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="225"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="78"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="227"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="80"/>
         <source>&amp;Open Image…</source>
         <translation>打开图像(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="228"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="81"/>
         <source>Open an image file (NIfTI, NRRD, MetaImage, DICOM, PNG, JPEG, TIFF)</source>
         <translation>打开图像文件（NIfTI、NRRD、MetaImage、DICOM、PNG、JPEG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="231"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="84"/>
         <source>Open &amp;DICOM Folder…</source>
         <translation>打开 DICOM 文件夹(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="231"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="84"/>
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="234"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="87"/>
         <source>Open D&amp;emo</source>
         <translation>打开演示(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="238"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="91"/>
         <source>Open Demo &amp;Photograph</source>
         <translation>打开演示照片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="243"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
         <source>Ne&amp;xt Case</source>
         <translation>下一个病例(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="243"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
         <source>Ctrl+Right</source>
         <translation>Ctrl+Right</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="246"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="99"/>
         <source>Pre&amp;vious Case</source>
         <translation>上一个病例(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="246"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="99"/>
         <source>Ctrl+Left</source>
         <translation>Ctrl+Left</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="249"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="102"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="253"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="106"/>
         <source>&amp;Save Labels</source>
         <translation>保存标签(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="256"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
         <source>Save Labels &amp;As…</source>
         <translation>标签另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="259"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
+        <source>Ctrl+Shift+S</source>
+        <translation>Ctrl+Shift+S</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_menus.cpp" line="113"/>
         <source>Open &amp;Labels…</source>
         <translation>打开标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="259"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="113"/>
         <source>Ctrl+L</source>
         <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="263"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="117"/>
         <source>Load &amp;Model…</source>
         <translation>加载模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="263"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="117"/>
         <source>Ctrl+M</source>
         <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="267"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="121"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="272"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="128"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="275"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="131"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="278"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="134"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="281"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="137"/>
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="281"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="137"/>
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="288"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="144"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="297"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="153"/>
         <source>&amp;Navigate (crosshair, window/level)</source>
         <translation>导航（十字线、窗宽/窗位）(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="297"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="153"/>
         <source>Navigate</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="299"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="155"/>
         <source>&amp;AI Segment (click +, right click −, drag a box)</source>
         <translation>AI 分割（单击 +，右键单击 −，拖出框）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="299"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="155"/>
         <source>AI Segment</source>
         <translation>AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="301"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="157"/>
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="301"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="157"/>
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="303"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="159"/>
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="303"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="159"/>
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="306"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="162"/>
         <source>&amp;Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)</source>
         <translation>多边形 / 套索（单击顶点或拖动；双击或按 Enter 填充，按 Esc 取消）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="307"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="163"/>
         <source>Polygon / Lasso</source>
         <translation>多边形 / 套索</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="308"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="164"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="326"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="168"/>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_menus.cpp" line="187"/>
         <source>Accept Candidate</source>
         <translation>接受候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="337"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="198"/>
         <source>Discard Prompt</source>
         <translation>放弃提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="340"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="201"/>
         <source>Next Candidate</source>
         <translation>下一个候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="346"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="208"/>
         <source>Smaller Brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="349"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="211"/>
         <source>Larger Brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="359"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="217"/>
         <source>&amp;Fill Holes (active label, this slice)</source>
         <translation>填充空洞（当前标签，本层）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="362"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="223"/>
         <source>Remove Small &amp;Islands (this slice)</source>
         <translation>去除小岛（本层）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="365"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="229"/>
         <source>&amp;Clear Slice (active label)</source>
         <translation>清除本层（当前标签）(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="365"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="229"/>
         <source>Shift+Del</source>
         <translation>Shift+Del</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="370"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="237"/>
         <source>&amp;Propagate Through Volume</source>
         <translation>在体数据中传播(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="370"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="237"/>
         <source>Ctrl+P</source>
         <translation>Ctrl+P</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="373"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="240"/>
         <source>Propagation &amp;Settings…</source>
         <translation>传播设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="385"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="253"/>
         <source>Pre-compute &amp;Neighbouring Slices</source>
         <translation>预先计算相邻层面(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="389"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="257"/>
         <source>Off (only the slice on screen)</source>
         <translation>关闭（仅当前显示的层面）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/main_window.cpp" line="390"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="258"/>
         <source>%n per side</source>
         <translation>
             <numerusform>每侧 %n 层</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="402"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="273"/>
         <source>&amp;Labels</source>
         <translation>标签(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="404"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="275"/>
         <source>&amp;New Label</source>
         <translation>新建标签(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="404"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="275"/>
         <source>Ctrl+Shift+N</source>
         <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="419"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="288"/>
         <source>&amp;Previous Label</source>
         <translation>上一个标签(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="422"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="291"/>
         <source>N&amp;ext Label</source>
         <translation>下一个标签(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="427"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="296"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="429"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="298"/>
         <source>&amp;Three Views</source>
         <translation>三视图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="429"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="298"/>
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="432"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="301"/>
         <source>&amp;Single View</source>
         <translation>单视图(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="432"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="301"/>
         <source>Ctrl+2</source>
         <translation>Ctrl+2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="435"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="304"/>
         <source>&amp;Reset Zoom</source>
         <translation>重置缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="448"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="315"/>
         <source>Next Slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="451"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="318"/>
         <source>Previous Slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="454"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="321"/>
         <source>&amp;Window/Level</source>
         <translation>窗宽/窗位(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="467"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="334"/>
         <source>Image Default</source>
         <translation>图像默认</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="474"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="341"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="477"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="344"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="481"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="348"/>
         <source>&amp;About Med-SA Studio</source>
         <translation>关于 Med-SA Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="484"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="351"/>
         <source>About &amp;Qt</source>
         <translation>关于 Qt(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="494"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="361"/>
         <source>AI segmentation with %1</source>
         <translation>使用 %1 进行 AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="495"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="362"/>
         <source>No model loaded: choose a checkpoint with File → Load Model… (manual tools work without one)</source>
         <translation>未加载模型：请通过“文件 → 加载模型…”选择检查点（手动工具无需模型即可使用）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="499"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="366"/>
         <source>AI off: no model (File → Load Model…)</source>
         <translation>AI 已关闭：无模型（文件 → 加载模型…）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="500"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="367"/>
         <source>AI off</source>
         <translation>AI 已关闭</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="501"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="368"/>
         <source>AI ready</source>
         <translation>AI 就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="508"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="375"/>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="512"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="379"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="512"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="379"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="526"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="398"/>
         <source>AI: positive point / negative point</source>
         <translation>AI：正向点 / 负向点</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="526"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="398"/>
         <source>Left click / right click (or Shift+click)</source>
         <translation>左键单击 / 右键单击（或 Shift+单击）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="527"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="399"/>
         <source>AI: box prompt</source>
         <translation>AI：框提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="527"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="399"/>
         <source>Left drag</source>
         <translation>左键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="528"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="400"/>
         <source>Brush size</source>
         <translation>画笔大小</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="528"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="400"/>
         <source>[ and ], or Shift+wheel</source>
         <translation>[ 和 ]，或 Shift+滚轮</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="529"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="401"/>
         <source>Scroll slices</source>
         <translation>滚动浏览层面</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="529"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="401"/>
         <source>Wheel, Up/Down</source>
         <translation>滚轮、上/下方向键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="530"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="402"/>
         <source>Zoom</source>
         <translation>缩放</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="530"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="402"/>
         <source>Ctrl+wheel</source>
         <translation>Ctrl+滚轮</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="531"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="403"/>
         <source>Pan</source>
         <translation>平移</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="531"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="403"/>
         <source>Middle drag</source>
         <translation>中键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="532"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="404"/>
         <source>Window/level</source>
         <translation>窗宽/窗位</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="532"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="404"/>
         <source>Right drag (Navigate tool) or Ctrl+right drag</source>
         <translation>右键拖动（导航工具）或 Ctrl+右键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="533"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="405"/>
         <source>Maximise a view</source>
         <translation>最大化视图</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="533"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="405"/>
         <source>Double-click (Navigate tool)</source>
         <translation>双击（导航工具）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="565"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="426"/>
         <source>About Med-SA Studio</source>
         <translation>关于 Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="566"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="427"/>
         <source>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;Interactive medical image annotation with an in-process Segment Anything engine and medical adapters that learn from your work.&lt;/p&gt;&lt;p&gt;Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;交互式医学图像标注：进程内 Segment Anything 引擎与可从您的标注中学习的医学适配器。&lt;/p&gt;&lt;p&gt;依据 Apache License 2.0 授权。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="576"/>
         <source>%1
 
 File: %2</source>
-        <translation>%1
+        <translation type="vanished">%1
 
 文件：%2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="584"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="437"/>
         <source>Open Image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="585"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="438"/>
         <source>Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)</source>
         <translation>图像 (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="593"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="445"/>
         <source>Open DICOM Folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="599"/>
-        <location filename="../ui/src/main_window.cpp" line="698"/>
+        <location filename="../ui/src/main_window.cpp" line="219"/>
+        <location filename="../ui/src/main_window.cpp" line="253"/>
         <source>Cannot open image</source>
         <translation>无法打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="603"/>
+        <location filename="../ui/src/main_window.cpp" line="257"/>
         <source>Still opening %1</source>
         <translation>仍在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="632"/>
+        <location filename="../ui/src/main_window.cpp" line="263"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="662"/>
-        <location filename="../ui/src/main_window.cpp" line="686"/>
+        <location filename="../ui/src/main_window.cpp" line="216"/>
         <source>Opening cancelled</source>
         <translation>已取消打开</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="675"/>
+        <location filename="../ui/src/main_window.cpp" line="219"/>
         <source>Cannot open DICOM folder</source>
         <translation>无法打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="738"/>
+        <location filename="../ui/src/main_window.cpp" line="279"/>
         <source>A 4D image: showing its first time point</source>
         <translation>4D 图像：显示第一个时间点</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="749"/>
         <source>%1 — Med-SA Studio</source>
-        <translation>%1 — Med-SA Studio</translation>
+        <translation type="vanished">%1 — Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="749"/>
+        <location filename="../ui/src/main_window.cpp" line="284"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="774"/>
+        <location filename="../ui/src/main_window.cpp" line="353"/>
         <source>This is the last case in its folder.</source>
         <translation>这是所在文件夹中的最后一个病例。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="775"/>
+        <location filename="../ui/src/main_window.cpp" line="354"/>
         <source>This is the first case in its folder.</source>
         <translation>这是所在文件夹中的第一个病例。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="793"/>
+        <location filename="../ui/src/main_window.cpp" line="408"/>
         <source>The labels have changed since they were last saved. Save them first?</source>
         <translation>标签自上次保存后已更改。是否先保存？</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="807"/>
+        <location filename="../ui/src/main_window.cpp" line="371"/>
         <source>Pre-computing embeddings ahead… %1 %</source>
         <translation>正在预先计算图像嵌入… %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="808"/>
+        <location filename="../ui/src/main_window.cpp" line="136"/>
+        <source>Open an image (File → Open Image, Ctrl+O) or a DICOM folder, or try File → Open Demo.</source>
+        <translation>打开图像（文件 → 打开图像，Ctrl+O）或 DICOM 文件夹，或试试 文件 → 打开演示。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="139"/>
+        <source>Enter accepts the candidate, Tab shows the next one, more clicks correct it, Esc discards it.</source>
+        <translation>回车接受候选，Tab 显示下一个，继续点击可修正，Esc 放弃。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="142"/>
+        <source>Paint with the brush (B) or the polygon (L); File → Load Model… adds AI segmentation.</source>
+        <translation>用画笔（B）或多边形（L）绘制；文件 → 加载模型… 可启用 AI 分割。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="146"/>
+        <source>AI Segment (A): click a structure or drag a box around it; right click marks background.</source>
+        <translation>AI 分割（A）：点击一个结构或围绕它拖出方框；右键标记背景。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="165"/>
+        <source>Choose another folder with File → Save Labels As… (Ctrl+Shift+S).</source>
+        <translation>请用 文件 → 标签另存为…（Ctrl+Shift+S）选择其他文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="245"/>
+        <source>Pre-computing embeddings failed: %1</source>
+        <translation>预计算嵌入失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="283"/>
+        <source>%1[*] — Med-SA Studio</source>
+        <translation>%1[*] — Med-SA Studio</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="345"/>
+        <source>Next and Previous Case walk through the images of the folder an image was opened from; %1 has none.</source>
+        <translation>下一个/上一个病例会遍历打开图像所在文件夹中的图像；%1没有这样的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="347"/>
+        <source>the demo</source>
+        <translation>演示数据</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="347"/>
+        <source>no open image</source>
+        <translation>当前未打开图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window.cpp" line="372"/>
         <source>Computing image embedding… %1 %</source>
         <translation>正在计算图像嵌入… %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="852"/>
+        <location filename="../ui/src/main_window.cpp" line="393"/>
         <source>background</source>
         <translation>背景</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="854"/>
+        <location filename="../ui/src/main_window.cpp" line="395"/>
         <source>value %1</source>
         <translation>值 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="856"/>
+        <location filename="../ui/src/main_window.cpp" line="397"/>
         <source>(%1, %2, %3)  value %4  label %5</source>
         <translation>(%1, %2, %3)  值 %4  标签 %5</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="870"/>
+        <location filename="../ui/src/main_window.cpp" line="443"/>
         <source>Save Labels</source>
         <translation>保存标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="873"/>
+        <location filename="../ui/src/main_window.cpp" line="445"/>
         <source>PNG label image (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)</source>
         <translation>PNG 标签图像 (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="874"/>
+        <location filename="../ui/src/main_window.cpp" line="446"/>
         <source>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</source>
         <translation>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="890"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="463"/>
         <source>Open Labels</source>
         <translation>打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="891"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="464"/>
         <source>Label maps (*.nii *.nii.gz *.nrrd *.mha *.png);;All files (*)</source>
         <translation>标签图 (*.nii *.nii.gz *.nrrd *.mha *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="904"/>
+        <location filename="../ui/src/main_window.cpp" line="173"/>
         <source>Cannot open labels</source>
         <translation>无法打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="909"/>
+        <location filename="../ui/src/main_window.cpp" line="170"/>
         <source>Labels opened from %1</source>
         <translation>已从 %1 打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="917"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="470"/>
         <source>Load Model</source>
         <translation>加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="918"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="471"/>
         <source>SAM / Med-SA checkpoints (*.pth *.pt *.safetensors);;All files (*)</source>
         <translation>SAM / Med-SA 检查点 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="926"/>
+        <location filename="../ui/src/main_window.cpp" line="467"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="975"/>
-        <location filename="../ui/src/main_window.cpp" line="1016"/>
+        <location filename="../ui/src/main_window.cpp" line="192"/>
         <source>Cannot recover the autosave</source>
         <translation>无法恢复自动保存</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="981"/>
         <source>Recover Annotations</source>
-        <translation>恢复标注</translation>
+        <translation type="vanished">恢复标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="982"/>
         <source>Med-SA Studio did not close normally. Annotations of %1 were autosaved at %2.
 
 Recover them?</source>
-        <translation>Med-SA Studio 未正常关闭。%1 的标注已于 %2 自动保存。
+        <translation type="vanished">Med-SA Studio 未正常关闭。%1 的标注已于 %2 自动保存。
 
 是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="1027"/>
+        <location filename="../ui/src/main_window.cpp" line="187"/>
         <source>Recovered the annotations autosaved at %1</source>
         <translation>已恢复于 %1 自动保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="792"/>
-        <location filename="../ui/src/main_window.cpp" line="1035"/>
+        <location filename="../ui/src/main_window.cpp" line="414"/>
         <source>Unsaved Annotations</source>
         <translation>未保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="462"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="329"/>
         <source>Auto (1st–99th percentile, MR)</source>
         <translation>自动（第 1–99 百分位数，MR）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="979"/>
         <source>the demo image</source>
-        <translation>演示图像</translation>
+        <translation type="vanished">演示图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="1036"/>
         <source>The labels have changed since they were last saved. Save them before closing?</source>
-        <translation>标签自上次保存后已更改。是否在关闭前保存？</translation>
+        <translation type="vanished">标签自上次保存后已更改。是否在关闭前保存？</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/startup_sequence.cpp" line="41"/>
+        <source>%1 was not opened: the recovered annotations belong to another image</source>
+        <translation>未打开 %1：恢复的标注属于另一幅图像</translation>
     </message>
 </context>
 <context>
     <name>medsa::ui::PropagationController</name>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="56"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="57"/>
         <source>Propagation needs a volume.</source>
         <translation>传播需要三维体数据。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="60"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="61"/>
         <source>Propagation needs a model: File → Load Model…</source>
         <translation>传播需要模型：文件 → 加载模型…</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="65"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="66"/>
         <source>The active label is locked; unlock it to propagate.</source>
         <translation>当前标签已锁定；请先解锁再传播。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="92"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="93"/>
         <source>Nothing of the active label on slice %1 to propagate.</source>
         <translation>第 %1 层上没有可供传播的当前标签内容。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="106"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="107"/>
         <source>Propagating through the volume…</source>
         <translation>正在体数据中传播…</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="106"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="107"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="136"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="137"/>
         <source>Propagation cancelled</source>
         <translation>传播已取消</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="138"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="139"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="152"/>
         <source>Propagation failed</source>
         <translation>传播失败</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/propagation_controller.cpp" line="169"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="178"/>
         <source>Propagate over %n slice(s)</source>
         <translation>
             <numerusform>传播 %n 层</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/propagation_controller.cpp" line="179"/>
-        <source>Propagated over %n slice(s); stopped: %1 / %2</source>
+        <location filename="../ui/src/propagation_controller.cpp" line="186"/>
+        <source>Propagated over %n slice(s). Upwards: %1. Downwards: %2.</source>
         <translation>
+            <numerusform>已传播 %n 层。向上：%1。向下：%2。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_controller.cpp" line="196"/>
+        <source>not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_controller.cpp" line="198"/>
+        <source>reached the end of the volume</source>
+        <translation>已到达体数据末端</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_controller.cpp" line="200"/>
+        <source>reached the slice limit</source>
+        <translation>已达到层数上限</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_controller.cpp" line="202"/>
+        <source>stopped at slice %1, predicted IoU %2 below the threshold</source>
+        <translation>在第 %1 层停止，预测 IoU %2 低于阈值</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_controller.cpp" line="206"/>
+        <source>stopped at slice %1, where the object became too small</source>
+        <translation>在第 %1 层停止，目标变得过小</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_controller.cpp" line="208"/>
+        <source>stopped at slice %1, where the object moved away</source>
+        <translation>在第 %1 层停止，目标发生偏移</translation>
+    </message>
+    <message numerus="yes">
+        <source>Propagated over %n slice(s); stopped: %1 / %2</source>
+        <translation type="vanished">
             <numerusform>已传播 %n 层；停止原因：%1 / %2</numerusform>
         </translation>
     </message>
@@ -954,132 +1178,256 @@ Recover them?</source>
 <context>
     <name>medsa::ui::PropagationSettingsDialog</name>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="18"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="21"/>
         <source>Propagation Settings</source>
         <translation>传播设置</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="30"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="33"/>
         <source>Stop when the model&apos;s own quality estimate for a slice falls below this.</source>
         <translation>当模型对某一层面的质量估计低于此值时停止。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="33"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="36"/>
         <source>Stop when a slice&apos;s mask overlaps the previous one less than this (share of the smaller mask): the object moved away or another one was found.</source>
         <translation>当某一层面的掩膜与上一层面的重叠低于此值时停止（按较小掩膜的比例计）：目标已移开或找到了另一个目标。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="39"/>
         <source> pixels</source>
-        <translation> 像素</translation>
+        <translation type="vanished"> 像素</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="40"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="42"/>
         <source>Stop when the object gets smaller than this: it has ended.</source>
         <translation>当目标小于此值时停止：目标已结束。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="45"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="47"/>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="49"/>
         <source>At most this many slices above and below the start slice.</source>
         <translation>起始层面上下各最多传播这么多层。</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="48"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="52"/>
         <source>Minimum predicted IoU:</source>
         <translation>最小预测 IoU：</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="49"/>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="53"/>
         <source>Minimum overlap with the previous slice:</source>
         <translation>与上一层面的最小重叠：</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="50"/>
-        <source>Minimum object size:</source>
-        <translation>最小目标大小：</translation>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="54"/>
+        <source>Minimum object size (pixels):</source>
+        <translation>最小目标尺寸（像素）：</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_settings_dialog.cpp" line="51"/>
+        <source>Minimum object size:</source>
+        <translation type="vanished">最小目标大小：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/propagation_settings_dialog.cpp" line="55"/>
         <source>Slices per direction at most:</source>
         <translation>每个方向最多层数：</translation>
     </message>
 </context>
 <context>
+    <name>medsa::ui::RecoveryDialog</name>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="32"/>
+        <source>Recover Annotations</source>
+        <translation>恢复标注</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="33"/>
+        <source>Med-SA Studio did not close normally. These annotations were autosaved and can be recovered:</source>
+        <translation>Med-SA Studio 未正常关闭。以下标注已自动保存，可以恢复：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="39"/>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="39"/>
+        <source>Autosaved</source>
+        <translation>自动保存于</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="39"/>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="50"/>
+        <source>&amp;Recover</source>
+        <translation>恢复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="52"/>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="54"/>
+        <source>&amp;Not Now</source>
+        <translation>暂不(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="56"/>
+        <source>Keep the autosaves; they are offered again at the next start</source>
+        <translation>保留自动保存；下次启动时会再次提示</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="87"/>
+        <source>Built-in demo (%1)</source>
+        <translation>内置演示（%1）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="89"/>
+        <source>%1 (cannot be recovered: %2)</source>
+        <translation>%1（无法恢复：%2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="114"/>
+        <source>Delete Autosave</source>
+        <translation>删除自动保存</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="115"/>
+        <source>Delete these autosaved annotations for good? They cannot be recovered afterwards.</source>
+        <translation>永久删除这些自动保存的标注？删除后无法恢复。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/recovery_dialog.cpp" line="120"/>
+        <source>(deleted)</source>
+        <translation>（已删除）</translation>
+    </message>
+</context>
+<context>
     <name>medsa::ui::SeriesPickerDialog</name>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="31"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="51"/>
         <source>Choose a DICOM Series</source>
         <translation>选择 DICOM 序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/series_picker_dialog.cpp" line="32"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="52"/>
         <source>%n image series found in %1. Choose the one to open:</source>
         <translation>
             <numerusform>在 %1 中找到 %n 个图像序列。请选择要打开的序列：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="41"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="61"/>
         <source>Number</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="41"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="61"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="41"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="61"/>
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="41"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="61"/>
+        <source>Plane</source>
+        <translation>平面</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="62"/>
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="41"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="62"/>
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="57"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="62"/>
+        <source>Acquired</source>
+        <translation>采集时间</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="62"/>
+        <source>Files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="78"/>
         <source>(no description)</source>
         <translation>（无描述）</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="61"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="82"/>
         <source>%1 × %2 × %3</source>
         <translation>%1 × %2 × %3</translation>
     </message>
     <message>
-        <location filename="../ui/src/series_picker_dialog.cpp" line="66"/>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="91"/>
         <source>Open</source>
         <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="118"/>
+        <source>axial</source>
+        <translation>轴位</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="119"/>
+        <source>coronal</source>
+        <translation>冠状位</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="120"/>
+        <source>sagittal</source>
+        <translation>矢状位</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/series_picker_dialog.cpp" line="121"/>
+        <source>oblique</source>
+        <translation>斜位</translation>
     </message>
 </context>
 <context>
     <name>medsa::ui::SliceView</name>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="273"/>
+        <location filename="../ui/src/slice_view.cpp" line="304"/>
         <source>%1  %2 / %3</source>
         <translation>%1  %2 / %3</translation>
     </message>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="274"/>
+        <location filename="../ui/src/slice_view.cpp" line="305"/>
         <source>Axial</source>
         <translation>轴位</translation>
     </message>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="275"/>
+        <location filename="../ui/src/slice_view.cpp" line="306"/>
         <source>Coronal</source>
         <translation>冠状位</translation>
     </message>
     <message>
-        <location filename="../ui/src/slice_view.cpp" line="276"/>
+        <location filename="../ui/src/slice_view.cpp" line="307"/>
         <source>Sagittal</source>
         <translation>矢状位</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::StatusLine</name>
+    <message>
+        <location filename="../ui/src/status_line.cpp" line="29"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -1100,87 +1448,97 @@ Recover them?</source>
         <translation>未加载模型：请通过“文件 → 加载模型…”选择模型</translation>
     </message>
     <message>
+        <location filename="../ui/src/tool_controller.cpp" line="113"/>
+        <source>No candidate yet: click a structure or drag a box first.</source>
+        <translation>还没有候选：请先点击一个结构或拖出方框。</translation>
+    </message>
+    <message>
         <location filename="../ui/src/tool_controller.cpp" line="118"/>
+        <source>Only one candidate for several points or a box: click again to correct it.</source>
+        <translation>多个点或方框只产生一个候选：继续点击即可修正。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/tool_controller.cpp" line="126"/>
         <source>Candidate %1 of %2 (predicted IoU %3)</source>
         <translation>候选 %1 / %2（预测 IoU %3）</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="128"/>
+        <location filename="../ui/src/tool_controller.cpp" line="136"/>
         <source>Choose a label first.</source>
         <translation>请先选择一个标签。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="132"/>
+        <location filename="../ui/src/tool_controller.cpp" line="140"/>
         <source>The active label is locked; unlock it to edit it.</source>
         <translation>当前标签已锁定；请先解锁再编辑。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="150"/>
+        <location filename="../ui/src/tool_controller.cpp" line="158"/>
         <source>Wait for the candidate before accepting.</source>
         <translation>请等待候选结果生成后再接受。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="151"/>
+        <location filename="../ui/src/tool_controller.cpp" line="159"/>
         <source>Nothing to accept: click on the object first.</source>
         <translation>没有可接受的结果：请先单击目标。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="156"/>
+        <location filename="../ui/src/tool_controller.cpp" line="164"/>
         <source>AI segment → %1</source>
         <translation>AI 分割 → %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="210"/>
+        <location filename="../ui/src/tool_controller.cpp" line="218"/>
         <source>Erase stroke</source>
         <translation>橡皮擦笔画</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="210"/>
+        <location filename="../ui/src/tool_controller.cpp" line="218"/>
         <source>Brush stroke</source>
         <translation>画笔笔画</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="228"/>
+        <location filename="../ui/src/tool_controller.cpp" line="236"/>
         <source>A polygon needs at least three vertices.</source>
         <translation>多边形至少需要三个顶点。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="239"/>
+        <location filename="../ui/src/tool_controller.cpp" line="247"/>
         <source>Polygon fill</source>
         <translation>多边形填充</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="240"/>
+        <location filename="../ui/src/tool_controller.cpp" line="248"/>
         <source>The polygon changed nothing.</source>
         <translation>多边形未产生任何更改。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="261"/>
+        <location filename="../ui/src/tool_controller.cpp" line="276"/>
         <source>Fill holes</source>
         <translation>填充空洞</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="262"/>
+        <location filename="../ui/src/tool_controller.cpp" line="277"/>
         <source>No holes to fill on this slice.</source>
         <translation>本层没有需要填充的空洞。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="275"/>
+        <location filename="../ui/src/tool_controller.cpp" line="289"/>
         <source>Remove small islands</source>
         <translation>去除小岛</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="276"/>
+        <location filename="../ui/src/tool_controller.cpp" line="290"/>
         <source>No islands smaller than %1 pixels on this slice.</source>
         <translation>本层没有小于 %1 像素的小岛。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="287"/>
+        <location filename="../ui/src/tool_controller.cpp" line="300"/>
         <source>Clear slice</source>
         <translation>清除本层</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="288"/>
+        <location filename="../ui/src/tool_controller.cpp" line="301"/>
         <source>The active label is not on this slice.</source>
         <translation>本层上没有当前标签。</translation>
     </message>
@@ -1188,9 +1546,14 @@ Recover them?</source>
 <context>
     <name>medsa::ui::ViewerArea</name>
     <message>
-        <location filename="../ui/src/viewer_area.cpp" line="46"/>
+        <location filename="../ui/src/viewer_area.cpp" line="48"/>
         <source>No image open</source>
         <translation>未打开图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/viewer_area.cpp" line="51"/>
+        <source>Open an image or a DICOM folder with File → Open (Ctrl+O) or the Open button, drop one here, or try File → Open Demo.</source>
+        <translation>用 文件 → 打开（Ctrl+O）或“打开”按钮打开图像或 DICOM 文件夹，也可拖放到这里，或试试 文件 → 打开演示。</translation>
     </message>
 </context>
 </TS>

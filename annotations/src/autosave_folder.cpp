@@ -68,9 +68,9 @@ std::vector<OrphanedAutosave> AutosaveFolder::claimOrphans() const {
     // A live instance holds its lock: its file is not an orphan, and is never touched here.
     std::unique_ptr<QLockFile> lock = tryLock(file.absoluteFilePath());
     if (!lock) continue;
-    orphans.push_back(
-        {std::unique_ptr<AutosaveClaim>(new AutosaveClaim(file.absoluteFilePath(), std::move(lock))),
-         file.lastModified()});
+    orphans.push_back({std::unique_ptr<AutosaveClaim>(
+                           new AutosaveClaim(file.absoluteFilePath(), std::move(lock))),
+                       file.lastModified()});
   }
   return orphans;  // QDir::Time sorts newest first
 }

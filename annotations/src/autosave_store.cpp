@@ -3,10 +3,10 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QFileInfo>
 
 #include <cstring>
 
@@ -157,8 +157,7 @@ Status AutosaveStore::write(const AutosaveSnapshot& snapshot) const {
   if (!bytes) return bytes.error();
   const QString folder = QFileInfo(filePath_).absolutePath();
   if (!QDir().mkpath(folder)) {
-    return Error{ErrorCode::WriteFailed, "cannot create the autosave folder",
-                 folder.toStdString()};
+    return Error{ErrorCode::WriteFailed, "cannot create the autosave folder", folder.toStdString()};
   }
   return writeFileAtomically(filePath_.toStdString(),
                              std::string_view(bytes->constData(), std::size_t(bytes->size())));

@@ -46,10 +46,12 @@ SliceChange diffChange(const LabelSlice& current, const LabelSlice& edited, Slic
 }
 
 LabelEditCommand::LabelEditCommand(EditHistory* history, const QString& text,
-                                   std::vector<SliceChange> changes)
+                                   std::vector<SliceChange> changes,
+                                   std::optional<LabelSetChange> setChange)
     : QUndoCommand(text),
       history_(history),
       changes_(std::move(changes)),
+      setChange_(std::move(setChange)),
       serial_(history->nextSerial_++) {
   for (const SliceChange& change : changes_) bytes_ += change.bytes();
   history_->commands_.push_back(this);
@@ -77,12 +79,15 @@ void LabelEditCommand::apply(bool forward) {
     }
     map->setSlice(change.axis, change.index, slice.value());
   }
+  if (setChange_ && history_->setTarget_)
+    history_->setTarget_(forward ? setChange_->after : setChange_->before);
   emit history_->mapChanged();
 }
 
 void LabelEditCommand::dropPayload() {
   if (dropped_) return;
   changes_.clear();
+  setChange_.reset();
   changes_.shrink_to_fit();
   history_->used_ -= bytes_;
   bytes_ = 0;
@@ -102,6 +107,16 @@ bool EditHistory::apply(const QString& text, std::vector<SliceChange> changes) {
                 changes.end());
   if (changes.empty()) return false;
   stack_.push(new LabelEditCommand(this, text, std::move(changes)));
+  enforceBudget();
+  return true;
+}
+
+bool EditHistory::apply(const QString& text, std::vector<SliceChange> changes,
+                        LabelSetChange setChange) {
+  changes.erase(std::remove_if(changes.begin(), changes.end(),
+                               [](const SliceChange& c) { return c.isEmpty(); }),
+                changes.end());
+  stack_.push(new LabelEditCommand(this, text, std::move(changes), std::move(setChange)));
   enforceBudget();
   return true;
 }

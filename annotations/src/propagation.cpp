@@ -85,14 +85,17 @@ Result<PropagationResult> propagate(SegmentationEngine& engine, const Propagatio
   std::size_t done = 0;
   for (int direction : {+1, -1}) {
     if ((direction > 0 && !request.forward) || (direction < 0 && !request.backward)) continue;
-    std::string& why = direction > 0 ? result.stopForward : result.stopBackward;
+    PropagationStop& why = direction > 0 ? result.stopForward : result.stopBackward;
     Mask previous = request.startMask;
     std::optional<LowResMask> previousLogits;
-    why = "reached the end of the volume";
+    why = {PropagationStop::SliceLimit, 0, 0};
     for (std::size_t step = 1; step <= request.maxSlices; ++step) {
       const long long next =
           static_cast<long long>(request.startSlice) + direction * (long long)step;
-      if (next < 0 || next >= static_cast<long long>(count)) break;
+      if (next < 0 || next >= static_cast<long long>(count)) {
+        why = {PropagationStop::EndOfVolume, 0, 0};
+        break;
+      }
       if (cancel.isCancelled() ||
           (progress && !progress->report(static_cast<double>(done) / total, "Propagating"))) {
         return Error{ErrorCode::Cancelled, "propagation cancelled", {}};
@@ -126,12 +129,11 @@ Result<PropagationResult> propagate(SegmentationEngine& engine, const Propagatio
                 p.masks.begin() + static_cast<std::ptrdiff_t>((best + 1) * n));
       const float iou = p.iou.empty() ? 0.f : p.iou[static_cast<std::size_t>(best)];
       if (iou < request.minIou) {
-        why = "predicted IoU " + std::to_string(iou) + " below the threshold at slice " +
-              std::to_string(index);
+        why = {PropagationStop::LowIou, index, iou};
         break;
       }
       if (area(mask) < request.minPixels) {
-        why = "the object vanished at slice " + std::to_string(index);
+        why = {PropagationStop::Vanished, index, 0};
         break;
       }
       // Overlap with the previous slice's mask, relative to the smaller one: an object that
@@ -141,7 +143,7 @@ Result<PropagationResult> propagate(SegmentationEngine& engine, const Propagatio
       const double overlap =
           static_cast<double>(inter) / static_cast<double>(std::min(area(mask), area(previous)));
       if (overlap < request.minOverlap) {
-        why = "the object moved away at slice " + std::to_string(index);
+        why = {PropagationStop::MovedAway, index, 0};
         break;
       }
       result.slices.push_back({index, mask, iou});

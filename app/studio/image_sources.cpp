@@ -50,7 +50,8 @@ void installImageSources(ui::MainWindow& window) {
       entries.push_back({toQString(series.seriesInstanceUid), toQString(series.seriesDescription),
                          toQString(series.modality), series.seriesNumber,
                          static_cast<int>(series.rows), static_cast<int>(series.columns),
-                         static_cast<int>(series.frames)});
+                         static_cast<int>(series.frames), static_cast<int>(series.files.size()),
+                         toQString(series.plane), toQString(series.acquisitionTime)});
     }
     std::lock_guard lock(last->mutex);
     last->folder = folder;

@@ -6,9 +6,7 @@
 #include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QScreen>
 #include <QSettings>
-#include <QTimer>
 #include <QTranslator>
 
 #include "demo_phantom.h"
@@ -20,6 +18,8 @@
 #include "medsa/model/predictor.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/startup_sequence.h"
+#include "medsa/ui/window_geometry.h"
 #include "model_config.h"
 
 namespace {
@@ -121,39 +121,16 @@ int main(int argc, char** argv) {
           std::make_unique<medsa::model::Predictor>(model.value()));
     };
   });
-  // Large enough for three views and the panels, never larger than the screen.
-  window.resize(
-      QGuiApplication::primaryScreen()->availableGeometry().size().boundedTo(QSize(1600, 1000)));
+  medsa::ui::restoreWindowGeometry(window);
   window.show();
   if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
 
   // After the window is up: a leftover autosave comes first, then what was asked for.
-  const bool demo = parser.isSet(demoOption);
-  const bool demoPhoto = parser.isSet(demoPhotoOption);
-  const QStringList images = parser.positionalArguments();
-  const QString labels = parser.value(labelsOption);
-  if (!labels.isEmpty()) {
-    QObject::connect(
-        &window, &medsa::ui::MainWindow::imageLoaded, &window,
-        [&window, labels] { window.openLabelsFile(labels); }, Qt::SingleShotConnection);
-  }
-  const auto openRequested = [&window, demo, demoPhoto, images] {
-    if (!images.isEmpty()) {
-      window.openPath(images.first());
-    } else if (demoPhoto) {
-      window.openDemoPhoto();
-    } else if (demo) {
-      window.openDemo();
-    }
-  };
-  QObject::connect(
-      &window, &medsa::ui::MainWindow::recoveryChecked, &window,
-      [openRequested](bool recovering) {
-        if (!recovering) openRequested();
-      },
-      Qt::SingleShotConnection);
-  QTimer::singleShot(0, &window, [&window, openRequested] {
-    if (!window.offerRecovery()) openRequested();
-  });
+  medsa::ui::StartRequest request;
+  request.image = parser.positionalArguments().value(0);
+  request.labels = parser.value(labelsOption);
+  request.demo = parser.isSet(demoOption);
+  request.demoPhoto = parser.isSet(demoPhotoOption);
+  medsa::ui::runStartup(window, request);
   return QApplication::exec();
 }

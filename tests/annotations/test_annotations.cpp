@@ -286,7 +286,7 @@ class TestAnnotations : public QObject {
     QVERIFY(slices.contains(15) && slices.contains(17) && slices.contains(10) &&
             slices.contains(22));
     QVERIFY(!slices.contains(16) && !slices.contains(0) && !slices.contains(31));
-    QVERIFY(QString::fromStdString(result->stopForward).contains(QStringLiteral("vanished")));
+    QCOMPARE(result->stopForward.kind, medsa::annotations::PropagationStop::Vanished);
     // The box of the previous slice and its low-res logits went into each prompt.
     QVERIFY(engine.lastPrompt.box.has_value());
     QVERIFY(engine.lastPrompt.previous.has_value());

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <functional>
 #include <memory>
-#include <stdexcept>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -45,7 +45,9 @@ class FakeEngine : public medsa::SegmentationEngine {
   void throwInSetImage(std::function<bool(const medsa::ImageKey&)> when) {
     throwInSetImage_ = std::move(when);
   }
-  void throwInPredict(std::shared_ptr<std::atomic<bool>> when) { throwInPredict_ = std::move(when); }
+  void throwInPredict(std::shared_ptr<std::atomic<bool>> when) {
+    throwInPredict_ = std::move(when);
+  }
 
   medsa::Status setImage(const medsa::RgbImage& image, const medsa::ImageKey& key,
                          medsa::ProgressSink* progress) override {

@@ -39,8 +39,9 @@ std::shared_ptr<medsa::Image> makeCase() {
   for (std::size_t z = 0; z < 32; ++z)
     for (std::size_t y = 0; y < 96; ++y)
       for (std::size_t x = 0; x < 96; ++x)
-        image->setValue(x, y, z, 0, 0,
-                        std::hypot(std::hypot(x - 48.0, y - 48.0), (z - 16.0) * 2) <= 30 ? 220 : 30);
+        image->setValue(
+            x, y, z, 0, 0,
+            std::hypot(std::hypot(x - 48.0, y - 48.0), (z - 16.0) * 2) <= 30 ? 220 : 30);
   return image;
 }
 
@@ -98,17 +99,18 @@ int main(int argc, char** argv) {
 
   MainWindow window;
   window.setAutosaveFolder(work.filePath(QStringLiteral("autosave")));
-  window.setImageReader([](const std::string&, const std::string&, medsa::ProgressSink*,
-                           medsa::CancellationToken) -> medsa::Result<medsa::Image> {
-    return *makeCase();
-  });
+  window.setImageReader(
+      [](const std::string&, const std::string&, medsa::ProgressSink*,
+         medsa::CancellationToken) -> medsa::Result<medsa::Image> { return *makeCase(); });
   // A close or next case never asks here: the script saves first.
   window.setUnsavedLabelsAsker([](const QString&) { return medsa::ui::UnsavedChoice::Cancel; });
   window.show();
   QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
-  window.engine()->load([]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-    return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
-  }, QStringLiteral("fake"));
+  window.engine()->load(
+      []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+        return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+      },
+      QStringLiteral("fake"));
   if (!loaded.wait(kTimeoutMs)) return 3;
 
   // The next start: a killed run's work comes back first.

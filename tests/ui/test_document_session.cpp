@@ -14,15 +14,15 @@
 #include <csignal>
 #include <memory>
 
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "medsa/annotations/label_edit.h"
 #include "medsa/annotations/label_map_io.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/document_session.h"
 #include "volume_fixture.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using medsa::SliceAxis;
 using medsa::ui::Document;
@@ -52,10 +52,9 @@ void paint(Document& document, std::size_t z, quint16 value = 1) {
     document.setLabelSet(set);
   }
   QVERIFY(document.history()->apply(
-      QStringLiteral("paint"),
-      {medsa::annotations::paintChange(slice, SliceAxis::Axial, z, mask, value,
-                                       medsa::annotations::PaintMode::Paint,
-                                       document.labelSet())}));
+      QStringLiteral("paint"), {medsa::annotations::paintChange(
+                                   slice, SliceAxis::Axial, z, mask, value,
+                                   medsa::annotations::PaintMode::Paint, document.labelSet())}));
 }
 
 bool autosaveAndWait(DocumentSession& session) {
@@ -328,8 +327,8 @@ class TestDocumentSession : public QObject {
     QVERIFY(next.findOrphans());
     QVERIFY(found.wait(10000));
     QVERIFY(next.recover(0));
-    next.openFailed(medsa::Error{medsa::ErrorCode::FileNotFound, "no such file",
-                                 "/data/gone.nii.gz"});
+    next.openFailed(
+        medsa::Error{medsa::ErrorCode::FileNotFound, "no such file", "/data/gone.nii.gz"});
     QCOMPARE(failed.count(), 1);
     QVERIFY(QString::fromStdString(failed.first().first().value<medsa::Error>().message)
                 .contains(QStringLiteral("kept")));

@@ -50,8 +50,7 @@ Present recoverable(const QDir& work, QStringList* problems) {
   }
   const medsa::Image reference =
       medsa::Image::create({96, 96, 32, 1}, 1, medsa::PixelType::U8).value();
-  for (const QString& name :
-       work.entryList({QStringLiteral("case*_labels.nii.gz")}, QDir::Files)) {
+  for (const QString& name : work.entryList({QStringLiteral("case*_labels.nii.gz")}, QDir::Files)) {
     auto loaded = medsa::annotations::loadLabelMap(work.filePath(name), reference);
     if (!loaded) {
       *problems << QString::fromStdString(loaded.error().describe());
@@ -133,15 +132,15 @@ class TestFaultInjection : public QObject {
         ++completed;
         for (const auto& [name, set] : durable) edits += static_cast<std::size_t>(set.size());
         durable.clear();
-        for (const QString& name :
-             work.entryList({QStringLiteral("case*_labels*")}, QDir::Files))
+        for (const QString& name : work.entryList({QStringLiteral("case*_labels*")}, QDir::Files))
           QVERIFY(QFile::remove(work.filePath(name)));
       }
     }
     for (const auto& [name, set] : durable) edits += static_cast<std::size_t>(set.size());
-    qInfo("fault injection: %d kills (SIGKILL), %d recoveries, %d durable edits, %d checks "
-          "after kills, %d lost",
-          kills, recoveries, static_cast<int>(edits), checked, lost);
+    qInfo(
+        "fault injection: %d kills (SIGKILL), %d recoveries, %d durable edits, %d checks "
+        "after kills, %d lost",
+        kills, recoveries, static_cast<int>(edits), checked, lost);
     qInfo("the scripted session ran to its end %d times", completed);
     QCOMPARE(lost, 0);
     QVERIFY(recoveries >= 1);

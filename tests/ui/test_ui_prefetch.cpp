@@ -266,8 +266,7 @@ class TestUiPrefetch : public QObject {
     window.tools()->setTool(Tool::Ai);
     QTRY_COMPARE(ready.count(), 1);  // a3 was read in the background
     const QString next = dir.filePath(QStringLiteral("a3.nii"));
-    const ImageKey nextKey =
-        medsa::ui::CasePreloader::firstPicture(makeSphereVolume(), next).key;
+    const ImageKey nextKey = medsa::ui::CasePreloader::firstPicture(makeSphereVolume(), next).key;
     QTRY_VERIFY(log->contains(nextKey));  // ... and its first picture embedded
 
     QVERIFY(window.openNeighbourCase(+1));

@@ -148,12 +148,12 @@ class TestUiPropagation : public QObject {
     QTemporaryDir dir;
     MainWindow window;
     auto explode = std::make_shared<std::atomic<bool>>(false);
-    showSphereWithEngine(
-        window, dir.path(), [explode]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-          auto engine = std::make_unique<FakeEngine>();
-          engine->throwInPredict(explode);
-          return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
-        });
+    showSphereWithEngine(window, dir.path(),
+                         [explode]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+                           auto engine = std::make_unique<FakeEngine>();
+                           engine->throwInPredict(explode);
+                           return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+                         });
     SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     window.tools()->setTool(Tool::Ai);
     dragBox(axial, 18, 18, 46, 46);

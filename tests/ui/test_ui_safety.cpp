@@ -67,10 +67,9 @@ void dab(MainWindow& window, double x, double y) {
 
 /// Reads "*.nii" paths as the sphere volume, as the app's reader would read a real file.
 medsa::ui::ImageReader sphereReader() {
-  return [](const std::string&, const std::string&, medsa::ProgressSink*,
-            medsa::CancellationToken) -> medsa::Result<medsa::Image> {
-    return *makeSphereVolume();
-  };
+  return
+      [](const std::string&, const std::string&, medsa::ProgressSink*,
+         medsa::CancellationToken) -> medsa::Result<medsa::Image> { return *makeSphereVolume(); };
 }
 
 void closeMessageBoxesSoon() {
@@ -247,9 +246,8 @@ class TestUiSafety : public QObject {
         window, dir.path(), []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
           auto engine = std::make_unique<FakeEngine>();
           // Every picture but the middle axial slice's fails as a bug would.
-          engine->throwInSetImage([](const medsa::ImageKey& key) {
-            return !(key.plane == 0 && key.slice == 16);
-          });
+          engine->throwInSetImage(
+              [](const medsa::ImageKey& key) { return !(key.plane == 0 && key.slice == 16); });
           return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
         });
     QSignalSpy failed(window.engine(), &medsa::ui::EngineController::backgroundFailed);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "medsa/annotations/mask_ops.h"
 #include "medsa/core/slice_picture.h"
 
 namespace medsa::ui {
@@ -12,6 +13,7 @@ Document::Document(QObject* parent)
     ++generation_;
     emit labelMapChanged();
   });
+  history_->setLabelSetTarget([this](const annotations::LabelSet& set) { setLabelSet(set); });
 }
 
 void Document::setImage(std::shared_ptr<const Image> image, const QString& path,
@@ -52,6 +54,24 @@ void Document::setLabelSet(const annotations::LabelSet& set) {
   }
   ++generation_;
   emit labelSetChanged();
+}
+
+bool Document::removeLabel(quint16 value) {
+  if (!image_ || labelSet_.size() <= 1 || !labelSet_.find(value) || labelSet_.isLocked(value))
+    return false;
+  annotations::LabelSet without = labelSet_;
+  without.remove(value);
+  std::vector<annotations::SliceChange> changes;
+  for (std::size_t z = 0; z < labels_.image().size(2); ++z) {
+    Result<annotations::LabelSlice> slice = labels_.slice(SliceAxis::Axial, z);
+    if (!slice) return false;
+    const annotations::Mask mask = annotations::maskOf(slice.value(), value);
+    changes.push_back(annotations::paintChange(slice.value(), SliceAxis::Axial, z, mask, value,
+                                               annotations::PaintMode::Erase, labelSet_));
+  }
+  const QString name = labelSet_.find(value)->name;
+  return history_->apply(tr("Remove label %1").arg(name), std::move(changes),
+                         annotations::LabelSetChange{labelSet_, without});
 }
 
 bool Document::replaceLabelsUndoably(const annotations::LabelMap& map,

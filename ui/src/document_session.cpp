@@ -32,8 +32,7 @@ DocumentSession::DocumentSession(Document* document, QObject* parent)
   autosaveTimer_.setSingleShot(true);
   autosaveTimer_.setInterval(kAutosaveIdleMs);
   connect(&autosaveTimer_, &QTimer::timeout, this, &DocumentSession::autosaveNow);
-  connect(&saveWatcher_, &QFutureWatcher<Status>::finished, this,
-          &DocumentSession::onSaveFinished);
+  connect(&saveWatcher_, &QFutureWatcher<Status>::finished, this, &DocumentSession::onSaveFinished);
   connect(&autosaveWatcher_, &QFutureWatcher<Status>::finished, this,
           &DocumentSession::onAutosaveFinished);
   connect(&orphansWatcher_, &QFutureWatcher<std::vector<RecoverableWork>>::finished, this,
@@ -98,8 +97,8 @@ void DocumentSession::open(std::shared_ptr<const Image> image, const QString& pa
   const RecoverableWork& wanted = recovery_->info;
   const bool same = wanted.imagePath.isEmpty() ? id == wanted.imageId : path == wanted.imagePath;
   if (!same) {
-    giveUpRecovery(recoveryKept(wanted.file, "another image was opened instead of " +
-                                                 wanted.imagePath.toStdString()));
+    giveUpRecovery(recoveryKept(
+        wanted.file, "another image was opened instead of " + wanted.imagePath.toStdString()));
     return;
   }
   recovery_->imageShown = true;
@@ -108,8 +107,8 @@ void DocumentSession::open(std::shared_ptr<const Image> image, const QString& pa
 
 void DocumentSession::openFailed(const Error& error) {
   if (!recovery_) return;
-  giveUpRecovery(recoveryKept(recovery_->info.file, "its image could not be opened (" +
-                                                        error.describe() + ")"));
+  giveUpRecovery(recoveryKept(recovery_->info.file,
+                              "its image could not be opened (" + error.describe() + ")"));
 }
 
 // --- labels on disk ---
@@ -184,9 +183,8 @@ void DocumentSession::openLabels(const QString& path) {
   labelsWatcher_.waitForFinished();
   labelsReading_ = path;
   labelsImage_ = document_->image();
-  labelsWatcher_.setFuture(QtConcurrent::run([path, image = document_->image()] {
-    return annotations::loadLabelMap(path, *image);
-  }));
+  labelsWatcher_.setFuture(QtConcurrent::run(
+      [path, image = document_->image()] { return annotations::loadLabelMap(path, *image); }));
 }
 
 void DocumentSession::discardChanges() {
@@ -255,8 +253,8 @@ void DocumentSession::onAutosaveFinished() {
       adopted_.reset();
     }
   }
-  emit autosaved(status.ok(), status ? QString()
-                                     : QString::fromStdString(status.error().describe()));
+  emit autosaved(status.ok(),
+                 status ? QString() : QString::fromStdString(status.error().describe()));
   if (autosaveAgain_) {
     autosaveAgain_ = false;
     autosaveNow();
@@ -355,7 +353,8 @@ void DocumentSession::applyRecovery() {
                                 "the image has changed since it was autosaved (its size differs)"));
     return;
   }
-  Result<annotations::LabelMap> map = annotations::LabelMap::fromImage(std::move(snapshot.labelImage));
+  Result<annotations::LabelMap> map =
+      annotations::LabelMap::fromImage(std::move(snapshot.labelImage));
   if (!map) {
     giveUpRecovery(map.error());
     return;

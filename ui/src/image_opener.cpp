@@ -42,8 +42,8 @@ bool ImageOpener::open(const QString& path) {
   series_.clear();
   progress_ = std::make_shared<PolledProgress>();
   emit started(path);
-  scanWatcher_.setFuture(QtConcurrent::run(
-      [scanner = scanner_, p = path.toStdString(), progress = progress_] {
+  scanWatcher_.setFuture(
+      QtConcurrent::run([scanner = scanner_, p = path.toStdString(), progress = progress_] {
         return guarded<std::vector<SeriesEntry>>(
             p, [&] { return scanner(p, progress.get(), progress->token()); });
       }));
@@ -63,10 +63,10 @@ void ImageOpener::startRead(const QString& path, const QString& series) {
   if (announce) progress_ = std::make_shared<PolledProgress>();
   if (announce) emit started(path);
   // The worker owns copies of what it needs; errors come back as values, never exceptions.
-  readWatcher_.setFuture(QtConcurrent::run([reader = reader_, p = path.toStdString(),
-                                            uid = series.toStdString(), progress = progress_] {
-    return guarded<Image>(p, [&] { return reader(p, uid, progress.get(), progress->token()); });
-  }));
+  readWatcher_.setFuture(QtConcurrent::run(
+      [reader = reader_, p = path.toStdString(), uid = series.toStdString(), progress = progress_] {
+        return guarded<Image>(p, [&] { return reader(p, uid, progress.get(), progress->token()); });
+      }));
 }
 
 void ImageOpener::onScanned() {

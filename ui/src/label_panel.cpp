@@ -4,11 +4,15 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPixmap>
 #include <QPushButton>
 #include <QSlider>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include "medsa/ui/document.h"
@@ -79,9 +83,13 @@ void LabelPanel::rebuild() {
   int activeRow = -1;
   for (int row = 0; row < labels.size(); ++row) {
     const annotations::Label& label = labels[row];
+    // The swatch cell is never selected: the selection highlight would paint over (or tint)
+    // the colour, and the active label's colour is the one the user most needs to see.
     auto* colour = new QTableWidgetItem;
-    colour->setBackground(label.colour);
-    colour->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    QPixmap swatch(14, 14);
+    swatch.fill(label.colour);
+    colour->setData(Qt::DecorationRole, swatch);
+    colour->setFlags(Qt::ItemIsEnabled);
     colour->setToolTip(tr("Double-click to change the colour"));
     auto* name = new QTableWidgetItem(label.name);
     name->setData(Qt::UserRole, label.value);
@@ -148,12 +156,25 @@ void LabelPanel::addLabel() {
 }
 
 void LabelPanel::removeActiveLabel() {
-  annotations::LabelSet set = document_->labelSet();
-  if (set.size() <= 1) return;
-  // Voxels keep their value (user work is never deleted by a panel click); re-adding the label
-  // shows them again.
-  set.remove(document_->activeLabel());
-  document_->setLabelSet(set);
+  const quint16 value = document_->activeLabel();
+  const annotations::Label* label = document_->labelSet().find(value);
+  if (!label || document_->labelSet().size() <= 1) return;
+  if (label->locked) {
+    QMessageBox::information(this, tr("Remove Label"),
+                             tr("%1 is locked; unlock it to remove it.").arg(label->name));
+    return;
+  }
+  const std::size_t voxels = document_->labels().isEmpty() ? 0 : document_->labels().count(value);
+  if (voxels > 0) {
+    const auto answer = QMessageBox::question(
+        this, tr("Remove Label"),
+        tr("Remove %1 and erase its %n voxel(s)? Edit \u2192 Undo brings both back.", nullptr,
+           static_cast<int>(std::min<std::size_t>(voxels, INT_MAX)))
+            .arg(label->name),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) return;
+  }
+  document_->removeLabel(value);
 }
 
 }  // namespace medsa::ui

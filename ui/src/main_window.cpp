@@ -5,10 +5,8 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolButton>
@@ -18,14 +16,18 @@
 #include "medsa/ui/case_preloader.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/document_session.h"
+#include "medsa/ui/error_text.h"
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/polled_progress.h"
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/recovery_dialog.h"
 #include "medsa/ui/series_picker_dialog.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/status_line.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
+#include "medsa/ui/window_geometry.h"
 
 namespace medsa::ui {
 namespace {
@@ -72,22 +74,23 @@ MainWindow::MainWindow(QWidget* parent)
   progressTimer_.setInterval(100);
   connect(&progressTimer_, &QTimer::timeout, this, [this] {
     if (const auto progress = opener_->progress())
-      progressBar_->setValue(static_cast<int>(progress->fraction() * 100));
+      status_->setProgress(static_cast<int>(progress->fraction() * 100));
   });
   connect(document_, &Document::imageChanged, this, &MainWindow::updateActions);
   // An accept is the moment users care most about: save it at once.
   connect(tools_, &ToolController::accepted, session_, &DocumentSession::autosaveNow);
   connect(propagation_, &PropagationController::message, this,
-          [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
-  connect(propagation_, &PropagationController::failed, this, &MainWindow::showError);
+          [this](const QString& text, int ms) { status_->showMessage(text, ms); });
+  connect(propagation_, &PropagationController::failed, this,
+          [this](const QString& title, const Error& error) { showError(title, error); });
   connect(propagation_, &PropagationController::finished, this, [this](int slices) {
     if (slices > 0) session_->autosaveNow();
     emit propagationFinished(slices);
   });
   connect(tools_, &ToolController::message, this,
-          [this](const QString& text) { statusBar()->showMessage(text, 6000); });
+          [this](const QString& text) { status_->showMessage(text, 6000); });
   connect(tools_, &ToolController::latencyMeasured, this, [this](double ms) {
-    latencyLabel_->setText(tr("click \u2192 mask %1 ms").arg(ms, 0, 'f', 0));
+    status_->setLatency(tr("click \u2192 mask %1 ms").arg(ms, 0, 'f', 0));
   });
   connect(viewerArea_, &ViewerArea::hovered, this, &MainWindow::updateHover);
   updateActions();
@@ -112,51 +115,62 @@ void MainWindow::createDocks() {
 }
 
 void MainWindow::createStatusBar() {
-  positionLabel_ = new QLabel(this);
-  positionLabel_->setObjectName(QStringLiteral("positionLabel"));
-  positionLabel_->setMinimumWidth(260);
-  busyLabel_ = new QLabel(this);
-  busyLabel_->setObjectName(QStringLiteral("embeddingIndicator"));
-  busyLabel_->setStyleSheet(QStringLiteral("color: #e0a000"));
-  busyLabel_->hide();
-  latencyLabel_ = new QLabel(this);
-  latencyLabel_->setObjectName(QStringLiteral("latencyLabel"));
-  progressBar_ = new QProgressBar(this);
-  progressBar_->setObjectName(QStringLiteral("loadProgress"));
-  progressBar_->setMaximumWidth(160);
-  progressBar_->setRange(0, 100);
-  progressBar_->hide();
-  cancelButton_ = new QToolButton(this);
-  cancelButton_->setText(tr("Cancel"));
-  cancelButton_->hide();
-  connect(cancelButton_, &QToolButton::clicked, opener_, &ImageOpener::cancel);
-  engineLabel_ = new QLabel(this);
-  engineLabel_->setObjectName(QStringLiteral("engineLabel"));
-  statusBar()->addWidget(positionLabel_);
-  statusBar()->addPermanentWidget(busyLabel_);
-  statusBar()->addPermanentWidget(progressBar_);
-  statusBar()->addPermanentWidget(cancelButton_);
-  statusBar()->addPermanentWidget(latencyLabel_);
-  statusBar()->addPermanentWidget(engineLabel_);
-  statusBar()->showMessage(tr("Ready"));
+  status_ = new StatusLine(statusBar());
+  connect(status_->cancelButton(), &QToolButton::clicked, opener_, &ImageOpener::cancel);
+  // The latency belongs to the prompt it answered: it goes with it.
+  connect(tools_, &ToolController::accepted, status_, [this] { status_->setLatency({}); });
+  connect(tools_, &ToolController::toolChanged, status_, [this] { status_->setLatency({}); });
+  connect(document_, &Document::imageChanged, status_, [this] { status_->setLatency({}); });
+  connect(tools_, &ToolController::overlayChanged, this, [this] {
+    if (!tools_->hasPrompt()) status_->setLatency({});
+    updateHint();
+  });
+  connect(document_, &Document::labelMapChanged, this, &MainWindow::updateHint);
+  connect(document_, &Document::imageChanged, this, &MainWindow::updateHint);
+  updateHint();
+}
+
+void MainWindow::updateHint() {
+  QString hint;
+  if (!document_->hasImage()) {
+    hint =
+        tr("Open an image (File \u2192 Open Image, Ctrl+O) or a DICOM folder, or try File "
+           "\u2192 Open Demo.");
+  } else if (!tools_->candidate().empty()) {
+    hint =
+        tr("Enter accepts the candidate, Tab shows the next one, more clicks correct it, Esc "
+           "discards it.");
+  } else if (!engine_->hasEngine()) {
+    hint =
+        tr("Paint with the brush (B) or the polygon (L); File \u2192 Load Model\u2026 adds AI "
+           "segmentation.");
+  } else if (document_->labels().isEmpty() ||
+             document_->labels().count(0) == document_->labels().image().voxelCount()) {
+    hint =
+        tr("AI Segment (A): click a structure or drag a box around it; right click marks "
+           "background.");
+  }
+  status_->setHint(hint);
 }
 
 void MainWindow::connectSession() {
+  connect(session_, &DocumentSession::modifiedChanged, this, &QWidget::setWindowModified);
   connect(session_, &DocumentSession::autosaved, this, [this](bool ok, const QString& message) {
-    if (!ok) statusBar()->showMessage(tr("Autosave failed: %1").arg(message));
+    if (!ok) status_->showMessage(tr("Autosave failed: %1").arg(message));
     emit autosaved(ok);
   });
   connect(session_, &DocumentSession::saved, this, [this](const QString& path) {
-    statusBar()->showMessage(tr("Labels saved to %1").arg(path), 5000);
+    status_->showMessage(tr("Labels saved to %1").arg(path), 5000);
     emit labelsSaved(true);
   });
-  connect(session_, &DocumentSession::saveFailed, this,
-          [this](const QString&, const Error& error) {
-            showError(tr("Cannot save labels"), error);
-            emit labelsSaved(false);
-          });
+  connect(session_, &DocumentSession::saveFailed, this, [this](const QString&, const Error& error) {
+    showError(tr("Cannot save labels"), error,
+              tr("Choose another folder with File \u2192 Save Labels As\u2026 "
+                 "(Ctrl+Shift+S)."));
+    emit labelsSaved(false);
+  });
   connect(session_, &DocumentSession::labelsOpened, this, [this](const QString& path) {
-    statusBar()->showMessage(tr("Labels opened from %1").arg(path), 5000);
+    status_->showMessage(tr("Labels opened from %1").arg(path), 5000);
   });
   connect(session_, &DocumentSession::labelsOpenFailed, this, [this](const Error& error) {
     if (error.code != ErrorCode::Cancelled) showError(tr("Cannot open labels"), error);
@@ -172,10 +186,9 @@ void MainWindow::connectSession() {
               openPath(path);
           });
   connect(session_, &DocumentSession::recovered, this, [this](const QDateTime& savedAt) {
-    statusBar()->showMessage(
-        tr("Recovered the annotations autosaved at %1")
-            .arg(QLocale().toString(savedAt.toLocalTime(), QLocale::ShortFormat)),
-        8000);
+    status_->showMessage(tr("Recovered the annotations autosaved at %1")
+                             .arg(QLocale().toString(savedAt.toLocalTime(), QLocale::ShortFormat)),
+                         8000);
   });
   connect(session_, &DocumentSession::recoveryFailed, this,
           [this](const Error& error) { showError(tr("Cannot recover the autosave"), error); });
@@ -202,7 +215,7 @@ void MainWindow::connectOpener() {
   connect(opener_, &ImageOpener::failed, this, [this](const Error& error, bool whileScanning) {
     session_->openFailed(error);
     if (error.code == ErrorCode::Cancelled) {
-      statusBar()->showMessage(tr("Opening cancelled"), 4000);
+      status_->showMessage(tr("Opening cancelled"), 4000);
       return;
     }
     showError(whileScanning ? tr("Cannot open DICOM folder") : tr("Cannot open image"), error);
@@ -213,24 +226,25 @@ void MainWindow::connectEngine() {
   connect(engine_, &EngineController::embeddingProgress, this, &MainWindow::showEmbeddingProgress);
   connect(engine_, &EngineController::embeddingFinished, this,
           [this](double ms, bool background, bool completed) {
-            busyLabel_->hide();
+            status_->setActivity({}, false);
             if (!background && completed && ms > 50)
-              statusBar()->showMessage(tr("Image embedding computed in %1 ms").arg(ms, 0, 'f', 0),
-                                       4000);
+              status_->showMessage(tr("Image embedding computed in %1 ms").arg(ms, 0, 'f', 0),
+                                   4000);
           });
   connect(engine_, &EngineController::engineLoaded, this, [this](const QString& name) {
-    busyLabel_->hide();
-    statusBar()->showMessage(tr("Model loaded: %1").arg(name), 5000);
+    status_->setActivity({}, false);
+    status_->showMessage(tr("Model loaded: %1").arg(name), 5000);
     updateActions();
+    updateHint();
   });
   connect(engine_, &EngineController::engineFailed, this, [this](const QString& why) {
-    busyLabel_->hide();
+    status_->setActivity({}, false);
     QMessageBox::warning(this, tr("Cannot load the model"), why);
     updateActions();
   });
   connect(engine_, &EngineController::backgroundFailed, this, [this](const QString& why) {
-    busyLabel_->hide();
-    statusBar()->showMessage(tr("Pre-computing embeddings failed: %1").arg(why), 8000);
+    status_->setActivity({}, false);
+    status_->showMessage(tr("Pre-computing embeddings failed: %1").arg(why), 8000);
   });
 }
 
@@ -241,22 +255,20 @@ void MainWindow::openPath(const QString& path) {
     showError(tr("Cannot open image"), Error{ErrorCode::Unavailable, "no image reader", {}});
     return;
   }
-  if (!opener_->open(path))
-    statusBar()->showMessage(tr("Still opening %1").arg(opener_->path()), 4000);
+  if (!opener_->open(path)) status_->showMessage(tr("Still opening %1").arg(opener_->path()), 4000);
 }
 
 void MainWindow::showLoadProgress(const QString& path) {
-  progressBar_->setValue(0);
-  progressBar_->show();
-  cancelButton_->show();
+  status_->showProgress(true);
   progressTimer_.start();
-  statusBar()->showMessage(tr("Opening %1\u2026").arg(QFileInfo(path).fileName()));
+  openingMessage_ = tr("Opening %1\u2026").arg(QFileInfo(path).fileName());
+  status_->showMessage(openingMessage_, 0);
 }
 
 void MainWindow::hideLoadProgress() {
   progressTimer_.stop();
-  progressBar_->hide();
-  cancelButton_->hide();
+  status_->showProgress(false);
+  status_->clearMessage(openingMessage_);  // "Opening ..." must not outlive the opening
 }
 
 void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, const QString& id) {
@@ -265,13 +277,17 @@ void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, co
     // Annotation is per volume; the first time point is shown (the rest are kept on disk).
     Result<Image> first = extractVolume(*image, 0);
     if (first) *image = std::move(first).value();
-    statusBar()->showMessage(tr("A 4D image: showing its first time point"), 6000);
+    status_->showMessage(tr("A 4D image: showing its first time point"), 6000);
   }
   session_->open(std::move(image), path, id);
-  setWindowTitle(
-      tr("%1 \u2014 Med-SA Studio").arg(path.isEmpty() ? tr("Demo") : QFileInfo(path).fileName()));
+  // "[*]" shows the unsaved marker while the session says the labels are modified.
+  setWindowTitle(tr("%1[*] \u2014 Med-SA Studio")
+                     .arg(path.isEmpty() ? tr("Demo") : QFileInfo(path).fileName()));
+  setWindowModified(session_->isModified());
+  // The keyboard goes to the image, where the tool keys act.
+  viewerArea_->view(viewerArea_->activeAxis())->setFocus(Qt::OtherFocusReason);
   for (const std::string& warning : document_->image()->metadata.warnings)
-    statusBar()->showMessage(fromStd(warning), 8000);
+    status_->showMessage(fromStd(warning), 8000);
   preloadNextCase();
   emit imageLoaded();
 }
@@ -279,7 +295,8 @@ void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, co
 void MainWindow::openBuiltin(const QString& id) {
   const DemoProvider& provider = id == kDemoFundus ? demoPhoto_ : demo_;
   if (!provider || (id != kDemoFundus && id != kDemoPhantom)) {
-    session_->openFailed(Error{ErrorCode::Unavailable, "no built-in image " + id.toStdString(), {}});
+    session_->openFailed(
+        Error{ErrorCode::Unavailable, "no built-in image " + id.toStdString(), {}});
     return;
   }
   openImage(provider(), QString(), id);
@@ -318,20 +335,26 @@ void MainWindow::preloadNextCase() {
     preloader_->clear();
     return;
   }
-  preloader_->preload(next, [reader = opener_->reader()](const std::string& path,
-                                                         ProgressSink* progress,
-                                                         CancellationToken cancel) {
-    return reader(path, {}, progress, std::move(cancel));
-  });
+  preloader_->preload(next,
+                      [reader = opener_->reader()](const std::string& path, ProgressSink* progress,
+                                                   CancellationToken cancel) {
+                        return reader(path, {}, progress, std::move(cancel));
+                      });
 }
 
 bool MainWindow::openNeighbourCase(int step) {
-  if (!document_->hasImage() || document_->path().isEmpty()) return false;
+  if (!document_->hasImage() || document_->path().isEmpty()) {
+    status_->showMessage(tr("Next and Previous Case walk through the images of the folder an "
+                            "image was opened from; %1 has none.")
+                             .arg(document_->hasImage() ? tr("the demo") : tr("no open image")),
+                         8000);
+    return false;
+  }
   const QString target = neighbourCase(document_->path(), step);
   if (target.isEmpty()) {
-    statusBar()->showMessage(step > 0 ? tr("This is the last case in its folder.")
-                                      : tr("This is the first case in its folder."),
-                             5000);
+    status_->showMessage(step > 0 ? tr("This is the last case in its folder.")
+                                  : tr("This is the first case in its folder."),
+                         5000);
     return false;
   }
   whenLabelsAreSafe([this, target] {
@@ -347,16 +370,14 @@ bool MainWindow::openNeighbourCase(int step) {
 
 void MainWindow::showEmbeddingProgress(double fraction, bool background) {
   const int percent = static_cast<int>(fraction * 100 + 0.5);
-  busyLabel_->setText(background ? tr("Pre-computing embeddings ahead\u2026 %1 %").arg(percent)
-                                 : tr("Computing image embedding\u2026 %1 %").arg(percent));
-  busyLabel_->setStyleSheet(background ? QStringLiteral("color: gray")
-                                       : QStringLiteral("color: #e0a000"));
-  busyLabel_->show();
+  status_->setActivity(background ? tr("Pre-computing embeddings ahead\u2026 %1 %").arg(percent)
+                                  : tr("Computing image embedding\u2026 %1 %").arg(percent),
+                       !background);
 }
 
 void MainWindow::updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z) {
   if (!valid || !document_->hasImage()) {
-    positionLabel_->clear();
+    status_->setPosition({});
     return;
   }
   const Image& image = *document_->image();
@@ -374,7 +395,7 @@ void MainWindow::updateHover(bool valid, std::size_t x, std::size_t y, std::size
   const QString labelName = labelValue == 0 ? tr("background")
                             : label         ? label->name
                                             : tr("value %1").arg(labelValue);
-  positionLabel_->setText(
+  status_->setPosition(
       tr("(%1, %2, %3)  value %4  label %5").arg(x).arg(y).arg(z).arg(value, labelName));
 }
 
@@ -415,10 +436,10 @@ void MainWindow::whenLabelsAreSafe(std::function<void()> then) {
 
 QString MainWindow::askSavePath() {
   const bool flat = !document_->isVolume();
-  QString suggestion = document_->path().isEmpty()
-                           ? QStringLiteral("labels")
-                           : QFileInfo(document_->path()).completeBaseName() +
-                                 QStringLiteral("_labels");
+  QString suggestion =
+      document_->path().isEmpty()
+          ? QStringLiteral("labels")
+          : QFileInfo(document_->path()).completeBaseName() + QStringLiteral("_labels");
   suggestion += flat ? QStringLiteral(".png") : QStringLiteral(".nii.gz");
   return QFileDialog::getSaveFileName(
       this, tr("Save Labels"),
@@ -445,8 +466,7 @@ void MainWindow::openLabelsFile(const QString& path) {
 
 void MainWindow::loadModel(const QString& checkpoint) {
   if (!modelLoader_) return;
-  busyLabel_->setText(tr("Loading model\u2026"));
-  busyLabel_->show();
+  status_->setActivity(tr("Loading model\u2026"), true);
   engine_->load(modelLoader_(checkpoint), QFileInfo(checkpoint).fileName());
   updateActions();
 }
@@ -502,6 +522,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   closeApproved_ = false;
   opener_->cancel();
   session_->finishCleanly();
+  rememberWindowGeometry(*this);
   event->accept();
 }
 
@@ -516,16 +537,14 @@ void MainWindow::dropEvent(QDropEvent* event) {
   whenLabelsAreSafe([this, path] { openPath(path); });
 }
 
-void MainWindow::showError(const QString& title, const Error& error) {
-  QString text = fromStd(error.message);
-  if (!error.path.empty()) text = tr("%1\n\nFile: %2").arg(text, fromStd(error.path));
-  statusBar()->showMessage(title, 8000);
-  QMessageBox::warning(this, title, text);
+void MainWindow::showError(const QString& title, const Error& error, const QString& advice) {
+  status_->showMessage(title, 8000);
+  QMessageBox::warning(this, title, errorText(error, advice));
 }
 
-void MainWindow::setEngineDescription(const QString& text) { engineLabel_->setText(text); }
+void MainWindow::setEngineDescription(const QString& text) { status_->setEngine(text); }
 
-QString MainWindow::engineDescription() const { return engineLabel_->text(); }
+QString MainWindow::engineDescription() const { return status_->engine(); }
 
 void MainWindow::setAboutDetails(const QString& details) { aboutDetails_ = details; }
 

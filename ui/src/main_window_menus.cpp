@@ -11,11 +11,14 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTableWidget>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include "medsa/core/build_info.h"
 #include "medsa/ui/document.h"
@@ -25,20 +28,44 @@
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/propagation_settings_dialog.h"
+#include "medsa/ui/status_line.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "medsa/ui/window_presets.h"
 
 namespace medsa::ui {
 
+QString withoutMnemonic(QString text) {
+  // "文件(&F)" (translations put the mnemonic in brackets) and "&File" both lose it.
+  static const QRegularExpression bracketed(QStringLiteral("\\(&.\\)"));
+  text.remove(bracketed);
+  return text.remove(QLatin1Char('&'));
+}
+
 QAction* MainWindow::addToolAction(QMenu* menu, const QString& text, const QKeySequence& key,
                                    const QString& name) {
   QAction* action = menu->addAction(text);
   action->setObjectName(name);
   action->setShortcut(key);
-  action->setShortcutContext(Qt::WindowShortcut);
-  addAction(action);  // shortcuts work while the menu bar is hidden or another widget has focus
+  if (isViewKey(key)) {
+    // A plain key (Enter, Tab, Up, a letter) acts on the image only while the views have the
+    // keyboard: typed into the label editor or a list, it belongs to that widget.
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    viewerArea_->addAction(action);
+  } else {
+    action->setShortcutContext(Qt::WindowShortcut);
+    addAction(action);  // works while the menu bar is hidden or another widget has focus
+  }
   return action;
+}
+
+bool MainWindow::isViewKey(const QKeySequence& key) {
+  if (key.isEmpty()) return false;
+  const QKeyCombination first = key[0];
+  const bool modified =
+      first.keyboardModifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier);
+  const bool function = first.key() >= Qt::Key_F1 && first.key() <= Qt::Key_F35;
+  return !modified && !function;
 }
 
 void MainWindow::createMenus() {
@@ -58,14 +85,10 @@ void MainWindow::createFileMenu() {
                         QStringLiteral("openFolderAction")),
           &QAction::triggered, this, &MainWindow::openFolderDialog);
   connect(addToolAction(fileMenu, tr("Open D&emo"), QKeySequence(), QStringLiteral("demoAction")),
-          &QAction::triggered, this, [this] {
-            whenLabelsAreSafe([this] { openDemo(); });
-          });
+          &QAction::triggered, this, [this] { whenLabelsAreSafe([this] { openDemo(); }); });
   connect(addToolAction(fileMenu, tr("Open Demo &Photograph"), QKeySequence(),
                         QStringLiteral("demoPhotoAction")),
-          &QAction::triggered, this, [this] {
-            whenLabelsAreSafe([this] { openDemoPhoto(); });
-          });
+          &QAction::triggered, this, [this] { whenLabelsAreSafe([this] { openDemoPhoto(); }); });
   connect(addToolAction(fileMenu, tr("Ne&xt Case"), QKeySequence(tr("Ctrl+Right")),
                         QStringLiteral("nextCaseAction")),
           &QAction::triggered, this, [this] { openNeighbourCase(+1); });
@@ -79,7 +102,8 @@ void MainWindow::createFileMenu() {
   QAction* saveAction = addToolAction(fileMenu, tr("&Save Labels"), QKeySequence::Save,
                                       QStringLiteral("saveLabelsAction"));
   connect(saveAction, &QAction::triggered, this, [this] { saveLabels(false); });
-  connect(addToolAction(fileMenu, tr("Save Labels &As\u2026"), QKeySequence::SaveAs,
+  // Spelled out: QKeySequence::SaveAs is empty on plain X11 desktops.
+  connect(addToolAction(fileMenu, tr("Save Labels &As\u2026"), QKeySequence(tr("Ctrl+Shift+S")),
                         QStringLiteral("saveLabelsAsAction")),
           &QAction::triggered, this, [this] { saveLabels(true); });
   connect(addToolAction(fileMenu, tr("Open &Labels\u2026"), QKeySequence(tr("Ctrl+L")),
@@ -135,10 +159,15 @@ void MainWindow::createToolsMenu() {
        tr("Polygon / Lasso"), QStringLiteral("L"), QStringLiteral("polygonToolAction")}};
   QToolBar* toolBar = toolBar_ = addToolBar(tr("Tools"));
   toolBar->setObjectName(QStringLiteral("toolBar"));
+  // The first thing a new user needs is a way in.
+  QAction* open = findChild<QAction*>(QStringLiteral("openAction"));
+  open->setIconText(tr("Open\u2026"));
+  toolBar->addAction(open);
+  toolBar->addSeparator();
   for (const ToolEntry& entry : entries) {
     QAction* action = addToolAction(toolsMenu, entry.text, QKeySequence(entry.key), entry.name);
-    action->setIconText(entry.toolBarText);
-    action->setToolTip(QString(entry.text).remove(QLatin1Char('&')));
+    action->setToolTip(withoutMnemonic(entry.text));
+    action->setIconText(withoutMnemonic(entry.toolBarText));
     action->setCheckable(true);
     action->setChecked(entry.tool == tools_->tool());
     group->addAction(action);
@@ -169,6 +198,7 @@ void MainWindow::createToolsMenu() {
                                 QStringLiteral("nextCandidateAction"));
   connect(next, &QAction::triggered, tools_, &ToolController::nextCandidate);
   aiActions_ = {next};
+  accept->setIconText(withoutMnemonic(accept->text()));
   toolBar->addAction(accept);
   toolsMenu->addSeparator();
   connect(addToolAction(toolsMenu, tr("Smaller Brush"), QKeySequence(QStringLiteral("[")),
@@ -212,6 +242,7 @@ void MainWindow::createToolsMenu() {
             propagation_->rememberRules();
           });
   aiActions_.append(propagateAction);
+  propagateAction->setIconText(withoutMnemonic(propagateAction->text()));
   toolBar->addAction(propagateAction);
   // How far ahead the engine works: more neighbours make scrolling-and-clicking instant, at the
   // price of background CPU (a ViT-B embedding is seconds on a laptop CPU).
@@ -230,7 +261,6 @@ void MainWindow::createToolsMenu() {
       QSettings().setValue(QStringLiteral("engine/prefetchNeighbours"), perSide);
     });
   }
-
 }
 
 void MainWindow::createViewMenus() {
@@ -327,10 +357,10 @@ void MainWindow::updateActions() {
                                : tr("No model loaded: choose a checkpoint with File \u2192 Load "
                                     "Model\u2026 (manual tools work without one)"));
   if (!ai && tools_->tool() == Tool::Ai) tools_->setTool(Tool::Navigate);
-  if (!ai && !engine_->isLoading() && latencyLabel_->text().isEmpty()) {
-    latencyLabel_->setText(tr("AI off: no model (File \u2192 Load Model\u2026)"));
-  } else if (ai && latencyLabel_->text().startsWith(tr("AI off"))) {
-    latencyLabel_->setText(tr("AI ready"));
+  if (!ai && !engine_->isLoading() && status_->latency().isEmpty()) {
+    status_->setLatency(tr("AI off: no model (File \u2192 Load Model\u2026)"));
+  } else if (ai && status_->latency().startsWith(tr("AI off"))) {
+    status_->setLatency(tr("AI ready"));
   }
 }
 
@@ -343,15 +373,20 @@ void MainWindow::showShortcuts() {
   table->setColumnCount(2);
   table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
   table->verticalHeader()->hide();
-  table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  // Both columns as wide as their text; the dialog grows to fit them.
+  table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table->horizontalHeader()->setStretchLastSection(true);
   table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   QList<QPair<QString, QString>> rows;
-  for (QAction* action : actions()) {
+  for (QAction* action : actions() + viewerArea_->actions()) {
     if (action->shortcuts().isEmpty()) continue;
     QStringList keys;
-    for (const QKeySequence& key : action->shortcuts())
-      keys << key.toString(QKeySequence::NativeText);
-    rows.append({action->text().remove(QLatin1Char('&')), keys.join(QStringLiteral(", "))});
+    for (const QKeySequence& key : action->shortcuts()) {
+      // Return and Enter read the same in some languages ("回车"): list each text once.
+      const QString text = key.toString(QKeySequence::NativeText);
+      if (!keys.contains(text)) keys << text;
+    }
+    rows.append({withoutMnemonic(action->text()), keys.join(QStringLiteral(", "))});
   }
   // Mouse gestures have no QAction; list them too.
   rows.append(
@@ -373,7 +408,10 @@ void MainWindow::showShortcuts() {
   auto* layout = new QVBoxLayout(&dialog);
   layout->addWidget(table);
   layout->addWidget(buttons);
-  dialog.resize(560, 600);
+  table->resizeColumnsToContents();
+  const int wanted = table->verticalHeader()->width() + table->columnWidth(0) +
+                     table->columnWidth(1) + table->frameWidth() * 2 + 40;
+  dialog.resize(std::clamp(wanted, 480, 1000), 640);
   dialog.exec();
 }
 
@@ -407,9 +445,8 @@ void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
   for (const QString& path : recent) {
-    recentMenu_->addAction(path, this, [this, path] {
-      whenLabelsAreSafe([this, path] { openPath(path); });
-    });
+    recentMenu_->addAction(path, this,
+                           [this, path] { whenLabelsAreSafe([this, path] { openPath(path); }); });
   }
   recentMenu_->setEnabled(!recent.isEmpty());
 }

@@ -1,6 +1,7 @@
 #include "medsa/ui/propagation_controller.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 #include <QPointer>
 #include <QProgressDialog>
 #include <QSettings>
@@ -176,17 +177,38 @@ void PropagationController::apply(const annotations::PropagationResult& result, 
   const int count = static_cast<int>(result.slices.size());
   if (document_->history()->apply(tr("Propagate over %n slice(s)", nullptr, count),
                                   std::move(changes))) {
-    lastRun_ = Run{document_->image(), axis,
+    lastRun_ = Run{document_->image(),
+                   axis,
                    label,
                    extent,
                    document_->history()->stack()->index(),
                    document_->history()->lastSerial()};
   }
-  emit message(tr("Propagated over %n slice(s); stopped: %1 / %2", nullptr, count)
-                   .arg(QString::fromStdString(result.stopForward),
-                        QString::fromStdString(result.stopBackward)),
+  emit message(tr("Propagated over %n slice(s). Upwards: %1. Downwards: %2.", nullptr, count)
+                   .arg(describeStop(result.stopForward), describeStop(result.stopBackward)),
                10000);
   emit finished(count);
+}
+
+QString PropagationController::describeStop(const annotations::PropagationStop& stop) {
+  const qulonglong slice = static_cast<qulonglong>(stop.slice) + 1;  // as the views count
+  switch (stop.kind) {
+    case annotations::PropagationStop::NotRun:
+      return tr("not run");
+    case annotations::PropagationStop::EndOfVolume:
+      return tr("reached the end of the volume");
+    case annotations::PropagationStop::SliceLimit:
+      return tr("reached the slice limit");
+    case annotations::PropagationStop::LowIou:
+      return tr("stopped at slice %1, predicted IoU %2 below the threshold")
+          .arg(slice)
+          .arg(QLocale().toString(stop.iou, 'f', 2));
+    case annotations::PropagationStop::Vanished:
+      return tr("stopped at slice %1, where the object became too small").arg(slice);
+    case annotations::PropagationStop::MovedAway:
+      return tr("stopped at slice %1, where the object moved away").arg(slice);
+  }
+  return {};
 }
 
 bool PropagationController::isStillApplied(const Run& run) const {

@@ -10,6 +10,9 @@
 #include <algorithm>
 
 namespace medsa::ui {
+namespace {
+constexpr int kMaxSlices = 4096;
+}  // namespace
 
 PropagationSettingsDialog::PropagationSettingsDialog(const annotations::PropagationRequest& rules,
                                                      QWidget* parent)
@@ -36,18 +39,19 @@ PropagationSettingsDialog::PropagationSettingsDialog(const annotations::Propagat
   minPixels_->setObjectName(QStringLiteral("minPixels"));
   minPixels_->setRange(1, 1000000);
   minPixels_->setValue(static_cast<int>(std::clamp<std::size_t>(rules.minPixels, 1, 1000000)));
-  minPixels_->setSuffix(tr(" pixels"));
   minPixels_->setToolTip(tr("Stop when the object gets smaller than this: it has ended."));
   maxSlices_ = new QSpinBox(this);
   maxSlices_->setObjectName(QStringLiteral("maxSlices"));
-  maxSlices_->setRange(1, 100000);
-  maxSlices_->setValue(static_cast<int>(std::clamp<std::size_t>(rules.maxSlices, 1, 100000)));
+  // No volume has thousands of slices each way: 0 reads "no limit" instead of a huge number.
+  maxSlices_->setRange(0, kMaxSlices);
+  maxSlices_->setSpecialValueText(tr("no limit"));
+  maxSlices_->setValue(rules.maxSlices > kMaxSlices ? 0 : static_cast<int>(rules.maxSlices));
   maxSlices_->setToolTip(tr("At most this many slices above and below the start slice."));
 
   auto* form = new QFormLayout;
   form->addRow(tr("Minimum predicted IoU:"), minIou_);
   form->addRow(tr("Minimum overlap with the previous slice:"), minOverlap_);
-  form->addRow(tr("Minimum object size:"), minPixels_);
+  form->addRow(tr("Minimum object size (pixels):"), minPixels_);
   form->addRow(tr("Slices per direction at most:"), maxSlices_);
   auto* buttons = new QDialogButtonBox(
       QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
@@ -58,7 +62,8 @@ PropagationSettingsDialog::PropagationSettingsDialog(const annotations::Propagat
     minIou_->setValue(defaults.minIou);
     minOverlap_->setValue(defaults.minOverlap);
     minPixels_->setValue(static_cast<int>(defaults.minPixels));
-    maxSlices_->setValue(static_cast<int>(std::min<std::size_t>(defaults.maxSlices, 100000)));
+    maxSlices_->setValue(defaults.maxSlices > kMaxSlices ? 0
+                                                         : static_cast<int>(defaults.maxSlices));
   });
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(form);
@@ -70,7 +75,8 @@ annotations::PropagationRequest PropagationSettingsDialog::rules() const {
   edited.minIou = minIou_->value();
   edited.minOverlap = minOverlap_->value();
   edited.minPixels = static_cast<std::size_t>(minPixels_->value());
-  edited.maxSlices = static_cast<std::size_t>(maxSlices_->value());
+  edited.maxSlices = maxSlices_->value() == 0 ? annotations::PropagationRequest{}.maxSlices
+                                              : static_cast<std::size_t>(maxSlices_->value());
   return edited;
 }
 

@@ -83,12 +83,12 @@ void RecoveryDialog::fill() {
   int first = -1;
   for (int row = 0; row < static_cast<int>(orphans.size()); ++row) {
     const RecoverableWork& work = orphans[static_cast<std::size_t>(row)];
-    const QString image = work.imagePath.isEmpty()
-                              ? tr("Built-in demo (%1)").arg(work.imageId)
-                              : QDir::toNativeSeparators(work.imagePath);
-    auto* name = cell(work.error.isEmpty() ? image : tr("%1 (cannot be recovered: %2)")
-                                                         .arg(QFileInfo(work.file).fileName(),
-                                                              work.error));
+    const QString image = work.imagePath.isEmpty() ? tr("Built-in demo (%1)").arg(work.imageId)
+                                                   : QDir::toNativeSeparators(work.imagePath);
+    auto* name = cell(
+        work.error.isEmpty()
+            ? image
+            : tr("%1 (cannot be recovered: %2)").arg(QFileInfo(work.file).fileName(), work.error));
     name->setToolTip(work.file);
     name->setData(Qt::UserRole, row);
     table_->setItem(row, ImageColumn, name);

@@ -8,12 +8,32 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "medsa/ui/image_opener.h"
 
 namespace medsa::ui {
 namespace {
 
-enum Column { NumberColumn, DescriptionColumn, ModalityColumn, SizeColumn, UidColumn, Columns };
+enum Column {
+  NumberColumn,
+  DescriptionColumn,
+  ModalityColumn,
+  PlaneColumn,
+  TimeColumn,
+  SizeColumn,
+  FilesColumn,
+  UidColumn,
+  Columns
+};
+
+/// "143015.25" -> "14:30:15" (a DICOM TM value as people read times).
+QString readableTime(const QString& tm) {
+  if (tm.size() < 4) return tm;
+  QString text = tm.left(2) + QLatin1Char(':') + tm.mid(2, 2);
+  if (tm.size() >= 6) text += QLatin1Char(':') + tm.mid(4, 2);
+  return text;
+}
 
 QTableWidgetItem* cell(const QString& text) {
   auto* item = new QTableWidgetItem(text);
@@ -37,8 +57,9 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
 
   table_ = new QTableWidget(static_cast<int>(series.size()), Columns, this);
   table_->setObjectName(QStringLiteral("seriesTable"));
-  table_->setHorizontalHeaderLabels(
-      {tr("Number"), tr("Description"), tr("Modality"), tr("Size"), tr("Series UID")});
+  // Series often share a description; the plane, the time and the counts tell them apart.
+  table_->setHorizontalHeaderLabels({tr("Number"), tr("Description"), tr("Modality"), tr("Plane"),
+                                     tr("Acquired"), tr("Size"), tr("Files"), tr("Series UID")});
   table_->verticalHeader()->hide();
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -59,7 +80,11 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
     table_->setItem(
         row, SizeColumn,
         cell(tr("%1 \u00d7 %2 \u00d7 %3").arg(entry.columns).arg(entry.rows).arg(entry.images)));
+    table_->setItem(row, PlaneColumn, cell(planeName(entry.plane)));
+    table_->setItem(row, TimeColumn, cell(readableTime(entry.acquisitionTime)));
+    table_->setItem(row, FilesColumn, cell(QString::number(entry.files)));
     table_->setItem(row, UidColumn, cell(entry.uid));
+    table_->item(row, UidColumn)->setToolTip(entry.uid);
   }
 
   buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -84,7 +109,17 @@ SeriesPickerDialog::SeriesPickerDialog(const QString& folder,
   layout->addWidget(intro);
   layout->addWidget(table_);
   layout->addWidget(buttons_);
-  resize(820, 320);
+  // Tall enough for a typical study (a dozen series) without scrolling.
+  const int rows = std::min(static_cast<int>(series.size()), 12);
+  resize(980, std::max(360, 200 + rows * table_->verticalHeader()->defaultSectionSize()));
+}
+
+QString SeriesPickerDialog::planeName(const QString& plane) {
+  if (plane == QStringLiteral("axial")) return tr("axial");
+  if (plane == QStringLiteral("coronal")) return tr("coronal");
+  if (plane == QStringLiteral("sagittal")) return tr("sagittal");
+  if (plane == QStringLiteral("oblique")) return tr("oblique");
+  return plane;
 }
 
 QString SeriesPickerDialog::selectedUid() const {

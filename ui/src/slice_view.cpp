@@ -61,11 +61,13 @@ SliceView::SliceView(Document* document, ToolController* tools, SliceAxis axis, 
   connect(document_, &Document::cursorChanged, this, [this] {
     if (image_.text(QStringLiteral("slice")).toULongLong() != document_->sliceIndex(axis_)) {
       imageDirty_ = overlayDirty_ = true;
+      if (hover_) reportHover(*hover_);  // the mouse stayed, the voxel under it changed
     }
     update();
   });
   connect(document_, &Document::labelMapChanged, this, [this] {
     overlayDirty_ = true;
+    if (hover_) reportHover(*hover_);  // its label may have changed (Clear Slice, undo)
     update();
   });
   connect(document_, &Document::labelSetChanged, this, [this] {
@@ -147,7 +149,9 @@ void SliceView::rebuildOverlay() {
       auto it = colours.find(value);
       if (it == colours.end()) {
         const annotations::Label* label = set.find(value);
-        QColor c = label ? label->colour : QColor(Qt::white);
+        // A value without a label (a label removed, a file with more values) keeps a colour
+        // of its own at the usual opacity, never an opaque white that hides the image.
+        QColor c = label ? label->colour : annotations::defaultLabelColour(value);
         const bool visible = !label || label->visible;
         c.setAlpha(visible ? alpha : 0);
         it = colours.insert(value, qPremultiply(c.rgba()));
@@ -186,6 +190,8 @@ bool SliceView::showsPromptPlane() const {
   return tools_->promptAxis() == axis_ && tools_->promptSlice() == document_->sliceIndex(axis_);
 }
 
+// Every layer paints inside its own save()/restore(): a pen or brush set for one layer (a filled
+// point marker) must never leak into the next (the focus frame would fill the whole view).
 void SliceView::paintEvent(QPaintEvent* /*event*/) {
   QPainter painter(this);
   painter.fillRect(rect(), Qt::black);
@@ -197,100 +203,135 @@ void SliceView::paintEvent(QPaintEvent* /*event*/) {
   painter.setRenderHint(QPainter::SmoothPixmapTransform, false);  // see the real pixels
   painter.drawImage(target, image_);
   painter.drawImage(target, overlay_);
+  paintStroke(painter, target);
+  paintPrompts(painter, target);
+  paintPolygon(painter);
+  paintCrosshair(painter);
+  paintRubberBand(painter);
+  paintBrushOutline(painter);
+  paintTitles(painter);
+  paintFocusFrame(painter);
+}
 
-  if (tools_->isStroking() && tools_->strokeAxis() == axis_ &&
-      tools_->strokeSlice() == document_->sliceIndex(axis_)) {
-    QImage stroke(static_cast<int>(l.width), static_cast<int>(l.height),
-                  QImage::Format_ARGB32_Premultiplied);
-    stroke.fill(Qt::transparent);
-    const QRgb colour = tools_->strokeErases() ? qPremultiply(qRgba(0, 0, 0, 140))
-                                               : qPremultiply(qRgba(255, 255, 255, 110));
-    const annotations::Mask& mask = tools_->strokeMask();
-    for (std::size_t i = 0; i < mask.size(); ++i) {
-      if (mask[i])
-        stroke.setPixel(static_cast<int>(i % l.width), static_cast<int>(i / l.width), colour);
-    }
-    painter.drawImage(target, stroke);
+void SliceView::paintStroke(QPainter& painter, const QRectF& target) const {
+  if (!tools_->isStroking() || tools_->strokeAxis() != axis_ ||
+      tools_->strokeSlice() != document_->sliceIndex(axis_))
+    return;
+  const SliceLayout l = sliceLayout(*document_->image(), axis_);
+  QImage stroke(static_cast<int>(l.width), static_cast<int>(l.height),
+                QImage::Format_ARGB32_Premultiplied);
+  stroke.fill(Qt::transparent);
+  const QRgb colour = tools_->strokeErases() ? qPremultiply(qRgba(0, 0, 0, 140))
+                                             : qPremultiply(qRgba(255, 255, 255, 110));
+  const annotations::Mask& mask = tools_->strokeMask();
+  for (std::size_t i = 0; i < mask.size(); ++i) {
+    if (mask[i])
+      stroke.setPixel(static_cast<int>(i % l.width), static_cast<int>(i / l.width), colour);
   }
-  if (showsPromptPlane()) {
-    painter.drawImage(target, candidateImage());
-    painter.setRenderHint(QPainter::Antialiasing);
-    if (const auto& box = tools_->box()) {
-      painter.setPen(QPen(QColor(0x40, 0xd0, 0xff), 1.5, Qt::DashLine));
-      painter.setBrush(Qt::NoBrush);
-      painter.drawRect(QRectF(toWidget({box->x0, box->y0}), toWidget({box->x1, box->y1})));
-    }
-    for (const PromptPoint& p : tools_->points()) {
-      const QPointF c = toWidget({p.x, p.y});
-      painter.setPen(QPen(Qt::white, 1.5));
-      painter.setBrush(p.positive ? QColor(0x20, 0xc0, 0x40) : QColor(0xe0, 0x30, 0x30));
-      painter.drawEllipse(c, 5, 5);
-    }
-  }
-  painter.setRenderHint(QPainter::Antialiasing, false);
+  painter.drawImage(target, stroke);
+}
 
-  if (tools_->hasPolygon() && tools_->polygonAxis() == axis_ &&
-      tools_->polygonSlice() == document_->sliceIndex(axis_)) {
-    QPolygonF outline;
-    for (std::size_t i = 0; i < tools_->polygonX().size(); ++i)
-      outline << toWidget({tools_->polygonX()[i], tools_->polygonY()[i]});
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(QColor(0xff, 0xd0, 0x40), 1.5));
-    painter.setBrush(QColor(0xff, 0xd0, 0x40, 50));
-    painter.drawPolygon(outline);
-    painter.setBrush(QColor(0xff, 0xd0, 0x40));
-    for (const QPointF& v : outline) painter.drawEllipse(v, 2.5, 2.5);
-    painter.setRenderHint(QPainter::Antialiasing, false);
-  }
-
-  // Linked crosshair (only meaningful with other planes to link to).
-  if (document_->isVolume()) {
-    const auto c = document_->cursorInPlane(axis_);
-    const QPointF p = toWidget(QPointF(c[0] + 0.5, c[1] + 0.5));
-    painter.setPen(QPen(QColor(0x60, 0xa0, 0xff, 150), 1));
-    painter.drawLine(QPointF(0, p.y()), QPointF(width(), p.y()));
-    painter.drawLine(QPointF(p.x(), 0), QPointF(p.x(), height()));
-  }
-
-  // Live rubber band while a box is dragged.
-  if (drag_ == Drag::Box) {
-    painter.setPen(QPen(QColor(0x40, 0xd0, 0xff), 1, Qt::DashLine));
-    painter.drawRect(QRectF(pressWidget_, lastWidget_).normalized());
-  }
-  // Brush outline under the mouse.
-  if (hover_ && (tools_->tool() == Tool::Brush || tools_->tool() == Tool::Eraser)) {
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(tools_->tool() == Tool::Brush ? Qt::white : QColor(0xff, 0x80, 0x80), 1));
+void SliceView::paintPrompts(QPainter& painter, const QRectF& target) const {
+  if (!showsPromptPlane()) return;
+  painter.save();
+  painter.drawImage(target, candidateImage());
+  painter.setRenderHint(QPainter::Antialiasing);
+  if (const auto& box = tools_->box()) {
+    painter.setPen(QPen(QColor(0x40, 0xd0, 0xff), 1.5, Qt::DashLine));
     painter.setBrush(Qt::NoBrush);
-    painter.drawEllipse(*hover_, tools_->brushRadius() * scaleX(),
-                        tools_->brushRadius() * scaleY());
-    painter.setRenderHint(QPainter::Antialiasing, false);
+    painter.drawRect(QRectF(toWidget({box->x0, box->y0}), toWidget({box->x1, box->y1})));
   }
+  for (const PromptPoint& p : tools_->points()) {
+    painter.setPen(QPen(Qt::white, 1.5));
+    painter.setBrush(p.positive ? QColor(0x20, 0xc0, 0x40) : QColor(0xe0, 0x30, 0x30));
+    painter.drawEllipse(toWidget({p.x, p.y}), kPointRadius, kPointRadius);
+  }
+  painter.restore();
+}
 
-  // Plane name, slice number and orientation letters.
+void SliceView::paintPolygon(QPainter& painter) const {
+  if (!tools_->hasPolygon() || tools_->polygonAxis() != axis_ ||
+      tools_->polygonSlice() != document_->sliceIndex(axis_))
+    return;
+  QPolygonF outline;
+  for (std::size_t i = 0; i < tools_->polygonX().size(); ++i)
+    outline << toWidget({tools_->polygonX()[i], tools_->polygonY()[i]});
+  painter.save();
+  painter.setRenderHint(QPainter::Antialiasing);
+  painter.setPen(QPen(QColor(0xff, 0xd0, 0x40), 1.5));
+  painter.setBrush(QColor(0xff, 0xd0, 0x40, 50));
+  painter.drawPolygon(outline);
+  painter.setBrush(QColor(0xff, 0xd0, 0x40));
+  for (const QPointF& v : outline) painter.drawEllipse(v, 2.5, 2.5);
+  painter.restore();
+}
+
+void SliceView::paintCrosshair(QPainter& painter) const {
+  if (!document_->isVolume()) return;  // only meaningful with other planes to link to
+  const auto c = document_->cursorInPlane(axis_);
+  const QPointF p = toWidget(QPointF(c[0] + 0.5, c[1] + 0.5));
+  painter.save();
+  painter.setPen(QPen(QColor(0x60, 0xa0, 0xff, 150), 1));
+  painter.drawLine(QPointF(0, p.y()), QPointF(width(), p.y()));
+  painter.drawLine(QPointF(p.x(), 0), QPointF(p.x(), height()));
+  painter.restore();
+}
+
+void SliceView::paintRubberBand(QPainter& painter) const {
+  if (drag_ != Drag::Box) return;  // the live box while it is dragged
+  painter.save();
+  painter.setPen(QPen(QColor(0x40, 0xd0, 0xff), 1, Qt::DashLine));
+  painter.setBrush(Qt::NoBrush);
+  painter.drawRect(QRectF(pressWidget_, lastWidget_).normalized());
+  painter.restore();
+}
+
+void SliceView::paintBrushOutline(QPainter& painter) const {
+  if (!hover_ || (tools_->tool() != Tool::Brush && tools_->tool() != Tool::Eraser)) return;
+  painter.save();
+  painter.setRenderHint(QPainter::Antialiasing);
+  painter.setPen(QPen(tools_->tool() == Tool::Brush ? Qt::white : QColor(0xff, 0x80, 0x80), 1));
+  painter.setBrush(Qt::NoBrush);
+  painter.drawEllipse(*hover_, tools_->brushRadius() * scaleX(), tools_->brushRadius() * scaleY());
+  painter.restore();
+}
+
+void SliceView::paintTitles(QPainter& painter) const {
+  if (!document_->isVolume()) return;
+  painter.save();
+  // Plane name and slice number at the top left; the orientation letters at the edges, the top
+  // one moved below the title when a narrow view would make them meet.
+  const QString title = tr("%1  %2 / %3")
+                            .arg(axis_ == SliceAxis::Axial     ? tr("Axial")
+                                 : axis_ == SliceAxis::Coronal ? tr("Coronal")
+                                                               : tr("Sagittal"))
+                            .arg(document_->sliceIndex(axis_) + 1)
+                            .arg(document_->sliceCount(axis_));
+  const QRect area = rect().adjusted(6, 4, -6, -4);
   painter.setPen(planeColour(axis_));
-  const QString title = document_->isVolume()
-                            ? tr("%1  %2 / %3")
-                                  .arg(axis_ == SliceAxis::Axial     ? tr("Axial")
-                                       : axis_ == SliceAxis::Coronal ? tr("Coronal")
-                                                                     : tr("Sagittal"))
-                                  .arg(document_->sliceIndex(axis_) + 1)
-                                  .arg(document_->sliceCount(axis_))
-                            : QString();
-  painter.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft, title);
-  if (document_->isVolume()) {
-    const auto letters = orientationLetters(axis_);
-    painter.setPen(QColor(0xd0, 0xd0, 0x60));
-    const QRect r = rect().adjusted(4, 4, -4, -4);
-    painter.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString::fromLatin1(letters[0]));
-    painter.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString::fromLatin1(letters[1]));
-    painter.drawText(r, Qt::AlignTop | Qt::AlignHCenter, QString::fromLatin1(letters[2]));
-    painter.drawText(r, Qt::AlignBottom | Qt::AlignHCenter, QString::fromLatin1(letters[3]));
-  }
-  if (hasFocus()) {
-    painter.setPen(QPen(planeColour(axis_), 2));
-    painter.drawRect(rect().adjusted(1, 1, -1, -1));
-  }
+  QRect titleRect;
+  painter.drawText(area, Qt::AlignTop | Qt::AlignLeft, title, &titleRect);
+  const auto letters = orientationLetters(axis_);
+  painter.setPen(QColor(0xd0, 0xd0, 0x60));
+  const QFontMetrics metrics = painter.fontMetrics();
+  const QRect r = rect().adjusted(4, 4, -4, -4);
+  const int topLetterLeft = width() / 2 - metrics.horizontalAdvance(QLatin1Char('W'));
+  const QRect top =
+      titleRect.right() + 4 >= topLetterLeft ? r.adjusted(0, titleRect.height(), 0, 0) : r;
+  painter.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString::fromLatin1(letters[0]));
+  painter.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString::fromLatin1(letters[1]));
+  painter.drawText(top, Qt::AlignTop | Qt::AlignHCenter, QString::fromLatin1(letters[2]));
+  painter.drawText(r, Qt::AlignBottom | Qt::AlignHCenter, QString::fromLatin1(letters[3]));
+  painter.restore();
+}
+
+void SliceView::paintFocusFrame(QPainter& painter) const {
+  if (!hasFocus()) return;
+  painter.save();
+  painter.setPen(QPen(planeColour(axis_), 2));
+  painter.setBrush(Qt::NoBrush);
+  painter.drawRect(rect().adjusted(1, 1, -1, -1));
+  painter.restore();
 }
 
 void SliceView::moveCursorTo(QPointF widget) {

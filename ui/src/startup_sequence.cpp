@@ -1,12 +1,12 @@
 #include "medsa/ui/startup_sequence.h"
 
 #include <QFileInfo>
-#include <QStatusBar>
 #include <QTimer>
 
 #include "medsa/ui/document.h"
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/status_line.h"
 
 namespace medsa::ui {
 namespace {
@@ -37,7 +37,7 @@ bool samePath(const QString& a, const QString& b) {
 void afterRecovery(MainWindow& window, const StartRequest& request) {
   if (request.labels.isEmpty()) return;
   if (!samePath(window.document()->path(), request.image)) {
-    window.statusBar()->showMessage(
+    window.statusLine()->showMessage(
         MainWindow::tr("%1 was not opened: the recovered annotations belong to another image")
             .arg(request.labels),
         10000);

@@ -109,7 +109,15 @@ void ToolController::onPrediction(quint64 id, const Prediction& prediction, doub
 }
 
 void ToolController::nextCandidate() {
-  if (prediction_.count < 2 || candidate_.empty()) return;
+  if (candidate_.empty()) {
+    emit message(tr("No candidate yet: click a structure or drag a box first."));
+    return;
+  }
+  if (prediction_.count < 2) {
+    // SAM answers three candidates for one point only; more points say which one is meant.
+    emit message(tr("Only one candidate for several points or a box: click again to correct it."));
+    return;
+  }
   candidateIndex_ = (candidateIndex_ + 1) % prediction_.count;
   const std::size_t n =
       static_cast<std::size_t>(prediction_.width) * static_cast<std::size_t>(prediction_.height);

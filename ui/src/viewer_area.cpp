@@ -3,6 +3,8 @@
 #include <QGridLayout>
 #include <QPainter>
 
+#include <algorithm>
+
 #include "medsa/ui/document.h"
 #include "medsa/ui/slice_view.h"
 
@@ -44,6 +46,12 @@ ViewerArea::ViewerArea(Document* document, ToolController* tools, QWidget* paren
 }
 
 QString ViewerArea::placeholderText() const { return tr("No image open"); }
+
+QString ViewerArea::placeholderHint() const {
+  return tr(
+      "Open an image or a DICOM folder with File \u2192 Open (Ctrl+O) or the Open button, "
+      "drop one here, or try File \u2192 Open Demo.");
+}
 
 void ViewerArea::setSingleLayout(bool single) {
   single_ = single;
@@ -93,7 +101,17 @@ void ViewerArea::paintEvent(QPaintEvent* /*event*/) {
   if (document_ && document_->hasImage()) return;
   QPainter painter(this);
   painter.setPen(palette().color(QPalette::WindowText));
-  painter.drawText(rect(), Qt::AlignCenter, placeholderText());
+  QFont title = painter.font();
+  title.setPointSizeF(title.pointSizeF() * 1.4);
+  painter.setFont(title);
+  const int middle = height() / 2;
+  painter.drawText(QRect(0, middle - 40, width(), 36), Qt::AlignCenter, placeholderText());
+  // What to do about it, under the title, wrapped to a readable width.
+  painter.setFont(font());
+  painter.setPen(QColor(0xa0, 0xa0, 0xa0));
+  const int textWidth = std::min(width() - 40, 520);
+  painter.drawText(QRect((width() - textWidth) / 2, middle + 4, textWidth, 80),
+                   Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, placeholderHint());
 }
 
 }  // namespace medsa::ui

@@ -9,11 +9,19 @@
 namespace medsa::ui {
 
 QList<NamedWindow> ctWindowPresets() {
-  auto tr = [](const char* text) { return QCoreApplication::translate("WindowPresets", text); };
-  return {{tr("CT Brain"), {40, 80, false}, QStringLiteral("1")},
-          {tr("CT Lung"), {-600, 1500, false}, QStringLiteral("2")},
-          {tr("CT Abdomen"), {40, 400, false}, QStringLiteral("3")},
-          {tr("CT Bone"), {400, 1800, false}, QStringLiteral("4")}};
+  // Spelled out for lupdate, which reads the context from each call.
+  return {{QCoreApplication::translate("WindowPresets", "CT Brain"),
+           {40, 80, false},
+           QStringLiteral("1")},
+          {QCoreApplication::translate("WindowPresets", "CT Lung"),
+           {-600, 1500, false},
+           QStringLiteral("2")},
+          {QCoreApplication::translate("WindowPresets", "CT Abdomen"),
+           {40, 400, false},
+           QStringLiteral("3")},
+          {QCoreApplication::translate("WindowPresets", "CT Bone"),
+           {400, 1800, false},
+           QStringLiteral("4")}};
 }
 
 WindowLevel percentileWindow(const Image& image, double low, double high) {

@@ -273,6 +273,8 @@ Result<DicomHeader> readDicomHeader(const std::string& path) {
     h.modality = f.text(0x0008, 0x0060);
     h.studyDescription = f.text(0x0008, 0x1030);
     h.seriesDescription = f.text(0x0008, 0x103e);
+    h.acquisitionTime = f.text(0x0008, 0x0032);
+    if (h.acquisitionTime.empty()) h.acquisitionTime = f.text(0x0008, 0x0031);
     h.studyUid = f.text(0x0020, 0x000d);
     h.seriesUid = f.text(0x0020, 0x000e);
     h.seriesNumber = static_cast<int>(f.integer(0x0020, 0x0011).value_or(0));

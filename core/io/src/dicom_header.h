@@ -23,6 +23,7 @@ struct DicomHeader {
   std::string modality;
   std::string seriesDescription;
   std::string studyDescription;
+  std::string acquisitionTime;  ///< (0008,0032), else the Series Time (0008,0031): HHMMSS.frac
   std::string photometric;
   std::string patientOrientation;
   int seriesNumber = 0;

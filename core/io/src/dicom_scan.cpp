@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -13,6 +14,23 @@
 
 namespace medsa::io {
 namespace fs = std::filesystem;
+namespace {
+
+/// The anatomical plane of slices with these row and column directions (LPS): the axis the
+/// slice normal is closest to, when it is within about 20 degrees of it.
+std::string planeOf(const std::array<double, 6>& o) {
+  const double n[3] = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5],
+                       o[0] * o[4] - o[1] * o[3]};
+  const double length = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+  if (length < 1e-6) return {};
+  int axis = 0;
+  for (int k = 1; k < 3; ++k)
+    if (std::abs(n[k]) > std::abs(n[axis])) axis = k;
+  if (std::abs(n[axis]) / length < 0.94) return "oblique";
+  return axis == 0 ? "sagittal" : axis == 1 ? "coronal" : "axial";
+}
+
+}  // namespace
 
 Result<DicomScan> scanDicomFolder(const std::string& folder, ProgressSink* sink,
                                   CancellationToken cancel) {
@@ -83,7 +101,11 @@ Result<DicomScan> scanDicomFolder(const std::string& folder, ProgressSink* sink,
       info.seriesNumber = h.seriesNumber;
       info.rows = h.rows;
       info.columns = h.columns;
+      info.plane = h.orientation ? planeOf(*h.orientation) : std::string();
     }
+    if (!h.acquisitionTime.empty() &&
+        (info.acquisitionTime.empty() || h.acquisitionTime < info.acquisitionTime))
+      info.acquisitionTime = h.acquisitionTime;
     info.frames += h.frames;
     info.files.push_back(h.path);
   }

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "medsa/annotations/label_map.h"
@@ -46,9 +48,16 @@ SliceChange diffChange(const LabelSlice& current, const LabelSlice& edited, Slic
 class EditHistory;
 
 /// One undoable edit (a stroke, an accept, a fill, a propagation) over one or more slices.
+/// A label set before and after an edit that changes it (a label removed with its voxels).
+struct LabelSetChange {
+  LabelSet before;
+  LabelSet after;
+};
+
 class LabelEditCommand : public QUndoCommand {
  public:
-  LabelEditCommand(EditHistory* history, const QString& text, std::vector<SliceChange> changes);
+  LabelEditCommand(EditHistory* history, const QString& text, std::vector<SliceChange> changes,
+                   std::optional<LabelSetChange> setChange = std::nullopt);
   ~LabelEditCommand() override;
   void redo() override;
   void undo() override;
@@ -65,6 +74,7 @@ class LabelEditCommand : public QUndoCommand {
   void apply(bool forward);
   EditHistory* history_;
   std::vector<SliceChange> changes_;
+  std::optional<LabelSetChange> setChange_;
   std::size_t bytes_ = 0;
   std::uint64_t serial_ = 0;
   bool dropped_ = false;
@@ -83,6 +93,13 @@ class EditHistory : public QObject {
   LabelMap* map() const { return map_; }
   /// Applies the changes as one named undo step; empty changes push nothing (returns false).
   bool apply(const QString& text, std::vector<SliceChange> changes);
+  /// The same, with a change of the label set made and undone together with the voxels (the
+  /// set is applied through the label-set target). Pushes a step even without voxel changes.
+  bool apply(const QString& text, std::vector<SliceChange> changes, LabelSetChange setChange);
+  /// Where label set changes of undo steps go (the document owning the set).
+  void setLabelSetTarget(std::function<void(const LabelSet&)> target) {
+    setTarget_ = std::move(target);
+  }
   /// The serial of the step at stack position `index` (0 when there is none).
   std::uint64_t serialAt(int index) const;
   /// The serial of the step apply() pushed last.
@@ -106,6 +123,7 @@ class EditHistory : public QObject {
   std::size_t budget_ = std::size_t(256) << 20;
   std::size_t used_ = 0;
   std::uint64_t nextSerial_ = 1;
+  std::function<void(const LabelSet&)> setTarget_;
 };
 
 }  // namespace medsa::annotations

@@ -36,9 +36,25 @@ struct PropagatedSlice {
   float iou = 0;
 };
 
+/// Why propagation stopped in one direction: a code and its figures, so that the window can
+/// say it in the user's language (slices counted from 1, as the views show them).
+struct PropagationStop {
+  enum Kind {
+    NotRun,  ///< this direction was not asked for
+    EndOfVolume,
+    SliceLimit,  ///< maxSlices reached
+    LowIou,      ///< the predicted IoU fell below minIou at `slice`
+    Vanished,    ///< the object became smaller than minPixels at `slice`
+    MovedAway,   ///< the mask overlapped the previous one less than minOverlap at `slice`
+  };
+  Kind kind = NotRun;
+  std::size_t slice = 0;  ///< 0-based slice index where it stopped
+  double iou = 0;         ///< the predicted IoU there (LowIou)
+};
+
 struct PropagationResult {
-  std::vector<PropagatedSlice> slices;    ///< in the order they were computed
-  std::string stopForward, stopBackward;  ///< why each direction stopped (English, for the log)
+  std::vector<PropagatedSlice> slices;  ///< in the order they were computed
+  PropagationStop stopForward, stopBackward;
 };
 
 /// The slices an earlier propagation wrote: it started at `seed` and reached [low, high].

@@ -46,6 +46,9 @@ class Document : public QObject {
                              const QString& text);
   const annotations::LabelSet& labelSet() const { return labelSet_; }
   void setLabelSet(const annotations::LabelSet& set);
+  /// Removes a label and erases its voxels as one undo step (undo brings both back). Locked
+  /// labels and the last label are not removed (false).
+  bool removeLabel(quint16 value);
   quint16 activeLabel() const { return activeLabel_; }
   void setActiveLabel(quint16 value);
   double opacity() const { return opacity_; }

@@ -30,6 +30,9 @@ struct SeriesEntry {
   int rows = 0;
   int columns = 0;
   int images = 0;  ///< slices or frames
+  int files = 0;
+  QString plane;            ///< "axial", "coronal", "sagittal", "oblique" or ""
+  QString acquisitionTime;  ///< DICOM time (HHMMSS.frac), "" when unknown
 };
 /// Lists the image series of a DICOM folder (medsa_io, injected by the app like the reader).
 using SeriesScanner = std::function<Result<std::vector<SeriesEntry>>(

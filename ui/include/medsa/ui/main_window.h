@@ -11,9 +11,7 @@
 #include "medsa/ui/engine_controller.h"
 #include "medsa/ui/image_opener.h"
 
-class QLabel;
-class QProgressBar;
-class QToolButton;
+class QToolBar;
 class QUndoView;
 
 namespace medsa::ui {
@@ -25,12 +23,16 @@ class LabelPanel;
 class PrefetchPlanner;
 class PropagationController;
 class ToolController;
+class StatusLine;
 class ViewerArea;
 
 /// Builds an engine factory for a checkpoint path (the app knows the model layer).
 using ModelLoader = std::function<EngineFactory(const QString& checkpoint)>;
 /// Built-in data for --demo and for recovering an autosave of it.
 using DemoProvider = std::function<std::shared_ptr<Image>()>;
+
+/// A menu text as a label shows it: without its mnemonic ("&File", "文件(&F)").
+QString withoutMnemonic(QString text);
 
 /// What the user wants done with labels that are not saved, before they are replaced.
 enum class UnsavedChoice { Save, Discard, Cancel };
@@ -57,6 +59,7 @@ class MainWindow : public QMainWindow {
   PrefetchPlanner* prefetchPlanner() const { return prefetch_; }
   PropagationController* propagation() const { return propagation_; }
   CasePreloader* casePreloader() const { return preloader_; }
+  StatusLine* statusLine() const { return status_; }
 
   /// A short description of the segmentation engine ("LibTorch 1.13.1 · CPU · 2 threads"),
   /// shown permanently at the right of the status bar. The app composes it; the UI never asks
@@ -124,6 +127,7 @@ class MainWindow : public QMainWindow {
   // main_window.cpp: composition and the flows of opening, saving and recovery
   void createDocks();
   void createStatusBar();
+  void updateHint();
   void connectSession();
   void connectOpener();
   void connectEngine();
@@ -138,11 +142,12 @@ class MainWindow : public QMainWindow {
   void saveLabels(bool askPath, std::function<void()> then = {});
   QString askSavePath();
   void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
-  void showError(const QString& title, const Error& error);
+  void showError(const QString& title, const Error& error, const QString& advice = {});
   // main_window_menus.cpp: menus, actions and the dialogs they open
   void createMenus();
   QAction* addToolAction(QMenu* menu, const QString& text, const QKeySequence& key,
                          const QString& name);
+  static bool isViewKey(const QKeySequence& key);
   void createFileMenu();
   void createToolsMenu();
   void createViewMenus();
@@ -167,12 +172,8 @@ class MainWindow : public QMainWindow {
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 
-  QLabel* engineLabel_ = nullptr;
-  QLabel* positionLabel_ = nullptr;
-  QLabel* latencyLabel_ = nullptr;
-  QLabel* busyLabel_ = nullptr;
-  QProgressBar* progressBar_ = nullptr;
-  QToolButton* cancelButton_ = nullptr;
+  StatusLine* status_ = nullptr;
+  QString openingMessage_;
   QMenu* recentMenu_ = nullptr;
   QToolBar* toolBar_ = nullptr;
   QList<QAction*> aiActions_;

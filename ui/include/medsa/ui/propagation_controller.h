@@ -42,6 +42,8 @@ class PropagationController : public QObject {
   /// Propagates the active label from the slice on screen (when it holds the label) or the one
   /// last accepted on; a candidate still on screen is accepted first.
   void start();
+  /// Why a direction stopped, in the user's language, slices counted from 1.
+  static QString describeStop(const annotations::PropagationStop& stop);
 
  signals:
   /// A short note for the status bar (why nothing happened, the outcome).

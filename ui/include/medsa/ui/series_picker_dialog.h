@@ -26,6 +26,8 @@ class SeriesPickerDialog : public QDialog {
   QTableWidget* table() const { return table_; }
   /// The SeriesInstanceUID of the selected row ("" when none is selected).
   QString selectedUid() const;
+  /// A plane as the table shows it, translated ("axial" -> "轴位").
+  static QString planeName(const QString& plane);
 
   /// The row a user most likely wants: the most images, then the most pixels per image.
   static int largestIndex(const std::vector<SeriesEntry>& series);

@@ -6,6 +6,8 @@
 
 #include <optional>
 
+class QPainter;
+
 #include "medsa/core/slice.h"
 
 namespace medsa::ui {
@@ -21,6 +23,8 @@ class SliceView : public QWidget {
   Q_OBJECT
 
  public:
+  /// Prompt points are small markers: the structure under them stays visible.
+  static constexpr double kPointRadius = 5;
   SliceView(Document* document, ToolController* tools, SliceAxis axis, QWidget* parent = nullptr);
 
   SliceAxis axis() const { return axis_; }
@@ -48,6 +52,14 @@ class SliceView : public QWidget {
 
  private:
   enum class Drag { None, Pan, Window, Box, Stroke, Cursor, PendingClick, Lasso };
+  void paintStroke(QPainter& painter, const QRectF& target) const;
+  void paintPrompts(QPainter& painter, const QRectF& target) const;
+  void paintPolygon(QPainter& painter) const;
+  void paintCrosshair(QPainter& painter) const;
+  void paintRubberBand(QPainter& painter) const;
+  void paintBrushOutline(QPainter& painter) const;
+  void paintTitles(QPainter& painter) const;
+  void paintFocusFrame(QPainter& painter) const;
   void rebuildImage();
   void rebuildOverlay();
   QImage candidateImage() const;

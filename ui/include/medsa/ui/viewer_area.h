@@ -27,6 +27,8 @@ class ViewerArea : public QWidget {
 
   /// The text shown while nothing is open.
   QString placeholderText() const;
+  /// The line under it: how to open something.
+  QString placeholderHint() const;
 
   bool isSingleLayout() const { return single_; }
   void setSingleLayout(bool single);

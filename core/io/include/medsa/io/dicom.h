@@ -22,6 +22,11 @@ struct DicomSeriesInfo {
   std::size_t columns = 0;
   std::size_t frames = 0;          ///< slices or frames over all files
   std::vector<std::string> files;  ///< every file of the series, in path order
+  /// What tells series apart when their descriptions match: the plane of the slices ("axial",
+  /// "coronal", "sagittal", "oblique"; "" without an orientation) and the earliest acquisition
+  /// (or series) time, as DICOM writes it (HHMMSS.frac).
+  std::string plane;
+  std::string acquisitionTime;
 };
 
 /// The result of scanning a folder.
