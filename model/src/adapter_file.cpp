@@ -13,7 +13,9 @@ namespace {
 
 constexpr const char* kFormat = "medsa-adapter/1";
 
-std::string utcNow() {
+}  // namespace
+
+std::string utcTimestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&now, &tm);
@@ -21,6 +23,8 @@ std::string utcNow() {
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return text;
 }
+
+namespace {
 
 Error adapterError(const std::string& message, const std::string& path) {
   return Error{ErrorCode::CheckpointInvalid, "adapter file: " + message, path};
@@ -48,7 +52,7 @@ Status SamModel::saveAdapters(const std::string& path, const Json& training,
                                    {"profile", std::string(profileName(impl_->options.profile))},
                                    {"adapter_config", impl_->sam->adapters->toJson().dump()},
                                    {"includes_decoder", includeDecoder ? "true" : "false"},
-                                   {"created", utcNow()},
+                                   {"created", utcTimestamp()},
                                    {"training", training.dump()}};
     return writeSafetensors(path, tensors, metadata);
   });
@@ -58,8 +62,8 @@ Result<AdapterFileInfo> inspectAdapterFile(const std::string& path) {
   return readAdapterFile(path, nullptr);
 }
 
-Result<AdapterFileInfo> readAdapterFile(const std::string& path,
-                                        std::vector<std::pair<std::string, torch::Tensor>>* tensors) {
+Result<AdapterFileInfo> readAdapterFile(
+    const std::string& path, std::vector<std::pair<std::string, torch::Tensor>>* tensors) {
   return guarded("reading the adapter file", [&]() -> Result<AdapterFileInfo> {
     Result<LoadedCheckpoint> file = readCheckpoint(path);
     if (!file.ok()) return file.error();

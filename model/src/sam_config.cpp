@@ -57,8 +57,23 @@ Result<SamConfig> SamConfig::preset(std::string_view name) {
     config.globalAttentionBlocks = {7, 15, 23, 31};
     return config;
   }
-  return configError("unknown architecture '" + std::string(name) + "' (use vit_b, vit_l or vit_h)",
-                     {});
+  if (name == "starter") {
+    // Our small SAM for a 2-core CPU (docs/models/starter.md): the anchor geometry of
+    // trainer-anchors.md, ~4 M parameters, 256-pixel input, a 128-wide decoder.
+    config.imageSize = 256;
+    config.embedDim = 192;
+    config.depth = 6;
+    config.heads = 3;
+    config.globalAttentionBlocks = {2, 5};
+    config.windowSize = 8;
+    config.promptDim = 128;
+    config.decoderMlpDim = 1024;
+    config.decoderHeads = 4;
+    config.iouHeadHidden = 128;
+    return config;
+  }
+  return configError(
+      "unknown architecture '" + std::string(name) + "' (use vit_b, vit_l, vit_h or starter)", {});
 }
 
 Result<SamConfig> SamConfig::fromJson(const Json& json, std::string_view source) {
@@ -77,6 +92,18 @@ Result<SamConfig> SamConfig::fromJson(const Json& json, std::string_view source)
   for (const auto& [name, target] : fields) {
     const Json* value = json.find(name);
     if (!value || !value->isNumber() || value->asNumber() != static_cast<int>(value->asNumber())) {
+      return configError(std::string("'") + name + "' must be a whole number", source);
+    }
+    *target = static_cast<int>(value->asNumber());
+  }
+  // Optional (older manifests and adapter files lack them): SAM's values by default.
+  const std::pair<const char*, int*> optional[] = {{"patch_size", &config.patchSize},
+                                                   {"mlp_ratio", &config.mlpRatio},
+                                                   {"dec_depth", &config.decoderDepth}};
+  for (const auto& [name, target] : optional) {
+    const Json* value = json.find(name);
+    if (!value) continue;
+    if (!value->isNumber() || value->asNumber() != static_cast<int>(value->asNumber())) {
       return configError(std::string("'") + name + "' must be a whole number", source);
     }
     *target = static_cast<int>(value->asNumber());
@@ -100,6 +127,9 @@ Json SamConfig::toJson() const {
   Json::Array global;
   for (int block : globalAttentionBlocks) global.emplace_back(block);
   return Json::Object{{"img_size", imageSize},
+                      {"patch_size", patchSize},
+                      {"mlp_ratio", mlpRatio},
+                      {"dec_depth", decoderDepth},
                       {"embed_dim", embedDim},
                       {"depth", depth},
                       {"heads", heads},

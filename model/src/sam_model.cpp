@@ -205,8 +205,16 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   if (reference->adapters && !options.adapters) options.adapters = reference->adapters;
 
   SamConfig geometry;
+  const Json* stored = loaded->metadata.find("sam_config");
   if (config) {
     geometry = *config;
+  } else if (stored && stored->isString()) {
+    // Our own model files name their geometry: a decoder narrower than SAM's cannot be inferred.
+    Result<Json> json = parseJson(stored->asString(), checkpoint);
+    if (!json.ok()) return json.error();
+    Result<SamConfig> named = SamConfig::fromJson(json.value(), checkpoint);
+    if (!named.ok()) return named.error();
+    geometry = named.value();
   } else {
     std::map<std::string, std::vector<long>> shapes;
     for (const auto& [name, tensor] : loaded->tensors) shapes[name] = tensor.sizes().vec();

@@ -49,6 +49,9 @@ struct SamModel::Impl {
 
 torch::ScalarType scalarType(Precision precision);
 
+/// Now, as ISO 8601 UTC ("2024-05-01T12:00:00Z"), for file metadata.
+std::string utcTimestamp();
+
 /// inspectAdapterFile that also hands over the tensors (one read of the file when loading).
 Result<AdapterFileInfo> readAdapterFile(
     const std::string& path, std::vector<std::pair<std::string, torch::Tensor>>* tensors);

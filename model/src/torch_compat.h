@@ -51,3 +51,28 @@ class CudaBf16Autocast {
 };
 
 }  // namespace medsa::model::compat
+
+namespace medsa::model::compat {
+
+/// GELU whose backward pass is right for any layout of the incoming gradient. LibTorch 1.13's
+/// CPU GELU backward reads a non-contiguous gradient as if it were contiguous: after the mask
+/// decoder's pixel-shuffle upsampling (a permute) the decoder's gradients came out wrong, even
+/// infinite. Making that gradient contiguous first costs nothing when it already is.
+struct GeluFunction : torch::autograd::Function<GeluFunction> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* context, const torch::Tensor& x) {
+    context->save_for_backward({x});
+    return torch::gelu(x);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list gradients) {
+    const torch::Tensor x = context->get_saved_variables()[0];
+    return {torch::gelu_backward(gradients[0].contiguous(), x)};
+  }
+};
+
+inline torch::Tensor gelu(const torch::Tensor& x) {
+  if (!torch::GradMode::is_enabled() || !x.requires_grad()) return torch::gelu(x);
+  return GeluFunction::apply(x);
+}
+
+}  // namespace medsa::model::compat

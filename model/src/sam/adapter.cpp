@@ -1,5 +1,7 @@
 #include "sam/adapter.h"
 
+#include "torch_compat.h"
+
 namespace medsa::model {
 
 AdapterImpl::AdapterImpl(int64_t dim, int64_t hidden) {
@@ -10,7 +12,7 @@ AdapterImpl::AdapterImpl(int64_t dim, int64_t hidden) {
   up->bias.zero_();
 }
 
-torch::Tensor AdapterImpl::forward(const torch::Tensor& x) { return up(torch::gelu(down(x))); }
+torch::Tensor AdapterImpl::forward(const torch::Tensor& x) { return up(compat::gelu(down(x))); }
 
 HyperAdapterImpl::HyperAdapterImpl(int64_t dim, int64_t r) : bottleneck(r) {
   down = register_module("down", torch::nn::Linear(dim, r));

@@ -1,5 +1,7 @@
 #include "sam/common.h"
 
+#include "torch_compat.h"
+
 namespace medsa::model {
 
 LayerNorm2dImpl::LayerNorm2dImpl(int64_t channels, double eps_) : eps(eps_) {
@@ -27,6 +29,8 @@ torch::Tensor FloatLayerNormImpl::forward(const torch::Tensor& x) {
                            bias.to(torch::kFloat), eps)
       .to(x.scalar_type());
 }
+
+torch::Tensor GeluImpl::forward(const torch::Tensor& x) { return compat::gelu(x); }
 
 MlpImpl::MlpImpl(int64_t input, int64_t hidden, int64_t output, int count) {
   for (int i = 0; i < count; ++i) {

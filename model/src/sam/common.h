@@ -29,6 +29,13 @@ struct FloatLayerNormImpl : torch::nn::Module {
 };
 TORCH_MODULE(FloatLayerNorm);
 
+/// GELU as a module (no parameters, so state_dict keys are unchanged) through compat::gelu,
+/// whose gradient is right on every LibTorch we build against.
+struct GeluImpl : torch::nn::Module {
+  torch::Tensor forward(const torch::Tensor& x);
+};
+TORCH_MODULE(Gelu);
+
 /// A stack of Linear layers with ReLU between them (SAM's MLP; keys layers.0, layers.1, ...).
 struct MlpImpl : torch::nn::Module {
   MlpImpl(int64_t input, int64_t hidden, int64_t output, int layers);

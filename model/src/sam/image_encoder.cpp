@@ -4,6 +4,7 @@
 
 #include "sam/gradient_checkpoint.h"
 #include "sam/relpos_attention.h"
+#include "torch_compat.h"
 
 namespace medsa::model {
 namespace F = torch::nn::functional;
@@ -69,7 +70,9 @@ EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
   lin2 = register_module("lin2", torch::nn::Linear(hidden, dim));
 }
 
-torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) { return lin2(torch::gelu(lin1(x))); }
+torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) {
+  return lin2(compat::gelu(lin1(x)));
+}
 
 torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window) {
   const int64_t batch = x.size(0), height = x.size(1), width = x.size(2), dim = x.size(3);

@@ -138,9 +138,8 @@ MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* a
   iou_token = register_module("iou_token", torch::nn::Embedding(1, dim));
   mask_tokens = register_module("mask_tokens", torch::nn::Embedding(maskTokenCount, dim));
   output_upscaling = register_module(
-      "output_upscaling",
-      torch::nn::Sequential(Upsample2x(dim, dim / 4), LayerNorm2d(dim / 4), torch::nn::GELU(),
-                            Upsample2x(dim / 4, dim / 8), torch::nn::GELU()));
+      "output_upscaling", torch::nn::Sequential(Upsample2x(dim, dim / 4), LayerNorm2d(dim / 4),
+                                                Gelu(), Upsample2x(dim / 4, dim / 8), Gelu()));
   for (int64_t i = 0; i < maskTokenCount; ++i) {
     output_hypernetworks_mlps->push_back(Mlp(dim, dim, dim / 8, 3));
   }

@@ -34,9 +34,9 @@ PromptEncoderImpl::PromptEncoderImpl(const SamConfig& config)
       "mask_downscaling",
       torch::nn::Sequential(
           torch::nn::Conv2d(torch::nn::Conv2dOptions(1, maskIn / 4, 2).stride(2)),
-          LayerNorm2d(maskIn / 4), torch::nn::GELU(),
+          LayerNorm2d(maskIn / 4), Gelu(),
           torch::nn::Conv2d(torch::nn::Conv2dOptions(maskIn / 4, maskIn, 2).stride(2)),
-          LayerNorm2d(maskIn), torch::nn::GELU(),
+          LayerNorm2d(maskIn), Gelu(),
           torch::nn::Conv2d(torch::nn::Conv2dOptions(maskIn, dim, 1))));
   no_mask_embed = register_module("no_mask_embed", torch::nn::Embedding(1, dim));
 }

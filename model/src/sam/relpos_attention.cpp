@@ -33,6 +33,16 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy) {
   const int64_t bh = q.size(0), tokens = h * w;
+  if (torch::GradMode::is_enabled() &&
+      (q.requires_grad() || k.requires_grad() || v.requires_grad() || relH.requires_grad() ||
+       relW.requires_grad())) {
+    // Training: the chunked paths below write through raw pointers and into preallocated
+    // outputs, which autograd cannot follow (the gradients would be silently wrong). Autograd
+    // keeps every score for the backward pass anyway, so chunking would save nothing here.
+    const torch::Tensor scores = (q * scale).matmul(k.transpose(1, 2)).view({bh, h, w, h, w}) +
+                                 relH.unsqueeze(-1) + relW.unsqueeze(-2);
+    return scores.view({bh, tokens, tokens}).softmax(-1).matmul(v);
+  }
   const int64_t rows = rowsPerChunk(bh, h, w, q.element_size());
   torch::Tensor out = torch::empty({bh, tokens, v.size(2)}, v.options());
 

@@ -37,10 +37,11 @@ struct SamConfig {
   /// Checks that every size is positive and consistent (divisibility, head dims).
   Status validate() const;
 
-  /// "vit_b", "vit_l", "vit_h".
+  /// "vit_b", "vit_l", "vit_h", or "starter" (our small model, docs/models/starter.md).
   static Result<SamConfig> preset(std::string_view name);
   /// Reads the manifest's config object: img_size, embed_dim, depth, heads, global_idx,
-  /// window, prompt_dim, mask_in, dec_mlp, dec_heads, iou_hidden (all required).
+  /// window, prompt_dim, mask_in, dec_mlp, dec_heads, iou_hidden (all required); patch_size,
+  /// mlp_ratio and dec_depth are optional (16, 4 and 2, as in SAM).
   static Result<SamConfig> fromJson(const Json& json, std::string_view source = {});
   Json toJson() const;
 

@@ -72,7 +72,8 @@ struct TensorInfo {
 class SamModel {
  public:
   /// Loads a .pth (torch.save) or .safetensors checkpoint. The geometry is `config` when given,
-  /// otherwise inferred from the tensor shapes. Every tensor must match (see loadStateDict).
+  /// else the one a saveModel file names in its metadata, else inferred from the tensor shapes.
+  /// Every tensor must match (see loadStateDict).
   static Result<std::shared_ptr<SamModel>> load(const std::string& checkpoint,
                                                 const std::optional<SamConfig>& config,
                                                 const EngineOptions& options);
@@ -97,6 +98,11 @@ class SamModel {
   std::vector<ParameterCount> parameterCounts(bool trainDecoder = false) const;
   /// SHA-256 of the base checkpoint file (computed once, on first use); "" for random weights.
   Result<std::string> baseSha256() const;
+  /// Writes the whole base model (every tensor but the adapters) as .safetensors, atomically:
+  /// weights in `precision` (fp16 halves the file; small tables stay fp32), with metadata naming
+  /// the geometry (so load() needs no --config), the profile and `training` (e.g. how it was
+  /// made). What `medsa pretrain` ships.
+  Status saveModel(const std::string& path, Precision precision, const Json& training) const;
   /// Writes the adapter tensors (and the mask decoder's when includeDecoder) as .safetensors with
   /// metadata: base identity and geometry, profile, adapter configuration, time, `training`.
   Status saveAdapters(const std::string& path, const Json& training,
