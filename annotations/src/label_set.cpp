@@ -19,6 +19,29 @@ Error formatError(const QString& reason) {
   return Error{ErrorCode::CorruptData, "label set: " + reason.toStdString(), {}};
 }
 
+QJsonObject codeToJson(const LabelCode& code) {
+  return QJsonObject{{QStringLiteral("scheme"), code.scheme},
+                     {QStringLiteral("value"), code.value},
+                     {QStringLiteral("meaning"), code.meaning}};
+}
+
+/// A code is all three parts or absent: DICOM requires each of them.
+Result<LabelCode> codeFromJson(const QJsonObject& label, const QString& key, double value) {
+  const QJsonValue entry = label.value(key);
+  if (entry.isUndefined()) return LabelCode{};
+  const QJsonObject object = entry.toObject();
+  LabelCode code{object.value(QStringLiteral("scheme")).toString(),
+                 object.value(QStringLiteral("value")).toString(),
+                 object.value(QStringLiteral("meaning")).toString()};
+  if (!entry.isObject() || code.scheme.isEmpty() || code.value.isEmpty() ||
+      code.meaning.isEmpty()) {
+    return formatError(QStringLiteral("label %1: '%2' needs a non-empty scheme, value and meaning")
+                           .arg(value)
+                           .arg(key));
+  }
+  return code;
+}
+
 }  // namespace
 
 QColor defaultLabelColour(quint16 value) {
@@ -74,11 +97,16 @@ bool LabelSet::isLocked(quint16 value) const {
 QJsonObject LabelSet::toJson() const {
   QJsonArray array;
   for (const Label& label : labels_) {
-    array.append(QJsonObject{{QStringLiteral("value"), label.value},
-                             {QStringLiteral("name"), label.name},
-                             {QStringLiteral("colour"), label.colour.name(QColor::HexArgb)},
-                             {QStringLiteral("visible"), label.visible},
-                             {QStringLiteral("locked"), label.locked}});
+    QJsonObject object{{QStringLiteral("value"), label.value},
+                       {QStringLiteral("name"), label.name},
+                       {QStringLiteral("colour"), label.colour.name(QColor::HexArgb)},
+                       {QStringLiteral("visible"), label.visible},
+                       {QStringLiteral("locked"), label.locked}};
+    if (!label.code.isEmpty()) object.insert(QStringLiteral("code"), codeToJson(label.code));
+    if (!label.category.isEmpty()) {
+      object.insert(QStringLiteral("category"), codeToJson(label.category));
+    }
+    array.append(object);
   }
   return QJsonObject{{QStringLiteral("labels"), array}};
 }
@@ -101,9 +129,14 @@ Result<LabelSet> LabelSet::fromJson(const QJsonObject& json) {
     if (!colour.isValid()) {
       return formatError(QStringLiteral("label %1 has no valid colour").arg(value));
     }
+    Result<LabelCode> code = codeFromJson(object, QStringLiteral("code"), value);
+    if (!code) return code.error();
+    Result<LabelCode> category = codeFromJson(object, QStringLiteral("category"), value);
+    if (!category) return category.error();
     set.insert(Label{static_cast<quint16>(value), object.value(QStringLiteral("name")).toString(),
                      colour, object.value(QStringLiteral("visible")).toBool(true),
-                     object.value(QStringLiteral("locked")).toBool(false)});
+                     object.value(QStringLiteral("locked")).toBool(false), std::move(code).value(),
+                     std::move(category).value()});
   }
   return set;
 }

@@ -9,6 +9,16 @@
 
 namespace medsa::annotations {
 
+/// A coded concept as DICOM writes it (Code Sequence Macro), e.g. {"SCT", "10200004", "Liver"}:
+/// what DICOM SEG and other coded exports say a label is. Empty when the user gave none.
+struct LabelCode {
+  QString scheme;   ///< Coding Scheme Designator: "SCT" (SNOMED CT), "DCM", ...
+  QString value;    ///< Code Value in that scheme
+  QString meaning;  ///< Code Meaning, in words
+  bool isEmpty() const { return scheme.isEmpty() && value.isEmpty() && meaning.isEmpty(); }
+  friend bool operator==(const LabelCode&, const LabelCode&) = default;
+};
+
 /// One structure the user segments: the voxel value it is stored as, and how it is shown.
 struct Label {
   quint16 value = 0;  ///< voxel value in the label map; 0 is background and never a Label
@@ -16,6 +26,10 @@ struct Label {
   QColor colour;
   bool visible = true;
   bool locked = false;  ///< locked labels are never overwritten by AI, brush or fill
+  /// What the structure is (DICOM SEG's Segmented Property Type), optional.
+  LabelCode code{};
+  /// The kind of structure (Segmented Property Category: "Anatomical Structure", ...), optional.
+  LabelCode category{};
   friend bool operator==(const Label&, const Label&) = default;
 };
 
