@@ -20,6 +20,8 @@ packages=(
   xvfb xauth imagemagick
   # Public test data (pydicom, nibabel and scikit-image test files) and DICOM validation
   python3-pydicom python3-nibabel python3-skimage dicom3tools
+  # Independent read-back of dataset exports (tests/scripts/check_exports.py)
+  python3-numpy
 )
 
 missing=()

@@ -20,7 +20,7 @@ namespace medsa::test {
 struct ExportFixture {
   std::vector<annotations::ExportCase> volumes;   ///< vol_a, vol_b (NIfTI)
   std::vector<annotations::ExportCase> pictures;  ///< pic_rgb, pic_grey (PNG)
-  std::vector<annotations::ExportCase> dicom;     ///< ct_dicom (a 23 x 38 x 3 series)
+  std::vector<annotations::ExportCase> dicom;     ///< ct_dicom (a 21 x 15 x 3 series)
   annotations::LabelSet labels;
   std::map<QString, Image> truth;  ///< each case's label map (u16), as written
 };
@@ -128,9 +128,10 @@ inline ExportFixture makeExportFixture(const QString& root) {
     f.truth[id] = labels;
   }
 
-  // A DICOM series of 23 x 38 pixels: SEG frames that do not fill whole bytes.
+  // A DICOM series of 21 x 15 pixels: SEG frames that do not fill whole bytes, at a size where
+  // DCMTK 3.6.7's own bit packing would lose bits (see core/io/src/dicom_seg_bits.h).
   {
-    Image ct = volume(23, 38, 3, PixelType::I16);
+    Image ct = volume(21, 15, 3, PixelType::I16);
     ct.geometry.spacing = {0.7, 0.7, 3.0};
     ct.geometry.origin = {-50, -40, 120};
     const QString folder = dir.filePath(QStringLiteral("ct_dicom"));

@@ -12,7 +12,9 @@ namespace medsa::io {
 
 /// Sets bit `index` of a Bits Allocated 1 pixel stream: pixels follow each other without gaps,
 /// across frame boundaries too, the first one in the lowest bit of the first byte (PS3.5 8.1.1 and
-/// D.2). DCMTK 3.6.7 instead restarts each frame on a byte boundary (DCMTK issue #1132).
+/// D.2). DCMTK 3.6.7 shifts each frame into the last byte of the one before but keeps only as
+/// many bytes as the frame alone needs, so the bits that spill further are lost (and read back
+/// the same way): DCMTK issue #1132, fixed in 3.6.9.
 inline void setPackedBit(std::vector<std::uint8_t>& stream, std::size_t index) {
   stream[index >> 3] |= static_cast<std::uint8_t>(1u << (index & 7));
 }

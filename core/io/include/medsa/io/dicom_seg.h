@@ -49,8 +49,8 @@ struct DicomSegWriteOptions {
 /// `seriesUid` found under `sourceFolder`, or its largest series when empty); every frame has its
 /// plane position and a derivation reference to its source instance, and the Referenced Series
 /// Sequence lists the instances referenced. Frames are bit-packed here rather than by DCMTK
-/// (3.6.7 mis-packs frames whose rows x columns is not a multiple of 8). The file is written
-/// under a temporary name and renamed. Errors name the file and the reason.
+/// (3.6.7 loses bits of some frames whose rows x columns is not a multiple of 8). The file is
+/// written under a temporary name and renamed. Errors name the file and the reason.
 Status writeDicomSeg(const Image& labels, const std::string& sourceFolder,
                      const std::string& seriesUid, const std::vector<DicomSegSegment>& segments,
                      const std::string& path, const DicomSegWriteOptions& options = {});
