@@ -135,6 +135,12 @@ OFString asciiOr(const std::string& text, const char* placeholder) {
   return isAscii(value) ? OFString(value.c_str()) : OFString(placeholder);
 }
 
+/// A one-part name as the family name ("medsa^"): dciodvfy calls a PN without '^' the retired
+/// form.
+std::string personName(const std::string& name) {
+  return name.empty() || name.find('^') != std::string::npos ? name : name + "^";
+}
+
 CodeSequenceMacro codeMacro(const DicomCode& code) {
   return CodeSequenceMacro(code.value.c_str(), code.scheme.c_str(), asciiOr(code.meaning, "CODE"));
 }
@@ -263,7 +269,7 @@ Status writeDicomSeg(const Image& labels, const std::string& sourceFolder,
                                                      "0", version.c_str());
   ContentIdentificationMacro content("1", codeString(options.contentLabel, "SEGMENTATION").c_str(),
                                      asciiOr(options.contentDescription, ""),
-                                     asciiOr(options.creator, "medsa"));
+                                     asciiOr(personName(options.creator), "medsa^"));
   DcmSegmentation* created = nullptr;
   OFCondition status =
       DcmSegmentation::createBinarySegmentation(created, rows, cols, equipment, content);
@@ -399,7 +405,8 @@ Status writeDicomSeg(const Image& labels, const std::string& sourceFolder,
                                           longString(options.contentDescription).c_str());
     }
     if (status.good()) {
-      status = dataset.putAndInsertString(DCM_ContentCreatorName, options.creator.c_str());
+      status =
+          dataset.putAndInsertString(DCM_ContentCreatorName, personName(options.creator).c_str());
     }
     if (status.bad()) return dcmtkError(path, "cannot store the UTF-8 text", status);
   }
