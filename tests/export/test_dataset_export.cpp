@@ -466,19 +466,20 @@ class TestDatasetExport : public QObject {
       QString path;
       const char* reason;
     };
-    const Bad bad[] = {
-        {{QStringLiteral("gone"),
-          dir.filePath(QStringLiteral("missing.nii.gz")),
-          {},
-          fixture_.volumes[0].labelsPath},
-         dir.filePath(QStringLiteral("missing.nii.gz")),
-         ""},
-        {otherGrid, otherGrid.labelsPath, "differs from the open image"},
-        {{QStringLiteral("broken"), broken, {}, fixture_.volumes[0].labelsPath}, broken, ""},
-        {strayCase, strayPath, "label value 5 is not in the exported label set"},
-        {{QStringLiteral("nolabels"), fixture_.volumes[0].imagePath, {}, {}},
-         fixture_.volumes[0].imagePath,
-         "has no label map"}};
+    const Bad bad[] = {{{QStringLiteral("gone"),
+                         dir.filePath(QStringLiteral("missing.nii.gz")),
+                         {},
+                         fixture_.volumes[0].labelsPath},
+                        dir.filePath(QStringLiteral("missing.nii.gz")),
+                        "no such file"},
+                       {otherGrid, otherGrid.labelsPath, "differs from the open image"},
+                       {{QStringLiteral("broken"), broken, {}, fixture_.volumes[0].labelsPath},
+                        broken,
+                        "pixel data ends"},
+                       {strayCase, strayPath, "label value 5 is not in the exported label set"},
+                       {{QStringLiteral("nolabels"), fixture_.volumes[0].imagePath, {}, {}},
+                        fixture_.volumes[0].imagePath,
+                        "has no label map"}};
     for (const Bad& b : bad) {
       const QString out = dir.filePath(QStringLiteral("out_") + b.item.id);
       // The bad case comes second: the first one is already written when it fails.
@@ -488,6 +489,7 @@ class TestDatasetExport : public QObject {
       QVERIFY2(QString::fromStdString(status.error().path).startsWith(b.path), describe(status));
       QVERIFY2(status.error().message.find(b.reason) != std::string::npos, describe(status));
       QVERIFY(!status.error().message.empty());
+      qInfo("%s", status.error().describe().c_str());
       QVERIFY(!QFileInfo::exists(out));
       QVERIFY(leftovers(dir.path()).isEmpty());
     }
