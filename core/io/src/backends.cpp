@@ -14,7 +14,8 @@ std::vector<Backend> imageBackends() {
        "NRRD, MetaImage and Analyze; NIfTI writing; the plain-ITK readers bench-io compares"},
       {"GDCM", gdcm::Version::GetVersion(),
        "DICOM header values, JPEG, JPEG-LS and JPEG 2000 decompression, series writing"},
-      {"DCMTK", OFFIS_DCMTK_VERSION_STRING, "JPEG decoding where GDCM cannot decode a stream"},
+      {"DCMTK", OFFIS_DCMTK_VERSION_STRING,
+       "DICOM SEG writing and reading; JPEG decoding where GDCM cannot decode a stream"},
       {"OpenCV", CV_VERSION, "PNG, JPEG, TIFF and BMP photographs; PNG writing"},
   };
 }

@@ -18,7 +18,7 @@ struct DicomSeriesWriteOptions {
 /// Writes a 3D grey volume (i16 or u16) as a series of single-frame CT/MR-style DICOM files, one
 /// per z slice, with its geometry (Image Position/Orientation (Patient), Pixel Spacing) and
 /// rescale. For benchmarks and tests that need a real series; annotation export as DICOM SEG is
-/// planned and would be a different writer.
+/// a different writer (dicom_seg.h).
 Status writeDicomSeries(const Image& volume, const std::string& folder,
                         const DicomSeriesWriteOptions& options = {});
 
