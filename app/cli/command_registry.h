@@ -43,6 +43,7 @@ void addVersionCommand(CommandRegistry& registry);
 #ifdef MEDSA_WITH_IO
 void addInfoCommand(CommandRegistry& registry);
 void addBenchIoCommand(CommandRegistry& registry);
+void addProjectCommand(CommandRegistry& registry);  // needs medsa_annotations
 #endif
 void addBenchCommand(CommandRegistry& registry);
 void addModelInfoCommand(CommandRegistry& registry);

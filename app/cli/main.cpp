@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   medsa::cli::addInfoCommand(registry);
   medsa::cli::addBenchIoCommand(registry);
   medsa::cli::addSegmentCommand(registry);
+  medsa::cli::addProjectCommand(registry);
 #endif
   medsa::cli::addBenchCommand(registry);
   medsa::cli::addModelInfoCommand(registry);

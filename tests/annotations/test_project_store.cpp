@@ -30,6 +30,10 @@ LabelSet twoLabels() {
   LabelSet set;
   set.add(QStringLiteral("liver"));
   set.add(QStringLiteral("tumour"));
+  // A coded label: DICOM SEG exports need the code and category to survive the store.
+  set.find(1)->code = {QStringLiteral("SCT"), QStringLiteral("10200004"), QStringLiteral("Liver")};
+  set.find(1)->category = {QStringLiteral("SCT"), QStringLiteral("123037004"),
+                           QStringLiteral("Anatomical Structure")};
   return set;
 }
 

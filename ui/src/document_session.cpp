@@ -51,10 +51,15 @@ DocumentSession::DocumentSession(Document* document, QObject* parent)
                                           path.toStdString()});
               return;
             }
-            // False when the file holds exactly what is shown: nothing to undo then.
-            document_->replaceLabelsUndoably(loaded->map, loaded->labels,
-                                             tr("Open labels %1").arg(QFileInfo(path).fileName()));
-            labelsPath_ = path;
+            if (labelsAsSaved_) {
+              document_->setLabels(std::move(loaded->map), std::move(loaded->labels));
+            } else {
+              // False when the file holds exactly what is shown: nothing to undo then.
+              document_->replaceLabelsUndoably(
+                  loaded->map, loaded->labels,
+                  tr("Open labels %1").arg(QFileInfo(path).fileName()));
+              labelsPath_ = path;
+            }
             markSaved(document_->editGeneration());
             emit labelsOpened(path);
           });
@@ -89,6 +94,7 @@ void DocumentSession::open(std::shared_ptr<const Image> image, const QString& pa
                            const QString& id) {
   autosaveTimer_.stop();
   labelsPath_.clear();
+  target_ = {};
   opening_ = true;
   document_->setImage(std::move(image), path, id);
   opening_ = false;
@@ -131,7 +137,8 @@ void DocumentSession::updateModified() {
 }
 
 void DocumentSession::save(const QString& path, std::function<void(const Status&)> done) {
-  if (!document_->hasImage() || document_->labels().isEmpty()) {
+  if (!document_->hasImage() || document_->labels().isEmpty() ||
+      (path.isEmpty() && !hasLabelTarget())) {
     const Status none = Error{ErrorCode::InvalidArgument, "no labels to save", path.toStdString()};
     emit saveFailed(path, none.error());
     if (done) done(none);
@@ -148,27 +155,40 @@ void DocumentSession::save(const QString& path, std::function<void(const Status&
   startSave(path, std::move(done));
 }
 
+void DocumentSession::saveToTarget(std::function<void(const Status&)> done) {
+  if (!hasLabelTarget()) {
+    const Status none = Error{ErrorCode::InvalidArgument, "no place to save the labels to", {}};
+    if (done) done(none);
+    return;
+  }
+  save(QString(), std::move(done));
+}
+
 void DocumentSession::startSave(const QString& path, std::function<void(const Status&)> done) {
   runningSave_ = SaveRequest{path, std::move(done)};
   savingGeneration_ = document_->editGeneration();
   // A copy of the label volume (a memcpy) goes to the worker, so editing can go on meanwhile.
-  saveWatcher_.setFuture(
-      QtConcurrent::run([map = document_->labels(), set = document_->labelSet(), path]() {
-        return annotations::saveLabelMap(map, set, path);
-      }));
+  saveWatcher_.setFuture(QtConcurrent::run([map = document_->labels(), set = document_->labelSet(),
+                                            path, target = target_]() -> Result<QString> {
+    if (path.isEmpty()) return target.write(map, set);
+    if (Status saved = annotations::saveLabelMap(map, set, path); !saved) return saved.error();
+    return path;
+  }));
 }
 
 void DocumentSession::onSaveFinished() {
-  const Status status = saveWatcher_.result();
+  const Result<QString> written = saveWatcher_.result();
+  const Status status = written ? Status() : Status(written.error());
   SaveRequest request = std::move(*runningSave_);
   runningSave_.reset();
   if (status) {
-    labelsPath_ = request.path;
+    // A file save names the labels file from now on; a target keeps being the target.
+    if (!request.path.isEmpty()) labelsPath_ = request.path;
     markSaved(savingGeneration_);
     autosaveNow();  // nothing unsaved: the autosave goes; else it follows the newer edits
-    emit saved(request.path);
+    emit saved(written.value());
   } else {
-    emit saveFailed(request.path, status.error());
+    emit saveFailed(request.path.isEmpty() ? target_.name : request.path, status.error());
   }
   if (request.done) request.done(status);
   if (queuedSave_ && !saveWatcher_.isRunning()) {
@@ -181,10 +201,26 @@ void DocumentSession::onSaveFinished() {
 void DocumentSession::openLabels(const QString& path) {
   if (!document_->hasImage()) return;
   labelsWatcher_.waitForFinished();
+  labelsAsSaved_ = false;
   labelsReading_ = path;
   labelsImage_ = document_->image();
   labelsWatcher_.setFuture(QtConcurrent::run(
       [path, image = document_->image()] { return annotations::loadLabelMap(path, *image); }));
+}
+
+void DocumentSession::setInitialLabelSet(const annotations::LabelSet& set) {
+  if (!document_->hasImage()) return;
+  Result<annotations::LabelMap> empty = annotations::LabelMap::createFor(*document_->image());
+  if (!empty) return;
+  opening_ = true;
+  document_->setLabels(std::move(empty).value(), set);
+  opening_ = false;
+  markSaved(document_->editGeneration());
+}
+
+void DocumentSession::openLabelsAsSaved(const QString& path) {
+  openLabels(path);
+  labelsAsSaved_ = true;
 }
 
 void DocumentSession::discardChanges() {

@@ -20,6 +20,7 @@
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/polled_progress.h"
 #include "medsa/ui/prefetch_planner.h"
+#include "medsa/ui/project_controller.h"
 #include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/recovery_dialog.h"
 #include "medsa/ui/series_picker_dialog.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(QWidget* parent)
   createDocks();
   createStatusBar();
   createMenus();
+  createProject();
   connectSession();
   connectOpener();
   connectEngine();
@@ -343,6 +345,7 @@ void MainWindow::preloadNextCase() {
 }
 
 bool MainWindow::openNeighbourCase(int step) {
+  if (project_->isOpen()) return openNeighbourProjectCase(step);
   if (!document_->hasImage() || document_->path().isEmpty()) {
     status_->showMessage(tr("Next and Previous Case walk through the images of the folder an "
                             "image was opened from; %1 has none.")
@@ -428,7 +431,7 @@ void MainWindow::whenLabelsAreSafe(std::function<void()> then) {
       return;
     case UnsavedChoice::Save:
       // Edits made while the write runs are unsaved again: ask once more before going on.
-      saveLabels(session_->labelsPath().isEmpty(),
+      saveLabels(session_->labelsPath().isEmpty() && !session_->hasLabelTarget(),
                  [this, then = std::move(then)] { whenLabelsAreSafe(then); });
       return;
   }
@@ -450,6 +453,12 @@ QString MainWindow::askSavePath() {
 
 void MainWindow::saveLabels(bool askPath, std::function<void()> then) {
   if (!document_->hasImage()) return;
+  if (!askPath && session_->hasLabelTarget()) {  // a project case: its next version
+    session_->saveToTarget([then = std::move(then)](const Status& status) {
+      if (status && then) then();
+    });
+    return;
+  }
   const QString path =
       askPath || session_->labelsPath().isEmpty() ? askSavePath() : session_->labelsPath();
   if (path.isEmpty()) return;

@@ -56,16 +56,31 @@ void ToolController::startPrompt(SliceAxis axis, std::size_t slice) {
   slice_ = slice;
 }
 
+void ToolController::log(const QString& kind, QJsonObject detail, double iou) {
+  emit interaction(kind, detail, iou);
+}
+
 void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, double y,
                               bool positive) {
   startPrompt(axis, slice);
   points_.push_back({x, y, positive});
+  log(QStringLiteral("point"), {{QStringLiteral("axis"), static_cast<int>(axis)},
+                                {QStringLiteral("slice"), static_cast<qint64>(slice)},
+                                {QStringLiteral("x"), x},
+                                {QStringLiteral("y"), y},
+                                {QStringLiteral("positive"), positive}});
   requestPrediction();
 }
 
 void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
   startPrompt(axis, slice);
   box_ = box;
+  log(QStringLiteral("box"), {{QStringLiteral("axis"), static_cast<int>(axis)},
+                              {QStringLiteral("slice"), static_cast<qint64>(slice)},
+                              {QStringLiteral("x0"), box.x0},
+                              {QStringLiteral("y0"), box.y0},
+                              {QStringLiteral("x1"), box.x1},
+                              {QStringLiteral("y1"), box.y1}});
   requestPrediction();
 }
 
@@ -104,6 +119,9 @@ void ToolController::onPrediction(quint64 id, const Prediction& prediction, doub
     candidate_.assign(begin, begin + static_cast<std::ptrdiff_t>(n));
   }
   lastLatencyMs_ = latencyMs;
+  log(QStringLiteral("prediction"),
+      {{QStringLiteral("ms"), latencyMs}, {QStringLiteral("candidates"), prediction_.count}},
+      candidate_.empty() ? -1 : candidateIou());
   emit latencyMeasured(latencyMs);
   emit overlayChanged();
 }
@@ -123,6 +141,7 @@ void ToolController::nextCandidate() {
       static_cast<std::size_t>(prediction_.width) * static_cast<std::size_t>(prediction_.height);
   const auto begin = prediction_.masks.begin() + static_cast<std::ptrdiff_t>(candidateIndex_ * n);
   candidate_.assign(begin, begin + static_cast<std::ptrdiff_t>(n));
+  log(QStringLiteral("candidate"), {{QStringLiteral("index"), candidateIndex_}}, candidateIou());
   emit message(tr("Candidate %1 of %2 (predicted IoU %3)")
                    .arg(candidateIndex_ + 1)
                    .arg(prediction_.count)
@@ -165,7 +184,17 @@ bool ToolController::accept() {
   lastAccepted_ = std::make_pair(axis_, slice_);
   const SliceAxis axis = axis_;
   const std::size_t slice = slice_;
+  log(QStringLiteral("accept"),
+      {{QStringLiteral("axis"), static_cast<int>(axis)},
+       {QStringLiteral("slice"), static_cast<qint64>(slice)},
+       {QStringLiteral("label"), document_->activeLabel()},
+       {QStringLiteral("pixels"), static_cast<qint64>(annotations::area(candidate_))},
+       {QStringLiteral("points"), static_cast<int>(points_.size())},
+       {QStringLiteral("box"), box_.has_value()}},
+      candidateIou());
+  accepting_ = true;  // the prompt goes because it was accepted, not discarded
   discard();
+  accepting_ = false;
   emit accepted(axis, slice);
   return true;
 }
@@ -181,6 +210,7 @@ void ToolController::discard() {
   predicting_ = false;
   engine_->discard();
   requestId_ = 0;
+  if (had && !accepting_) log(QStringLiteral("discard"), {});
   if (had) emit overlayChanged();
 }
 
@@ -214,8 +244,13 @@ void ToolController::continueStroke(double x, double y) {
 void ToolController::endStroke() {
   if (!stroking_) return;
   stroking_ = false;
-  applyMask(axis_, strokeSlice_, stroke_, strokeErase_,
-            strokeErase_ ? tr("Erase stroke") : tr("Brush stroke"));
+  if (applyMask(axis_, strokeSlice_, stroke_, strokeErase_,
+                strokeErase_ ? tr("Erase stroke") : tr("Brush stroke")))
+    log(QStringLiteral("stroke"), {{QStringLiteral("axis"), static_cast<int>(axis_)},
+                                   {QStringLiteral("slice"), static_cast<qint64>(strokeSlice_)},
+                                   {QStringLiteral("erase"), strokeErase_},
+                                   {QStringLiteral("radius"), brushRadius_},
+                                   {QStringLiteral("label"), document_->activeLabel()}});
   stroke_.clear();
   emit overlayChanged();
 }
@@ -248,6 +283,9 @@ bool ToolController::closePolygon() {
     emit message(tr("The polygon changed nothing."));
     return false;
   }
+  log(QStringLiteral("polygon"), {{QStringLiteral("axis"), static_cast<int>(axis)},
+                                  {QStringLiteral("slice"), static_cast<qint64>(slice)},
+                                  {QStringLiteral("label"), document_->activeLabel()}});
   return true;
 }
 
@@ -277,6 +315,9 @@ bool ToolController::fillHoles(SliceAxis axis, std::size_t slice) {
     emit message(tr("No holes to fill on this slice."));
     return false;
   }
+  log(QStringLiteral("fill-holes"), {{QStringLiteral("axis"), static_cast<int>(axis)},
+                                     {QStringLiteral("slice"), static_cast<qint64>(slice)},
+                                     {QStringLiteral("label"), document_->activeLabel()}});
   return true;
 }
 
@@ -290,6 +331,9 @@ bool ToolController::removeSmallIslands(SliceAxis axis, std::size_t slice) {
     emit message(tr("No islands smaller than %1 pixels on this slice.").arg(islandMinPixels_));
     return false;
   }
+  log(QStringLiteral("islands"), {{QStringLiteral("axis"), static_cast<int>(axis)},
+                                  {QStringLiteral("slice"), static_cast<qint64>(slice)},
+                                  {QStringLiteral("label"), document_->activeLabel()}});
   return true;
 }
 
@@ -301,6 +345,9 @@ bool ToolController::clearSlice(SliceAxis axis, std::size_t slice) {
     emit message(tr("The active label is not on this slice."));
     return false;
   }
+  log(QStringLiteral("clear-slice"), {{QStringLiteral("axis"), static_cast<int>(axis)},
+                                      {QStringLiteral("slice"), static_cast<qint64>(slice)},
+                                      {QStringLiteral("label"), document_->activeLabel()}});
   return true;
 }
 

@@ -136,6 +136,22 @@ Result<QString> copyIn(const ProjectStore& store, const Found& found) {
 
 }  // namespace
 
+Result<QString> imageContentHash(const QString& path, const QString& series) {
+  Found found{QString(), path, series, std::nullopt};
+  if (QFileInfo(path).isDir()) {
+    Result<io::DicomScan> scan = io::scanDicomFolder(path.toStdString());
+    if (!scan) return scan.error();
+    for (const io::DicomSeriesInfo& info : scan->series)
+      if (QString::fromStdString(info.seriesInstanceUid) == series) found.dicom = info;
+    if (!found.dicom)
+      return Error{ErrorCode::FileNotFound, "the folder has no series " + series.toStdString(),
+                   path.toStdString()};
+  }
+  Result<std::string> hash = contentHash(found);
+  if (!hash) return hash.error();
+  return QString::fromStdString(hash.value());
+}
+
 QString caseNameFrom(const QString& text) {
   static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+"));
   QString name = text.trimmed();

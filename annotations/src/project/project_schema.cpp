@@ -37,6 +37,10 @@ QStringList migrationFrom(int from) {
       };
     case 1:  // version 2: the learning loop (effort, the interaction log, adapter versions)
       return {
+          // A label's category, beside its code (DICOM SEG writes both).
+          QStringLiteral("ALTER TABLE labels ADD COLUMN category_scheme TEXT NOT NULL DEFAULT ''"),
+          QStringLiteral("ALTER TABLE labels ADD COLUMN category_value TEXT NOT NULL DEFAULT ''"),
+          QStringLiteral("ALTER TABLE labels ADD COLUMN category_meaning TEXT NOT NULL DEFAULT ''"),
           QStringLiteral("ALTER TABLE cases ADD COLUMN clicks INTEGER NOT NULL DEFAULT 0"),
           QStringLiteral("ALTER TABLE cases ADD COLUMN interactions INTEGER NOT NULL DEFAULT 0"),
           QStringLiteral("ALTER TABLE cases ADD COLUMN model TEXT NOT NULL DEFAULT ''"),

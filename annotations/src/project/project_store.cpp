@@ -271,12 +271,17 @@ QString ProjectStore::storable(const QString& path) const {
 
 Result<LabelSet> ProjectStore::labels() const {
   QSqlQuery q(connection(connection_));
-  if (!q.exec(QStringLiteral("SELECT value, name, colour FROM labels ORDER BY value")))
+  if (!q.exec(QStringLiteral("SELECT value, name, colour, code_scheme, code_value, code_meaning, "
+                             "category_scheme, category_value, category_meaning FROM labels "
+                             "ORDER BY value")))
     return sqlError(q, databasePath(), "cannot read the label set");
   LabelSet set;
   while (q.next()) {
-    const auto value = static_cast<quint16>(q.value(0).toUInt());
-    set.insert(Label{value, q.value(1).toString(), QColor(q.value(2).toString()), true, false});
+    Label label{static_cast<quint16>(q.value(0).toUInt()), q.value(1).toString(),
+                QColor(q.value(2).toString()), true, false};
+    label.code = {q.value(3).toString(), q.value(4).toString(), q.value(5).toString()};
+    label.category = {q.value(6).toString(), q.value(7).toString(), q.value(8).toString()};
+    set.insert(label);
   }
   return set;
 }
@@ -286,11 +291,18 @@ Status ProjectStore::setLabels(const LabelSet& labels) {
     QSqlQuery q(d);
     if (!q.exec(QStringLiteral("DELETE FROM labels")))
       return sqlError(q, databasePath(), "cannot write the label set");
-    q.prepare(QStringLiteral("INSERT INTO labels (value, name, colour) VALUES (?, ?, ?)"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO labels (value, name, colour, code_scheme, code_value, code_meaning, "
+        "category_scheme, category_value, category_meaning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const Label& label : labels.labels()) {
       q.addBindValue(label.value);
       q.addBindValue(text(label.name));
       q.addBindValue(label.colour.name());
+      for (const LabelCode* code : {&label.code, &label.category}) {
+        q.addBindValue(text(code->scheme));
+        q.addBindValue(text(code->value));
+        q.addBindValue(text(code->meaning));
+      }
       if (!q.exec()) return sqlError(q, databasePath(), "cannot write the label set");
     }
     return {};

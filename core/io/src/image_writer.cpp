@@ -16,8 +16,7 @@ Status verifyWritten(const Image& image, const std::string& file, const std::str
   Result<Image> back = readImage(file);
   if (!back) {
     return Error{ErrorCode::WriteFailed,
-                 "the written file does not read back (is the disk full?): " +
-                     back.error().message,
+                 "the written file does not read back (is the disk full?): " + back.error().message,
                  path};
   }
   if (back->size() != image.size() || back->pixelType() != image.pixelType() ||

@@ -29,6 +29,10 @@ Result<std::vector<ImportedCase>> importIntoProject(ProjectStore& store, const Q
                                                     ProgressSink* progress = nullptr,
                                                     CancellationToken cancel = {});
 
+/// The content hash import records for an image: a file's bytes, or every file of a DICOM
+/// folder's series in order. Relinking a moved image compares it with the recorded one.
+Result<QString> imageContentHash(const QString& path, const QString& series);
+
 /// A case name from a file or series name: letters, digits, '.', '-' and '_' only.
 QString caseNameFrom(const QString& text);
 

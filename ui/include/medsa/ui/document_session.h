@@ -77,6 +77,25 @@ class DocumentSession : public QObject {
   /// The user chose to drop the unsaved labels: they count as saved, their autosave goes.
   void discardChanges();
 
+  /// Where "Save" writes when there is a place other than a file (a project case): `write`
+  /// runs on a worker thread and returns the file it wrote. Cleared when another image opens.
+  struct LabelTarget {
+    QString name;  ///< for messages ("case liver_003")
+    std::function<Result<QString>(const annotations::LabelMap&, const annotations::LabelSet&)>
+        write;
+  };
+  void setLabelTarget(LabelTarget target) { target_ = std::move(target); }
+  bool hasLabelTarget() const { return static_cast<bool>(target_.write); }
+  QString labelTargetName() const { return target_.name; }
+  /// Saves to the label target (as save() does to a file).
+  void saveToTarget(std::function<void(const Status&)> done = {});
+  /// Gives the open image's (empty) labels this label set, as saved: a project case that has
+  /// no labels yet starts with the project's labels.
+  void setInitialLabelSet(const annotations::LabelSet& set);
+  /// Puts the labels of `path` on the open image as its saved state (no undo step): the labels
+  /// a project case was last saved with. labelsOpened or labelsOpenFailed follows.
+  void openLabelsAsSaved(const QString& path);
+
   // --- autosave ---
   /// Autosaves a few seconds after the last change (edits come in bursts).
   void scheduleAutosave();
@@ -143,10 +162,12 @@ class DocumentSession : public QObject {
   bool opening_ = false;
 
   struct SaveRequest {
-    QString path;
+    QString path;  ///< "" for the label target
     std::function<void(const Status&)> done;
   };
-  QFutureWatcher<Status> saveWatcher_;
+  LabelTarget target_;
+  bool labelsAsSaved_ = false;
+  QFutureWatcher<Result<QString>> saveWatcher_;
   std::optional<SaveRequest> runningSave_;
   std::optional<SaveRequest> queuedSave_;
   quint64 savingGeneration_ = 0;

@@ -21,6 +21,8 @@ class Document;
 class DocumentSession;
 class LabelPanel;
 class PrefetchPlanner;
+class ProjectController;
+class ProjectPanel;
 class PropagationController;
 class ToolController;
 class StatusLine;
@@ -59,6 +61,7 @@ class MainWindow : public QMainWindow {
   PrefetchPlanner* prefetchPlanner() const { return prefetch_; }
   PropagationController* propagation() const { return propagation_; }
   CasePreloader* casePreloader() const { return preloader_; }
+  ProjectController* project() const { return project_; }
   StatusLine* statusLine() const { return status_; }
 
   /// A short description of the segmentation engine ("LibTorch 1.13.1 · CPU · 2 threads"),
@@ -102,8 +105,9 @@ class MainWindow : public QMainWindow {
   /// Waits (event loop running) for background reads and writes to finish.
   void waitForBackgroundWork();
   bool isLoading() const { return opener_->isBusy(); }
-  /// Opens the case `step` places after the open one in its folder (File → Next/Previous Case);
-  /// a case read ahead in the background opens at once. Returns false at either end.
+  /// Opens the case `step` places after the open one (File → Next/Previous Case): in a project
+  /// the next unfinished case in project order, else the next image of the folder (a case read
+  /// ahead in the background opens at once). Returns false when there is none.
   bool openNeighbourCase(int step);
   /// Runs `then` once the open labels are safe to replace or leave: at once when they are
   /// saved, else after asking (Save: only once the write succeeded; Discard; Cancel: never).
@@ -143,6 +147,10 @@ class MainWindow : public QMainWindow {
   QString askSavePath();
   void updateHover(bool valid, std::size_t x, std::size_t y, std::size_t z);
   void showError(const QString& title, const Error& error, const QString& advice = {});
+  // main_window_project.cpp: the Project menu, the Cases dock and their wiring
+  void createProject();
+  void createProjectMenu();
+  bool openNeighbourProjectCase(int step);
   // main_window_menus.cpp: menus, actions and the dialogs they open
   void createMenus();
   QAction* addToolAction(QMenu* menu, const QString& text, const QKeySequence& key,
@@ -169,6 +177,8 @@ class MainWindow : public QMainWindow {
   PrefetchPlanner* prefetch_ = nullptr;
   PropagationController* propagation_ = nullptr;
   CasePreloader* preloader_ = nullptr;
+  ProjectController* project_ = nullptr;
+  ProjectPanel* projectPanel_ = nullptr;
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 

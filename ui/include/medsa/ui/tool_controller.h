@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QObject>
 
 #include <optional>
@@ -92,6 +93,10 @@ class ToolController : public QObject {
   void message(const QString& text);
   void accepted(medsa::SliceAxis axis, std::size_t slice);
   void latencyMeasured(double milliseconds);
+  /// Something the user did with a tool, for the interaction log: "point", "box",
+  /// "prediction", "candidate", "accept", "discard", "stroke", "polygon", "fill-holes",
+  /// "islands", "clear-slice"; `iou` is the predicted IoU concerned (negative: none).
+  void interaction(const QString& kind, const QJsonObject& detail, double iou);
 
  private:
   /// The slice's labels when the active label may be edited there (else a message, nullopt).
@@ -102,6 +107,7 @@ class ToolController : public QObject {
   bool applyMask(SliceAxis axis, std::size_t slice, const annotations::Mask& mask, bool erase,
                  const QString& text);
   bool activeLabelUsable();
+  void log(const QString& kind, QJsonObject detail, double iou = -1);
 
   Document* document_;
   EngineController* engine_;
@@ -117,6 +123,7 @@ class ToolController : public QObject {
   int candidateIndex_ = 0;
   annotations::Mask candidate_;
   bool predicting_ = false;
+  bool accepting_ = false;
   quint64 requestId_ = 0;
   double lastLatencyMs_ = 0;
 

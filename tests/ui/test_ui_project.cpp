@@ -1,0 +1,198 @@
+// Projects in the window: create, import, the case list (progress, filter, search), opening a
+// case with its labels, saving a new version, the interaction log, Mark Done moving on to the
+// next unfinished case, coming back to the last case, and one window per project.
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <cmath>
+
+#include "fake_engine.h"
+#include "medsa/annotations/active_time.h"
+#include "medsa/annotations/project_store.h"
+#include "medsa/io/image_reader.h"
+#include "medsa/io/image_writer.h"
+#include "medsa/ui/case_list_model.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/project_controller.h"
+#include "medsa/ui/project_panel.h"
+#include "medsa/ui/tool_controller.h"
+#include "medsa/ui/viewer_area.h"
+#include "volume_fixture.h"
+#include "window_fixture.h"
+
+using medsa::SliceAxis;
+using medsa::annotations::CaseStatus;
+using medsa::ui::MainWindow;
+using medsa::ui::ProjectController;
+
+namespace {
+
+/// A window that reads real files (medsa_io), with the fake engine and autosaves in `folder`.
+void prepare(MainWindow& window, const QString& folder) {
+  window.setImageReader([](const std::string& path, const std::string& series,
+                           medsa::ProgressSink* progress, medsa::CancellationToken cancel) {
+    medsa::io::ReadOptions options;
+    options.series = series;
+    return medsa::io::readImage(path, options, progress, std::move(cancel));
+  });
+  showSphereWithEngine(window, folder,
+                       []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+                         return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+                       });
+}
+
+/// A project with two sphere volumes imported (caseA, caseB).
+QString makeProject(const QTemporaryDir& dir) {
+  const QString images = dir.filePath(QStringLiteral("images"));
+  QDir().mkpath(images);
+  int n = 0;
+  for (const char* name : {"caseA.nii.gz", "caseB.nii.gz"}) {
+    auto volume = makeSphereVolume();
+    volume->setValue(0, 0, 0, 0, 0, ++n);  // different content: two cases, not one
+    medsa::io::writeImage(*volume, (images + QLatin1Char('/') + QLatin1String(name)).toStdString());
+  }
+  const QString folder = dir.filePath(QStringLiteral("project"));
+  medsa::annotations::LabelSet labels;
+  labels.add(QStringLiteral("sphere"));
+  auto store = medsa::annotations::ProjectStore::create(folder, QStringLiteral("Spheres"), labels);
+  if (!store) return {};
+  if (!medsa::annotations::importIntoProject(*store.value(), images)) return {};
+  return folder;
+}
+
+bool openProject(MainWindow& window, const QString& folder) {
+  QSignalSpy opened(window.project(), &ProjectController::opened);
+  window.project()->open(folder);
+  return opened.wait(10000);
+}
+
+}  // namespace
+
+class TestUiProject : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void activeTimeLeavesOutIdleStretches() {
+    medsa::annotations::ActiveTime time(60);
+    time.activity(0);
+    time.activity(10);   // 10 s of work
+    time.activity(200);  // a break of 190 s: not counted
+    time.activity(230);  // 30 s
+    QCOMPARE(time.seconds(), 40.0);
+    QCOMPARE(time.take(), 40.0);
+    QCOMPARE(time.seconds(), 0.0);
+  }
+
+  void annotateACaseThroughTheProject() {
+    QTemporaryDir dir;
+    const QString folder = makeProject(dir);
+    QVERIFY(!folder.isEmpty());
+    MainWindow window;
+    prepare(window, dir.filePath(QStringLiteral("autosave")));
+    QVERIFY(openProject(window, folder));
+    auto* panel = window.findChild<medsa::ui::ProjectPanel*>();
+    QVERIFY(panel->isVisible());
+    QCOMPARE(panel->table()->model()->rowCount(), 2);
+    QVERIFY(window.project()->progressText().startsWith(QStringLiteral("0 of 2")));
+
+    // Open the first case from the list.
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    emit panel->caseActivated(window.project()->cases().front().id);
+    QVERIFY(loaded.wait(10000));
+    QTRY_VERIFY(window.project()->currentCase().has_value());
+    QVERIFY(window.document()->path().endsWith(QStringLiteral("caseA.nii.gz")));
+    QCOMPARE(window.document()->labelSet().labels().front().name, QStringLiteral("sphere"));
+    QVERIFY(!window.session()->isModified());
+    QTRY_COMPARE(window.project()->cases().front().status, CaseStatus::InProgress);
+
+    // A click, accepted; saved as the case's first version.
+    window.tools()->setTool(medsa::ui::Tool::Ai);
+    window.tools()->addPoint(SliceAxis::Axial, 16, 32.5, 32.5, true);
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QVERIFY(window.tools()->accept());
+    QSignalSpy saved(&window, &MainWindow::labelsSaved);
+    window.findChild<QAction*>(QStringLiteral("saveLabelsAction"))->trigger();
+    QVERIFY(saved.wait(10000));
+    QVERIFY(saved.first().first().toBool());
+    QTRY_VERIFY(window.project()->cases().front().latest.has_value());
+    QCOMPARE(window.project()->cases().front().latest->version, 1);
+
+    // Done: the next unfinished case opens.
+    window.findChild<QAction*>(QStringLiteral("markDoneAction"))->trigger();
+    QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("caseB.nii.gz")));
+    QTRY_COMPARE(window.project()->cases().front().status, CaseStatus::Done);
+    QTRY_VERIFY(window.project()->progressText().startsWith(QStringLiteral("1 of 2")));
+
+    // The log has the prompt, the engine's answer and the accept, with the predicted IoU.
+    window.project()->flush();
+    QTest::qWait(300);
+    auto store = medsa::annotations::ProjectStore::open(folder);
+    const qint64 first = window.project()->cases().front().id;
+    auto log = store.value()->interactions(first);
+    QStringList kinds;
+    for (const auto& entry : log.value()) kinds << entry.kind;
+    QVERIFY2(kinds.contains(QStringLiteral("point")) &&
+                 kinds.contains(QStringLiteral("prediction")) &&
+                 kinds.contains(QStringLiteral("accept")),
+             qPrintable(kinds.join(QLatin1Char(','))));
+    QCOMPARE(store.value()->caseById(first)->clicks, qint64(1));
+
+    // Filter and search.
+    auto* filter = window.findChild<QComboBox*>(QStringLiteral("caseFilter"));
+    filter->setCurrentIndex(filter->findText(QStringLiteral("done")));
+    QCOMPARE(panel->table()->model()->rowCount(), 1);
+    filter->setCurrentIndex(0);
+    window.findChild<QLineEdit*>(QStringLiteral("caseSearch"))->setText(QStringLiteral("caseB"));
+    QCOMPARE(panel->table()->model()->rowCount(), 1);
+  }
+
+  void reopeningReturnsToTheLastCaseAndOneWindowPerProject() {
+    QTemporaryDir dir;
+    const QString folder = makeProject(dir);
+    {
+      MainWindow window;
+      prepare(window, dir.filePath(QStringLiteral("autosave")));
+      QVERIFY(openProject(window, folder));
+      QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+      window.project()->openCase(window.project()->cases().back().id);
+      QVERIFY(loaded.wait(10000));
+      QTRY_VERIFY(window.project()->currentCase().has_value());
+      QTest::qWait(300);  // the user state is written on the project thread
+
+      // A second window cannot open the same project.
+      MainWindow second;
+      QSignalSpy failed(second.project(), &ProjectController::failed);
+      // The window shows the refusal in a message box: close it when it shows.
+      QTimer::singleShot(200, [] {
+        for (QWidget* w : QApplication::topLevelWidgets())
+          if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) box->accept();
+      });
+      second.project()->open(folder);
+      QCOMPARE(failed.count(), 1);
+      QVERIFY(QString::fromStdString(failed.first().at(1).value<medsa::Error>().message)
+                  .contains(QStringLiteral("another Med-SA Studio window")));
+    }
+    MainWindow window;
+    prepare(window, dir.filePath(QStringLiteral("autosave")));
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    QVERIFY(openProject(window, folder));
+    QVERIFY(loaded.wait(10000));
+    QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("caseB.nii.gz")));
+  }
+};
+
+QTEST_MAIN(TestUiProject)
+#include "test_ui_project.moc"

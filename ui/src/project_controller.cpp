@@ -1,0 +1,426 @@
+#include "medsa/ui/project_controller.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QPointer>
+
+#include "medsa/annotations/project_store.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/document_session.h"
+
+namespace medsa::ui {
+
+using annotations::CaseRecord;
+using annotations::CaseStatus;
+using annotations::ProjectStore;
+
+/// Owns the project's database connection on the project thread; every method runs there.
+class ProjectWorker : public QObject {
+ public:
+  std::unique_ptr<ProjectStore> store;
+};
+
+namespace {
+
+constexpr int kFlushMs = 10000;
+
+Error noProject() { return Error{ErrorCode::Unavailable, "no project is open", {}}; }
+
+/// What the project thread reads after any change: the label set and the cases.
+struct Snapshot {
+  QString name;
+  annotations::LabelSet labels;
+  std::vector<CaseRecord> cases;
+};
+
+Result<Snapshot> snapshotOf(ProjectStore& store) {
+  Result<annotations::LabelSet> labels = store.labels();
+  if (!labels) return labels.error();
+  Result<std::vector<CaseRecord>> cases = store.cases();
+  if (!cases) return cases.error();
+  return Snapshot{store.name(), std::move(labels).value(), std::move(cases).value()};
+}
+
+}  // namespace
+
+template <typename T>
+void ProjectController::post(std::function<T(ProjectStore&)> job, std::function<void(T)> done) {
+  QPointer<ProjectController> self(this);
+  QMetaObject::invokeMethod(
+      worker_,
+      [worker = worker_, self, job = std::move(job), done = std::move(done)] {
+        T result = worker->store ? job(*worker->store) : T(noProject());
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, done, result = std::move(result)] {
+              if (self && done) done(result);
+            },
+            Qt::QueuedConnection);
+      },
+      Qt::QueuedConnection);
+}
+
+ProjectController::ProjectController(DocumentSession* session, QObject* parent)
+    : QObject(parent), session_(session), worker_(new ProjectWorker) {
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  thread_.setObjectName(QStringLiteral("medsa-project"));
+  thread_.start();
+  clock_.start();
+  flushTimer_.setInterval(kFlushMs);
+  connect(&flushTimer_, &QTimer::timeout, this, &ProjectController::flush);
+  // A case saved through the session has a new version: the list shows its labels.
+  connect(session_, &DocumentSession::saved, this, [this] {
+    if (current_) refresh();
+  });
+}
+
+ProjectController::~ProjectController() {
+  // The last effort and log are written before the thread ends (a queued job might not run).
+  if (std::function<Status(ProjectStore&)> job = takeFlushJob()) {
+    QMetaObject::invokeMethod(
+        worker_,
+        [worker = worker_, job] {
+          if (worker->store) job(*worker->store);
+        },
+        Qt::BlockingQueuedConnection);
+  }
+  thread_.quit();
+  thread_.wait();
+}
+
+// --- the project ---
+
+void ProjectController::open(const QString& folder) {
+  const QString absolute = QFileInfo(folder).absoluteFilePath();
+  if (!ProjectStore::exists(absolute)) {
+    emit failed(tr("Cannot open the project"),
+                Error{ErrorCode::FileNotFound, "no project here (no project.medsa)",
+                      absolute.toStdString()});
+    return;
+  }
+  close();
+  // One window per project: a second one would annotate the same cases behind its back.
+  auto lock = std::make_unique<QLockFile>(QDir(absolute).filePath(QStringLiteral("project.lock")));
+  lock->setStaleLockTime(0);
+  if (!lock->tryLock(0)) {
+    qint64 pid = 0;
+    QString host, app;
+    lock->getLockInfo(&pid, &host, &app);
+    emit failed(tr("Cannot open the project"),
+                Error{ErrorCode::Unavailable,
+                      "the project is open in another Med-SA Studio window (process " +
+                          std::to_string(pid) + " on " + host.toStdString() + ")",
+                      absolute.toStdString()});
+    return;
+  }
+  lock_ = std::move(lock);
+  QPointer<ProjectController> self(this);
+  QMetaObject::invokeMethod(
+      worker_,
+      [worker = worker_, self, absolute] {
+        Result<std::unique_ptr<ProjectStore>> opened = ProjectStore::open(absolute);
+        Result<Snapshot> snapshot =
+            opened ? snapshotOf(*opened.value()) : Result<Snapshot>(opened.error());
+        QString last;
+        if (opened) {
+          Result<QString> state =
+              opened.value()->userState(annotations::currentUser(), QStringLiteral("case"));
+          if (state) last = state.value();
+          worker->store = std::move(opened).value();
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, absolute, snapshot = std::move(snapshot), last] {
+              if (!self) return;
+              if (!snapshot) {
+                self->lock_.reset();
+                emit self->failed(tr("Cannot open the project"), snapshot.error());
+                return;
+              }
+              self->folder_ = absolute;
+              self->name_ = snapshot->name;
+              self->labels_ = snapshot->labels;
+              self->cases_ = snapshot->cases;
+              self->flushTimer_.start();
+              emit self->opened(self->name_);
+              emit self->casesChanged();
+              // Back to where this user was.
+              bool ok = false;
+              const qint64 id = last.toLongLong(&ok);
+              if (ok && self->findCase(id)) self->openCase(id);
+            },
+            Qt::QueuedConnection);
+      },
+      Qt::QueuedConnection);
+}
+
+void ProjectController::create(const QString& folder, const QString& name,
+                               const annotations::LabelSet& labels) {
+  const QString absolute = QFileInfo(folder).absoluteFilePath();
+  QPointer<ProjectController> self(this);
+  QMetaObject::invokeMethod(
+      worker_,
+      [self, absolute, name, labels] {
+        Status made = Status();
+        {
+          Result<std::unique_ptr<ProjectStore>> created =
+              ProjectStore::create(absolute, name, labels);
+          if (!created) made = created.error();
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, absolute, made] {
+              if (!self) return;
+              if (!made) {
+                emit self->failed(tr("Cannot create the project"), made.error());
+                return;
+              }
+              self->open(absolute);
+            },
+            Qt::QueuedConnection);
+      },
+      Qt::QueuedConnection);
+}
+
+void ProjectController::close() {
+  if (!isOpen()) return;
+  flush();
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_] { worker->store.reset(); }, Qt::QueuedConnection);
+  flushTimer_.stop();
+  lock_.reset();
+  folder_.clear();
+  name_.clear();
+  cases_.clear();
+  current_.reset();
+  pending_.reset();
+  emit closed();
+  emit casesChanged();
+  emit currentCaseChanged();
+}
+
+void ProjectController::import(const QString& path, const annotations::ImportOptions& options) {
+  post<Result<std::pair<int, int>>>(
+      [path, options](ProjectStore& store) -> Result<std::pair<int, int>> {
+        Result<std::vector<annotations::ImportedCase>> imported =
+            annotations::importIntoProject(store, path, options);
+        if (!imported) return imported.error();
+        int added = 0;
+        for (const annotations::ImportedCase& c : imported.value()) added += c.added ? 1 : 0;
+        return std::make_pair(added, static_cast<int>(imported->size()));
+      },
+      [this](Result<std::pair<int, int>> result) {
+        if (!result) {
+          emit failed(tr("Cannot import"), result.error());
+          return;
+        }
+        emit imported(result->first, result->second);
+        refresh();
+      });
+}
+
+void ProjectController::refresh() {
+  post<Result<Snapshot>>(snapshotOf, [this](Result<Snapshot> snapshot) {
+    if (!snapshot) {
+      emit failed(tr("Cannot read the project"), snapshot.error());
+      return;
+    }
+    labels_ = snapshot->labels;
+    cases_ = snapshot->cases;
+    emit casesChanged();
+  });
+}
+
+const CaseRecord* ProjectController::findCase(qint64 id) const {
+  for (const CaseRecord& c : cases_)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+QString ProjectController::progressText() const {
+  int done = 0;
+  for (const CaseRecord& c : cases_) done += annotations::isLabelled(c.status) ? 1 : 0;
+  return tr("%1 of %2 done").arg(done).arg(cases_.size());
+}
+
+// --- cases ---
+
+bool ProjectController::openCase(qint64 id) {
+  const CaseRecord* record = findCase(id);
+  if (!record) return false;
+  if (!QFileInfo::exists(record->imagePath)) {
+    emit imageMissing(id, record->imagePath);
+    return false;
+  }
+  flush();
+  pending_ = id;
+  emit openCaseRequested(record->imagePath, record->series);
+  return true;
+}
+
+void ProjectController::relink(qint64 id, const QString& path) {
+  const CaseRecord* record = findCase(id);
+  if (!record) return;
+  post<Status>(
+      [id, path, series = record->series](ProjectStore& store) -> Status {
+        Result<QString> hash = annotations::imageContentHash(path, series);
+        if (!hash) return hash.error();
+        return store.relink(id, path, hash.value());
+      },
+      [this, id](Status done) {
+        if (!done) {
+          emit failed(tr("Cannot relink the image"), done.error());
+          return;
+        }
+        post<Result<Snapshot>>(snapshotOf, [this, id](Result<Snapshot> snapshot) {
+          if (!snapshot) return;
+          cases_ = snapshot->cases;
+          emit casesChanged();
+          openCase(id);
+        });
+      });
+}
+
+std::optional<qint64> ProjectController::neighbourUnfinished(int step) const {
+  if (cases_.empty()) return std::nullopt;
+  long at = step > 0 ? -1 : static_cast<long>(cases_.size());
+  if (current_) {
+    for (std::size_t i = 0; i < cases_.size(); ++i)
+      if (cases_[i].id == *current_) at = static_cast<long>(i);
+  }
+  for (long i = at + step; i >= 0 && i < static_cast<long>(cases_.size()); i += step)
+    if (annotations::isUnfinished(cases_[static_cast<std::size_t>(i)].status))
+      return cases_[static_cast<std::size_t>(i)].id;
+  return std::nullopt;
+}
+
+void ProjectController::setStatus(qint64 id, CaseStatus status) {
+  post<Status>([id, status](ProjectStore& store) { return store.setStatus(id, status); },
+               [this](Status done) {
+                 if (!done) emit failed(tr("Cannot change the case's status"), done.error());
+                 refresh();
+               });
+  for (CaseRecord& c : cases_)
+    if (c.id == id) c.status = status;  // shown at once; the refresh confirms it
+  emit casesChanged();
+}
+
+void ProjectController::setCurrentStatus(CaseStatus status) {
+  if (current_) setStatus(*current_, status);
+}
+
+void ProjectController::imageShown(const QString& path, const QString& series) {
+  const CaseRecord* wanted = pending_ ? findCase(*pending_) : nullptr;
+  if (wanted &&
+      QFileInfo(wanted->imagePath).absoluteFilePath() == QFileInfo(path).absoluteFilePath() &&
+      wanted->series == series) {
+    adoptCase(*pending_);
+    return;
+  }
+  // Something outside the project: no case is current.
+  flush();
+  pending_.reset();
+  if (current_) {
+    current_.reset();
+    emit currentCaseChanged();
+  }
+}
+
+void ProjectController::adoptCase(qint64 id) {
+  pending_.reset();
+  current_ = id;
+  active_.restart();
+  const CaseRecord record = *findCase(id);
+  // Saving writes the case's next version in the project (on the session's worker thread,
+  // with a connection of its own).
+  session_->setLabelTarget(
+      {tr("case %1").arg(record.name),
+       [folder = folder_, id, model = model_, adapter = adapter_](
+           const annotations::LabelMap& map, const annotations::LabelSet& set) -> Result<QString> {
+         Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(folder);
+         if (!store) return store.error();
+         // Labels added in a case become the project's labels.
+         Result<annotations::LabelSet> projectLabels = store.value()->labels();
+         if (!projectLabels) return projectLabels.error();
+         annotations::LabelSet merged = projectLabels.value();
+         for (const annotations::Label& label : set.labels())
+           if (!merged.find(label.value)) merged.insert(label);
+         if (!(merged == projectLabels.value())) {
+           if (Status s = store.value()->setLabels(merged); !s) return s.error();
+         }
+         Result<annotations::LabelVersion> saved =
+             store.value()->saveLabels(id, map, set, annotations::currentUser());
+         if (!saved) return saved.error();
+         if (!model.isEmpty()) store.value()->setModel(id, model, adapter);
+         return saved->path;
+       }});
+  if (record.latest)
+    session_->openLabelsAsSaved(record.latest->path);
+  else
+    session_->setInitialLabelSet(labels_);
+  const QString user = annotations::currentUser();
+  post<Status>(
+      [id, user, status = record.status](ProjectStore& store) -> Status {
+        if (status == CaseStatus::New) {
+          if (Status s = store.setStatus(id, CaseStatus::InProgress); !s) return s;
+        }
+        return store.setUserState(user, QStringLiteral("case"), QString::number(id));
+      },
+      [this](Status done) {
+        if (!done) emit failed(tr("Cannot update the project"), done.error());
+        refresh();
+      });
+  emit currentCaseChanged();
+}
+
+// --- effort and the interaction log ---
+
+void ProjectController::noteActivity() {
+  if (current_) active_.activity(clock_.elapsed() / 1000.0);
+}
+
+void ProjectController::setModelName(const QString& model, const QString& adapter) {
+  model_ = model;
+  adapter_ = adapter;
+}
+
+void ProjectController::recordInteraction(const QString& kind, const QJsonObject& detail,
+                                          double iou) {
+  if (!current_) return;
+  noteActivity();
+  annotations::Interaction entry;
+  entry.caseId = *current_;
+  entry.msSinceEpoch = QDateTime::currentMSecsSinceEpoch();
+  entry.kind = kind;
+  entry.detail = detail;
+  if (iou >= 0) entry.iou = iou;
+  log_.push_back(std::move(entry));
+  ++interactions_;
+  if (kind == QStringLiteral("point") || kind == QStringLiteral("box")) ++clicks_;
+}
+
+std::function<Status(ProjectStore&)> ProjectController::takeFlushJob() {
+  if (!current_ || (log_.empty() && active_.seconds() <= 0 && clicks_ == 0)) return {};
+  const qint64 id = *current_;
+  const double seconds = active_.take();
+  const qint64 clicks = std::exchange(clicks_, 0);
+  const qint64 interactions = std::exchange(interactions_, 0);
+  return [id, seconds, clicks, interactions,
+          log = std::exchange(log_, {})](ProjectStore& store) -> Status {
+    if (Status s = store.logInteractions(log); !s) return s;
+    return store.addEffort(id, seconds, clicks, interactions);
+  };
+}
+
+void ProjectController::flush() {
+  std::function<Status(ProjectStore&)> job = takeFlushJob();
+  if (!job) return;
+  post<Status>(std::move(job), [this](Status done) {
+    if (!done) emit failed(tr("Cannot record the interaction log"), done.error());
+  });
+}
+
+}  // namespace medsa::ui
