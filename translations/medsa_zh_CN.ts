@@ -9,17 +9,17 @@
         <translation>CT 脑窗</translation>
     </message>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="15"/>
+        <location filename="../ui/src/window_presets.cpp" line="16"/>
         <source>CT Lung</source>
         <translation>CT 肺窗</translation>
     </message>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="17"/>
+        <location filename="../ui/src/window_presets.cpp" line="19"/>
         <source>CT Abdomen</source>
         <translation>CT 腹部窗</translation>
     </message>
     <message>
-        <location filename="../ui/src/window_presets.cpp" line="19"/>
+        <location filename="../ui/src/window_presets.cpp" line="22"/>
         <source>CT Bone</source>
         <translation>CT 骨窗</translation>
     </message>
@@ -27,42 +27,47 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="66"/>
+        <location filename="../app/studio/main.cpp" line="69"/>
         <source>Interactive medical image annotation</source>
         <translation>交互式医学图像标注</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="70"/>
+        <location filename="../app/studio/main.cpp" line="73"/>
         <source>Open the built-in demo volume.</source>
         <translation>打开内置的演示体数据。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="73"/>
+        <location filename="../app/studio/main.cpp" line="76"/>
         <source>SAM / Med-SA checkpoint (.pth or .safetensors).</source>
         <translation>SAM / Med-SA 检查点（.pth 或 .safetensors）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="77"/>
+        <location filename="../app/studio/main.cpp" line="80"/>
         <source>Model geometry as JSON (default: inferred).</source>
         <translation>模型几何参数，JSON 格式（默认：自动推断）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="81"/>
+        <location filename="../app/studio/main.cpp" line="84"/>
         <source>Folder for autosaves (default: the user&apos;s data folder).</source>
         <translation>自动保存文件夹（默认：用户数据文件夹）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="85"/>
+        <location filename="../app/studio/main.cpp" line="88"/>
         <source>Label map to open with the image (NIfTI, NRRD, PNG).</source>
         <translation>随图像一同打开的标签图（NIfTI、NRRD、PNG）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="89"/>
+        <location filename="../app/studio/main.cpp" line="92"/>
         <source>Open the built-in demo fundus photograph.</source>
         <translation>打开内置的演示眼底照片。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="93"/>
+        <location filename="../app/studio/main.cpp" line="95"/>
+        <source>Write screenshots of the window&apos;s states and dialogs to a folder, then quit.</source>
+        <translation>将窗口各状态和对话框的截图写入文件夹，然后退出。</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main.cpp" line="102"/>
         <source>Image file or DICOM folder.</source>
         <translation>图像文件或 DICOM 文件夹。</translation>
     </message>
@@ -95,6 +100,64 @@
     </message>
 </context>
 <context>
+    <name>medsa::ui::CaseListModel</name>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="40"/>
+        <source>new</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="42"/>
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="44"/>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="46"/>
+        <source>reviewed</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="48"/>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="107"/>
+        <source>Case</source>
+        <translation>病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="109"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="111"/>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="113"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="115"/>
+        <source>Clicks</source>
+        <translation>点击数</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="117"/>
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+</context>
+<context>
     <name>medsa::ui::Document</name>
     <message>
         <location filename="../ui/src/document.cpp" line="27"/>
@@ -111,12 +174,12 @@
 <context>
     <name>medsa::ui::DocumentSession</name>
     <message>
-        <location filename="../ui/src/document_session.cpp" line="57"/>
+        <location filename="../ui/src/document_session.cpp" line="60"/>
         <source>Open labels %1</source>
         <translation>打开标签 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/document_session.cpp" line="330"/>
+        <location filename="../ui/src/document_session.cpp" line="364"/>
         <source>deleted</source>
         <translation>已删除</translation>
     </message>
@@ -278,57 +341,57 @@
 <context>
     <name>medsa::ui::MainWindow</name>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="51"/>
+        <location filename="../ui/src/main_window.cpp" line="52"/>
         <source>Med-SA Studio</source>
         <translation>Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="155"/>
+        <location filename="../ui/src/main_window.cpp" line="161"/>
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="159"/>
+        <location filename="../ui/src/main_window.cpp" line="165"/>
         <source>Labels saved to %1</source>
         <translation>标签已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="164"/>
+        <location filename="../ui/src/main_window.cpp" line="169"/>
         <source>Cannot save labels</source>
         <translation>无法保存标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="93"/>
+        <location filename="../ui/src/main_window.cpp" line="95"/>
         <source>click → mask %1 ms</source>
         <translation>点击 → 掩膜 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="229"/>
+        <location filename="../ui/src/main_window.cpp" line="233"/>
         <source>Image embedding computed in %1 ms</source>
         <translation>图像嵌入计算完成，用时 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="234"/>
+        <location filename="../ui/src/main_window.cpp" line="238"/>
         <source>Model loaded: %1</source>
         <translation>模型已加载：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="240"/>
+        <location filename="../ui/src/main_window.cpp" line="244"/>
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="103"/>
+        <location filename="../ui/src/main_window.cpp" line="105"/>
         <source>Labels</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="110"/>
+        <location filename="../ui/src/main_window.cpp" line="112"/>
         <source>&lt;opened image&gt;</source>
         <translation>&lt;已打开的图像&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="111"/>
+        <location filename="../ui/src/main_window.cpp" line="113"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
@@ -341,494 +404,475 @@
         <translation type="vanished">就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="78"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="79"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="80"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="81"/>
         <source>&amp;Open Image…</source>
         <translation>打开图像(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="81"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="82"/>
         <source>Open an image file (NIfTI, NRRD, MetaImage, DICOM, PNG, JPEG, TIFF)</source>
         <translation>打开图像文件（NIfTI、NRRD、MetaImage、DICOM、PNG、JPEG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="84"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="85"/>
         <source>Open &amp;DICOM Folder…</source>
         <translation>打开 DICOM 文件夹(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="84"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="85"/>
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="87"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="88"/>
         <source>Open D&amp;emo</source>
         <translation>打开演示(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="91"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="90"/>
         <source>Open Demo &amp;Photograph</source>
         <translation>打开演示照片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="93"/>
         <source>Ne&amp;xt Case</source>
         <translation>下一个病例(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="93"/>
         <source>Ctrl+Right</source>
         <translation>Ctrl+Right</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="99"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
         <source>Pre&amp;vious Case</source>
         <translation>上一个病例(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="99"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
         <source>Ctrl+Left</source>
         <translation>Ctrl+Left</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="102"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="99"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="106"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="103"/>
         <source>&amp;Save Labels</source>
         <translation>保存标签(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="107"/>
         <source>Save Labels &amp;As…</source>
         <translation>标签另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="107"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="113"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
         <source>Open &amp;Labels…</source>
         <translation>打开标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="113"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
         <source>Ctrl+L</source>
         <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="117"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="114"/>
         <source>Load &amp;Model…</source>
         <translation>加载模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="117"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="114"/>
         <source>Ctrl+M</source>
         <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="121"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="118"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="128"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="125"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="131"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="128"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="134"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="131"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="137"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="134"/>
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="137"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="134"/>
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="144"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="141"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="153"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="150"/>
         <source>&amp;Navigate (crosshair, window/level)</source>
         <translation>导航（十字线、窗宽/窗位）(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="153"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="150"/>
         <source>Navigate</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="155"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="152"/>
         <source>&amp;AI Segment (click +, right click −, drag a box)</source>
         <translation>AI 分割（单击 +，右键单击 −，拖出框）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="155"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="152"/>
         <source>AI Segment</source>
         <translation>AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="157"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="154"/>
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="157"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="154"/>
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="159"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="156"/>
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="159"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="156"/>
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="162"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="159"/>
         <source>&amp;Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)</source>
         <translation>多边形 / 套索（单击顶点或拖动；双击或按 Enter 填充，按 Esc 取消）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="163"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="160"/>
         <source>Polygon / Lasso</source>
         <translation>多边形 / 套索</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="164"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="161"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="168"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="165"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="187"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="184"/>
         <source>Accept Candidate</source>
         <translation>接受候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="198"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="195"/>
         <source>Discard Prompt</source>
         <translation>放弃提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="201"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="198"/>
         <source>Next Candidate</source>
         <translation>下一个候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="208"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="205"/>
         <source>Smaller Brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="211"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="208"/>
         <source>Larger Brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="217"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="214"/>
         <source>&amp;Fill Holes (active label, this slice)</source>
         <translation>填充空洞（当前标签，本层）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="223"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="220"/>
         <source>Remove Small &amp;Islands (this slice)</source>
         <translation>去除小岛（本层）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="229"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="226"/>
         <source>&amp;Clear Slice (active label)</source>
         <translation>清除本层（当前标签）(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="229"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="226"/>
         <source>Shift+Del</source>
         <translation>Shift+Del</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="237"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="234"/>
         <source>&amp;Propagate Through Volume</source>
         <translation>在体数据中传播(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="237"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="234"/>
         <source>Ctrl+P</source>
         <translation>Ctrl+P</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="240"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="237"/>
         <source>Propagation &amp;Settings…</source>
         <translation>传播设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="253"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="250"/>
         <source>Pre-compute &amp;Neighbouring Slices</source>
         <translation>预先计算相邻层面(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="257"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="254"/>
         <source>Off (only the slice on screen)</source>
         <translation>关闭（仅当前显示的层面）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/main_window_menus.cpp" line="258"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="255"/>
         <source>%n per side</source>
         <translation>
             <numerusform>每侧 %n 层</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="273"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="269"/>
         <source>&amp;Labels</source>
         <translation>标签(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="275"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="271"/>
         <source>&amp;New Label</source>
         <translation>新建标签(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="275"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="271"/>
         <source>Ctrl+Shift+N</source>
         <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="288"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="284"/>
         <source>&amp;Previous Label</source>
         <translation>上一个标签(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="291"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="287"/>
         <source>N&amp;ext Label</source>
         <translation>下一个标签(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="296"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="292"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="298"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="294"/>
         <source>&amp;Three Views</source>
         <translation>三视图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="298"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="294"/>
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="301"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="297"/>
         <source>&amp;Single View</source>
         <translation>单视图(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="301"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="297"/>
         <source>Ctrl+2</source>
         <translation>Ctrl+2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="304"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="300"/>
         <source>&amp;Reset Zoom</source>
         <translation>重置缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="315"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="311"/>
         <source>Next Slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="318"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="314"/>
         <source>Previous Slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="321"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="317"/>
         <source>&amp;Window/Level</source>
         <translation>窗宽/窗位(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="334"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="330"/>
         <source>Image Default</source>
         <translation>图像默认</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="341"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="337"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="344"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="340"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="348"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="344"/>
         <source>&amp;About Med-SA Studio</source>
         <translation>关于 Med-SA Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="351"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="347"/>
         <source>About &amp;Qt</source>
         <translation>关于 Qt(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="361"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="357"/>
         <source>AI segmentation with %1</source>
         <translation>使用 %1 进行 AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="362"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="358"/>
         <source>No model loaded: choose a checkpoint with File → Load Model… (manual tools work without one)</source>
         <translation>未加载模型：请通过“文件 → 加载模型…”选择检查点（手动工具无需模型即可使用）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="366"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="362"/>
         <source>AI off: no model (File → Load Model…)</source>
         <translation>AI 已关闭：无模型（文件 → 加载模型…）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="367"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="363"/>
         <source>AI off</source>
         <translation>AI 已关闭</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="368"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="364"/>
         <source>AI ready</source>
         <translation>AI 就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="375"/>
         <source>Keyboard Shortcuts</source>
-        <translation>键盘快捷键</translation>
+        <translation type="vanished">键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="379"/>
         <source>Action</source>
-        <translation>操作</translation>
+        <translation type="vanished">操作</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="379"/>
         <source>Keys</source>
-        <translation>按键</translation>
+        <translation type="vanished">按键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="398"/>
         <source>AI: positive point / negative point</source>
-        <translation>AI：正向点 / 负向点</translation>
+        <translation type="vanished">AI：正向点 / 负向点</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="398"/>
         <source>Left click / right click (or Shift+click)</source>
-        <translation>左键单击 / 右键单击（或 Shift+单击）</translation>
+        <translation type="vanished">左键单击 / 右键单击（或 Shift+单击）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="399"/>
         <source>AI: box prompt</source>
-        <translation>AI：框提示</translation>
+        <translation type="vanished">AI：框提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="399"/>
         <source>Left drag</source>
-        <translation>左键拖动</translation>
+        <translation type="vanished">左键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="400"/>
         <source>Brush size</source>
-        <translation>画笔大小</translation>
+        <translation type="vanished">画笔大小</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="400"/>
         <source>[ and ], or Shift+wheel</source>
-        <translation>[ 和 ]，或 Shift+滚轮</translation>
+        <translation type="vanished">[ 和 ]，或 Shift+滚轮</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="401"/>
         <source>Scroll slices</source>
-        <translation>滚动浏览层面</translation>
+        <translation type="vanished">滚动浏览层面</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="401"/>
         <source>Wheel, Up/Down</source>
-        <translation>滚轮、上/下方向键</translation>
+        <translation type="vanished">滚轮、上/下方向键</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="402"/>
         <source>Zoom</source>
-        <translation>缩放</translation>
+        <translation type="vanished">缩放</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="402"/>
         <source>Ctrl+wheel</source>
-        <translation>Ctrl+滚轮</translation>
+        <translation type="vanished">Ctrl+滚轮</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="403"/>
         <source>Pan</source>
-        <translation>平移</translation>
+        <translation type="vanished">平移</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="403"/>
         <source>Middle drag</source>
-        <translation>中键拖动</translation>
+        <translation type="vanished">中键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="404"/>
         <source>Window/level</source>
-        <translation>窗宽/窗位</translation>
+        <translation type="vanished">窗宽/窗位</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="404"/>
         <source>Right drag (Navigate tool) or Ctrl+right drag</source>
-        <translation>右键拖动（导航工具）或 Ctrl+右键拖动</translation>
+        <translation type="vanished">右键拖动（导航工具）或 Ctrl+右键拖动</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="405"/>
         <source>Maximise a view</source>
-        <translation>最大化视图</translation>
+        <translation type="vanished">最大化视图</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="405"/>
         <source>Double-click (Navigate tool)</source>
-        <translation>双击（导航工具）</translation>
+        <translation type="vanished">双击（导航工具）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="426"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="376"/>
         <source>About Med-SA Studio</source>
         <translation>关于 Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="427"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="377"/>
         <source>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;Interactive medical image annotation with an in-process Segment Anything engine and medical adapters that learn from your work.&lt;/p&gt;&lt;p&gt;Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;交互式医学图像标注：进程内 Segment Anything 引擎与可从您的标注中学习的医学适配器。&lt;/p&gt;&lt;p&gt;依据 Apache License 2.0 授权。&lt;/p&gt;</translation>
     </message>
@@ -841,48 +885,48 @@ File: %2</source>
 文件：%2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="437"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="387"/>
         <source>Open Image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="438"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="388"/>
         <source>Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)</source>
         <translation>图像 (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="445"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="395"/>
         <source>Open DICOM Folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="219"/>
-        <location filename="../ui/src/main_window.cpp" line="253"/>
+        <location filename="../ui/src/main_window.cpp" line="223"/>
+        <location filename="../ui/src/main_window.cpp" line="257"/>
         <source>Cannot open image</source>
         <translation>无法打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="257"/>
+        <location filename="../ui/src/main_window.cpp" line="260"/>
         <source>Still opening %1</source>
         <translation>仍在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="263"/>
+        <location filename="../ui/src/main_window.cpp" line="266"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="216"/>
+        <location filename="../ui/src/main_window.cpp" line="220"/>
         <source>Opening cancelled</source>
         <translation>已取消打开</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="219"/>
+        <location filename="../ui/src/main_window.cpp" line="223"/>
         <source>Cannot open DICOM folder</source>
         <translation>无法打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="279"/>
+        <location filename="../ui/src/main_window.cpp" line="282"/>
         <source>A 4D image: showing its first time point</source>
         <translation>4D 图像：显示第一个时间点</translation>
     </message>
@@ -891,152 +935,152 @@ File: %2</source>
         <translation type="vanished">%1 — Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="284"/>
+        <location filename="../ui/src/main_window.cpp" line="287"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="353"/>
+        <location filename="../ui/src/main_window.cpp" line="358"/>
         <source>This is the last case in its folder.</source>
         <translation>这是所在文件夹中的最后一个病例。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="354"/>
+        <location filename="../ui/src/main_window.cpp" line="359"/>
         <source>This is the first case in its folder.</source>
         <translation>这是所在文件夹中的第一个病例。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="408"/>
+        <location filename="../ui/src/main_window.cpp" line="413"/>
         <source>The labels have changed since they were last saved. Save them first?</source>
         <translation>标签自上次保存后已更改。是否先保存？</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="371"/>
+        <location filename="../ui/src/main_window.cpp" line="376"/>
         <source>Pre-computing embeddings ahead… %1 %</source>
         <translation>正在预先计算图像嵌入… %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="136"/>
+        <location filename="../ui/src/main_window.cpp" line="139"/>
         <source>Open an image (File → Open Image, Ctrl+O) or a DICOM folder, or try File → Open Demo.</source>
         <translation>打开图像（文件 → 打开图像，Ctrl+O）或 DICOM 文件夹，或试试 文件 → 打开演示。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="139"/>
+        <location filename="../ui/src/main_window.cpp" line="143"/>
         <source>Enter accepts the candidate, Tab shows the next one, more clicks correct it, Esc discards it.</source>
         <translation>回车接受候选，Tab 显示下一个，继续点击可修正，Esc 放弃。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="142"/>
+        <location filename="../ui/src/main_window.cpp" line="147"/>
         <source>Paint with the brush (B) or the polygon (L); File → Load Model… adds AI segmentation.</source>
         <translation>用画笔（B）或多边形（L）绘制；文件 → 加载模型… 可启用 AI 分割。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="146"/>
+        <location filename="../ui/src/main_window.cpp" line="152"/>
         <source>AI Segment (A): click a structure or drag a box around it; right click marks background.</source>
         <translation>AI 分割（A）：点击一个结构或围绕它拖出方框；右键标记背景。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="165"/>
+        <location filename="../ui/src/main_window.cpp" line="170"/>
         <source>Choose another folder with File → Save Labels As… (Ctrl+Shift+S).</source>
         <translation>请用 文件 → 标签另存为…（Ctrl+Shift+S）选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="245"/>
+        <location filename="../ui/src/main_window.cpp" line="249"/>
         <source>Pre-computing embeddings failed: %1</source>
         <translation>预计算嵌入失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="283"/>
+        <location filename="../ui/src/main_window.cpp" line="286"/>
         <source>%1[*] — Med-SA Studio</source>
         <translation>%1[*] — Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="345"/>
+        <location filename="../ui/src/main_window.cpp" line="350"/>
         <source>Next and Previous Case walk through the images of the folder an image was opened from; %1 has none.</source>
         <translation>下一个/上一个病例会遍历打开图像所在文件夹中的图像；%1没有这样的文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="347"/>
+        <location filename="../ui/src/main_window.cpp" line="352"/>
         <source>the demo</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="347"/>
+        <location filename="../ui/src/main_window.cpp" line="352"/>
         <source>no open image</source>
         <translation>当前未打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="372"/>
+        <location filename="../ui/src/main_window.cpp" line="377"/>
         <source>Computing image embedding… %1 %</source>
         <translation>正在计算图像嵌入… %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="393"/>
+        <location filename="../ui/src/main_window.cpp" line="398"/>
         <source>background</source>
         <translation>背景</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="395"/>
+        <location filename="../ui/src/main_window.cpp" line="400"/>
         <source>value %1</source>
         <translation>值 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="397"/>
+        <location filename="../ui/src/main_window.cpp" line="402"/>
         <source>(%1, %2, %3)  value %4  label %5</source>
         <translation>(%1, %2, %3)  值 %4  标签 %5</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="443"/>
+        <location filename="../ui/src/main_window.cpp" line="448"/>
         <source>Save Labels</source>
         <translation>保存标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="445"/>
+        <location filename="../ui/src/main_window.cpp" line="450"/>
         <source>PNG label image (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)</source>
         <translation>PNG 标签图像 (*.png);;NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="446"/>
+        <location filename="../ui/src/main_window.cpp" line="451"/>
         <source>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</source>
         <translation>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="463"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="412"/>
         <source>Open Labels</source>
         <translation>打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="464"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="413"/>
         <source>Label maps (*.nii *.nii.gz *.nrrd *.mha *.png);;All files (*)</source>
         <translation>标签图 (*.nii *.nii.gz *.nrrd *.mha *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="173"/>
+        <location filename="../ui/src/main_window.cpp" line="178"/>
         <source>Cannot open labels</source>
         <translation>无法打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="170"/>
+        <location filename="../ui/src/main_window.cpp" line="175"/>
         <source>Labels opened from %1</source>
         <translation>已从 %1 打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="470"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="419"/>
         <source>Load Model</source>
         <translation>加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="471"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="420"/>
         <source>SAM / Med-SA checkpoints (*.pth *.pt *.safetensors);;All files (*)</source>
         <translation>SAM / Med-SA 检查点 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="467"/>
+        <location filename="../ui/src/main_window.cpp" line="478"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="192"/>
+        <location filename="../ui/src/main_window.cpp" line="196"/>
         <source>Cannot recover the autosave</source>
         <translation>无法恢复自动保存</translation>
     </message>
@@ -1053,17 +1097,17 @@ Recover them?</source>
 是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="187"/>
+        <location filename="../ui/src/main_window.cpp" line="191"/>
         <source>Recovered the annotations autosaved at %1</source>
         <translation>已恢复于 %1 自动保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="414"/>
+        <location filename="../ui/src/main_window.cpp" line="419"/>
         <source>Unsaved Annotations</source>
         <translation>未保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="329"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="325"/>
         <source>Auto (1st–99th percentile, MR)</source>
         <translation>自动（第 1–99 百分位数，MR）</translation>
     </message>
@@ -1079,6 +1123,281 @@ Recover them?</source>
         <location filename="../ui/src/startup_sequence.cpp" line="41"/>
         <source>%1 was not opened: the recovered annotations belong to another image</source>
         <translation>未打开 %1：恢复的标注属于另一幅图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="29"/>
+        <source>Cases</source>
+        <translation>病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="48"/>
+        <source>Project %1: %2</source>
+        <translation>项目 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="52"/>
+        <source>Imported %1 new case(s) of %2 found</source>
+        <translation>找到 %2 个，导入了 %1 个新病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="60"/>
+        <source>Image Missing</source>
+        <translation>图像缺失</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="61"/>
+        <source>The case&apos;s image is not at
+%1
+any more. Locate it? (Its content is checked.)</source>
+        <translation>该病例的图像已不在
+%1
+要重新定位吗？（会校验其内容。）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="68"/>
+        <source>Locate the DICOM Folder</source>
+        <translation>定位 DICOM 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="69"/>
+        <source>Locate the Image</source>
+        <translation>定位图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="84"/>
+        <source>&amp;Project</source>
+        <translation>项目(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="88"/>
+        <source>&amp;New Project…</source>
+        <translation>新建项目(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="96"/>
+        <source>&amp;Open Project…</source>
+        <translation>打开项目(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="96"/>
+        <source>Ctrl+Shift+P</source>
+        <translation>Ctrl+Shift+P</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="100"/>
+        <source>Open Project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="104"/>
+        <source>&amp;Import Images…</source>
+        <translation>导入图像(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="108"/>
+        <source>Import Images</source>
+        <translation>导入图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="111"/>
+        <source>Import &amp;Folder…</source>
+        <translation>导入文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="116"/>
+        <source>Import a Folder of Images or DICOM Series</source>
+        <translation>导入图像文件夹或 DICOM 序列</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="123"/>
+        <source>No project case is open.</source>
+        <translation>当前没有打开的项目病例。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="138"/>
+        <source>Mark &amp;Done</source>
+        <translation>标记为已完成(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="138"/>
+        <source>Ctrl+D</source>
+        <translation>Ctrl+D</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="141"/>
+        <source>Mark &amp;Reviewed</source>
+        <translation>标记为已审核(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="141"/>
+        <source>Ctrl+Shift+D</source>
+        <translation>Ctrl+Shift+D</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="144"/>
+        <source>&amp;Skip Case</source>
+        <translation>跳过病例(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="144"/>
+        <source>Ctrl+K</source>
+        <translation>Ctrl+K</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="148"/>
+        <source>&amp;Close Project</source>
+        <translation>关闭项目(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="157"/>
+        <source>No unfinished case after this one: %1</source>
+        <translation>此后没有未完成的病例：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="158"/>
+        <source>No unfinished case before this one.</source>
+        <translation>此前没有未完成的病例。</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::NewProjectDialog</name>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="15"/>
+        <source>New Project</source>
+        <translation>新建项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="18"/>
+        <source>Liver CT 2026</source>
+        <translation>肝脏 CT 2026</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="21"/>
+        <source>a new or empty folder</source>
+        <translation>新的或空的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="22"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="25"/>
+        <source>Label 1</source>
+        <translation>标签 1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="26"/>
+        <source>Comma-separated; they get the values 1, 2, 3, ... in this order</source>
+        <translation>以逗号分隔；按此顺序取值 1、2、3……</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="31"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="32"/>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="33"/>
+        <source>Labels:</source>
+        <translation>标签：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="36"/>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/new_project_dialog.cpp" line="43"/>
+        <source>Project Folder</source>
+        <translation>项目文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::ProjectController</name>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="99"/>
+        <location filename="../ui/src/project_controller.cpp" line="112"/>
+        <location filename="../ui/src/project_controller.cpp" line="140"/>
+        <source>Cannot open the project</source>
+        <translation>无法打开项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="178"/>
+        <source>Cannot create the project</source>
+        <translation>无法创建项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="217"/>
+        <source>Cannot import</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="228"/>
+        <source>Cannot read the project</source>
+        <translation>无法读取项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="246"/>
+        <source>%1 of %2 done</source>
+        <translation>已完成 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="275"/>
+        <source>Cannot relink the image</source>
+        <translation>无法重新关联图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="303"/>
+        <source>Cannot change the case&apos;s status</source>
+        <translation>无法更改病例状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="340"/>
+        <source>case %1</source>
+        <translation>病例 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="373"/>
+        <source>Cannot update the project</source>
+        <translation>无法更新项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="422"/>
+        <source>Cannot record the interaction log</source>
+        <translation>无法记录交互日志</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::ProjectPanel</name>
+    <message>
+        <location filename="../ui/src/project_panel.cpp" line="31"/>
+        <source>All cases</source>
+        <translation>全部病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_panel.cpp" line="32"/>
+        <source>Unfinished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_panel.cpp" line="38"/>
+        <source>Search cases and labels</source>
+        <translation>搜索病例和标签</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_panel.cpp" line="83"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; — %2</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_panel.cpp" line="85"/>
+        <source>No project open (Project → New or Open)</source>
+        <translation>未打开项目（项目 → 新建或打开）</translation>
     </message>
 </context>
 <context>
@@ -1132,39 +1451,39 @@ Recover them?</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/propagation_controller.cpp" line="186"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="187"/>
         <source>Propagated over %n slice(s). Upwards: %1. Downwards: %2.</source>
         <translation>
             <numerusform>已传播 %n 层。向上：%1。向下：%2。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="196"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="197"/>
         <source>not run</source>
         <translation>未运行</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="198"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="199"/>
         <source>reached the end of the volume</source>
         <translation>已到达体数据末端</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="200"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="201"/>
         <source>reached the slice limit</source>
         <translation>已达到层数上限</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="202"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="203"/>
         <source>stopped at slice %1, predicted IoU %2 below the threshold</source>
         <translation>在第 %1 层停止，预测 IoU %2 低于阈值</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="206"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="207"/>
         <source>stopped at slice %1, where the object became too small</source>
         <translation>在第 %1 层停止，目标变得过小</translation>
     </message>
     <message>
-        <location filename="../ui/src/propagation_controller.cpp" line="208"/>
+        <location filename="../ui/src/propagation_controller.cpp" line="209"/>
         <source>stopped at slice %1, where the object moved away</source>
         <translation>在第 %1 层停止，目标发生偏移</translation>
     </message>
@@ -1284,12 +1603,12 @@ Recover them?</source>
         <translation>保留自动保存；下次启动时会再次提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/recovery_dialog.cpp" line="87"/>
+        <location filename="../ui/src/recovery_dialog.cpp" line="86"/>
         <source>Built-in demo (%1)</source>
         <translation>内置演示（%1）</translation>
     </message>
     <message>
-        <location filename="../ui/src/recovery_dialog.cpp" line="89"/>
+        <location filename="../ui/src/recovery_dialog.cpp" line="91"/>
         <source>%1 (cannot be recovered: %2)</source>
         <translation>%1（无法恢复：%2）</translation>
     </message>
@@ -1400,6 +1719,104 @@ Recover them?</source>
     </message>
 </context>
 <context>
+    <name>medsa::ui::ShortcutsDialog</name>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="18"/>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="22"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="22"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="41"/>
+        <source>AI: positive point / negative point</source>
+        <translation>AI：正向点 / 负向点</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="41"/>
+        <source>Left click / right click (or Shift+click)</source>
+        <translation>左键单击 / 右键单击（或 Shift+单击）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="42"/>
+        <source>AI: box prompt</source>
+        <translation>AI：框提示</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="42"/>
+        <source>Left drag</source>
+        <translation>左键拖动</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="43"/>
+        <source>Brush size</source>
+        <translation>画笔大小</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="43"/>
+        <source>[ and ], or Shift+wheel</source>
+        <translation>[ 和 ]，或 Shift+滚轮</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="44"/>
+        <source>Scroll slices</source>
+        <translation>滚动浏览层面</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="44"/>
+        <source>Wheel, Up/Down</source>
+        <translation>滚轮、上/下方向键</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="45"/>
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="45"/>
+        <source>Ctrl+wheel</source>
+        <translation>Ctrl+滚轮</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="46"/>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="46"/>
+        <source>Middle drag</source>
+        <translation>中键拖动</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="47"/>
+        <source>Window/level</source>
+        <translation>窗宽/窗位</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="47"/>
+        <source>Right drag (Navigate tool) or Ctrl+right drag</source>
+        <translation>右键拖动（导航工具）或 Ctrl+右键拖动</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="48"/>
+        <source>Maximise a view</source>
+        <translation>最大化视图</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/shortcuts_dialog.cpp" line="48"/>
+        <source>Double-click (Navigate tool)</source>
+        <translation>双击（导航工具）</translation>
+    </message>
+</context>
+<context>
     <name>medsa::ui::SliceView</name>
     <message>
         <location filename="../ui/src/slice_view.cpp" line="304"/>
@@ -1438,107 +1855,107 @@ Recover them?</source>
         <translation>引擎无法完成分割：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="76"/>
+        <location filename="../ui/src/tool_controller.cpp" line="91"/>
         <source>The model is still loading; the prompt will not run yet.</source>
         <translation>模型仍在加载中；暂不执行该提示。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="77"/>
+        <location filename="../ui/src/tool_controller.cpp" line="92"/>
         <source>No model loaded: choose one with File → Load Model…</source>
         <translation>未加载模型：请通过“文件 → 加载模型…”选择模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="113"/>
+        <location filename="../ui/src/tool_controller.cpp" line="131"/>
         <source>No candidate yet: click a structure or drag a box first.</source>
         <translation>还没有候选：请先点击一个结构或拖出方框。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="118"/>
+        <location filename="../ui/src/tool_controller.cpp" line="136"/>
         <source>Only one candidate for several points or a box: click again to correct it.</source>
         <translation>多个点或方框只产生一个候选：继续点击即可修正。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="126"/>
+        <location filename="../ui/src/tool_controller.cpp" line="145"/>
         <source>Candidate %1 of %2 (predicted IoU %3)</source>
         <translation>候选 %1 / %2（预测 IoU %3）</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="136"/>
+        <location filename="../ui/src/tool_controller.cpp" line="155"/>
         <source>Choose a label first.</source>
         <translation>请先选择一个标签。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="140"/>
+        <location filename="../ui/src/tool_controller.cpp" line="159"/>
         <source>The active label is locked; unlock it to edit it.</source>
         <translation>当前标签已锁定；请先解锁再编辑。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="158"/>
+        <location filename="../ui/src/tool_controller.cpp" line="177"/>
         <source>Wait for the candidate before accepting.</source>
         <translation>请等待候选结果生成后再接受。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="159"/>
+        <location filename="../ui/src/tool_controller.cpp" line="178"/>
         <source>Nothing to accept: click on the object first.</source>
         <translation>没有可接受的结果：请先单击目标。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="164"/>
+        <location filename="../ui/src/tool_controller.cpp" line="183"/>
         <source>AI segment → %1</source>
         <translation>AI 分割 → %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="218"/>
+        <location filename="../ui/src/tool_controller.cpp" line="248"/>
         <source>Erase stroke</source>
         <translation>橡皮擦笔画</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="218"/>
+        <location filename="../ui/src/tool_controller.cpp" line="248"/>
         <source>Brush stroke</source>
         <translation>画笔笔画</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="236"/>
+        <location filename="../ui/src/tool_controller.cpp" line="271"/>
         <source>A polygon needs at least three vertices.</source>
         <translation>多边形至少需要三个顶点。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="247"/>
+        <location filename="../ui/src/tool_controller.cpp" line="282"/>
         <source>Polygon fill</source>
         <translation>多边形填充</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="248"/>
+        <location filename="../ui/src/tool_controller.cpp" line="283"/>
         <source>The polygon changed nothing.</source>
         <translation>多边形未产生任何更改。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="276"/>
+        <location filename="../ui/src/tool_controller.cpp" line="314"/>
         <source>Fill holes</source>
         <translation>填充空洞</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="277"/>
+        <location filename="../ui/src/tool_controller.cpp" line="315"/>
         <source>No holes to fill on this slice.</source>
         <translation>本层没有需要填充的空洞。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="289"/>
+        <location filename="../ui/src/tool_controller.cpp" line="330"/>
         <source>Remove small islands</source>
         <translation>去除小岛</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="290"/>
+        <location filename="../ui/src/tool_controller.cpp" line="331"/>
         <source>No islands smaller than %1 pixels on this slice.</source>
         <translation>本层没有小于 %1 像素的小岛。</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="300"/>
+        <location filename="../ui/src/tool_controller.cpp" line="344"/>
         <source>Clear slice</source>
         <translation>清除本层</translation>
     </message>
     <message>
-        <location filename="../ui/src/tool_controller.cpp" line="301"/>
+        <location filename="../ui/src/tool_controller.cpp" line="345"/>
         <source>The active label is not on this slice.</source>
         <translation>本层上没有当前标签。</translation>
     </message>

@@ -7,6 +7,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTranslator>
 
 #include "demo_phantom.h"
@@ -17,10 +18,12 @@
 #include "medsa/io/backends.h"
 #include "medsa/model/predictor.h"
 #include "medsa/model/sam_model.h"
+#include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/startup_sequence.h"
 #include "medsa/ui/window_geometry.h"
 #include "model_config.h"
+#include "screenshot_tour.h"
 
 namespace {
 
@@ -87,8 +90,14 @@ int main(int argc, char** argv) {
   const QCommandLineOption demoPhotoOption(
       QStringLiteral("demo-photo"),
       QApplication::translate("main", "Open the built-in demo fundus photograph."));
-  parser.addOptions(
-      {demoOption, demoPhotoOption, modelOption, configOption, autosaveOption, labelsOption});
+  const QCommandLineOption screenshotsOption(
+      QStringLiteral("screenshots"),
+      QApplication::translate("main",
+                              "Write screenshots of the window's states and dialogs to a folder, "
+                              "then quit."),
+      QStringLiteral("folder"));
+  parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption,
+                     labelsOption, screenshotsOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -121,6 +130,18 @@ int main(int argc, char** argv) {
           std::make_unique<medsa::model::Predictor>(model.value()));
     };
   });
+  if (parser.isSet(screenshotsOption)) {
+    // The same size every time, with autosaves out of the user's way.
+    QTemporaryDir autosaves;
+    window.setAutosaveFolder(autosaves.path());
+    window.resize(1400, 880);
+    window.show();
+    if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
+    const int status = medsa::app::runScreenshotTour(window, parser.value(screenshotsOption));
+    window.session()->discardChanges();  // the tour's labels are not the user's work
+    window.session()->finishCleanly();   // before the temporary autosave folder goes
+    return status;
+  }
   medsa::ui::restoreWindowGeometry(window);
   window.show();
   if (!checkpoint.isEmpty()) window.loadModel(checkpoint);

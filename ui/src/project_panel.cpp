@@ -18,6 +18,7 @@ using annotations::CaseStatus;
 ProjectPanel::ProjectPanel(ProjectController* project, QWidget* parent)
     : QWidget(parent), project_(project) {
   setObjectName(QStringLiteral("projectPanel"));
+  setMinimumWidth(360);  // name, status, labels and time readable side by side
   model_ = new CaseListModel(project_, this);
   filter_ = new CaseFilter(this);
   filter_->setSourceModel(model_);
