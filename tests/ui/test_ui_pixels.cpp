@@ -12,6 +12,7 @@
 
 #include "fake_engine.h"
 #include "medsa/ui/document.h"
+#include "medsa/ui/line_chart.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
@@ -256,6 +257,33 @@ class TestUiPixels : public QObject {
     QCOMPARE(visible, 1);
     SliceView* view = window.viewerArea()->view(window.viewerArea()->activeAxis());
     QVERIFY(count(grabView(view), [](QRgb c) { return qRed(c) > 150 && qGreen(c) < 50; }) > 500);
+  }
+
+  void theChartDrawsItsSeriesMarkersAndRoundTicks() {
+    const auto same = [](const std::vector<double>& a, const std::vector<double>& b) {
+      if (a.size() != b.size()) return false;
+      for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::abs(a[i] - b[i]) > 1e-9) return false;
+      return true;
+    };
+    QVERIFY(same(medsa::ui::niceTicks(0, 1, 5), {0, 0.2, 0.4, 0.6, 0.8, 1.0}));
+    QVERIFY(same(medsa::ui::niceTicks(3, 47, 5), {10, 20, 30, 40}));
+    medsa::ui::LineChart chart;
+    chart.resize(400, 240);
+    chart.setTitle(QStringLiteral("held-out Dice"));
+    chart.setYRange(0, 1);
+    chart.setSeries(
+        {{QStringLiteral("Dice"), QColor(0, 160, 0), {0, 1, 2, 3}, {0.2, 0.5, 0.6, 0.8}, true},
+         {QStringLiteral("loss"), QColor(200, 0, 0), {0, 1, 2, 3}, {0.9, std::nan(""), 0.4, 0.3}}});
+    chart.setMarkers({{2, QStringLiteral("v2")}});
+    const QImage image = chart.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QVERIFY(count(image, [](QRgb c) { return near(c, qRgb(0, 160, 0), 40); }) > 100);
+    QVERIFY(count(image, [](QRgb c) { return near(c, qRgb(200, 0, 0), 40); }) > 50);
+    // Nothing but the frame and text reaches the widget's edge: the series stay in the plot.
+    for (int y = 0; y < image.height(); ++y) {
+      QVERIFY(!near(image.pixel(image.width() - 2, y), qRgb(0, 160, 0), 40));
+      QVERIFY(!near(image.pixel(image.width() - 2, y), qRgb(200, 0, 0), 40));
+    }
   }
 };
 
