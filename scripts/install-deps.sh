@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(
   # Toolchain
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
-  # Qt 6 (widgets, SQL with SQLite, tests, translations, charts for the trainer panel)
+  # Qt 6 (widgets, SQL with SQLite, tests, translations). Not Qt Charts: Debian's is GPL-3 only,
+  # which would make the Apache-2.0 package GPL; the trainer panel draws its own charts.
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
-  libqt6sql6-sqlite qt6-charts-dev libgl-dev
+  libqt6sql6-sqlite libgl-dev
   # LibTorch (CPU) and an optimised BLAS: without libopenblas0-openmp Torch falls back to the
   # reference BLAS, several times slower.
   libtorch-dev libopenblas0-openmp
