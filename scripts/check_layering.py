@@ -42,7 +42,7 @@ ALLOWED_LINKS = {
            r"opencv_\w+", r"DCMTK::\w+"],
     "model": [r"medsa_core", r"torch", r"\$\{TORCH_LIBRARIES\}"],
     "annotations": [r"medsa_core", r"medsa_io", r"Qt6::(Core|Gui|Sql)"],
-    "ui": [r"medsa_annotations", r"medsa_core", r"Qt6::(Core|Gui|Widgets|Concurrent|Svg)"],
+    "ui": [r"medsa_annotations", r"medsa_core", r"Qt6::(Core|Gui|Widgets|Concurrent|Network|Svg)"],
     "app": [r".+"],
 }
 

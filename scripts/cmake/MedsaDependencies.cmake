@@ -17,7 +17,7 @@ if(MEDSA_MODEL_ONLY)
   return()
 endif()
 
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Sql Concurrent Test LinguistTools)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Sql Concurrent Network Test LinguistTools)
 qt_standard_project_setup()
 
 find_package(ITK 5.2 REQUIRED COMPONENTS

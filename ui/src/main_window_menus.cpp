@@ -25,6 +25,7 @@
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/label_panel.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/model_menu.h"
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/propagation_controller.h"
 #include "medsa/ui/propagation_settings_dialog.h"
@@ -73,6 +74,7 @@ void MainWindow::createMenus() {
   createFileMenu();
   createToolsMenu();
   createViewMenus();
+  addModelMenu(this);
 }
 
 void MainWindow::createFileMenu() {
