@@ -62,6 +62,7 @@ Result<InteractiveEvaluation> evaluateInteractive(SegmentationEngine& engine,
       ObjectScore score;
       score.picture = picture.id;
       score.object = static_cast<int>(m);
+      score.label = m < picture.labels.size() ? picture.labels[m] : 0;
 
       Prompt boxPrompt;
       boxPrompt.box = box;

@@ -25,6 +25,7 @@ struct InteractiveEvalOptions {
 struct ObjectScore {
   std::string picture;
   int object = 0;
+  int label = 0;  ///< the mask's label value (LabeledPicture::labels), 0 when not given
   double boxDice = 0, boxIou = 0;
   std::vector<double> clickIou;   ///< after click 1, 2, ... (stops at stopIou or maxClicks)
   std::vector<double> clickDice;  ///< likewise

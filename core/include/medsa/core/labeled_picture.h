@@ -15,6 +15,9 @@ struct LabeledPicture {
   /// One binary mask per object, image.width * image.height bytes each, non-zero = object.
   std::vector<std::vector<std::uint8_t>> masks;
   std::string id;  ///< names the picture in reports and embedding-cache keys
+  /// The label value each mask is of (same order as `masks`; empty when it does not matter):
+  /// a new adapter is judged per label, so none gets worse unseen in the mean.
+  std::vector<int> labels;
 
   /// Whether every mask has the picture's size.
   bool isValid() const {
