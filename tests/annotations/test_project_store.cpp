@@ -235,6 +235,46 @@ class TestProjectStore : public QObject {
     QCOMPARE(store->labelVersions(id)->size(), std::size_t(2));
   }
 
+  void splitsStayFixedAndAdapterVersionsHaveOneLive() {
+    QTemporaryDir dir;
+    auto store = std::move(ProjectStore::create(dir.path(), QStringLiteral("p"), {})).value();
+    const qint64 a = store->addCase(aCase(QStringLiteral("a"), QStringLiteral("ha")))->record.id;
+    const qint64 b = store->addCase(aCase(QStringLiteral("b"), QStringLiteral("hb")))->record.id;
+    QVERIFY(store->assignSplits({{a, QStringLiteral("heldout")}, {b, QStringLiteral("train")}}));
+    QVERIFY(store->assignSplits({{a, QStringLiteral("train")}}));  // a keeps its split
+    QCOMPARE(store->caseById(a)->split, QStringLiteral("heldout"));
+    QVERIFY(!store->assignSplits({{b, QStringLiteral("test")}}));
+    // The first time a case is done is remembered.
+    QVERIFY(!store->caseById(a)->doneAt.isValid());
+    QVERIFY(store->setStatus(a, CaseStatus::Done));
+    const QDateTime first = store->caseById(a)->doneAt;
+    QVERIFY(first.isValid());
+    QTest::qWait(5);
+    QVERIFY(store->setStatus(a, CaseStatus::Reviewed));
+    QCOMPARE(store->caseById(a)->doneAt, first);
+
+    AdapterVersion v;
+    v.path = dir.filePath(QStringLiteral("adapters/v1.safetensors"));
+    v.baseModel = QStringLiteral("base");
+    v.metrics = QJsonObject{{QStringLiteral("dice_click"), 0.7}};
+    auto one = store->addAdapterVersion(v);
+    auto two = store->addAdapterVersion(v);
+    QVERIFY(one && two);
+    QCOMPARE(one->version, 1);
+    QCOMPARE(two->version, 2);
+    QVERIFY(store->setLiveAdapter(1));
+    QVERIFY(store->setLiveAdapter(2));
+    auto versions = store->adapterVersions();
+    QCOMPARE(versions->size(), std::size_t(2));
+    QCOMPARE(versions->at(0).state, QStringLiteral("retired"));
+    QCOMPARE(versions->at(1).state, QStringLiteral("live"));
+    QCOMPARE(versions->at(1).metrics.value(QStringLiteral("dice_click")).toDouble(), 0.7);
+    QVERIFY(!store->setLiveAdapter(9));  // no such version: nothing changes
+    QCOMPARE(store->adapterVersions()->at(1).state, QStringLiteral("live"));
+    QVERIFY(store->setLiveAdapter(0));  // back to the base model
+    QCOMPARE(store->adapterVersions()->at(1).state, QStringLiteral("retired"));
+  }
+
   void interactionsAndUserState() {
     QTemporaryDir dir;
     auto store = std::move(ProjectStore::create(dir.path(), QStringLiteral("p"), {})).value();

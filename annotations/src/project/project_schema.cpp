@@ -59,6 +59,11 @@ QStringList migrationFrom(int from) {
               "CREATE TABLE user_state (user TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT "
               "NULL, PRIMARY KEY (user, key))"),
       };
+    case 2:  // version 3: the trainer (a fixed held-out split, when each case was finished)
+      return {
+          QStringLiteral("ALTER TABLE cases ADD COLUMN split TEXT NOT NULL DEFAULT ''"),
+          QStringLiteral("ALTER TABLE cases ADD COLUMN done_at TEXT NOT NULL DEFAULT ''"),
+      };
     default:
       return {};
   }

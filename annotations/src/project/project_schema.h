@@ -9,7 +9,7 @@
 namespace medsa::annotations::schema {
 
 /// The schema version this build writes. Every earlier version is migrated on open.
-constexpr int kCurrentVersion = 2;
+constexpr int kCurrentVersion = 3;
 
 /// The SQL that takes a database from version `from` to `from + 1` (version 0: empty).
 QStringList migrationFrom(int from);

@@ -20,8 +20,8 @@ namespace {
 
 const QString kCaseColumns = QStringLiteral(
     "c.id, c.name, c.image_path, c.series_uid, c.content_hash, c.kind, c.modality, c.status, "
-    "c.assignee, c.seconds, c.clicks, c.interactions, c.model, c.adapter, c.position, v.id, "
-    "v.case_id, "
+    "c.assignee, c.seconds, c.clicks, c.interactions, c.model, c.adapter, c.position, c.split, "
+    "c.done_at, v.id, v.case_id, "
     "v.version, v.path, v.sha256, v.saved_at, v.saved_by, v.voxels");
 const QString kCaseFrom = QStringLiteral(
     " FROM cases c LEFT JOIN label_versions v ON v.case_id = c.id AND v.version = "
@@ -336,7 +336,9 @@ Result<std::vector<CaseRecord>> ProjectStore::queryCases(const QString& where,
     c.model = q.value(12).toString();
     c.adapter = q.value(13).toString();
     c.position = q.value(14).toInt();
-    if (!q.value(15).isNull()) c.latest = versionFrom(q, 15, *this);
+    c.split = q.value(15).toString();
+    c.doneAt = QDateTime::fromString(q.value(16).toString(), Qt::ISODateWithMs);
+    if (!q.value(17).isNull()) c.latest = versionFrom(q, 17, *this);
     cases.push_back(std::move(c));
   }
   return cases;
@@ -425,6 +427,12 @@ Status updateCase(const QString& connectionName, const QString& path, qint64 id,
 }  // namespace
 
 Status ProjectStore::setStatus(qint64 caseId, CaseStatus status) {
+  // The first time a case is finished is when it joins the effort curve.
+  if (isLabelled(status))
+    return updateCase(connection_, databasePath(), caseId,
+                      QStringLiteral("status = ?, done_at = CASE WHEN done_at = '' THEN ? ELSE "
+                                     "done_at END"),
+                      {caseStatusName(status), now()});
   return updateCase(connection_, databasePath(), caseId, QStringLiteral("status = ?"),
                     {caseStatusName(status)});
 }
@@ -523,6 +531,114 @@ Result<std::vector<LabelVersion>> ProjectStore::labelVersions(qint64 caseId) con
   std::vector<LabelVersion> versions;
   while (q.next()) versions.push_back(versionFrom(q, 0, *this));
   return versions;
+}
+
+// --- the trainer ---
+
+Status ProjectStore::assignSplits(const std::vector<std::pair<qint64, QString>>& splits) {
+  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("UPDATE cases SET split = ? WHERE id = ? AND split = ''"));
+    for (const auto& [id, split] : splits) {
+      if (split != QStringLiteral("train") && split != QStringLiteral("heldout"))
+        return Error{ErrorCode::InvalidArgument, "a split is train or heldout",
+                     databasePath().toStdString()};
+      q.addBindValue(split);
+      q.addBindValue(id);
+      if (!q.exec()) return sqlError(q, databasePath(), "cannot record the split");
+    }
+    return {};
+  });
+}
+
+namespace {
+
+QString jsonText(const QJsonObject& object) {
+  return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+}  // namespace
+
+Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
+  Status written = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
+    QSqlQuery q(d);
+    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM adapters")) || !q.next())
+      return sqlError(q, databasePath(), "cannot read the adapter versions");
+    version.version = q.value(0).toInt();
+    if (!version.created.isValid()) version.created = QDateTime::currentDateTimeUtc();
+    q.prepare(QStringLiteral(
+        "INSERT INTO adapters (version, path, sha256, base_model, created, state, metrics, "
+        "data_summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant& value :
+         QVariantList{version.version, storable(version.path), text(version.sha256),
+                      text(version.baseModel), version.created.toString(Qt::ISODateWithMs),
+                      version.state.isEmpty() ? QStringLiteral("candidate") : version.state,
+                      jsonText(version.metrics), jsonText(version.dataSummary)})
+      q.addBindValue(value);
+    if (!q.exec()) return sqlError(q, databasePath(), "cannot record the adapter version");
+    return {};
+  });
+  if (!written) return written.error();
+  if (version.state.isEmpty()) version.state = QStringLiteral("candidate");
+  version.path = resolve(storable(version.path));
+  return version;
+}
+
+Result<std::vector<AdapterVersion>> ProjectStore::adapterVersions() const {
+  QSqlQuery q(connection(connection_));
+  if (!q.exec(QStringLiteral("SELECT version, path, sha256, base_model, created, state, metrics, "
+                             "data_summary FROM adapters ORDER BY version")))
+    return sqlError(q, databasePath(), "cannot read the adapter versions");
+  std::vector<AdapterVersion> versions;
+  while (q.next()) {
+    AdapterVersion v;
+    v.version = q.value(0).toInt();
+    v.path = resolve(q.value(1).toString());
+    v.sha256 = q.value(2).toString();
+    v.baseModel = q.value(3).toString();
+    v.created = QDateTime::fromString(q.value(4).toString(), Qt::ISODateWithMs);
+    v.state = q.value(5).toString();
+    v.metrics = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+    v.dataSummary = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
+    versions.push_back(std::move(v));
+  }
+  return versions;
+}
+
+Status ProjectStore::setLiveAdapter(int version) {
+  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
+    QSqlQuery q(d);
+    if (version > 0) {
+      q.prepare(QStringLiteral("SELECT 1 FROM adapters WHERE version = ?"));
+      q.addBindValue(version);
+      if (!q.exec()) return sqlError(q, databasePath(), "cannot read the adapter versions");
+      if (!q.next())
+        return Error{ErrorCode::InvalidArgument,
+                     "no adapter version " + std::to_string(version) + " in the project",
+                     databasePath().toStdString()};
+    }
+    if (!q.exec(QStringLiteral("UPDATE adapters SET state = 'retired' WHERE state = 'live'")))
+      return sqlError(q, databasePath(), "cannot change the live adapter");
+    if (version > 0) {
+      q.prepare(QStringLiteral("UPDATE adapters SET state = 'live' WHERE version = ?"));
+      q.addBindValue(version);
+      if (!q.exec()) return sqlError(q, databasePath(), "cannot change the live adapter");
+    }
+    return {};
+  });
+}
+
+Status ProjectStore::setAdapterState(int version, const QString& state) {
+  QSqlQuery q(connection(connection_));
+  q.prepare(QStringLiteral("UPDATE adapters SET state = ? WHERE version = ?"));
+  q.addBindValue(text(state));
+  q.addBindValue(version);
+  if (!q.exec()) return sqlError(q, databasePath(), "cannot change the adapter's state");
+  if (q.numRowsAffected() != 1)
+    return Error{ErrorCode::InvalidArgument,
+                 "no adapter version " + std::to_string(version) + " in the project",
+                 databasePath().toStdString()};
+  return {};
 }
 
 // --- the interaction log ---

@@ -70,6 +70,18 @@ class ProjectStore {
                                   const QString& user);
   Result<std::vector<LabelVersion>> labelVersions(qint64 caseId) const;
 
+  /// Fixes cases in the trainer's split ("train" / "heldout"); cases already assigned keep
+  /// theirs (a split that changed would make adapter versions incomparable).
+  Status assignSplits(const std::vector<std::pair<qint64, QString>>& splits);
+
+  /// Records an adapter file (already written under adapters/) as the next version.
+  Result<AdapterVersion> addAdapterVersion(AdapterVersion version);
+  Result<std::vector<AdapterVersion>> adapterVersions() const;
+  /// Makes `version` the live one (0: none, the base model alone); the one live before is
+  /// retired. One transaction: there is never a moment with two live versions.
+  Status setLiveAdapter(int version);
+  Status setAdapterState(int version, const QString& state);
+
   Status logInteractions(const std::vector<Interaction>& interactions);
   Result<std::vector<Interaction>> interactions(qint64 caseId) const;
 

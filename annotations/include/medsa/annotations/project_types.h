@@ -54,7 +54,24 @@ struct CaseRecord {
   QString model;     ///< the model the last labels were made with
   QString adapter;   ///< and its adapter version ("" for none)
   int position = 0;  ///< project order
+  /// The trainer's split: "train" or "heldout" once assigned (never changed afterwards, so
+  /// adapter versions are compared on the same cases), "" before.
+  QString split;
+  QDateTime doneAt;  ///< when it was first marked done or reviewed (invalid before)
   std::optional<LabelVersion> latest;
+};
+
+/// An adapter trained on a project's cases, kept with what it was measured at.
+struct AdapterVersion {
+  int version = 0;
+  QString path;  ///< absolute path of the adapter file
+  QString sha256;
+  QString baseModel;  ///< hash of the base checkpoint it was trained on
+  QDateTime created;
+  /// "candidate" (not better than the live one), "live", "retired" (was live), "rejected"
+  QString state;
+  QJsonObject metrics;      ///< held-out metrics and the promotion decision
+  QJsonObject dataSummary;  ///< cases, slices, steps, seconds, plan
 };
 
 /// One logged interaction: a prompt, a candidate chosen, an accept, a stroke, an undo or redo.
