@@ -50,7 +50,8 @@ class Result {
 
   T& value() & { return std::get<T>(state_); }
   const T& value() const& { return std::get<T>(state_); }
-  T&& value() && { return std::get<T>(std::move(state_)); }
+  // By value: `for (auto& x : load().value())` would otherwise iterate a dead temporary.
+  T value() && { return std::get<T>(std::move(state_)); }
   const Error& error() const { return std::get<Error>(state_); }
 
   T* operator->() { return &value(); }
