@@ -44,6 +44,7 @@ void addVersionCommand(CommandRegistry& registry);
 void addInfoCommand(CommandRegistry& registry);
 void addBenchIoCommand(CommandRegistry& registry);
 void addProjectCommand(CommandRegistry& registry);  // needs medsa_annotations
+void addModelsCommand(CommandRegistry& registry);   // needs QtNetwork
 #endif
 void addBenchCommand(CommandRegistry& registry);
 void addModelInfoCommand(CommandRegistry& registry);

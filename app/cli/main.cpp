@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   medsa::cli::addBenchIoCommand(registry);
   medsa::cli::addSegmentCommand(registry);
   medsa::cli::addProjectCommand(registry);
+  medsa::cli::addModelsCommand(registry);
 #endif
   medsa::cli::addBenchCommand(registry);
   medsa::cli::addModelInfoCommand(registry);

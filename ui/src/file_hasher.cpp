@@ -62,6 +62,7 @@ FileHasher::FileHasher(QObject* parent)
     : QObject(parent), fraction_(std::make_shared<std::atomic<double>>(0.0)) {
   connect(&watcher_, &QFutureWatcher<Result<QString>>::finished, this, [this] {
     result_ = watcher_.result();
+    running_ = false;
     emit finished();
   });
 }
@@ -72,7 +73,8 @@ FileHasher::~FileHasher() {
 }
 
 bool FileHasher::start(const QString& path) {
-  if (watcher_.isRunning()) return false;
+  if (running_) return false;
+  running_ = true;
   path_ = path;
   token_ = CancellationToken();
   fraction_->store(0.0);

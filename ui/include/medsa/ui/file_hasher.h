@@ -31,7 +31,8 @@ class FileHasher : public QObject {
   /// Starts hashing `path`; false while another file is being hashed.
   bool start(const QString& path);
   void cancel();
-  bool isRunning() const { return watcher_.isRunning(); }
+  /// True from start() until finished() has been emitted.
+  bool isRunning() const { return running_; }
   /// Fraction of the file read so far, in [0, 1] (polled: no signal per piece).
   double fraction() const { return fraction_->load(); }
   QString path() const { return path_; }
@@ -46,6 +47,7 @@ class FileHasher : public QObject {
   std::shared_ptr<std::atomic<double>> fraction_;
   CancellationToken token_;
   QString path_;
+  bool running_ = false;
   Result<QString> result_ = Error{ErrorCode::Internal, "no file hashed yet", {}};
 };
 
