@@ -1258,6 +1258,302 @@ any more. Locate it? (Its content is checked.)</source>
         <source>No unfinished case before this one.</source>
         <translation>此前没有未完成的病例。</translation>
     </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="22"/>
+        <source>Manage Models</source>
+        <translation>管理模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="42"/>
+        <source>&amp;Manage Models…</source>
+        <translation>管理模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="44"/>
+        <source>Download, verify and choose SAM and MedSAM checkpoints</source>
+        <translation>下载、校验并选择 SAM 与 MedSAM 检查点</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::ModelManagerDialog</name>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="36"/>
+        <source>Manage Models</source>
+        <translation>管理模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="41"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="41"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="41"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="41"/>
+        <source>Profile</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="42"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="42"/>
+        <source>On this machine</source>
+        <translation>本机状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="60"/>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="61"/>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="62"/>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="63"/>
+        <source>&amp;Cancel Download</source>
+        <translation>取消下载(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="64"/>
+        <source>&amp;Import File…</source>
+        <translation>导入文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="65"/>
+        <source>Open Download Pa&amp;ge</source>
+        <translation>打开下载页面(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="66"/>
+        <source>&amp;Use</source>
+        <translation>使用(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="83"/>
+        <source>Default model per modality</source>
+        <translation>各模态的默认模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="86"/>
+        <source>CT:</source>
+        <translation>CT：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="86"/>
+        <source>MR:</source>
+        <translation>MR：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="86"/>
+        <source>Photographs:</source>
+        <translation>照片：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="130"/>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="164"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="170"/>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="164"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="171"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="165"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="273"/>
+        <source>MedSAM</source>
+        <translation>MedSAM</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="165"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="171"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="273"/>
+        <source>SAM</source>
+        <translation>SAM</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="166"/>
+        <source>yes</source>
+        <translation>有</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="166"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="171"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="204"/>
+        <source>Imported, not in the catalogue</source>
+        <translation>已导入，不在目录中</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="209"/>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="211"/>
+        <source>Missing (should be installed with the program)</source>
+        <translation>缺失（应随程序一起安装）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="213"/>
+        <source>Partly downloaded (%1 MB)</source>
+        <translation>部分已下载（%1 MB）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="215"/>
+        <source>Download from the publisher&apos;s page, then import</source>
+        <translation>请从发布者的页面下载，然后导入</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="217"/>
+        <source>Not downloaded</source>
+        <translation>未下载</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="231"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="240"/>
+        <source>%1 (not on this machine)</source>
+        <translation>%1（不在本机上）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="271"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; from %2. Licence %3, %4 processing.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;，来自 %2。许可证 %3，%4 处理方式。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="275"/>
+        <source>SHA-256 %1</source>
+        <translation>SHA-256 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="277"/>
+        <source>The catalogue has no SHA-256 for this model: a download or import of it cannot be verified.</source>
+        <translation>目录中没有此模型的 SHA-256：它的下载或导入无法校验。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="280"/>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="282"/>
+        <source>File: %1 (not in the catalogue, not verified)</source>
+        <translation>文件：%1（不在目录中，未校验）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="292"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="299"/>
+        <source>Checking SHA-256… %p%</source>
+        <translation>正在校验 SHA-256… %p%</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="309"/>
+        <source>%1 of %2 MB</source>
+        <translation>%1 / %2 MB</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="326"/>
+        <source>Downloading %1 from %2…</source>
+        <translation>正在从 %2 下载 %1…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="329"/>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="380"/>
+        <source>Checking the SHA-256 of %1…</source>
+        <translation>正在校验 %1 的 SHA-256…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="333"/>
+        <source>Paused: %1 keeps %2 MB; Resume continues from there.</source>
+        <translation>已暂停：%1 保留了 %2 MB；“继续”将从此处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="337"/>
+        <source>The download of %1 was interrupted; Resume continues from where it stopped.</source>
+        <translation>%1 的下载已中断；“继续”将从中断处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="346"/>
+        <source>%1 is downloaded and verified: its SHA-256 is the catalogue&apos;s.</source>
+        <translation>%1 已下载并通过校验：其 SHA-256 与目录一致。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="348"/>
+        <source>%1 is downloaded, but the catalogue has no checksum for it, so it could not be verified. Its SHA-256 is %2.</source>
+        <translation>%1 已下载，但目录中没有它的校验和，因此无法校验。其 SHA-256 为 %2。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="362"/>
+        <source>The download of %1 was cancelled and its partial file deleted.</source>
+        <translation>%1 的下载已取消，部分下载的文件已删除。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="373"/>
+        <source>Import Model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="374"/>
+        <source>SAM / Med-SA checkpoints (*.pth *.pt *.safetensors);;All files (*)</source>
+        <translation>SAM / Med-SA 检查点 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="400"/>
+        <source>%1 is imported as %2: its SHA-256 is the catalogue&apos;s.</source>
+        <translation>%1 已作为 %2 导入：其 SHA-256 与目录一致。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="404"/>
+        <source>%1 is not imported: its SHA-256 %2 differs from the catalogue&apos;s %3 for %4. The file is damaged or another file of the same name.</source>
+        <translation>%1 未导入：其 SHA-256 %2 与目录中 %4 的 %3 不同。该文件已损坏，或是另一个同名文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="411"/>
+        <source>%1 is imported as %2, but the catalogue has no checksum for it, so it could not be verified. Its SHA-256 is %3.</source>
+        <translation>%1 已作为 %2 导入，但目录中没有它的校验和，因此无法校验。其 SHA-256 为 %3。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_manager_dialog.cpp" line="418"/>
+        <source>%1 is not in the catalogue: imported as it is, not verified. Its SHA-256 is %2.</source>
+        <translation>%1 不在目录中：已按原样导入，未经校验。其 SHA-256 为 %2。</translation>
+    </message>
 </context>
 <context>
     <name>medsa::ui::NewProjectDialog</name>

@@ -62,7 +62,7 @@ ModelManagerDialog::ModelManagerDialog(ModelStore store, QWidget* parent)
   resume_ = button(tr("&Resume"), "resumeButton");
   cancel_ = button(tr("&Cancel Download"), "cancelButton");
   import_ = button(tr("&Import File\u2026"), "importButton");
-  page_ = button(tr("Open Download &Page"), "pageButton");
+  page_ = button(tr("Open Download Pa&ge"), "pageButton");
   use_ = button(tr("&Use"), "useButton");
   auto* actions = new QHBoxLayout;
   for (QPushButton* b : {download_, pause_, resume_, cancel_, import_, page_})
