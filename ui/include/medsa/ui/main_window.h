@@ -26,6 +26,7 @@ class ProjectPanel;
 class PropagationController;
 class ToolController;
 class StatusLine;
+class TrainerClient;
 class ViewerArea;
 
 /// Builds an engine factory for a checkpoint path (the app knows the model layer).
@@ -109,6 +110,9 @@ class MainWindow : public QMainWindow {
   /// the next unfinished case in project order, else the next image of the folder (a case read
   /// ahead in the background opens at once). Returns false when there is none.
   bool openNeighbourCase(int step);
+  /// Shows the background trainer (a Trainer dock) and its notes; the app composes it.
+  void setTrainer(TrainerClient* trainer);
+  TrainerClient* trainer() const { return trainer_; }
   /// Runs `then` once the open labels are safe to replace or leave: at once when they are
   /// saved, else after asking (Save: only once the write succeeded; Discard; Cancel: never).
   void whenLabelsAreSafe(std::function<void()> then);
@@ -179,6 +183,7 @@ class MainWindow : public QMainWindow {
   CasePreloader* preloader_ = nullptr;
   ProjectController* project_ = nullptr;
   ProjectPanel* projectPanel_ = nullptr;
+  TrainerClient* trainer_ = nullptr;
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 
