@@ -23,6 +23,8 @@ packages=(
   python3-pydicom python3-nibabel python3-skimage dicom3tools
   # Independent read-back of dataset exports (tests/scripts/check_exports.py)
   python3-numpy
+  # The Debian package (cpack -G DEB; dpkg-shlibdeps) and its desktop files' validators
+  dpkg-dev desktop-file-utils appstream shared-mime-info
 )
 
 missing=()

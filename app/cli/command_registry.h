@@ -48,6 +48,7 @@ void addModelsCommand(CommandRegistry& registry);   // needs QtNetwork
 #endif
 void addBenchCommand(CommandRegistry& registry);
 void addModelInfoCommand(CommandRegistry& registry);
+void addPretrainCommand(CommandRegistry& registry);  // core + model only
 void addSegmentCommand(CommandRegistry& registry);  // needs medsa_io
 
 }  // namespace medsa::cli

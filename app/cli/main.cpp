@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
 #endif
   medsa::cli::addBenchCommand(registry);
   medsa::cli::addModelInfoCommand(registry);
+  medsa::cli::addPretrainCommand(registry);
 
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {

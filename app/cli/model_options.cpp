@@ -1,14 +1,17 @@
 #include "model_options.h"
 
 #include "medsa/core/atomic_file.h"
+#include "starter_model.h"
 
 namespace medsa::cli {
 
 const char* const kModelOptionsHelp =
     "Model options:\n"
-    "  --model CKPT         a SAM / MedSAM checkpoint (.pth from torch.save, or .safetensors)\n"
+    "  --model CKPT         a SAM / MedSAM checkpoint (.pth from torch.save, or .safetensors),\n"
+    "                       or 'starter' for the small model shipped with medsa (./starter for a\n"
+    "                       file of that name)\n"
     "  --random-weights     seeded random weights instead of a checkpoint (benchmarks)\n"
-    "  --arch NAME          geometry: vit_b, vit_l or vit_h (default: inferred from the "
+    "  --arch NAME          geometry: vit_b, vit_l, vit_h or starter (default: inferred from the "
     "checkpoint)\n"
     "  --config FILE        geometry as JSON: img_size, embed_dim, depth, heads, global_idx, "
     "window,\n"
@@ -31,6 +34,18 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   const std::optional<std::string> threads = parser.option("--threads");
   const std::optional<std::string> profile = parser.option("--profile");
 
+  if (options.checkpoint && *options.checkpoint == "starter") {
+    const std::optional<std::string> starter = findStarterModel();
+    if (!starter) {
+      std::string looked;
+      for (const std::string& candidate : starterModelCandidates()) looked += " " + candidate;
+      return Error{ErrorCode::FileNotFound,
+                   "--model starter: the starter model is not installed (looked in:" + looked + ")",
+                   {}};
+    }
+    options.checkpoint = *starter;
+    options.archName = "starter";
+  }
   if (options.checkpoint && options.randomWeights) {
     return Error{
         ErrorCode::InvalidArgument, "give either --model or --random-weights, not both", {}};

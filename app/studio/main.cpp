@@ -45,6 +45,15 @@ void installTranslators(QApplication& app) {
   }
 }
 
+/// The starter model shipped with the program: share/medsa-studio/models beside bin/, in an
+/// installed package as in the build tree ("" when this build has none).
+QString starterModelPath() {
+  const QString path = QDir(QCoreApplication::applicationDirPath())
+                           .absoluteFilePath(QStringLiteral(
+                               "../share/medsa-studio/models/starter.safetensors"));
+  return QFileInfo::exists(path) ? QFileInfo(path).canonicalFilePath() : QString();
+}
+
 QString libraryDetails() {
   QString details = QStringLiteral("<p>");
   for (const medsa::io::Backend& backend : medsa::io::imageBackends()) {
@@ -109,11 +118,14 @@ int main(int argc, char** argv) {
   medsa::app::installImageSources(window);
   window.setDemoProvider([] { return medsa::app::makeDemoPhantom(); });
   window.setDemoPhotoProvider([] { return medsa::app::makeDemoFundus(); });
-  // The model: --model, else the one chosen last time.
+  // The model: --model (`starter` names the shipped one), else the one chosen last time, else
+  // the shipped starter model, so that clicking gives a mask in the first minute.
+  const QString starter = starterModelPath();
   QString checkpoint = parser.value(modelOption);
+  if (checkpoint == QStringLiteral("starter")) checkpoint = starter;
   if (checkpoint.isEmpty()) {
     checkpoint = QSettings().value(QStringLiteral("model/checkpoint")).toString();
-    if (!QFileInfo::exists(checkpoint)) checkpoint.clear();
+    if (!QFileInfo::exists(checkpoint)) checkpoint = starter;
   } else {
     QSettings().setValue(QStringLiteral("model/checkpoint"),
                          QFileInfo(checkpoint).absoluteFilePath());

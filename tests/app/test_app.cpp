@@ -116,8 +116,31 @@ class TestApp : public QObject {
     // An unknown option is answered with every option the command reads; each must be in the
     // command's help (bench's --train options once were not).
     const Run run = runMedsa({QStringLiteral("--help")});
+    // Commands with subcommands (project, models) are asked once per subcommand of their usage.
+    QList<QStringList> invocations;
     for (const QString& command : listedCommands(run.out)) {
-      const Run refused = runMedsa({command, QStringLiteral("--no-such-option")});
+      const QString usage = runMedsa({QStringLiteral("help"), command}).out;
+      const QRegularExpression subcommand(QStringLiteral("(?:^Usage: |\\n\\s+)medsa ") +
+                                          QRegularExpression::escape(command) +
+                                          QStringLiteral(" ([a-z][a-z-]*)"));
+      QStringList subcommands;
+      QRegularExpressionMatchIterator matches = subcommand.globalMatch(usage);
+      while (matches.hasNext()) {
+        const QString name = matches.next().captured(1);
+        if (!subcommands.contains(name)) subcommands << name;
+      }
+      const Run bare = runMedsa({command, QStringLiteral("--no-such-option")});
+      if (bare.err.contains(QStringLiteral("unknown subcommand"))) {
+        QVERIFY2(!subcommands.isEmpty(), qPrintable(command));
+        for (const QString& sub : subcommands) invocations << QStringList{command, sub};
+      } else {
+        invocations << QStringList{command};
+      }
+    }
+    QVERIFY(invocations.contains(QStringList{QStringLiteral("project"), QStringLiteral("export")}));
+    for (const QStringList& invocation : invocations) {
+      const QString command = invocation.front();
+      const Run refused = runMedsa(invocation + QStringList{QStringLiteral("--no-such-option")});
       QCOMPARE(refused.exitCode, 2);
       const QRegularExpressionMatch match =
           QRegularExpression(QStringLiteral("unknown option --no-such-option \\(options: (.*)\\)"))

@@ -71,4 +71,16 @@ inline double maskAgreement(const torch::Tensor& a, const torch::Tensor& b) {
   return ((a > 0) == (b > 0)).to(torch::kFloat).mean().item<double>();
 }
 
+/// Agreement of the masks where the reference logit is at least `margin` away from the
+/// threshold: pixels that a reduced precision may legitimately flip are left out (randomly
+/// initialised fixtures have wide regions of logits near zero).
+inline double confidentAgreement(const torch::Tensor& ours, const torch::Tensor& reference,
+                                 double margin) {
+  const torch::Tensor confident = reference.abs() >= margin;
+  const double count = confident.sum().item<double>();
+  if (count == 0) return 1;
+  const torch::Tensor same = ((ours > 0) == (reference > 0)) & confident;
+  return same.sum().item<double>() / count;
+}
+
 }  // namespace medsa::test

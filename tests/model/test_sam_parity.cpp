@@ -64,6 +64,7 @@ Prompt promptFromCase(const std::map<std::string, torch::Tensor>& cases, const s
 struct CaseResult {
   std::string name;
   double lowResDiff, iouDiff, agreement;
+  double confidentAgreement;  // where the reference logit is at least 1 from the threshold
 };
 
 // Runs every prompt case on the predictor's current picture and compares with the reference.
@@ -80,13 +81,14 @@ std::vector<CaseResult> runCases(Predictor& predictor,
     const Prompt prompt = promptFromCase(cases, prefix, multimask);
     auto decoded = predictor.impl().decode({prompt});
     if (!decoded.ok()) {
-      results.push_back({prefix + " failed: " + decoded.error().message, 1e9, 1e9, 0});
+      results.push_back({prefix + " failed: " + decoded.error().message, 1e9, 1e9, 0, 0});
       continue;
     }
     const auto& d = decoded->front();
     results.push_back({prefix, test::maxAbsDiff(d.lowRes, cases.at(prefix + "low_res_logits")),
                        test::maxAbsDiff(d.iou, cases.at(prefix + "iou").reshape({-1})),
-                       test::maskAgreement(d.logits, cases.at(prefix + "masks_logits"))});
+                       test::maskAgreement(d.logits, cases.at(prefix + "masks_logits")),
+                       test::confidentAgreement(d.logits, cases.at(prefix + "masks_logits"), 1.0)});
   }
   return results;
 }
@@ -164,12 +166,19 @@ void runBf16(const QString& dir, const std::string& name) {
   const torch::Tensor image = cases.at("image_u8");
   Predictor predictor(loaded.value());
   QVERIFY(predictor.setImage(test::toRgbImage(image), ImageKey{"bf16", 0, 0, 0, 0}).ok());
-  double worst = 1;
+  // bf16 rounding differs between CPUs (AMX on Intel, AVX-512 BF16 on AMD), and it moves
+  // logits that sit near the threshold: the raw agreement varies with the machine (0.987 to
+  // 0.999 on the randomly initialised ViT-B layout), the agreement where the fp32 reference is
+  // clearly inside or outside must not.
+  double worst = 1, worstConfident = 1;
   for (const CaseResult& r : runCases(predictor, cases)) {
-    qInfo("bf16 %s: mask agreement %.5f, IoU diff %.4f", r.name.c_str(), r.agreement, r.iouDiff);
+    qInfo("bf16 %s: mask agreement %.5f (%.5f where |logit| >= 1), IoU diff %.4f",
+          r.name.c_str(), r.agreement, r.confidentAgreement, r.iouDiff);
     worst = std::min(worst, r.agreement);
+    worstConfident = std::min(worstConfident, r.confidentAgreement);
   }
-  QVERIFY2(worst >= 0.99, qPrintable(QString::number(worst)));
+  QVERIFY2(worst >= 0.98, qPrintable(QString::number(worst)));
+  QVERIFY2(worstConfident >= 0.999, qPrintable(QString::number(worstConfident)));
 }
 
 }  // namespace

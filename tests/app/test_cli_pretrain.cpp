@@ -1,0 +1,189 @@
+// `medsa pretrain` end to end on a few steps, and `--model starter` as the build tree and an
+// installed package resolve it (relative to the executable, not the working directory).
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "cli_runner.h"
+
+using medsa::test::Run;
+using medsa::test::runMedsa;
+
+namespace {
+
+QJsonObject lastLineJson(const QString& out) {
+  const QStringList lines = out.trimmed().split(QLatin1Char('\n'));
+  return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+}
+
+Run runProgram(const QString& program, const QStringList& args) {
+  QProcess process;
+  process.setWorkingDirectory(QDir::tempPath());  // nothing may depend on the working directory
+  process.start(program, args);
+  Run run;
+  if (!process.waitForFinished(120000)) return run;
+  run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+  run.out = QString::fromUtf8(process.readAllStandardOutput());
+  run.err = QString::fromUtf8(process.readAllStandardError());
+  return run;
+}
+
+}  // namespace
+
+class TestCliPretrain : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QVERIFY(dir_.isValid()); }
+
+  void helpListsPretrain() {
+    const Run run = runMedsa({"--help"});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(run.out.contains(QStringLiteral("pretrain")));
+  }
+
+  void trainsWritesAndMeasures() {
+    model_ = dir_.filePath(QStringLiteral("small.safetensors"));
+    const Run run = runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "2",
+                              "--batch", "2", "--held-out", "2", "--threads", "2", "--log-every",
+                              "1", "--json"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonObject report = lastLineJson(run.out);
+    QCOMPARE(report["steps"].toInt(), 2);
+    QVERIFY(report["seconds"].toDouble() > 0);
+    const QJsonObject heldOut = report["held_out"].toObject();
+    QVERIFY(heldOut["n"].toInt() >= 2);
+    for (const char* key : {"dice_box", "dice_click"}) {
+      const double value = heldOut[QLatin1String(key)].toDouble(-1);
+      QVERIFY2(value >= 0 && value <= 1, key);
+    }
+    QVERIFY(heldOut["noc90"].toDouble() >= 1 && heldOut["noc90"].toDouble() <= 20);
+    QVERIFY(run.err.contains(QStringLiteral("step 2")));  // progress on stderr
+    QVERIFY(QFile::exists(model_ + QStringLiteral(".state")));
+
+    // The file names its geometry: it loads without --config.
+    const Run info = runMedsa({"model-info", "--model", model_, "--json"});
+    QVERIFY2(info.exitCode == 0, qPrintable(info.err));
+    const QJsonObject config =
+        QJsonDocument::fromJson(info.out.toUtf8()).object()["config"].toObject();
+    QCOMPARE(config["embed_dim"].toInt(), 192);
+    QCOMPARE(config["prompt_dim"].toInt(), 128);
+  }
+
+  void resumeContinuesTheCount() {
+    QVERIFY(!model_.isEmpty());
+    const Run run = runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "3",
+                              "--batch", "2", "--held-out", "1", "--resume", "--json"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonObject report = lastLineJson(run.out);
+    QCOMPARE(report["steps"].toInt(), 3);
+    QCOMPARE(report["steps_this_run"].toInt(), 1);
+    // Another seed than the state's is refused rather than mixed in.
+    const Run mixed = runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "4",
+                                "--batch", "2", "--seed", "5", "--resume"});
+    QCOMPARE(mixed.exitCode, 1);
+    QVERIFY(mixed.err.contains(QStringLiteral("--seed")));
+  }
+
+  void resumeWithoutStateFails() {
+    const QString out = dir_.filePath(QStringLiteral("never.safetensors"));
+    const Run run = runMedsa({"pretrain", "--synthetic", "--out", out, "--resume"});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY(run.err.contains(QStringLiteral("never.safetensors.state")));
+  }
+
+  void badArgumentsAreUsageErrors() {
+    const QString out = dir_.filePath(QStringLiteral("x.safetensors"));
+    const QList<QPair<QStringList, QString>> cases = {
+        {{"pretrain", "--out", out}, "--synthetic"},
+        {{"pretrain", "--synthetic"}, "--out"},
+        {{"pretrain", "--synthetic", "--out", out, "--steps", "5", "--minutes", "1"}, "--minutes"},
+        {{"pretrain", "--synthetic", "--out", out, "--steps", "0"}, "--steps"},
+        {{"pretrain", "--synthetic", "--out", out, "--minutes", "-1"}, "--minutes"},
+        {{"pretrain", "--synthetic", "--out", out, "--seed", "abc"}, "--seed"},
+        {{"pretrain", "--synthetic", "--out", out, "--seed", "9176"}, "held-out"},
+        {{"pretrain", "--synthetic", "--out", out, "--batch", "0"}, "--batch"},
+        {{"pretrain", "--synthetic", "--out", out, "--frobnicate"}, "--frobnicate"},
+    };
+    for (const auto& [args, mention] : cases) {
+      const Run run = runMedsa(args);
+      QVERIFY2(run.exitCode == 2, qPrintable(args.join(QLatin1Char(' '))));
+      QVERIFY2(run.err.contains(mention), qPrintable(run.err));
+    }
+    QVERIFY(!QFile::exists(out));
+  }
+
+  void starterIsShippedInTheBuildTree() {
+    // The build copies models/starter.safetensors to build/share/medsa-studio/models/.
+    const Run info = runMedsa({"model-info", "--model", "starter", "--json"});
+    QVERIFY2(info.exitCode == 0, qPrintable(info.err));
+    const QJsonObject report = QJsonDocument::fromJson(info.out.toUtf8()).object();
+    QVERIFY(report["checkpoint"].toString().endsWith(
+        QStringLiteral("share/medsa-studio/models/starter.safetensors")));
+    QCOMPARE(report["config"].toObject()["img_size"].toInt(), 256);
+
+    const Run bench = runMedsa({"bench", "--model", "starter", "--clicks", "20", "--json"});
+    QVERIFY2(bench.exitCode == 0, qPrintable(bench.err));
+
+    // segment: a bright disc on a dark picture, one click in it.
+    QImage picture(200, 150, QImage::Format_RGB888);
+    for (int y = 0; y < 150; ++y)
+      for (int x = 0; x < 200; ++x)
+        picture.setPixel(x, y, (x - 120) * (x - 120) + (y - 70) * (y - 70) < 30 * 30
+                                   ? qRgb(220, 210, 200)
+                                   : qRgb(40, 45, 50));
+    const QString image = dir_.filePath(QStringLiteral("disc.png"));
+    QVERIFY(picture.save(image));
+    const QString mask = dir_.filePath(QStringLiteral("disc-mask.png"));
+    const Run segment = runMedsa({"segment", "--model", "starter", "--image", image, "--point",
+                                  "120,70,1", "--multimask", "--out", mask});
+    QVERIFY2(segment.exitCode == 0, qPrintable(segment.err));
+    const QImage written(mask);
+    QVERIFY(!written.isNull());
+    int inside = 0, outside = 0;
+    for (int y = 0; y < 150; ++y) {
+      for (int x = 0; x < 200; ++x) {
+        const bool on = qGray(written.pixel(x, y)) > 127;
+        const bool disc = (x - 120) * (x - 120) + (y - 70) * (y - 70) < 30 * 30;
+        inside += on && disc;
+        outside += on && !disc;
+      }
+    }
+    QVERIFY2(inside > 2000 && outside < 600, qPrintable(QStringLiteral("%1 in, %2 out").arg(inside).arg(outside)));
+  }
+
+  void starterResolvesBesideAnInstalledExecutable() {
+    QVERIFY(!model_.isEmpty());
+    // An installed layout: PREFIX/bin/medsa and PREFIX/share/medsa-studio/models/.
+    const QString prefix = dir_.filePath(QStringLiteral("prefix"));
+    QVERIFY(QDir().mkpath(prefix + QStringLiteral("/bin")));
+    const QString medsa = prefix + QStringLiteral("/bin/medsa");
+    QVERIFY(QFile::copy(QStringLiteral(MEDSA_BIN_DIR "/medsa"), medsa));
+    QFile::setPermissions(medsa, QFile::permissions(medsa) | QFileDevice::ExeOwner);
+
+    const Run missing = runProgram(medsa, {"model-info", "--model", "starter"});
+    QCOMPARE(missing.exitCode, 2);
+    QVERIFY2(missing.err.contains(QStringLiteral("share/medsa-studio/models/starter.safetensors")),
+             qPrintable(missing.err));
+
+    const QString models = prefix + QStringLiteral("/share/medsa-studio/models");
+    QVERIFY(QDir().mkpath(models));
+    QVERIFY(QFile::copy(model_, models + QStringLiteral("/starter.safetensors")));
+    const Run found = runProgram(medsa, {"model-info", "--model", "starter", "--json"});
+    QVERIFY2(found.exitCode == 0, qPrintable(found.err));
+    const QJsonObject report = QJsonDocument::fromJson(found.out.toUtf8()).object();
+    QVERIFY(report["checkpoint"].toString().startsWith(models));
+  }
+
+ private:
+  QTemporaryDir dir_;
+  QString model_;
+};
+
+QTEST_APPLESS_MAIN(TestCliPretrain)
+#include "test_cli_pretrain.moc"
