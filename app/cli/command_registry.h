@@ -45,6 +45,8 @@ void addInfoCommand(CommandRegistry& registry);
 void addBenchIoCommand(CommandRegistry& registry);
 void addProjectCommand(CommandRegistry& registry);  // needs medsa_annotations
 void addModelsCommand(CommandRegistry& registry);   // needs QtNetwork
+void addTrainCommand(CommandRegistry& registry);    // needs the project store
+void addEvaluateCommand(CommandRegistry& registry);
 #endif
 void addBenchCommand(CommandRegistry& registry);
 void addModelInfoCommand(CommandRegistry& registry);

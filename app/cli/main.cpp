@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   medsa::cli::addSegmentCommand(registry);
   medsa::cli::addProjectCommand(registry);
   medsa::cli::addModelsCommand(registry);
+  medsa::cli::addTrainCommand(registry);
+  medsa::cli::addEvaluateCommand(registry);
 #endif
   medsa::cli::addBenchCommand(registry);
   medsa::cli::addModelInfoCommand(registry);

@@ -356,3 +356,32 @@ Result<std::string> SamModel::baseSha256() const {
 }
 
 }  // namespace medsa::model
+
+namespace medsa::model {
+
+Result<std::shared_ptr<SamModel>> SamModel::withAdapterFile(const std::string& file) const {
+  if (impl_->checkpointPath.empty()) {
+    return Error{ErrorCode::InvalidArgument,
+                 "adapters need a base model loaded from a checkpoint file (this one has random "
+                 "weights)",
+                 file};
+  }
+  EngineOptions options = impl_->options;
+  options.adapters.reset();  // the file's own configuration applies
+  options.adapterFile = file;
+  return load(impl_->checkpointPath, impl_->config, options);
+}
+
+Result<std::shared_ptr<SamModel>> SamModel::baseOnly() const {
+  if (impl_->checkpointPath.empty()) {
+    return Error{ErrorCode::InvalidArgument, "this model has no checkpoint file to reload", {}};
+  }
+  EngineOptions options = impl_->options;
+  options.adapters.reset();
+  options.adapterFile.clear();
+  return load(impl_->checkpointPath, impl_->config, options);
+}
+
+const std::string& SamModel::adapterFile() const { return impl_->options.adapterFile; }
+
+}  // namespace medsa::model

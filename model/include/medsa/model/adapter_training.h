@@ -1,7 +1,7 @@
 #pragma once
 // The background trainer's run: adapts the Med-SA adapters of a frozen base model to labelled
 // pictures (a project's accepted cases) with SAM's simulated interactive protocol, within a
-// budget of steps or seconds, pausable between steps, resumable after a kill.
+// budget of steps or seconds, stoppable between steps, resumable after a kill.
 // docs/training.md describes the recipe and the plans.
 
 #include <cstdint>
@@ -21,12 +21,11 @@ namespace medsa::model {
 
 /// What a run trains. Chosen from the measured cost of a step on this machine.
 enum class TrainingPlan {
-  /// Encoder adapters, decoder adapters and the mask decoder; the image encoder runs (forward
-  /// and backward) in every step. GPUs, and small models (the starter) on a CPU.
+  /// Encoder adapters, decoder adapters (HyP-Adpt) and the mask decoder; the image encoder runs
+  /// forward and backward in every step. GPUs, and small models (the starter) on a CPU.
   EncoderAndDecoder,
-  /// Decoder adapters and the mask decoder on stored image embeddings: the frozen encoder runs
-  /// once per picture (fp16, kept on disk when a folder is given) and never again. ViT-B on a
-  /// CPU.
+  /// Decoder adapters and the mask decoder on image embeddings computed once per picture (and
+  /// per augmented copy) by the frozen encoder, in memory. ViT-B on a CPU.
   DecoderOnEmbeddings,
 };
 
@@ -34,70 +33,49 @@ enum class TrainingPlan {
 std::string_view trainingPlanName(TrainingPlan plan);
 Result<TrainingPlan> parseTrainingPlan(std::string_view name);
 
-/// The measured cost of one plan on this machine.
-struct PlanCost {
-  TrainingPlan plan = TrainingPlan::DecoderOnEmbeddings;
-  double stepSeconds = 0;      ///< one step at the run's batch, in the faster precision
-  double fp32StepSeconds = 0;  ///< as measured; 0 when not measured
-  double bf16StepSeconds = 0;  ///< with bf16 autocast; 0 when not measured
-  bool bf16 = false;           ///< bf16 autocast was the faster
-  /// DecoderOnEmbeddings: seconds to encode one picture, and how many are not stored yet.
-  double encodeSeconds = 0;
-  int picturesToEncode = 0;
-  std::int64_t trainableParameters = 0;
-  Json toJson() const;
-};
-
 struct PlanChoice {
   TrainingPlan plan = TrainingPlan::DecoderOnEmbeddings;
-  bool bf16 = false;
-  std::vector<PlanCost> costs;  ///< the plans measured (one when the plan was forced)
-  std::string description;      ///< for the user: what is trained, on what, and why
+  double encoderStepSeconds = 0;  ///< measured step of the encoder plan (0: not measured)
+  bool forced = false;            ///< the caller chose the plan
+  std::string description;        ///< for the user: what is trained, on what, and why
   Json toJson() const;
 };
 
 struct AdapterTrainingOptions {
-  /// The budget: optimizer steps, or seconds of training (paused time is not counted; computing
-  /// embeddings is). One of the two must be positive; with both, whichever ends first.
+  /// The budget: optimizer steps, or seconds of training (time spent in the monitor's proceed()
+  /// is not counted; computing embeddings is). At least one must be positive; with both,
+  /// whichever ends first.
   std::int64_t steps = 0;
   double seconds = 0;
   std::optional<TrainingPlan> plan;  ///< forced; otherwise chosen by measured step cost
-  /// The encoder plan is chosen when its measured step fits this many steps into the budget
-  /// (by time) or costs at most maxEncoderStepSeconds (by steps).
-  std::int64_t minEncoderSteps = 300;
-  double maxEncoderStepSeconds = 2.0;
-  std::optional<bool> bf16;  ///< forced; otherwise measured (bf16 autocast where it is faster)
+  /// The encoder plan is chosen when one measured step costs at most this (a CPU runs ViT-B's
+  /// encoder backward in tens of seconds, the starter's in well under one).
+  double maxEncoderStepSeconds = 1.5;
 
-  int batchPictures = 4;  ///< pictures per step; halved after an out-of-memory error
+  int batchPictures = 4;  ///< pictures per step
   int objectsPerPicture = 2;
-  double learningRate = 1e-3;       ///< peak, after the warm-up
-  double finalLearningRate = 0.05;  ///< the cosine ends at this fraction of the peak
+  double learningRate = 1e-3;      ///< peak, after the warm-up
+  double finalLearningRate = 0.1;  ///< the cosine ends at this fraction of the peak
   double weightDecay = 0.01;
-  int warmupSteps = 20;
-  int correctionClicks = 3;     ///< K: simulated clicks after the first prompt, each with a loss
+  int warmupSteps = 10;
+  int correctionClicks = 3;     ///< simulated clicks after the first prompt, each with a loss
   double boxProbability = 0.5;  ///< first prompt a box (0-10 % jitter), else a click
   double boxJitter = 0.1;
   double centralClicks = 0.5;  ///< clicks at region centres (the evaluation's), else random
   bool trainDecoder = true;    ///< also the mask decoder's own weights (as Med-SA does)
+  /// The decoder's own (already trained) weights learn at this fraction of the adapters' rate.
+  double decoderLearningRateScale = 0.1;
   bool augment = true;
   AugmentOptions augmentation;
   /// DecoderOnEmbeddings: augmented copies per picture besides the original, each encoded once.
-  int embeddingVariants = 3;
-  /// Where embeddings are kept between runs (a project's embeddings/ folder); "" = memory only.
-  std::string embeddingFolder;
-  /// The resumable state (trained weights, AdamW moments, step, time), written atomically every
+  int embeddingVariants = 2;
+  /// The resumable state (trained weights, step, time), written atomically every
   /// stateEverySeconds and when the run ends or stops; "" = none. A run resumes from it when it
-  /// was made for the same base model, plan, budget and seed.
+  /// was made for the same base model, plan and seed (AdamW's moments start again).
   std::string statePath;
   double stateEverySeconds = 30;
-  bool gradientCheckpointing = false;  ///< forced on; else switched on by an out-of-memory error
+  int threads = 0;  ///< CPU threads of the training model; 0 = the base model's
   std::uint64_t seed = 0;
-
-  /// Fault injection for tests: steps whose loss is made non-finite, after which the trained
-  /// weights are poisoned with NaN, or that raise an out-of-memory error.
-  struct Faults {
-    std::vector<std::int64_t> nonFiniteLoss, poisonWeights, outOfMemory;
-  } faults;
 
   Json toJson() const;
 };
@@ -108,14 +86,13 @@ struct TrainingProgress {
   std::int64_t step = 0;
   std::int64_t steps = 0;  ///< planned; 0 when the budget is time
   double fraction = 0;     ///< of the budget spent
-  double seconds = 0;      ///< training time so far (paused time excluded)
+  double seconds = 0;      ///< training time so far (time in proceed() excluded)
   double secondsLeft = -1;
   double loss = 0;  ///< of the last step
-  int skipped = 0;  ///< steps skipped for a non-finite loss
-  int batch = 0;
+  int skipped = 0;  ///< steps skipped for a non-finite loss or gradient
 };
 
-/// The app's hold on a run. proceed() is asked between steps (and between pictures while
+/// The caller's hold on a run. proceed() is asked between steps (and between pictures while
 /// encoding), so a request is answered within one step.
 class TrainingMonitor {
  public:
@@ -126,7 +103,7 @@ class TrainingMonitor {
   virtual bool proceed(const TrainingProgress& progress) = 0;
   /// After every step: loss curves, ETA.
   virtual void stepDone(const TrainingProgress& /*progress*/) {}
-  /// Events worth a line in a log: a skipped step, a restore, a lowered batch, a resume.
+  /// Events worth a line in a log: a skipped step, a resume.
   virtual void note(std::string_view /*message*/) {}
 };
 
@@ -134,44 +111,40 @@ struct AdapterTrainingResult {
   PlanChoice plan;
   std::int64_t steps = 0;        ///< in all, with those of an interrupted run it resumed
   std::int64_t resumedFrom = 0;  ///< the step it resumed at (0: a fresh run)
-  double seconds = 0;            ///< training time in all (paused time excluded)
-  double prepareSeconds = 0;     ///< measuring plans and computing embeddings, this part
+  double seconds = 0;            ///< training time in all
+  double prepareSeconds = 0;     ///< measuring the plan and computing embeddings
   int skippedSteps = 0;          ///< non-finite loss or gradient: no update
-  int restores = 0;              ///< non-finite weights: back to the last good state
-  int batch = 0;                 ///< pictures per step at the end (lowered by out-of-memory)
-  bool gradientCheckpointing = false;
-  bool stopped = false;                ///< the monitor stopped it before the budget was spent
-  double firstLoss = 0, lastLoss = 0;  ///< means over the first and last (up to) 20 steps
+  bool stopped = false;          ///< the monitor stopped it before the budget was spent
+  double firstLoss = 0, lastLoss = 0;  ///< means over the first and last (up to) 10 steps
   std::vector<double> losses;          ///< per step of this part
-  int embeddingsComputed = 0, embeddingsReused = 0;
+  int embeddingsComputed = 0;
+  std::int64_t trainableParameters = 0;
   Json toJson() const;
 };
 
-/// One training run. Its model shares the base model's frozen weights (nothing is copied but
-/// what it trains), so the live engine can keep using the base while it trains on another
-/// thread. Not thread-safe itself: one thread runs it.
+/// One training run on its own copy of the model: the base checkpoint is loaded again with
+/// fresh adapters (the predictor's model is never touched, so the app keeps clicking on it).
+/// Not thread-safe itself: one thread runs it.
 class AdapterTrainingRun {
  public:
   /// `pictures` and `weights` (sampling weights, one per picture; empty = uniform) as
-  /// app::loadTrainingData gives them. `base` needs a checkpoint file (its SHA-256 goes into the
-  /// adapter file); it is never modified.
-  static Result<std::unique_ptr<AdapterTrainingRun>> create(std::shared_ptr<SamModel> base,
-                                                            std::vector<LabeledPicture> pictures,
-                                                            std::vector<double> weights,
-                                                            AdapterTrainingOptions options);
+  /// app::loadTrainingData gives them. `base` must come from a checkpoint file (its SHA-256
+  /// goes into the adapter file) or seeded random weights (tests).
+  static Result<std::unique_ptr<AdapterTrainingRun>> create(
+      const std::shared_ptr<SamModel>& base, std::vector<LabeledPicture> pictures,
+      std::vector<double> weights, AdapterTrainingOptions options);
   ~AdapterTrainingRun();
 
-  /// Times a step of each plan (fp32 and bf16) here and picks one; run() calls it unless the
-  /// plan and precision are forced.
+  /// Times a step of the encoder plan here and picks a plan; run() calls it unless the plan is
+  /// forced.
   Result<PlanChoice> choosePlan(TrainingMonitor* monitor = nullptr);
   /// Trains until the budget is spent or the monitor stops it. Resumes from statePath when
   /// that state fits.
   Result<AdapterTrainingResult> run(TrainingMonitor* monitor = nullptr);
-  /// The base with the adapters trained so far (after run()): evaluate it, or hand it to a
-  /// predictor (Predictor::useModel).
+  /// The base with the adapters trained so far (after run()): evaluate it.
   std::shared_ptr<SamModel> model() const;
-  /// Writes the adapter file atomically; its `training` metadata holds the base model's hash,
-  /// steps, plan, the result and `extra` (the data summary, evaluations).
+  /// Writes the adapter file atomically; its `training` metadata holds the plan, the result and
+  /// `extra` (the data summary, evaluations).
   Status exportAdapters(const std::string& path, const Json& extra) const;
   /// Removes the state file once its result is recorded (the next run starts afresh).
   Status discardState() const;

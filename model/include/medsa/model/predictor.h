@@ -14,19 +14,6 @@ struct PredictorOptions {
   std::size_t cacheBytes = std::size_t(512) << 20;
   /// Precision of cached embeddings; fp16/bf16 halve the memory at a tiny cost in accuracy.
   Precision cachePrecision = Precision::Fp32;
-  /// Also keep embeddings of the base encoder (no encoder adapters) on disk, fp16, in this
-  /// folder (a project's embeddings/), and read them back on a miss: the trainer reuses what
-  /// the user's pictures already cost. "" = memory only.
-  std::string embeddingFolder;
-};
-
-/// What an adapter swap did (Predictor::useAdapter).
-struct AdapterSwap {
-  std::string adapter;  ///< the adapter file now used; "" = the base model alone
-  /// The image encoder computes what it computed before (only the decoder side changed): the
-  /// cached embeddings and the current picture stay valid. Otherwise they were dropped and the
-  /// current picture must be set again (hasImage() is false).
-  bool embeddingsKept = false;
 };
 
 struct CacheStats {
@@ -55,18 +42,6 @@ class Predictor final : public SegmentationEngine {
   /// Several prompt sets on the current picture in one decoder batch (one object each).
   Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
   std::string modelVersion() const override;
-
-  /// Hot swap, on the owner thread: runs `file`'s adapters from now on, on the same base
-  /// weights (nothing is reloaded). Refuses a file trained on another base checkpoint (SHA-256)
-  /// or geometry with a message naming both; the predictor is then unchanged.
-  Result<AdapterSwap> useAdapter(const std::string& file);
-  /// Back to the base model alone (no adapters).
-  Result<AdapterSwap> useBaseOnly();
-  /// The same with a model prepared on another thread (SamModel::withAdapterFile), so that the
-  /// owner thread only swaps a pointer. It must have this predictor's base weights.
-  Result<AdapterSwap> useModel(std::shared_ptr<SamModel> model);
-  /// The adapter file in use ("" = none).
-  std::string adapterFile() const;
 
   bool hasImage() const;
   /// Whether the last setImage found its embedding in the cache.

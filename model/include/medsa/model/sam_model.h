@@ -98,20 +98,15 @@ class SamModel {
   std::vector<ParameterCount> parameterCounts(bool trainDecoder = false) const;
   /// SHA-256 of the base checkpoint file (computed once, on first use); "" for random weights.
   Result<std::string> baseSha256() const;
-  /// This model's base weights with the adapters (and decoder weights) of an adapter file, for a
-  /// hot swap: the base tensors are shared, not reloaded or copied. Refuses a file trained on
-  /// another base checkpoint (SHA-256) or geometry, naming both. Safe to call on a worker
-  /// thread while a predictor uses this model.
+  /// This model's base checkpoint again, with the adapters (and decoder weights) of an adapter
+  /// file: what a hot swap hands to the predictor. The base is read from its file once more (its
+  /// tensors are not shared); refuses a file trained on another base checkpoint (SHA-256) or
+  /// geometry, naming both. Safe on a worker thread while a predictor uses this model.
   Result<std::shared_ptr<SamModel>> withAdapterFile(const std::string& file) const;
-  /// This model's base weights alone (no adapters, the base's own mask decoder), shared.
+  /// This model's base checkpoint again, without adapters.
   Result<std::shared_ptr<SamModel>> baseOnly() const;
   /// The adapter file this model runs ("" = none, or adapters made in memory).
   const std::string& adapterFile() const;
-  /// What the image encoder computes (base weights + encoder adapters): cached embeddings are
-  /// keyed by it, so an adapter change on the decoder side keeps them.
-  const std::string& encoderVersion() const;
-  /// Identifies the base weights, shared by every model derived from them.
-  const std::string& baseVersion() const;
   /// Writes the whole base model (every tensor but the adapters) as .safetensors, atomically:
   /// weights in `precision` (fp16 halves the file; small tables stay fp32), with metadata naming
   /// the geometry (so load() needs no --config), the profile and `training` (e.g. how it was

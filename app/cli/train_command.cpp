@@ -1,0 +1,294 @@
+// medsa train / medsa evaluate: the learning loop headless. `train` runs one cycle on a project
+// (its labelled cases, the live model measured on the held-out cases, new adapters trained,
+// measured on the same cases, recorded, made live only when better); `evaluate` measures a
+// model (the project's live one, or a given adapter file) on the held-out cases.
+#include <QCoreApplication>
+
+#include <csignal>
+#include <iomanip>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+#include "argument_parser.h"
+#include "command_registry.h"
+#include "medsa/annotations/project_store.h"
+#include "medsa/model/model_evaluation.h"
+#include "model_options.h"
+#include "training_cycle.h"
+
+namespace medsa::cli {
+namespace {
+
+using annotations::ProjectStore;
+
+// Ctrl+C stops training between steps; the state is kept and the next run resumes from it.
+volatile std::sig_atomic_t interrupted = 0;
+void onInterrupt(int) { interrupted = 1; }
+
+std::string fixed(double value, int digits) {
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(digits) << value;
+  return text.str();
+}
+
+// QtSql finds its SQLite driver through the application object.
+std::unique_ptr<QCoreApplication> ensureApplication() {
+  static int argc = 1;
+  static char name[] = "medsa";
+  static char* argv[] = {name, nullptr};
+  if (QCoreApplication::instance()) return nullptr;
+  return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+int fail(CommandContext& context, const char* command, const Error& error, bool json) {
+  context.err << "medsa " << command << ": " << error.describe() << '\n';
+  if (json) {
+    context.out << Json(Json::Object{{"error", Json::Object{{"code", errorCodeName(error.code)},
+                                                            {"message", error.message},
+                                                            {"path", error.path}}}})
+                       .dump()
+                << '\n';
+  }
+  return kExitFailure;
+}
+
+int usage(CommandContext& context, const char* command, const Error& error) {
+  context.err << "medsa " << command << ": " << error.describe() << "\n(see medsa help "
+              << command << ")\n";
+  return kExitUsage;
+}
+
+/// --model etc.; without --model or --random-weights the shipped starter model.
+Result<ModelOptions> parseModel(ArgumentParser& parser) {
+  Result<ModelOptions> model = ModelOptions::parse(parser);
+  if (!model.ok()) return model;
+  if (!model->checkpoint && !model->randomWeights) {
+    ArgumentParser starter({"--model", "starter"});
+    Result<ModelOptions> fallback = ModelOptions::parse(starter);
+    if (!fallback.ok()) return fallback.error();
+    fallback->engine = model->engine;
+    return fallback;
+  }
+  return model;
+}
+
+std::string evaluationLine(const InteractiveEvaluation& e) {
+  return "Dice after one box " + fixed(e.diceBox, 3) + ", after one click " +
+         fixed(e.diceClick, 3) + ", NoC@90 " + fixed(e.noc90, 2) + " (" +
+         std::to_string(e.objects) + " objects)";
+}
+
+// Progress on stderr: one line per 10 % of the budget, and the notes.
+class CliMonitor : public model::TrainingMonitor {
+ public:
+  explicit CliMonitor(std::ostream& err) : err_(err) {}
+  bool proceed(const model::TrainingProgress&) override { return interrupted == 0; }
+  void stepDone(const model::TrainingProgress& p) override {
+    const int tenth = static_cast<int>(p.fraction * 10);
+    if (tenth == lastTenth_) return;
+    lastTenth_ = tenth;
+    err_ << "step " << p.step << "  loss " << fixed(p.loss, 4) << "  " << fixed(p.seconds, 0)
+         << " s" << (p.secondsLeft >= 0 ? ", about " + fixed(p.secondsLeft, 0) + " s left" : "")
+         << '\n';
+  }
+  void note(std::string_view message) override { err_ << message << '\n'; }
+
+ private:
+  std::ostream& err_;
+  int lastTenth_ = -1;
+};
+
+int runTrain(CommandContext& context) {
+  ArgumentParser parser(context.args);
+  const std::optional<std::string> project = parser.option("--project");
+  const std::optional<std::string> steps = parser.option("--steps");
+  const std::optional<std::string> minutes = parser.option("--minutes");
+  const std::optional<std::string> plan = parser.option("--plan");
+  const std::optional<std::string> seed = parser.option("--seed");
+  const bool noPromote = parser.flag("--no-promote");
+  const bool json = parser.flag("--json");
+  Result<ModelOptions> model = parseModel(parser);
+  if (!model.ok()) return usage(context, "train", model.error());
+  if (Status finished = parser.finish(); !finished) return usage(context, "train", finished.error());
+  if (!project) return usage(context, "train", {ErrorCode::InvalidArgument, "--project DIR is required", {}});
+  if (steps && minutes)
+    return usage(context, "train", {ErrorCode::InvalidArgument, "give --steps or --minutes, not both", {}});
+
+  app::TrainingCycleOptions options;
+  options.promote = !noPromote;
+  options.training.steps = 200;
+  if (steps) {
+    Result<long long> n = parseCount(steps, 0, 1, "--steps");
+    if (!n.ok()) return usage(context, "train", n.error());
+    options.training.steps = n.value();
+  }
+  if (minutes) {
+    Result<double> m = parseNumber(*minutes, "--minutes");
+    if (!m.ok()) return usage(context, "train", m.error());
+    if (!(m.value() > 0))
+      return usage(context, "train", {ErrorCode::InvalidArgument, "--minutes must be above 0", {}});
+    options.training.steps = 0;
+    options.training.seconds = m.value() * 60;
+  }
+  if (plan) {
+    Result<model::TrainingPlan> parsed = model::parseTrainingPlan(*plan);
+    if (!parsed.ok()) return usage(context, "train", parsed.error());
+    options.training.plan = parsed.value();
+  }
+  if (seed) {
+    Result<long long> s = parseCount(seed, 0, 0, "--seed");
+    if (!s.ok()) return usage(context, "train", s.error());
+    options.training.seed = static_cast<std::uint64_t>(s.value());
+  }
+
+  const auto app = ensureApplication();
+  Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(QString::fromStdString(*project));
+  if (!store.ok()) return fail(context, "train", store.error(), json);
+  Result<std::shared_ptr<model::SamModel>> base = model->build();
+  if (!base.ok()) return fail(context, "train", base.error(), json);
+
+  interrupted = 0;
+  const auto previous = std::signal(SIGINT, onInterrupt);
+  CliMonitor monitor(context.err);
+  Result<app::TrainingCycleResult> cycle =
+      app::runTrainingCycle(*store.value(), base.value(), options, &monitor);
+  std::signal(SIGINT, previous);
+  if (!cycle.ok()) return fail(context, "train", cycle.error(), json);
+
+  if (json) {
+    Json::Object out = cycle->toJson().asObject();
+    out["training"] = [&] {
+      Json::Object t = cycle->training.toJson().asObject();
+      t.erase("losses");  // the curve lives in the adapter file and the store
+      return Json(t);
+    }();
+    context.out << Json(out).dump() << '\n';
+  } else if (!cycle->version) {
+    context.out << "stopped at step " << cycle->training.steps
+                << "; run medsa train again to resume\n";
+  } else {
+    context.out << "plan: " << cycle->training.plan.description << '\n'
+                << "trained " << cycle->training.steps << " steps in "
+                << fixed(cycle->training.seconds, 0) << " s, loss "
+                << fixed(cycle->training.firstLoss, 3) << " -> "
+                << fixed(cycle->training.lastLoss, 3) << '\n'
+                << (cycle->liveVersion ? "live v" + std::to_string(cycle->liveVersion)
+                                       : std::string("base model"))
+                << ": " << evaluationLine(cycle->live) << '\n'
+                << "adapter v" << cycle->version->version << ": "
+                << evaluationLine(cycle->candidate) << '\n'
+                << (cycle->promoted ? "now live: " : "not live: ") << cycle->decision.reason
+                << '\n';
+  }
+  return kExitOk;
+}
+
+int runEvaluate(CommandContext& context) {
+  ArgumentParser parser(context.args);
+  const std::optional<std::string> project = parser.option("--project");
+  const std::optional<std::string> adapter = parser.option("--adapter");
+  const bool baseOnly = parser.flag("--base");
+  const bool json = parser.flag("--json");
+  Result<ModelOptions> model = parseModel(parser);
+  if (!model.ok()) return usage(context, "evaluate", model.error());
+  if (Status finished = parser.finish(); !finished)
+    return usage(context, "evaluate", finished.error());
+  if (!project)
+    return usage(context, "evaluate", {ErrorCode::InvalidArgument, "--project DIR is required", {}});
+  if (adapter && baseOnly)
+    return usage(context, "evaluate",
+                 {ErrorCode::InvalidArgument, "give --adapter or --base, not both", {}});
+
+  const auto app = ensureApplication();
+  Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(QString::fromStdString(*project));
+  if (!store.ok()) return fail(context, "evaluate", store.error(), json);
+  Result<app::ProjectTrainingData> data = app::loadTrainingData(*store.value());
+  if (!data.ok()) return fail(context, "evaluate", data.error(), json);
+  if (data->heldOut.empty()) {
+    return fail(context, "evaluate",
+                {ErrorCode::InvalidArgument,
+                 "no held-out case yet: at least two labelled (done or reviewed) cases are needed",
+                 *project},
+                json);
+  }
+  Result<std::shared_ptr<model::SamModel>> base = model->build();
+  if (!base.ok()) return fail(context, "evaluate", base.error(), json);
+  std::shared_ptr<model::SamModel> measured = base.value();
+  std::string what = "base model";
+  if (adapter) {
+    Result<std::shared_ptr<model::SamModel>> with = base.value()->withAdapterFile(*adapter);
+    if (!with.ok()) return fail(context, "evaluate", with.error(), json);
+    measured = with.value();
+    what = *adapter;
+  } else if (!baseOnly) {
+    Result<app::LiveModel> live = app::liveModel(*store.value(), base.value());
+    if (!live.ok()) return fail(context, "evaluate", live.error(), json);
+    if (!live->note.empty()) context.err << live->note << '\n';
+    measured = live->model;
+    if (live->version) what = "live adapter v" + std::to_string(live->version);
+  }
+  Result<InteractiveEvaluation> evaluation = model::evaluateModel(measured, data->heldOut);
+  if (!evaluation.ok()) return fail(context, "evaluate", evaluation.error(), json);
+  if (json) {
+    Json::Object out = evaluation->toJson().asObject();
+    out["model"] = what;
+    out["heldout_cases"] = data->heldOutCases;
+    context.out << Json(out).dump() << '\n';
+  } else {
+    context.out << what << " on " << data->heldOutCases
+                << " held-out cases: " << evaluationLine(evaluation.value()) << '\n';
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void addTrainCommand(CommandRegistry& registry) {
+  registry.add(
+      {"train", "adapt the model to a project's labelled cases; keep it only if better",
+       std::string(
+           "Usage: medsa train --project DIR [--steps N | --minutes M] [--plan PLAN]\n"
+           "                   [--seed S] [--no-promote] [--json] [model options]\n\n"
+           "One cycle of the learning loop: the project's done and reviewed cases are split once\n"
+           "into training and held-out cases (fixed per project); the live model (the base with\n"
+           "the live adapter version, if any) is measured on the held-out cases; Med-SA adapters\n"
+           "are trained on the training cases with simulated prompts (a jittered box or a click,\n"
+           "then correction clicks); the result is measured on the same held-out cases, written\n"
+           "to DIR/adapters/adapter-vN.safetensors, recorded as version N, and made live only\n"
+           "when it is better (mean Dice after one box and one click up, NoC@90 and no label's\n"
+           "Dice down). Ctrl+C stops between steps; the next run resumes from the state kept in\n"
+           "DIR/adapters/training.state.\n\n"
+           "Options:\n"
+           "  --project DIR        the project (a folder with project.medsa)\n"
+           "  --steps N            optimizer steps (default 200)\n"
+           "  --minutes M          train for M minutes instead\n"
+           "  --plan PLAN          encoder+decoder or decoder-on-embeddings (default: chosen by\n"
+           "                       the measured cost of an encoder step on this machine)\n"
+           "  --seed S             seed of sampling, augmentation and prompts (default 0)\n"
+           "  --no-promote         record the version but never make it live\n"
+           "  --json               one JSON object: data, training, live, candidate, decision,\n"
+           "                       version, promoted\n\n") +
+           kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
+       runTrain});
+}
+
+void addEvaluateCommand(CommandRegistry& registry) {
+  registry.add(
+      {"evaluate", "measure a model on a project's held-out cases",
+       std::string("Usage: medsa evaluate --project DIR [--adapter FILE | --base] [--json]\n"
+                   "                      [model options]\n\n"
+                   "Runs the simulated interactive protocol on the project's held-out cases\n"
+                   "(the trainer's fixed split): Dice after one box and after one click,\n"
+                   "NoC@85 and NoC@90 (20-click cap). Measures the live adapter version unless\n"
+                   "--adapter names an adapter file or --base asks for the base model alone.\n\n"
+                   "Options:\n"
+                   "  --project DIR        the project\n"
+                   "  --adapter FILE       an adapter file trained on this base model\n"
+                   "  --base               the base model without adapters\n"
+                   "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model}\n\n") +
+           kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
+       runEvaluate});
+}
+
+}  // namespace medsa::cli

@@ -1,0 +1,207 @@
+// `medsa train` and `medsa evaluate` end to end on a project of labelled pictures: a cycle
+// records an adapter version measured on the held-out cases against the live model, makes it
+// live only when the gate says so, and evaluate reproduces both measurements; refusals name
+// their reason.
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "cli_runner.h"
+#include "medsa/core/synthetic_scene.h"
+
+using medsa::test::Run;
+using medsa::test::runMedsa;
+
+namespace {
+
+QJsonObject lastLineJson(const QString& out) {
+  const QStringList lines = out.trimmed().split(QLatin1Char('\n'));
+  return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+}
+
+// Tubes in ultrasound pictures (where the starter model is weak), as PNG picture + label map.
+void writeCase(const QString& folder, int index) {
+  medsa::SceneOptions options;
+  options.mix = medsa::SceneMix::heldOut();
+  options.mix.shapes.fill(0);
+  options.mix.shapes[static_cast<int>(medsa::ShapeKind::Tube)] = 1;
+  options.mix.styles.fill(0);
+  options.mix.styles[static_cast<int>(medsa::SceneStyle::Ultrasound)] = 1;
+  const medsa::LabeledPicture p = medsa::generateScene(21, index, options).picture;
+  QImage image(p.image.width, p.image.height, QImage::Format_RGB888);
+  QImage labels(p.image.width, p.image.height, QImage::Format_Grayscale8);
+  labels.fill(0);
+  for (int y = 0; y < p.image.height; ++y) {
+    std::copy_n(p.image.pixels.data() + static_cast<std::size_t>(y) * p.image.width * 3,
+                p.image.width * 3, image.scanLine(y));
+    for (int x = 0; x < p.image.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * p.image.width + x;
+      for (const auto& mask : p.masks)
+        if (mask[i]) labels.scanLine(y)[x] = 1;
+    }
+  }
+  const QString name = QStringLiteral("case%1").arg(index);
+  QVERIFY(image.save(folder + QLatin1Char('/') + name + QStringLiteral(".png")));
+  QVERIFY(labels.save(folder + QLatin1Char('/') + name + QStringLiteral("_labels.png")));
+}
+
+void importCase(const QString& project, const QString& folder, int index, const char* status) {
+  const QString name = folder + QStringLiteral("/case%1").arg(index);
+  const Run imported =
+      runMedsa({QStringLiteral("project"), QStringLiteral("import"), project,
+                name + QStringLiteral(".png"), QStringLiteral("--labels"),
+                name + QStringLiteral("_labels.png"), QStringLiteral("--status"),
+                QString::fromLatin1(status)});
+  QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+}
+
+QString makeProject(const QTemporaryDir& dir, int labelled) {
+  const QString project = dir.filePath(QStringLiteral("project"));
+  const QString pictures = dir.filePath(QStringLiteral("pictures"));
+  QDir().mkpath(pictures);
+  const Run made = runMedsa({QStringLiteral("project"), QStringLiteral("create"), project,
+                             QStringLiteral("--name"), QStringLiteral("Tubes"),
+                             QStringLiteral("--labels"), QStringLiteral("tube")});
+  if (made.exitCode != 0) return {};
+  for (int i = 0; i < labelled; ++i) {
+    writeCase(pictures, i);
+    importCase(project, pictures, i, "done");
+  }
+  return project;
+}
+
+}  // namespace
+
+class TestCliTrain : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void aCycleRecordsAVersionAndEvaluateAgrees() {
+    QTemporaryDir dir;
+    const QString project = makeProject(dir, 6);
+    QVERIFY(!project.isEmpty());
+    const Run trained = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                                  QStringLiteral("--steps"), QStringLiteral("30"),
+                                  QStringLiteral("--plan"), QStringLiteral("decoder-on-embeddings"),
+                                  QStringLiteral("--json")});
+    QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+    const QJsonObject result = lastLineJson(trained.out);
+    const QJsonObject data = result.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("train_cases")).toInt() +
+                 data.value(QStringLiteral("heldout_cases")).toInt(),
+             6);
+    QVERIFY(data.value(QStringLiteral("heldout_cases")).toInt() >= 1);
+    QCOMPARE(result.value(QStringLiteral("version")).toInt(), 1);
+    QCOMPARE(result.value(QStringLiteral("live_version")).toInt(), 0);
+    const QJsonObject training = result.value(QStringLiteral("training")).toObject();
+    QCOMPARE(training.value(QStringLiteral("steps")).toInt(), 30);
+    QCOMPARE(training.value(QStringLiteral("plan")).toObject().value(QStringLiteral("plan")),
+             QJsonValue(QStringLiteral("decoder-on-embeddings")));
+    const QJsonObject live = result.value(QStringLiteral("live")).toObject();
+    const QJsonObject candidate = result.value(QStringLiteral("candidate")).toObject();
+    QVERIFY(live.value(QStringLiteral("n")).toInt() > 0);
+    QCOMPARE(candidate.value(QStringLiteral("n")), live.value(QStringLiteral("n")));
+    const QJsonObject decision = result.value(QStringLiteral("decision")).toObject();
+    QVERIFY(!decision.value(QStringLiteral("reason")).toString().isEmpty());
+    const bool promoted = result.value(QStringLiteral("promoted")).toBool();
+    QCOMPARE(promoted, decision.value(QStringLiteral("promote")).toBool());
+    QCOMPARE(result.value(QStringLiteral("state")).toString(),
+             promoted ? QStringLiteral("live") : QStringLiteral("rejected"));
+    const QString adapter = result.value(QStringLiteral("adapter")).toString();
+    QCOMPARE(adapter, QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors")));
+    QVERIFY(QFileInfo::exists(adapter));
+    // The finished run's state is gone: the next cycle starts afresh.
+    QVERIFY(!QFileInfo::exists(QDir(project).filePath(QStringLiteral("adapters/training.state"))));
+
+    // evaluate measures the same numbers: the base alone, and the adapter file.
+    const Run base = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                               QStringLiteral("--base"), QStringLiteral("--json")});
+    QVERIFY2(base.exitCode == 0, qPrintable(base.err));
+    const QJsonObject baseJson = lastLineJson(base.out);
+    QCOMPARE(baseJson.value(QStringLiteral("dice_box")), live.value(QStringLiteral("dice_box")));
+    QCOMPARE(baseJson.value(QStringLiteral("noc90")), live.value(QStringLiteral("noc90")));
+    const Run withAdapter =
+        runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                  QStringLiteral("--adapter"), adapter, QStringLiteral("--json")});
+    QVERIFY2(withAdapter.exitCode == 0, qPrintable(withAdapter.err));
+    QCOMPARE(lastLineJson(withAdapter.out).value(QStringLiteral("dice_click")),
+             candidate.value(QStringLiteral("dice_click")));
+    // Without --adapter or --base: the live version, whichever it is.
+    const Run current = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                                  QStringLiteral("--json")});
+    QCOMPARE(current.exitCode, 0);
+    QCOMPARE(lastLineJson(current.out).value(QStringLiteral("model")).toString(),
+             promoted ? QStringLiteral("live adapter v1") : QStringLiteral("base model"));
+
+    // The next cycle is judged against the live model and gets the next number; --no-promote
+    // never changes what is live.
+    const Run again = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                                QStringLiteral("--steps"), QStringLiteral("5"),
+                                QStringLiteral("--plan"), QStringLiteral("decoder-on-embeddings"),
+                                QStringLiteral("--no-promote"), QStringLiteral("--json")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    const QJsonObject second = lastLineJson(again.out);
+    QCOMPARE(second.value(QStringLiteral("version")).toInt(), 2);
+    QCOMPARE(second.value(QStringLiteral("live_version")).toInt(), promoted ? 1 : 0);
+    QCOMPARE(second.value(QStringLiteral("promoted")).toBool(), false);
+    QCOMPARE(lastLineJson(runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"),
+                                    project, QStringLiteral("--json")})
+                              .out)
+                 .value(QStringLiteral("model"))
+                 .toString(),
+             promoted ? QStringLiteral("live adapter v1") : QStringLiteral("base model"));
+  }
+
+  void refusalsNameTheirReason() {
+    QTemporaryDir dir;
+    const QString project = makeProject(dir, 1);
+    QVERIFY(!project.isEmpty());
+    // One labelled case: nothing could be held out.
+    Run refused = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                            QStringLiteral("--steps"), QStringLiteral("2")});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("held-out")), qPrintable(refused.err));
+    refused = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("held-out")), qPrintable(refused.err));
+    // Not a project.
+    refused = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), dir.path()});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(dir.path()), qPrintable(refused.err));
+    // Usage.
+    QCOMPARE(runMedsa({QStringLiteral("train")}).exitCode, 2);
+    QCOMPARE(runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                       QStringLiteral("--plan"), QStringLiteral("fastest")})
+                 .exitCode,
+             2);
+    QCOMPARE(runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                       QStringLiteral("--steps"), QStringLiteral("3"), QStringLiteral("--minutes"),
+                       QStringLiteral("1")})
+                 .exitCode,
+             2);
+    QCOMPARE(runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                       QStringLiteral("--base"), QStringLiteral("--adapter"), project})
+                 .exitCode,
+             2);
+    // An adapter file that is not one is refused, naming it.
+    QFile junk(dir.filePath(QStringLiteral("junk.safetensors")));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("junk");
+    junk.close();
+    const QString second = dir.filePath(QStringLiteral("pictures"));
+    writeCase(second, 1);
+    importCase(project, second, 1, "done");
+    refused = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                        QStringLiteral("--adapter"), junk.fileName()});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(junk.fileName()), qPrintable(refused.err));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "test_cli_train.moc"

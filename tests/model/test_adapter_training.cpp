@@ -1,0 +1,317 @@
+// The background trainer's run (AdapterTrainingRun): both plans train and help on held-out
+// pictures, the plan follows the measured cost, a stopped run resumes where it stopped (and only
+// a state made for it), the adapter file reproduces the trained model on the base checkpoint
+// and is refused on another, and bad input is refused with a reason.
+#include <torch/torch.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "medsa/core/synthetic_scene.h"
+#include "medsa/model/adapter_training.h"
+#include "medsa/model/model_evaluation.h"
+#include "medsa/model/predictor.h"
+
+using namespace medsa;
+using namespace medsa::model;
+
+namespace {
+
+// A SAM small enough to train in a test (64-pixel input).
+SamConfig tinyConfig() {
+  SamConfig c;
+  c.imageSize = 64;
+  c.patchSize = 8;
+  c.embedDim = 32;
+  c.depth = 2;
+  c.heads = 2;
+  c.globalAttentionBlocks = {1};
+  c.windowSize = 4;
+  c.mlpRatio = 2;
+  c.promptDim = 32;
+  c.maskInChannels = 4;
+  c.decoderMlpDim = 64;
+  c.decoderHeads = 2;
+  c.iouHeadHidden = 32;
+  return c;
+}
+
+// The random model written to `path` and loaded back: adapters need a checkpoint file.
+std::shared_ptr<SamModel> baseModel(const QString& path, std::uint64_t seed = 3) {
+  EngineOptions options;
+  options.threads = 2;
+  auto random = SamModel::randomWeights(tinyConfig(), options, seed);
+  if (!random.ok()) return nullptr;
+  if (!random.value()->saveModel(path.toStdString(), Precision::Fp32, Json::Object{})) return {};
+  auto loaded = SamModel::load(path.toStdString(), std::nullopt, options);
+  return loaded.ok() ? loaded.value() : nullptr;
+}
+
+std::vector<LabeledPicture> scenes(std::uint64_t seed, int count) {
+  SceneOptions options;
+  options.size = 64;
+  options.mix.maxRadius = 0.35;
+  return generateSceneSet(seed, 0, count, options);
+}
+
+// The shipped starter model: the base the app trains on when nothing better is installed.
+std::shared_ptr<SamModel> starterModel() {
+  EngineOptions options;
+  options.threads = 2;
+  auto loaded = SamModel::load(MEDSA_TEST_DATA_DIR "/../../models/starter.safetensors",
+                               std::nullopt, options);
+  return loaded.ok() ? loaded.value() : nullptr;
+}
+
+// A domain of one style and one kind of shape, as one project's pictures are.
+std::vector<LabeledPicture> domain(std::uint64_t seed, int count) {
+  SceneOptions options;
+  options.size = 256;
+  options.mix = SceneMix::heldOut();
+  options.mix.shapes.fill(0);
+  options.mix.shapes[static_cast<int>(ShapeKind::Tube)] = 1;
+  options.mix.styles.fill(0);
+  options.mix.styles[static_cast<int>(SceneStyle::Ultrasound)] = 1;
+  return generateSceneSet(seed, 0, count, options);
+}
+
+AdapterTrainingOptions quickOptions(TrainingPlan plan, std::int64_t steps) {
+  AdapterTrainingOptions options;
+  options.plan = plan;
+  options.steps = steps;
+  options.learningRate = 3e-3;
+  options.seed = 5;
+  return options;
+}
+
+// Stops the run after `stopAt` steps; records notes.
+class StopAfter : public TrainingMonitor {
+ public:
+  explicit StopAfter(std::int64_t stopAt) : stopAt_(stopAt) {}
+  bool proceed(const TrainingProgress& progress) override {
+    ++asked;
+    return progress.step < stopAt_;
+  }
+  void stepDone(const TrainingProgress& progress) override { lastStep = progress.step; }
+  void note(std::string_view message) override { notes.emplace_back(message); }
+  int asked = 0;
+  std::int64_t lastStep = 0;
+  std::vector<std::string> notes;
+
+ private:
+  std::int64_t stopAt_;
+};
+
+double score(const std::shared_ptr<SamModel>& model, const std::vector<LabeledPicture>& pictures) {
+  auto evaluated = evaluateModel(model, pictures);
+  return evaluated.ok() ? (evaluated->diceBox + evaluated->diceClick) / 2 : -1;
+}
+
+}  // namespace
+
+class TestAdapterTraining : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { torch::manual_seed(0); }
+
+  void bothPlansRunOnTheirOwnCopy() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    const std::vector<LabeledPicture> train = scenes(1, 6), heldOut = scenes(77, 4);
+    const double before = score(base, heldOut);
+    for (TrainingPlan plan : {TrainingPlan::EncoderAndDecoder, TrainingPlan::DecoderOnEmbeddings}) {
+      StopAfter watch(1000);
+      auto run = AdapterTrainingRun::create(base, train, {}, quickOptions(plan, 6));
+      QVERIFY2(run.ok(), run.ok() ? "" : run.error().describe().c_str());
+      auto result = run.value()->run(&watch);
+      QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+      QCOMPARE(result->steps, std::int64_t(6));
+      QCOMPARE(watch.lastStep, std::int64_t(6));
+      QCOMPARE(result->losses.size(), std::size_t(6));
+      QCOMPARE(result->plan.plan, plan);
+      QVERIFY(result->plan.forced);
+      QVERIFY(result->trainableParameters > 0);
+      // The original and two augmented copies per picture, each encoded once.
+      QCOMPARE(result->embeddingsComputed, plan == TrainingPlan::DecoderOnEmbeddings ? 6 * 3 : 0);
+      QVERIFY(run.value()->model() != base);
+    }
+    // The base model itself was never changed.
+    QCOMPARE(score(base, heldOut), before);
+  }
+
+  void adaptsTheStarterModelToADomain() {
+    // The product's claim: trained on a project's pictures (here tubes in ultrasound, where the
+    // starter is weak), the adapters do better on held-out pictures of the same kind.
+    const auto base = starterModel();
+    if (!base) QSKIP("models/starter.safetensors is not in this tree");
+    const std::vector<LabeledPicture> train = domain(11, 24), heldOut = domain(12, 12);
+    const double before = score(base, heldOut);
+    for (TrainingPlan plan : {TrainingPlan::DecoderOnEmbeddings, TrainingPlan::EncoderAndDecoder}) {
+      const bool encoder = plan == TrainingPlan::EncoderAndDecoder;
+      AdapterTrainingOptions options = quickOptions(plan, encoder ? 60 : 100);
+      options.learningRate = 1e-3;
+      auto run = AdapterTrainingRun::create(base, train, {}, options);
+      QVERIFY(run.ok());
+      auto result = run.value()->run();
+      QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+      const double after = score(run.value()->model(), heldOut);
+      qInfo("starter %s: held-out score %.3f -> %.3f, loss %.3f -> %.3f, %.1f s",
+            std::string(trainingPlanName(plan)).c_str(), before, after, result->firstLoss,
+            result->lastLoss, result->seconds);
+      // Measured here: 0.637 -> 0.700 (decoder side, 100 steps) and -> 0.701 (with the encoder,
+      // 60 steps).
+      QVERIFY2(after > before + 0.03,
+               qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
+    }
+  }
+
+  void planFollowsTheMeasuredCost() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    AdapterTrainingOptions options;
+    options.steps = 1;
+    options.maxEncoderStepSeconds = 1e9;  // any cost is affordable
+    auto cheap = AdapterTrainingRun::create(base, scenes(1, 4), {}, options);
+    QVERIFY(cheap.ok());
+    auto choice = cheap.value()->choosePlan();
+    QVERIFY(choice.ok());
+    QCOMPARE(choice->plan, TrainingPlan::EncoderAndDecoder);
+    QVERIFY(choice->encoderStepSeconds > 0);
+    QVERIFY(!choice->forced);
+    options.maxEncoderStepSeconds = 0;  // nothing is
+    auto dear = AdapterTrainingRun::create(base, scenes(1, 4), {}, options);
+    QVERIFY(dear.ok());
+    choice = dear.value()->choosePlan();
+    QVERIFY(choice.ok());
+    QCOMPARE(choice->plan, TrainingPlan::DecoderOnEmbeddings);
+    QVERIFY(QString::fromStdString(choice->description).contains(QStringLiteral("embeddings")));
+  }
+
+  void aStoppedRunResumesFromItsState() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    AdapterTrainingOptions options = quickOptions(TrainingPlan::EncoderAndDecoder, 12);
+    options.statePath = dir.filePath(QStringLiteral("run.state")).toStdString();
+    const std::vector<LabeledPicture> train = scenes(1, 8);
+
+    // Uninterrupted reference.
+    AdapterTrainingOptions whole = options;
+    whole.statePath.clear();
+    auto reference = AdapterTrainingRun::create(base, train, {}, whole);
+    QVERIFY(reference.value()->run().ok());
+
+    StopAfter stop(5);
+    auto first = AdapterTrainingRun::create(base, train, {}, options);
+    auto stopped = first.value()->run(&stop);
+    QVERIFY(stopped.ok());
+    QVERIFY(stopped->stopped);
+    QCOMPARE(stopped->steps, std::int64_t(5));
+    QVERIFY(QFileInfo::exists(QString::fromStdString(options.statePath)));
+
+    StopAfter never(1000);
+    auto second = AdapterTrainingRun::create(base, train, {}, options);
+    auto resumed = second.value()->run(&never);
+    QVERIFY(resumed.ok());
+    QCOMPARE(resumed->resumedFrom, std::int64_t(5));
+    QCOMPARE(resumed->steps, std::int64_t(12));
+    QVERIFY(!resumed->stopped);
+    QVERIFY(std::find(never.notes.begin(), never.notes.end(), "resumed at step 5") !=
+            never.notes.end());
+    // Same samples and prompts per step; only AdamW's moments started again, so close to the
+    // uninterrupted run but not equal.
+    const double a = score(reference.value()->model(), train);
+    const double b = score(second.value()->model(), train);
+    QVERIFY2(std::abs(a - b) < 0.1, qPrintable(QStringLiteral("%1 vs %2").arg(a).arg(b)));
+
+    // A state of another seed is not taken: the run starts afresh and says why.
+    AdapterTrainingOptions other = options;
+    other.seed = 6;
+    StopAfter watch(1000);
+    auto third = AdapterTrainingRun::create(base, train, {}, other);
+    auto fresh = third.value()->run(&watch);
+    QVERIFY(fresh.ok());
+    QCOMPARE(fresh->resumedFrom, std::int64_t(0));
+    QVERIFY(!watch.notes.empty());
+    QVERIFY(QString::fromStdString(watch.notes.front()).contains(QStringLiteral("another")));
+
+    QVERIFY(third.value()->discardState());
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(options.statePath)));
+  }
+
+  void theAdapterFileReproducesTheTrainedModelOnItsBaseOnly() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    const std::vector<LabeledPicture> train = scenes(1, 8);
+    auto run = AdapterTrainingRun::create(base, train, {},
+                                          quickOptions(TrainingPlan::EncoderAndDecoder, 10));
+    QVERIFY(run.value()->run().ok());
+    const std::string file = dir.filePath(QStringLiteral("v1.safetensors")).toStdString();
+    QVERIFY(run.value()->exportAdapters(file, Json::Object{{"note", "test"}}));
+    auto info = inspectAdapterFile(file);
+    QVERIFY(info.ok());
+    QVERIFY(info->includesDecoder);
+    QVERIFY(info->adapters.encoder);
+    QCOMPARE(info->training.find("plan")->find("plan")->asString(), std::string("encoder+decoder"));
+
+    auto swapped = base->withAdapterFile(file);
+    QVERIFY2(swapped.ok(), swapped.ok() ? "" : swapped.error().describe().c_str());
+    QCOMPARE(swapped.value()->adapterFile(), file);
+    QCOMPARE(score(swapped.value(), train), score(run.value()->model(), train));
+    auto plain = swapped.value()->baseOnly();
+    QVERIFY(plain.ok());
+    QCOMPARE(score(plain.value(), train), score(base, train));
+
+    // Another base checkpoint (other weights, same geometry) refuses the file, naming it.
+    const auto other = baseModel(dir.filePath(QStringLiteral("other.safetensors")), 4);
+    QVERIFY(other);
+    auto refused = other->withAdapterFile(file);
+    QVERIFY(!refused.ok());
+    QVERIFY(QString::fromStdString(refused.error().message).contains(QStringLiteral("another base")));
+    QCOMPARE(refused.error().path, file);
+  }
+
+  void badInputIsRefusedWithAReason() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    AdapterTrainingOptions options;
+    options.steps = 5;
+    QVERIFY(!AdapterTrainingRun::create(base, {}, {}, options).ok());
+    QVERIFY(!AdapterTrainingRun::create(nullptr, scenes(1, 2), {}, options).ok());
+    QVERIFY(!AdapterTrainingRun::create(base, scenes(1, 2), {1.0}, options).ok());
+    QVERIFY(!AdapterTrainingRun::create(base, scenes(1, 2), {0.0, 0.0}, options).ok());
+    AdapterTrainingOptions noBudget;
+    auto refused = AdapterTrainingRun::create(base, scenes(1, 2), {}, noBudget);
+    QVERIFY(!refused.ok());
+    QVERIFY(QString::fromStdString(refused.error().message).contains(QStringLiteral("steps")));
+    std::vector<LabeledPicture> broken = scenes(1, 2);
+    broken[1].masks[0].resize(3);
+    refused = AdapterTrainingRun::create(base, broken, {}, options);
+    QVERIFY(!refused.ok());
+    QVERIFY(QString::fromStdString(refused.error().message).contains(QStringLiteral("picture 1")));
+    QVERIFY(!parseTrainingPlan("fastest").ok());
+    QCOMPARE(parseTrainingPlan("decoder-on-embeddings").value(),
+             TrainingPlan::DecoderOnEmbeddings);
+    // A state file that is not one is ignored with a note, never trusted.
+    options.statePath = dir.filePath(QStringLiteral("junk.state")).toStdString();
+    options.plan = TrainingPlan::EncoderAndDecoder;
+    QFile junk(QString::fromStdString(options.statePath));
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("not a safetensors file");
+    junk.close();
+    StopAfter watch(1000);
+    auto run = AdapterTrainingRun::create(base, scenes(1, 4), {}, options);
+    auto result = run.value()->run(&watch);
+    QVERIFY(result.ok());
+    QCOMPARE(result->resumedFrom, std::int64_t(0));
+    QVERIFY(!watch.notes.empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestAdapterTraining)
+#include "test_adapter_training.moc"
