@@ -24,6 +24,7 @@
 #include "medsa/ui/window_geometry.h"
 #include "model_config.h"
 #include "screenshot_tour.h"
+#include "trainer_service.h"
 
 namespace {
 
@@ -132,16 +133,25 @@ int main(int argc, char** argv) {
   }
   // --model-config is that checkpoint's geometry only, never that of models chosen later.
   const medsa::app::ModelConfigs configs(checkpoint, parser.value(configOption));
-  window.setModelLoader([configs](const QString& chosen) -> medsa::ui::EngineFactory {
-    return [configs, chosen]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+  // An engine for a checkpoint, with an adapter file of the project's trainer ("" = none).
+  const medsa::app::AdapterEngineFactory engines = [configs](const QString& chosen,
+                                                             const QString& adapter) {
+    return [configs, chosen,
+            adapter]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
       auto config = configs.configFor(chosen);
       if (!config) return config.error();
-      auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), {});
+      medsa::model::EngineOptions options;
+      options.adapterFile = adapter.toStdString();
+      auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), options);
       if (!model) return model.error();
       return std::unique_ptr<medsa::SegmentationEngine>(
           std::make_unique<medsa::model::Predictor>(model.value()));
     };
-  });
+  };
+  window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });
+  // The background trainer learns from the open project's labelled cases.
+  medsa::app::TrainerService trainer(window, engines);
+  window.setTrainer(&trainer);
   if (parser.isSet(screenshotsOption)) {
     // The same size every time, with autosaves out of the user's way.
     QTemporaryDir autosaves;

@@ -434,6 +434,7 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
       result.prepareSeconds += since(start);
     }
     result.plan = *d.plan;
+    if (monitor) monitor->planChosen(*d.plan);
     if (!d.trainee) {
       if (Status built = d.buildTrainee(d.plan->plan); !built) return built.error();
       if (Status resumed = d.tryResume(monitor); !resumed) return resumed.error();

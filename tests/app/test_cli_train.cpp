@@ -12,67 +12,17 @@
 #include <QTest>
 
 #include "cli_runner.h"
-#include "medsa/core/synthetic_scene.h"
+#include "labelled_project.h"
 
 using medsa::test::Run;
 using medsa::test::runMedsa;
+using namespace medsa::test;
 
 namespace {
 
 QJsonObject lastLineJson(const QString& out) {
   const QStringList lines = out.trimmed().split(QLatin1Char('\n'));
   return QJsonDocument::fromJson(lines.last().toUtf8()).object();
-}
-
-// Tubes in ultrasound pictures (where the starter model is weak), as PNG picture + label map.
-void writeCase(const QString& folder, int index) {
-  medsa::SceneOptions options;
-  options.mix = medsa::SceneMix::heldOut();
-  options.mix.shapes.fill(0);
-  options.mix.shapes[static_cast<int>(medsa::ShapeKind::Tube)] = 1;
-  options.mix.styles.fill(0);
-  options.mix.styles[static_cast<int>(medsa::SceneStyle::Ultrasound)] = 1;
-  const medsa::LabeledPicture p = medsa::generateScene(21, index, options).picture;
-  QImage image(p.image.width, p.image.height, QImage::Format_RGB888);
-  QImage labels(p.image.width, p.image.height, QImage::Format_Grayscale8);
-  labels.fill(0);
-  for (int y = 0; y < p.image.height; ++y) {
-    std::copy_n(p.image.pixels.data() + static_cast<std::size_t>(y) * p.image.width * 3,
-                p.image.width * 3, image.scanLine(y));
-    for (int x = 0; x < p.image.width; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * p.image.width + x;
-      for (const auto& mask : p.masks)
-        if (mask[i]) labels.scanLine(y)[x] = 1;
-    }
-  }
-  const QString name = QStringLiteral("case%1").arg(index);
-  QVERIFY(image.save(folder + QLatin1Char('/') + name + QStringLiteral(".png")));
-  QVERIFY(labels.save(folder + QLatin1Char('/') + name + QStringLiteral("_labels.png")));
-}
-
-void importCase(const QString& project, const QString& folder, int index, const char* status) {
-  const QString name = folder + QStringLiteral("/case%1").arg(index);
-  const Run imported =
-      runMedsa({QStringLiteral("project"), QStringLiteral("import"), project,
-                name + QStringLiteral(".png"), QStringLiteral("--labels"),
-                name + QStringLiteral("_labels.png"), QStringLiteral("--status"),
-                QString::fromLatin1(status)});
-  QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
-}
-
-QString makeProject(const QTemporaryDir& dir, int labelled) {
-  const QString project = dir.filePath(QStringLiteral("project"));
-  const QString pictures = dir.filePath(QStringLiteral("pictures"));
-  QDir().mkpath(pictures);
-  const Run made = runMedsa({QStringLiteral("project"), QStringLiteral("create"), project,
-                             QStringLiteral("--name"), QStringLiteral("Tubes"),
-                             QStringLiteral("--labels"), QStringLiteral("tube")});
-  if (made.exitCode != 0) return {};
-  for (int i = 0; i < labelled; ++i) {
-    writeCase(pictures, i);
-    importCase(project, pictures, i, "done");
-  }
-  return project;
 }
 
 }  // namespace

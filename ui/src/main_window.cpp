@@ -475,6 +475,7 @@ void MainWindow::openLabelsFile(const QString& path) {
 
 void MainWindow::loadModel(const QString& checkpoint) {
   if (!modelLoader_) return;
+  modelCheckpoint_ = checkpoint;
   status_->setActivity(tr("Loading model\u2026"), true);
   engine_->load(modelLoader_(checkpoint), QFileInfo(checkpoint).fileName());
   updateActions();

@@ -391,6 +391,7 @@ void ProjectController::recordInteraction(const QString& kind, const QJsonObject
                                           double iou) {
   if (!current_) return;
   noteActivity();
+  emit interacted();
   annotations::Interaction entry;
   entry.caseId = *current_;
   entry.msSinceEpoch = QDateTime::currentMSecsSinceEpoch();

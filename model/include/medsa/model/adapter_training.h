@@ -103,6 +103,8 @@ class TrainingMonitor {
   virtual bool proceed(const TrainingProgress& progress) = 0;
   /// After every step: loss curves, ETA.
   virtual void stepDone(const TrainingProgress& /*progress*/) {}
+  /// The plan the run trains with, once chosen (before any embedding or step).
+  virtual void planChosen(const PlanChoice& /*plan*/) {}
   /// Events worth a line in a log: a skipped step, a resume.
   virtual void note(std::string_view /*message*/) {}
 };

@@ -97,6 +97,8 @@ class MainWindow : public QMainWindow {
   void openLabelsFile(const QString& path);
   /// Loads the model on the engine thread; AI tools enable when it is ready.
   void loadModel(const QString& checkpoint);
+  /// The checkpoint last given to loadModel ("" before any).
+  QString modelCheckpoint() const { return modelCheckpoint_; }
   /// Looks for autosaves of sessions that did not end cleanly (on a worker thread) and offers
   /// them (ask = false recovers the newest without asking). Returns false when none can be
   /// looked for; recoveryChecked follows otherwise.
@@ -184,6 +186,7 @@ class MainWindow : public QMainWindow {
   ProjectController* project_ = nullptr;
   ProjectPanel* projectPanel_ = nullptr;
   TrainerClient* trainer_ = nullptr;
+  QString modelCheckpoint_;
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 

@@ -92,6 +92,9 @@ class ProjectController : public QObject {
   void imported(int added, int total);
   /// The window should open this image (a DICOM folder with its series).
   void openCaseRequested(const QString& path, const QString& series);
+  /// The user prompted, drew, accepted, undid or redid something in the open case (the
+  /// background trainer pauses while this goes on).
+  void interacted();
   /// The case's image is not where it was: the window may ask the user to find it.
   void imageMissing(qint64 caseId, const QString& path);
   void message(const QString& text);

@@ -1,0 +1,165 @@
+// medsa-studio's background trainer with the real window, project and engine (offscreen): Train
+// Now records a version with its loss curve, Make Live swaps the adapter into the engine and
+// back, Pause holds training between steps, user interaction makes it wait, Stop keeps the
+// state and records nothing, and a project without enough labelled cases fails with a reason.
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "labelled_project.h"
+#include "medsa/model/predictor.h"
+#include "medsa/model/sam_model.h"
+#include "medsa/ui/engine_controller.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/project_controller.h"
+#include "trainer_service.h"
+
+using namespace medsa;
+using State = ui::TrainerStatus::State;
+
+namespace {
+
+const QString kStarter = QStringLiteral(MEDSA_TEST_DATA_DIR "/../../models/starter.safetensors");
+
+app::AdapterEngineFactory engines() {
+  return [](const QString& checkpoint, const QString& adapter) -> ui::EngineFactory {
+    return [checkpoint, adapter]() -> Result<std::unique_ptr<SegmentationEngine>> {
+      model::EngineOptions options;
+      options.adapterFile = adapter.toStdString();
+      auto model = model::SamModel::load(checkpoint.toStdString(), std::nullopt, options);
+      if (!model) return model.error();
+      return std::unique_ptr<SegmentationEngine>(
+          std::make_unique<model::Predictor>(model.value()));
+    };
+  };
+}
+
+bool waitFor(const std::function<bool()>& condition, int ms) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!condition()) {
+    if (timer.elapsed() > ms) return false;
+    QTest::qWait(20);
+  }
+  return true;
+}
+
+struct Fixture {
+  QTemporaryDir dir;
+  QString project;
+  ui::MainWindow window;
+  std::unique_ptr<app::TrainerService> trainer;
+
+  bool start(int labelled, int steps) {
+    project = test::makeProject(dir, labelled);
+    if (project.isEmpty()) return false;
+    window.setAutosaveFolder(dir.filePath(QStringLiteral("autosave")));
+    window.setModelLoader([](const QString& c) { return engines()(c, QString()); });
+    QSignalSpy loaded(window.engine(), &ui::EngineController::engineLoaded);
+    window.loadModel(kStarter);
+    if (!loaded.wait(60000)) return false;
+    app::TrainerSettings settings;
+    settings.steps = steps;
+    settings.idleSeconds = 1;
+    trainer = std::make_unique<app::TrainerService>(window, engines(), settings);
+    window.setTrainer(trainer.get());
+    QSignalSpy opened(window.project(), &ui::ProjectController::opened);
+    window.project()->open(project);
+    return opened.wait(20000) && waitFor([&] { return trainer->status().state == State::Idle; },
+                                         20000);
+  }
+};
+
+}  // namespace
+
+class TestTrainerService : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+  void trainNowRecordsAVersionAndMakeLiveSwapsIt() {
+    Fixture f;
+    QVERIFY(f.start(4, 6));
+    QVERIFY(f.trainer->versions().empty());
+    QSignalSpy finished(f.trainer.get(), &app::TrainerService::trainingFinished);
+    QSignalSpy versions(f.trainer.get(), &ui::TrainerClient::versionsChanged);
+    f.trainer->trainNow();
+    QVERIFY(f.trainer->status().state != State::Idle);
+    QVERIFY(finished.wait(180000));
+    QVERIFY(waitFor([&] { return f.trainer->versions().size() == 1; }, 20000));
+    const ui::TrainerVersion v = f.trainer->versions().front();
+    QCOMPARE(v.version, 1);
+    QVERIFY(v.heldOutCases >= 1);
+    QCOMPARE(v.steps, 6);
+    QVERIFY(!v.decision.isEmpty());
+    QCOMPARE(f.trainer->lossCurve().size(), std::size_t(6));
+    const ui::TrainerStatus status = f.trainer->status();
+    QCOMPARE(status.state, State::Idle);
+    QVERIFY(!status.plan.isEmpty());
+
+    // Make Live loads base + adapter into the engine; version 0 goes back to the base alone.
+    QSignalSpy loaded(f.window.engine(), &ui::EngineController::engineLoaded);
+    f.trainer->makeLive(1);
+    QVERIFY(waitFor([&] { return !f.trainer->liveAdapter().isEmpty(); }, 20000));
+    QVERIFY(f.trainer->liveAdapter().endsWith(QStringLiteral("adapter-v1.safetensors")));
+    QVERIFY(loaded.wait(60000) || !loaded.isEmpty());
+    QVERIFY2(loaded.last().at(0).toString().contains(QStringLiteral("adapter v1")),
+             qPrintable(loaded.last().at(0).toString()));
+    QCOMPARE(f.trainer->versions().front().state, QStringLiteral("live"));
+    loaded.clear();
+    f.trainer->makeLive(0);
+    QVERIFY(waitFor([&] { return f.trainer->liveAdapter().isEmpty(); }, 20000));
+    QVERIFY(loaded.wait(60000) || !loaded.isEmpty());
+    QVERIFY(!loaded.last().at(0).toString().contains(QStringLiteral("adapter")));
+  }
+
+  void pauseInteractionAndStopHoldTraining() {
+    Fixture f;
+    QVERIFY(f.start(4, 400));
+    QSignalSpy finished(f.trainer.get(), &app::TrainerService::trainingFinished);
+    f.trainer->trainNow();
+    QVERIFY(waitFor([&] { return f.trainer->status().state == State::Training; }, 60000));
+    // Pause: no step is taken until Resume.
+    f.trainer->pause();
+    QVERIFY(waitFor([&] { return f.trainer->status().state == State::Paused; }, 20000));
+    const std::size_t steps = f.trainer->lossCurve().size();
+    QTest::qWait(1500);
+    QCOMPARE(f.trainer->lossCurve().size(), steps);
+    f.trainer->resume();
+    QVERIFY(waitFor([&] { return f.trainer->lossCurve().size() > steps; }, 20000));
+    // The user works: training waits until a second after the last interaction.
+    bool waited = false;
+    for (int i = 0; i < 20 && !waited; ++i) {
+      emit f.window.project()->interacted();
+      QTest::qWait(100);
+      waited = f.trainer->status().state == State::Paused;
+    }
+    QVERIFY(waited);
+    QCOMPARE(f.trainer->status().message, QStringLiteral("Waiting while you work"));
+    QVERIFY(waitFor([&] { return f.trainer->status().state == State::Training; }, 20000));
+    // Stop: the state is kept and nothing is recorded.
+    f.trainer->stop();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(f.trainer->status().message.startsWith(QStringLiteral("Stopped at step")),
+             qPrintable(f.trainer->status().message));
+    QVERIFY(f.trainer->versions().empty());
+    QVERIFY(QFileInfo::exists(QDir(f.project).filePath(QStringLiteral("adapters/training.state"))));
+  }
+
+  void tooFewLabelledCasesFailWithAReason() {
+    Fixture f;
+    QVERIFY(f.start(1, 4));
+    QSignalSpy finished(f.trainer.get(), &app::TrainerService::trainingFinished);
+    f.trainer->trainNow();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(f.trainer->status().state, State::Failed);
+    QVERIFY2(f.trainer->status().message.contains(QStringLiteral("held-out")),
+             qPrintable(f.trainer->status().message));
+    QVERIFY(f.trainer->versions().empty());
+  }
+};
+
+QTEST_MAIN(TestTrainerService)
+#include "test_trainer_service.moc"
