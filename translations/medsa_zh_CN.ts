@@ -27,47 +27,55 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="69"/>
+        <location filename="../app/studio/main.cpp" line="79"/>
         <source>Interactive medical image annotation</source>
         <translation>交互式医学图像标注</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="73"/>
+        <location filename="../app/studio/main.cpp" line="83"/>
         <source>Open the built-in demo volume.</source>
         <translation>打开内置的演示体数据。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="76"/>
         <source>SAM / Med-SA checkpoint (.pth or .safetensors).</source>
-        <translation>SAM / Med-SA 检查点（.pth 或 .safetensors）。</translation>
+        <translation type="vanished">SAM / Med-SA 检查点（.pth 或 .safetensors）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="80"/>
         <source>Model geometry as JSON (default: inferred).</source>
-        <translation>模型几何参数，JSON 格式（默认：自动推断）。</translation>
+        <translation type="vanished">模型几何参数，JSON 格式（默认：自动推断）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="84"/>
+        <location filename="../app/studio/main.cpp" line="86"/>
+        <source>SAM / Med-SA checkpoint (.pth or .safetensors), or &apos;starter&apos; for the shipped starter model (the default until another is chosen).</source>
+        <translation>SAM / Med-SA 检查点（.pth 或 .safetensors），或 &apos;starter&apos; 表示随程序提供的入门模型（在选择其他模型之前为默认）。</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main.cpp" line="92"/>
+        <source>Geometry of the --model checkpoint as JSON (default: inferred); models chosen later use their own.</source>
+        <translation>--model 检查点的几何参数，JSON 格式（默认：自动推断）；之后选择的模型使用各自的参数。</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main.cpp" line="98"/>
         <source>Folder for autosaves (default: the user&apos;s data folder).</source>
         <translation>自动保存文件夹（默认：用户数据文件夹）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="88"/>
+        <location filename="../app/studio/main.cpp" line="102"/>
         <source>Label map to open with the image (NIfTI, NRRD, PNG).</source>
         <translation>随图像一同打开的标签图（NIfTI、NRRD、PNG）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="92"/>
+        <location filename="../app/studio/main.cpp" line="106"/>
         <source>Open the built-in demo fundus photograph.</source>
         <translation>打开内置的演示眼底照片。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="95"/>
+        <location filename="../app/studio/main.cpp" line="109"/>
         <source>Write screenshots of the window&apos;s states and dialogs to a folder, then quit.</source>
         <translation>将窗口各状态和对话框的截图写入文件夹，然后退出。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="102"/>
+        <location filename="../app/studio/main.cpp" line="116"/>
         <source>Image file or DICOM folder.</source>
         <translation>图像文件或 DICOM 文件夹。</translation>
     </message>
@@ -78,6 +86,59 @@
         <location filename="../annotations/src/label_edit.cpp" line="95"/>
         <source>%1 (no longer undoable: memory limit)</source>
         <translation>%1（已无法撤销：超出内存限制）</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::app::TrainerService</name>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="80"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="80"/>
+        <source>Waiting while you work</source>
+        <translation>您操作期间等待中</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="120"/>
+        <source>Measuring the new adapter</source>
+        <translation>正在评估新适配器</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="121"/>
+        <source>Measuring the live model</source>
+        <translation>正在评估当前模型</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="269"/>
+        <source>Adapter v%1 was trained on another base model; the base model runs</source>
+        <translation>适配器 v%1 是在另一个基础模型上训练的；当前运行基础模型</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="294"/>
+        <source>%1 + adapter v%2</source>
+        <translation>%1 + 适配器 v%2</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="305"/>
+        <source>No model is loaded to adapt</source>
+        <translation>没有已加载的模型可供适配</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="320"/>
+        <source>Reading the labelled cases</source>
+        <translation>正在读取已标注病例</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="346"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/trainer_service.cpp" line="351"/>
+        <source>Stopped at step %1; Train Now continues from there</source>
+        <translation>已在第 %1 步停止；“立即训练”将从此处继续</translation>
     </message>
 </context>
 <context>
@@ -404,389 +465,389 @@
         <translation type="vanished">就绪</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="79"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="81"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="81"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="83"/>
         <source>&amp;Open Image…</source>
         <translation>打开图像(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="82"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="84"/>
         <source>Open an image file (NIfTI, NRRD, MetaImage, DICOM, PNG, JPEG, TIFF)</source>
         <translation>打开图像文件（NIfTI、NRRD、MetaImage、DICOM、PNG、JPEG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="85"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="87"/>
         <source>Open &amp;DICOM Folder…</source>
         <translation>打开 DICOM 文件夹(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="85"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="87"/>
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="88"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="90"/>
         <source>Open D&amp;emo</source>
         <translation>打开演示(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="90"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="92"/>
         <source>Open Demo &amp;Photograph</source>
         <translation>打开演示照片(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="93"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="95"/>
         <source>Ne&amp;xt Case</source>
         <translation>下一个病例(&amp;X)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="93"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="95"/>
         <source>Ctrl+Right</source>
         <translation>Ctrl+Right</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="98"/>
         <source>Pre&amp;vious Case</source>
         <translation>上一个病例(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="96"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="98"/>
         <source>Ctrl+Left</source>
         <translation>Ctrl+Left</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="99"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="101"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="103"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="105"/>
         <source>&amp;Save Labels</source>
         <translation>保存标签(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="107"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="109"/>
         <source>Save Labels &amp;As…</source>
         <translation>标签另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="107"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="109"/>
         <source>Ctrl+Shift+S</source>
         <translation>Ctrl+Shift+S</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="112"/>
         <source>Open &amp;Labels…</source>
         <translation>打开标签(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="110"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="112"/>
         <source>Ctrl+L</source>
         <translation>Ctrl+L</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="114"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="116"/>
         <source>Load &amp;Model…</source>
         <translation>加载模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="114"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="116"/>
         <source>Ctrl+M</source>
         <translation>Ctrl+M</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="118"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="120"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="125"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="127"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="128"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="130"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="131"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="133"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="134"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="136"/>
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="134"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="136"/>
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="141"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="143"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="150"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="152"/>
         <source>&amp;Navigate (crosshair, window/level)</source>
         <translation>导航（十字线、窗宽/窗位）(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="150"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="152"/>
         <source>Navigate</source>
         <translation>导航</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="152"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="154"/>
         <source>&amp;AI Segment (click +, right click −, drag a box)</source>
         <translation>AI 分割（单击 +，右键单击 −，拖出框）(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="152"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="154"/>
         <source>AI Segment</source>
         <translation>AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="154"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="156"/>
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="154"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="156"/>
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="156"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="158"/>
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="156"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="158"/>
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="159"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="161"/>
         <source>&amp;Polygon / Lasso (click vertices or drag; double click or Enter fills, Esc cancels)</source>
         <translation>多边形 / 套索（单击顶点或拖动；双击或按 Enter 填充，按 Esc 取消）(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="160"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="162"/>
         <source>Polygon / Lasso</source>
         <translation>多边形 / 套索</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="161"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="163"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="165"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="167"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="184"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="186"/>
         <source>Accept Candidate</source>
         <translation>接受候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="195"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="197"/>
         <source>Discard Prompt</source>
         <translation>放弃提示</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="198"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="200"/>
         <source>Next Candidate</source>
         <translation>下一个候选</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="205"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="207"/>
         <source>Smaller Brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="208"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="210"/>
         <source>Larger Brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="214"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="216"/>
         <source>&amp;Fill Holes (active label, this slice)</source>
         <translation>填充空洞（当前标签，本层）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="220"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="222"/>
         <source>Remove Small &amp;Islands (this slice)</source>
         <translation>去除小岛（本层）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="226"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="228"/>
         <source>&amp;Clear Slice (active label)</source>
         <translation>清除本层（当前标签）(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="226"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="228"/>
         <source>Shift+Del</source>
         <translation>Shift+Del</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="234"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="236"/>
         <source>&amp;Propagate Through Volume</source>
         <translation>在体数据中传播(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="234"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="236"/>
         <source>Ctrl+P</source>
         <translation>Ctrl+P</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="237"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="239"/>
         <source>Propagation &amp;Settings…</source>
         <translation>传播设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="250"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="252"/>
         <source>Pre-compute &amp;Neighbouring Slices</source>
         <translation>预先计算相邻层面(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="254"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="256"/>
         <source>Off (only the slice on screen)</source>
         <translation>关闭（仅当前显示的层面）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/main_window_menus.cpp" line="255"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="257"/>
         <source>%n per side</source>
         <translation>
             <numerusform>每侧 %n 层</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="269"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="271"/>
         <source>&amp;Labels</source>
         <translation>标签(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="271"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="273"/>
         <source>&amp;New Label</source>
         <translation>新建标签(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="271"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="273"/>
         <source>Ctrl+Shift+N</source>
         <translation>Ctrl+Shift+N</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="284"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="286"/>
         <source>&amp;Previous Label</source>
         <translation>上一个标签(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="287"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="289"/>
         <source>N&amp;ext Label</source>
         <translation>下一个标签(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="292"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="294"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="294"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="296"/>
         <source>&amp;Three Views</source>
         <translation>三视图(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="294"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="296"/>
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="297"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="299"/>
         <source>&amp;Single View</source>
         <translation>单视图(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="297"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="299"/>
         <source>Ctrl+2</source>
         <translation>Ctrl+2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="300"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="302"/>
         <source>&amp;Reset Zoom</source>
         <translation>重置缩放(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="311"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="313"/>
         <source>Next Slice</source>
         <translation>下一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="314"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="316"/>
         <source>Previous Slice</source>
         <translation>上一层</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="317"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="319"/>
         <source>&amp;Window/Level</source>
         <translation>窗宽/窗位(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="330"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="332"/>
         <source>Image Default</source>
         <translation>图像默认</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="337"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="339"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="340"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="342"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="344"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="346"/>
         <source>&amp;About Med-SA Studio</source>
         <translation>关于 Med-SA Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="347"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="349"/>
         <source>About &amp;Qt</source>
         <translation>关于 Qt(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="357"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="359"/>
         <source>AI segmentation with %1</source>
         <translation>使用 %1 进行 AI 分割</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="358"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="360"/>
         <source>No model loaded: choose a checkpoint with File → Load Model… (manual tools work without one)</source>
         <translation>未加载模型：请通过“文件 → 加载模型…”选择检查点（手动工具无需模型即可使用）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="362"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="364"/>
         <source>AI off: no model (File → Load Model…)</source>
         <translation>AI 已关闭：无模型（文件 → 加载模型…）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="363"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="365"/>
         <source>AI off</source>
         <translation>AI 已关闭</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="364"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="366"/>
         <source>AI ready</source>
         <translation>AI 就绪</translation>
     </message>
@@ -867,12 +928,12 @@
         <translation type="vanished">双击（导航工具）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="376"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="378"/>
         <source>About Med-SA Studio</source>
         <translation>关于 Med-SA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="377"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="379"/>
         <source>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;Interactive medical image annotation with an in-process Segment Anything engine and medical adapters that learn from your work.&lt;/p&gt;&lt;p&gt;Licensed under the Apache License 2.0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Med-SA Studio %1&lt;/h3&gt;&lt;p&gt;交互式医学图像标注：进程内 Segment Anything 引擎与可从您的标注中学习的医学适配器。&lt;/p&gt;&lt;p&gt;依据 Apache License 2.0 授权。&lt;/p&gt;</translation>
     </message>
@@ -885,17 +946,17 @@ File: %2</source>
 文件：%2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="387"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="389"/>
         <source>Open Image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="388"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="390"/>
         <source>Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;All files (*)</source>
         <translation>图像 (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.dcm *.png *.jpg *.jpeg *.tif *.tiff *.bmp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="395"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="397"/>
         <source>Open DICOM Folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
@@ -1045,12 +1106,12 @@ File: %2</source>
         <translation>NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd);;MetaImage (*.mha)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="412"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="414"/>
         <source>Open Labels</source>
         <translation>打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="413"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="415"/>
         <source>Label maps (*.nii *.nii.gz *.nrrd *.mha *.png);;All files (*)</source>
         <translation>标签图 (*.nii *.nii.gz *.nrrd *.mha *.png);;所有文件 (*)</translation>
     </message>
@@ -1065,17 +1126,17 @@ File: %2</source>
         <translation>已从 %1 打开标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="419"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="421"/>
         <source>Load Model</source>
         <translation>加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="420"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="422"/>
         <source>SAM / Med-SA checkpoints (*.pth *.pt *.safetensors);;All files (*)</source>
         <translation>SAM / Med-SA 检查点 (*.pth *.pt *.safetensors);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window.cpp" line="478"/>
+        <location filename="../ui/src/main_window.cpp" line="479"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
@@ -1107,7 +1168,7 @@ Recover them?</source>
         <translation>未保存的标注</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_menus.cpp" line="325"/>
+        <location filename="../ui/src/main_window_menus.cpp" line="327"/>
         <source>Auto (1st–99th percentile, MR)</source>
         <translation>自动（第 1–99 百分位数，MR）</translation>
     </message>
@@ -1277,6 +1338,26 @@ any more. Locate it? (Its content is checked.)</source>
         <location filename="../ui/src/model_menu.cpp" line="44"/>
         <source>Download, verify and choose SAM and MedSAM checkpoints</source>
         <translation>下载、校验并选择 SAM 与 MedSAM 检查点</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_trainer.cpp" line="15"/>
+        <source>Trainer</source>
+        <translation>训练器</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_trainer.cpp" line="24"/>
+        <source>1 held-out case</source>
+        <translation>1 个留出病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_trainer.cpp" line="25"/>
+        <source>%1 held-out cases</source>
+        <translation>%1 个留出病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_trainer.cpp" line="26"/>
+        <source>Adapter v%1: Dice %2 → %3 on %4</source>
+        <translation>适配器 v%1：Dice %2 → %3（%4）</translation>
     </message>
 </context>
 <context>
@@ -1663,7 +1744,7 @@ any more. Locate it? (Its content is checked.)</source>
         <translation>无法更新项目</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="422"/>
+        <location filename="../ui/src/project_controller.cpp" line="423"/>
         <source>Cannot record the interaction log</source>
         <translation>无法记录交互日志</translation>
     </message>
@@ -2254,6 +2335,227 @@ any more. Locate it? (Its content is checked.)</source>
         <location filename="../ui/src/tool_controller.cpp" line="345"/>
         <source>The active label is not on this slice.</source>
         <translation>本层上没有当前标签。</translation>
+    </message>
+</context>
+<context>
+    <name>medsa::ui::TrainerPanel</name>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="35"/>
+        <source>Off: open a project to train on its accepted cases</source>
+        <translation>关闭：打开项目以在其已接受的病例上训练</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/src/trainer_panel.cpp" line="37"/>
+        <source>Idle: trains after %n more accepted case(s)</source>
+        <translation>
+            <numerusform>空闲：再接受 %n 个病例后开始训练</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="39"/>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="41"/>
+        <source>Preparing the cases…</source>
+        <translation>正在准备病例…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="43"/>
+        <source>Training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="45"/>
+        <source>Measuring on the held-out cases…</source>
+        <translation>正在留出病例上评估…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="47"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="49"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="66"/>
+        <source>Train Now</source>
+        <translation>立即训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="68"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="186"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="70"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="72"/>
+        <source>Train after every</source>
+        <translation>每接受</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="77"/>
+        <source> accepted cases</source>
+        <translation> 个病例后训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="80"/>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="81"/>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="81"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="197"/>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="84"/>
+        <source>Held-out Dice by version</source>
+        <translation>各版本的留出 Dice</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="86"/>
+        <source>adapter version</source>
+        <translation>适配器版本</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="86"/>
+        <source>Dice</source>
+        <translation>Dice</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="90"/>
+        <source>Effort per accepted case</source>
+        <translation>每个已接受病例的工作量</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="92"/>
+        <source>case, in the order done</source>
+        <translation>病例（按完成顺序）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="92"/>
+        <source>clicks / minutes</source>
+        <translation>点击 / 分钟</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="95"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="95"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="95"/>
+        <source>Dice (box)</source>
+        <translation>Dice（框）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="96"/>
+        <source>Dice (click)</source>
+        <translation>Dice（点击）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="96"/>
+        <source>NoC@90</source>
+        <translation>NoC@90</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="96"/>
+        <source>Cases</source>
+        <translation>病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="102"/>
+        <source>Make Live</source>
+        <translation>设为当前</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="104"/>
+        <source>Use the selected version (an older one: a rollback)</source>
+        <translation>使用所选版本（选择旧版本即回滚）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="105"/>
+        <source>Base Model Only</source>
+        <translation>仅基础模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="167"/>
+        <source>: step %1 of %2</source>
+        <translation>：第 %1 / %2 步</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="169"/>
+        <source>, about %1 left</source>
+        <translation>，约剩 %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/src/trainer_panel.cpp" line="171"/>
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/src/trainer_panel.cpp" line="172"/>
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n 秒</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="186"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="208"/>
+        <source>after one box</source>
+        <translation>一个框后</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="209"/>
+        <source>after one click</source>
+        <translation>一次点击后</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="212"/>
+        <source>base</source>
+        <translation>基础</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="220"/>
+        <source>%1 + %2</source>
+        <translation>%1 + %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="244"/>
+        <source>clicks</source>
+        <translation>点击</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/trainer_panel.cpp" line="245"/>
+        <source>minutes</source>
+        <translation>分钟</translation>
     </message>
 </context>
 <context>

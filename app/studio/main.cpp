@@ -83,11 +83,15 @@ int main(int argc, char** argv) {
       QStringLiteral("demo"), QApplication::translate("main", "Open the built-in demo volume."));
   const QCommandLineOption modelOption(
       QStringLiteral("model"),
-      QApplication::translate("main", "SAM / Med-SA checkpoint (.pth or .safetensors)."),
+      QApplication::translate("main",
+                              "SAM / Med-SA checkpoint (.pth or .safetensors), or 'starter' for "
+                              "the shipped starter model (the default until another is chosen)."),
       QStringLiteral("checkpoint"));
   const QCommandLineOption configOption(
       QStringLiteral("model-config"),
-      QApplication::translate("main", "Model geometry as JSON (default: inferred)."),
+      QApplication::translate("main",
+                              "Geometry of the --model checkpoint as JSON (default: inferred); "
+                              "models chosen later use their own."),
       QStringLiteral("json"));
   const QCommandLineOption autosaveOption(
       QStringLiteral("autosave-dir"),
@@ -150,7 +154,15 @@ int main(int argc, char** argv) {
   };
   window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });
   // The background trainer learns from the open project's labelled cases.
-  medsa::app::TrainerService trainer(window, engines);
+  medsa::app::TrainerSettings trainerSettings = medsa::app::TrainerSettings::load();
+  if (parser.isSet(screenshotsOption)) trainerSettings.steps = 20;  // a short run to show
+  const medsa::app::BaseModelLoader loadBase =
+      [configs](const QString& chosen) -> medsa::Result<std::shared_ptr<medsa::model::SamModel>> {
+    auto config = configs.configFor(chosen);
+    if (!config) return config.error();
+    return medsa::model::SamModel::load(chosen.toStdString(), config.value(), {});
+  };
+  medsa::app::TrainerService trainer(window, engines, loadBase, trainerSettings);
   window.setTrainer(&trainer);
   if (parser.isSet(screenshotsOption)) {
     // The same size every time, with autosaves out of the user's way.

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
@@ -13,6 +14,7 @@
 
 #include "demo_phantom.h"
 #include "demo_photo.h"
+#include "medsa/annotations/label_map.h"
 #include "medsa/annotations/project_import.h"
 #include "medsa/annotations/project_store.h"
 #include "medsa/io/image_writer.h"
@@ -28,6 +30,7 @@
 #include "medsa/ui/shortcuts_dialog.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/tool_controller.h"
+#include "medsa/ui/trainer_client.h"
 #include "medsa/ui/viewer_area.h"
 
 namespace medsa::app {
@@ -139,6 +142,7 @@ class Tour {
     photo(ai);
     dialogs();
     project();
+    trainerPanel();
     return failures_ == 0 ? 0 : 1;
   }
 
@@ -257,6 +261,72 @@ class Tour {
     shot(QStringLiteral("15-project"));
     project.close();
   }
+
+  /// The Trainer panel after one training on a project of three phantoms whose kidneys are
+  /// labelled and done (one of them held out).
+  void trainerPanel() {
+    ui::TrainerClient* trainer = window_.trainer();
+    if (!trainer || !window_.engine()->hasEngine()) return;
+    QTemporaryDir dir;
+    const QString images = dir.filePath(QStringLiteral("images"));
+    QDir().mkpath(images);
+    std::shared_ptr<Image> volume = makeDemoPhantom();
+    for (int i = 1; i <= 3; ++i) {
+      volume->setValue(0, 0, 0, 0, 0, i);  // three distinct images
+      io::writeImage(*volume,
+                     QStringLiteral("%1/phantom_%2.nii.gz").arg(images).arg(i).toStdString());
+    }
+    annotations::LabelSet labels;
+    labels.add(QStringLiteral("kidney"));
+    auto empty = annotations::LabelMap::createFor(*volume);
+    if (!empty) return fail();
+    Image kidneys = empty->image();
+    const std::int16_t* hu = volume->data<std::int16_t>();
+    std::uint16_t* values = kidneys.data<std::uint16_t>();
+    for (std::size_t i = 0; i < volume->voxelCount(); ++i) values[i] = hu[i] >= 140 && hu[i] <= 170;
+    auto map = annotations::LabelMap::fromImage(std::move(kidneys));
+    if (!map) return fail();
+    const QString folder = dir.filePath(QStringLiteral("Kidneys"));
+    {
+      auto store = annotations::ProjectStore::create(folder, QStringLiteral("Kidneys"), labels);
+      if (!store || !annotations::importIntoProject(*store.value(), images)) return fail();
+      for (const annotations::CaseRecord& c : store.value()->cases().value()) {
+        if (!store.value()->saveLabels(c.id, map.value(), labels, QStringLiteral("tour")))
+          return fail();
+        store.value()->setStatus(c.id, annotations::CaseStatus::Done);
+      }
+    }
+    ui::ProjectController& project = *window_.project();
+    project.open(folder);
+    waitUntil([&project] { return project.isOpen(); }, 10000);
+    waitUntil([trainer] { return trainer->status().state == ui::TrainerStatus::State::Idle; }, 10000);
+    trainer->trainNow();
+    waitUntil([trainer] { return trainer->status().state == ui::TrainerStatus::State::Failed; },
+              3000);
+    if (trainer->status().state == ui::TrainerStatus::State::Failed) {
+      qWarning("trainer: %s", qPrintable(trainer->status().message));
+      project.close();
+      return fail();
+    }
+    if (!waitUntil(
+            [trainer] {
+              return !trainer->versions().empty() &&
+                     trainer->status().state != ui::TrainerStatus::State::Preparing &&
+                     trainer->status().state != ui::TrainerStatus::State::Training &&
+                     trainer->status().state != ui::TrainerStatus::State::Evaluating;
+            },
+            300000)) {
+      qWarning("trainer: %s", qPrintable(trainer->status().message));
+      project.close();
+      return fail();
+    }
+    if (auto* dock = window_.findChild<QDockWidget*>(QStringLiteral("trainerDock"))) dock->raise();
+    settle();
+    shot(QStringLiteral("16-trainer"));
+    project.close();
+  }
+
+  void fail() { ++failures_; }
 
   MainWindow& window_;
   QString folder_;

@@ -145,10 +145,11 @@ class TrainerService::Monitor : public model::TrainingMonitor, public ProgressSi
 };
 
 TrainerService::TrainerService(ui::MainWindow& window, AdapterEngineFactory engines,
-                               TrainerSettings settings, QObject* parent)
+                               BaseModelLoader loadBase, TrainerSettings settings, QObject* parent)
     : ui::TrainerClient(parent),
       window_(window),
       engines_(std::move(engines)),
+      loadBase_(std::move(loadBase)),
       settings_(settings) {
   worker_ = new QObject;
   worker_->moveToThread(&thread_);
@@ -324,7 +325,7 @@ void TrainerService::trainNow() {
     Result<TrainingCycleResult> cycle = Error{ErrorCode::Internal, "not run", {}};
     {
       auto store = annotations::ProjectStore::open(folder);
-      auto base = store.ok() ? model::SamModel::load(checkpoint.toStdString(), std::nullopt, {})
+      auto base = store.ok() ? loadBase_(checkpoint)
                              : Result<std::shared_ptr<model::SamModel>>(store.error());
       if (!store.ok()) {
         cycle = store.error();

@@ -13,6 +13,7 @@
 #include <functional>
 #include <mutex>
 
+#include "medsa/model/sam_model.h"
 #include "medsa/ui/engine_controller.h"
 #include "medsa/ui/trainer_client.h"
 
@@ -25,6 +26,10 @@ namespace medsa::app {
 /// Makes the engine for a checkpoint with an adapter file ("" = the base alone).
 using AdapterEngineFactory =
     std::function<ui::EngineFactory(const QString& checkpoint, const QString& adapter)>;
+/// Loads a checkpoint as the trainer's base (with the geometry the engine uses for it); runs on
+/// the trainer thread.
+using BaseModelLoader =
+    std::function<Result<std::shared_ptr<model::SamModel>>(const QString& checkpoint)>;
 
 struct TrainerSettings {
   int steps = 200;              ///< optimizer steps per training
@@ -39,7 +44,7 @@ class TrainerService : public ui::TrainerClient {
   Q_OBJECT
 
  public:
-  TrainerService(ui::MainWindow& window, AdapterEngineFactory engines,
+  TrainerService(ui::MainWindow& window, AdapterEngineFactory engines, BaseModelLoader loadBase,
                  TrainerSettings settings = TrainerSettings::load(), QObject* parent = nullptr);
   ~TrainerService() override;
 
@@ -77,6 +82,7 @@ class TrainerService : public ui::TrainerClient {
 
   ui::MainWindow& window_;
   AdapterEngineFactory engines_;
+  BaseModelLoader loadBase_;
   TrainerSettings settings_;
   QThread thread_;
   QObject* worker_ = nullptr;  // lives on thread_: work is queued to it

@@ -66,6 +66,11 @@ void LineChart::setYRange(double low, double high) {
   update();
 }
 
+void LineChart::setWholeNumberX(bool on) {
+  wholeX_ = on;
+  update();
+}
+
 void LineChart::clearYRange() {
   fixedY_ = false;
   update();
@@ -99,7 +104,7 @@ LineChart::Range LineChart::yRange() const {
     }
   }
   if (!std::isfinite(low)) return {0, 1};
-  if (high <= low) return {low - 0.5, high + 0.5};
+  if (high <= low) return low >= 0 && low < 1 ? Range{0, 1} : Range{low - 0.5, high + 0.5};
   const double pad = (high - low) * 0.05;  // lines off the frame
   return {low - pad, high + pad};
 }
@@ -135,6 +140,7 @@ void LineChart::paintEvent(QPaintEvent* /*event*/) {
                      Qt::AlignRight | Qt::AlignVCenter, QString::number(t, 'g', 3));
   }
   for (double t : niceTicks(xr.low, xr.high)) {
+    if (wholeX_ && t != std::round(t)) continue;
     const QPointF p = toPoint(t, yr.low);
     painter.setPen(text);
     painter.drawText(QRectF(p.x() - 30, plot.bottom() + 2, 60, line), Qt::AlignCenter,

@@ -82,11 +82,13 @@ TrainerPanel::TrainerPanel(TrainerClient* trainer, ProjectController* project, Q
   dice_ = new LineChart(this);
   dice_->setObjectName(QStringLiteral("diceChart"));
   dice_->setTitle(tr("Held-out Dice by version"));
+  dice_->setWholeNumberX(true);
   dice_->setAxisTitles(tr("adapter version"), tr("Dice"));
   dice_->setYRange(0, 1);
   effort_ = new LineChart(this);
   effort_->setObjectName(QStringLiteral("effortChart"));
   effort_->setTitle(tr("Effort per accepted case"));
+  effort_->setWholeNumberX(true);
   effort_->setAxisTitles(tr("case, in the order done"), tr("clicks / minutes"));
   versions_ = new QTableWidget(0, Columns, this);
   versions_->setObjectName(QStringLiteral("versionTable"));

@@ -37,6 +37,8 @@ class LineChart : public QWidget {
   /// A fixed y range ([0, 1] for Dice); without one the range follows the data.
   void setYRange(double low, double high);
   void clearYRange();
+  /// Ticks on the x axis only at whole numbers (versions, case numbers).
+  void setWholeNumberX(bool on);
   const std::vector<Series>& series() const { return series_; }
 
   QSize sizeHint() const override { return {360, 200}; }
@@ -56,6 +58,7 @@ class LineChart : public QWidget {
   std::vector<Series> series_;
   std::vector<Marker> markers_;
   bool fixedY_ = false;
+  bool wholeX_ = false;
   Range y_;
 };
 
