@@ -13,6 +13,7 @@
 #include "argument_parser.h"
 #include "command_registry.h"
 #include "medsa/annotations/project_store.h"
+#include "medsa/core/atomic_file.h"
 #include "medsa/model/model_evaluation.h"
 #include "model_options.h"
 #include "training_cycle.h"
@@ -106,6 +107,7 @@ int runTrain(CommandContext& context) {
   const std::optional<std::string> minutes = parser.option("--minutes");
   const std::optional<std::string> plan = parser.option("--plan");
   const std::optional<std::string> seed = parser.option("--seed");
+  const std::optional<std::string> out = parser.option("--out");
   const bool noPromote = parser.flag("--no-promote");
   const bool json = parser.flag("--json");
   Result<ModelOptions> model = parseModel(parser);
@@ -155,15 +157,29 @@ int runTrain(CommandContext& context) {
       app::runTrainingCycle(*store.value(), base.value(), options, &monitor);
   std::signal(SIGINT, previous);
   if (!cycle.ok()) return fail(context, "train", cycle.error(), json);
+  if (out && cycle->version) {
+    // A copy of the version's adapter file where the user asked for it, written atomically.
+    Result<std::string> bytes = readWholeFile(cycle->version->path.toStdString(), 4ull << 30);
+    if (!bytes.ok()) return fail(context, "train", bytes.error(), json);
+    if (Status written = writeFileAtomically(*out, bytes.value()); !written)
+      return fail(context, "train", written.error(), json);
+  }
 
   if (json) {
-    Json::Object out = cycle->toJson().asObject();
-    out["training"] = [&] {
+    Json::Object report = cycle->toJson().asObject();
+    report["training"] = [&] {
       Json::Object t = cycle->training.toJson().asObject();
       t.erase("losses");  // the curve lives in the adapter file and the store
       return Json(t);
     }();
-    context.out << Json(out).dump() << '\n';
+    // The short spellings of the learning-loop issue, beside the full record.
+    report["steps"] = cycle->training.steps;
+    report["seconds"] = cycle->training.seconds;
+    report["plan"] = std::string(model::trainingPlanName(cycle->training.plan.plan));
+    report["before"] = cycle->live.toJson();
+    report["after"] = cycle->candidate.toJson();
+    if (out && cycle->version) report["adapter"] = *out;
+    context.out << Json(report).dump() << '\n';
   } else if (!cycle->version) {
     context.out << "stopped at step " << cycle->training.steps
                 << "; run medsa train again to resume\n";
@@ -189,6 +205,7 @@ int runEvaluate(CommandContext& context) {
   const std::optional<std::string> project = parser.option("--project");
   const std::optional<std::string> adapter = parser.option("--adapter");
   const bool baseOnly = parser.flag("--base");
+  const bool heldOutOnly = parser.flag("--held-out");
   const bool json = parser.flag("--json");
   Result<ModelOptions> model = parseModel(parser);
   if (!model.ok()) return usage(context, "evaluate", model.error());
@@ -205,10 +222,16 @@ int runEvaluate(CommandContext& context) {
   if (!store.ok()) return fail(context, "evaluate", store.error(), json);
   Result<app::ProjectTrainingData> data = app::loadTrainingData(*store.value());
   if (!data.ok()) return fail(context, "evaluate", data.error(), json);
-  if (data->heldOut.empty()) {
+  std::vector<LabeledPicture> pictures = std::move(data->heldOut);
+  if (!heldOutOnly)
+    pictures.insert(pictures.end(), std::make_move_iterator(data->train.begin()),
+                    std::make_move_iterator(data->train.end()));
+  if (pictures.empty()) {
     return fail(context, "evaluate",
                 {ErrorCode::InvalidArgument,
-                 "no held-out case yet: at least two labelled (done or reviewed) cases are needed",
+                 heldOutOnly ? "no held-out case yet: at least two labelled (done or reviewed) "
+                               "cases are needed"
+                             : "no labelled (done or reviewed) case to measure on",
                  *project},
                 json);
   }
@@ -228,16 +251,20 @@ int runEvaluate(CommandContext& context) {
     measured = live->model;
     if (live->version) what = "live adapter v" + std::to_string(live->version);
   }
-  Result<InteractiveEvaluation> evaluation = model::evaluateModel(measured, data->heldOut);
+  Result<InteractiveEvaluation> evaluation = model::evaluateModel(measured, pictures);
   if (!evaluation.ok()) return fail(context, "evaluate", evaluation.error(), json);
   if (json) {
     Json::Object out = evaluation->toJson().asObject();
     out["model"] = what;
+    out["cases"] = heldOutOnly ? data->heldOutCases : data->heldOutCases + data->trainCases;
     out["heldout_cases"] = data->heldOutCases;
     context.out << Json(out).dump() << '\n';
   } else {
-    context.out << what << " on " << data->heldOutCases
-                << " held-out cases: " << evaluationLine(evaluation.value()) << '\n';
+    context.out << what << " on "
+                << (heldOutOnly ? std::to_string(data->heldOutCases) + " held-out cases"
+                                : std::to_string(data->heldOutCases + data->trainCases) +
+                                      " labelled cases")
+                << ": " << evaluationLine(evaluation.value()) << '\n';
   }
   return kExitOk;
 }
@@ -248,8 +275,9 @@ void addTrainCommand(CommandRegistry& registry) {
   registry.add(
       {"train", "adapt the model to a project's labelled cases; keep it only if better",
        std::string(
-           "Usage: medsa train --project DIR [--steps N | --minutes M] [--plan PLAN]\n"
-           "                   [--seed S] [--no-promote] [--json] [model options]\n\n"
+           "Usage: medsa train --project DIR [--model CKPT|starter] [--steps N | --minutes M]\n"
+           "                   [--plan PLAN] [--seed S] [--out FILE] [--no-promote] [--json]\n"
+           "                   [model options]\n\n"
            "One cycle of the learning loop: the project's done and reviewed cases are split once\n"
            "into training and held-out cases (fixed per project); the live model (the base with\n"
            "the live adapter version, if any) is measured on the held-out cases; Med-SA adapters\n"
@@ -266,9 +294,12 @@ void addTrainCommand(CommandRegistry& registry) {
            "  --plan PLAN          encoder+decoder or decoder-on-embeddings (default: chosen by\n"
            "                       the measured cost of an encoder step on this machine)\n"
            "  --seed S             seed of sampling, augmentation and prompts (default 0)\n"
+           "  --out FILE           also write the new adapter file to FILE\n"
            "  --no-promote         record the version but never make it live\n"
-           "  --json               one JSON object: data, training, live, candidate, decision,\n"
-           "                       version, promoted\n\n") +
+           "  --json               one JSON object: steps, seconds, plan, before and after\n"
+           "                       ({n, dice_box, dice_click, noc85, noc90, ...} of the live model\n"
+           "                       and the new adapter on the held-out cases), promoted, adapter,\n"
+           "                       version, decision, data, training\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runTrain});
 }
@@ -276,17 +307,21 @@ void addTrainCommand(CommandRegistry& registry) {
 void addEvaluateCommand(CommandRegistry& registry) {
   registry.add(
       {"evaluate", "measure a model on a project's held-out cases",
-       std::string("Usage: medsa evaluate --project DIR [--adapter FILE | --base] [--json]\n"
+       std::string("Usage: medsa evaluate --project DIR [--model CKPT|starter]\n"
+                   "                      [--adapter FILE | --base] [--held-out] [--json]\n"
                    "                      [model options]\n\n"
-                   "Runs the simulated interactive protocol on the project's held-out cases\n"
-                   "(the trainer's fixed split): Dice after one box and after one click,\n"
-                   "NoC@85 and NoC@90 (20-click cap). Measures the live adapter version unless\n"
+                   "Runs the simulated interactive protocol on every labelled (done or reviewed)\n"
+                   "case of the project, or with --held-out on the trainer's held-out cases\n"
+                   "only (the numbers `medsa train` compares): Dice after one box and after one\n"
+                   "click, NoC@85 and NoC@90 (20-click cap), means over objects (pictures; for\n"
+                   "volumes their labelled slices). Measures the live adapter version unless\n"
                    "--adapter names an adapter file or --base asks for the base model alone.\n\n"
                    "Options:\n"
                    "  --project DIR        the project\n"
                    "  --adapter FILE       an adapter file trained on this base model\n"
                    "  --base               the base model without adapters\n"
-                   "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model}\n\n") +
+                   "  --held-out           only the held-out cases\n"
+                   "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model, cases}\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runEvaluate});
 }

@@ -38,9 +38,19 @@ class TestCliTrain : public QObject {
     const Run trained = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
                                   QStringLiteral("--steps"), QStringLiteral("30"),
                                   QStringLiteral("--plan"), QStringLiteral("decoder-on-embeddings"),
+                                  QStringLiteral("--out"), dir.filePath(QStringLiteral("v1.safetensors")),
                                   QStringLiteral("--json")});
     QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
     const QJsonObject result = lastLineJson(trained.out);
+    // The spellings: steps, seconds, plan, before, after, promoted, adapter.
+    QCOMPARE(result.value(QStringLiteral("steps")).toInt(), 30);
+    QVERIFY(result.value(QStringLiteral("seconds")).toDouble() > 0);
+    QCOMPARE(result.value(QStringLiteral("plan")).toString(), QStringLiteral("decoder-on-embeddings"));
+    QCOMPARE(result.value(QStringLiteral("before")), result.value(QStringLiteral("live")));
+    QCOMPARE(result.value(QStringLiteral("after")), result.value(QStringLiteral("candidate")));
+    QCOMPARE(result.value(QStringLiteral("adapter")).toString(),
+             dir.filePath(QStringLiteral("v1.safetensors")));
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("v1.safetensors"))));
     const QJsonObject data = result.value(QStringLiteral("data")).toObject();
     QCOMPARE(data.value(QStringLiteral("train_cases")).toInt() +
                  data.value(QStringLiteral("heldout_cases")).toInt(),
@@ -62,22 +72,23 @@ class TestCliTrain : public QObject {
     QCOMPARE(promoted, decision.value(QStringLiteral("promote")).toBool());
     QCOMPARE(result.value(QStringLiteral("state")).toString(),
              promoted ? QStringLiteral("live") : QStringLiteral("rejected"));
-    const QString adapter = result.value(QStringLiteral("adapter")).toString();
-    QCOMPARE(adapter, QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors")));
+    const QString adapter = QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors"));
     QVERIFY(QFileInfo::exists(adapter));
     // The finished run's state is gone: the next cycle starts afresh.
     QVERIFY(!QFileInfo::exists(QDir(project).filePath(QStringLiteral("adapters/training.state"))));
 
     // evaluate measures the same numbers: the base alone, and the adapter file.
     const Run base = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
-                               QStringLiteral("--base"), QStringLiteral("--json")});
+                               QStringLiteral("--base"), QStringLiteral("--held-out"),
+                               QStringLiteral("--json")});
     QVERIFY2(base.exitCode == 0, qPrintable(base.err));
     const QJsonObject baseJson = lastLineJson(base.out);
     QCOMPARE(baseJson.value(QStringLiteral("dice_box")), live.value(QStringLiteral("dice_box")));
     QCOMPARE(baseJson.value(QStringLiteral("noc90")), live.value(QStringLiteral("noc90")));
     const Run withAdapter =
         runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
-                  QStringLiteral("--adapter"), adapter, QStringLiteral("--json")});
+                  QStringLiteral("--adapter"), adapter, QStringLiteral("--held-out"),
+                  QStringLiteral("--json")});
     QVERIFY2(withAdapter.exitCode == 0, qPrintable(withAdapter.err));
     QCOMPARE(lastLineJson(withAdapter.out).value(QStringLiteral("dice_click")),
              candidate.value(QStringLiteral("dice_click")));
@@ -116,9 +127,15 @@ class TestCliTrain : public QObject {
                             QStringLiteral("--steps"), QStringLiteral("2")});
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains(QStringLiteral("held-out")), qPrintable(refused.err));
-    refused = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project});
+    refused = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                        QStringLiteral("--held-out")});
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains(QStringLiteral("held-out")), qPrintable(refused.err));
+    // Without --held-out every labelled case counts: the one case is measured.
+    const Run all = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                              QStringLiteral("--json")});
+    QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+    QCOMPARE(lastLineJson(all.out).value(QStringLiteral("cases")).toInt(), 1);
     // Not a project.
     refused = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), dir.path()});
     QCOMPARE(refused.exitCode, 1);

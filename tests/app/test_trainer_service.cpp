@@ -62,7 +62,10 @@ struct Fixture {
     app::TrainerSettings settings;
     settings.steps = steps;
     settings.idleSeconds = 1;
-    trainer = std::make_unique<app::TrainerService>(window, engines(), settings);
+    const app::BaseModelLoader loadBase = [](const QString& checkpoint) {
+      return model::SamModel::load(checkpoint.toStdString(), std::nullopt, {});
+    };
+    trainer = std::make_unique<app::TrainerService>(window, engines(), loadBase, settings);
     window.setTrainer(trainer.get());
     QSignalSpy opened(window.project(), &ui::ProjectController::opened);
     window.project()->open(project);
