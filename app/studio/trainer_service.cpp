@@ -154,7 +154,8 @@ TrainerService::TrainerService(ui::MainWindow& window, AdapterEngineFactory engi
   worker_ = new QObject;
   worker_->moveToThread(&thread_);
   thread_.setObjectName(QStringLiteral("trainer"));
-  thread_.start(QThread::IdlePriority);  // SCHED_IDLE on Linux: clicks always run first
+  // SCHED_IDLE on Linux: clicks (and everything else) always run first.
+  thread_.start(settings_.idlePriority ? QThread::IdlePriority : QThread::InheritPriority);
   ui::ProjectController* project = window_.project();
   connect(project, &ui::ProjectController::opened, this, &TrainerService::projectOpened);
   connect(project, &ui::ProjectController::closed, this, &TrainerService::projectClosed);
@@ -241,6 +242,7 @@ void TrainerService::userInteracted() {
 }
 
 void TrainerService::refreshVersions() {
+  if (folder_.isEmpty()) return;
   const QString folder = folder_;
   const QString checkpoint = window_.modelCheckpoint();
   post([this, folder, checkpoint] {
@@ -341,6 +343,11 @@ void TrainerService::trainNow() {
         this,
         [this, cycle = std::move(cycle)] {
           running_ = false;
+          if (folder_.isEmpty()) {  // the project was closed meanwhile
+            setState(State::Off);
+            emit trainingFinished();
+            return;
+          }
           if (!cycle.ok()) {
             if (cycle.error().code == ErrorCode::Cancelled) {
               setState(State::Idle, tr("Stopped"));

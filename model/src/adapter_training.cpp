@@ -1,5 +1,6 @@
 #include "medsa/model/adapter_training.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>

@@ -130,6 +130,7 @@ TrainerPanel::TrainerPanel(TrainerClient* trainer, ProjectController* project, Q
 
   connect(trainNow_, &QPushButton::clicked, trainer_, &TrainerClient::trainNow);
   connect(pause_, &QPushButton::clicked, this, [this] {
+    if (!trainer_) return;
     if (trainer_->status().state == TrainerStatus::State::Paused)
       trainer_->resume();
     else
@@ -137,17 +138,19 @@ TrainerPanel::TrainerPanel(TrainerClient* trainer, ProjectController* project, Q
   });
   connect(stop_, &QPushButton::clicked, trainer_, &TrainerClient::stop);
   const auto automatic = [this] {
-    trainer_->setAutomatic(automatic_->isChecked(), every_->value());
+    if (trainer_) trainer_->setAutomatic(automatic_->isChecked(), every_->value());
   };
   connect(automatic_, &QCheckBox::toggled, this, automatic);
   connect(every_, &QSpinBox::valueChanged, this, automatic);
   connect(makeLive_, &QPushButton::clicked, this, [this] {
     const QList<QTableWidgetItem*> selected = versions_->selectedItems();
-    if (!selected.isEmpty())
+    if (!selected.isEmpty() && trainer_)
       trainer_->makeLive(
           versions_->item(selected.first()->row(), VersionColumn)->data(Qt::UserRole).toInt());
   });
-  connect(baseOnly_, &QPushButton::clicked, this, [this] { trainer_->makeLive(0); });
+  connect(baseOnly_, &QPushButton::clicked, this, [this] {
+    if (trainer_) trainer_->makeLive(0);
+  });
   connect(versions_, &QTableWidget::itemSelectionChanged, this, &TrainerPanel::refreshStatus);
   connect(trainer_, &TrainerClient::statusChanged, this, &TrainerPanel::refreshStatus);
   connect(trainer_, &TrainerClient::curvesChanged, this, &TrainerPanel::refreshCurves);
@@ -161,6 +164,7 @@ TrainerPanel::TrainerPanel(TrainerClient* trainer, ProjectController* project, Q
 }
 
 void TrainerPanel::refreshStatus() {
+  if (!trainer_) return;
   const TrainerStatus s = trainer_->status();
   QString text = stateText(s);
   if (s.state == TrainerStatus::State::Training && s.steps > 0) {
@@ -194,6 +198,7 @@ void TrainerPanel::refreshStatus() {
 }
 
 void TrainerPanel::refreshCurves() {
+  if (!trainer_) return;
   LineChart::Series loss{tr("loss"), QColor(0xd0, 0x40, 0x30), {}, {}, false};
   for (const auto& [step, value] : trainer_->lossCurve()) {
     loss.x.push_back(step);
@@ -203,6 +208,7 @@ void TrainerPanel::refreshCurves() {
 }
 
 void TrainerPanel::refreshVersions() {
+  if (!trainer_) return;
   const std::vector<TrainerVersion> versions = trainer_->versions();
   versions_->setRowCount(static_cast<int>(versions.size()));
   LineChart::Series box{tr("after one box"), QColor(0x30, 0x70, 0xd0), {}, {}, true};
@@ -234,7 +240,7 @@ void TrainerPanel::refreshVersions() {
 }
 
 void TrainerPanel::refreshEffort() {
-  if (!project_) return;
+  if (!project_ || !trainer_) return;
   // Accepted cases in the order they were done: clicks and minutes each took.
   std::vector<const annotations::CaseRecord*> done;
   for (const annotations::CaseRecord& c : project_->cases())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
 #include "medsa/ui/trainer_client.h"
@@ -34,7 +35,7 @@ class TrainerPanel : public QWidget {
   void refreshVersions();
   void refreshEffort();
 
-  TrainerClient* trainer_;
+  QPointer<TrainerClient> trainer_;  // may go before the panel (app shutdown)
   ProjectController* project_;
   QLabel* state_;
   QLabel* plan_;
