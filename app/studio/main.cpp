@@ -155,7 +155,10 @@ int main(int argc, char** argv) {
   window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });
   // The background trainer learns from the open project's labelled cases.
   medsa::app::TrainerSettings trainerSettings = medsa::app::TrainerSettings::load();
-  if (parser.isSet(screenshotsOption)) trainerSettings.steps = 20;  // a short run to show
+  if (parser.isSet(screenshotsOption)) {
+    trainerSettings.steps = 20;            // a short run to show
+    trainerSettings.idlePriority = false;  // the tour runs beside other tests in CI
+  }
   const medsa::app::BaseModelLoader loadBase =
       [configs](const QString& chosen) -> medsa::Result<std::shared_ptr<medsa::model::SamModel>> {
     auto config = configs.configFor(chosen);
