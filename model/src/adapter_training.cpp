@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <numbers>
 
 #include "checkpoint/checkpoint_reader.h"
@@ -90,6 +91,7 @@ Json AdapterTrainingResult::toJson() const {
                       {"seconds", seconds},
                       {"prepare_seconds", prepareSeconds},
                       {"skipped_steps", skippedSteps},
+                      {"restores", restores},
                       {"stopped", stopped},
                       {"first_loss", firstLoss},
                       {"last_loss", lastLoss},
@@ -108,8 +110,13 @@ struct AdapterTrainingRun::Impl {
   std::shared_ptr<SamModel> trainee;
   std::vector<std::string> names;
   std::vector<torch::Tensor> trainable;
+  std::vector<torch::Tensor> adapterTensors, decoderTensors;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   int decoderGroup = -1;  // the optimizer's group of the decoder's own weights
+  // The last weights known to be finite, and their step: what a run goes back to when an
+  // update left NaN or infinity in the weights.
+  std::vector<torch::Tensor> lastGood;
+  std::int64_t lastGoodStep = 0;
   std::int64_t step = 0;
   double seconds = 0;  // training time, with that of the run it resumed
 
@@ -127,6 +134,10 @@ struct AdapterTrainingRun::Impl {
     return loop;
   }
   Status buildTrainee(TrainingPlan plan);
+  void makeOptimizer();
+  void keepAsGood();
+  bool weightsFinite() const;
+  void restoreGood();
   bool budgetSpent() const { return fraction() >= 1; }
   double fraction() const {
     double f = 0;
@@ -186,7 +197,8 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
   trainable.clear();
   // Two groups: the adapters (new, zero-initialised) at the full rate, the decoder's own
   // weights (already trained) at a fraction of it, so a few cases cannot wreck them.
-  std::vector<torch::Tensor> adapterTensors, decoderTensors;
+  adapterTensors.clear();
+  decoderTensors.clear();
   for (auto& item : m.sam->named_parameters()) {
     const bool adapter = isAdapterKey(item.key());
     const bool decoder = !adapter && options.trainDecoder &&
@@ -200,6 +212,11 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
   }
   if (trainable.empty())
     return Error{ErrorCode::InvalidArgument, "the plan leaves nothing to train", {}};
+  makeOptimizer();
+  return {};
+}
+
+void AdapterTrainingRun::Impl::makeOptimizer() {
   std::vector<torch::optim::OptimizerParamGroup> groups;
   for (auto* tensors : {&adapterTensors, &decoderTensors}) {
     if (tensors->empty()) continue;
@@ -210,7 +227,25 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
   optimizer = std::make_unique<torch::optim::AdamW>(
       groups, torch::optim::AdamWOptions(options.learningRate).weight_decay(options.weightDecay));
   decoderGroup = decoderTensors.empty() ? -1 : static_cast<int>(groups.size()) - 1;
-  return {};
+}
+
+void AdapterTrainingRun::Impl::keepAsGood() {
+  torch::NoGradGuard noGrad;
+  lastGood.clear();
+  for (const torch::Tensor& t : trainable) lastGood.push_back(t.detach().clone());
+  lastGoodStep = step;
+}
+
+bool AdapterTrainingRun::Impl::weightsFinite() const {
+  for (const torch::Tensor& t : trainable)
+    if (!torch::isfinite(t).all().item<bool>()) return false;
+  return true;
+}
+
+void AdapterTrainingRun::Impl::restoreGood() {
+  torch::NoGradGuard noGrad;
+  for (std::size_t i = 0; i < trainable.size(); ++i) trainable[i].copy_(lastGood[i]);
+  makeOptimizer();  // its moments may hold the same NaN
 }
 
 Status AdapterTrainingRun::Impl::encodeVariants(TrainingMonitor* monitor,
@@ -449,6 +484,7 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
       }
     }
     auto lastSave = Clock::now();
+    d.keepAsGood();
     while (!result.stopped && !d.budgetSpent()) {
       if (monitor && !monitor->proceed(d.progress("training", result.lastLoss, result.skippedSteps))) {
         result.stopped = true;
@@ -459,11 +495,25 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
       Result<double> loss = d.trainStep(skipped);
       if (!loss.ok()) return loss.error();
       d.seconds += since(start);
+      const auto& poison = d.options.poisonWeightsAfterSteps;
+      if (std::find(poison.begin(), poison.end(), d.step) != poison.end()) {
+        torch::NoGradGuard noGrad;
+        d.trainable.front().fill_(std::numeric_limits<float>::quiet_NaN());
+      }
       if (skipped) {
         ++result.skippedSteps;
         if (monitor) monitor->note("step " + std::to_string(d.step) + " skipped: not finite");
+      } else if (!d.weightsFinite()) {
+        // An update that overflowed: back to the last good weights, with fresh moments.
+        ++result.restores;
+        d.restoreGood();
+        if (monitor)
+          monitor->note("step " + std::to_string(d.step) +
+                        ": the weights were not finite; back to those of step " +
+                        std::to_string(d.lastGoodStep));
       } else {
         result.losses.push_back(loss.value());
+        if (d.step % 10 == 0) d.keepAsGood();
       }
       result.lastLoss = loss.value();
       if (monitor) monitor->stepDone(d.progress("training", loss.value(), result.skippedSteps));

@@ -1,11 +1,17 @@
 // The background trainer's run (AdapterTrainingRun): both plans train and help on held-out
 // pictures, the plan follows the measured cost, a stopped run resumes where it stopped (and only
 // a state made for it), the adapter file reproduces the trained model on the base checkpoint
-// and is refused on another, and bad input is refused with a reason.
+// and is refused on another, weights that turn non-finite are restored, and bad input is refused
+// with a reason.
 #include <torch/torch.h>
 
+#include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
+#include <cmath>
 
 #include "medsa/core/synthetic_scene.h"
 #include "medsa/model/adapter_training.h"
@@ -273,6 +279,34 @@ class TestAdapterTraining : public QObject {
     QVERIFY(!refused.ok());
     QVERIFY(QString::fromStdString(refused.error().message).contains(QStringLiteral("another base")));
     QCOMPARE(refused.error().path, file);
+  }
+
+  void weightsThatTurnNonFiniteAreRestored() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    AdapterTrainingOptions options = quickOptions(TrainingPlan::EncoderAndDecoder, 25);
+    options.poisonWeightsAfterSteps = {13, 21};
+    StopAfter watch(1000);
+    auto run = AdapterTrainingRun::create(base, scenes(1, 6), {}, options);
+    auto result = run.value()->run(&watch);
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+    QCOMPARE(result->steps, std::int64_t(25));
+    QCOMPARE(result->restores, 2);
+    // Back to the weights kept at step 10 and step 20, and every later loss is finite.
+    QVERIFY(std::find(watch.notes.begin(), watch.notes.end(),
+                      "step 13: the weights were not finite; back to those of step 10") !=
+            watch.notes.end());
+    QVERIFY(std::find(watch.notes.begin(), watch.notes.end(),
+                      "step 21: the weights were not finite; back to those of step 20") !=
+            watch.notes.end());
+    for (double loss : result->losses) QVERIFY(std::isfinite(loss));
+    // The exported adapters are finite: they load and segment.
+    const std::string file = dir.filePath(QStringLiteral("v.safetensors")).toStdString();
+    QVERIFY(run.value()->exportAdapters(file, Json::Object{}));
+    auto loaded = base->withAdapterFile(file);
+    QVERIFY(loaded.ok());
+    QVERIFY(score(loaded.value(), scenes(1, 2)) >= 0);
   }
 
   void badInputIsRefusedWithAReason() {

@@ -74,8 +74,9 @@ struct AdapterTrainingOptions {
   /// was made for the same base model, plan and seed (AdamW's moments start again).
   std::string statePath;
   double stateEverySeconds = 30;
-  int threads = 0;  ///< CPU threads of the training model; 0 = the base model's
   std::uint64_t seed = 0;
+  /// Fault injection for tests: after these steps the first trained tensor is set to NaN.
+  std::vector<std::int64_t> poisonWeightsAfterSteps;
 
   Json toJson() const;
 };
@@ -116,6 +117,7 @@ struct AdapterTrainingResult {
   double seconds = 0;            ///< training time in all
   double prepareSeconds = 0;     ///< measuring the plan and computing embeddings
   int skippedSteps = 0;          ///< non-finite loss or gradient: no update
+  int restores = 0;  ///< an update left non-finite weights: back to the last good ones
   bool stopped = false;          ///< the monitor stopped it before the budget was spent
   double firstLoss = 0, lastLoss = 0;  ///< means over the first and last (up to) 10 steps
   std::vector<double> losses;          ///< per step of this part
