@@ -55,8 +55,8 @@ int fail(CommandContext& context, const char* command, const Error& error, bool 
 }
 
 int usage(CommandContext& context, const char* command, const Error& error) {
-  context.err << "medsa " << command << ": " << error.describe() << "\n(see medsa help "
-              << command << ")\n";
+  context.err << "medsa " << command << ": " << error.describe() << "\n(see medsa help " << command
+              << ")\n";
   return kExitUsage;
 }
 
@@ -112,10 +112,13 @@ int runTrain(CommandContext& context) {
   const bool json = parser.flag("--json");
   Result<ModelOptions> model = parseModel(parser);
   if (!model.ok()) return usage(context, "train", model.error());
-  if (Status finished = parser.finish(); !finished) return usage(context, "train", finished.error());
-  if (!project) return usage(context, "train", {ErrorCode::InvalidArgument, "--project DIR is required", {}});
+  if (Status finished = parser.finish(); !finished)
+    return usage(context, "train", finished.error());
+  if (!project)
+    return usage(context, "train", {ErrorCode::InvalidArgument, "--project DIR is required", {}});
   if (steps && minutes)
-    return usage(context, "train", {ErrorCode::InvalidArgument, "give --steps or --minutes, not both", {}});
+    return usage(context, "train",
+                 {ErrorCode::InvalidArgument, "give --steps or --minutes, not both", {}});
 
   app::TrainingCycleOptions options;
   options.promote = !noPromote;
@@ -145,7 +148,8 @@ int runTrain(CommandContext& context) {
   }
 
   const auto app = ensureApplication();
-  Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(QString::fromStdString(*project));
+  Result<std::unique_ptr<ProjectStore>> store =
+      ProjectStore::open(QString::fromStdString(*project));
   if (!store.ok()) return fail(context, "train", store.error(), json);
   Result<std::shared_ptr<model::SamModel>> base = model->build();
   if (!base.ok()) return fail(context, "train", base.error(), json);
@@ -212,13 +216,15 @@ int runEvaluate(CommandContext& context) {
   if (Status finished = parser.finish(); !finished)
     return usage(context, "evaluate", finished.error());
   if (!project)
-    return usage(context, "evaluate", {ErrorCode::InvalidArgument, "--project DIR is required", {}});
+    return usage(context, "evaluate",
+                 {ErrorCode::InvalidArgument, "--project DIR is required", {}});
   if (adapter && baseOnly)
     return usage(context, "evaluate",
                  {ErrorCode::InvalidArgument, "give --adapter or --base, not both", {}});
 
   const auto app = ensureApplication();
-  Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(QString::fromStdString(*project));
+  Result<std::unique_ptr<ProjectStore>> store =
+      ProjectStore::open(QString::fromStdString(*project));
   if (!store.ok()) return fail(context, "evaluate", store.error(), json);
   Result<app::ProjectTrainingData> data = app::loadTrainingData(*store.value());
   if (!data.ok()) return fail(context, "evaluate", data.error(), json);
@@ -261,9 +267,9 @@ int runEvaluate(CommandContext& context) {
     context.out << Json(out).dump() << '\n';
   } else {
     context.out << what << " on "
-                << (heldOutOnly ? std::to_string(data->heldOutCases) + " held-out cases"
-                                : std::to_string(data->heldOutCases + data->trainCases) +
-                                      " labelled cases")
+                << (heldOutOnly
+                        ? std::to_string(data->heldOutCases) + " held-out cases"
+                        : std::to_string(data->heldOutCases + data->trainCases) + " labelled cases")
                 << ": " << evaluationLine(evaluation.value()) << '\n';
   }
   return kExitOk;
@@ -297,7 +303,8 @@ void addTrainCommand(CommandRegistry& registry) {
            "  --out FILE           also write the new adapter file to FILE\n"
            "  --no-promote         record the version but never make it live\n"
            "  --json               one JSON object: steps, seconds, plan, before and after\n"
-           "                       ({n, dice_box, dice_click, noc85, noc90, ...} of the live model\n"
+           "                       ({n, dice_box, dice_click, noc85, noc90, ...} of the live "
+           "model\n"
            "                       and the new adapter on the held-out cases), promoted, adapter,\n"
            "                       version, decision, data, training\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
@@ -321,7 +328,8 @@ void addEvaluateCommand(CommandRegistry& registry) {
                    "  --adapter FILE       an adapter file trained on this base model\n"
                    "  --base               the base model without adapters\n"
                    "  --held-out           only the held-out cases\n"
-                   "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model, cases}\n\n") +
+                   "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model, "
+                   "cases}\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runEvaluate});
 }

@@ -40,13 +40,10 @@ Result<InteractiveEvaluation> evaluate(const std::shared_ptr<model::SamModel>& m
 }  // namespace
 
 Json TrainingCycleResult::toJson() const {
-  Json::Object out{{"data", data},
-                   {"training", training.toJson()},
-                   {"live_version", liveVersion},
-                   {"live", live.toJson()},
-                   {"candidate", candidate.toJson()},
-                   {"decision", decision.toJson()},
-                   {"promoted", promoted}};
+  Json::Object out{
+      {"data", data},          {"training", training.toJson()},   {"live_version", liveVersion},
+      {"live", live.toJson()}, {"candidate", candidate.toJson()}, {"decision", decision.toJson()},
+      {"promoted", promoted}};
   if (version) {
     out["version"] = version->version;
     out["adapter"] = version->path.toStdString();
@@ -68,8 +65,8 @@ Result<LiveModel> liveModel(annotations::ProjectStore& store,
     if (with.ok()) {
       live = {with.value(), v.version, {}};
     } else {
-      live.note = "adapter v" + std::to_string(v.version) +
-                  " is not used: " + with.error().describe();
+      live.note =
+          "adapter v" + std::to_string(v.version) + " is not used: " + with.error().describe();
     }
   }
   return live;
@@ -139,9 +136,8 @@ Result<TrainingCycleResult> runTrainingCycle(annotations::ProjectStore& store,
                                     {"live", result.live.toJson()},
                                     {"candidate", result.candidate.toJson()},
                                     {"decision", result.decision.toJson()}};
-  if (Status written = run.value()->exportAdapters(path.toStdString(),
-                                                   Json::Object{{"data", result.data},
-                                                                {"metrics", metrics}});
+  if (Status written = run.value()->exportAdapters(
+          path.toStdString(), Json::Object{{"data", result.data}, {"metrics", metrics}});
       !written) {
     return written.error();
   }
@@ -153,7 +149,8 @@ Result<TrainingCycleResult> runTrainingCycle(annotations::ProjectStore& store,
   version.path = path;
   version.sha256 = QString::fromStdString(fileSha.value());
   version.baseModel = QString::fromStdString(baseSha.value());
-  version.state = result.decision.promote ? QStringLiteral("candidate") : QStringLiteral("rejected");
+  version.state =
+      result.decision.promote ? QStringLiteral("candidate") : QStringLiteral("rejected");
   version.metrics = toQt(metrics);
   Json::Object summary = result.data.asObject();
   summary["training"] = result.training.toJson();

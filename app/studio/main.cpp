@@ -49,9 +49,9 @@ void installTranslators(QApplication& app) {
 /// The starter model shipped with the program: share/medsa-studio/models beside bin/, in an
 /// installed package as in the build tree ("" when this build has none).
 QString starterModelPath() {
-  const QString path = QDir(QCoreApplication::applicationDirPath())
-                           .absoluteFilePath(QStringLiteral(
-                               "../share/medsa-studio/models/starter.safetensors"));
+  const QString path =
+      QDir(QCoreApplication::applicationDirPath())
+          .absoluteFilePath(QStringLiteral("../share/medsa-studio/models/starter.safetensors"));
   return QFileInfo::exists(path) ? QFileInfo(path).canonicalFilePath() : QString();
 }
 
@@ -140,17 +140,17 @@ int main(int argc, char** argv) {
   // An engine for a checkpoint, with an adapter file of the project's trainer ("" = none).
   const medsa::app::AdapterEngineFactory engines = [configs](const QString& chosen,
                                                              const QString& adapter) {
-    return [configs, chosen,
-            adapter]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-      auto config = configs.configFor(chosen);
-      if (!config) return config.error();
-      medsa::model::EngineOptions options;
-      options.adapterFile = adapter.toStdString();
-      auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), options);
-      if (!model) return model.error();
-      return std::unique_ptr<medsa::SegmentationEngine>(
-          std::make_unique<medsa::model::Predictor>(model.value()));
-    };
+    return
+        [configs, chosen, adapter]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          auto config = configs.configFor(chosen);
+          if (!config) return config.error();
+          medsa::model::EngineOptions options;
+          options.adapterFile = adapter.toStdString();
+          auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), options);
+          if (!model) return model.error();
+          return std::unique_ptr<medsa::SegmentationEngine>(
+              std::make_unique<medsa::model::Predictor>(model.value()));
+        };
   };
   window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });
   // The background trainer learns from the open project's labelled cases.

@@ -2,8 +2,8 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QDockWidget>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QMouseEvent>
@@ -299,7 +299,8 @@ class Tour {
     ui::ProjectController& project = *window_.project();
     project.open(folder);
     waitUntil([&project] { return project.isOpen(); }, 10000);
-    waitUntil([trainer] { return trainer->status().state == ui::TrainerStatus::State::Idle; }, 10000);
+    waitUntil([trainer] { return trainer->status().state == ui::TrainerStatus::State::Idle; },
+              10000);
     trainer->trainNow();
     waitUntil([trainer] { return trainer->status().state == ui::TrainerStatus::State::Failed; },
               3000);

@@ -96,14 +96,17 @@ class TrainerService::Monitor : public model::TrainingMonitor, public ProgressSi
       s_.status_.secondsLeft = p.secondsLeft;
     }
     QMetaObject::invokeMethod(
-        &s_, [service = &s_] { emit service->curvesChanged(); emit service->statusChanged(); },
+        &s_,
+        [service = &s_] {
+          emit service->curvesChanged();
+          emit service->statusChanged();
+        },
         Qt::QueuedConnection);
   }
 
   void planChosen(const model::PlanChoice& plan) override {
-    update([&](ui::TrainerStatus& status) {
-      status.plan = QString::fromStdString(plan.description);
-    });
+    update(
+        [&](ui::TrainerStatus& status) { status.plan = QString::fromStdString(plan.description); });
   }
 
   void note(std::string_view message) override {
@@ -237,9 +240,7 @@ void TrainerService::casesChanged() {
   }
 }
 
-void TrainerService::userInteracted() {
-  lastInteractionMs_ = QDateTime::currentMSecsSinceEpoch();
-}
+void TrainerService::userInteracted() { lastInteractionMs_ = QDateTime::currentMSecsSinceEpoch(); }
 
 void TrainerService::refreshVersions() {
   if (folder_.isEmpty()) return;
@@ -249,8 +250,8 @@ void TrainerService::refreshVersions() {
     auto store = annotations::ProjectStore::open(folder);
     if (!store.ok()) {
       const QString why = QString::fromStdString(store.error().describe());
-      QMetaObject::invokeMethod(this, [this, why] { setState(State::Failed, why); },
-                                Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this, [this, why] { setState(State::Failed, why); }, Qt::QueuedConnection);
       return;
     }
     auto stored = store.value()->adapterVersions();
@@ -293,11 +294,10 @@ void TrainerService::applyVersions(std::vector<ui::TrainerVersion> versions, int
   liveAdapter_ = liveFile;
   const QString checkpoint = window_.modelCheckpoint();
   if (checkpoint.isEmpty() || !engines_) return;
-  const QString name = live > 0 ? tr("%1 + adapter v%2").arg(QFileInfo(checkpoint).fileName()).arg(live)
-                                : QFileInfo(checkpoint).fileName();
+  const QString file = QFileInfo(checkpoint).fileName();
+  const QString name = live > 0 ? tr("%1 + adapter v%2").arg(file).arg(live) : file;
   window_.engine()->load(engines_(checkpoint, liveFile), name);
-  window_.project()->setModelName(QFileInfo(checkpoint).fileName(),
-                                  live > 0 ? QStringLiteral("v%1").arg(live) : QString());
+  window_.project()->setModelName(file, live > 0 ? QStringLiteral("v%1").arg(live) : QString());
 }
 
 void TrainerService::trainNow() {

@@ -32,12 +32,12 @@ using BaseModelLoader =
     std::function<Result<std::shared_ptr<model::SamModel>>(const QString& checkpoint)>;
 
 struct TrainerSettings {
-  int steps = 200;              ///< optimizer steps per training
-  double idleSeconds = 3;       ///< training waits this long after the user's last interaction
+  int steps = 200;         ///< optimizer steps per training
+  double idleSeconds = 3;  ///< training waits this long after the user's last interaction
   /// SCHED_IDLE: the trainer gets only cycles nobody else wants (tests on a shared CI machine
   /// turn it off, or a busy neighbour would starve them).
   bool idlePriority = true;
-  bool automatic = false;       ///< train after every `every` newly labelled cases
+  bool automatic = false;  ///< train after every `every` newly labelled cases
   int every = 5;
   static TrainerSettings load();  ///< from QSettings (trainer/...)
   void save() const;

@@ -187,7 +187,8 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
     built = SamModel::randomWeights(b.config, engine, std::stoull(b.version.substr(7)));
   } else {
     return Error{ErrorCode::InvalidArgument,
-                 "the base model has no checkpoint file to train adapters on", {}};
+                 "the base model has no checkpoint file to train adapters on",
+                 {}};
   }
   if (!built.ok()) return built.error();
   trainee = built.value();
@@ -201,8 +202,8 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
   decoderTensors.clear();
   for (auto& item : m.sam->named_parameters()) {
     const bool adapter = isAdapterKey(item.key());
-    const bool decoder = !adapter && options.trainDecoder &&
-                         item.key().rfind("mask_decoder.", 0) == 0;
+    const bool decoder =
+        !adapter && options.trainDecoder && item.key().rfind("mask_decoder.", 0) == 0;
     item.value().set_requires_grad(adapter || decoder);
     if (adapter || decoder) {
       names.push_back(item.key());
@@ -220,9 +221,10 @@ void AdapterTrainingRun::Impl::makeOptimizer() {
   std::vector<torch::optim::OptimizerParamGroup> groups;
   for (auto* tensors : {&adapterTensors, &decoderTensors}) {
     if (tensors->empty()) continue;
-    groups.emplace_back(*tensors, std::make_unique<torch::optim::AdamWOptions>(
-                                      torch::optim::AdamWOptions(options.learningRate)
-                                          .weight_decay(options.weightDecay)));
+    groups.emplace_back(
+        *tensors,
+        std::make_unique<torch::optim::AdamWOptions>(
+            torch::optim::AdamWOptions(options.learningRate).weight_decay(options.weightDecay)));
   }
   optimizer = std::make_unique<torch::optim::AdamW>(
       groups, torch::optim::AdamWOptions(options.learningRate).weight_decay(options.weightDecay));
@@ -283,8 +285,8 @@ Result<double> AdapterTrainingRun::Impl::trainStep(bool& skipped) {
   for (int i = 0; i < options.batchPictures; ++i) {
     const std::size_t p = drawWeighted(cumulative, rng);
     if (onEmbeddings) {
-      const auto v = static_cast<std::size_t>(
-          rng.uniformInt(0, static_cast<int>(variants[p].size()) - 1));
+      const auto v =
+          static_cast<std::size_t>(rng.uniformInt(0, static_cast<int>(variants[p].size()) - 1));
       drawn.emplace_back(p, v);
       batch.push_back(variants[p][v]);
     } else {
@@ -393,17 +395,18 @@ Result<std::unique_ptr<AdapterTrainingRun>> AdapterTrainingRun::create(
   if (options.steps <= 0 && options.seconds <= 0)
     return Error{ErrorCode::InvalidArgument, "a training run needs steps or seconds", {}};
   if (options.batchPictures < 1 || options.objectsPerPicture < 1)
-    return Error{ErrorCode::InvalidArgument, "batch and objects per picture must be at least 1",
-                 {}};
+    return Error{
+        ErrorCode::InvalidArgument, "batch and objects per picture must be at least 1", {}};
   if (pictures.empty())
     return Error{ErrorCode::InvalidArgument, "no labelled pictures to train on", {}};
   if (!weights.empty() && weights.size() != pictures.size())
     return Error{ErrorCode::InvalidArgument, "one sampling weight per picture", {}};
   for (std::size_t i = 0; i < pictures.size(); ++i) {
     if (!pictures[i].isValid()) {
-      return Error{ErrorCode::InvalidArgument,
-                   "training picture " + std::to_string(i) + " is empty or its masks differ in size",
-                   pictures[i].id};
+      return Error{
+          ErrorCode::InvalidArgument,
+          "training picture " + std::to_string(i) + " is empty or its masks differ in size",
+          pictures[i].id};
     }
   }
   auto impl = std::make_unique<Impl>();
@@ -415,8 +418,7 @@ Result<std::unique_ptr<AdapterTrainingRun>> AdapterTrainingRun::create(
     sum += std::isfinite(w) && w > 0 ? w : 0;
     impl->cumulative.push_back(sum);
   }
-  if (sum <= 0)
-    return Error{ErrorCode::InvalidArgument, "every sampling weight is zero", {}};
+  if (sum <= 0) return Error{ErrorCode::InvalidArgument, "every sampling weight is zero", {}};
   impl->pictures = std::move(pictures);
   return std::unique_ptr<AdapterTrainingRun>(new AdapterTrainingRun(std::move(impl)));
 }
@@ -486,7 +488,8 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
     auto lastSave = Clock::now();
     d.keepAsGood();
     while (!result.stopped && !d.budgetSpent()) {
-      if (monitor && !monitor->proceed(d.progress("training", result.lastLoss, result.skippedSteps))) {
+      if (monitor &&
+          !monitor->proceed(d.progress("training", result.lastLoss, result.skippedSteps))) {
         result.stopped = true;
         break;
       }

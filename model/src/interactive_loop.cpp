@@ -152,7 +152,8 @@ LoopLoss interactiveLoop(SamModel::Impl& m, const torch::Tensor& embeddings,
     }
     if (boxes < count) {
       auto [points, labels] = pointTensors(boxes, count);
-      sparseParts.push_back(promptEncoder.forward(points, labels, std::nullopt, std::nullopt).first);
+      sparseParts.push_back(
+          promptEncoder.forward(points, labels, std::nullopt, std::nullopt).first);
     }
     const torch::Tensor sparse = torch::cat(sparseParts, 0);
     const torch::Tensor dense = previous.defined()

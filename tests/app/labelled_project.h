@@ -38,13 +38,13 @@ inline void writeCase(const QString& folder, int index) {
   QVERIFY(labels.save(folder + QLatin1Char('/') + name + QStringLiteral("_labels.png")));
 }
 
-inline void importCase(const QString& project, const QString& folder, int index, const char* status) {
+inline void importCase(const QString& project, const QString& folder, int index,
+                       const char* status) {
   const QString name = folder + QStringLiteral("/case%1").arg(index);
-  const Run imported =
-      runMedsa({QStringLiteral("project"), QStringLiteral("import"), project,
-                name + QStringLiteral(".png"), QStringLiteral("--labels"),
-                name + QStringLiteral("_labels.png"), QStringLiteral("--status"),
-                QString::fromLatin1(status)});
+  const Run imported = runMedsa({QStringLiteral("project"), QStringLiteral("import"), project,
+                                 name + QStringLiteral(".png"), QStringLiteral("--labels"),
+                                 name + QStringLiteral("_labels.png"), QStringLiteral("--status"),
+                                 QString::fromLatin1(status)});
   QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
 }
 

@@ -35,17 +35,18 @@ class TestCliTrain : public QObject {
     QTemporaryDir dir;
     const QString project = makeProject(dir, 6);
     QVERIFY(!project.isEmpty());
-    const Run trained = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
-                                  QStringLiteral("--steps"), QStringLiteral("30"),
-                                  QStringLiteral("--plan"), QStringLiteral("decoder-on-embeddings"),
-                                  QStringLiteral("--out"), dir.filePath(QStringLiteral("v1.safetensors")),
-                                  QStringLiteral("--json")});
+    const Run trained =
+        runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                  QStringLiteral("--steps"), QStringLiteral("30"), QStringLiteral("--plan"),
+                  QStringLiteral("decoder-on-embeddings"), QStringLiteral("--out"),
+                  dir.filePath(QStringLiteral("v1.safetensors")), QStringLiteral("--json")});
     QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
     const QJsonObject result = lastLineJson(trained.out);
     // The spellings: steps, seconds, plan, before, after, promoted, adapter.
     QCOMPARE(result.value(QStringLiteral("steps")).toInt(), 30);
     QVERIFY(result.value(QStringLiteral("seconds")).toDouble() > 0);
-    QCOMPARE(result.value(QStringLiteral("plan")).toString(), QStringLiteral("decoder-on-embeddings"));
+    QCOMPARE(result.value(QStringLiteral("plan")).toString(),
+             QStringLiteral("decoder-on-embeddings"));
     QCOMPARE(result.value(QStringLiteral("before")), result.value(QStringLiteral("live")));
     QCOMPARE(result.value(QStringLiteral("after")), result.value(QStringLiteral("candidate")));
     QCOMPARE(result.value(QStringLiteral("adapter")).toString(),
@@ -72,7 +73,8 @@ class TestCliTrain : public QObject {
     QCOMPARE(promoted, decision.value(QStringLiteral("promote")).toBool());
     QCOMPARE(result.value(QStringLiteral("state")).toString(),
              promoted ? QStringLiteral("live") : QStringLiteral("rejected"));
-    const QString adapter = QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors"));
+    const QString adapter =
+        QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors"));
     QVERIFY(QFileInfo::exists(adapter));
     // The finished run's state is gone: the next cycle starts afresh.
     QVERIFY(!QFileInfo::exists(QDir(project).filePath(QStringLiteral("adapters/training.state"))));
@@ -85,10 +87,9 @@ class TestCliTrain : public QObject {
     const QJsonObject baseJson = lastLineJson(base.out);
     QCOMPARE(baseJson.value(QStringLiteral("dice_box")), live.value(QStringLiteral("dice_box")));
     QCOMPARE(baseJson.value(QStringLiteral("noc90")), live.value(QStringLiteral("noc90")));
-    const Run withAdapter =
-        runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
-                  QStringLiteral("--adapter"), adapter, QStringLiteral("--held-out"),
-                  QStringLiteral("--json")});
+    const Run withAdapter = runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"),
+                                      project, QStringLiteral("--adapter"), adapter,
+                                      QStringLiteral("--held-out"), QStringLiteral("--json")});
     QVERIFY2(withAdapter.exitCode == 0, qPrintable(withAdapter.err));
     QCOMPARE(lastLineJson(withAdapter.out).value(QStringLiteral("dice_click")),
              candidate.value(QStringLiteral("dice_click")));

@@ -29,8 +29,7 @@ app::AdapterEngineFactory engines() {
       options.adapterFile = adapter.toStdString();
       auto model = model::SamModel::load(checkpoint.toStdString(), std::nullopt, options);
       if (!model) return model.error();
-      return std::unique_ptr<SegmentationEngine>(
-          std::make_unique<model::Predictor>(model.value()));
+      return std::unique_ptr<SegmentationEngine>(std::make_unique<model::Predictor>(model.value()));
     };
   };
 }
@@ -70,8 +69,8 @@ struct Fixture {
     window.setTrainer(trainer.get());
     QSignalSpy opened(window.project(), &ui::ProjectController::opened);
     window.project()->open(project);
-    return opened.wait(20000) && waitFor([&] { return trainer->status().state == State::Idle; },
-                                         20000);
+    return opened.wait(20000) &&
+           waitFor([&] { return trainer->status().state == State::Idle; }, 20000);
   }
 };
 

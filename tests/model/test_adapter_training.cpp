@@ -277,7 +277,8 @@ class TestAdapterTraining : public QObject {
     QVERIFY(other);
     auto refused = other->withAdapterFile(file);
     QVERIFY(!refused.ok());
-    QVERIFY(QString::fromStdString(refused.error().message).contains(QStringLiteral("another base")));
+    QVERIFY(
+        QString::fromStdString(refused.error().message).contains(QStringLiteral("another base")));
     QCOMPARE(refused.error().path, file);
   }
 
@@ -329,8 +330,7 @@ class TestAdapterTraining : public QObject {
     QVERIFY(!refused.ok());
     QVERIFY(QString::fromStdString(refused.error().message).contains(QStringLiteral("picture 1")));
     QVERIFY(!parseTrainingPlan("fastest").ok());
-    QCOMPARE(parseTrainingPlan("decoder-on-embeddings").value(),
-             TrainingPlan::DecoderOnEmbeddings);
+    QCOMPARE(parseTrainingPlan("decoder-on-embeddings").value(), TrainingPlan::DecoderOnEmbeddings);
     // A state file that is not one is ignored with a note, never trusted.
     options.statePath = dir.filePath(QStringLiteral("junk.state")).toStdString();
     options.plan = TrainingPlan::EncoderAndDecoder;

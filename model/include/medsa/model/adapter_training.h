@@ -117,7 +117,7 @@ struct AdapterTrainingResult {
   double seconds = 0;            ///< training time in all
   double prepareSeconds = 0;     ///< measuring the plan and computing embeddings
   int skippedSteps = 0;          ///< non-finite loss or gradient: no update
-  int restores = 0;  ///< an update left non-finite weights: back to the last good ones
+  int restores = 0;              ///< an update left non-finite weights: back to the last good ones
   bool stopped = false;          ///< the monitor stopped it before the budget was spent
   double firstLoss = 0, lastLoss = 0;  ///< means over the first and last (up to) 10 steps
   std::vector<double> losses;          ///< per step of this part
@@ -134,9 +134,10 @@ class AdapterTrainingRun {
   /// `pictures` and `weights` (sampling weights, one per picture; empty = uniform) as
   /// app::loadTrainingData gives them. `base` must come from a checkpoint file (its SHA-256
   /// goes into the adapter file) or seeded random weights (tests).
-  static Result<std::unique_ptr<AdapterTrainingRun>> create(
-      const std::shared_ptr<SamModel>& base, std::vector<LabeledPicture> pictures,
-      std::vector<double> weights, AdapterTrainingOptions options);
+  static Result<std::unique_ptr<AdapterTrainingRun>> create(const std::shared_ptr<SamModel>& base,
+                                                            std::vector<LabeledPicture> pictures,
+                                                            std::vector<double> weights,
+                                                            AdapterTrainingOptions options);
   ~AdapterTrainingRun();
 
   /// Times a step of the encoder plan here and picks a plan; run() calls it unless the plan is
