@@ -242,6 +242,19 @@ void TrainerService::casesChanged() {
 
 void TrainerService::userInteracted() { lastInteractionMs_ = QDateTime::currentMSecsSinceEpoch(); }
 
+QString TrainerService::checkpointSha256(const QString& checkpoint) {
+  // Hashing a ViT-B checkpoint reads 375 MB: once per file, size and time, not per refresh.
+  const QFileInfo info(checkpoint);
+  const QString key = info.absoluteFilePath() + QLatin1Char(':') + QString::number(info.size()) +
+                      QLatin1Char(':') + QString::number(info.lastModified().toMSecsSinceEpoch());
+  auto cached = checkpointSha_.find(key);
+  if (cached == checkpointSha_.end()) {
+    auto sha = sha256File(checkpoint.toStdString());
+    cached = checkpointSha_.insert(key, sha.ok() ? QString::fromStdString(sha.value()) : QString());
+  }
+  return cached.value();
+}
+
 void TrainerService::refreshVersions() {
   if (folder_.isEmpty()) return;
   const QString folder = folder_;
@@ -263,9 +276,7 @@ void TrainerService::refreshVersions() {
         list.push_back(toTrainerVersion(v));
         if (v.state != QStringLiteral("live")) continue;
         // Only an adapter of the loaded base goes into the engine (another would fail there).
-        auto sha = sha256File(checkpoint.toStdString());
-        if (sha.ok() && QString::fromStdString(sha.value()) == v.baseModel &&
-            QFileInfo::exists(v.path)) {
+        if (checkpointSha256(checkpoint) == v.baseModel && QFileInfo::exists(v.path)) {
           live = v.version;
           liveFile = v.path;
         } else {

@@ -5,6 +5,7 @@
 // CPU-only machine has no spare cores for a second process anyway; SCHED_IDLE lets every click
 // of the engine thread run first, and between steps training waits while the user works.
 
+#include <QHash>
 #include <QString>
 #include <QThread>
 
@@ -79,6 +80,8 @@ class TrainerService : public ui::TrainerClient {
   /// Runs `work` on the trainer thread; `done` on the UI thread afterwards.
   void post(std::function<void()> work);
   void refreshVersions();
+  /// SHA-256 of a base checkpoint ("" when unreadable), cached; trainer thread only.
+  QString checkpointSha256(const QString& checkpoint);
   void applyVersions(std::vector<ui::TrainerVersion> versions, int live, QString liveFile);
   void setState(ui::TrainerStatus::State state, const QString& message = {});
   int labelledCases() const;
@@ -101,6 +104,7 @@ class TrainerService : public ui::TrainerClient {
 
   // Read by the trainer thread between steps.
   std::atomic<bool> paused_{false}, stopRequested_{false};
+  QHash<QString, QString> checkpointSha_;  // trainer thread only
   std::atomic<qint64> lastInteractionMs_{0};
   std::condition_variable wake_;
   std::mutex wakeMutex_;

@@ -17,30 +17,14 @@
 #include "medsa/model/adapter_training.h"
 #include "medsa/model/model_evaluation.h"
 #include "medsa/model/predictor.h"
+#include "trainable_tiny.h"
 
 using namespace medsa;
 using namespace medsa::model;
 
 namespace {
 
-// A SAM small enough to train in a test (64-pixel input).
-SamConfig tinyConfig() {
-  SamConfig c;
-  c.imageSize = 64;
-  c.patchSize = 8;
-  c.embedDim = 32;
-  c.depth = 2;
-  c.heads = 2;
-  c.globalAttentionBlocks = {1};
-  c.windowSize = 4;
-  c.mlpRatio = 2;
-  c.promptDim = 32;
-  c.maskInChannels = 4;
-  c.decoderMlpDim = 64;
-  c.decoderHeads = 2;
-  c.iouHeadHidden = 32;
-  return c;
-}
+SamConfig tinyConfig() { return test::trainableTinyConfig(); }
 
 // The random model written to `path` and loaded back: adapters need a checkpoint file.
 std::shared_ptr<SamModel> baseModel(const QString& path, std::uint64_t seed = 3) {
@@ -54,10 +38,7 @@ std::shared_ptr<SamModel> baseModel(const QString& path, std::uint64_t seed = 3)
 }
 
 std::vector<LabeledPicture> scenes(std::uint64_t seed, int count) {
-  SceneOptions options;
-  options.size = 64;
-  options.mix.maxRadius = 0.35;
-  return generateSceneSet(seed, 0, count, options);
+  return test::tinyScenes(seed, 0, count);
 }
 
 // The shipped starter model: the base the app trains on when nothing better is installed.

@@ -12,6 +12,7 @@
 #include "medsa/model/full_trainer.h"
 #include "medsa/model/model_evaluation.h"
 #include "medsa/model/predictor.h"
+#include "trainable_tiny.h"
 #include "sam/relpos_attention.h"
 #include "sam/sam.h"
 #include "sam_model_impl.h"
@@ -21,24 +22,7 @@ using namespace medsa::model;
 
 namespace {
 
-// A SAM small enough to train in a test: 64-pixel input, a 32-wide decoder (not SAM's 256).
-SamConfig tinyConfig() {
-  SamConfig c;
-  c.imageSize = 64;
-  c.patchSize = 8;
-  c.embedDim = 32;
-  c.depth = 2;
-  c.heads = 2;
-  c.globalAttentionBlocks = {1};
-  c.windowSize = 4;
-  c.mlpRatio = 2;
-  c.promptDim = 32;
-  c.maskInChannels = 4;
-  c.decoderMlpDim = 64;
-  c.decoderHeads = 2;
-  c.iouHeadHidden = 32;
-  return c;
-}
+SamConfig tinyConfig() { return test::trainableTinyConfig(); }
 
 std::shared_ptr<SamModel> tinyModel(std::uint64_t seed = 3) {
   EngineOptions options;
@@ -47,10 +31,7 @@ std::shared_ptr<SamModel> tinyModel(std::uint64_t seed = 3) {
 }
 
 std::vector<LabeledPicture> scenes(std::uint64_t first, int count) {
-  SceneOptions options;
-  options.size = 64;
-  options.mix.maxRadius = 0.35;
-  return generateSceneSet(1, first, count, options);
+  return test::tinyScenes(1, first, count);
 }
 
 std::map<std::string, torch::Tensor> snapshot(SamModel& model) {
