@@ -122,13 +122,13 @@ Result<ProjectTrainingData> loadTrainingData(annotations::ProjectStore& store,
   Result<std::vector<CaseRecord>> cases = store.cases();
   if (!cases) return cases.error();
   ProjectTrainingData data;
-  std::vector<const CaseRecord*> labelled;
+  std::vector<const CaseRecord*> accepted;
   for (const CaseRecord& c : cases.value())
-    if (annotations::isLabelled(c.status) && c.latest && !c.split.isEmpty()) labelled.push_back(&c);
-  for (std::size_t n = 0; n < labelled.size(); ++n) {
-    const CaseRecord& c = *labelled[n];
+    if (annotations::isLabelled(c.status) && c.latest && !c.split.isEmpty()) accepted.push_back(&c);
+  for (std::size_t n = 0; n < accepted.size(); ++n) {
+    const CaseRecord& c = *accepted[n];
     if (cancel.isCancelled() ||
-        (progress && !progress->report(double(n) / labelled.size(), "Reading the cases")))
+        (progress && !progress->report(double(n) / accepted.size(), "Reading the cases")))
       return Error{ErrorCode::Cancelled, "cancelled", store.folder().toStdString()};
     io::ReadOptions read;
     read.series = c.series.toStdString();

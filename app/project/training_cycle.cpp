@@ -112,6 +112,9 @@ Result<TrainingCycleResult> runTrainingCycle(annotations::ProjectStore& store,
   model::AdapterTrainingOptions training = options.training;
   if (training.statePath.empty())
     training.statePath = adapters.filePath(QStringLiteral("training.state")).toStdString();
+  if (training.embeddingFolder.empty())  // where the annotator's engine keeps them too
+    training.embeddingFolder =
+        QDir(store.folder()).filePath(QStringLiteral("embeddings")).toStdString();
   auto run = model::AdapterTrainingRun::create(base, std::move(data->train),
                                                std::move(data->weights), training);
   if (!run.ok()) return run.error();

@@ -1,6 +1,7 @@
 #include "trainer_service.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QSettings>
@@ -218,6 +219,8 @@ int TrainerService::labelledCases() const {
 
 void TrainerService::projectOpened() {
   folder_ = window_.project()->folder();
+  // The engine keeps the project's embeddings where the trainer's decoder plan finds them.
+  window_.engine()->setEmbeddingFolder(QDir(folder_).filePath(QStringLiteral("embeddings")));
   labelledAtLastTraining_ = labelledCases();
   setState(State::Idle);
   refreshVersions();
@@ -226,6 +229,7 @@ void TrainerService::projectOpened() {
 void TrainerService::projectClosed() {
   if (running_) stop();
   folder_.clear();
+  window_.engine()->setEmbeddingFolder(QString());
   versions_.clear();
   emit versionsChanged();
   setState(State::Off);

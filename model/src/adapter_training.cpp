@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "checkpoint/checkpoint_reader.h"
+#include "embedding_store.h"
 #include "guarded.h"
 #include "interactive_loop.h"
 #include "medsa/core/random.h"
@@ -96,6 +97,7 @@ Json AdapterTrainingResult::toJson() const {
                       {"first_loss", firstLoss},
                       {"last_loss", lastLoss},
                       {"embeddings_computed", embeddingsComputed},
+                      {"embeddings_reused", embeddingsReused},
                       {"trainable_parameters", trainableParameters},
                       {"losses", curve}};
 }
@@ -177,8 +179,10 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
   engine.adapters = AdapterConfig{};
   engine.adapters->encoder = chosen == TrainingPlan::EncoderAndDecoder;
   engine.adapterFile.clear();
-  // Training runs in fp32; reduced-precision copies would only cost memory here.
-  engine.encoderPrecision = Precision::Fp32;
+  // Training runs in fp32; reduced-precision copies would only cost memory here. The decoder
+  // plan encodes (without gradients) in the base's precision: it learns on the embeddings it
+  // will get in use, and finds those the annotator's engine stored.
+  if (chosen == TrainingPlan::EncoderAndDecoder) engine.encoderPrecision = Precision::Fp32;
   engine.decoderPrecision = Precision::Fp32;
   Result<std::shared_ptr<SamModel>> built = Error{ErrorCode::Internal, "", {}};
   if (!b.checkpointPath.empty()) {
@@ -256,6 +260,9 @@ Status AdapterTrainingRun::Impl::encodeVariants(TrainingMonitor* monitor,
   torch::NoGradGuard noGrad;
   variants.assign(pictures.size(), {});
   embeddings.assign(pictures.size(), {});
+  std::unique_ptr<EmbeddingStore> store;
+  if (!options.embeddingFolder.empty())
+    store = std::make_unique<EmbeddingStore>(options.embeddingFolder);
   const int perPicture = 1 + (options.augment ? std::max(0, options.embeddingVariants) : 0);
   for (std::size_t i = 0; i < pictures.size(); ++i) {
     for (int v = 0; v < perPicture; ++v) {
@@ -265,11 +272,22 @@ Status AdapterTrainingRun::Impl::encodeVariants(TrainingMonitor* monitor,
       LabeledPicture picture =
           v == 0 ? pictures[i]
                  : augment(pictures[i], options.seed * 1000003 + i * 31 + v, options.augmentation);
-      embeddings[i].push_back(
-          m.encode(pictureInput(m.options.profile, picture.image, m.config.imageSize).to(m.device))
-              .to(torch::kHalf));  // half the memory; the decoder gets fp32 back
+      const FrameGeometry frame = FrameGeometry::compute(m.options.profile, picture.image.width,
+                                                         picture.image.height, m.config.imageSize);
+      const RgbImage resized =
+          resizeBilinearAntialiased(picture.image, frame.resizedWidth, frame.resizedHeight);
+      const std::string key = store ? EmbeddingStore::keyOf(m, resized) : std::string();
+      std::optional<torch::Tensor> embedding = store ? store->find(key, m) : std::nullopt;
+      if (embedding) {
+        ++result.embeddingsReused;
+      } else {
+        embedding =
+            m.encode(modelInput(m.options.profile, resized, m.config.imageSize).to(m.device));
+        ++result.embeddingsComputed;
+        if (store) (void)store->insert(key, *embedding);  // a full disk costs only the reuse
+      }
+      embeddings[i].push_back(embedding->to(torch::kHalf));  // half the memory; fp32 at use
       variants[i].push_back(std::move(picture));
-      ++result.embeddingsComputed;
       result.prepareSeconds += since(start);
     }
   }

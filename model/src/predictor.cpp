@@ -162,7 +162,18 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   const auto start = Clock::now();
   const RgbImage resized =
       resizeBilinearAntialiased(image, d.frame.resizedWidth, d.frame.resizedHeight);
+  const std::string storeKey = d.store ? EmbeddingStore::keyOf(m, resized) : std::string();
   d.timings.preprocessMs = millisecondsSince(start);
+  if (!storeKey.empty()) {
+    if (std::optional<torch::Tensor> stored = d.store->find(storeKey, m)) {
+      d.embedding = stored->to(m.device);
+      d.prepared.reset();
+      d.hasImage = true;
+      d.lastCached = true;
+      d.cache.insert(cacheKey, d.embedding);
+      return {};
+    }
+  }
   BlockObserver observer;
   if (progress) {
     observer = [progress, stage](double fraction) { return progress->report(fraction, stage); };
@@ -174,7 +185,22 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   }
   d.cache.insert(cacheKey, d.embedding);
   d.lastCached = false;
+  // A store that cannot be written (a full disk) only costs computing this embedding again.
+  if (!storeKey.empty()) (void)d.store->insert(storeKey, d.embedding);
   return {};
+}
+
+void Predictor::setEmbeddingFolder(const std::string& folder) {
+  if (folder.empty()) {
+    impl_->store.reset();
+  } else if (!impl_->store || impl_->store->folder() != folder) {
+    impl_->store = std::make_unique<EmbeddingStore>(folder);
+  }
+}
+
+Predictor::StoreStats Predictor::storeStats() const {
+  if (!impl_->store) return {};
+  return {impl_->store->hits(), impl_->store->writes()};
 }
 
 Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "embedding_cache.h"
+#include "embedding_store.h"
 #include "medsa/model/predictor.h"
 #include "preprocess.h"
 #include "sam_model_impl.h"
@@ -28,6 +29,7 @@ struct Predictor::Impl {
   std::shared_ptr<SamModel> model;
   PredictorOptions options;
   EmbeddingCache cache;
+  std::unique_ptr<EmbeddingStore> store;  ///< on disk, when a folder is set
   torch::Tensor embedding;                ///< [1, C, g, g] fp32 on the model's device
   std::optional<PreparedImage> prepared;  ///< of `embedding`, made at the first click
   FrameGeometry frame;

@@ -91,6 +91,28 @@ void SamModel::Impl::weightsChanged() {
   ++generation;
   const size_t mark = version.find("#trained-");
   version = version.substr(0, mark) + "#trained-" + std::to_string(generation);
+  encoderIdentityCache.clear();
+}
+
+const std::string& SamModel::Impl::encoderIdentity() const {
+  if (!encoderIdentityCache.empty() || (sam->adapters && sam->adapters->depth))
+    return encoderIdentityCache;
+  std::string id = baseIdentity + "|trained:" + std::to_string(generation) +
+                   "|encoder:" + std::string(c10::toString(encoderType));
+  Sha256 adapters;
+  bool any = false;
+  torch::NoGradGuard noGrad;
+  for (const auto& item : sam->image_encoder->named_parameters()) {
+    if (!isAdapterKey("image_encoder." + item.key())) continue;
+    const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
+    adapters.update(item.key());
+    adapters.update(std::string_view(static_cast<const char*>(t.data_ptr()),
+                                     static_cast<std::size_t>(t.numel()) * sizeof(float)));
+    any = true;
+  }
+  if (any) id += "|adapters:" + adapters.hexDigest();
+  encoderIdentityCache = std::move(id);
+  return encoderIdentityCache;
 }
 
 std::pair<torch::Tensor, torch::Tensor> SamModel::Impl::decode(const torch::Tensor& embedding,
@@ -274,8 +296,9 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   impl.value()->checkpointPath = checkpoint;
   impl.value()->checkpointSha256 = baseSha;  // already hashed when adapters were verified
   impl.value()->notes = reference->notes;
-  impl.value()->version = checkpoint + ":" + std::to_string(info.st_size) + ":" +
-                          std::to_string(info.st_mtime) +
+  impl.value()->baseIdentity =
+      checkpoint + ":" + std::to_string(info.st_size) + ":" + std::to_string(info.st_mtime);
+  impl.value()->version = impl.value()->baseIdentity +
                           (options.adapterFile.empty() ? std::string() : "+" + options.adapterFile);
   finish(*impl.value());
   return std::shared_ptr<SamModel>(new SamModel(std::move(impl.value())));
@@ -303,6 +326,7 @@ Result<std::shared_ptr<SamModel>> SamModel::randomWeightsUnguarded(const SamConf
     }
   }
   impl.value()->version = "random:" + std::to_string(seed);
+  impl.value()->baseIdentity = impl.value()->version;
   finish(*impl.value());
   return std::shared_ptr<SamModel>(new SamModel(std::move(impl.value())));
 }

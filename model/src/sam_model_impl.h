@@ -13,6 +13,8 @@ struct SamModel::Impl {
   SamConfig config;
   EngineOptions options;
   std::string version;
+  /// What makes the base weights: "path:size:mtime" of the checkpoint or "random:seed".
+  std::string baseIdentity;
   std::string checkpointPath;            ///< the base checkpoint ("" for random weights)
   mutable std::string checkpointSha256;  ///< computed on first use
   std::vector<std::string> notes;        ///< compatibility notes
@@ -45,6 +47,13 @@ struct SamModel::Impl {
   /// With depth > 1 the batch holds one chunk of `depth` consecutive slices (SD-Trans).
   torch::Tensor encode(const torch::Tensor& input, int64_t depth = 1,
                        const BlockObserver& observer = {});
+
+  /// Identifies what decides an embedding: the base weights, training applied since loading,
+  /// the encoder's precision and a digest of its adapter weights (none for a decoder-only
+  /// adapter, so its embeddings are the base's). Empty for a model with SD-Trans depth adapters
+  /// (an embedding depends on the chunk around the slice): nothing is stored for those.
+  const std::string& encoderIdentity() const;
+  mutable std::string encoderIdentityCache;  ///< reset by weightsChanged
 };
 
 torch::ScalarType scalarType(Precision precision);

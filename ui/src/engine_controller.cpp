@@ -46,6 +46,12 @@ class EngineWorker : public QObject {
       Result<std::unique_ptr<SegmentationEngine>> made = factory();
       if (!made) return describe(made.error());
       engine_ = std::move(made).value();
+      std::string folder;
+      {
+        std::lock_guard lock(mailbox_->mutex);
+        folder = mailbox_->embeddingFolder;
+      }
+      engine_->setEmbeddingFolder(folder);
       return {};
     });
     QMetaObject::invokeMethod(
@@ -289,6 +295,18 @@ PrefetchItem slicePrefetchItem(std::shared_ptr<const Image> image, const std::st
                         Result<RgbImage> picture = slicePicture(*image, axis, index, window);
                         return picture ? std::move(picture).value() : RgbImage{};
                       }};
+}
+
+void EngineController::setEmbeddingFolder(const QString& folder) {
+  const std::string path = folder.toStdString();
+  {
+    std::lock_guard lock(mailbox_->mutex);
+    if (mailbox_->embeddingFolder == path) return;
+    mailbox_->embeddingFolder = path;
+  }
+  runJob([path](SegmentationEngine* engine) {
+    if (engine) engine->setEmbeddingFolder(path);
+  });
 }
 
 void EngineController::prefetch(std::vector<PrefetchItem> items) {

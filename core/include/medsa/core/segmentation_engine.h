@@ -50,6 +50,9 @@ class SegmentationEngine {
   virtual Result<Prediction> predict(const Prompt& prompt) = 0;
   /// Identifies the weights (base checkpoint + adapter): part of every cache key.
   virtual std::string modelVersion() const = 0;
+  /// Keeps embeddings in `folder` on disk as well as in memory ("" stops it), where a later
+  /// session and the trainer find them. Engines without such a store ignore it.
+  virtual void setEmbeddingFolder(const std::string& /*folder*/) {}
 };
 
 }  // namespace medsa

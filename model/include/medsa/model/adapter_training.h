@@ -69,6 +69,10 @@ struct AdapterTrainingOptions {
   AugmentOptions augmentation;
   /// DecoderOnEmbeddings: augmented copies per picture besides the original, each encoded once.
   int embeddingVariants = 2;
+  /// DecoderOnEmbeddings: the folder of stored embeddings (a project's embeddings/, where the
+  /// annotator's engine keeps them): an embedding found there is not computed again, and one
+  /// computed is written there for the next run. "" = compute all, keep none.
+  std::string embeddingFolder;
   /// The resumable state (trained weights, step, time), written atomically every
   /// stateEverySeconds and when the run ends or stops; "" = none. A run resumes from it when it
   /// was made for the same base model, plan and seed (AdamW's moments start again).
@@ -122,6 +126,7 @@ struct AdapterTrainingResult {
   double firstLoss = 0, lastLoss = 0;  ///< means over the first and last (up to) 10 steps
   std::vector<double> losses;          ///< per step of this part
   int embeddingsComputed = 0;
+  int embeddingsReused = 0;  ///< found in the embedding folder instead
   std::int64_t trainableParameters = 0;
   Json toJson() const;
 };

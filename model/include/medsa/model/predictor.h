@@ -42,11 +42,19 @@ class Predictor final : public SegmentationEngine {
   /// Several prompt sets on the current picture in one decoder batch (one object each).
   Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
   std::string modelVersion() const override;
+  /// Embeddings are also kept in `folder` (fp16, keyed by encoder and pixels): setImage takes
+  /// one from there before it encodes, and writes every embedding it computes.
+  void setEmbeddingFolder(const std::string& folder) override;
 
   bool hasImage() const;
   /// Whether the last setImage found its embedding in the cache.
   bool lastSetImageWasCached() const;
   CacheStats cacheStats() const;
+  /// Embeddings found in and written to the folder of setEmbeddingFolder since it was set.
+  struct StoreStats {
+    std::size_t hits = 0, writes = 0;
+  };
+  StoreStats storeStats() const;
   const PredictorTimings& lastTimings() const;
   const SamModel& model() const;
 

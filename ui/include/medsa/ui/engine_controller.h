@@ -76,6 +76,9 @@ class EngineController : public QObject {
   /// Replaces the prefetch list: embeddings computed in this order while no request or job
   /// waits (the lowest priority). An empty list stops the warm-up.
   void prefetch(std::vector<PrefetchItem> items);
+  /// Where every engine, this one and those loaded later, keeps its embeddings on disk (the open
+  /// project's embeddings/ folder, which the trainer reuses); "" for none.
+  void setEmbeddingFolder(const QString& folder);
 
  signals:
   void engineLoaded(const QString& name);
@@ -100,6 +103,7 @@ class EngineController : public QObject {
     std::vector<PrefetchItem> prefetch;
     std::uint64_t prefetchGeneration = 0;  ///< counts the lists posted
     std::atomic<int> jobsQueued{0};
+    std::string embeddingFolder;  ///< applied to every engine loaded
   };
   QThread thread_;
   EngineWorker* worker_ = nullptr;
