@@ -24,6 +24,15 @@ constexpr const char* kStateFormat = "medsa-adapter-state/1";
 // Forward + backward of the encoder costs about three forward passes.
 constexpr double kBackwardFactor = 3.0;
 
+// LibTorch says so in the message: "CUDA out of memory", "DefaultCPUAllocator: can't allocate
+// memory"; a plain new says std::bad_alloc.
+bool isOutOfMemory(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e)) return true;
+  const std::string_view what = e.what();
+  return what.find("out of memory") != std::string_view::npos ||
+         what.find("can't allocate memory") != std::string_view::npos;
+}
+
 double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -93,6 +102,8 @@ Json AdapterTrainingResult::toJson() const {
                       {"prepare_seconds", prepareSeconds},
                       {"skipped_steps", skippedSteps},
                       {"restores", restores},
+                      {"batch_reductions", batchReductions},
+                      {"batch_pictures_at_end", batchPictures},
                       {"stopped", stopped},
                       {"first_loss", firstLoss},
                       {"last_loss", lastLoss},
@@ -120,7 +131,9 @@ struct AdapterTrainingRun::Impl {
   std::vector<torch::Tensor> lastGood;
   std::int64_t lastGoodStep = 0;
   std::int64_t step = 0;
-  double seconds = 0;  // training time, with that of the run it resumed
+  double seconds = 0;     // training time, with that of the run it resumed
+  int batchPictures = 0;  // options.batchPictures, halved each time a step runs out of memory
+  std::vector<std::int64_t> outOfMemory;  // fault injection: steps yet to run out, once each
 
   // DecoderOnEmbeddings: per picture its variants (0 = the original) and their embeddings.
   std::vector<std::vector<LabeledPicture>> variants;
@@ -300,7 +313,7 @@ Result<double> AdapterTrainingRun::Impl::trainStep(bool& skipped) {
   const bool onEmbeddings = plan->plan == TrainingPlan::DecoderOnEmbeddings;
   std::vector<LabeledPicture> batch;
   std::vector<std::pair<std::size_t, std::size_t>> drawn;  // (picture, variant)
-  for (int i = 0; i < options.batchPictures; ++i) {
+  for (int i = 0; i < batchPictures; ++i) {
     const std::size_t p = drawWeighted(cumulative, rng);
     if (onEmbeddings) {
       const auto v =
@@ -328,6 +341,11 @@ Result<double> AdapterTrainingRun::Impl::trainStep(bool& skipped) {
   }
   optimizer->zero_grad();
   const LoopLoss looped = interactiveLoop(m, encoded, framed->objects, loop, rng);
+  if (auto hit = std::find(outOfMemory.begin(), outOfMemory.end(), step);
+      hit != outOfMemory.end()) {
+    outOfMemory.erase(hit);
+    throw std::bad_alloc();
+  }
   const double loss = looped.total.item<double>();
   skipped = true;
   if (std::isfinite(loss)) {
@@ -429,6 +447,8 @@ Result<std::unique_ptr<AdapterTrainingRun>> AdapterTrainingRun::create(
   }
   auto impl = std::make_unique<Impl>();
   impl->base = base;
+  impl->batchPictures = options.batchPictures;
+  impl->outOfMemory = options.outOfMemoryAtSteps;
   impl->options = std::move(options);
   double sum = 0;
   for (std::size_t i = 0; i < pictures.size(); ++i) {
@@ -513,7 +533,24 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
       }
       const auto start = Clock::now();
       bool skipped = false;
-      Result<double> loss = d.trainStep(skipped);
+      Result<double> loss = Error{ErrorCode::Internal, "no step", {}};
+      try {
+        loss = d.trainStep(skipped);
+      } catch (const std::exception& e) {
+        if (!isOutOfMemory(e)) throw;
+        d.optimizer->zero_grad();  // what the failed step left; its tensors are gone with it
+        if (d.batchPictures <= 1) {
+          return Error{ErrorCode::Unavailable,
+                       std::string("out of memory with one picture per step: ") + e.what(),
+                       {}};
+        }
+        d.batchPictures = std::max(1, d.batchPictures / 2);
+        ++result.batchReductions;
+        if (monitor)
+          monitor->note("step " + std::to_string(d.step + 1) + " ran out of memory: " +
+                        std::to_string(d.batchPictures) + " pictures per step from now on");
+        continue;  // the same step again (its draws depend on the step number only)
+      }
       if (!loss.ok()) return loss.error();
       d.seconds += since(start);
       const auto& poison = d.options.poisonWeightsAfterSteps;
@@ -547,6 +584,7 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
     d.trainee->impl().weightsChanged();
     result.steps = d.step;
     result.seconds = d.seconds;
+    result.batchPictures = d.batchPictures;
     const std::size_t n = result.losses.size(), window = std::min<std::size_t>(10, n);
     result.firstLoss = meanOf(result.losses, 0, window);
     result.lastLoss = meanOf(result.losses, n - window, n);

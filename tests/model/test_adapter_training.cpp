@@ -291,6 +291,36 @@ class TestAdapterTraining : public QObject {
     QVERIFY(score(loaded.value(), scenes(1, 2)) >= 0);
   }
 
+  void runningOutOfMemoryHalvesTheBatch() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    AdapterTrainingOptions options = quickOptions(TrainingPlan::EncoderAndDecoder, 6);
+    options.batchPictures = 4;
+    options.outOfMemoryAtSteps = {2, 4};
+    StopAfter watch(1000);
+    auto run = AdapterTrainingRun::create(base, scenes(1, 6), {}, options);
+    auto result = run.value()->run(&watch);
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+    // Every step was taken, the two that ran out again with half the pictures.
+    QCOMPARE(result->steps, std::int64_t(6));
+    QCOMPARE(result->batchReductions, 2);
+    QCOMPARE(result->batchPictures, 1);
+    QCOMPARE(static_cast<int>(result->losses.size()), 6);
+    QVERIFY(std::find(watch.notes.begin(), watch.notes.end(),
+                      "step 3 ran out of memory: 2 pictures per step from now on") !=
+            watch.notes.end());
+    // With one picture per step there is nothing left to lower: a clear error, no weights.
+    options.batchPictures = 1;
+    options.outOfMemoryAtSteps = {0};
+    auto single = AdapterTrainingRun::create(base, scenes(1, 6), {}, options);
+    auto failed = single.value()->run();
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error().code, ErrorCode::Unavailable);
+    QVERIFY(failed.error().message.find("out of memory with one picture per step") !=
+            std::string::npos);
+  }
+
   void badInputIsRefusedWithAReason() {
     QTemporaryDir dir;
     const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));

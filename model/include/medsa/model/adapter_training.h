@@ -81,6 +81,9 @@ struct AdapterTrainingOptions {
   std::uint64_t seed = 0;
   /// Fault injection for tests: after these steps the first trained tensor is set to NaN.
   std::vector<std::int64_t> poisonWeightsAfterSteps;
+  /// Fault injection for tests: these steps run out of memory once each (std::bad_alloc after
+  /// the forward pass).
+  std::vector<std::int64_t> outOfMemoryAtSteps;
 
   Json toJson() const;
 };
@@ -122,7 +125,10 @@ struct AdapterTrainingResult {
   double prepareSeconds = 0;     ///< measuring the plan and computing embeddings
   int skippedSteps = 0;          ///< non-finite loss or gradient: no update
   int restores = 0;              ///< an update left non-finite weights: back to the last good ones
-  bool stopped = false;          ///< the monitor stopped it before the budget was spent
+  /// Out of memory: the step was taken again with half the pictures, as often as this.
+  int batchReductions = 0;
+  int batchPictures = 0;  ///< per step at the end (the option, or less after running out)
+  bool stopped = false;   ///< the monitor stopped it before the budget was spent
   double firstLoss = 0, lastLoss = 0;  ///< means over the first and last (up to) 10 steps
   std::vector<double> losses;          ///< per step of this part
   int embeddingsComputed = 0;
