@@ -108,6 +108,7 @@ int runTrain(CommandContext& context) {
   const std::optional<std::string> plan = parser.option("--plan");
   const std::optional<std::string> seed = parser.option("--seed");
   const std::optional<std::string> out = parser.option("--out");
+  const std::optional<std::string> stateEvery = parser.option("--state-every");
   const bool noPromote = parser.flag("--no-promote");
   const bool json = parser.flag("--json");
   Result<ModelOptions> model = parseModel(parser);
@@ -145,6 +146,16 @@ int runTrain(CommandContext& context) {
     Result<long long> s = parseCount(seed, 0, 0, "--seed");
     if (!s.ok()) return usage(context, "train", s.error());
     options.training.seed = static_cast<std::uint64_t>(s.value());
+  }
+  if (stateEvery) {
+    Result<double> every = parseNumber(*stateEvery, "--state-every");
+    if (!every.ok()) return usage(context, "train", every.error());
+    if (!(every.value() > 0 && every.value() <= 86400))
+      return usage(context, "train",
+                   {ErrorCode::InvalidArgument,
+                    "--state-every must be above 0 and at most 86400 seconds",
+                    {}});
+    options.training.stateEverySeconds = every.value();
   }
 
   const auto app = ensureApplication();
@@ -282,8 +293,8 @@ void addTrainCommand(CommandRegistry& registry) {
       {"train", "adapt the model to a project's labelled cases; keep it only if better",
        std::string(
            "Usage: medsa train --project DIR [--model CKPT|starter] [--steps N | --minutes M]\n"
-           "                   [--plan PLAN] [--seed S] [--out FILE] [--no-promote] [--json]\n"
-           "                   [model options]\n\n"
+           "                   [--plan PLAN] [--seed S] [--out FILE] [--no-promote]\n"
+           "                   [--state-every S] [--json] [model options]\n\n"
            "One cycle of the learning loop: the project's done and reviewed cases are split once\n"
            "into training and held-out cases (fixed per project); the live model (the base with\n"
            "the live adapter version, if any) is measured on the held-out cases; Med-SA adapters\n"
@@ -292,7 +303,8 @@ void addTrainCommand(CommandRegistry& registry) {
            "to DIR/adapters/adapter-vN.safetensors, recorded as version N, and made live only\n"
            "when it is better (mean Dice after one box and one click up, NoC@90 and no label's\n"
            "Dice down). Ctrl+C stops between steps; the next run resumes from the state kept in\n"
-           "DIR/adapters/training.state.\n\n"
+           "DIR/adapters/training.state (written every 30 s and when training ends, atomically,\n"
+           "so a killed run resumes too).\n\n"
            "Options:\n"
            "  --project DIR        the project (a folder with project.medsa)\n"
            "  --steps N            optimizer steps (default 200)\n"
@@ -302,6 +314,7 @@ void addTrainCommand(CommandRegistry& registry) {
            "  --seed S             seed of sampling, augmentation and prompts (default 0)\n"
            "  --out FILE           also write the new adapter file to FILE\n"
            "  --no-promote         record the version but never make it live\n"
+           "  --state-every S      write the resumable state every S seconds (default 30)\n"
            "  --json               one JSON object: steps, seconds, plan, before and after\n"
            "                       ({n, dice_box, dice_click, noc85, noc90, ...} of the live "
            "model\n"

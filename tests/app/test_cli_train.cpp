@@ -2,12 +2,14 @@
 // records an adapter version measured on the held-out cases against the live model, makes it
 // live only when the gate says so, and evaluate reproduces both measurements; refusals name
 // their reason.
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,9 +22,37 @@ using namespace medsa::test;
 
 namespace {
 
+// The step a training state file was written at (its safetensors metadata), -1 when unreadable.
+int stateStep(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return -1;
+  const QByteArray head = file.read(8);
+  if (head.size() != 8) return -1;
+  quint64 length = 0;
+  for (int i = 7; i >= 0; --i) length = (length << 8) | static_cast<quint8>(head[i]);
+  if (length > (1u << 24)) return -1;
+  const QJsonObject header =
+      QJsonDocument::fromJson(file.read(static_cast<qint64>(length))).object();
+  bool ok = false;
+  const int step = header.value(QStringLiteral("__metadata__"))
+                       .toObject()
+                       .value(QStringLiteral("step"))
+                       .toString()
+                       .toInt(&ok);
+  return ok ? step : -1;
+}
+
 QJsonObject lastLineJson(const QString& out) {
   const QStringList lines = out.trimmed().split(QLatin1Char('\n'));
   return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+}
+
+// A measurement's metrics (without its wall time and labels), to compare two of them.
+QJsonObject measured(const QJsonObject& evaluation) {
+  QJsonObject metrics;
+  for (const char* key : {"n", "dice_box", "dice_click", "noc85", "noc90", "iou_box", "iou_click"})
+    metrics.insert(QLatin1String(key), evaluation.value(QLatin1String(key)));
+  return metrics;
 }
 
 }  // namespace
@@ -117,6 +147,69 @@ class TestCliTrain : public QObject {
                  .value(QStringLiteral("model"))
                  .toString(),
              promoted ? QStringLiteral("live adapter v1") : QStringLiteral("base model"));
+  }
+
+  // kill -9 while training: the project and its live model are untouched, and the next run
+  // resumes from the last state written. A kill between writing an adapter file and recording
+  // its version leaves a file no version names: the next cycle writes over it.
+  void aKilledRunLeavesTheProjectIntactAndResumes() {
+    QTemporaryDir dir;
+    const QString project = makeProject(dir, 6);
+    QVERIFY(!project.isEmpty());
+    const QStringList evaluate{QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                               QStringLiteral("--held-out"), QStringLiteral("--json")};
+    const Run before = runMedsa(evaluate);
+    QVERIFY2(before.exitCode == 0, qPrintable(before.err));
+
+    const QString state = QDir(project).filePath(QStringLiteral("adapters/training.state"));
+    QProcess victim;
+    victim.start(QStringLiteral(MEDSA_BIN_DIR "/medsa"),
+                 {QStringLiteral("train"), QStringLiteral("--project"), project,
+                  QStringLiteral("--steps"), QStringLiteral("100000"), QStringLiteral("--plan"),
+                  QStringLiteral("decoder-on-embeddings"), QStringLiteral("--state-every"),
+                  QStringLiteral("0.2"), QStringLiteral("--json")});
+    QVERIFY(victim.waitForStarted());
+    // Until a state past step 3 exists (a few seconds; generous for a busy machine).
+    QDeadlineTimer deadline(240000);
+    while (stateStep(state) < 3 && !deadline.hasExpired() && victim.state() == QProcess::Running)
+      QTest::qWait(100);
+    victim.kill();  // SIGKILL: no handler runs, whatever was being written stays half-written
+    QVERIFY(victim.waitForFinished());
+    const int killedAt = stateStep(state);
+    QVERIFY2(killedAt >= 3, qPrintable(QString::fromUtf8(victim.readAllStandardError())));
+    // No version was recorded, nothing went live: the project measures as before.
+    QVERIFY(!QFileInfo::exists(
+        QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors"))));
+    const Run after = runMedsa(evaluate);
+    QVERIFY2(after.exitCode == 0, qPrintable(after.err));
+    QCOMPARE(measured(lastLineJson(after.out)), measured(lastLineJson(before.out)));
+
+    // As a kill after writing the adapter file and before recording it would leave it.
+    QFile stray(QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors")));
+    QVERIFY(stray.open(QIODevice::WriteOnly));
+    stray.write("half an adapter");
+    stray.close();
+
+    const Run resumed = runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                                  QStringLiteral("--steps"), QString::number(killedAt + 3),
+                                  QStringLiteral("--plan"), QStringLiteral("decoder-on-embeddings"),
+                                  QStringLiteral("--json")});
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    const QJsonObject result = lastLineJson(resumed.out);
+    const QJsonObject training = result.value(QStringLiteral("training")).toObject();
+    QCOMPARE(training.value(QStringLiteral("resumed_from")).toInt(), killedAt);
+    QCOMPARE(result.value(QStringLiteral("steps")).toInt(), killedAt + 3);
+    QCOMPARE(result.value(QStringLiteral("version")).toInt(), 1);
+    // The recorded file is the new adapter, not the stray bytes: it evaluates.
+    const Run withAdapter =
+        runMedsa({QStringLiteral("evaluate"), QStringLiteral("--project"), project,
+                  QStringLiteral("--adapter"),
+                  QDir(project).filePath(QStringLiteral("adapters/adapter-v1.safetensors")),
+                  QStringLiteral("--held-out"), QStringLiteral("--json")});
+    QVERIFY2(withAdapter.exitCode == 0, qPrintable(withAdapter.err));
+    QCOMPARE(measured(lastLineJson(withAdapter.out)),
+             measured(result.value(QStringLiteral("after")).toObject()));
+    QVERIFY(!QFileInfo::exists(state));
   }
 
   void refusalsNameTheirReason() {
