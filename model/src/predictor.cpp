@@ -154,17 +154,13 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
     d.lastCached = true;
     return {};
   }
-  constexpr std::string_view stage = "Computing the image embedding";
-  if (progress && !progress->report(0.0, stage)) {
-    d.hasImage = false;
-    return Error{ErrorCode::Cancelled, "cancelled before the embedding started", key.imageId};
-  }
   const auto start = Clock::now();
   const RgbImage resized =
       resizeBilinearAntialiased(image, d.frame.resizedWidth, d.frame.resizedHeight);
   const std::string storeKey = d.store ? EmbeddingStore::keyOf(m, resized) : std::string();
   d.timings.preprocessMs = millisecondsSince(start);
   if (!storeKey.empty()) {
+    // Found on disk: no progress reported, as for the memory cache (nothing is computed).
     if (std::optional<torch::Tensor> stored = d.store->find(storeKey, m)) {
       d.embedding = stored->to(m.device);
       d.prepared.reset();
@@ -173,6 +169,11 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
       d.cache.insert(cacheKey, d.embedding);
       return {};
     }
+  }
+  constexpr std::string_view stage = "Computing the image embedding";
+  if (progress && !progress->report(0.0, stage)) {
+    d.hasImage = false;
+    return Error{ErrorCode::Cancelled, "cancelled before the embedding started", key.imageId};
   }
   BlockObserver observer;
   if (progress) {

@@ -1,7 +1,8 @@
 // medsa-studio's background trainer with the real window, project and engine (offscreen): Train
 // Now records a version with its loss curve, Make Live swaps the adapter into the engine and
 // back, Pause holds training between steps, user interaction makes it wait, Stop keeps the
-// state and records nothing, and a project without enough labelled cases fails with a reason.
+// state and records nothing, a decoder-plan adapter going live keeps the embeddings, and a project
+// without enough labelled cases fails with a reason.
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -50,9 +51,10 @@ struct Fixture {
   ui::MainWindow window;
   std::unique_ptr<app::TrainerService> trainer;
 
-  bool start(int labelled, int steps) {
+  /// `prepare` runs on the project before the window opens it.
+  bool start(int labelled, int steps, const std::function<bool(const QString&)>& prepare = {}) {
     project = test::makeProject(dir, labelled);
-    if (project.isEmpty()) return false;
+    if (project.isEmpty() || (prepare && !prepare(project))) return false;
     window.setAutosaveFolder(dir.filePath(QStringLiteral("autosave")));
     window.setModelLoader([](const QString& c) { return engines()(c, QString()); });
     QSignalSpy loaded(window.engine(), &ui::EngineController::engineLoaded);
@@ -116,6 +118,45 @@ class TestTrainerService : public QObject {
     QVERIFY(waitFor([&] { return f.trainer->liveAdapter().isEmpty(); }, 20000));
     QVERIFY(loaded.wait(60000) || !loaded.isEmpty());
     QVERIFY(!loaded.last().at(0).toString().contains(QStringLiteral("adapter")));
+  }
+
+  // An adapter of the decoder plan leaves the encoder as it was: after it goes live, a picture
+  // encoded before is not encoded again (the engine finds it in the project's embeddings/).
+  void aDecoderAdapterGoingLiveKeepsTheEmbeddings() {
+    Fixture f;
+    QVERIFY(f.start(4, 6, [](const QString& project) {
+      return test::runMedsa({QStringLiteral("train"), QStringLiteral("--project"), project,
+                             QStringLiteral("--steps"), QStringLiteral("3"),
+                             QStringLiteral("--plan"), QStringLiteral("decoder-on-embeddings"),
+                             QStringLiteral("--no-promote")})
+                 .exitCode == 0;
+    }));
+    QVERIFY(waitFor([&] { return f.trainer->versions().size() == 1; }, 20000));
+    RgbImage picture(240, 180);
+    for (int y = 0; y < picture.height; ++y)
+      for (int x = 0; x < picture.width; ++x) {
+        const bool inside = std::abs(x - 120) < 40 && std::abs(y - 90) < 30;
+        std::uint8_t* p = picture.pixel(x, y);
+        p[0] = p[1] = p[2] = static_cast<std::uint8_t>(inside ? 200 : 40 + x / 8);
+      }
+    Prompt click;
+    click.points.push_back({120, 90, true});
+    ui::EngineController* engine = f.window.engine();
+    QSignalSpy started(engine, &ui::EngineController::embeddingStarted);
+    QSignalSpy ready(engine, &ui::EngineController::predictionReady);
+    engine->submit(picture, ImageKey{"picture"}, click);
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(started.size(), 1);
+
+    QSignalSpy loaded(engine, &ui::EngineController::engineLoaded);
+    f.trainer->makeLive(1);
+    QVERIFY(loaded.wait(60000));
+    QVERIFY(loaded.last().at(0).toString().contains(QStringLiteral("adapter v1")));
+    started.clear();
+    ready.clear();
+    engine->submit(picture, ImageKey{"picture"}, click);
+    QVERIFY(ready.wait(60000));
+    QCOMPARE(started.size(), 0);  // not computed: found on disk
   }
 
   void pauseInteractionAndStopHoldTraining() {
