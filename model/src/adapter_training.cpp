@@ -103,6 +103,7 @@ Json AdapterTrainingResult::toJson() const {
                       {"skipped_steps", skippedSteps},
                       {"restores", restores},
                       {"batch_reductions", batchReductions},
+                      {"gradient_checkpointing", gradientCheckpointing},
                       {"batch_pictures_at_end", batchPictures},
                       {"stopped", stopped},
                       {"first_loss", firstLoss},
@@ -539,6 +540,18 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
       } catch (const std::exception& e) {
         if (!isOutOfMemory(e)) throw;
         d.optimizer->zero_grad();  // what the failed step left; its tensors are gone with it
+        ImageEncoder& encoder = d.trainee->impl().sam->image_encoder;
+        if (d.plan->plan == TrainingPlan::EncoderAndDecoder && !encoder->checkpointBlocks) {
+          // First the memory of the encoder's activations: each block's are recomputed in the
+          // backward pass instead of kept (about a third more compute, the same result).
+          encoder->checkpointBlocks = true;
+          result.gradientCheckpointing = true;
+          if (monitor)
+            monitor->note("step " + std::to_string(d.step + 1) +
+                          " ran out of memory: encoder blocks are recomputed in the backward "
+                          "pass from now on (gradient checkpointing)");
+          continue;
+        }
         if (d.batchPictures <= 1) {
           return Error{ErrorCode::Unavailable,
                        std::string("out of memory with one picture per step: ") + e.what(),

@@ -302,16 +302,31 @@ class TestAdapterTraining : public QObject {
     auto run = AdapterTrainingRun::create(base, scenes(1, 6), {}, options);
     auto result = run.value()->run(&watch);
     QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
-    // Every step was taken, the two that ran out again with half the pictures.
+    // Every step was taken: the first that ran out again with gradient checkpointing, the
+    // second with half the pictures.
     QCOMPARE(result->steps, std::int64_t(6));
-    QCOMPARE(result->batchReductions, 2);
-    QCOMPARE(result->batchPictures, 1);
+    QVERIFY(result->gradientCheckpointing);
+    QCOMPARE(result->batchReductions, 1);
+    QCOMPARE(result->batchPictures, 2);
     QCOMPARE(static_cast<int>(result->losses.size()), 6);
     QVERIFY(std::find(watch.notes.begin(), watch.notes.end(),
-                      "step 3 ran out of memory: 2 pictures per step from now on") !=
+                      "step 3 ran out of memory: encoder blocks are recomputed in the backward "
+                      "pass from now on (gradient checkpointing)") != watch.notes.end());
+    QVERIFY(std::find(watch.notes.begin(), watch.notes.end(),
+                      "step 5 ran out of memory: 2 pictures per step from now on") !=
             watch.notes.end());
+    // The decoder plan has no encoder activations to drop: straight to half the pictures.
+    AdapterTrainingOptions decoder = quickOptions(TrainingPlan::DecoderOnEmbeddings, 3);
+    decoder.batchPictures = 4;
+    decoder.outOfMemoryAtSteps = {1};
+    auto onEmbeddings = AdapterTrainingRun::create(base, scenes(1, 6), {}, decoder);
+    auto halved = onEmbeddings.value()->run();
+    QVERIFY(halved.ok());
+    QVERIFY(!halved->gradientCheckpointing);
+    QCOMPARE(halved->batchPictures, 2);
     // With one picture per step there is nothing left to lower: a clear error, no weights.
     options.batchPictures = 1;
+    options.plan = TrainingPlan::DecoderOnEmbeddings;
     options.outOfMemoryAtSteps = {0};
     auto single = AdapterTrainingRun::create(base, scenes(1, 6), {}, options);
     auto failed = single.value()->run();

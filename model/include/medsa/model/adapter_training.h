@@ -125,7 +125,10 @@ struct AdapterTrainingResult {
   double prepareSeconds = 0;     ///< measuring the plan and computing embeddings
   int skippedSteps = 0;          ///< non-finite loss or gradient: no update
   int restores = 0;              ///< an update left non-finite weights: back to the last good ones
-  /// Out of memory: the step was taken again with half the pictures, as often as this.
+  /// Out of memory in the encoder plan: first the encoder's blocks are recomputed in the
+  /// backward pass (gradient checkpointing) instead of keeping their activations.
+  bool gradientCheckpointing = false;
+  /// Out of memory (again): the step was taken again with half the pictures, as often as this.
   int batchReductions = 0;
   int batchPictures = 0;  ///< per step at the end (the option, or less after running out)
   bool stopped = false;   ///< the monitor stopped it before the budget was spent
