@@ -110,6 +110,7 @@ int runTrain(CommandContext& context) {
   const std::optional<std::string> out = parser.option("--out");
   const std::optional<std::string> stateEvery = parser.option("--state-every");
   const bool noPromote = parser.flag("--no-promote");
+  const bool autocast = parser.flag("--bf16-autocast");
   const bool json = parser.flag("--json");
   Result<ModelOptions> model = parseModel(parser);
   if (!model.ok()) return usage(context, "train", model.error());
@@ -123,6 +124,7 @@ int runTrain(CommandContext& context) {
 
   app::TrainingCycleOptions options;
   options.promote = !noPromote;
+  options.training.bf16Autocast = autocast;
   options.training.steps = 200;
   if (steps) {
     Result<long long> n = parseCount(steps, 0, 1, "--steps");
@@ -294,7 +296,7 @@ void addTrainCommand(CommandRegistry& registry) {
        std::string(
            "Usage: medsa train --project DIR [--model CKPT|starter] [--steps N | --minutes M]\n"
            "                   [--plan PLAN] [--seed S] [--out FILE] [--no-promote]\n"
-           "                   [--state-every S] [--json] [model options]\n\n"
+           "                   [--state-every S] [--bf16-autocast] [--json] [model options]\n\n"
            "One cycle of the learning loop: the project's done and reviewed cases are split once\n"
            "into training and held-out cases (fixed per project); the live model (the base with\n"
            "the live adapter version, if any) is measured on the held-out cases; Med-SA adapters\n"
@@ -315,6 +317,8 @@ void addTrainCommand(CommandRegistry& registry) {
            "  --out FILE           also write the new adapter file to FILE\n"
            "  --no-promote         record the version but never make it live\n"
            "  --state-every S      write the resumable state every S seconds (default 30)\n"
+           "  --bf16-autocast      forward passes in bf16 on the CPU (an experiment: with\n"
+           "                       LibTorch 1.13 it measured 6-16x slower; docs/training.md)\n"
            "  --json               one JSON object: steps, seconds, plan, before and after\n"
            "                       ({n, dice_box, dice_click, noc85, noc90, ...} of the live "
            "model\n"

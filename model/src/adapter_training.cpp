@@ -1,5 +1,7 @@
 #include "medsa/model/adapter_training.h"
 
+#include <ATen/autocast_mode.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -89,6 +91,7 @@ Json AdapterTrainingOptions::toJson() const {
                       {"train_decoder", trainDecoder},
                       {"augment", augment},
                       {"embedding_variants", embeddingVariants},
+                      {"bf16_autocast", bf16Autocast},
                       {"seed", static_cast<std::int64_t>(seed)}};
 }
 
@@ -308,6 +311,24 @@ Status AdapterTrainingRun::Impl::encodeVariants(TrainingMonitor* monitor,
   return {};
 }
 
+// Autocast is per thread: on for one step's forward passes, back to what it was after.
+class CpuAutocast {
+ public:
+  explicit CpuAutocast(bool on) : was_(at::autocast::is_cpu_enabled()) {
+    at::autocast::set_cpu_enabled(on);
+    if (on) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+  }
+  ~CpuAutocast() {
+    at::autocast::set_cpu_enabled(was_);
+    at::autocast::clear_cache();
+  }
+  CpuAutocast(const CpuAutocast&) = delete;
+  CpuAutocast& operator=(const CpuAutocast&) = delete;
+
+ private:
+  bool was_;
+};
+
 Result<double> AdapterTrainingRun::Impl::trainStep(bool& skipped) {
   SamModel::Impl& m = trainee->impl();
   Rng rng = Rng::derived(options.seed, static_cast<std::uint64_t>(step), 0xada7);
@@ -329,6 +350,8 @@ Result<double> AdapterTrainingRun::Impl::trainStep(bool& skipped) {
   const LoopOptions loop = loopOptions();
   Result<FrameBatch> framed = frameBatch(m, batch, loop, rng, /*withInputs=*/!onEmbeddings);
   if (!framed.ok()) return framed.error();
+  std::optional<CpuAutocast> autocast;
+  if (options.bf16Autocast && m.device.is_cpu()) autocast.emplace(true);
   torch::Tensor encoded;
   if (onEmbeddings) {
     std::vector<torch::Tensor> parts;
@@ -347,6 +370,7 @@ Result<double> AdapterTrainingRun::Impl::trainStep(bool& skipped) {
     outOfMemory.erase(hit);
     throw std::bad_alloc();
   }
+  autocast.reset();  // the backward pass follows the forward's types by itself
   const double loss = looped.total.item<double>();
   skipped = true;
   if (std::isfinite(loss)) {

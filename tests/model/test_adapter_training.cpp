@@ -3,6 +3,7 @@
 // a state made for it), the adapter file reproduces the trained model on the base checkpoint
 // and is refused on another, weights that turn non-finite are restored, and bad input is refused
 // with a reason.
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <QFile>
@@ -334,6 +335,22 @@ class TestAdapterTraining : public QObject {
     QCOMPARE(failed.error().code, ErrorCode::Unavailable);
     QVERIFY(failed.error().message.find("out of memory with one picture per step") !=
             std::string::npos);
+  }
+
+  // The measured-and-dropped lever stays usable: bf16 autocast trains with finite losses and
+  // leaves the thread's autocast state as it found it.
+  void bf16AutocastTrainsAndLeavesTheThreadAsItWas() {
+    QTemporaryDir dir;
+    const auto base = baseModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(base);
+    AdapterTrainingOptions options = quickOptions(TrainingPlan::EncoderAndDecoder, 2);
+    options.bf16Autocast = true;
+    auto run = AdapterTrainingRun::create(base, scenes(1, 4), {}, options);
+    auto result = run.value()->run();
+    QVERIFY2(result.ok(), result.ok() ? "" : result.error().describe().c_str());
+    QCOMPARE(static_cast<int>(result->losses.size()), 2);
+    for (double loss : result->losses) QVERIFY(std::isfinite(loss));
+    QVERIFY(!at::autocast::is_cpu_enabled());
   }
 
   void badInputIsRefusedWithAReason() {

@@ -65,6 +65,10 @@ struct AdapterTrainingOptions {
   bool trainDecoder = true;    ///< also the mask decoder's own weights (as Med-SA does)
   /// The decoder's own (already trained) weights learn at this fraction of the adapters' rate.
   double decoderLearningRateScale = 0.1;
+  /// Forward passes under LibTorch's CPU autocast to bf16 (matmuls and convolutions in bf16,
+  /// weights, gradients and the optimizer in fp32). Off: with LibTorch 1.13 on a 2-core AVX-512
+  /// BF16 CPU a step of the starter measured 6-16x slower (docs/training.md).
+  bool bf16Autocast = false;
   bool augment = true;
   AugmentOptions augmentation;
   /// DecoderOnEmbeddings: augmented copies per picture besides the original, each encoded once.
