@@ -92,6 +92,7 @@ Json AdapterTrainingOptions::toJson() const {
                       {"augment", augment},
                       {"embedding_variants", embeddingVariants},
                       {"bf16_autocast", bf16Autocast},
+                      {"low_res_corrections", lowResCorrections},
                       {"seed", static_cast<std::int64_t>(seed)}};
 }
 
@@ -150,6 +151,7 @@ struct AdapterTrainingRun::Impl {
     loop.boxProbability = options.boxProbability;
     loop.boxJitter = options.boxJitter;
     loop.centralClicks = options.centralClicks;
+    loop.lowResCorrections = options.lowResCorrections;
     return loop;
   }
   Status buildTrainee(TrainingPlan plan);

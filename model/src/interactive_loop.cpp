@@ -1,6 +1,7 @@
 #include "interactive_loop.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <tuple>
 
@@ -31,7 +32,41 @@ bool anySet(const std::vector<std::uint8_t>& mask) {
   return std::any_of(mask.begin(), mask.end(), [](std::uint8_t v) { return v != 0; });
 }
 
+// Crops the picture's part (width x height) of a square [L, L] uint8 mask.
+std::vector<std::uint8_t> cropped(const std::uint8_t* square, int side, int width, int height) {
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(width) * height);
+  for (int y = 0; y < height; ++y)
+    std::copy_n(square + static_cast<std::size_t>(y) * side, width,
+                out.begin() + static_cast<std::ptrdiff_t>(y) * width);
+  return out;
+}
+
 }  // namespace
+
+std::optional<PromptPoint> lowResCorrectionClick(const FrameObject& object,
+                                                 const std::uint8_t* answer,
+                                                 const std::uint8_t* target, int lowRes, int size,
+                                                 bool central, Rng& rng) {
+  const double cell = static_cast<double>(size) / lowRes;
+  const int width = std::min(lowRes, static_cast<int>(std::ceil(object.width / cell)));
+  const int height = std::min(lowRes, static_cast<int>(std::ceil(object.height / cell)));
+  const std::vector<std::uint8_t> answered = cropped(answer, lowRes, width, height);
+  const std::vector<std::uint8_t> wanted = cropped(target, lowRes, width, height);
+  std::vector<PromptPoint> earlier;
+  for (const PromptPoint& c : object.clicks) {
+    if (c.x >= 0)
+      earlier.push_back(
+          {std::floor((c.x + 0.5) / cell), std::floor((c.y + 0.5) / cell), c.positive});
+  }
+  const MaskView targetView(wanted, width, height), answerView(answered, width, height);
+  std::optional<PromptPoint> next = central ? correctionClick(targetView, answerView, earlier)
+                                            : randomCorrectionClick(targetView, answerView, rng);
+  if (next) {  // the centre of the cell, in the picture's part of the frame
+    next->x = std::min((next->x + 0.5) * cell - 0.5, object.width - 1.0);
+    next->y = std::min((next->y + 0.5) * cell - 0.5, object.height - 1.0);
+  }
+  return next;
+}
 
 Result<FrameBatch> frameBatch(const SamModel::Impl& model, const std::vector<LabeledPicture>& batch,
                               const LoopOptions& options, Rng& rng, bool withInputs) {
@@ -215,6 +250,20 @@ LoopLoss interactiveLoop(SamModel::Impl& m, const torch::Tensor& embeddings,
     if (it + 1 == iterations) break;
 
     // The next click goes where this answer is wrong, as a user would correct it.
+    if (o.lowResCorrections) {
+      const torch::Tensor answers = (chosenLogits > 0).to(torch::kCPU, torch::kUInt8).contiguous();
+      const torch::Tensor wanted = hardTargets.to(torch::kCPU, torch::kUInt8).contiguous();
+      for (int64_t i = 0; i < count; ++i) {
+        FrameObject& object = objects[static_cast<std::size_t>(i)];
+        const std::size_t offset = static_cast<std::size_t>(i) * lowRes * lowRes;
+        const bool central = rng.bernoulli(o.centralClicks);
+        std::optional<PromptPoint> next = lowResCorrectionClick(
+            object, answers.data_ptr<std::uint8_t>() + offset,
+            wanted.data_ptr<std::uint8_t>() + offset, lowRes, size, central, rng);
+        object.clicks.push_back(next ? *next : PromptPoint{-1, -1, false});
+      }
+      continue;
+    }
     const torch::Tensor upscaled =
         (F::interpolate(chosenLogits, F::InterpolateFuncOptions()
                                           .size(std::vector<int64_t>{size, size})

@@ -28,6 +28,11 @@ struct LoopOptions {
   double focalWeight = 0.0;
   double diceWeight = 1.0;
   double iouWeight = 1.0;
+  /// Correction clicks found on the low-res masks (the model's own answer and the pooled
+  /// target, 256 x 256 for SAM) instead of the answer upsampled to the input size: 16x fewer
+  /// pixels for the distance transforms, which dominate a decoder-side step at 1024 x 1024.
+  /// A click lands at the centre of its low-res cell.
+  bool lowResCorrections = false;
 };
 
 /// One object of a batch in the model frame (its picture resized as the predictor does).
@@ -38,6 +43,15 @@ struct FrameObject {
   bool box = false;  ///< first prompt: a box (else one click)
   std::vector<PromptPoint> clicks;
 };
+
+/// The next correction click of `object` found on its low-res masks ([L, L] uint8, the
+/// picture's part at the top left): the model's answer and the pooled target. In frame
+/// coordinates, at the centre of the chosen low-res cell; nullopt when nothing is wrong.
+/// `central`: at the largest error region's centre, else RITM's random sampler.
+std::optional<PromptPoint> lowResCorrectionClick(const FrameObject& object,
+                                                 const std::uint8_t* answer,
+                                                 const std::uint8_t* target, int lowRes, int size,
+                                                 bool central, Rng& rng);
 
 struct FrameBatch {
   /// Per picture with objects: its model input [1, 3, S, S] (empty unless asked for).

@@ -8,14 +8,15 @@
 
 #include <map>
 
+#include "interactive_loop.h"
 #include "medsa/core/synthetic_scene.h"
 #include "medsa/model/full_trainer.h"
 #include "medsa/model/model_evaluation.h"
 #include "medsa/model/predictor.h"
-#include "trainable_tiny.h"
 #include "sam/relpos_attention.h"
 #include "sam/sam.h"
 #include "sam_model_impl.h"
+#include "trainable_tiny.h"
 
 using namespace medsa;
 using namespace medsa::model;
@@ -59,6 +60,46 @@ class TestFullTrainer : public QObject {
 
  private slots:
   void initTestCase() { torch::manual_seed(0); }
+
+  // Correction clicks on the low-res masks (cells of 4 x 4 frame pixels here): a miss gets a
+  // positive click inside the object near the full-size answer's click, a leak a negative one
+  // inside the leak, and clicks stay in the picture's part of the frame.
+  void lowResCorrectionClicksLandInTheErrors() {
+    const int size = 64, lowRes = 16;
+    FrameObject object;
+    object.width = 62;  // the picture's part: the last cell column is half outside it
+    object.height = 48;
+    object.mask.assign(static_cast<std::size_t>(object.width) * object.height, 0);
+    for (int y = 8; y < 40; ++y)
+      for (int x = 8; x < 40; ++x) object.mask[static_cast<std::size_t>(y) * object.width + x] = 1;
+    std::vector<std::uint8_t> target(lowRes * lowRes, 0), answer(lowRes * lowRes, 0);
+    for (int y = 2; y < 10; ++y)
+      for (int x = 2; x < 10; ++x) target[static_cast<std::size_t>(y) * lowRes + x] = 1;
+    Rng rng(1);
+    // Nothing predicted: a positive click near the object's centre (23.5, 23.5).
+    auto miss =
+        lowResCorrectionClick(object, answer.data(), target.data(), lowRes, size, true, rng);
+    QVERIFY(miss && miss->positive);
+    QVERIFY2(std::abs(miss->x - 23.5) <= 2 && std::abs(miss->y - 23.5) <= 2,
+             qPrintable(QString("%1 %2").arg(miss->x).arg(miss->y)));
+    // The object found, plus a leak over the right edge: a negative click in the leak, inside
+    // the picture.
+    answer = target;
+    for (int y = 2; y < 10; ++y)
+      for (int x = 12; x < 16; ++x) answer[static_cast<std::size_t>(y) * lowRes + x] = 1;
+    auto leak =
+        lowResCorrectionClick(object, answer.data(), target.data(), lowRes, size, true, rng);
+    QVERIFY(leak && !leak->positive);
+    QVERIFY2(leak->x >= 48 && leak->x <= object.width - 1 && leak->y >= 8 && leak->y < 40,
+             qPrintable(QString("%1 %2").arg(leak->x).arg(leak->y)));
+    for (int i = 0; i < 20; ++i) {  // the random sampler too
+      auto drawn =
+          lowResCorrectionClick(object, answer.data(), target.data(), lowRes, size, false, rng);
+      QVERIFY(drawn && !drawn->positive && drawn->x <= object.width - 1 && drawn->x >= 48);
+    }
+    // Nothing wrong: no click.
+    QVERIFY(!lowResCorrectionClick(object, target.data(), target.data(), lowRes, size, true, rng));
+  }
 
   void attentionGradientsMatchThePlainFormula() {
     const int64_t bh = 2, h = 3, w = 4, d = 5, n = h * w;

@@ -62,6 +62,10 @@ struct AdapterTrainingOptions {
   double boxProbability = 0.5;  ///< first prompt a box (0-10 % jitter), else a click
   double boxJitter = 0.1;
   double centralClicks = 0.5;  ///< clicks at region centres (the evaluation's), else random
+  /// Correction clicks found on the low-res masks (SAM: 256 x 256) rather than at the input
+  /// size: the error regions the model can correct at its own resolution, at a fraction of the
+  /// cost (ViT-B on a CPU: docs/training.md).
+  bool lowResCorrections = true;
   bool trainDecoder = true;    ///< also the mask decoder's own weights (as Med-SA does)
   /// The decoder's own (already trained) weights learn at this fraction of the adapters' rate.
   double decoderLearningRateScale = 0.1;
