@@ -10,6 +10,11 @@
 #include <QTemporaryDir>
 #include <QTranslator>
 
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "click_bench.h"
 #include "demo_phantom.h"
 #include "demo_photo.h"
 #include "engine_summary.h"
@@ -17,6 +22,7 @@
 #include "medsa/core/build_info.h"
 #include "medsa/io/backends.h"
 #include "medsa/model/predictor.h"
+#include "medsa/model/runtime.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
@@ -110,8 +116,20 @@ int main(int argc, char** argv) {
                               "Write screenshots of the window's states and dialogs to a folder, "
                               "then quit."),
       QStringLiteral("folder"));
+  const QCommandLineOption benchClicksOption(
+      QStringLiteral("bench-clicks"),
+      QApplication::translate("main",
+                              "Open the demo, send N clicks to the axial view with the AI tool, "
+                              "print the latencies (mouse release to candidate painted, and the "
+                              "engine's part) as JSON, then quit."),
+      QStringLiteral("N"));
+  const QCommandLineOption benchTrainingOption(
+      QStringLiteral("bench-while-training"),
+      QApplication::translate("main",
+                              "With --bench-clicks: click while the background trainer trains "
+                              "on a demo project."));
   parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption,
-                     labelsOption, screenshotsOption});
+                     labelsOption, screenshotsOption, benchClicksOption, benchTrainingOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -148,8 +166,11 @@ int main(int argc, char** argv) {
           options.adapterFile = adapter.toStdString();
           auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), options);
           if (!model) return model.error();
+          // A click leaves one core to the UI thread, which paints while it computes.
+          medsa::model::PredictorOptions predictor;
+          predictor.clickThreads = std::max(1, medsa::model::defaultThreadCount() - 1);
           return std::unique_ptr<medsa::SegmentationEngine>(
-              std::make_unique<medsa::model::Predictor>(model.value()));
+              std::make_unique<medsa::model::Predictor>(model.value(), predictor));
         };
   };
   window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });
@@ -158,6 +179,10 @@ int main(int argc, char** argv) {
   if (parser.isSet(screenshotsOption)) {
     trainerSettings.steps = 20;            // a short run to show
     trainerSettings.idlePriority = false;  // the tour runs beside other tests in CI
+  }
+  if (parser.isSet(benchTrainingOption)) {
+    trainerSettings.steps = 100000;  // still training when the last click comes
+    trainerSettings.automatic = false;
   }
   const medsa::app::BaseModelLoader loadBase =
       [configs](const QString& chosen) -> medsa::Result<std::shared_ptr<medsa::model::SamModel>> {
@@ -177,6 +202,28 @@ int main(int argc, char** argv) {
     const int status = medsa::app::runScreenshotTour(window, parser.value(screenshotsOption));
     window.session()->discardChanges();  // the tour's labels are not the user's work
     window.session()->finishCleanly();   // before the temporary autosave folder goes
+    return status;
+  }
+  if (parser.isSet(benchClicksOption)) {
+    bool ok = false;
+    const int clicks = parser.value(benchClicksOption).toInt(&ok);
+    if (!ok || clicks < 1 || clicks > 100000) {
+      std::fprintf(stderr,
+                   "medsa-studio: --bench-clicks needs a count from 1 to 100000, not '%s'\n",
+                   qPrintable(parser.value(benchClicksOption)));
+      return 2;
+    }
+    QTemporaryDir autosaves;
+    window.setAutosaveFolder(autosaves.path());
+    window.resize(1400, 880);
+    window.show();
+    if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
+    medsa::app::ClickBenchOptions bench;
+    bench.clicks = clicks;
+    bench.whileTraining = parser.isSet(benchTrainingOption);
+    const int status = medsa::app::runClickBench(window, bench, std::cout);
+    window.session()->discardChanges();
+    window.session()->finishCleanly();
     return status;
   }
   medsa::ui::restoreWindowGeometry(window);

@@ -14,6 +14,7 @@
 
 #include "demo_phantom.h"
 #include "demo_photo.h"
+#include "kidney_project.h"
 #include "medsa/annotations/label_map.h"
 #include "medsa/annotations/project_import.h"
 #include "medsa/annotations/project_store.h"
@@ -268,34 +269,12 @@ class Tour {
     ui::TrainerClient* trainer = window_.trainer();
     if (!trainer || !window_.engine()->hasEngine()) return;
     QTemporaryDir dir;
-    const QString images = dir.filePath(QStringLiteral("images"));
-    QDir().mkpath(images);
-    std::shared_ptr<Image> volume = makeDemoPhantom();
-    for (int i = 1; i <= 3; ++i) {
-      volume->setValue(0, 0, 0, 0, 0, i);  // three distinct images
-      io::writeImage(*volume,
-                     QStringLiteral("%1/phantom_%2.nii.gz").arg(images).arg(i).toStdString());
+    const Result<QString> made = makeKidneyProject(dir.path());
+    if (!made) {
+      qWarning("trainer: %s", made.error().describe().c_str());
+      return fail();
     }
-    annotations::LabelSet labels;
-    labels.add(QStringLiteral("kidney"));
-    auto empty = annotations::LabelMap::createFor(*volume);
-    if (!empty) return fail();
-    Image kidneys = empty->image();
-    const std::int16_t* hu = volume->data<std::int16_t>();
-    std::uint16_t* values = kidneys.data<std::uint16_t>();
-    for (std::size_t i = 0; i < volume->voxelCount(); ++i) values[i] = hu[i] >= 140 && hu[i] <= 170;
-    auto map = annotations::LabelMap::fromImage(std::move(kidneys));
-    if (!map) return fail();
-    const QString folder = dir.filePath(QStringLiteral("Kidneys"));
-    {
-      auto store = annotations::ProjectStore::create(folder, QStringLiteral("Kidneys"), labels);
-      if (!store || !annotations::importIntoProject(*store.value(), images)) return fail();
-      for (const annotations::CaseRecord& c : store.value()->cases().value()) {
-        if (!store.value()->saveLabels(c.id, map.value(), labels, QStringLiteral("tour")))
-          return fail();
-        store.value()->setStatus(c.id, annotations::CaseStatus::Done);
-      }
-    }
+    const QString folder = made.value();
     ui::ProjectController& project = *window_.project();
     project.open(folder);
     waitUntil([&project] { return project.isOpen(); }, 10000);

@@ -7,15 +7,12 @@
 
 #include "medsa/core/distance_transform.h"
 #include "medsa/core/random.h"
+#include "scene_paint.h"
 
 namespace medsa {
 namespace {
 
-constexpr double kPi = std::numbers::pi;
-using Colour = std::array<double, 3>;
-
-double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
-double smooth(double t) { return t * t * (3 - 2 * t); }
+using namespace scene;
 bool isGreyStyle(SceneStyle s) {
   return s == SceneStyle::Ct || s == SceneStyle::Mr || s == SceneStyle::Ultrasound;
 }
@@ -31,157 +28,6 @@ int pickWeighted(const std::array<double, N>& weights, Rng& rng) {
     if (pick < 0) return static_cast<int>(i);
   }
   return static_cast<int>(N) - 1;
-}
-
-// ---- textures -----------------------------------------------------------------------------
-
-// Smooth random values on a lattice of `cell` pixels, interpolated with smoothstep: in [-1, 1].
-class ValueNoise {
- public:
-  ValueNoise(Rng& rng, double cell, int width, int height)
-      : cell_(std::max(cell, 1.0)),
-        cols_(static_cast<int>(width / cell_) + 3),
-        rows_(static_cast<int>(height / cell_) + 3),
-        values_(static_cast<std::size_t>(cols_) * rows_) {
-    for (double& v : values_) v = rng.uniform(-1, 1);
-  }
-  double at(double x, double y) const {
-    const double gx = std::max(x / cell_, 0.0), gy = std::max(y / cell_, 0.0);
-    const int ix = std::min(static_cast<int>(gx), cols_ - 2);
-    const int iy = std::min(static_cast<int>(gy), rows_ - 2);
-    const double fx = smooth(std::min(gx - ix, 1.0)), fy = smooth(std::min(gy - iy, 1.0));
-    const double* r0 = &values_[static_cast<std::size_t>(iy) * cols_ + ix];
-    const double* r1 = r0 + cols_;
-    return (r0[0] * (1 - fx) + r0[1] * fx) * (1 - fy) + (r1[0] * (1 - fx) + r1[1] * fx) * fy;
-  }
-
- private:
-  double cell_;
-  int cols_, rows_;
-  std::vector<double> values_;
-};
-
-// Octaves of value noise, each half the cell and half the amplitude of the last.
-class Fractal {
- public:
-  Fractal(Rng& rng, double cell, int octaves, int width, int height) {
-    double amplitude = 1, total = 0;
-    for (int o = 0; o < octaves && cell >= 1.0; ++o, cell /= 2, amplitude /= 2) {
-      layers_.emplace_back(rng, cell, width, height);
-      amplitudes_.push_back(amplitude);
-      total += amplitude;
-    }
-    for (double& a : amplitudes_) a /= std::max(total, 1e-9);
-  }
-  double at(double x, double y) const {
-    double sum = 0;
-    for (std::size_t i = 0; i < layers_.size(); ++i) sum += amplitudes_[i] * layers_[i].at(x, y);
-    return sum;
-  }
-
- private:
-  std::vector<ValueNoise> layers_;
-  std::vector<double> amplitudes_;
-};
-
-enum class Texture { None, Noise, Stripes, Spots };
-
-// How a region is painted.
-struct Appearance {
-  Colour base{0.5, 0.5, 0.5};
-  Texture texture = Texture::None;
-  double textureAmp = 0, textureCell = 8;
-  Colour tint{1, 1, 1};  // per-channel weight of the texture
-  double stripeAngle = 0, stripePeriod = 6;
-  double gradientAmp = 0, gradientAngle = 0;  // linear shading across the region
-  double domeAmp = 0;                         // brighter (or darker) towards the middle
-  double rimAmp = 0, rimWidth = 0;            // a band along the boundary
-};
-
-struct Canvas {
-  int width = 0, height = 0;
-  std::vector<float> pixels;  // RGB interleaved, linear [0, 1]
-  float* at(int x, int y) { return &pixels[(static_cast<std::size_t>(y) * width + x) * 3]; }
-};
-
-struct Rect {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // x1, y1 exclusive
-  bool empty() const { return x1 <= x0 || y1 <= y0; }
-};
-
-Rect boundsOf(const std::vector<std::uint8_t>& mask, int width, int height) {
-  Rect r{width, height, 0, 0};
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      if (!mask[static_cast<std::size_t>(y) * width + x]) continue;
-      r.x0 = std::min(r.x0, x);
-      r.y0 = std::min(r.y0, y);
-      r.x1 = std::max(r.x1, x + 1);
-      r.y1 = std::max(r.y1, y + 1);
-    }
-  }
-  return r;
-}
-
-// Paints `look` on the pixels of `mask` (inside `box`).
-void paint(Canvas& canvas, const std::vector<std::uint8_t>& mask, Rect box, const Appearance& look,
-           Rng& rng) {
-  if (box.empty()) return;
-  const int w = canvas.width;
-  const int bw = box.x1 - box.x0, bh = box.y1 - box.y0;
-  std::vector<double> distance;
-  double maxDistance = 1;
-  if (look.domeAmp != 0 || look.rimAmp != 0) {
-    std::vector<std::uint8_t> local(static_cast<std::size_t>(bw) * bh);
-    for (int y = 0; y < bh; ++y)
-      for (int x = 0; x < bw; ++x)
-        local[static_cast<std::size_t>(y) * bw + x] =
-            mask[static_cast<std::size_t>(y + box.y0) * w + x + box.x0];
-    // The box may be cut by the picture's edge; the object continues beyond it, so the edge is
-    // not a boundary for shading.
-    distance = squaredDistanceToOutside(local.data(), bw, bh, false);
-    for (double& d : distance) {
-      d = d >= 1e19 ? 0 : std::sqrt(d);
-      maxDistance = std::max(maxDistance, d);
-    }
-  }
-  const Fractal noise(rng, look.textureCell, 3, canvas.width, canvas.height);
-  const double ox = rng.uniform(0, 1000), oy = rng.uniform(0, 1000);
-  const double ca = std::cos(look.gradientAngle), sa = std::sin(look.gradientAngle);
-  const double cs = std::cos(look.stripeAngle), ss = std::sin(look.stripeAngle);
-  const double cx = (box.x0 + box.x1) / 2.0, cy = (box.y0 + box.y1) / 2.0;
-  const double extent = std::max(bw, bh) / 2.0 + 1;
-  for (int y = box.y0; y < box.y1; ++y) {
-    for (int x = box.x0; x < box.x1; ++x) {
-      if (!mask[static_cast<std::size_t>(y) * w + x]) continue;
-      double t = 0;
-      switch (look.texture) {
-        case Texture::None:
-          break;
-        case Texture::Noise:
-          t = noise.at(x, y);
-          break;
-        case Texture::Stripes: {
-          const double along = (x * cs + y * ss) / look.stripePeriod;
-          t = std::sin(2 * kPi * along + 4 * noise.at(x, y));
-          break;
-        }
-        case Texture::Spots:
-          t = noise.at(x + ox, y + oy) > 0.25 ? 1.0 : -0.2;
-          break;
-      }
-      const double g = look.gradientAmp * (((x - cx) * ca + (y - cy) * sa) / extent);
-      double shade = g;
-      if (!distance.empty()) {
-        const double d = distance[static_cast<std::size_t>(y - box.y0) * bw + x - box.x0];
-        shade += look.domeAmp * (std::sqrt(d / maxDistance) - 0.5);
-        if (look.rimWidth > 0 && d <= look.rimWidth) shade += look.rimAmp;
-      }
-      float* p = canvas.at(x, y);
-      for (int c = 0; c < 3; ++c)
-        p[c] = static_cast<float>(look.base[c] + shade + look.textureAmp * look.tint[c] * t);
-    }
-  }
 }
 
 // ---- shapes -------------------------------------------------------------------------------
@@ -495,46 +341,6 @@ StyleFrame paintBackground(SceneStyle style, Canvas& canvas, double scale, Rng& 
 }
 
 // ---- whole-picture effects ----------------------------------------------------------------
-
-void gaussianBlur(Canvas& canvas, double sigma) {
-  if (sigma < 0.3) return;
-  const int radius = static_cast<int>(std::ceil(3 * sigma));
-  std::vector<double> kernel(2 * radius + 1);
-  double total = 0;
-  for (int i = -radius; i <= radius; ++i)
-    total += kernel[i + radius] = std::exp(-0.5 * i * i / (sigma * sigma));
-  for (double& k : kernel) k /= total;
-  const int w = canvas.width, h = canvas.height;
-  std::vector<float> tmp(canvas.pixels.size());
-  for (int pass = 0; pass < 2; ++pass) {
-    const std::vector<float>& src = pass == 0 ? canvas.pixels : tmp;
-    std::vector<float>& dst = pass == 0 ? tmp : canvas.pixels;
-    for (int y = 0; y < h; ++y) {
-      for (int x = 0; x < w; ++x) {
-        double sum[3] = {0, 0, 0};
-        for (int i = -radius; i <= radius; ++i) {
-          // Edges are mirrored so that borders keep their brightness.
-          int sx = pass == 0 ? x + i : x, sy = pass == 0 ? y : y + i;
-          if (sx < 0) sx = -sx - 1;
-          if (sy < 0) sy = -sy - 1;
-          if (sx >= w) sx = 2 * w - sx - 1;
-          if (sy >= h) sy = 2 * h - sy - 1;
-          sx = std::clamp(sx, 0, w - 1);
-          sy = std::clamp(sy, 0, h - 1);
-          const float* p = &src[(static_cast<std::size_t>(sy) * w + sx) * 3];
-          const double k = kernel[i + radius];
-          sum[0] += k * p[0];
-          sum[1] += k * p[1];
-          sum[2] += k * p[2];
-        }
-        float* q = &dst[(static_cast<std::size_t>(y) * w + x) * 3];
-        q[0] = static_cast<float>(sum[0]);
-        q[1] = static_cast<float>(sum[1]);
-        q[2] = static_cast<float>(sum[2]);
-      }
-    }
-  }
-}
 
 void hairs(Canvas& canvas, double scale, Rng& rng) {
   const int w = canvas.width, h = canvas.height;

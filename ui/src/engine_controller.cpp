@@ -1,6 +1,5 @@
 #include "medsa/ui/engine_controller.h"
 
-#include <QDateTime>
 #include <QElapsedTimer>
 
 #include <exception>
@@ -195,6 +194,8 @@ class EngineWorker : public QObject {
   void run(const EngineRequest& request) {
     bool superseded = false;  // a newer request replaced this one: no reply at all
     Prediction prediction;
+    QElapsedTimer working;
+    working.start();
     const QString failure = failureOf([&]() -> QString {
       if (!engine_) return QStringLiteral("no model is loaded");
       if (Status set = ensureImage(request.image, request.key, false); !set) {
@@ -213,12 +214,14 @@ class EngineWorker : public QObject {
       return {};
     });
     if (superseded) return;
+    const double engineMs = static_cast<double>(working.nsecsElapsed()) / 1e6;
     QMetaObject::invokeMethod(
         controller_,
-        [c = controller_, id = request.id, failure, p = std::move(prediction)] {
+        [c = controller_, id = request.id, failure, p = std::move(prediction), engineMs] {
           if (id != c->latest_) return;  // stale: the user has moved on
           const double latency =
-              static_cast<double>(QDateTime::currentMSecsSinceEpoch() - c->submittedAt_);
+              static_cast<double>(c->clock_.nsecsElapsed() - c->submittedAt_) / 1e6;
+          c->lastEngineMs_ = engineMs;
           if (failure.isEmpty()) {
             emit c->predictionReady(id, p, latency);
           } else {
@@ -239,6 +242,7 @@ EngineController::EngineController(QObject* parent)
     : QObject(parent), mailbox_(std::make_shared<Mailbox>()) {
   qRegisterMetaType<medsa::Prediction>("medsa::Prediction");
   qRegisterMetaType<medsa::ImageKey>("medsa::ImageKey");
+  clock_.start();
   worker_ = new EngineWorker(this, mailbox_);
   worker_->moveToThread(&thread_);
   // The engine is destroyed on its own thread when the thread ends.
@@ -272,7 +276,7 @@ void EngineController::load(EngineFactory factory, const QString& name) {
 
 quint64 EngineController::submit(RgbImage image, ImageKey key, Prompt prompt) {
   const quint64 id = ++latest_;
-  submittedAt_ = QDateTime::currentMSecsSinceEpoch();
+  submittedAt_ = clock_.nsecsElapsed();
   {
     std::lock_guard lock(mailbox_->mutex);
     mailbox_->pending = EngineRequest{id, std::move(image), std::move(key), std::move(prompt)};

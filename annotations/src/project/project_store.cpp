@@ -11,11 +11,19 @@
 #include "medsa/annotations/label_map_io.h"
 #include "medsa/core/sha256.h"
 #include "project_schema.h"
+#include "project_sql.h"
 
 #include <pwd.h>
 #include <unistd.h>
 
 namespace medsa::annotations {
+
+using sql::connection;
+using sql::now;
+using sql::sqlError;
+using sql::text;
+using sql::writeTransaction;
+
 namespace {
 
 const QString kCaseColumns = QStringLiteral(
@@ -28,21 +36,6 @@ const QString kCaseFrom = QStringLiteral(
     "(SELECT MAX(version) FROM label_versions WHERE case_id = c.id)");
 const QString kVersionColumns =
     QStringLiteral("id, case_id, version, path, sha256, saved_at, saved_by, voxels");
-
-QString now() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
-
-/// QtSql binds a null QString as SQL NULL; our text columns are NOT NULL, "" when empty.
-QString text(const QString& value) { return value.isNull() ? QString(QLatin1String("")) : value; }
-
-QSqlDatabase connection(const QString& name) { return QSqlDatabase::database(name, false); }
-
-Error sqlError(const QSqlQuery& query, const QString& path, const std::string& what) {
-  const QSqlError error = query.lastError();
-  // A busy database is another program holding a write for too long, not a damaged file.
-  const bool busy = error.nativeErrorCode() == QStringLiteral("5");
-  return Error{busy ? ErrorCode::Unavailable : ErrorCode::WriteFailed,
-               what + ": " + error.text().toStdString(), path.toStdString()};
-}
 
 QString voxelsJson(const QMap<quint16, qint64>& voxels) {
   QJsonObject object;
@@ -67,27 +60,6 @@ QMap<quint16, qint64> countVoxels(const LabelMap& map) {
   for (std::size_t i = 0; i < image.voxelCount(); ++i)
     if (data[i]) ++voxels[data[i]];
   return voxels;
-}
-
-/// Runs `body` inside BEGIN IMMEDIATE ... COMMIT: the write lock is taken at the start, so two
-/// writers never both read "the next version is N" (a deferred transaction would let them).
-template <typename Body>
-Status writeTransaction(const QString& name, const QString& path, Body&& body) {
-  QSqlDatabase db = connection(name);
-  QSqlQuery query(db);
-  if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
-    return sqlError(query, path, "cannot start writing the project");
-  Status status = body(db);
-  if (!status) {
-    query.exec(QStringLiteral("ROLLBACK"));
-    return status;
-  }
-  if (!query.exec(QStringLiteral("COMMIT"))) {
-    const Error error = sqlError(query, path, "cannot commit to the project");
-    query.exec(QStringLiteral("ROLLBACK"));
-    return error;
-  }
-  return {};
 }
 
 LabelVersion versionFrom(const QSqlQuery& q, int at, const ProjectStore& store) {
@@ -531,177 +503,6 @@ Result<std::vector<LabelVersion>> ProjectStore::labelVersions(qint64 caseId) con
   std::vector<LabelVersion> versions;
   while (q.next()) versions.push_back(versionFrom(q, 0, *this));
   return versions;
-}
-
-// --- the trainer ---
-
-Status ProjectStore::assignSplits(const std::vector<std::pair<qint64, QString>>& splits) {
-  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
-    QSqlQuery q(d);
-    q.prepare(QStringLiteral("UPDATE cases SET split = ? WHERE id = ? AND split = ''"));
-    for (const auto& [id, split] : splits) {
-      if (split != QStringLiteral("train") && split != QStringLiteral("heldout"))
-        return Error{ErrorCode::InvalidArgument, "a split is train or heldout",
-                     databasePath().toStdString()};
-      q.addBindValue(split);
-      q.addBindValue(id);
-      if (!q.exec()) return sqlError(q, databasePath(), "cannot record the split");
-    }
-    return {};
-  });
-}
-
-namespace {
-
-QString jsonText(const QJsonObject& object) {
-  return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-}  // namespace
-
-Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
-  Status written = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
-    QSqlQuery q(d);
-    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM adapters")) || !q.next())
-      return sqlError(q, databasePath(), "cannot read the adapter versions");
-    version.version = q.value(0).toInt();
-    if (!version.created.isValid()) version.created = QDateTime::currentDateTimeUtc();
-    q.prepare(QStringLiteral(
-        "INSERT INTO adapters (version, path, sha256, base_model, created, state, metrics, "
-        "data_summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant& value :
-         QVariantList{version.version, storable(version.path), text(version.sha256),
-                      text(version.baseModel), version.created.toString(Qt::ISODateWithMs),
-                      version.state.isEmpty() ? QStringLiteral("candidate") : version.state,
-                      jsonText(version.metrics), jsonText(version.dataSummary)})
-      q.addBindValue(value);
-    if (!q.exec()) return sqlError(q, databasePath(), "cannot record the adapter version");
-    return {};
-  });
-  if (!written) return written.error();
-  if (version.state.isEmpty()) version.state = QStringLiteral("candidate");
-  version.path = resolve(storable(version.path));
-  return version;
-}
-
-Result<std::vector<AdapterVersion>> ProjectStore::adapterVersions() const {
-  QSqlQuery q(connection(connection_));
-  if (!q.exec(QStringLiteral("SELECT version, path, sha256, base_model, created, state, metrics, "
-                             "data_summary FROM adapters ORDER BY version")))
-    return sqlError(q, databasePath(), "cannot read the adapter versions");
-  std::vector<AdapterVersion> versions;
-  while (q.next()) {
-    AdapterVersion v;
-    v.version = q.value(0).toInt();
-    v.path = resolve(q.value(1).toString());
-    v.sha256 = q.value(2).toString();
-    v.baseModel = q.value(3).toString();
-    v.created = QDateTime::fromString(q.value(4).toString(), Qt::ISODateWithMs);
-    v.state = q.value(5).toString();
-    v.metrics = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
-    v.dataSummary = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
-    versions.push_back(std::move(v));
-  }
-  return versions;
-}
-
-Status ProjectStore::setLiveAdapter(int version) {
-  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
-    QSqlQuery q(d);
-    if (version > 0) {
-      q.prepare(QStringLiteral("SELECT 1 FROM adapters WHERE version = ?"));
-      q.addBindValue(version);
-      if (!q.exec()) return sqlError(q, databasePath(), "cannot read the adapter versions");
-      if (!q.next())
-        return Error{ErrorCode::InvalidArgument,
-                     "no adapter version " + std::to_string(version) + " in the project",
-                     databasePath().toStdString()};
-    }
-    if (!q.exec(QStringLiteral("UPDATE adapters SET state = 'retired' WHERE state = 'live'")))
-      return sqlError(q, databasePath(), "cannot change the live adapter");
-    if (version > 0) {
-      q.prepare(QStringLiteral("UPDATE adapters SET state = 'live' WHERE version = ?"));
-      q.addBindValue(version);
-      if (!q.exec()) return sqlError(q, databasePath(), "cannot change the live adapter");
-    }
-    return {};
-  });
-}
-
-Status ProjectStore::setAdapterState(int version, const QString& state) {
-  QSqlQuery q(connection(connection_));
-  q.prepare(QStringLiteral("UPDATE adapters SET state = ? WHERE version = ?"));
-  q.addBindValue(text(state));
-  q.addBindValue(version);
-  if (!q.exec()) return sqlError(q, databasePath(), "cannot change the adapter's state");
-  if (q.numRowsAffected() != 1)
-    return Error{ErrorCode::InvalidArgument,
-                 "no adapter version " + std::to_string(version) + " in the project",
-                 databasePath().toStdString()};
-  return {};
-}
-
-// --- the interaction log ---
-
-Status ProjectStore::logInteractions(const std::vector<Interaction>& interactions) {
-  if (interactions.empty()) return {};
-  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
-    QSqlQuery q(d);
-    q.prepare(QStringLiteral(
-        "INSERT INTO interactions (case_id, ms, kind, detail, iou) VALUES (?, ?, ?, ?, ?)"));
-    for (const Interaction& i : interactions) {
-      q.addBindValue(i.caseId);
-      q.addBindValue(i.msSinceEpoch);
-      q.addBindValue(text(i.kind));
-      q.addBindValue(QString::fromUtf8(QJsonDocument(i.detail).toJson(QJsonDocument::Compact)));
-      q.addBindValue(i.iou ? QVariant(*i.iou) : QVariant(QMetaType(QMetaType::Double)));
-      if (!q.exec()) return sqlError(q, databasePath(), "cannot log the interactions");
-    }
-    return {};
-  });
-}
-
-Result<std::vector<Interaction>> ProjectStore::interactions(qint64 caseId) const {
-  QSqlQuery q(connection(connection_));
-  q.prepare(
-      QStringLiteral("SELECT case_id, ms, kind, detail, iou FROM interactions WHERE "
-                     "case_id = ? ORDER BY ms, id"));
-  q.addBindValue(caseId);
-  if (!q.exec()) return sqlError(q, databasePath(), "cannot read the interactions");
-  std::vector<Interaction> log;
-  while (q.next()) {
-    Interaction i;
-    i.caseId = q.value(0).toLongLong();
-    i.msSinceEpoch = q.value(1).toLongLong();
-    i.kind = q.value(2).toString();
-    i.detail = QJsonDocument::fromJson(q.value(3).toString().toUtf8()).object();
-    if (!q.value(4).isNull()) i.iou = q.value(4).toDouble();
-    log.push_back(std::move(i));
-  }
-  return log;
-}
-
-// --- per-user state ---
-
-Status ProjectStore::setUserState(const QString& user, const QString& key, const QString& value) {
-  QSqlQuery q(connection(connection_));
-  q.prepare(
-      QStringLiteral("INSERT INTO user_state (user, key, value) VALUES (?, ?, ?) ON "
-                     "CONFLICT (user, key) DO UPDATE SET value = excluded.value"));
-  q.addBindValue(text(user));
-  q.addBindValue(text(key));
-  q.addBindValue(text(value));
-  if (!q.exec()) return sqlError(q, databasePath(), "cannot write the project");
-  return {};
-}
-
-Result<QString> ProjectStore::userState(const QString& user, const QString& key) const {
-  QSqlQuery q(connection(connection_));
-  q.prepare(QStringLiteral("SELECT value FROM user_state WHERE user = ? AND key = ?"));
-  q.addBindValue(text(user));
-  q.addBindValue(text(key));
-  if (!q.exec()) return sqlError(q, databasePath(), "cannot read the project");
-  return q.next() ? q.value(0).toString() : QString();
 }
 
 }  // namespace medsa::annotations

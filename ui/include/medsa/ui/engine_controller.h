@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QThread>
 
@@ -67,6 +68,9 @@ class EngineController : public QObject {
   /// Forgets the outstanding request: its reply will be dropped.
   void discard();
   quint64 latestId() const { return latest_; }
+  /// The engine thread's own time for the last answer (its picture, if it had to be set, and
+  /// the prompt), milliseconds; predictionReady's latency adds the queues on both sides.
+  double lastEngineMs() const { return lastEngineMs_; }
 
   /// Runs `job` on the engine thread with the engine (null when none is loaded). A job reports
   /// its own outcome; if it throws instead, `failed` runs on the UI thread with the reason, so
@@ -112,7 +116,9 @@ class EngineController : public QObject {
   bool hasEngine_ = false;
   bool loading_ = false;
   QString name_;
-  qint64 submittedAt_ = 0;
+  QElapsedTimer clock_;     ///< started at construction: a monotonic clock for latencies
+  qint64 submittedAt_ = 0;  ///< clock_ nanoseconds at the last submit
+  double lastEngineMs_ = 0;
 };
 
 }  // namespace medsa::ui

@@ -1,0 +1,217 @@
+#include "click_bench.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QMouseEvent>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <ostream>
+#include <vector>
+
+#include "kidney_project.h"
+#include "medsa/core/json.h"
+#include "medsa/ui/document.h"
+#include "medsa/ui/engine_controller.h"
+#include "medsa/ui/main_window.h"
+#include "medsa/ui/project_controller.h"
+#include "medsa/ui/slice_view.h"
+#include "medsa/ui/tool_controller.h"
+#include "medsa/ui/trainer_client.h"
+#include "medsa/ui/trainer_panel.h"
+#include "medsa/ui/viewer_area.h"
+
+namespace medsa::app {
+namespace {
+
+using State = ui::TrainerStatus::State;
+
+bool waitUntil(const std::function<bool()>& done, int ms) {
+  QElapsedTimer clock;
+  clock.start();
+  while (!done()) {
+    if (clock.elapsed() > ms) return false;
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+  }
+  return true;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double rank = p * static_cast<double>(values.size() - 1);
+  const auto low = static_cast<std::size_t>(rank);
+  const std::size_t high = std::min(low + 1, values.size() - 1);
+  return values[low] + (rank - static_cast<double>(low)) * (values[high] - values[low]);
+}
+
+/// Times every paint of the view: it paints the event itself, so the time recorded is when the
+/// painting is done.
+class PaintClock : public QObject {
+ public:
+  explicit PaintClock(const QElapsedTimer& clock) : clock_(clock) {}
+  qint64 lastPaintEnd = -1;  ///< clock nanoseconds
+
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (event->type() != QEvent::Paint) return false;
+    watched->removeEventFilter(this);
+    watched->event(event);
+    watched->installEventFilter(this);
+    lastPaintEnd = clock_.nsecsElapsed();
+    return true;
+  }
+
+ private:
+  const QElapsedTimer& clock_;
+};
+
+class ClickBench {
+ public:
+  ClickBench(ui::MainWindow& window, const ClickBenchOptions& options, std::ostream& out)
+      : window_(window), options_(options), out_(out) {}
+
+  int run() {
+    window_.openDemo();
+    if (!waitUntil(
+            [this] { return !window_.engine()->isLoading() && window_.document()->hasImage(); },
+            120000) ||
+        !window_.engine()->hasEngine()) {
+      return fail("no model is loaded (the starter model ships with the app; --model FILE)");
+    }
+    QTemporaryDir dir;
+    std::size_t stepsBefore = 0;
+    if (options_.whileTraining && !startTraining(dir, stepsBefore)) return 1;
+
+    ui::ToolController& tools = *window_.tools();
+    ui::SliceView* axial = window_.viewerArea()->view(SliceAxis::Axial);
+    ui::Document& document = *window_.document();
+    tools.setTool(ui::Tool::Ai);
+    axial->setFocus();
+    clock_.start();
+    // The candidate is in when the engine's latency is reported (just before the views are
+    // asked to repaint).
+    QObject::connect(&tools, &ui::ToolController::latencyMeasured, axial, [this](double ms) {
+      answerMs_ = ms;
+      engineMs_ = window_.engine()->lastEngineMs();
+      candidateAt_ = clock_.nsecsElapsed();
+    });
+    PaintClock paints(clock_);
+    axial->installEventFilter(&paints);
+
+    // Points inside the phantom's liver, spleen and kidneys on one axial slice.
+    const std::array<std::array<std::size_t, 3>, 4> voxels{
+        {{64, 74, 44}, {58, 80, 44}, {70, 68, 44}, {62, 86, 44}}};
+    // Where they are on the view; then the cursor stays put (moving it would make the engine
+    // warm up other coronal and sagittal slices behind the clicks, which a click does not do).
+    std::vector<QPointF> targets;
+    for (const auto& voxel : voxels) {
+      document.setCursor(voxel);
+      const auto plane = document.cursorInPlane(SliceAxis::Axial);
+      targets.push_back(axial->toWidget(QPointF(plane[0] + 0.5, plane[1] + 0.5)));
+    }
+    document.setCursor(voxels.front());
+    std::vector<double> endToEnd, engine, answer;
+    for (int i = -1; i < options_.clicks; ++i) {  // click -1 computes the embedding: not counted
+      const QPointF at = targets[static_cast<std::size_t>(i + 1) % targets.size()];
+      tools.discard();
+      waitUntil([] { return false; }, 20);  // the discard painted, events settled
+      engineMs_ = -1;
+      candidateAt_ = -1;
+      QMouseEvent press(QEvent::MouseButtonPress, at, axial->mapToGlobal(at), Qt::LeftButton,
+                        Qt::LeftButton, Qt::NoModifier);
+      QMouseEvent release(QEvent::MouseButtonRelease, at, axial->mapToGlobal(at), Qt::LeftButton,
+                          Qt::NoButton, Qt::NoModifier);
+      QApplication::sendEvent(axial, &press);
+      const qint64 released = clock_.nsecsElapsed();
+      QApplication::sendEvent(axial, &release);
+      const auto painted = [&] { return candidateAt_ >= 0 && paints.lastPaintEnd > candidateAt_; };
+      if (!waitUntil(painted, 120000)) {
+        return fail("click " + std::to_string(i + 2) +
+                    (candidateAt_ < 0 ? " got no candidate" : " was not painted"));
+      }
+      if (i < 0) continue;
+      endToEnd.push_back(static_cast<double>(paints.lastPaintEnd - released) / 1e6);
+      engine.push_back(engineMs_);
+      answer.push_back(answerMs_);
+    }
+    tools.discard();
+    axial->removeEventFilter(&paints);
+
+    Json::Object report{{"clicks", options_.clicks},
+                        {"model", window_.engine()->engineName().toStdString()},
+                        {"p50_ms", percentile(endToEnd, 0.5)},
+                        {"p95_ms", percentile(endToEnd, 0.95)},
+                        {"engine_p50_ms", percentile(engine, 0.5)},
+                        {"engine_p95_ms", percentile(engine, 0.95)},
+                        {"answer_p50_ms", percentile(answer, 0.5)},
+                        {"answer_p95_ms", percentile(answer, 0.95)},
+                        {"overhead_p50_ms", percentile(endToEnd, 0.5) - percentile(engine, 0.5)},
+                        {"while_training", options_.whileTraining}};
+    if (options_.whileTraining) {
+      ui::TrainerClient* trainer = window_.trainer();
+      report["training_steps_meanwhile"] =
+          static_cast<double>(trainer->lossCurve().size() - stepsBefore);
+      report["training_state"] = ui::TrainerPanel::stateText(trainer->status()).toStdString();
+      trainer->stop();
+      waitUntil(
+          [trainer] {
+            return trainer->status().state != State::Training &&
+                   trainer->status().state != State::Paused;
+          },
+          60000);
+      window_.project()->close();
+    }
+    out_ << Json(report).dump() << '\n';
+    return 0;
+  }
+
+ private:
+  // A project the trainer can train on, opened, and a long run started: the clicks come while
+  // it takes steps.
+  bool startTraining(const QTemporaryDir& dir, std::size_t& stepsBefore) {
+    ui::TrainerClient* trainer = window_.trainer();
+    if (!trainer) return fail("this window has no trainer") == 0;
+    const Result<QString> project = makeKidneyProject(dir.path());
+    if (!project) return fail(project.error().describe()) == 0;
+    window_.project()->open(project.value());
+    if (!waitUntil(
+            [this, trainer] {
+              return window_.project()->isOpen() && trainer->status().state == State::Idle;
+            },
+            30000))
+      return fail("the demo project did not open") == 0;
+    trainer->trainNow();
+    if (!waitUntil(
+            [trainer] {
+              return trainer->lossCurve().size() >= 2 || trainer->status().state == State::Failed;
+            },
+            300000) ||
+        trainer->status().state == State::Failed)
+      return fail("training did not start: " + trainer->status().message.toStdString()) == 0;
+    stepsBefore = trainer->lossCurve().size();
+    return true;
+  }
+
+  int fail(const std::string& reason) {
+    out_ << Json(Json::Object{{"error", reason}}).dump() << '\n';
+    return 1;
+  }
+
+  ui::MainWindow& window_;
+  ClickBenchOptions options_;
+  std::ostream& out_;
+  QElapsedTimer clock_;
+  double engineMs_ = -1, answerMs_ = -1;
+  qint64 candidateAt_ = -1;  ///< clock nanoseconds when the last candidate came in
+};
+
+}  // namespace
+
+int runClickBench(ui::MainWindow& window, const ClickBenchOptions& options, std::ostream& out) {
+  return ClickBench(window, options, out).run();
+}
+
+}  // namespace medsa::app

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+
+#include <iosfwd>
+
+namespace medsa::ui {
+class MainWindow;
+}
+
+namespace medsa::app {
+
+struct ClickBenchOptions {
+  int clicks = 30;
+  /// Clicks while the background trainer trains on a demo project (the demo phantom is not a
+  /// case of it, so the trainer does not pause for them: the worst case for a click).
+  bool whileTraining = false;
+};
+
+/// `medsa-studio --bench-clicks N [--bench-while-training]`: opens the demo phantom with the
+/// loaded model, turns the AI tool on and sends N left clicks (press and release) to the axial
+/// view at points inside its structures, each a new first click on a picture already encoded.
+/// Per click it measures, by the app's own clock, mouse release -> the view has painted the
+/// candidate (end to end), and the engine's part (request -> answer, as the status bar shows
+/// it). Prints one JSON line: clicks, p50/p95 of both, the overhead (end to end minus engine),
+/// the model, and with training the trainer's steps taken meanwhile. Returns the exit status.
+int runClickBench(ui::MainWindow& window, const ClickBenchOptions& options, std::ostream& out);
+
+}  // namespace medsa::app

@@ -1,0 +1,77 @@
+// `medsa-studio --bench-clicks N`: clicks go through the real window (offscreen) and the app
+// reports its own latencies; mouse release -> candidate painted includes the engine's part.
+// With --bench-while-training the background trainer takes steps while the clicks come.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Outcome {
+  int exitCode = -1;
+  QJsonObject json;
+  QString err;
+};
+
+Outcome runStudio(const QStringList& args) {
+  QTemporaryDir home;  // --model is remembered in the settings: keep the user's untouched
+  QProcess process;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+  env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
+  env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+  process.setProcessEnvironment(env);
+  process.start(QStringLiteral(MEDSA_BIN_DIR "/medsa-studio"), args);
+  Outcome outcome;
+  if (!process.waitForFinished(600000)) return outcome;
+  outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+  const QStringList lines =
+      QString::fromUtf8(process.readAllStandardOutput()).trimmed().split(QLatin1Char('\n'));
+  outcome.json = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+  outcome.err = QString::fromUtf8(process.readAllStandardError());
+  return outcome;
+}
+
+}  // namespace
+
+class TestStudioBench : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void clicksThroughTheWindow() {
+    const Outcome bench = runStudio({QStringLiteral("--model"), QStringLiteral("starter"),
+                                     QStringLiteral("--bench-clicks"), QStringLiteral("6")});
+    QVERIFY2(bench.exitCode == 0, qPrintable(bench.err + QJsonDocument(bench.json).toJson()));
+    QCOMPARE(bench.json.value(QStringLiteral("clicks")).toInt(), 6);
+    QVERIFY(
+        bench.json.value(QStringLiteral("model")).toString().contains(QStringLiteral("starter")));
+    const double endToEnd = bench.json.value(QStringLiteral("p50_ms")).toDouble();
+    const double engine = bench.json.value(QStringLiteral("engine_p50_ms")).toDouble();
+    QVERIFY(engine > 0);
+    // Every click's end-to-end time contains its engine time, so the medians keep that order.
+    QVERIFY2(endToEnd >= engine, qPrintable(QStringLiteral("%1 < %2").arg(endToEnd).arg(engine)));
+    QVERIFY(bench.json.value(QStringLiteral("p95_ms")).toDouble() >= endToEnd);
+    QCOMPARE(bench.json.value(QStringLiteral("while_training")).toBool(), false);
+  }
+
+  void clicksWhileTraining() {
+    const Outcome bench = runStudio({QStringLiteral("--model"), QStringLiteral("starter"),
+                                     QStringLiteral("--bench-clicks"), QStringLiteral("4"),
+                                     QStringLiteral("--bench-while-training")});
+    QVERIFY2(bench.exitCode == 0, qPrintable(bench.err + QJsonDocument(bench.json).toJson()));
+    QCOMPARE(bench.json.value(QStringLiteral("while_training")).toBool(), true);
+    QVERIFY(bench.json.contains(QStringLiteral("training_steps_meanwhile")));
+    QVERIFY(bench.json.value(QStringLiteral("engine_p50_ms")).toDouble() > 0);
+  }
+
+  void aBadCountIsRefused() {
+    const Outcome bench = runStudio({QStringLiteral("--bench-clicks"), QStringLiteral("0")});
+    QCOMPARE(bench.exitCode, 2);
+    QVERIFY(bench.err.contains(QStringLiteral("--bench-clicks")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestStudioBench)
+#include "test_studio_bench.moc"
