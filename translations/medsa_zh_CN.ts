@@ -27,12 +27,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="79"/>
+        <location filename="../app/studio/main.cpp" line="85"/>
         <source>Interactive medical image annotation</source>
         <translation>交互式医学图像标注</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="83"/>
+        <location filename="../app/studio/main.cpp" line="89"/>
         <source>Open the built-in demo volume.</source>
         <translation>打开内置的演示体数据。</translation>
     </message>
@@ -45,37 +45,47 @@
         <translation type="vanished">模型几何参数，JSON 格式（默认：自动推断）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="86"/>
+        <location filename="../app/studio/main.cpp" line="92"/>
         <source>SAM / Med-SA checkpoint (.pth or .safetensors), or &apos;starter&apos; for the shipped starter model (the default until another is chosen).</source>
         <translation>SAM / Med-SA 检查点（.pth 或 .safetensors），或 &apos;starter&apos; 表示随程序提供的入门模型（在选择其他模型之前为默认）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="92"/>
+        <location filename="../app/studio/main.cpp" line="98"/>
         <source>Geometry of the --model checkpoint as JSON (default: inferred); models chosen later use their own.</source>
         <translation>--model 检查点的几何参数，JSON 格式（默认：自动推断）；之后选择的模型使用各自的参数。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="98"/>
+        <location filename="../app/studio/main.cpp" line="104"/>
         <source>Folder for autosaves (default: the user&apos;s data folder).</source>
         <translation>自动保存文件夹（默认：用户数据文件夹）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="102"/>
+        <location filename="../app/studio/main.cpp" line="108"/>
         <source>Label map to open with the image (NIfTI, NRRD, PNG).</source>
         <translation>随图像一同打开的标签图（NIfTI、NRRD、PNG）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="106"/>
+        <location filename="../app/studio/main.cpp" line="112"/>
         <source>Open the built-in demo fundus photograph.</source>
         <translation>打开内置的演示眼底照片。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="109"/>
+        <location filename="../app/studio/main.cpp" line="115"/>
         <source>Write screenshots of the window&apos;s states and dialogs to a folder, then quit.</source>
         <translation>将窗口各状态和对话框的截图写入文件夹，然后退出。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="116"/>
+        <location filename="../app/studio/main.cpp" line="121"/>
+        <source>Open the demo, send N clicks to the axial view with the AI tool, print the latencies (mouse release to candidate painted, and the engine&apos;s part) as JSON, then quit.</source>
+        <translation>打开演示数据，用 AI 工具在轴位视图上发送 N 次点击，以 JSON 输出延迟（从松开鼠标到候选掩膜绘制完成，以及引擎部分），然后退出。</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main.cpp" line="128"/>
+        <source>With --bench-clicks: click while the background trainer trains on a demo project.</source>
+        <translation>与 --bench-clicks 一起使用：在后台训练器训练演示项目时进行点击。</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main.cpp" line="134"/>
         <source>Image file or DICOM folder.</source>
         <translation>图像文件或 DICOM 文件夹。</translation>
     </message>
@@ -91,52 +101,52 @@
 <context>
     <name>medsa::app::TrainerService</name>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="80"/>
+        <location filename="../app/studio/trainer_service.cpp" line="81"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="80"/>
+        <location filename="../app/studio/trainer_service.cpp" line="81"/>
         <source>Waiting while you work</source>
         <translation>您操作期间等待中</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="120"/>
+        <location filename="../app/studio/trainer_service.cpp" line="124"/>
         <source>Measuring the new adapter</source>
         <translation>正在评估新适配器</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="121"/>
+        <location filename="../app/studio/trainer_service.cpp" line="125"/>
         <source>Measuring the live model</source>
         <translation>正在评估当前模型</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="269"/>
+        <location filename="../app/studio/trainer_service.cpp" line="287"/>
         <source>Adapter v%1 was trained on another base model; the base model runs</source>
         <translation>适配器 v%1 是在另一个基础模型上训练的；当前运行基础模型</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="294"/>
+        <location filename="../app/studio/trainer_service.cpp" line="313"/>
         <source>%1 + adapter v%2</source>
         <translation>%1 + 适配器 v%2</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="305"/>
+        <location filename="../app/studio/trainer_service.cpp" line="322"/>
         <source>No model is loaded to adapt</source>
         <translation>没有已加载的模型可供适配</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="320"/>
+        <location filename="../app/studio/trainer_service.cpp" line="337"/>
         <source>Reading the labelled cases</source>
         <translation>正在读取已标注病例</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="346"/>
+        <location filename="../app/studio/trainer_service.cpp" line="368"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="351"/>
+        <location filename="../app/studio/trainer_service.cpp" line="373"/>
         <source>Stopped at step %1; Train Now continues from there</source>
         <translation>已在第 %1 步停止；“立即训练”将从此处继续</translation>
     </message>
@@ -2388,7 +2398,7 @@ any more. Locate it? (Its content is checked.)</source>
     </message>
     <message>
         <location filename="../ui/src/trainer_panel.cpp" line="68"/>
-        <location filename="../ui/src/trainer_panel.cpp" line="186"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="190"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -2419,7 +2429,7 @@ any more. Locate it? (Its content is checked.)</source>
     </message>
     <message>
         <location filename="../ui/src/trainer_panel.cpp" line="81"/>
-        <location filename="../ui/src/trainer_panel.cpp" line="197"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="202"/>
         <source>loss</source>
         <translation>损失</translation>
     </message>
@@ -2499,61 +2509,61 @@ any more. Locate it? (Its content is checked.)</source>
         <translation>仅基础模型</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="167"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="171"/>
         <source>: step %1 of %2</source>
         <translation>：第 %1 / %2 步</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="169"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="173"/>
         <source>, about %1 left</source>
         <translation>，约剩 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/trainer_panel.cpp" line="171"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="175"/>
         <source>%n min</source>
         <translation>
             <numerusform>%n 分钟</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/src/trainer_panel.cpp" line="172"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="176"/>
         <source>%n s</source>
         <translation>
             <numerusform>%n 秒</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="186"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="190"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="208"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="214"/>
         <source>after one box</source>
         <translation>一个框后</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="209"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="215"/>
         <source>after one click</source>
         <translation>一次点击后</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="212"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="218"/>
         <source>base</source>
         <translation>基础</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="220"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="226"/>
         <source>%1 + %2</source>
         <translation>%1 + %2</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="244"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="250"/>
         <source>clicks</source>
         <translation>点击</translation>
     </message>
     <message>
-        <location filename="../ui/src/trainer_panel.cpp" line="245"/>
+        <location filename="../ui/src/trainer_panel.cpp" line="251"/>
         <source>minutes</source>
         <translation>分钟</translation>
     </message>
