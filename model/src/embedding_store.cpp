@@ -53,7 +53,8 @@ std::optional<torch::Tensor> EmbeddingStore::find(const std::string& key,
   const bool fits =
       loaded.ok() && loaded->tensors.size() == 1 && loaded->tensors[0].first == "embedding" &&
       loaded->tensors[0].second.sizes().vec() == expected && loaded->metadata.find("key") &&
-      loaded->metadata.find("key")->isString() && loaded->metadata.find("key")->asString() == key;
+      loaded->metadata.find("key")->isString() && loaded->metadata.find("key")->asString() == key &&
+      torch::isfinite(loaded->tensors[0].second).all().item<bool>();
   if (!fits) {
     fs::remove(path, error);  // damaged or not ours: computed again and written anew
     ++misses_;

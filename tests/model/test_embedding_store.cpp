@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 #include "embedding_store.h"
 #include "medsa/core/synthetic_scene.h"
 #include "medsa/model/adapter_training.h"
@@ -207,6 +209,12 @@ class TestEmbeddingStore : public QObject {
     auto found = store.find(EmbeddingStore::keyOf(model->impl(), last), model->impl());
     QVERIFY(found);
     QVERIFY(torch::allclose(*found, embedding.to(torch::kHalf).to(torch::kFloat)));
+    // A stored embedding that is not finite is not used (and goes).
+    RgbImage poisoned(8, 8);
+    poisoned.pixels[0] = 200;
+    const std::string key = EmbeddingStore::keyOf(model->impl(), poisoned);
+    QVERIFY(store.insert(key, torch::full(embedding.sizes(), std::nan(""))).ok());
+    QVERIFY(!store.find(key, model->impl()));
   }
 };
 

@@ -336,9 +336,12 @@ class TestWorkflow : public QObject {
     QVERIFY(slices > 0);
     QVERIFY(labelBytes(window) != accepted);
     QCOMPARE(window.document()->history()->stack()->count(), 2);  // accept, propagation
-    activateAgain(window);                                        // after the modal progress dialog
+    // The modal progress dialog gone for good (it deletes itself later), then the window active.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.findChild<QWidget*>(QStringLiteral("propagationProgress")),
+                             kEngineMs);
+    activateAgain(window);
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier);
-    QVERIFY(labelBytes(window) == accepted);
+    QTRY_VERIFY(labelBytes(window) == accepted);
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
 
     const QString saved = out.filePath(QStringLiteral("anatomical_labels.nii.gz"));
