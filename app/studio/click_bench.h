@@ -19,7 +19,8 @@ struct ClickBenchOptions {
 
 /// `medsa-studio --bench-clicks N [--bench-while-training]`: opens the demo phantom with the
 /// loaded model, turns the AI tool on and sends N left clicks (press and release) to the axial
-/// view at points inside its structures, each a new first click on a picture already encoded.
+/// view at points inside its structures, each a new first click on a picture already encoded,
+/// once the engine has finished warming up the neighbouring slices.
 /// Per click it measures, by the app's own clock, mouse release -> the view has painted the
 /// candidate (end to end), and the engine's part (request -> answer, as the status bar shows
 /// it). Prints one JSON line: clicks, p50/p95 of both, the overhead (end to end minus engine),

@@ -10,7 +10,6 @@
 #include <QTemporaryDir>
 #include <QTranslator>
 
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -22,7 +21,6 @@
 #include "medsa/core/build_info.h"
 #include "medsa/io/backends.h"
 #include "medsa/model/predictor.h"
-#include "medsa/model/runtime.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
@@ -166,11 +164,8 @@ int main(int argc, char** argv) {
           options.adapterFile = adapter.toStdString();
           auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), options);
           if (!model) return model.error();
-          // A click leaves one core to the UI thread, which paints while it computes.
-          medsa::model::PredictorOptions predictor;
-          predictor.clickThreads = std::max(1, medsa::model::defaultThreadCount() - 1);
           return std::unique_ptr<medsa::SegmentationEngine>(
-              std::make_unique<medsa::model::Predictor>(model.value(), predictor));
+              std::make_unique<medsa::model::Predictor>(model.value()));
         };
   };
   window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });

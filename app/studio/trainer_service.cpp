@@ -13,6 +13,7 @@
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
+#include "medsa/ui/tool_controller.h"
 #include "training_cycle.h"
 
 namespace medsa::app {
@@ -165,6 +166,9 @@ TrainerService::TrainerService(ui::MainWindow& window, AdapterEngineFactory engi
   connect(project, &ui::ProjectController::closed, this, &TrainerService::projectClosed);
   connect(project, &ui::ProjectController::casesChanged, this, &TrainerService::casesChanged);
   connect(project, &ui::ProjectController::interacted, this, &TrainerService::userInteracted);
+  // Every prompt, stroke or accept, in a project case or not: training waits while you work.
+  connect(window_.tools(), &ui::ToolController::interaction, this,
+          [this] { userInteracted(); });
   if (project->isOpen()) projectOpened();
 }
 

@@ -6,7 +6,6 @@
 #include <tuple>
 
 #include "guarded.h"
-#include "medsa/model/runtime.h"
 #include "predictor_impl.h"
 
 namespace medsa::model {
@@ -240,7 +239,6 @@ Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,
 
 Result<Prediction> Predictor::predict(const Prompt& prompt) {
   return guarded("running the mask decoder", [&]() -> Result<Prediction> {
-    const ScopedThreadCount threads(impl_->options.clickThreads);
     Result<std::vector<Impl::Decoded>> decoded = impl_->decode({prompt});
     if (!decoded.ok()) return decoded.error();
     return Impl::toPrediction(decoded->front());
@@ -249,7 +247,6 @@ Result<Prediction> Predictor::predict(const Prompt& prompt) {
 
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
   return guarded("running the mask decoder", [&]() -> Result<std::vector<Prediction>> {
-    const ScopedThreadCount threads(impl_->options.clickThreads);
     Result<std::vector<Impl::Decoded>> decoded = impl_->decode(prompts);
     if (!decoded.ok()) return decoded.error();
     std::vector<Prediction> predictions;

@@ -29,16 +29,6 @@ int defaultThreadCount() {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-ScopedThreadCount::ScopedThreadCount(int threads) {
-  if (threads <= 0 || threads == at::get_num_threads()) return;
-  previous_ = at::get_num_threads();
-  at::set_num_threads(threads);
-}
-
-ScopedThreadCount::~ScopedThreadCount() {
-  if (previous_ > 0) at::set_num_threads(previous_);
-}
-
 int setThreadCount(int threads) {
   at::set_num_threads(threads > 0 ? threads : defaultThreadCount());
   return at::get_num_threads();

@@ -14,6 +14,7 @@
 #include "medsa/ui/engine_controller.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
+#include "medsa/ui/tool_controller.h"
 #include "trainer_service.h"
 
 using namespace medsa;
@@ -182,6 +183,15 @@ class TestTrainerService : public QObject {
     }
     QVERIFY(waited);
     QCOMPARE(f.trainer->status().message, QStringLiteral("Waiting while you work"));
+    QVERIFY(waitFor([&] { return f.trainer->status().state == State::Training; }, 20000));
+    // A prompt on a picture that is no case of the project (the demo) makes it wait too.
+    waited = false;
+    for (int i = 0; i < 600 && !waited; ++i) {
+      emit f.window.tools()->interaction(QStringLiteral("point"), {}, -1);
+      QTest::qWait(100);
+      waited = f.trainer->status().state == State::Paused;
+    }
+    QVERIFY(waited);
     QVERIFY(waitFor([&] { return f.trainer->status().state == State::Training; }, 20000));
     // Stop: the state is kept and nothing is recorded.
     f.trainer->stop();

@@ -1,6 +1,5 @@
 #include <QTest>
 
-#include <atomic>
 #include <thread>
 
 #include "medsa/model/runtime.h"
@@ -19,37 +18,6 @@ class TestModel : public QObject {
     QCOMPARE(runtimeInfo().threads, 1);
     QCOMPARE(setThreadCount(0), cores);
     QCOMPARE(runtimeInfo().threads, cores);
-  }
-
-  // A click's thread count holds for the calling thread while in scope, then goes back; other
-  // threads (the trainer's) keep theirs.
-  void scopedThreadCountIsPerThreadAndRestored() {
-    setThreadCount(2);
-    // A thread that already runs Torch work (as the trainer's does) keeps its count.
-    std::atomic<int> otherThreadReads{0};
-    std::atomic<bool> go{false};
-    int before = 0, after = 0;
-    std::thread other([&] {
-      before = runtimeInfo().threads;
-      otherThreadReads = 1;
-      while (!go) std::this_thread::yield();
-      after = runtimeInfo().threads;
-      otherThreadReads = 2;
-    });
-    while (otherThreadReads == 0) std::this_thread::yield();
-    {
-      const ScopedThreadCount one(1);
-      QCOMPARE(runtimeInfo().threads, 1);
-      QCOMPARE(otherThreadReads, 1);  // set before this scope; unchanged by it
-      go = true;
-      other.join();
-      QCOMPARE(otherThreadReads, 2);
-      const ScopedThreadCount unchanged(0);  // 0 leaves it alone
-      QCOMPARE(runtimeInfo().threads, 1);
-    }
-    QCOMPARE(runtimeInfo().threads, 2);
-    QCOMPARE(after, before);
-    setThreadCount(0);
   }
 
   void runtimeReportsTorchVersion() {

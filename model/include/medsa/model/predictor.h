@@ -14,11 +14,6 @@ struct PredictorOptions {
   std::size_t cacheBytes = std::size_t(512) << 20;
   /// Precision of cached embeddings; fp16/bf16 halve the memory at a tiny cost in accuracy.
   Precision cachePrecision = Precision::Fp32;
-  /// Intra-op threads for a click (the decoder; 0 = as many as the encoder). In the app one core
-  /// is left to the UI thread, which paints the prompt while the click computes: measured on 2
-  /// cores, a starter click took 9-11 ms with 1 thread and 21-32 ms (p95 over 120 ms) with 2,
-  /// whose parallel regions kept waiting for the core the painting held (docs/performance.md).
-  int clickThreads = 0;
 };
 
 struct CacheStats {

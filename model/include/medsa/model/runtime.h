@@ -22,19 +22,6 @@ int defaultThreadCount();
 /// Sets Torch's intra-op thread count; 0 means defaultThreadCount(). Returns the count in effect.
 int setThreadCount(int threads);
 
-/// Torch's intra-op thread count for the calling thread while in scope (OpenMP keeps it per
-/// thread), back to what it was after; 0 leaves it alone.
-class ScopedThreadCount {
- public:
-  explicit ScopedThreadCount(int threads);
-  ~ScopedThreadCount();
-  ScopedThreadCount(const ScopedThreadCount&) = delete;
-  ScopedThreadCount& operator=(const ScopedThreadCount&) = delete;
-
- private:
-  int previous_ = 0;
-};
-
 /// Keeps the encoder's short-lived tensors (up to 32 MB each) in the heap instead of returning
 /// them to the kernel after every block. With glibc's defaults each one is mapped again and
 /// page-faulted in; keeping them makes the bf16 ViT-B encoder ~4 % faster for ~90 MB more peak
