@@ -109,7 +109,7 @@ class ClickBench {
     PaintClock paints(clock_);
     axial->installEventFilter(&paints);
 
-    // Points inside the phantom's liver, spleen and kidneys on one axial slice.
+    // Points inside the phantom's body on one axial slice (the liver and what lies near it).
     const std::array<std::array<std::size_t, 3>, 4> voxels{
         {{64, 74, 44}, {58, 80, 44}, {70, 68, 44}, {62, 86, 44}}};
     // Where they are on the view; then the cursor stays put (moving it would make the engine
