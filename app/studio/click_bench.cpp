@@ -98,14 +98,17 @@ class ClickBench {
     clock_.start();
     // The candidate is in when the engine's latency is reported (just before the views are
     // asked to repaint).
-    QObject::connect(&tools, &ui::ToolController::latencyMeasured, axial, [this](double ms) {
+    // context_ ends the connections with this object (queued signals may still come after).
+    QObject::connect(&tools, &ui::ToolController::latencyMeasured, &context_, [this](double ms) {
       answerMs_ = ms;
       engineMs_ = window_.engine()->lastEngineMs();
       candidateAt_ = clock_.nsecsElapsed();
     });
     const auto working = [this] { lastEmbeddingWork_ = clock_.nsecsElapsed(); };
-    QObject::connect(window_.engine(), &ui::EngineController::embeddingProgress, axial, working);
-    QObject::connect(window_.engine(), &ui::EngineController::embeddingFinished, axial, working);
+    QObject::connect(window_.engine(), &ui::EngineController::embeddingProgress, &context_,
+                     working);
+    QObject::connect(window_.engine(), &ui::EngineController::embeddingFinished, &context_,
+                     working);
     PaintClock paints(clock_);
     axial->installEventFilter(&paints);
 
@@ -225,10 +228,10 @@ class ClickBench {
   ClickBenchOptions options_;
   std::ostream& out_;
   QElapsedTimer clock_;
+  QObject context_;  ///< the receiver of this run's connections
   double engineMs_ = -1, answerMs_ = -1;
-  qint64 candidateAt_ = -1;
-  qint64 lastEmbeddingWork_ = 0;  ///< clock nanoseconds of the last embedding progress  ///< clock
-                                  ///< nanoseconds when the last candidate came in
+  qint64 candidateAt_ = -1;       ///< clock nanoseconds when the last candidate came in
+  qint64 lastEmbeddingWork_ = 0;  ///< clock nanoseconds of the last embedding progress
 };
 
 }  // namespace

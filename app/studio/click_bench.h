@@ -12,8 +12,9 @@ namespace medsa::app {
 
 struct ClickBenchOptions {
   int clicks = 30;
-  /// Clicks while the background trainer trains on a demo project (the demo phantom is not a
-  /// case of it, so the trainer does not pause for them: the worst case for a click).
+  /// Clicks after the background trainer started a long training on the demo project: it
+  /// pauses between steps after the first click, as for any prompt, so this measures what a user
+  /// meets (the step in flight, then the pause).
   bool whileTraining = false;
 };
 

@@ -26,13 +26,14 @@ constexpr const char* kStateFormat = "medsa-adapter-state/1";
 // Forward + backward of the encoder costs about three forward passes.
 constexpr double kBackwardFactor = 3.0;
 
-// LibTorch says so in the message: "CUDA out of memory", "DefaultCPUAllocator: can't allocate
-// memory"; a plain new says std::bad_alloc.
+// LibTorch 1.13 says so in the message ("CUDA out of memory", "DefaultCPUAllocator: can't
+// allocate memory"; later versions "not enough memory"); a plain new says std::bad_alloc.
 bool isOutOfMemory(const std::exception& e) {
   if (dynamic_cast<const std::bad_alloc*>(&e)) return true;
   const std::string_view what = e.what();
   return what.find("out of memory") != std::string_view::npos ||
-         what.find("can't allocate memory") != std::string_view::npos;
+         what.find("can't allocate memory") != std::string_view::npos ||
+         what.find("not enough memory") != std::string_view::npos;
 }
 
 double since(Clock::time_point start) {
@@ -588,7 +589,10 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
         if (monitor)
           monitor->note("step " + std::to_string(d.step + 1) + " ran out of memory: " +
                         std::to_string(d.batchPictures) + " pictures per step from now on");
-        continue;  // the same step again (its draws depend on the step number only)
+        // The same step again: its draws depend on the step number only. (Out of memory in
+        // the optimizer's update itself could leave part of an update applied; the forward
+        // and backward passes, where the memory goes, change no weight.)
+        continue;
       }
       if (!loss.ok()) return loss.error();
       d.seconds += since(start);

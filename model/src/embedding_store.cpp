@@ -41,6 +41,27 @@ std::string EmbeddingStore::pathOf(const std::string& key) const {
 
 std::optional<torch::Tensor> EmbeddingStore::find(const std::string& key,
                                                   const SamModel::Impl& model) {
+  // A cache never fails its caller: whatever goes wrong (a file system error, a bad file) is a
+  // miss.
+  try {
+    return findUnguarded(key, model);
+  } catch (const std::exception&) {
+    ++misses_;
+    return std::nullopt;
+  }
+}
+
+Status EmbeddingStore::insert(const std::string& key, const torch::Tensor& embedding) {
+  try {
+    return insertUnguarded(key, embedding);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::WriteFailed, std::string("cannot keep the embedding: ") + e.what(),
+                 folder_};
+  }
+}
+
+std::optional<torch::Tensor> EmbeddingStore::findUnguarded(const std::string& key,
+                                                           const SamModel::Impl& model) {
   if (key.empty()) return std::nullopt;
   const std::string path = pathOf(key);
   std::error_code error;
@@ -66,10 +87,12 @@ std::optional<torch::Tensor> EmbeddingStore::find(const std::string& key,
   return loaded->tensors[0].second.to(torch::kFloat);
 }
 
-Status EmbeddingStore::insert(const std::string& key, const torch::Tensor& embedding) {
+Status EmbeddingStore::insertUnguarded(const std::string& key, const torch::Tensor& embedding) {
   if (key.empty()) return {};
   std::error_code error;
-  fs::create_directories(folder_, error);
+  // Only the folder itself: a project folder that was moved or deleted meanwhile is not made
+  // again by a late write.
+  fs::create_directory(folder_, error);
   if (error) {
     return Error{ErrorCode::WriteFailed, "cannot create the embedding folder: " + error.message(),
                  folder_};

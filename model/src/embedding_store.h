@@ -44,6 +44,8 @@ class EmbeddingStore {
   std::size_t evictions() const { return evictions_; }
 
  private:
+  std::optional<torch::Tensor> findUnguarded(const std::string& key, const SamModel::Impl& model);
+  Status insertUnguarded(const std::string& key, const torch::Tensor& embedding);
   std::string pathOf(const std::string& key) const;
   void evictIfOverBudget();
 

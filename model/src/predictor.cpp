@@ -154,6 +154,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
     d.lastCached = true;
     return {};
   }
+  d.hasImage = false;  // the frame is the new picture's: no click may use the old embedding
   const auto start = Clock::now();
   const RgbImage resized =
       resizeBilinearAntialiased(image, d.frame.resizedWidth, d.frame.resizedHeight);

@@ -97,8 +97,22 @@ void SamModel::Impl::weightsChanged() {
 const std::string& SamModel::Impl::encoderIdentity() const {
   if (!encoderIdentityCache.empty() || (sam->adapters && sam->adapters->depth))
     return encoderIdentityCache;
-  std::string id = baseIdentity + "|trained:" + std::to_string(generation) +
-                   "|encoder:" + std::string(c10::toString(encoderType));
+  // Training counts only when it can have changed the encoder's own weights (pre-training);
+  // adapters are digested below, and a decoder-side run (or its resume) leaves the encoder.
+  bool encoderTrained = false;
+  for (const auto& item : sam->image_encoder->named_parameters())
+    if (item.value().requires_grad() && !isAdapterKey("image_encoder." + item.key()))
+      encoderTrained = true;
+  std::string id = baseIdentity + ":" + checkpointStamp +
+                   "|trained:" + std::to_string(encoderTrained ? generation : 0) +
+                   "|encoder:" + std::string(c10::toString(encoderType)) +
+                   "|config:" + config.toJson().dump();
+  if (sam->adapters && (sam->adapters->encoder || sam->adapters->padBeforeNorm)) {
+    // What of the adapter configuration the encoder computes with (decoder settings are not).
+    id += "|encoder-adapters:" + std::to_string(sam->adapters->encoder) + "/" +
+          std::to_string(sam->adapters->ratio) + "/" + std::to_string(sam->adapters->mlpScale) +
+          "/" + std::to_string(sam->adapters->padBeforeNorm);
+  }
   Sha256 adapters;
   bool any = false;
   torch::NoGradGuard noGrad;
@@ -110,7 +124,7 @@ const std::string& SamModel::Impl::encoderIdentity() const {
                                      static_cast<std::size_t>(t.numel()) * sizeof(float)));
     any = true;
   }
-  if (any) id += "|adapters:" + adapters.hexDigest();
+  if (any) id += "|adapter-weights:" + adapters.hexDigest();
   encoderIdentityCache = std::move(id);
   return encoderIdentityCache;
 }
@@ -298,6 +312,10 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   impl.value()->notes = reference->notes;
   impl.value()->baseIdentity =
       checkpoint + ":" + std::to_string(info.st_size) + ":" + std::to_string(info.st_mtime);
+  // A file replaced in place with the same size and second (cp -p, rsync -a) is another file.
+  impl.value()->checkpointStamp =
+      std::to_string(info.st_ino) + ":" + std::to_string(info.st_mtim.tv_nsec) + ":" +
+      std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
   impl.value()->version = impl.value()->baseIdentity +
                           (options.adapterFile.empty() ? std::string() : "+" + options.adapterFile);
   finish(*impl.value());

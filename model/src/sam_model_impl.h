@@ -15,7 +15,8 @@ struct SamModel::Impl {
   std::string version;
   /// What makes the base weights: "path:size:mtime" of the checkpoint or "random:seed".
   std::string baseIdentity;
-  std::string checkpointPath;            ///< the base checkpoint ("" for random weights)
+  std::string checkpointStamp;  ///< inode and nanosecond times of the checkpoint ("" for random)
+  std::string checkpointPath;   ///< the base checkpoint ("" for random weights)
   mutable std::string checkpointSha256;  ///< computed on first use
   std::vector<std::string> notes;        ///< compatibility notes
   int generation = 0;                    ///< optimizer steps applied since loading
@@ -48,10 +49,12 @@ struct SamModel::Impl {
   torch::Tensor encode(const torch::Tensor& input, int64_t depth = 1,
                        const BlockObserver& observer = {});
 
-  /// Identifies what decides an embedding: the base weights, training applied since loading,
-  /// the encoder's precision and a digest of its adapter weights (none for a decoder-only
-  /// adapter, so its embeddings are the base's). Empty for a model with SD-Trans depth adapters
-  /// (an embedding depends on the chunk around the slice): nothing is stored for those.
+  /// Identifies what decides an embedding: the base weights (and their geometry), training
+  /// applied to the encoder since loading, the encoder's precision, the adapter configuration and
+  /// a digest of the encoder's adapter weights (none for a decoder-only adapter, so its
+  /// embeddings are the base's). Empty for a model with SD-Trans depth adapters (an embedding
+  /// depends on the chunk around the slice): nothing is stored for those. Cached without a lock:
+  /// one thread uses a model, as for everything else.
   const std::string& encoderIdentity() const;
   mutable std::string encoderIdentityCache;  ///< reset by weightsChanged
 };

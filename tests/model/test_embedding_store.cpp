@@ -120,6 +120,15 @@ class TestEmbeddingStore : public QObject {
     auto other = SamModel::randomWeights(test::trainableTinyConfig(), options, 4);
     QVERIFY(other.ok());
     QVERIFY(EmbeddingStore::keyOf(other.value()->impl(), picture) != key);
+    // Random weights of the same seed but another geometry (vit_b and vit_l share the
+    // embedding's shape) are another encoder too.
+    SamConfig deeper = test::trainableTinyConfig();
+    deeper.depth = 3;
+    auto seeded = SamModel::randomWeights(test::trainableTinyConfig(), options, 9);
+    auto seededDeeper = SamModel::randomWeights(deeper, options, 9);
+    QVERIFY(seeded.ok() && seededDeeper.ok());
+    QVERIFY(EmbeddingStore::keyOf(seeded.value()->impl(), picture) !=
+            EmbeddingStore::keyOf(seededDeeper.value()->impl(), picture));
     // SD-Trans depth adapters: an embedding depends on its chunk, so none is stored.
     AdapterConfig depth;
     depth.depth = true;
@@ -169,11 +178,15 @@ class TestEmbeddingStore : public QObject {
     options.embeddingVariants = 1;  // one augmented copy per picture besides the original
     options.embeddingFolder = folder.toStdString();
     options.seed = 2;
+    // The second run resumes the first's state (as after Stop or a kill): resuming loads
+    // trained decoder weights, which must not make the encoder's embeddings look different.
+    options.statePath = dir.filePath(QStringLiteral("run.state")).toStdString();
     for (const int round : {1, 2}) {
       auto run = AdapterTrainingRun::create(model, pictures, {}, options);
       QVERIFY(run.ok());
       auto result = run.value()->run();
       QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
+      QCOMPARE(result->resumedFrom, std::int64_t(round == 1 ? 0 : 1));
       // First run: the originals come from the annotator's engine, the augmented copies are
       // computed (and stored); the next run computes nothing.
       QCOMPARE(result->embeddingsReused, round == 1 ? 3 : 6);
