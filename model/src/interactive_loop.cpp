@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <tuple>
 
@@ -61,10 +62,39 @@ std::optional<PromptPoint> lowResCorrectionClick(const FrameObject& object,
   const MaskView targetView(wanted, width, height), answerView(answered, width, height);
   std::optional<PromptPoint> next = central ? correctionClick(targetView, answerView, earlier)
                                             : randomCorrectionClick(targetView, answerView, rng);
-  if (next) {  // the centre of the cell, in the picture's part of the frame
-    next->x = std::min((next->x + 0.5) * cell - 0.5, object.width - 1.0);
-    next->y = std::min((next->y + 0.5) * cell - 0.5, object.height - 1.0);
+  if (!next) return next;
+  // The centre of the cell, in the picture's part of the frame; where a thin structure leaves
+  // that pixel of the other label, the cell's pixel of the click's own label nearest to it (a
+  // positive click on the object, a negative one off it).
+  const int cx = static_cast<int>(next->x), cy = static_cast<int>(next->y);
+  double x = std::min((cx + 0.5) * cell - 0.5, object.width - 1.0);
+  double y = std::min((cy + 0.5) * cell - 0.5, object.height - 1.0);
+  const auto labelAt = [&](int px, int py) {
+    return object.mask[static_cast<std::size_t>(py) * object.width + px] != 0;
+  };
+  if (labelAt(static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y))) !=
+      next->positive) {
+    double best = std::numeric_limits<double>::infinity();
+    const int x0 = static_cast<int>(cx * cell), y0 = static_cast<int>(cy * cell);
+    const int x1 = std::min(object.width, static_cast<int>(std::ceil((cx + 1) * cell)));
+    const int y1 = std::min(object.height, static_cast<int>(std::ceil((cy + 1) * cell)));
+    double bx = x, by = y;
+    for (int py = y0; py < y1; ++py) {
+      for (int px = x0; px < x1; ++px) {
+        if (labelAt(px, py) != next->positive) continue;
+        const double d = (px - x) * (px - x) + (py - y) * (py - y);
+        if (d < best) {
+          best = d;
+          bx = px;
+          by = py;
+        }
+      }
+    }
+    x = bx;
+    y = by;
   }
+  next->x = x;
+  next->y = y;
   return next;
 }
 

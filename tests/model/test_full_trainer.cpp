@@ -99,6 +99,18 @@ class TestFullTrainer : public QObject {
     }
     // Nothing wrong: no click.
     QVERIFY(!lowResCorrectionClick(object, target.data(), target.data(), lowRes, size, true, rng));
+    // A thin object (one pixel wide, x = 20) that pooling kept in one cell column: the positive
+    // click lands on the object itself, not on the background at the cell's centre (21.5).
+    std::fill(object.mask.begin(), object.mask.end(), 0);
+    for (int y = 8; y < 40; ++y) object.mask[static_cast<std::size_t>(y) * object.width + 20] = 1;
+    std::fill(target.begin(), target.end(), 0);
+    for (int y = 2; y < 10; ++y) target[static_cast<std::size_t>(y) * lowRes + 5] = 1;
+    std::fill(answer.begin(), answer.end(), 0);
+    auto thin =
+        lowResCorrectionClick(object, answer.data(), target.data(), lowRes, size, true, rng);
+    QVERIFY(thin && thin->positive);
+    QCOMPARE(thin->x, 20.0);
+    QVERIFY(object.mask[static_cast<std::size_t>(thin->y) * object.width + 20] == 1);
   }
 
   void attentionGradientsMatchThePlainFormula() {
