@@ -97,12 +97,23 @@ void SamModel::Impl::weightsChanged() {
 const std::string& SamModel::Impl::encoderIdentity() const {
   if (!encoderIdentityCache.empty() || (sam->adapters && sam->adapters->depth))
     return encoderIdentityCache;
-  // Training counts only when it can have changed the encoder's own weights (pre-training);
-  // adapters are digested below, and a decoder-side run (or its resume) leaves the encoder.
-  bool encoderTrained = false;
-  for (const auto& item : sam->image_encoder->named_parameters())
-    if (item.value().requires_grad() && !isAdapterKey("image_encoder." + item.key()))
-      encoderTrained = true;
+  // One pass over the encoder: a digest of its adapter weights, and whether its own weights
+  // are trained (only then does training since loading count: pre-training; a decoder-side run
+  // or its resume leaves the encoder as it was).
+  Sha256 adapters;
+  bool anyAdapter = false, encoderTrained = false;
+  torch::NoGradGuard noGrad;
+  for (const auto& item : sam->image_encoder->named_parameters()) {
+    if (!isAdapterKey("image_encoder." + item.key())) {
+      encoderTrained = encoderTrained || item.value().requires_grad();
+      continue;
+    }
+    const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
+    adapters.update(item.key());
+    adapters.update(std::string_view(static_cast<const char*>(t.data_ptr()),
+                                     static_cast<std::size_t>(t.numel()) * sizeof(float)));
+    anyAdapter = true;
+  }
   std::string id = baseIdentity + ":" + checkpointStamp +
                    "|trained:" + std::to_string(encoderTrained ? generation : 0) +
                    "|encoder:" + std::string(c10::toString(encoderType)) +
@@ -113,18 +124,7 @@ const std::string& SamModel::Impl::encoderIdentity() const {
           std::to_string(sam->adapters->ratio) + "/" + std::to_string(sam->adapters->mlpScale) +
           "/" + std::to_string(sam->adapters->padBeforeNorm);
   }
-  Sha256 adapters;
-  bool any = false;
-  torch::NoGradGuard noGrad;
-  for (const auto& item : sam->image_encoder->named_parameters()) {
-    if (!isAdapterKey("image_encoder." + item.key())) continue;
-    const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
-    adapters.update(item.key());
-    adapters.update(std::string_view(static_cast<const char*>(t.data_ptr()),
-                                     static_cast<std::size_t>(t.numel()) * sizeof(float)));
-    any = true;
-  }
-  if (any) id += "|adapter-weights:" + adapters.hexDigest();
+  if (anyAdapter) id += "|adapter-weights:" + adapters.hexDigest();
   encoderIdentityCache = std::move(id);
   return encoderIdentityCache;
 }

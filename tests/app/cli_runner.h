@@ -13,8 +13,11 @@ struct Run {
   QString err;
 };
 
-inline Run runTool(const QString& program, const QStringList& args, int timeoutMs = 120000) {
+/// `environment`: the child's whole environment (empty: this process's).
+inline Run runTool(const QString& program, const QStringList& args, int timeoutMs = 120000,
+                   const QProcessEnvironment& environment = {}) {
   QProcess process;
+  if (!environment.isEmpty()) process.setProcessEnvironment(environment);
   process.start(QStringLiteral(MEDSA_BIN_DIR "/") + program, args);
   Run run;
   if (!process.waitForFinished(timeoutMs)) return run;

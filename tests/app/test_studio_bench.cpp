@@ -3,35 +3,29 @@
 // With --bench-while-training the background trainer takes steps while the clicks come.
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "cli_runner.h"
 
 namespace {
 
 struct Outcome {
   int exitCode = -1;
-  QJsonObject json;
+  QJsonObject json;  ///< the last line of stdout
   QString err;
 };
 
 Outcome runStudio(const QStringList& args) {
   QTemporaryDir home;  // --model is remembered in the settings: keep the user's untouched
-  QProcess process;
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
   env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
   env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
-  process.setProcessEnvironment(env);
-  process.start(QStringLiteral(MEDSA_BIN_DIR "/medsa-studio"), args);
-  Outcome outcome;
-  if (!process.waitForFinished(600000)) return outcome;
-  outcome.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-  const QStringList lines =
-      QString::fromUtf8(process.readAllStandardOutput()).trimmed().split(QLatin1Char('\n'));
-  outcome.json = QJsonDocument::fromJson(lines.last().toUtf8()).object();
-  outcome.err = QString::fromUtf8(process.readAllStandardError());
-  return outcome;
+  const medsa::test::Run run =
+      medsa::test::runTool(QStringLiteral("medsa-studio"), args, 600000, env);
+  const QStringList lines = run.out.trimmed().split(QLatin1Char('\n'));
+  return {run.exitCode, QJsonDocument::fromJson(lines.last().toUtf8()).object(), run.err};
 }
 
 }  // namespace
