@@ -10,6 +10,8 @@ packages=(
   # which would make the Apache-2.0 package GPL; the trainer panel draws its own charts.
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqt6sql6-sqlite libgl-dev
+  # Team projects on PostgreSQL: QtSql's driver, libpq, and the server the store tests run
+  libqt6sql6-psql libpq-dev postgresql
   # LibTorch (CPU) and an optimised BLAS: without libopenblas0-openmp Torch falls back to the
   # reference BLAS, several times slower.
   libtorch-dev libopenblas0-openmp

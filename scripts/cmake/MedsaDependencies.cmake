@@ -26,3 +26,7 @@ find_package(GDCM 3.0 REQUIRED)
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(DCMTK REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
+# libpq: only to ask a PostgreSQL connection whether it is still alive (PQstatus), which QtSql
+# does not tell; the queries themselves go through QtSql's QPSQL driver.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

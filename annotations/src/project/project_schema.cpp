@@ -1,5 +1,6 @@
 #include "project_schema.h"
 
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -11,9 +12,22 @@ Error sqlError(const QSqlError& error, const QString& path, const std::string& w
                path.toStdString()};
 }
 
-}  // namespace
+/// SQLite's types in PostgreSQL's words: INTEGER is 64-bit in SQLite (milliseconds since the
+/// epoch need it), REAL is a double, BLOB is bytea.
+QString inDialect(QString statement, sql::Backend backend) {
+  if (backend == sql::Backend::SQLite) return statement;
+  statement.replace(QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT"),
+                    QStringLiteral("BIGSERIAL PRIMARY KEY"));
+  static const QRegularExpression integer(QStringLiteral("\\bINTEGER\\b"));
+  static const QRegularExpression real(QStringLiteral("\\bREAL\\b"));
+  static const QRegularExpression blob(QStringLiteral("\\bBLOB\\b"));
+  statement.replace(integer, QStringLiteral("BIGINT"));
+  statement.replace(real, QStringLiteral("DOUBLE PRECISION"));
+  statement.replace(blob, QStringLiteral("BYTEA"));
+  return statement;
+}
 
-QStringList migrationFrom(int from) {
+QStringList statementsFrom(int from) {
   switch (from) {
     case 0:  // version 1: the dataset (cases, labels and their versions)
       return {
@@ -56,23 +70,47 @@ QStringList migrationFrom(int from) {
               "created TEXT NOT NULL, state TEXT NOT NULL, metrics TEXT NOT NULL DEFAULT '{}', "
               "data_summary TEXT NOT NULL DEFAULT '{}')"),
           QStringLiteral(
-              "CREATE TABLE user_state (user TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT "
-              "NULL, PRIMARY KEY (user, key))"),
+              "CREATE TABLE user_state (\"user\" TEXT NOT NULL, key TEXT NOT NULL, value TEXT "
+              "NOT NULL, PRIMARY KEY (\"user\", key))"),
       };
     case 2:  // version 3: the trainer (a fixed held-out split, when each case was finished)
       return {
           QStringLiteral("ALTER TABLE cases ADD COLUMN split TEXT NOT NULL DEFAULT ''"),
           QStringLiteral("ALTER TABLE cases ADD COLUMN done_at TEXT NOT NULL DEFAULT ''"),
       };
+    case 3:  // version 4: teams (case leases, conflict versions, files kept in the database)
+      return {
+          // Who holds the case, until when (the database clock, ms since the epoch).
+          QStringLiteral("ALTER TABLE cases ADD COLUMN lease_holder TEXT NOT NULL DEFAULT ''"),
+          QStringLiteral("ALTER TABLE cases ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0"),
+          // Why a save was kept aside instead of becoming the case's labels ("" for none).
+          QStringLiteral("ALTER TABLE label_versions ADD COLUMN conflict TEXT NOT NULL DEFAULT ''"),
+          // The file's bytes on PostgreSQL, where no folder is shared; NULL in a folder project.
+          QStringLiteral("ALTER TABLE label_versions ADD COLUMN content BLOB"),
+          QStringLiteral("ALTER TABLE adapters ADD COLUMN content BLOB"),
+          QStringLiteral("CREATE INDEX cases_by_status ON cases (status, position)"),
+      };
     default:
       return {};
   }
 }
 
+}  // namespace
+
+QStringList migrationFrom(int from, sql::Backend backend) {
+  QStringList statements;
+  for (const QString& statement : statementsFrom(from))
+    statements << inDialect(statement, backend);
+  return statements;
+}
+
 Result<int> versionOf(QSqlDatabase& db, const QString& path) {
   QSqlQuery query(db);
   // Reading the table list is the first thing that fails on a file that is not SQLite.
-  if (!query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'")))
+  const bool postgres = sql::backendOf(db) == sql::Backend::PostgreSQL;
+  if (!query.exec(postgres ? QStringLiteral("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_schema = current_schema()")
+                           : QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table'")))
     return sqlError(query.lastError(), path, "not a Med-SA Studio project database");
   QStringList tables;
   while (query.next()) tables << query.value(0).toString();
@@ -92,7 +130,33 @@ Result<int> versionOf(QSqlDatabase& db, const QString& path) {
   return version;
 }
 
+namespace {
+
+/// Held while a PostgreSQL database is migrated (session-scoped, released on every path).
+class MigrationLock {
+ public:
+  explicit MigrationLock(QSqlDatabase& db) : db_(db) {
+    if (sql::backendOf(db_) != sql::Backend::PostgreSQL) return;
+    QSqlQuery query(db_);
+    locked_ = query.exec(QStringLiteral("SELECT pg_advisory_lock(7310575183)"));
+  }
+  ~MigrationLock() {
+    if (!locked_) return;
+    QSqlQuery query(db_);
+    query.exec(QStringLiteral("SELECT pg_advisory_unlock(7310575183)"));
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  QSqlDatabase& db_;
+  bool locked_ = false;
+};
+
+}  // namespace
+
 Status migrate(QSqlDatabase& db, const QString& path) {
+  const MigrationLock lock(db);
   Result<int> version = versionOf(db, path);
   if (!version) return version.error();
   if (version.value() > kCurrentVersion) {
@@ -105,7 +169,7 @@ Status migrate(QSqlDatabase& db, const QString& path) {
   for (int from = version.value(); from < kCurrentVersion; ++from) {
     if (!db.transaction()) return sqlError(db.lastError(), path, "cannot start a migration");
     QSqlQuery query(db);
-    for (const QString& statement : migrationFrom(from)) {
+    for (const QString& statement : migrationFrom(from, sql::backendOf(db))) {
       if (!query.exec(statement)) {
         const Error error =
             sqlError(query.lastError(), path, "migration to version " + std::to_string(from + 1));

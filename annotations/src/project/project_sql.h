@@ -1,5 +1,7 @@
 #pragma once
-// SQL helpers shared by the project store's source files (not part of the API).
+// SQL helpers shared by the project store's source files (not part of the API). The store runs
+// on SQLite (a project folder) or PostgreSQL (a team's database); what differs between the two
+// is kept here and in project_database.cpp, so the store's queries are written once.
 
 #include <QDateTime>
 #include <QSqlDatabase>
@@ -13,6 +15,8 @@
 
 namespace medsa::annotations::sql {
 
+enum class Backend { SQLite, PostgreSQL };
+
 inline QString now() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
 
 /// QtSql binds a null QString as SQL NULL; our text columns are NOT NULL, "" when empty.
@@ -20,35 +24,39 @@ inline QString text(const QString& value) {
   return value.isNull() ? QString(QLatin1String("")) : value;
 }
 
-inline QSqlDatabase connection(const QString& name) { return QSqlDatabase::database(name, false); }
+/// The named connection of this thread. A PostgreSQL connection that the server or the network
+/// dropped is opened again first (its notifications subscribed again), so one cut costs the
+/// operation that saw it, not the rest of the session.
+QSqlDatabase connection(const QString& name);
 
-inline Error sqlError(const QSqlQuery& query, const QString& path, const std::string& what) {
-  const QSqlError error = query.lastError();
-  // A busy database is another program holding a write for too long, not a damaged file.
-  const bool busy = error.nativeErrorCode() == QStringLiteral("5");
-  return Error{busy ? ErrorCode::Unavailable : ErrorCode::WriteFailed,
-               what + ": " + error.text().toStdString(), path.toStdString()};
-}
+Backend backendOf(const QSqlDatabase& db);
 
-/// Runs `body` inside BEGIN IMMEDIATE ... COMMIT: the write lock is taken at the start, so two
-/// writers never both read "the next version is N" (a deferred transaction would let them).
+/// A failed statement as our error: a lost connection, a busy SQLite file or a PostgreSQL
+/// serialization failure is Unavailable (try again), anything else WriteFailed.
+Error sqlError(const QSqlQuery& query, const QString& where, const std::string& what);
+
+/// The database clock in milliseconds since the epoch, as an SQL expression: leases are
+/// compared with the server's clock, never with the clocks of the workstations.
+QString nowMs(Backend backend);
+
+/// Starts a write: SQLite takes its write lock at once (BEGIN IMMEDIATE); PostgreSQL takes the
+/// project's transaction-scoped advisory lock. Either way two writers never both read "the next
+/// version is N", as a deferred transaction would let them.
+Status beginWrite(QSqlDatabase& db, const QString& where);
+Status commitWrite(QSqlDatabase& db, const QString& where);
+void rollbackWrite(QSqlDatabase& db);
+
+/// Runs `body` between beginWrite and commitWrite; a failed body rolls back.
 template <typename Body>
-Status writeTransaction(const QString& name, const QString& path, Body&& body) {
+Status writeTransaction(const QString& name, const QString& where, Body&& body) {
   QSqlDatabase db = connection(name);
-  QSqlQuery query(db);
-  if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
-    return sqlError(query, path, "cannot start writing the project");
+  if (Status begun = beginWrite(db, where); !begun) return begun;
   Status status = body(db);
   if (!status) {
-    query.exec(QStringLiteral("ROLLBACK"));
+    rollbackWrite(db);
     return status;
   }
-  if (!query.exec(QStringLiteral("COMMIT"))) {
-    const Error error = sqlError(query, path, "cannot commit to the project");
-    query.exec(QStringLiteral("ROLLBACK"));
-    return error;
-  }
-  return {};
+  return commitWrite(db, where);
 }
 
 }  // namespace medsa::annotations::sql

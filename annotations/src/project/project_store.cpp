@@ -4,12 +4,16 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QUuid>
 
 #include "medsa/annotations/label_map_io.h"
+#include "medsa/core/atomic_file.h"
 #include "medsa/core/sha256.h"
+#include "project_database.h"
 #include "project_schema.h"
 #include "project_sql.h"
 
@@ -18,6 +22,7 @@
 
 namespace medsa::annotations {
 
+using sql::Backend;
 using sql::connection;
 using sql::now;
 using sql::sqlError;
@@ -29,13 +34,14 @@ namespace {
 const QString kCaseColumns = QStringLiteral(
     "c.id, c.name, c.image_path, c.series_uid, c.content_hash, c.kind, c.modality, c.status, "
     "c.assignee, c.seconds, c.clicks, c.interactions, c.model, c.adapter, c.position, c.split, "
-    "c.done_at, v.id, v.case_id, "
-    "v.version, v.path, v.sha256, v.saved_at, v.saved_by, v.voxels");
+    "c.done_at, c.lease_holder, c.lease_until, v.id, v.case_id, "
+    "v.version, v.path, v.sha256, v.saved_at, v.saved_by, v.voxels, v.conflict");
+// The latest version is the newest one that is not a conflict.
 const QString kCaseFrom = QStringLiteral(
     " FROM cases c LEFT JOIN label_versions v ON v.case_id = c.id AND v.version = "
-    "(SELECT MAX(version) FROM label_versions WHERE case_id = c.id)");
+    "(SELECT MAX(version) FROM label_versions WHERE case_id = c.id AND conflict = '')");
 const QString kVersionColumns =
-    QStringLiteral("id, case_id, version, path, sha256, saved_at, saved_by, voxels");
+    QStringLiteral("id, case_id, version, path, sha256, saved_at, saved_by, voxels, conflict");
 
 QString voxelsJson(const QMap<quint16, qint64>& voxels) {
   QJsonObject object;
@@ -72,41 +78,8 @@ LabelVersion versionFrom(const QSqlQuery& q, int at, const ProjectStore& store) 
   v.savedAt = QDateTime::fromString(q.value(at + 5).toString(), Qt::ISODateWithMs);
   v.savedBy = q.value(at + 6).toString();
   v.voxels = voxelsFromJson(q.value(at + 7).toString());
+  v.conflict = q.value(at + 8).toString();
   return v;
-}
-
-/// Opens (and creates, for a new project) the SQLite file with the settings every use needs.
-Result<QString> openDatabase(const QString& path) {
-  const QString name =
-      QStringLiteral("medsa-project-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-  {
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-    db.setDatabaseName(path);
-    // Another writer (the CLI, a second window) waits its turn instead of failing at once.
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
-    if (!db.open()) {
-      const Error error{ErrorCode::ReadFailed,
-                        "cannot open the project database: " + db.lastError().text().toStdString(),
-                        path.toStdString()};
-      db = QSqlDatabase();
-      QSqlDatabase::removeDatabase(name);
-      return error;
-    }
-    QSqlQuery query(db);
-    // WAL: readers never block the writer; FULL: a committed save survives a power cut.
-    query.exec(QStringLiteral("PRAGMA journal_mode = WAL"));
-    query.exec(QStringLiteral("PRAGMA synchronous = FULL"));
-    query.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
-  }
-  return name;
-}
-
-void closeDatabase(const QString& name) {
-  {
-    QSqlDatabase db = connection(name);
-    if (db.isValid()) db.close();
-  }
-  QSqlDatabase::removeDatabase(name);
 }
 
 }  // namespace
@@ -141,21 +114,105 @@ QString currentUser() {
 }
 
 ProjectStore::ProjectStore(QString folder, QString connection)
-    : folder_(std::move(folder)), connection_(std::move(connection)) {}
+    : folder_(folder), location_(std::move(folder)), connection_(std::move(connection)) {}
 
-ProjectStore::~ProjectStore() { closeDatabase(connection_); }
+ProjectStore::~ProjectStore() { database::close(connection_); }
 
-bool ProjectStore::exists(const QString& folder) {
-  return QFileInfo(QDir(folder).filePath(QString::fromLatin1(kDatabaseName))).isFile();
+bool ProjectStore::isDatabaseUrl(const QString& location) { return database::isUrl(location); }
+
+bool ProjectStore::exists(const QString& location) {
+  if (isDatabaseUrl(location)) return true;
+  return QFileInfo(QDir(location).filePath(QString::fromLatin1(kDatabaseName))).isFile();
 }
 
+bool ProjectStore::shared() const { return shared_; }
+
 QString ProjectStore::databasePath() const {
-  return QDir(folder_).filePath(QString::fromLatin1(kDatabaseName));
+  return shared_ ? location_ : QDir(folder_).filePath(QString::fromLatin1(kDatabaseName));
+}
+
+namespace {
+
+/// Writes the project's name and identity into a freshly migrated database.
+Status writeMeta(const QString& connectionName, const QString& where, const QString& name) {
+  return writeTransaction(connectionName, where, [&](QSqlDatabase& d) -> Status {
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?)"));
+    for (const auto& [key, value] :
+         {std::pair{QStringLiteral("name"), name.trimmed()},
+          std::pair{QStringLiteral("created"), now()},
+          std::pair{QStringLiteral("project_id"),
+                    QUuid::createUuid().toString(QUuid::WithoutBraces)}}) {
+      q.addBindValue(key);
+      q.addBindValue(value);
+      if (!q.exec()) return sqlError(q, where, "cannot write the project");
+    }
+    return {};
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ProjectStore>> ProjectStore::openUrl(
+    const QString& url, const Options& options, const std::optional<NewProject>& made) {
+  Result<database::PostgresAddress> address = database::parseUrl(url);
+  if (!address) return address.error();
+  const QString where = address->display();
+  Result<QString> db = database::openPostgres(address.value());
+  if (!db) return db.error();
+  std::unique_ptr<ProjectStore> store(new ProjectStore(QString(), db.value()));
+  store->location_ = where;
+  store->shared_ = true;
+  store->dataRoot_ = options.dataRoot.isEmpty() ? qEnvironmentVariable("MEDSA_DATA_ROOT")
+                                                : options.dataRoot;
+  if (!store->dataRoot_.isEmpty())
+    store->dataRoot_ = QFileInfo(store->dataRoot_).absoluteFilePath();
+  QSqlDatabase handle = connection(store->connection_);
+  Result<int> version = schema::versionOf(handle, where);
+  if (!version) return version.error();
+  const bool creating = made.has_value();
+  if (creating && version.value() > 0)
+    return Error{ErrorCode::InvalidArgument, "the database already holds a project",
+                 where.toStdString()};
+  if (!creating && version.value() == 0)
+    return Error{ErrorCode::FileNotFound,
+                 "the database holds no project yet (medsa project create makes one)",
+                 where.toStdString()};
+  if (creating && made->name.trimmed().isEmpty())
+    return Error{ErrorCode::InvalidArgument, "a project needs a name", where.toStdString()};
+  if (Status migrated = schema::migrate(handle, where); !migrated) return migrated.error();
+  if (creating) {
+    if (Status written = writeMeta(store->connection_, where, made->name); !written)
+      return written.error();
+    if (Status set = store->setLabels(made->labels); !set) return set.error();
+  }
+  if (Status named = store->loadName(); !named) return named.error();
+  if (Status cached = store->useCacheFolder(options); !cached) return cached.error();
+  return store;
+}
+
+Status ProjectStore::useCacheFolder(const Options& options) {
+  QSqlQuery q(connection(connection_));
+  if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'project_id'")) || !q.next())
+    return Error{ErrorCode::CorruptData, "the project has no identity", location_.toStdString()};
+  const QString id = q.value(0).toString();
+  folder_ = options.cacheFolder;
+  if (folder_.isEmpty())
+    folder_ = QDir(QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation))
+                  .filePath(QStringLiteral("medsa-studio/projects/") + id);
+  folder_ = QFileInfo(folder_).absoluteFilePath();
+  for (const char* sub : {"labels", "adapters"})
+    if (!QDir().mkpath(QDir(folder_).filePath(QString::fromLatin1(sub))))
+      return Error{ErrorCode::WriteFailed, "cannot create the project's cache folder",
+                   folder_.toStdString()};
+  return {};
 }
 
 Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& folder,
                                                            const QString& name,
-                                                           const LabelSet& labels) {
+                                                           const LabelSet& labels,
+                                                           const Options& options) {
+  if (isDatabaseUrl(folder)) return openUrl(folder, options, NewProject{name, labels});
   const QString absolute = QFileInfo(folder).absoluteFilePath();
   if (exists(absolute))
     return Error{ErrorCode::InvalidArgument, "the folder already holds a project",
@@ -165,28 +222,15 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& folder
   if (!QDir().mkpath(absolute))
     return Error{ErrorCode::WriteFailed, "cannot create the project folder",
                  absolute.toStdString()};
-  Result<QString> db = openDatabase(QDir(absolute).filePath(QString::fromLatin1(kDatabaseName)));
+  Result<QString> db =
+      database::openSqlite(QDir(absolute).filePath(QString::fromLatin1(kDatabaseName)));
   if (!db) return db.error();
   std::unique_ptr<ProjectStore> store(new ProjectStore(absolute, db.value()));
   QSqlDatabase handle = connection(store->connection_);
   if (Status migrated = schema::migrate(handle, store->databasePath()); !migrated)
     return migrated.error();
-  Status written =
-      writeTransaction(store->connection_, store->databasePath(), [&](QSqlDatabase& d) -> Status {
-        QSqlQuery q(d);
-        q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?)"));
-        for (const auto& [key, value] :
-             {std::pair{QStringLiteral("name"), name.trimmed()},
-              std::pair{QStringLiteral("created"), now()},
-              std::pair{QStringLiteral("project_id"),
-                        QUuid::createUuid().toString(QUuid::WithoutBraces)}}) {
-          q.addBindValue(key);
-          q.addBindValue(value);
-          if (!q.exec()) return sqlError(q, store->databasePath(), "cannot write the project");
-        }
-        return {};
-      });
-  if (!written) return written.error();
+  if (Status written = writeMeta(store->connection_, store->databasePath(), name); !written)
+    return written.error();
   if (Status set = store->setLabels(labels); !set) return set.error();
   for (const char* sub : {"labels", "images", "adapters"})
     QDir(absolute).mkpath(QString::fromLatin1(sub));
@@ -194,13 +238,15 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const QString& folder
   return store;
 }
 
-Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString& folder) {
+Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const QString& folder,
+                                                         const Options& options) {
+  if (isDatabaseUrl(folder)) return openUrl(folder, options, std::nullopt);
   const QString absolute = QFileInfo(folder).absoluteFilePath();
   const QString path = QDir(absolute).filePath(QString::fromLatin1(kDatabaseName));
   if (!QFileInfo(path).isFile())
     return Error{ErrorCode::FileNotFound, "no project here (no project.medsa)",
                  absolute.toStdString()};
-  Result<QString> db = openDatabase(path);
+  Result<QString> db = database::openSqlite(path);
   if (!db) return db.error();
   std::unique_ptr<ProjectStore> store(new ProjectStore(absolute, db.value()));
   QSqlDatabase handle = connection(store->connection_);
@@ -227,16 +273,40 @@ int ProjectStore::schemaVersion() const {
   return version ? version.value() : 0;
 }
 
+
+namespace {
+
+QString relativeInside(const QString& root, const QString& path) {
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  if (root.isEmpty()) return absolute;
+  const QString relative = QDir(root).relativeFilePath(absolute);
+  return relative.startsWith(QStringLiteral("..")) ? absolute : relative;
+}
+
+QString resolvedAgainst(const QString& root, const QString& stored) {
+  if (stored.isEmpty() || QFileInfo(stored).isAbsolute() || root.isEmpty()) return stored;
+  return QDir(root).absoluteFilePath(stored);
+}
+
+}  // namespace
+
 QString ProjectStore::resolve(const QString& stored) const {
-  if (stored.isEmpty() || QFileInfo(stored).isAbsolute()) return stored;
-  return QDir(folder_).absoluteFilePath(stored);
+  return resolvedAgainst(folder_, stored);
 }
 
 QString ProjectStore::storable(const QString& path) const {
-  const QString absolute = QFileInfo(path).absoluteFilePath();
-  const QString relative = QDir(folder_).relativeFilePath(absolute);
   // Inside the project: relative, so the project folder can move as a whole.
-  return relative.startsWith(QStringLiteral("..")) ? absolute : relative;
+  return relativeInside(folder_, path);
+}
+
+QString ProjectStore::resolveImage(const QString& stored) const {
+  return resolvedAgainst(shared_ ? dataRoot_ : folder_, stored);
+}
+
+QString ProjectStore::storableImage(const QString& path) const {
+  // On a team's database: relative to the data root, which each workstation mounts where it
+  // likes; without one, absolute (every machine must see the same path then).
+  return relativeInside(shared_ ? dataRoot_ : folder_, path);
 }
 
 // --- labels ---
@@ -286,7 +356,8 @@ Status ProjectStore::setLabels(const LabelSet& labels) {
 Result<std::vector<CaseRecord>> ProjectStore::queryCases(const QString& where,
                                                          const QVariantList& values) const {
   QSqlQuery q(connection(connection_));
-  q.prepare(QStringLiteral("SELECT ") + kCaseColumns + kCaseFrom + where +
+  q.prepare(QStringLiteral("SELECT ") + kCaseColumns + QStringLiteral(", c.lease_until > ") +
+            sql::nowMs(sql::backendOf(connection(connection_))) + kCaseFrom + where +
             QStringLiteral(" ORDER BY c.position"));
   for (const QVariant& value : values) q.addBindValue(value);
   if (!q.exec()) return sqlError(q, databasePath(), "cannot read the cases");
@@ -295,7 +366,7 @@ Result<std::vector<CaseRecord>> ProjectStore::queryCases(const QString& where,
     CaseRecord c;
     c.id = q.value(0).toLongLong();
     c.name = q.value(1).toString();
-    c.imagePath = resolve(q.value(2).toString());
+    c.imagePath = resolveImage(q.value(2).toString());
     c.series = q.value(3).toString();
     c.contentHash = q.value(4).toString();
     c.picture = q.value(5).toString() == QStringLiteral("picture");
@@ -310,9 +381,20 @@ Result<std::vector<CaseRecord>> ProjectStore::queryCases(const QString& where,
     c.position = q.value(14).toInt();
     c.split = q.value(15).toString();
     c.doneAt = QDateTime::fromString(q.value(16).toString(), Qt::ISODateWithMs);
-    if (!q.value(17).isNull()) c.latest = versionFrom(q, 17, *this);
+    // An expired lease is nobody's (the query's clock is the database's).
+    if (q.value(28).toBool()) {
+      c.leaseHolder = q.value(17).toString();
+      c.leaseUntil = QDateTime::fromMSecsSinceEpoch(q.value(18).toLongLong(), Qt::UTC);
+    }
+    if (!q.value(19).isNull()) c.latest = versionFrom(q, 19, *this);
     cases.push_back(std::move(c));
   }
+  for (const CaseRecord& c : cases)
+    if (c.latest)
+      if (Status there = materialize(QStringLiteral("label_versions"), c.latest->id,
+                                     c.latest->path, c.latest->sha256);
+          !there)
+        return there.error();
   return cases;
 }
 
@@ -361,7 +443,8 @@ Result<ProjectStore::Added> ProjectStore::addCase(const NewCase& added) {
         "assignee, position, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
         "(SELECT COALESCE(MAX(position), 0) + 1 FROM cases), ?, ?)"));
     for (const QVariant& value :
-         QVariantList{name, storable(added.imagePath), text(added.series), text(added.contentHash),
+         QVariantList{name, storableImage(added.imagePath), text(added.series),
+                      text(added.contentHash),
                       added.picture ? QStringLiteral("picture") : QStringLiteral("volume"),
                       text(added.modality), caseStatusName(added.status),
                       added.assignee.isEmpty() ? currentUser() : added.assignee, now(), now()})
@@ -400,13 +483,16 @@ Status updateCase(const QString& connectionName, const QString& path, qint64 id,
 
 Status ProjectStore::setStatus(qint64 caseId, CaseStatus status) {
   // The first time a case is finished is when it joins the effort curve.
-  if (isLabelled(status))
-    return updateCase(connection_, databasePath(), caseId,
-                      QStringLiteral("status = ?, done_at = CASE WHEN done_at = '' THEN ? ELSE "
-                                     "done_at END"),
-                      {caseStatusName(status), now()});
-  return updateCase(connection_, databasePath(), caseId, QStringLiteral("status = ?"),
-                    {caseStatusName(status)});
+  Status updated =
+      isLabelled(status)
+          ? updateCase(connection_, databasePath(), caseId,
+                       QStringLiteral("status = ?, done_at = CASE WHEN done_at = '' THEN ? ELSE "
+                                      "done_at END"),
+                       {caseStatusName(status), now()})
+          : updateCase(connection_, databasePath(), caseId, QStringLiteral("status = ?"),
+                       {caseStatusName(status)});
+  if (updated) notify(QStringLiteral("case:%1").arg(caseId));
+  return updated;
 }
 
 Status ProjectStore::setAssignee(qint64 caseId, const QString& user) {
@@ -434,28 +520,47 @@ Status ProjectStore::relink(qint64 caseId, const QString& imagePath, const QStri
                  "this is not the case's image (its content differs from the one imported)",
                  imagePath.toStdString()};
   return updateCase(connection_, databasePath(), caseId, QStringLiteral("image_path = ?"),
-                    {storable(imagePath)});
+                    {storableImage(imagePath)});
 }
 
 // --- label versions ---
 
 Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map,
-                                              const LabelSet& labels, const QString& user) {
+                                              const LabelSet& labels, const QString& user,
+                                              std::optional<int> basedOn) {
   Result<CaseRecord> record = caseById(caseId);
   if (!record) return record.error();
   LabelVersion saved;
   Status written = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
     QSqlQuery q(d);
-    q.prepare(
-        QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM label_versions WHERE "
-                       "case_id = ?"));
+    // Under the write lock: who holds the case, its latest labels, and the next number (shared
+    // by conflict versions, so no two files ever have the same name).
+    q.prepare(QStringLiteral(
+                  "SELECT c.lease_holder, c.lease_until > %1, "
+                  "(SELECT COALESCE(MAX(version), 0) FROM label_versions WHERE case_id = c.id "
+                  "AND conflict = ''), "
+                  "(SELECT COALESCE(MAX(version), 0) FROM label_versions WHERE case_id = c.id), "
+                  "(SELECT saved_by FROM label_versions WHERE case_id = c.id AND conflict = '' "
+                  "ORDER BY version DESC LIMIT 1) FROM cases c WHERE c.id = ?")
+                  .arg(sql::nowMs(sql::backendOf(d))));
     q.addBindValue(caseId);
     if (!q.exec() || !q.next()) return sqlError(q, databasePath(), "cannot read the versions");
-    const int version = q.value(0).toInt();
+    const QString holder = q.value(0).toString();
+    const bool held = q.value(1).toBool() && !holder.isEmpty() && holder != user;
+    const int latest = q.value(2).toInt();
+    const int version = q.value(3).toInt() + 1;
+    QString conflict;
+    if (held)
+      conflict = QStringLiteral("the case is being annotated by %1").arg(holder);
+    else if (basedOn && *basedOn != latest)
+      conflict = QStringLiteral("the case changed since it was opened (version %1, by %2)")
+                     .arg(latest)
+                     .arg(q.value(4).toString());
     const QString file = QDir(folder_).filePath(
-        QStringLiteral("labels/%1/v%2%3")
+        QStringLiteral("labels/%1/v%2%3%4")
             .arg(record->name)
             .arg(version)
+            .arg(conflict.isEmpty() ? QString() : QStringLiteral("-conflict"))
             .arg(record->picture ? QStringLiteral(".png") : QStringLiteral(".nii.gz")));
     if (!QDir().mkpath(QFileInfo(file).absolutePath()))
       return Error{ErrorCode::WriteFailed, "cannot create the case's label folder",
@@ -471,16 +576,19 @@ Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map
                          QString::fromStdString(hash.value()),
                          QDateTime::currentDateTimeUtc(),
                          user,
-                         countVoxels(map)};
+                         countVoxels(map),
+                         conflict};
     q.prepare(QStringLiteral(
         "INSERT INTO label_versions (case_id, version, path, sha256, saved_at, saved_by, "
-        "voxels) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant& value : QVariantList{caseId, version, storable(file), saved.sha256,
-                                              saved.savedAt.toString(Qt::ISODateWithMs), text(user),
-                                              voxelsJson(saved.voxels)})
+        "voxels, conflict, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant& value :
+         QVariantList{caseId, version, storable(file), saved.sha256,
+                      saved.savedAt.toString(Qt::ISODateWithMs), text(user),
+                      voxelsJson(saved.voxels), text(conflict), contentFor(file)})
       q.addBindValue(value);
     if (!q.exec()) return sqlError(q, databasePath(), "cannot record the label version");
     saved.id = q.lastInsertId().toLongLong();
+    if (!conflict.isEmpty()) return {};
     // Labels on a case mean work has begun on it.
     q.prepare(
         QStringLiteral("UPDATE cases SET status = 'in-progress', updated = ? WHERE id = ? "
@@ -491,6 +599,7 @@ Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map
     return {};
   });
   if (!written) return written.error();
+  notify(QStringLiteral("case:%1").arg(caseId));
   return saved;
 }
 
@@ -502,7 +611,159 @@ Result<std::vector<LabelVersion>> ProjectStore::labelVersions(qint64 caseId) con
   if (!q.exec()) return sqlError(q, databasePath(), "cannot read the label versions");
   std::vector<LabelVersion> versions;
   while (q.next()) versions.push_back(versionFrom(q, 0, *this));
+  for (const LabelVersion& v : versions)
+    if (Status there = materialize(QStringLiteral("label_versions"), v.id, v.path, v.sha256);
+        !there)
+      return there.error();
   return versions;
+}
+
+// --- files kept in the database (PostgreSQL) ---
+
+QByteArray ProjectStore::contentFor(const QString& file) const {
+  if (!shared_) return QByteArray();  // a folder project keeps the file, not a copy (NULL)
+  QFile in(file);
+  return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+}
+
+Status ProjectStore::materialize(const QString& table, qint64 id, const QString& path,
+                                 const QString& sha256) const {
+  if (!shared_ || QFileInfo(path).size() > 0) return {};
+  QSqlQuery q(connection(connection_));
+  // `table` is one of ours, never user input; the id is bound.
+  q.prepare(QStringLiteral("SELECT content FROM ") + table + QStringLiteral(" WHERE id = ?"));
+  q.addBindValue(id);
+  if (!q.exec()) return sqlError(q, databasePath(), "cannot read a file from the project");
+  if (!q.next() || q.value(0).isNull())
+    return Error{ErrorCode::FileNotFound, "the project database holds no copy of this file",
+                 path.toStdString()};
+  const QByteArray bytes = q.value(0).toByteArray();
+  if (QString::fromStdString(sha256Hex(std::string_view(bytes.constData(), bytes.size()))) !=
+      sha256)
+    return Error{ErrorCode::CorruptData,
+                 "the copy in the project database does not match its checksum",
+                 path.toStdString()};
+  if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+    return Error{ErrorCode::WriteFailed, "cannot create the cache folder", path.toStdString()};
+  return writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), bytes.size()));
+}
+
+// --- leases ---
+
+namespace {
+
+Error heldBy(const QString& holder, qint64 caseId, const QString& where) {
+  return Error{ErrorCode::Unavailable,
+               "case " + std::to_string(caseId) + " is being annotated by " +
+                   holder.toStdString(),
+               where.toStdString()};
+}
+
+}  // namespace
+
+Result<std::optional<CaseRecord>> ProjectStore::takeNextCase(const QString& user, int seconds) {
+  QSqlDatabase db = connection(connection_);
+  const Backend backend = sql::backendOf(db);
+  const QString clock = sql::nowMs(backend);
+  // One statement: the row is chosen and leased at once. On PostgreSQL, SKIP LOCKED lets
+  // concurrent callers pass over a row another one is taking instead of queueing behind it;
+  // SQLite runs one writer at a time.
+  QSqlQuery q(db);
+  q.prepare(QStringLiteral(
+                "UPDATE cases SET lease_holder = ?, lease_until = %1 + ?, assignee = ?, "
+                "updated = ? WHERE id = (SELECT id FROM cases WHERE status IN ('new', "
+                "'in-progress') AND (lease_holder = '' OR lease_until < %1) ORDER BY position "
+                "LIMIT 1%2) RETURNING id")
+                .arg(clock, backend == Backend::PostgreSQL ? QStringLiteral(" FOR UPDATE SKIP LOCKED")
+                                                           : QString()));
+  for (const QVariant& value : QVariantList{text(user), qint64(seconds) * 1000, text(user), now()})
+    q.addBindValue(value);
+  if (!q.exec()) return sqlError(q, databasePath(), "cannot take a case");
+  if (!q.next()) return std::optional<CaseRecord>{};
+  const qint64 id = q.value(0).toLongLong();
+  q.finish();
+  notify(QStringLiteral("case:%1").arg(id));
+  Result<CaseRecord> record = caseById(id);
+  if (!record) return record.error();
+  return std::optional<CaseRecord>(std::move(record).value());
+}
+
+Result<CaseRecord> ProjectStore::takeCase(qint64 caseId, const QString& user, int seconds) {
+  QSqlDatabase db = connection(connection_);
+  const QString clock = sql::nowMs(sql::backendOf(db));
+  QSqlQuery q(db);
+  q.prepare(QStringLiteral("UPDATE cases SET lease_holder = ?, lease_until = %1 + ?, "
+                           "updated = ? WHERE id = ? AND (lease_holder IN ('', ?) OR "
+                           "lease_until < %1)")
+                .arg(clock));
+  for (const QVariant& value :
+       QVariantList{text(user), qint64(seconds) * 1000, now(), caseId, text(user)})
+    q.addBindValue(value);
+  if (!q.exec()) return sqlError(q, databasePath(), "cannot take the case");
+  Result<CaseRecord> record = caseById(caseId);
+  if (!record) return record.error();
+  if (q.numRowsAffected() != 1) return heldBy(record->leaseHolder, caseId, databasePath());
+  notify(QStringLiteral("case:%1").arg(caseId));
+  return record;
+}
+
+Status ProjectStore::renewLease(qint64 caseId, const QString& user, int seconds) {
+  QSqlDatabase db = connection(connection_);
+  QSqlQuery q(db);
+  // Held by this user still (an expired lease nobody took is this user's to renew).
+  q.prepare(QStringLiteral("UPDATE cases SET lease_until = %1 + ? WHERE id = ? AND "
+                           "lease_holder = ?")
+                .arg(sql::nowMs(sql::backendOf(db))));
+  q.addBindValue(qint64(seconds) * 1000);
+  q.addBindValue(caseId);
+  q.addBindValue(text(user));
+  if (!q.exec()) return sqlError(q, databasePath(), "cannot renew the lease");
+  if (q.numRowsAffected() == 1) return {};
+  Result<CaseRecord> record = caseById(caseId);
+  if (!record) return record.error();
+  return heldBy(record->leaseHolder.isEmpty() ? QStringLiteral("nobody") : record->leaseHolder,
+                caseId, databasePath());
+}
+
+Status ProjectStore::releaseCase(qint64 caseId, const QString& user) {
+  QSqlQuery q(connection(connection_));
+  q.prepare(QStringLiteral("UPDATE cases SET lease_holder = '', lease_until = 0 WHERE id = ? "
+                           "AND lease_holder = ?"));
+  q.addBindValue(caseId);
+  q.addBindValue(text(user));
+  if (!q.exec()) return sqlError(q, databasePath(), "cannot release the case");
+  if (q.numRowsAffected() == 1) notify(QStringLiteral("case:%1").arg(caseId));
+  return {};
+}
+
+// --- change notifications (PostgreSQL LISTEN/NOTIFY) ---
+
+namespace {
+const QString kChannel = QStringLiteral("medsa_project");
+}
+
+void ProjectStore::notify(const QString& change) const {
+  if (!shared_) return;
+  QSqlQuery q(connection(connection_));
+  q.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
+  q.addBindValue(kChannel);
+  q.addBindValue(change);
+  q.exec();  // a lost notification costs a refresh, never data
+}
+
+bool ProjectStore::watch(QObject* context, std::function<void(const QString&)> onChange) {
+  if (!shared_) return false;
+  QSqlDatabase db = connection(connection_);
+  QSqlDriver* driver = db.driver();
+  if (!driver->subscribeToNotification(kChannel)) return false;
+  QObject::connect(driver, &QSqlDriver::notification, context,
+                   [onChange = std::move(onChange)](const QString& name,
+                                                    QSqlDriver::NotificationSource source,
+                                                    const QVariant& payload) {
+                     if (name == kChannel && source == QSqlDriver::OtherSource)
+                       onChange(payload.toString());
+                   });
+  return true;
 }
 
 }  // namespace medsa::annotations

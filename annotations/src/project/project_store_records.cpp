@@ -47,12 +47,13 @@ Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
     if (!version.created.isValid()) version.created = QDateTime::currentDateTimeUtc();
     q.prepare(QStringLiteral(
         "INSERT INTO adapters (version, path, sha256, base_model, created, state, metrics, "
-        "data_summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        "data_summary, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const QVariant& value :
          QVariantList{version.version, storable(version.path), text(version.sha256),
                       text(version.baseModel), version.created.toString(Qt::ISODateWithMs),
                       version.state.isEmpty() ? QStringLiteral("candidate") : version.state,
-                      jsonText(version.metrics), jsonText(version.dataSummary)})
+                      jsonText(version.metrics), jsonText(version.dataSummary),
+                      contentFor(version.path)})
       q.addBindValue(value);
     if (!q.exec()) return sqlError(q, databasePath(), "cannot record the adapter version");
     return {};
@@ -66,10 +67,12 @@ Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
 Result<std::vector<AdapterVersion>> ProjectStore::adapterVersions() const {
   QSqlQuery q(connection(connection_));
   if (!q.exec(QStringLiteral("SELECT version, path, sha256, base_model, created, state, metrics, "
-                             "data_summary FROM adapters ORDER BY version")))
+                             "data_summary, id FROM adapters ORDER BY version")))
     return sqlError(q, databasePath(), "cannot read the adapter versions");
   std::vector<AdapterVersion> versions;
+  std::vector<qint64> ids;
   while (q.next()) {
+    ids.push_back(q.value(8).toLongLong());
     AdapterVersion v;
     v.version = q.value(0).toInt();
     v.path = resolve(q.value(1).toString());
@@ -81,11 +84,17 @@ Result<std::vector<AdapterVersion>> ProjectStore::adapterVersions() const {
     v.dataSummary = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
     versions.push_back(std::move(v));
   }
+  // A team's adapters come from the database into this machine's cache when first listed.
+  for (std::size_t i = 0; i < versions.size(); ++i)
+    if (Status there =
+            materialize(QStringLiteral("adapters"), ids[i], versions[i].path, versions[i].sha256);
+        !there)
+      return there.error();
   return versions;
 }
 
 Status ProjectStore::setLiveAdapter(int version) {
-  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
+  Status changed = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
     QSqlQuery q(d);
     if (version > 0) {
       q.prepare(QStringLiteral("SELECT 1 FROM adapters WHERE version = ?"));
@@ -105,6 +114,9 @@ Status ProjectStore::setLiveAdapter(int version) {
     }
     return {};
   });
+  // Every workstation of a team swaps the new version in.
+  if (changed) notify(QStringLiteral("live:%1").arg(version));
+  return changed;
 }
 
 Status ProjectStore::setAdapterState(int version, const QString& state) {
@@ -165,8 +177,8 @@ Result<std::vector<Interaction>> ProjectStore::interactions(qint64 caseId) const
 Status ProjectStore::setUserState(const QString& user, const QString& key, const QString& value) {
   QSqlQuery q(connection(connection_));
   q.prepare(
-      QStringLiteral("INSERT INTO user_state (user, key, value) VALUES (?, ?, ?) ON "
-                     "CONFLICT (user, key) DO UPDATE SET value = excluded.value"));
+      QStringLiteral("INSERT INTO user_state (\"user\", key, value) VALUES (?, ?, ?) ON "
+                     "CONFLICT (\"user\", key) DO UPDATE SET value = excluded.value"));
   q.addBindValue(text(user));
   q.addBindValue(text(key));
   q.addBindValue(text(value));
@@ -176,7 +188,7 @@ Status ProjectStore::setUserState(const QString& user, const QString& key, const
 
 Result<QString> ProjectStore::userState(const QString& user, const QString& key) const {
   QSqlQuery q(connection(connection_));
-  q.prepare(QStringLiteral("SELECT value FROM user_state WHERE user = ? AND key = ?"));
+  q.prepare(QStringLiteral("SELECT value FROM user_state WHERE \"user\" = ? AND key = ?"));
   q.addBindValue(text(user));
   q.addBindValue(text(key));
   if (!q.exec()) return sqlError(q, databasePath(), "cannot read the project");

@@ -35,6 +35,9 @@ struct LabelVersion {
   QDateTime savedAt;
   QString savedBy;
   QMap<quint16, qint64> voxels;  ///< voxels per label value (0 left out)
+  /// Why this save did not become the case's labels ("" when it did): the case was held by
+  /// someone else, or changed since the edit began. A conflict version is kept, never lost.
+  QString conflict;
 };
 
 /// A case of a project: one image (a file, or one series of a DICOM folder) and its labels.
@@ -58,6 +61,10 @@ struct CaseRecord {
   /// adapter versions are compared on the same cases), "" before.
   QString split;
   QDateTime doneAt;  ///< when it was first marked done or reviewed (invalid before)
+  /// Who is annotating the case now ("" when nobody holds an unexpired lease) and until when.
+  QString leaseHolder;
+  QDateTime leaseUntil;
+  /// The latest version that is not a conflict.
   std::optional<LabelVersion> latest;
 };
 
