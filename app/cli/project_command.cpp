@@ -10,6 +10,7 @@
 #include "medsa/annotations/project_import.h"
 #include "medsa/annotations/project_store.h"
 #include "project_export.h"
+#include "project_stress.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,8 @@ const char* const kUsage =
     "       medsa project status DIR [--json]\n"
     "       medsa project set-status DIR CASE STATUS\n"
     "       medsa project export DIR --format nifti|nrrd|png|coco|nnunet|dicom-seg --out OUT\n"
-    "                            [--status done,reviewed] [--dataset-id N]\n";
+    "                            [--status done,reviewed] [--dataset-id N]\n"
+    "       medsa project stress DIR --annotators N --minutes M [--lease S] [--json]\n";
 
 std::string text(const QString& value) { return value.toStdString(); }
 
@@ -67,7 +69,8 @@ json caseJson(const CaseRecord& c, const LabelSet& labels) {
           {"labels", voxels},
           {"version", c.latest ? c.latest->version : 0},
           {"seconds", c.seconds},
-          {"clicks", c.clicks}};
+          {"clicks", c.clicks},
+          {"held_by", text(c.leaseHolder)}};
 }
 
 /// A case named by its id or its name.
@@ -97,7 +100,7 @@ int runCreate(CommandContext& context, ArgumentParser& parser) {
   Result<std::unique_ptr<ProjectStore>> store =
       ProjectStore::create(QString::fromStdString(*dir), QString::fromStdString(*name), set);
   if (!store) return failure(context, store.error(), false);
-  context.out << "created project '" << *name << "' in " << text(store.value()->folder())
+  context.out << "created project '" << *name << "' in " << text(store.value()->location())
               << " with " << set.size() << " labels\n";
   return kExitOk;
 }
@@ -188,7 +191,8 @@ int runStatus(CommandContext& context, ArgumentParser& parser) {
               << " done\n";
   for (const CaseRecord& c : cases.value())
     context.out << "  " << c.id << "  " << text(caseStatusName(c.status)) << "  " << text(c.name)
-                << (c.latest ? "  v" + std::to_string(c.latest->version) : "") << '\n';
+                << (c.latest ? "  v" + std::to_string(c.latest->version) : "")
+                << (c.leaseHolder.isEmpty() ? "" : "  held by " + text(c.leaseHolder)) << '\n';
   return kExitOk;
 }
 
@@ -235,6 +239,8 @@ int runProject(CommandContext& context) {
   if (sub == "status") return runStatus(context, parser);
   if (sub == "set-status") return runSetStatus(context, parser);
   if (sub == "export") return runProjectExport(context, parser);
+  if (sub == "stress") return runProjectStress(context, parser);
+  if (sub == "stress-worker") return runProjectStressWorker(context, parser);
   return usageError(context,
                     Error{ErrorCode::InvalidArgument, "unknown subcommand '" + sub + "'", {}});
 }
@@ -245,21 +251,30 @@ void addProjectCommand(CommandRegistry& registry) {
   registry.add(
       {"project", "create a project, import images, list its cases, export a dataset",
        std::string(kUsage) +
-           "\nA project is a folder with project.medsa (its cases, labels, label versions\n"
-           "and interaction log) and the label maps saved in it.\n"
+           "\nDIR is a project folder (project.medsa: its cases, labels, label versions and\n"
+           "interaction log, and the label maps saved in it) or a team's PostgreSQL database,\n"
+           "postgresql://USER@HOST:PORT/DBNAME (the password from PGPASSWORD or ~/.pgpass;\n"
+           "image paths relative to $MEDSA_DATA_ROOT; docs/team.md).\n"
            "  create      makes DIR a project; --labels names the labels, values 1..N in order\n"
            "  import      adds PATH: an image file, a folder of images (one case each) or a\n"
            "              DICOM folder (one case per series); the same image is never added\n"
            "              twice. --labels attaches a label map to the one case PATH makes,\n"
            "              --status sets the cases' status, --copy copies the images in\n"
-           "  status      lists the cases: status, labels (voxels per label), time, clicks;\n"
-           "              --json prints {name, labels, cases, counts}\n"
+           "  status      lists the cases: status, labels (voxels per label), time, clicks,\n"
+           "              who holds each; --json prints {name, labels, cases, counts}\n"
            "  set-status  CASE is a case's name or id; STATUS is new, in-progress, done,\n"
            "              reviewed or skipped\n"
            "  export      writes the cases with --status (default done,reviewed) as a dataset\n"
            "              in OUT (which must not exist): label maps (nifti, nrrd, png), COCO\n"
            "              with RLE masks, an nnU-Net v2 raw dataset (--dataset-id N) or\n"
            "              DICOM SEG objects; a failed export leaves nothing at OUT\n"
+           "  stress      a load and fault test (run it on a scratch project): N annotators\n"
+           "              (processes) take, save and release cases (2N stress-K cases are\n"
+           "              added) for M minutes; one is killed and restarted, and on\n"
+           "              PostgreSQL every session is cut once. Prints {annotators,\n"
+           "              cases_taken, double_assignments, saves, lost_saves, conflicts,\n"
+           "              p95_take_ms, ...}; exit status 1 if anything was lost or double\n"
+           "              assigned. --lease is the lease length (default 30 s)\n"
            "Exit status: 0 on success, 1 with the reason on stderr, 2 for bad usage.\n",
        runProject});
 }

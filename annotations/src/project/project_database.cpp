@@ -29,7 +29,10 @@ QString newConnectionName() {
 bool connectionLost(const QSqlDriver* driver) {
   if (!driver) return false;
   const QVariant handle = driver->handle();
-  if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0) return false;
+  // QPSQL hands out libpq's PGconn*, whose struct is named pg_conn.
+  if (!handle.isValid() || (qstrcmp(handle.typeName(), "pg_conn*") != 0 &&
+                            qstrcmp(handle.typeName(), "PGconn*") != 0))
+    return false;
   const PGconn* connection = *static_cast<PGconn* const*>(handle.constData());
   return connection && PQstatus(connection) == CONNECTION_BAD;
 }
@@ -44,7 +47,10 @@ Backend backendOf(const QSqlDatabase& db) {
 
 QSqlDatabase connection(const QString& name) {
   QSqlDatabase db = QSqlDatabase::database(name, false);
-  if (db.isOpen() && connectionLost(db.driver())) {
+  // QPSQL may mark a connection it found broken as closed; ours are only closed on purpose by
+  // removing them, so a closed one here was lost too.
+  if (db.isValid() && db.driverName() == kPostgresDriver &&
+      (!db.isOpen() || connectionLost(db.driver()))) {
     // Reopening drops the driver's subscriptions; the caller's signal connections stay, since
     // the driver object is the same.
     const QStringList channels = db.driver()->subscribedToNotifications();
@@ -139,9 +145,10 @@ bool isUrl(const QString& location) {
 QString PostgresAddress::display() const {
   QString text = QStringLiteral("postgresql://");
   if (!user.isEmpty()) text += user + QLatin1Char('@');
-  text += host.startsWith(QLatin1Char('/')) ? QString() : host;
-  text += QLatin1Char(':') + QString::number(port) + QLatin1Char('/') + database;
-  if (host.startsWith(QLatin1Char('/'))) text += QStringLiteral("?host=") + host;
+  const bool socket = host.startsWith(QLatin1Char('/'));
+  text += (socket ? QStringLiteral("localhost") : host) + QLatin1Char(':') +
+          QString::number(port) + QLatin1Char('/') + database;
+  if (socket) text += QStringLiteral("?host=") + host;
   return text;
 }
 

@@ -164,6 +164,13 @@ Result<std::vector<ImportedCase>> importIntoProject(ProjectStore& store, const Q
                                                     const ImportOptions& options,
                                                     ProgressSink* progress,
                                                     CancellationToken cancel) {
+  // A team's images live under the data root every workstation mounts; a copy in this
+  // machine's cache would be seen by nobody else.
+  if (options.copyIn && store.shared())
+    return Error{ErrorCode::InvalidArgument,
+                 "a project on a database references images under the data root "
+                 "(MEDSA_DATA_ROOT); copy them there instead of into the project",
+                 store.location().toStdString()};
   Result<std::vector<Found>> found = findImages(path, progress, cancel);
   if (!found) return found.error();
   if (!options.labels.isEmpty() && found->size() != 1)

@@ -736,6 +736,20 @@ Status ProjectStore::releaseCase(qint64 caseId, const QString& user) {
   return {};
 }
 
+Result<int> ProjectStore::cutOtherConnections() {
+  if (!shared_)
+    return Error{ErrorCode::InvalidArgument, "a project folder has no connections to cut",
+                 databasePath().toStdString()};
+  QSqlQuery q(connection(connection_));
+  if (!q.exec(QStringLiteral(
+          "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+          "WHERE datname = current_database() AND application_name = 'medsa-studio' AND "
+          "pid <> pg_backend_pid()")) ||
+      !q.next())
+    return sqlError(q, databasePath(), "cannot end the other sessions");
+  return q.value(0).toInt();
+}
+
 // --- change notifications (PostgreSQL LISTEN/NOTIFY) ---
 
 namespace {

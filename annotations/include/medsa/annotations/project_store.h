@@ -115,6 +115,11 @@ class ProjectStore {
   /// Gives the case back (nothing happens when `user` does not hold it).
   Status releaseCase(qint64 caseId, const QString& user);
 
+  /// PostgreSQL: ends every other session of this database opened by Med-SA Studio with this
+  /// user's role, as a network failure would (the stress test's cut; it needs no superuser).
+  /// Returns how many were ended.
+  Result<int> cutOtherConnections();
+
   /// Calls `onChange` on this connection's thread when another connection changes the project:
   /// "case:ID" (a lease or a save) or "live:VERSION" (an adapter went live). PostgreSQL only
   /// (LISTEN/NOTIFY): on SQLite it returns false, as no other machine shares the file.
