@@ -16,6 +16,7 @@
 #include "medsa/core/atomic_file.h"
 #include "medsa/model/model_evaluation.h"
 #include "model_options.h"
+#include "train_watch.h"
 #include "training_cycle.h"
 
 namespace medsa::cli {
@@ -100,6 +101,10 @@ class CliMonitor : public model::TrainingMonitor {
   int lastTenth_ = -1;
 };
 
+int runCycle(CommandContext& context, ProjectStore& store,
+             const std::shared_ptr<model::SamModel>& base, const app::TrainingCycleOptions& options,
+             const std::optional<std::string>& out, bool json);
+
 int runTrain(CommandContext& context) {
   ArgumentParser parser(context.args);
   const std::optional<std::string> project = parser.option("--project");
@@ -112,6 +117,10 @@ int runTrain(CommandContext& context) {
   const bool noPromote = parser.flag("--no-promote");
   const bool autocast = parser.flag("--bf16-autocast");
   const bool json = parser.flag("--json");
+  const bool watch = parser.flag("--watch");
+  const std::optional<std::string> minNew = parser.option("--min-new");
+  const std::optional<std::string> poll = parser.option("--poll");
+  const std::optional<std::string> cycles = parser.option("--cycles");
   Result<ModelOptions> model = parseModel(parser);
   if (!model.ok()) return usage(context, "train", model.error());
   if (Status finished = parser.finish(); !finished)
@@ -121,6 +130,32 @@ int runTrain(CommandContext& context) {
   if (steps && minutes)
     return usage(context, "train",
                  {ErrorCode::InvalidArgument, "give --steps or --minutes, not both", {}});
+  if (!watch && (minNew || poll || cycles))
+    return usage(context, "train",
+                 {ErrorCode::InvalidArgument, "--min-new, --poll and --cycles go with --watch", {}});
+  if (watch && out)
+    return usage(context, "train",
+                 {ErrorCode::InvalidArgument, "--out writes one cycle's adapter; not with --watch",
+                  {}});
+  WatchOptions watching;
+  if (minNew) {
+    Result<long long> n = parseCount(minNew, 5, 1, "--min-new");
+    if (!n.ok()) return usage(context, "train", n.error());
+    watching.minNew = int(n.value());
+  }
+  if (cycles) {
+    Result<long long> n = parseCount(cycles, 0, 1, "--cycles");
+    if (!n.ok()) return usage(context, "train", n.error());
+    watching.cycles = int(n.value());
+  }
+  if (poll) {
+    Result<double> p = parseNumber(*poll, "--poll");
+    if (!p.ok()) return usage(context, "train", p.error());
+    if (!(p.value() >= 0.5 && p.value() <= 3600))
+      return usage(context, "train",
+                   {ErrorCode::InvalidArgument, "--poll must be 0.5 to 3600 seconds", {}});
+    watching.pollSeconds = p.value();
+  }
 
   app::TrainingCycleOptions options;
   options.promote = !noPromote;
@@ -169,10 +204,25 @@ int runTrain(CommandContext& context) {
 
   interrupted = 0;
   const auto previous = std::signal(SIGINT, onInterrupt);
+  // A trainer on a server is stopped by its service manager with SIGTERM: between steps too.
+  const auto previousTerm = std::signal(SIGTERM, onInterrupt);
+  const int status =
+      watch ? watchProject(
+                  *store.value(), watching,
+                  [&] { return runCycle(context, *store.value(), base.value(), options, out, json); },
+                  [] { return interrupted != 0; }, context.err)
+            : runCycle(context, *store.value(), base.value(), options, out, json);
+  std::signal(SIGINT, previous);
+  std::signal(SIGTERM, previousTerm);
+  return status;
+}
+
+int runCycle(CommandContext& context, ProjectStore& store,
+             const std::shared_ptr<model::SamModel>& base, const app::TrainingCycleOptions& options,
+             const std::optional<std::string>& out, bool json) {
   CliMonitor monitor(context.err);
   Result<app::TrainingCycleResult> cycle =
-      app::runTrainingCycle(*store.value(), base.value(), options, &monitor);
-  std::signal(SIGINT, previous);
+      app::runTrainingCycle(store, base, options, &monitor);
   if (!cycle.ok()) return fail(context, "train", cycle.error(), json);
   if (out && cycle->version) {
     // A copy of the version's adapter file where the user asked for it, written atomically.
@@ -214,6 +264,7 @@ int runTrain(CommandContext& context) {
                 << (cycle->promoted ? "now live: " : "not live: ") << cycle->decision.reason
                 << '\n';
   }
+  context.out.flush();  // one report per cycle reaches a pipe at once (--watch)
   return kExitOk;
 }
 
@@ -296,7 +347,8 @@ void addTrainCommand(CommandRegistry& registry) {
        std::string(
            "Usage: medsa train --project DIR [--model CKPT|starter] [--steps N | --minutes M]\n"
            "                   [--plan PLAN] [--seed S] [--out FILE] [--no-promote]\n"
-           "                   [--state-every S] [--bf16-autocast] [--json] [model options]\n\n"
+           "                   [--state-every S] [--bf16-autocast] [--json] [model options]\n"
+           "                   [--watch [--min-new N] [--poll S] [--cycles N]]\n\n"
            "One cycle of the learning loop: the project's done and reviewed cases are split once\n"
            "into training and held-out cases (fixed per project); the live model (the base with\n"
            "the live adapter version, if any) is measured on the held-out cases; Med-SA adapters\n"
@@ -307,8 +359,13 @@ void addTrainCommand(CommandRegistry& registry) {
            "Dice down). Ctrl+C stops between steps; the next run resumes from the state kept in\n"
            "DIR/adapters/training.state (written every 30 s and when training ends, atomically,\n"
            "so a killed run resumes too).\n\n"
+           "With --watch it keeps running (a team's trainer on a GPU server, DIR being a\n"
+           "postgresql:// URL): a cycle starts whenever N cases were labelled since the last\n"
+           "adapter version; workstations hear of a promoted version at once and swap it in.\n"
+           "SIGTERM or Ctrl+C stops it between steps.\n\n"
            "Options:\n"
-           "  --project DIR        the project (a folder with project.medsa)\n"
+           "  --project DIR        the project (a folder with project.medsa, or a team's\n"
+           "                       postgresql://USER@HOST:PORT/DBNAME)\n"
            "  --steps N            optimizer steps (default 200)\n"
            "  --minutes M          train for M minutes instead\n"
            "  --plan PLAN          encoder+decoder or decoder-on-embeddings (default: chosen by\n"
@@ -323,7 +380,13 @@ void addTrainCommand(CommandRegistry& registry) {
            "                       ({n, dice_box, dice_click, noc85, noc90, ...} of the live "
            "model\n"
            "                       and the new adapter on the held-out cases), promoted, adapter,\n"
-           "                       version, decision, data, training\n\n") +
+           "                       version, decision, data, training (one line per cycle\n"
+           "                       with --watch)\n"
+           "  --watch              train again whenever enough new cases are labelled\n"
+           "  --min-new N          newly labelled cases that start a cycle (default 5)\n"
+           "  --poll S             count the cases every S seconds besides notifications\n"
+           "                       (default 30)\n"
+           "  --cycles N           stop after N cycles (default: run until stopped)\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runTrain});
 }

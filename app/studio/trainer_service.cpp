@@ -166,6 +166,9 @@ TrainerService::TrainerService(ui::MainWindow& window, AdapterEngineFactory engi
   connect(project, &ui::ProjectController::closed, this, &TrainerService::projectClosed);
   connect(project, &ui::ProjectController::casesChanged, this, &TrainerService::casesChanged);
   connect(project, &ui::ProjectController::interacted, this, &TrainerService::userInteracted);
+  // A team's trainer (medsa train --watch, on a server) promoted a version: swap it in.
+  connect(project, &ui::ProjectController::adapterPublished, this,
+          [this] { refreshVersions(); });
   // Every prompt, stroke or accept, in a project case or not: training waits while you work.
   connect(window_.tools(), &ui::ToolController::interaction, this,
           [this] { userInteracted(); });
@@ -224,7 +227,8 @@ int TrainerService::labelledCases() const {
 void TrainerService::projectOpened() {
   folder_ = window_.project()->folder();
   // The engine keeps the project's embeddings where the trainer's decoder plan finds them.
-  window_.engine()->setEmbeddingFolder(QDir(folder_).filePath(QStringLiteral("embeddings")));
+  window_.engine()->setEmbeddingFolder(
+      QDir(window_.project()->filesFolder()).filePath(QStringLiteral("embeddings")));
   labelledAtLastTraining_ = labelledCases();
   setState(State::Idle);
   refreshVersions();

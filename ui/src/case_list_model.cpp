@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QLocale>
 
 #include "medsa/ui/project_controller.h"
 
@@ -73,6 +74,10 @@ QVariant CaseListModel::data(const QModelIndex& index, int role) const {
     }
   }
   if (role == Qt::ToolTipRole && index.column() == NameColumn) return c.imagePath;
+  if (role == Qt::ToolTipRole && index.column() == AssigneeColumn && !c.leaseHolder.isEmpty())
+    return tr("Being annotated by %1 (held until %2)")
+        .arg(c.leaseHolder, QLocale().toString(c.leaseUntil.toLocalTime().time(),
+                                               QLocale::ShortFormat));
   if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
   switch (index.column()) {
     case NameColumn:
@@ -94,7 +99,8 @@ QVariant CaseListModel::data(const QModelIndex& index, int role) const {
     case ClicksColumn:
       return c.clicks;
     case AssigneeColumn:
-      return c.assignee;
+      // On a team's project: who is annotating the case right now.
+      return c.leaseHolder.isEmpty() ? c.assignee : tr("%1 (annotating)").arg(c.leaseHolder);
     default:
       return {};
   }

@@ -151,6 +151,10 @@ void MainWindow::createProjectMenu() {
 }
 
 bool MainWindow::openNeighbourProjectCase(int step) {
+  if (project_->isShared() && step > 0) {  // a team's project: the next case nobody holds
+    whenLabelsAreSafe([this] { project_->openNextFree(); });
+    return true;
+  }
   const std::optional<qint64> next = project_->neighbourUnfinished(step);
   if (!next) {
     status_->showMessage(

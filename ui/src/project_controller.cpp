@@ -9,6 +9,7 @@
 #include "medsa/annotations/project_store.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/document_session.h"
+#include "project_worker.h"
 
 namespace medsa::ui {
 
@@ -16,23 +17,17 @@ using annotations::CaseRecord;
 using annotations::CaseStatus;
 using annotations::ProjectStore;
 
-/// Owns the project's database connection on the project thread; every method runs there.
-class ProjectWorker : public QObject {
- public:
-  std::unique_ptr<ProjectStore> store;
-};
-
 namespace {
 
 constexpr int kFlushMs = 10000;
-
-Error noProject() { return Error{ErrorCode::Unavailable, "no project is open", {}}; }
 
 /// What the project thread reads after any change: the label set and the cases.
 struct Snapshot {
   QString name;
   annotations::LabelSet labels;
   std::vector<CaseRecord> cases;
+  QString filesFolder;
+  bool shared = false;
 };
 
 Result<Snapshot> snapshotOf(ProjectStore& store) {
@@ -40,27 +35,11 @@ Result<Snapshot> snapshotOf(ProjectStore& store) {
   if (!labels) return labels.error();
   Result<std::vector<CaseRecord>> cases = store.cases();
   if (!cases) return cases.error();
-  return Snapshot{store.name(), std::move(labels).value(), std::move(cases).value()};
+  return Snapshot{store.name(), std::move(labels).value(), std::move(cases).value(),
+                  store.folder(), store.shared()};
 }
 
 }  // namespace
-
-template <typename T>
-void ProjectController::post(std::function<T(ProjectStore&)> job, std::function<void(T)> done) {
-  QPointer<ProjectController> self(this);
-  QMetaObject::invokeMethod(
-      worker_,
-      [worker = worker_, self, job = std::move(job), done = std::move(done)] {
-        T result = worker->store ? job(*worker->store) : T(noProject());
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, done, result = std::move(result)] {
-              if (self && done) done(result);
-            },
-            Qt::QueuedConnection);
-      },
-      Qt::QueuedConnection);
-}
 
 ProjectController::ProjectController(DocumentSession* session, QObject* parent)
     : QObject(parent), session_(session), worker_(new ProjectWorker) {
@@ -71,6 +50,11 @@ ProjectController::ProjectController(DocumentSession* session, QObject* parent)
   clock_.start();
   flushTimer_.setInterval(kFlushMs);
   connect(&flushTimer_, &QTimer::timeout, this, &ProjectController::flush);
+  connect(&flushTimer_, &QTimer::timeout, this, &ProjectController::renewLease);
+  // Changes from other workstations arrive in bursts (a take, a save, a release): one refresh.
+  refreshSoon_.setSingleShot(true);
+  refreshSoon_.setInterval(250);
+  connect(&refreshSoon_, &QTimer::timeout, this, &ProjectController::refresh);
   // A case saved through the session has a new version: the list shows its labels.
   connect(session_, &DocumentSession::saved, this, [this] {
     if (current_) refresh();
@@ -94,7 +78,8 @@ ProjectController::~ProjectController() {
 // --- the project ---
 
 void ProjectController::open(const QString& folder) {
-  const QString absolute = QFileInfo(folder).absoluteFilePath();
+  const bool url = ProjectStore::isDatabaseUrl(folder);
+  const QString absolute = url ? folder : QFileInfo(folder).absoluteFilePath();
   if (!ProjectStore::exists(absolute)) {
     emit failed(tr("Cannot open the project"),
                 Error{ErrorCode::FileNotFound, "no project here (no project.medsa)",
@@ -102,10 +87,12 @@ void ProjectController::open(const QString& folder) {
     return;
   }
   close();
-  // One window per project: a second one would annotate the same cases behind its back.
-  auto lock = std::make_unique<QLockFile>(QDir(absolute).filePath(QStringLiteral("project.lock")));
+  // One window per project folder: a second one would annotate the same cases behind its back.
+  // A team's project needs no such lock: its leases keep annotators apart.
+  auto lock = std::make_unique<QLockFile>(
+      url ? QString() : QDir(absolute).filePath(QStringLiteral("project.lock")));
   lock->setStaleLockTime(0);
-  if (!lock->tryLock(0)) {
+  if (!url && !lock->tryLock(0)) {
     qint64 pid = 0;
     QString host, app;
     lock->getLockInfo(&pid, &host, &app);
@@ -116,7 +103,7 @@ void ProjectController::open(const QString& folder) {
                       absolute.toStdString()});
     return;
   }
-  lock_ = std::move(lock);
+  if (!url) lock_ = std::move(lock);
   QPointer<ProjectController> self(this);
   QMetaObject::invokeMethod(
       worker_,
@@ -141,6 +128,9 @@ void ProjectController::open(const QString& folder) {
                 return;
               }
               self->folder_ = absolute;
+              self->filesFolder_ = snapshot->filesFolder;
+              self->shared_ = snapshot->shared;
+              if (self->shared_) self->watchChanges();
               self->name_ = snapshot->name;
               self->labels_ = snapshot->labels;
               self->cases_ = snapshot->cases;
@@ -159,7 +149,8 @@ void ProjectController::open(const QString& folder) {
 
 void ProjectController::create(const QString& folder, const QString& name,
                                const annotations::LabelSet& labels) {
-  const QString absolute = QFileInfo(folder).absoluteFilePath();
+  const QString absolute =
+      ProjectStore::isDatabaseUrl(folder) ? folder : QFileInfo(folder).absoluteFilePath();
   QPointer<ProjectController> self(this);
   QMetaObject::invokeMethod(
       worker_,
@@ -188,11 +179,15 @@ void ProjectController::create(const QString& folder, const QString& name,
 void ProjectController::close() {
   if (!isOpen()) return;
   flush();
+  releaseLease();
   QMetaObject::invokeMethod(
       worker_, [worker = worker_] { worker->store.reset(); }, Qt::QueuedConnection);
   flushTimer_.stop();
   lock_.reset();
   folder_.clear();
+  filesFolder_.clear();
+  shared_ = false;
+  refreshSoon_.stop();
   name_.clear();
   cases_.clear();
   current_.reset();
@@ -255,6 +250,16 @@ bool ProjectController::openCase(qint64 id) {
     emit imageMissing(id, record->imagePath);
     return false;
   }
+  if (shared_ && held_ != id) {
+    takeAndOpen(id);  // opens once the lease is ours
+    return true;
+  }
+  return requestCase(id);
+}
+
+bool ProjectController::requestCase(qint64 id) {
+  const CaseRecord* record = findCase(id);
+  if (!record) return false;
   flush();
   pending_ = id;
   emit openCaseRequested(record->imagePath, record->series);
@@ -291,9 +296,11 @@ std::optional<qint64> ProjectController::neighbourUnfinished(int step) const {
     for (std::size_t i = 0; i < cases_.size(); ++i)
       if (cases_[i].id == *current_) at = static_cast<long>(i);
   }
-  for (long i = at + step; i >= 0 && i < static_cast<long>(cases_.size()); i += step)
-    if (annotations::isUnfinished(cases_[static_cast<std::size_t>(i)].status))
-      return cases_[static_cast<std::size_t>(i)].id;
+  for (long i = at + step; i >= 0 && i < static_cast<long>(cases_.size()); i += step) {
+    const CaseRecord& c = cases_[static_cast<std::size_t>(i)];
+    const bool someoneElses = !c.leaseHolder.isEmpty() && held_ != c.id;
+    if (annotations::isUnfinished(c.status) && !someoneElses) return c.id;
+  }
   return std::nullopt;
 }
 
@@ -334,12 +341,15 @@ void ProjectController::adoptCase(qint64 id) {
   current_ = id;
   active_.restart();
   const CaseRecord record = *findCase(id);
+  // A fresh counter per case: a save still running for the previous case cannot move it.
+  basedOn_ = std::make_shared<std::atomic<int>>(record.latest ? record.latest->version : 0);
   // Saving writes the case's next version in the project (on the session's worker thread,
   // with a connection of its own).
   session_->setLabelTarget(
       {tr("case %1").arg(record.name),
-       [folder = folder_, id, model = model_, adapter = adapter_](
-           const annotations::LabelMap& map, const annotations::LabelSet& set) -> Result<QString> {
+       [folder = folder_, id, model = model_, adapter = adapter_, shared = shared_,
+        basedOn = basedOn_](const annotations::LabelMap& map,
+                            const annotations::LabelSet& set) -> Result<QString> {
          Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(folder);
          if (!store) return store.error();
          // Labels added in a case become the project's labels.
@@ -351,9 +361,20 @@ void ProjectController::adoptCase(qint64 id) {
          if (!(merged == projectLabels.value())) {
            if (Status s = store.value()->setLabels(merged); !s) return s.error();
          }
-         Result<annotations::LabelVersion> saved =
-             store.value()->saveLabels(id, map, set, annotations::currentUser());
+         // On a team's project the save is checked against the version the edit began from.
+         Result<annotations::LabelVersion> saved = store.value()->saveLabels(
+             id, map, set, annotations::currentUser(),
+             shared ? std::optional<int>(basedOn->load()) : std::nullopt);
          if (!saved) return saved.error();
+         if (!saved->conflict.isEmpty()) {
+           // Kept, not lost; but these are not the case's labels, so the save did not succeed.
+           return Error{ErrorCode::Unavailable,
+                        "not saved as the case's labels: " + saved->conflict.toStdString() +
+                            "; your labels are kept as conflict version " +
+                            std::to_string(saved->version),
+                        saved->path.toStdString()};
+         }
+         basedOn->store(saved->version);
          if (!model.isEmpty()) store.value()->setModel(id, model, adapter);
          return saved->path;
        }});
@@ -379,7 +400,9 @@ void ProjectController::adoptCase(qint64 id) {
 // --- effort and the interaction log ---
 
 void ProjectController::noteActivity() {
-  if (current_) active_.activity(clock_.elapsed() / 1000.0);
+  if (!current_) return;
+  active_.activity(clock_.elapsed() / 1000.0);
+  lastActivityMs_ = QDateTime::currentMSecsSinceEpoch();
 }
 
 void ProjectController::setModelName(const QString& model, const QString& adapter) {

@@ -5,6 +5,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,6 +33,12 @@ class ProjectWorker;
 /// UI thread never waits on the database); this instance holds the project's lock, so a second
 /// window cannot annotate the same project at once. Saving a case's labels goes through the
 /// document session (its label target), so every rule of the session holds for projects too.
+///
+/// A team's project (a PostgreSQL URL) adds leases: opening a case takes it (refused while
+/// someone else holds it), Next Case takes the first free unfinished case, the lease is renewed
+/// while the user works and given back when they move on; a save made on an out-of-date case is
+/// kept as a conflict version and reported, never lost; other workstations' changes refresh the
+/// case list, and a newly promoted adapter is announced (adapterPublished).
 class ProjectController : public QObject {
   Q_OBJECT
 
@@ -39,7 +46,8 @@ class ProjectController : public QObject {
   explicit ProjectController(DocumentSession* session, QObject* parent = nullptr);
   ~ProjectController() override;
 
-  /// Opens (or, with a name, creates) the project in `folder`; opened or failed follows.
+  /// Opens (or, with a name, creates) the project in `folder` (or at a PostgreSQL URL); opened
+  /// or failed follows.
   void open(const QString& folder);
   void create(const QString& folder, const QString& name, const annotations::LabelSet& labels);
   /// Imports a file or folder into the open project; imported or failed follows.
@@ -48,7 +56,14 @@ class ProjectController : public QObject {
   void close();
 
   bool isOpen() const { return !folder_.isEmpty(); }
+  /// Where the project is: its folder or its URL (what open() takes).
   QString folder() const { return folder_; }
+  /// Where its files are on this machine: the folder, or a team project's local cache.
+  QString filesFolder() const { return filesFolder_; }
+  /// A team's project on PostgreSQL (leases apply).
+  bool isShared() const { return shared_; }
+  /// Seconds a lease lasts without activity.
+  static constexpr int kLeaseSeconds = 300;
   QString name() const { return name_; }
   const std::vector<annotations::CaseRecord>& cases() const { return cases_; }
   const annotations::LabelSet& labels() const { return labels_; }
@@ -63,8 +78,12 @@ class ProjectController : public QObject {
   bool openCase(qint64 id);
   /// Points a case at its image in a new place (the content is checked) and opens it.
   void relink(qint64 id, const QString& path);
-  /// The next / previous unfinished case after the current one, in project order.
+  /// The next / previous unfinished case after the current one, in project order (on a team's
+  /// project, one nobody else is annotating).
   std::optional<qint64> neighbourUnfinished(int step) const;
+  /// A team's project: takes the first unfinished case nobody holds (atomically, in the
+  /// database) and opens it; a message says when none is free.
+  void openNextFree();
   /// Sets the current case's status (done and reviewed once its labels are saved).
   void setCurrentStatus(annotations::CaseStatus status);
   void setStatus(qint64 id, annotations::CaseStatus status);
@@ -98,12 +117,22 @@ class ProjectController : public QObject {
   /// The case's image is not where it was: the window may ask the user to find it.
   void imageMissing(qint64 caseId, const QString& path);
   void message(const QString& text);
+  /// A team's project: another machine made adapter `version` live.
+  void adapterPublished(int version);
 
  private:
   template <typename T>
   void post(std::function<T(annotations::ProjectStore&)> job, std::function<void(T)> done);
   void refresh();
   void adoptCase(qint64 id);
+  /// Emits openCaseRequested for a case this window may work on.
+  bool requestCase(qint64 id);
+  // Leases of a team's project (project_controller_team.cpp).
+  void takeAndOpen(qint64 id);
+  void renewLease();
+  void releaseLease();
+  void watchChanges();
+  void remoteChange(const QString& change);
   /// The effort and log gathered since the last flush, as a job for the project thread.
   std::function<Status(annotations::ProjectStore&)> takeFlushJob();
 
@@ -112,6 +141,13 @@ class ProjectController : public QObject {
   ProjectWorker* worker_ = nullptr;
   std::unique_ptr<QLockFile> lock_;
   QString folder_;
+  QString filesFolder_;
+  bool shared_ = false;
+  std::optional<qint64> held_;  ///< the case this window holds a lease on
+  qint64 lastActivityMs_ = 0;
+  /// The label version the edit on screen started from (saves are checked against it).
+  std::shared_ptr<std::atomic<int>> basedOn_ = std::make_shared<std::atomic<int>>(0);
+  QTimer refreshSoon_;
   QString name_;
   annotations::LabelSet labels_;
   std::vector<annotations::CaseRecord> cases_;
