@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real medsa executable as a user would, capturing what it prints and returns.
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -28,5 +29,18 @@ inline Run runTool(const QString& program, const QStringList& args, int timeoutM
 }
 
 inline Run runMedsa(const QStringList& args) { return runTool(QStringLiteral("medsa"), args); }
+
+/// Reads a running process's stderr into `log` until it holds `text` (false after `timeoutMs`
+/// or when the process ends first).
+inline bool waitForText(QProcess& process, const char* text, QString& log, int timeoutMs) {
+  QElapsedTimer clock;
+  clock.start();
+  while (!log.contains(QLatin1String(text))) {
+    if (clock.elapsed() > timeoutMs || process.state() == QProcess::NotRunning) return false;
+    process.waitForReadyRead(200);
+    log += QString::fromUtf8(process.readAllStandardError());
+  }
+  return true;
+}
 
 }  // namespace medsa::test
