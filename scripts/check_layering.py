@@ -41,7 +41,8 @@ ALLOWED_LINKS = {
     "io": [r"medsa_core", r"\$\{ITK_LIBRARIES\}", r"ITK\w*", r"gdcm\w+", r"\$\{OpenCV_LIBS\}",
            r"opencv_\w+", r"DCMTK::\w+"],
     "model": [r"medsa_core", r"torch", r"\$\{TORCH_LIBRARIES\}"],
-    "annotations": [r"medsa_core", r"medsa_io", r"Qt6::(Core|Gui|Sql)"],
+    # libpq only for PQstatus (whether a PostgreSQL connection is alive); queries go through QtSql.
+    "annotations": [r"medsa_core", r"medsa_io", r"Qt6::(Core|Gui|Sql)", r"PkgConfig::LIBPQ"],
     "ui": [r"medsa_annotations", r"medsa_core", r"Qt6::(Core|Gui|Widgets|Concurrent|Network|Svg)"],
     "app": [r".+"],
 }

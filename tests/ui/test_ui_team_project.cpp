@@ -184,7 +184,10 @@ class TestUiTeamProject : public QObject {
     QCOMPARE(versions.size(), std::size_t(3));
     QCOMPARE(versions.back().savedBy, me);
     QVERIFY(!versions.back().conflict.isEmpty());
-    QVERIFY(QFileInfo::exists(versions.back().path));  // in bob's cache, from the database
+    // The conflict's file reaches bob's workstation through the database.
+    QVERIFY(!QFileInfo::exists(versions.back().path));
+    QCOMPARE(bob->labelFile(versions.back()).value(), versions.back().path);
+    QVERIFY(QFileInfo(versions.back().path).size() > 0);
     QVERIFY(window.session()->isModified());  // the user's edit is still on screen
 
     // Moving on takes the next case; closing the project gives it back.

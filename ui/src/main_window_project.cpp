@@ -5,6 +5,8 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -100,6 +102,22 @@ void MainWindow::createProjectMenu() {
                 this, tr("Open Project"),
                 QSettings().value(QStringLiteral("project/last")).toString());
             if (!folder.isEmpty()) whenLabelsAreSafe([this, folder] { project_->open(folder); });
+          });
+  // A team's project: a PostgreSQL URL (the password comes from PGPASSWORD or ~/.pgpass).
+  connect(addToolAction(menu, tr("Open &Team Project\u2026"), QKeySequence(),
+                        QStringLiteral("openTeamProjectAction")),
+          &QAction::triggered, this, [this] {
+            bool ok = false;
+            const QString last = QSettings().value(QStringLiteral("project/lastUrl")).toString();
+            const QString url = QInputDialog::getText(
+                this, tr("Open Team Project"),
+                tr("PostgreSQL URL (postgresql://user@host:port/database); the password is "
+                   "read from PGPASSWORD or ~/.pgpass:"),
+                QLineEdit::Normal,
+                last.isEmpty() ? QStringLiteral("postgresql://") : last, &ok);
+            if (!ok || url.trimmed().isEmpty()) return;
+            QSettings().setValue(QStringLiteral("project/lastUrl"), url.trimmed());
+            whenLabelsAreSafe([this, url = url.trimmed()] { project_->open(url); });
           });
   connect(addToolAction(menu, tr("&Import Images\u2026"), QKeySequence(),
                         QStringLiteral("importFilesAction")),

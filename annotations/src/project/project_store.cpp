@@ -609,11 +609,15 @@ Result<std::vector<LabelVersion>> ProjectStore::labelVersions(qint64 caseId) con
   if (!q.exec()) return sqlError(q, databasePath(), "cannot read the label versions");
   std::vector<LabelVersion> versions;
   while (q.next()) versions.push_back(versionFrom(q, 0, *this));
-  for (const LabelVersion& v : versions)
-    if (Status there = materialize(QStringLiteral("label_versions"), v.id, v.path, v.sha256);
-        !there)
-      return there.error();
   return versions;
+}
+
+Result<QString> ProjectStore::labelFile(const LabelVersion& version) const {
+  if (Status there =
+          materialize(QStringLiteral("label_versions"), version.id, version.path, version.sha256);
+      !there)
+    return there.error();
+  return version.path;
 }
 
 }  // namespace medsa::annotations

@@ -102,7 +102,11 @@ class ProjectStore {
   /// version (LabelVersion::conflict says why) and the case's labels stay as they were.
   Result<LabelVersion> saveLabels(qint64 caseId, const LabelMap& map, const LabelSet& labels,
                                   const QString& user, std::optional<int> basedOn = std::nullopt);
+  /// Every version of a case, conflicts included. On PostgreSQL a version's file may not be in
+  /// this machine's cache yet (cases() brings the latest ones); labelFile() fetches one.
   Result<std::vector<LabelVersion>> labelVersions(qint64 caseId) const;
+  /// The version's file on this machine, written from the database first when needed.
+  Result<QString> labelFile(const LabelVersion& version) const;
 
   /// Leases (the database clock decides when one has expired):
   /// The first unfinished case in project order that nobody holds, now held by `user` for
