@@ -12,8 +12,16 @@
 set -euo pipefail
 command=${1:?start or stop}
 dir=${2:?a folder for the cluster}
+case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+# The server's user may not be allowed into the caller's folder (a checkout under /root), and
+# initdb and pg_ctl look at their working directory.
+cd /
 
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+# The newest installed server (a folder with client tools only has no initdb).
+bin=""
+for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
+  if [ -x "$candidate/initdb" ]; then bin=$candidate; fi
+done
 as_owner=()
 if [ "$(id -u)" -eq 0 ]; then as_owner=(runuser -u postgres --); fi
 
@@ -22,7 +30,7 @@ case "$command" in
     if [ -f "$dir/socket" ]; then "$0" stop "$dir" || true; fi
     rm -rf "$dir"
     mkdir -p "$dir"
-    if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+    if [ -z "$bin" ]; then
       echo "absent" >"$dir/url"
       if [ "${MEDSA_REQUIRE_POSTGRES:-0}" = "1" ]; then
         echo "test-postgres: PostgreSQL is not installed (Debian: postgresql)" >&2
@@ -35,8 +43,11 @@ case "$command" in
     echo "$socket" >"$dir/socket"
     data="$socket/data"
     if [ ${#as_owner[@]} -gt 0 ]; then chown postgres "$socket"; fi
-    "${as_owner[@]}" "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-sync \
-      >"$dir/initdb.log" 2>&1
+    if ! "${as_owner[@]}" "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-sync \
+      >"$dir/initdb.log" 2>&1; then
+      cat "$dir/initdb.log" >&2
+      exit 1
+    fi
     # One role signs in with a password (scram), for the tests of PGPASSWORD and ~/.pgpass and
     # of a wrong password; everyone else is trusted on this private socket.
     {
@@ -46,7 +57,7 @@ case "$command" in
     # fsync off: a throwaway test cluster needs no durability, and it saves seconds on 2 cores.
     "${as_owner[@]}" "$bin/pg_ctl" -D "$data" -l "$socket/server.log" -w -t 60 \
       -o "-k $socket -c listen_addresses='' -c fsync=off -c max_connections=200 -p 5433" start \
-      >/dev/null
+      >/dev/null || { cat "$socket/server.log" >&2; exit 1; }
     "${as_owner[@]}" "$bin/psql" -h "$socket" -p 5433 -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
       -c "CREATE ROLE medsa_password LOGIN PASSWORD 'right-password'" >/dev/null
     echo "postgresql://postgres@localhost:5433/postgres?host=$socket" >"$dir/url"

@@ -27,12 +27,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="85"/>
+        <location filename="../app/studio/main.cpp" line="83"/>
         <source>Interactive medical image annotation</source>
         <translation>交互式医学图像标注</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="89"/>
+        <location filename="../app/studio/main.cpp" line="87"/>
         <source>Open the built-in demo volume.</source>
         <translation>打开内置的演示体数据。</translation>
     </message>
@@ -45,47 +45,47 @@
         <translation type="vanished">模型几何参数，JSON 格式（默认：自动推断）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="92"/>
+        <location filename="../app/studio/main.cpp" line="90"/>
         <source>SAM / Med-SA checkpoint (.pth or .safetensors), or &apos;starter&apos; for the shipped starter model (the default until another is chosen).</source>
         <translation>SAM / Med-SA 检查点（.pth 或 .safetensors），或 &apos;starter&apos; 表示随程序提供的入门模型（在选择其他模型之前为默认）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="98"/>
+        <location filename="../app/studio/main.cpp" line="96"/>
         <source>Geometry of the --model checkpoint as JSON (default: inferred); models chosen later use their own.</source>
         <translation>--model 检查点的几何参数，JSON 格式（默认：自动推断）；之后选择的模型使用各自的参数。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="104"/>
+        <location filename="../app/studio/main.cpp" line="102"/>
         <source>Folder for autosaves (default: the user&apos;s data folder).</source>
         <translation>自动保存文件夹（默认：用户数据文件夹）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="108"/>
+        <location filename="../app/studio/main.cpp" line="106"/>
         <source>Label map to open with the image (NIfTI, NRRD, PNG).</source>
         <translation>随图像一同打开的标签图（NIfTI、NRRD、PNG）。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="112"/>
+        <location filename="../app/studio/main.cpp" line="110"/>
         <source>Open the built-in demo fundus photograph.</source>
         <translation>打开内置的演示眼底照片。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="115"/>
+        <location filename="../app/studio/main.cpp" line="113"/>
         <source>Write screenshots of the window&apos;s states and dialogs to a folder, then quit.</source>
         <translation>将窗口各状态和对话框的截图写入文件夹，然后退出。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="121"/>
+        <location filename="../app/studio/main.cpp" line="119"/>
         <source>Open the demo, send N clicks to the axial view with the AI tool, print the latencies (mouse release to candidate painted, and the engine&apos;s part) as JSON, then quit.</source>
         <translation>打开演示数据，用 AI 工具在轴位视图上发送 N 次点击，以 JSON 输出延迟（从松开鼠标到候选掩膜绘制完成，以及引擎部分），然后退出。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="128"/>
+        <location filename="../app/studio/main.cpp" line="126"/>
         <source>With --bench-clicks: click while the background trainer trains on a demo project.</source>
         <translation>与 --bench-clicks 一起使用：在后台训练器训练演示项目时进行点击。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="134"/>
+        <location filename="../app/studio/main.cpp" line="132"/>
         <source>Image file or DICOM folder.</source>
         <translation>图像文件或 DICOM 文件夹。</translation>
     </message>
@@ -101,52 +101,52 @@
 <context>
     <name>medsa::app::TrainerService</name>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="81"/>
+        <location filename="../app/studio/trainer_service.cpp" line="82"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="81"/>
+        <location filename="../app/studio/trainer_service.cpp" line="82"/>
         <source>Waiting while you work</source>
         <translation>您操作期间等待中</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="124"/>
+        <location filename="../app/studio/trainer_service.cpp" line="125"/>
         <source>Measuring the new adapter</source>
         <translation>正在评估新适配器</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="125"/>
+        <location filename="../app/studio/trainer_service.cpp" line="126"/>
         <source>Measuring the live model</source>
         <translation>正在评估当前模型</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="287"/>
+        <location filename="../app/studio/trainer_service.cpp" line="295"/>
         <source>Adapter v%1 was trained on another base model; the base model runs</source>
         <translation>适配器 v%1 是在另一个基础模型上训练的；当前运行基础模型</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="313"/>
+        <location filename="../app/studio/trainer_service.cpp" line="321"/>
         <source>%1 + adapter v%2</source>
         <translation>%1 + 适配器 v%2</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="322"/>
+        <location filename="../app/studio/trainer_service.cpp" line="330"/>
         <source>No model is loaded to adapt</source>
         <translation>没有已加载的模型可供适配</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="337"/>
+        <location filename="../app/studio/trainer_service.cpp" line="345"/>
         <source>Reading the labelled cases</source>
         <translation>正在读取已标注病例</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="368"/>
+        <location filename="../app/studio/trainer_service.cpp" line="376"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../app/studio/trainer_service.cpp" line="373"/>
+        <location filename="../app/studio/trainer_service.cpp" line="381"/>
         <source>Stopped at step %1; Train Now continues from there</source>
         <translation>已在第 %1 步停止；“立即训练”将从此处继续</translation>
     </message>
@@ -173,57 +173,67 @@
 <context>
     <name>medsa::ui::CaseListModel</name>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="40"/>
+        <location filename="../ui/src/case_list_model.cpp" line="41"/>
         <source>new</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="42"/>
+        <location filename="../ui/src/case_list_model.cpp" line="43"/>
         <source>in progress</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="44"/>
+        <location filename="../ui/src/case_list_model.cpp" line="45"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="46"/>
+        <location filename="../ui/src/case_list_model.cpp" line="47"/>
         <source>reviewed</source>
         <translation>已审核</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="48"/>
+        <location filename="../ui/src/case_list_model.cpp" line="49"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="107"/>
+        <location filename="../ui/src/case_list_model.cpp" line="78"/>
+        <source>Being annotated by %1 (held until %2)</source>
+        <translation>%1 正在标注（保留至 %2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="103"/>
+        <source>%1 (annotating)</source>
+        <translation>%1（标注中）</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/case_list_model.cpp" line="113"/>
         <source>Case</source>
         <translation>病例</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="109"/>
+        <location filename="../ui/src/case_list_model.cpp" line="115"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="111"/>
+        <location filename="../ui/src/case_list_model.cpp" line="117"/>
         <source>Labels</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="113"/>
+        <location filename="../ui/src/case_list_model.cpp" line="119"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="115"/>
+        <location filename="../ui/src/case_list_model.cpp" line="121"/>
         <source>Clicks</source>
         <translation>点击数</translation>
     </message>
     <message>
-        <location filename="../ui/src/case_list_model.cpp" line="117"/>
+        <location filename="../ui/src/case_list_model.cpp" line="123"/>
         <source>Assignee</source>
         <translation>负责人</translation>
     </message>
@@ -318,17 +328,22 @@
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../ui/src/error_text.cpp" line="41"/>
+        <location filename="../ui/src/error_text.cpp" line="39"/>
+        <source>Someone else is working on this case.</source>
+        <translation>其他人正在处理此病例。</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/error_text.cpp" line="44"/>
         <source>Something went wrong inside Med-SA Studio.</source>
         <translation>Med-SA Studio 内部出错。</translation>
     </message>
     <message>
-        <location filename="../ui/src/error_text.cpp" line="49"/>
+        <location filename="../ui/src/error_text.cpp" line="52"/>
         <source>Details: %1</source>
         <translation>详情：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/error_text.cpp" line="52"/>
+        <location filename="../ui/src/error_text.cpp" line="55"/>
         <source>File: %1</source>
         <translation>文件：%1</translation>
     </message>
@@ -1196,27 +1211,27 @@ Recover them?</source>
         <translation>未打开 %1：恢复的标注属于另一幅图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="29"/>
+        <location filename="../ui/src/main_window_project.cpp" line="31"/>
         <source>Cases</source>
         <translation>病例</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="48"/>
+        <location filename="../ui/src/main_window_project.cpp" line="50"/>
         <source>Project %1: %2</source>
         <translation>项目 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="52"/>
+        <location filename="../ui/src/main_window_project.cpp" line="57"/>
         <source>Imported %1 new case(s) of %2 found</source>
         <translation>找到 %2 个，导入了 %1 个新病例</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="60"/>
+        <location filename="../ui/src/main_window_project.cpp" line="65"/>
         <source>Image Missing</source>
         <translation>图像缺失</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="61"/>
+        <location filename="../ui/src/main_window_project.cpp" line="66"/>
         <source>The case&apos;s image is not at
 %1
 any more. Locate it? (Its content is checked.)</source>
@@ -1225,107 +1240,122 @@ any more. Locate it? (Its content is checked.)</source>
 要重新定位吗？（会校验其内容。）</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="68"/>
+        <location filename="../ui/src/main_window_project.cpp" line="73"/>
         <source>Locate the DICOM Folder</source>
         <translation>定位 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="69"/>
+        <location filename="../ui/src/main_window_project.cpp" line="74"/>
         <source>Locate the Image</source>
         <translation>定位图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="84"/>
+        <location filename="../ui/src/main_window_project.cpp" line="89"/>
         <source>&amp;Project</source>
         <translation>项目(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="88"/>
+        <location filename="../ui/src/main_window_project.cpp" line="93"/>
         <source>&amp;New Project…</source>
         <translation>新建项目(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="96"/>
+        <location filename="../ui/src/main_window_project.cpp" line="101"/>
         <source>&amp;Open Project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="96"/>
+        <location filename="../ui/src/main_window_project.cpp" line="101"/>
         <source>Ctrl+Shift+P</source>
         <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="100"/>
+        <location filename="../ui/src/main_window_project.cpp" line="105"/>
         <source>Open Project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="104"/>
+        <location filename="../ui/src/main_window_project.cpp" line="110"/>
+        <source>Open &amp;Team Project…</source>
+        <translation>打开团队项目(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="116"/>
+        <source>Open Team Project</source>
+        <translation>打开团队项目</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="117"/>
+        <source>PostgreSQL URL (postgresql://user@host:port/database); the password is read from PGPASSWORD or ~/.pgpass:</source>
+        <translation>PostgreSQL 地址（postgresql://用户@主机:端口/数据库）；密码从 PGPASSWORD 或 ~/.pgpass 读取：</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/main_window_project.cpp" line="124"/>
         <source>&amp;Import Images…</source>
         <translation>导入图像(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="108"/>
+        <location filename="../ui/src/main_window_project.cpp" line="128"/>
         <source>Import Images</source>
         <translation>导入图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="111"/>
+        <location filename="../ui/src/main_window_project.cpp" line="131"/>
         <source>Import &amp;Folder…</source>
         <translation>导入文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="116"/>
+        <location filename="../ui/src/main_window_project.cpp" line="136"/>
         <source>Import a Folder of Images or DICOM Series</source>
         <translation>导入图像文件夹或 DICOM 序列</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="123"/>
+        <location filename="../ui/src/main_window_project.cpp" line="143"/>
         <source>No project case is open.</source>
         <translation>当前没有打开的项目病例。</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="138"/>
+        <location filename="../ui/src/main_window_project.cpp" line="158"/>
         <source>Mark &amp;Done</source>
         <translation>标记为已完成(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="138"/>
+        <location filename="../ui/src/main_window_project.cpp" line="158"/>
         <source>Ctrl+D</source>
         <translation>Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="141"/>
+        <location filename="../ui/src/main_window_project.cpp" line="161"/>
         <source>Mark &amp;Reviewed</source>
         <translation>标记为已审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="141"/>
+        <location filename="../ui/src/main_window_project.cpp" line="161"/>
         <source>Ctrl+Shift+D</source>
         <translation>Ctrl+Shift+D</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="144"/>
+        <location filename="../ui/src/main_window_project.cpp" line="164"/>
         <source>&amp;Skip Case</source>
         <translation>跳过病例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="144"/>
+        <location filename="../ui/src/main_window_project.cpp" line="164"/>
         <source>Ctrl+K</source>
         <translation>Ctrl+K</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="148"/>
+        <location filename="../ui/src/main_window_project.cpp" line="168"/>
         <source>&amp;Close Project</source>
         <translation>关闭项目(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="157"/>
+        <location filename="../ui/src/main_window_project.cpp" line="181"/>
         <source>No unfinished case after this one: %1</source>
         <translation>此后没有未完成的病例：%1</translation>
     </message>
     <message>
-        <location filename="../ui/src/main_window_project.cpp" line="158"/>
+        <location filename="../ui/src/main_window_project.cpp" line="182"/>
         <source>No unfinished case before this one.</source>
         <translation>此前没有未完成的病例。</translation>
     </message>
@@ -1707,9 +1737,9 @@ any more. Locate it? (Its content is checked.)</source>
 <context>
     <name>medsa::ui::ProjectController</name>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="99"/>
-        <location filename="../ui/src/project_controller.cpp" line="112"/>
-        <location filename="../ui/src/project_controller.cpp" line="140"/>
+        <location filename="../ui/src/project_controller.cpp" line="93"/>
+        <location filename="../ui/src/project_controller.cpp" line="108"/>
+        <location filename="../ui/src/project_controller.cpp" line="136"/>
         <source>Cannot open the project</source>
         <translation>无法打开项目</translation>
     </message>
@@ -1719,44 +1749,69 @@ any more. Locate it? (Its content is checked.)</source>
         <translation>无法创建项目</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="217"/>
+        <location filename="../ui/src/project_controller.cpp" line="221"/>
         <source>Cannot import</source>
         <translation>无法导入</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="228"/>
+        <location filename="../ui/src/project_controller.cpp" line="232"/>
         <source>Cannot read the project</source>
         <translation>无法读取项目</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="246"/>
+        <location filename="../ui/src/project_controller.cpp" line="250"/>
         <source>%1 of %2 done</source>
         <translation>已完成 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="275"/>
+        <location filename="../ui/src/project_controller.cpp" line="282"/>
+        <source>Cannot read the case&apos;s labels</source>
+        <translation>无法读取该病例的标注</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller.cpp" line="305"/>
         <source>Cannot relink the image</source>
         <translation>无法重新关联图像</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="303"/>
+        <location filename="../ui/src/project_controller.cpp" line="335"/>
         <source>Cannot change the case&apos;s status</source>
         <translation>无法更改病例状态</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="340"/>
+        <location filename="../ui/src/project_controller.cpp" line="378"/>
         <source>case %1</source>
         <translation>病例 %1</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="373"/>
+        <location filename="../ui/src/project_controller.cpp" line="417"/>
         <source>Cannot update the project</source>
         <translation>无法更新项目</translation>
     </message>
     <message>
-        <location filename="../ui/src/project_controller.cpp" line="423"/>
+        <location filename="../ui/src/project_controller.cpp" line="469"/>
         <source>Cannot record the interaction log</source>
         <translation>无法记录交互日志</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller_team.cpp" line="40"/>
+        <source>Cannot open the case</source>
+        <translation>无法打开该病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller_team.cpp" line="71"/>
+        <source>Cannot take the next case</source>
+        <translation>无法领取下一个病例</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller_team.cpp" line="79"/>
+        <source>No unfinished case is free: %1</source>
+        <translation>没有空闲的未完成病例：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/project_controller_team.cpp" line="103"/>
+        <source>This case is no longer yours (%1); your saves will be kept as conflict versions</source>
+        <translation>此病例已不再由您持有（%1）；您的保存将作为冲突版本保留</translation>
     </message>
 </context>
 <context>

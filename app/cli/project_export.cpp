@@ -68,7 +68,9 @@ int runProjectExport(CommandContext& context, ArgumentParser& parser) {
                         "case " + c.name.toStdString() + " is " +
                             caseStatusName(c.status).toStdString() + " but has no labels saved",
                         store.value()->folder().toStdString()});
-    request.cases.push_back({c.name, c.imagePath, c.series, c.latest->path});
+    Result<QString> file = store.value()->labelFile(*c.latest);  // a team's: from the database
+    if (!file) return fail(file.error());
+    request.cases.push_back({c.name, c.imagePath, c.series, file.value()});
   }
   if (request.cases.empty())
     return fail(Error{ErrorCode::InvalidArgument, "no case with status " + statuses + " to export",

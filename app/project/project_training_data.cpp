@@ -139,8 +139,9 @@ Result<ProjectTrainingData> loadTrainingData(annotations::ProjectStore& store,
       if (!first) return first.error();
       image = std::move(first).value();
     }
-    Result<annotations::LoadedLabelMap> labels =
-        annotations::loadLabelMap(c.latest->path, image.value());
+    Result<QString> file = store.labelFile(*c.latest);  // a team's: from the database
+    if (!file) return file.error();
+    Result<annotations::LoadedLabelMap> labels = annotations::loadLabelMap(file.value(), image.value());
     if (!labels) return labels.error();
     const bool heldOut = c.split == QStringLiteral("heldout");
     (heldOut ? data.heldOutCases : data.trainCases) += 1;

@@ -28,6 +28,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "unavailable";
     case ErrorCode::Cancelled:
       return "cancelled";
+    case ErrorCode::Conflict:
+      return "conflict";
     case ErrorCode::Internal:
       return "internal";
   }

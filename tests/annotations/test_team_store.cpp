@@ -4,6 +4,7 @@
 // database on another workstation, migrations, LISTEN/NOTIFY, a cut connection, and the errors a
 // user sees for a bad URL, a wrong password, a silent server; the rights docs/team.md lists.
 #include <QDir>
+#include <QColor>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -181,7 +182,10 @@ class TestTeamStore : public QObject {
     QVERIFY(bob && bob.value() && bob.value()->id == id);
     const medsa::Status lost = store->renewLease(id, QStringLiteral("ann"), 60);
     QVERIFY(!lost);
+    QCOMPARE(lost.error().code, medsa::ErrorCode::Conflict);  // not "try again"
     QVERIFY(describe(lost.error()).contains(QStringLiteral("bob")));
+    // Next Case never hands out the case the caller is on.
+    QVERIFY(!store->takeNextCase(QStringLiteral("bob"), 60, id).value());
     // Releasing gives it back; releasing what one does not hold changes nothing.
     QVERIFY(store->releaseCase(id, QStringLiteral("ann")));
     QCOMPARE(store->caseById(id)->leaseHolder, QStringLiteral("bob"));
@@ -229,6 +233,31 @@ class TestTeamStore : public QObject {
     QCOMPARE(files.size(), std::size_t(4));
     QCOMPARE(versions[0].conflict.isEmpty(), false);
     QCOMPARE(versions[2].conflict.isEmpty(), false);
+  }
+
+  void labelsAddedAtOnceAreAllKept_data() { backends(); }
+  void labelsAddedAtOnceAreAllKept() {
+    Place place;
+    if (!prepare(place)) return;
+    std::atomic<int> failures{0};
+    auto annotator = [&](int who) {
+      auto store = ProjectStore::open(place.location,
+                                      place.workstation(QStringLiteral("w%1").arg(who)));
+      LabelSet mine = oneLabel();
+      for (int i = 0; i < 5; ++i) {
+        Label label{static_cast<quint16>(10 + who * 10 + i), QStringLiteral("w%1_%2").arg(who).arg(i),
+                    QColor(Qt::red), true, false};
+        mine.insert(label);
+        if (!store || !store.value()->addLabels(mine)) ++failures;
+      }
+    };
+    std::thread a(annotator, 1), b(annotator, 2);
+    a.join();
+    b.join();
+    QCOMPARE(failures.load(), 0);
+    const LabelSet labels = place.open()->labels().value();
+    QCOMPARE(labels.labels().size(), std::size_t(11));  // lesion + 5 + 5
+    QCOMPARE(labels.find(1)->name, QStringLiteral("lesion"));  // an existing label is kept as is
   }
 
   void twoWritersAtOnceLoseNothing_data() { backends(); }
@@ -305,11 +334,36 @@ class TestTeamStore : public QObject {
     const CaseRecord record = other.value()->caseById(id).value();
     QCOMPARE(record.imagePath, otherMount.filePath(QStringLiteral("scans/case1.png")));
     QVERIFY(record.latest->path.startsWith(b.cacheFolder));
+    // Listing the cases fetches nothing; reading a version's file fetches that one.
+    QVERIFY(!QFileInfo::exists(record.latest->path));
+    QCOMPARE(other.value()->labelFile(*record.latest).value(), record.latest->path);
+    QCOMPARE(QString::fromStdString(medsa::sha256File(record.latest->path.toStdString()).value()),
+             saved->sha256);
+    // A file in the cache that is not this version's (a failed save's, or one from before a
+    // restore) is replaced by the database's copy.
+    {
+      QFile stale(record.latest->path);
+      QVERIFY(stale.open(QIODevice::WriteOnly | QIODevice::Truncate));
+      stale.write("left by a save that failed");
+    }
+    QCOMPARE(other.value()->labelFile(*record.latest).value(), record.latest->path);
     QCOMPARE(QString::fromStdString(medsa::sha256File(record.latest->path.toStdString()).value()),
              saved->sha256);
     auto loaded = loadLabelMap(record.latest->path, picture());
     QVERIFY(loaded);
     QCOMPARE(loaded->map.count(1), std::size_t(6));
+    // A copy in the database that does not match its checksum is refused, and nothing written.
+    QString why;
+    QVERIFY2(place.database.run(
+                 QStringLiteral("UPDATE label_versions SET content = 'garbage'::bytea"), &why),
+             qPrintable(why));
+    auto third = ProjectStore::open(place.location, place.workstation(QStringLiteral("c")));
+    QVERIFY(third);
+    const CaseRecord seen = third.value()->caseById(id).value();
+    auto refused = third.value()->labelFile(*seen.latest);
+    QVERIFY(!refused);
+    QVERIFY(describe(refused.error()).contains(QStringLiteral("checksum")));
+    QVERIFY(!QFileInfo::exists(seen.latest->path));
     const AdapterVersion adapter = other.value()->adapterVersions()->front();
     QVERIFY(adapter.path.startsWith(b.cacheFolder));
     QFile in(adapter.path);

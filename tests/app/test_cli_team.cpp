@@ -2,6 +2,7 @@
 // images under a data root, status with who holds what, the stress command with its faults, and
 // the errors a user sees for a URL with a password or a server that is not there.
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -51,6 +52,15 @@ class TestCliTeam : public QObject {
              moved + QStringLiteral("/scans/case0.png"));
     QCOMPARE(cases[0].toObject().value(QStringLiteral("version")).toInt(), 1);
     QCOMPARE(cases[0].toObject().value(QStringLiteral("held_by")).toString(), QString());
+    // A dataset export reads the label maps from the database (this machine's cache is empty).
+    QVERIFY(QDir(dir.filePath(QStringLiteral("cache"))).removeRecursively());
+    const QString out = dir.filePath(QStringLiteral("export"));
+    const Run exported = runMedsa({QStringLiteral("project"), QStringLiteral("export"), url,
+                                   QStringLiteral("--format"), QStringLiteral("png"),
+                                   QStringLiteral("--out"), out});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    QVERIFY(QFileInfo::exists(out + QStringLiteral("/case0.png")));
+    QVERIFY(QFileInfo::exists(out + QStringLiteral("/case1.png")));
     // --copy would put the image where no other machine sees it.
     const Run copy = runMedsa({QStringLiteral("project"), QStringLiteral("import"), url,
                                moved + QStringLiteral("/scans/case0.png"),
@@ -58,8 +68,20 @@ class TestCliTeam : public QObject {
     QCOMPARE(copy.exitCode, 1);
     QVERIFY(copy.err.contains(QStringLiteral("data root")));
 
-    // A short stress run: a killed annotator and a cut, nothing lost or double assigned.
-    const Run stress = runMedsa({QStringLiteral("project"), QStringLiteral("stress"), url,
+    // The stress test refuses a project with real cases (it would write over their labels) ...
+    const Run refused = runMedsa({QStringLiteral("project"), QStringLiteral("stress"), url,
+                                  QStringLiteral("--annotators"), QStringLiteral("2"),
+                                  QStringLiteral("--minutes"), QStringLiteral("0.1")});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("scratch project")), qPrintable(refused.err));
+    // ... and on a scratch one runs with a killed annotator and a cut, losing nothing.
+    TestDatabase scratch;
+    MEDSA_NEED_DATABASE(scratch);
+    QVERIFY(runMedsa({QStringLiteral("project"), QStringLiteral("create"), scratch.url(),
+                      QStringLiteral("--name"), QStringLiteral("Scratch"),
+                      QStringLiteral("--labels"), QStringLiteral("x")})
+                .exitCode == 0);
+    const Run stress = runMedsa({QStringLiteral("project"), QStringLiteral("stress"), scratch.url(),
                                  QStringLiteral("--annotators"), QStringLiteral("3"),
                                  QStringLiteral("--minutes"), QStringLiteral("0.1"),
                                  QStringLiteral("--json")});
@@ -71,6 +93,7 @@ class TestCliTeam : public QObject {
     QCOMPARE(report.value(QStringLiteral("double_assignments")).toInt(), 0);
     QCOMPARE(report.value(QStringLiteral("lost_saves")).toInt(), 0);
     QVERIFY(report.value(QStringLiteral("sessions_cut")).toInt() >= 1);
+    QVERIFY(report.value(QStringLiteral("saves_after_cut")).toInt() >= 1);
     for (const char* key : {"conflicts", "p95_take_ms"}) QVERIFY(report.contains(QLatin1String(key)));
     qunsetenv("MEDSA_DATA_ROOT");
     qunsetenv("XDG_CACHE_HOME");

@@ -35,6 +35,9 @@ QString errorSummary(const Error& error) {
       return QCoreApplication::translate("medsa::ui::ErrorText", "This is not available here.");
     case ErrorCode::Cancelled:
       return QCoreApplication::translate("medsa::ui::ErrorText", "Cancelled.");
+    case ErrorCode::Conflict:
+      return QCoreApplication::translate("medsa::ui::ErrorText",
+                                         "Someone else is working on this case.");
     case ErrorCode::Internal:
       break;
   }

@@ -48,7 +48,10 @@ void MainWindow::createProject() {
   });
   connect(project_, &ProjectController::opened, this, [this](const QString& name) {
     status_->showMessage(tr("Project %1: %2").arg(name, project_->progressText()), 6000);
-    QSettings().setValue(QStringLiteral("project/last"), project_->folder());
+    // A URL is remembered only once it opened: one with a password never does.
+    QSettings().setValue(project_->isShared() ? QStringLiteral("project/lastUrl")
+                                              : QStringLiteral("project/last"),
+                         project_->folder());
   });
   connect(project_, &ProjectController::imported, this, [this](int added, int total) {
     status_->showMessage(tr("Imported %1 new case(s) of %2 found").arg(added).arg(total), 8000);
@@ -116,7 +119,6 @@ void MainWindow::createProjectMenu() {
                 QLineEdit::Normal,
                 last.isEmpty() ? QStringLiteral("postgresql://") : last, &ok);
             if (!ok || url.trimmed().isEmpty()) return;
-            QSettings().setValue(QStringLiteral("project/lastUrl"), url.trimmed());
             whenLabelsAreSafe([this, url = url.trimmed()] { project_->open(url); });
           });
   connect(addToolAction(menu, tr("&Import Images\u2026"), QKeySequence(),

@@ -62,7 +62,16 @@ ProjectController::ProjectController(DocumentSession* session, QObject* parent)
 }
 
 ProjectController::~ProjectController() {
-  // The last effort and log are written before the thread ends (a queued job might not run).
+  // The last effort and log are written, and a team's case given back, before the thread ends
+  // (a queued job might not run).
+  if (shared_ && held_) {
+    QMetaObject::invokeMethod(
+        worker_,
+        [worker = worker_, id = *held_] {
+          if (worker->store) worker->store->releaseCase(id, annotations::currentUser());
+        },
+        Qt::BlockingQueuedConnection);
+  }
   if (std::function<Status(ProjectStore&)> job = takeFlushJob()) {
     QMetaObject::invokeMethod(
         worker_,
@@ -262,6 +271,22 @@ bool ProjectController::requestCase(qint64 id) {
   if (!record) return false;
   flush();
   pending_ = id;
+  if (shared_ && record->latest) {
+    // A team's case: its labels come from the database into this machine's cache first.
+    post<Result<QString>>(
+        [latest = *record->latest](ProjectStore& store) { return store.labelFile(latest); },
+        [this, id, latest = *record->latest, path = record->imagePath,
+         series = record->series](Result<QString> file) {
+          if (pending_ != id) return;  // the user moved on meanwhile
+          if (!file) {
+            emit failed(tr("Cannot read the case's labels"), file.error());
+            return;
+          }
+          opening_ = latest;  // what adoptCase shows, whatever a refresh brings meanwhile
+          emit openCaseRequested(path, series);
+        });
+    return true;
+  }
   emit openCaseRequested(record->imagePath, record->series);
   return true;
 }
@@ -341,8 +366,12 @@ void ProjectController::adoptCase(qint64 id) {
   current_ = id;
   active_.restart();
   const CaseRecord record = *findCase(id);
+  // A team's case shows the version fetched for it (the list may have moved on since).
+  const std::optional<annotations::LabelVersion> latest =
+      shared_ && opening_ && opening_->caseId == id ? opening_ : record.latest;
+  opening_.reset();
   // A fresh counter per case: a save still running for the previous case cannot move it.
-  basedOn_ = std::make_shared<std::atomic<int>>(record.latest ? record.latest->version : 0);
+  basedOn_ = std::make_shared<std::atomic<int>>(latest ? latest->version : 0);
   // Saving writes the case's next version in the project (on the session's worker thread,
   // with a connection of its own).
   session_->setLabelTarget(
@@ -352,15 +381,9 @@ void ProjectController::adoptCase(qint64 id) {
                             const annotations::LabelSet& set) -> Result<QString> {
          Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(folder);
          if (!store) return store.error();
-         // Labels added in a case become the project's labels.
-         Result<annotations::LabelSet> projectLabels = store.value()->labels();
-         if (!projectLabels) return projectLabels.error();
-         annotations::LabelSet merged = projectLabels.value();
-         for (const annotations::Label& label : set.labels())
-           if (!merged.find(label.value)) merged.insert(label);
-         if (!(merged == projectLabels.value())) {
-           if (Status s = store.value()->setLabels(merged); !s) return s.error();
-         }
+         // Labels added in a case become the project's labels (added, never rewritten: another
+         // annotator may be adding theirs at the same moment).
+         if (Status s = store.value()->addLabels(set); !s) return s.error();
          // On a team's project the save is checked against the version the edit began from.
          Result<annotations::LabelVersion> saved = store.value()->saveLabels(
              id, map, set, annotations::currentUser(),
@@ -368,7 +391,7 @@ void ProjectController::adoptCase(qint64 id) {
          if (!saved) return saved.error();
          if (!saved->conflict.isEmpty()) {
            // Kept, not lost; but these are not the case's labels, so the save did not succeed.
-           return Error{ErrorCode::Unavailable,
+           return Error{ErrorCode::Conflict,
                         "not saved as the case's labels: " + saved->conflict.toStdString() +
                             "; your labels are kept as conflict version " +
                             std::to_string(saved->version),
@@ -378,8 +401,8 @@ void ProjectController::adoptCase(qint64 id) {
          if (!model.isEmpty()) store.value()->setModel(id, model, adapter);
          return saved->path;
        }});
-  if (record.latest)
-    session_->openLabelsAsSaved(record.latest->path);
+  if (latest)
+    session_->openLabelsAsSaved(latest->path);
   else
     session_->setInitialLabelSet(labels_);
   const QString user = annotations::currentUser();

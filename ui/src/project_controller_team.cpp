@@ -32,8 +32,8 @@ void ProjectController::takeAndOpen(qint64 id) {
         // The old case goes back only once the new one is ours.
         if (previous && *previous != id) store.releaseCase(*previous, user);
         Result<std::vector<CaseRecord>> cases = store.cases();
-        if (!cases) return cases.error();
-        return Taken{std::move(taken).value(), std::move(cases).value()};
+        return Taken{std::move(taken).value(),
+                     cases ? std::move(cases).value() : std::vector<CaseRecord>{}};
       },
       [this, id](Result<Taken> taken) {
         if (!taken) {
@@ -42,8 +42,10 @@ void ProjectController::takeAndOpen(qint64 id) {
         }
         held_ = id;
         lastActivityMs_ = QDateTime::currentMSecsSinceEpoch();
-        cases_ = std::move(taken->cases);
-        emit casesChanged();
+        if (!taken->cases.empty()) {
+          cases_ = std::move(taken->cases);
+          emit casesChanged();
+        }
         requestCase(id);
       });
 }
@@ -54,22 +56,25 @@ void ProjectController::openNextFree() {
   const QString user = annotations::currentUser();
   post<Result<Taken>>(
       [previous, user](ProjectStore& store) -> Result<Taken> {
-        // The case on screen goes back first, so it can be handed to someone else.
-        if (previous) store.releaseCase(*previous, user);
-        Result<std::optional<CaseRecord>> next = store.takeNextCase(user, kLeaseSeconds);
+        // The next case is taken first (never the one on screen); only then does the case on
+        // screen go back, so a failed take leaves the user holding what they are working on.
+        Result<std::optional<CaseRecord>> next = store.takeNextCase(user, kLeaseSeconds, previous);
         if (!next) return next.error();
+        if (!next.value()) return Taken{};
+        if (previous) store.releaseCase(*previous, user);
         Result<std::vector<CaseRecord>> cases = store.cases();
-        if (!cases) return cases.error();
-        return Taken{std::move(next).value(), std::move(cases).value()};
+        return Taken{std::move(next).value(),
+                     cases ? std::move(cases).value() : std::vector<CaseRecord>{}};
       },
       [this, previous](Result<Taken> taken) {
         if (!taken) {
           emit failed(tr("Cannot take the next case"), taken.error());
           return;
         }
-        if (held_ == previous) held_.reset();
-        cases_ = std::move(taken->cases);
-        emit casesChanged();
+        if (!taken->cases.empty()) {
+          cases_ = std::move(taken->cases);
+          emit casesChanged();
+        }
         if (!taken->record) {
           emit message(tr("No unfinished case is free: %1").arg(progressText()));
           return;
@@ -91,7 +96,9 @@ void ProjectController::renewLease() {
         return store.renewLease(id, user, kLeaseSeconds);
       },
       [this, id](Status renewed) {
-        if (renewed || held_ != id) return;
+        // Only someone else holding it ends this window's hold; a database that did not answer
+        // is asked again at the next tick, before the lease runs out.
+        if (renewed || held_ != id || renewed.error().code != ErrorCode::Conflict) return;
         held_.reset();
         emit message(tr("This case is no longer yours (%1); your saves will be kept as "
                         "conflict versions")

@@ -10,6 +10,9 @@
 
 #include <libpq-fe.h>
 
+#include <map>
+#include <mutex>
+
 #include "project_sql.h"
 
 namespace medsa::annotations {
@@ -23,6 +26,24 @@ constexpr qint64 kWriteLockKey = 0x6d65647361;  // "medsa"
 
 QString newConnectionName() {
   return QStringLiteral("medsa-project-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+/// The channels each connection listens on, kept here: QPSQL forgets them when a connection is
+/// closed, and a reopen that fails once must not lose them for good.
+std::mutex channelsMutex;
+std::map<QString, QStringList>& channelsByConnection() {
+  static std::map<QString, QStringList> channels;
+  return channels;
+}
+
+/// Every session: timestamps in UTC; a lock waited for at most 30 s (an annotator's save never
+/// hangs on another's); a transaction left open by a vanished client ended after 60 s, so its
+/// advisory lock cannot block everyone's saves.
+void configureSession(QSqlDatabase& db) {
+  QSqlQuery query(db);
+  query.exec(QStringLiteral("SET TIME ZONE 'UTC'"));
+  query.exec(QStringLiteral("SET lock_timeout = '30s'"));
+  query.exec(QStringLiteral("SET idle_in_transaction_session_timeout = '60s'"));
 }
 
 /// Whether libpq knows the connection is gone (QtSql does not say; for other drivers: false).
@@ -45,6 +66,12 @@ Backend backendOf(const QSqlDatabase& db) {
   return db.driverName() == kPostgresDriver ? Backend::PostgreSQL : Backend::SQLite;
 }
 
+void listen(const QString& name, const QString& channel) {
+  const std::lock_guard<std::mutex> lock(channelsMutex);
+  QStringList& channels = channelsByConnection()[name];
+  if (!channels.contains(channel)) channels << channel;
+}
+
 QSqlDatabase connection(const QString& name) {
   QSqlDatabase db = QSqlDatabase::database(name, false);
   // QPSQL may mark a connection it found broken as closed; ours are only closed on purpose by
@@ -53,10 +80,16 @@ QSqlDatabase connection(const QString& name) {
       (!db.isOpen() || connectionLost(db.driver()))) {
     // Reopening drops the driver's subscriptions; the caller's signal connections stay, since
     // the driver object is the same.
-    const QStringList channels = db.driver()->subscribedToNotifications();
     db.close();
-    if (db.open())
+    if (db.open()) {
+      configureSession(db);
+      QStringList channels;
+      {
+        const std::lock_guard<std::mutex> lock(channelsMutex);
+        channels = channelsByConnection()[name];
+      }
       for (const QString& channel : channels) db.driver()->subscribeToNotification(channel);
+    }
   }
   return db;
 }
@@ -66,8 +99,10 @@ Error sqlError(const QSqlQuery& query, const QString& where, const std::string& 
   const QString code = error.nativeErrorCode();
   bool retry = false;
   if (query.driver() && query.driver()->dbmsType() == QSqlDriver::PostgreSQL) {
-    // Lost connections, serialization failures and deadlocks pass; the next attempt can work.
-    retry = connectionLost(query.driver()) || code.startsWith(QStringLiteral("08")) ||
+    // Lost connections (also one that could not be opened again), serialization failures,
+    // deadlocks and lock timeouts pass; the next attempt can work.
+    retry = !query.driver()->isOpen() || connectionLost(query.driver()) ||
+            code == QStringLiteral("55P03") || code.startsWith(QStringLiteral("08")) ||
             code == QStringLiteral("40001") || code == QStringLiteral("40P01") ||
             code.startsWith(QStringLiteral("57P"));
   } else {
@@ -154,9 +189,10 @@ QString PostgresAddress::display() const {
 
 Result<PostgresAddress> parseUrl(const QString& text) {
   const auto bad = [&](const std::string& why) {
-    // The message never repeats the URL's password.
+    // The message never repeats the URL's password, nor its query (where one could be too).
     QUrl shown(text);
     shown.setPassword({});
+    shown.setQuery(QString());
     return Error{ErrorCode::InvalidArgument, "not a usable PostgreSQL URL: " + why,
                  shown.toString().toStdString()};
   };
@@ -176,6 +212,11 @@ Result<PostgresAddress> parseUrl(const QString& text) {
     if (key == QStringLiteral("host")) {
       address.host = value;
     } else if (key == QStringLiteral("sslmode")) {
+      static const QStringList modes = {
+          QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
+          QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+      if (!modes.contains(value))
+        return bad("sslmode is disable, allow, prefer, require, verify-ca or verify-full");
       address.sslmode = value;
     } else if (key == QStringLiteral("connect_timeout")) {
       bool ok = false;
@@ -228,8 +269,11 @@ Result<QString> openPostgres(const PostgresAddress& address) {
     db.setDatabaseName(address.database);
     if (!address.user.isEmpty()) db.setUserName(address.user);
     // No password is set: libpq reads PGPASSWORD and ~/.pgpass (PGPASSFILE) itself. The
-    // timeout keeps a wrong host or a silent server from hanging the caller.
-    QString options = QStringLiteral("connect_timeout=%1;application_name=medsa-studio")
+    // timeout keeps a wrong host or a silent server from hanging the caller; keepalives notice
+    // a server that vanished (a half-open connection would otherwise wait for hours).
+    QString options = QStringLiteral("connect_timeout=%1;application_name=medsa-studio;"
+                                     "keepalives=1;keepalives_idle=30;keepalives_interval=10;"
+                                     "keepalives_count=3")
                           .arg(address.connectTimeoutSeconds);
     if (!address.sslmode.isEmpty()) options += QStringLiteral(";sslmode=") + address.sslmode;
     db.setConnectOptions(options);
@@ -242,14 +286,16 @@ Result<QString> openPostgres(const PostgresAddress& address) {
       QSqlDatabase::removeDatabase(name);
       return error;
     }
-    QSqlQuery query(db);
-    // Timestamps we write are text in UTC; the session's own zone must not matter.
-    query.exec(QStringLiteral("SET TIME ZONE 'UTC'"));
+    configureSession(db);
   }
   return name;
 }
 
 void close(const QString& name) {
+  {
+    const std::lock_guard<std::mutex> lock(channelsMutex);
+    channelsByConnection().erase(name);
+  }
   {
     QSqlDatabase db = QSqlDatabase::database(name, false);
     if (db.isValid()) db.close();

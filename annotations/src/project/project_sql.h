@@ -31,6 +31,9 @@ QSqlDatabase connection(const QString& name);
 
 Backend backendOf(const QSqlDatabase& db);
 
+/// Remembers that connection `name` listens on `channel`, so a reopened connection listens again.
+void listen(const QString& name, const QString& channel);
+
 /// A failed statement as our error: a lost connection, a busy SQLite file or a PostgreSQL
 /// serialization failure is Unavailable (try again), anything else WriteFailed.
 Error sqlError(const QSqlQuery& query, const QString& where, const std::string& what);

@@ -1,6 +1,7 @@
 #include "medsa/annotations/project_store.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSqlDatabase>
@@ -326,6 +327,28 @@ Result<LabelSet> ProjectStore::labels() const {
   return set;
 }
 
+Status ProjectStore::addLabels(const LabelSet& labels) {
+  return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral(
+        "INSERT INTO labels (value, name, colour, code_scheme, code_value, code_meaning, "
+        "category_scheme, category_value, category_meaning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (value) DO NOTHING"));
+    for (const Label& label : labels.labels()) {
+      q.addBindValue(label.value);
+      q.addBindValue(text(label.name));
+      q.addBindValue(label.colour.name());
+      for (const LabelCode* code : {&label.code, &label.category}) {
+        q.addBindValue(text(code->scheme));
+        q.addBindValue(text(code->value));
+        q.addBindValue(text(code->meaning));
+      }
+      if (!q.exec()) return sqlError(q, databasePath(), "cannot add to the label set");
+    }
+    return {};
+  });
+}
+
 Status ProjectStore::setLabels(const LabelSet& labels) {
   return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
     QSqlQuery q(d);
@@ -387,12 +410,6 @@ Result<std::vector<CaseRecord>> ProjectStore::queryCases(const QString& where,
     if (!q.value(19).isNull()) c.latest = versionFrom(q, 19, *this);
     cases.push_back(std::move(c));
   }
-  for (const CaseRecord& c : cases)
-    if (c.latest)
-      if (Status there = materialize(QStringLiteral("label_versions"), c.latest->id,
-                                     c.latest->path, c.latest->sha256);
-          !there)
-        return there.error();
   return cases;
 }
 
@@ -529,7 +546,8 @@ Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map
   Result<CaseRecord> record = caseById(caseId);
   if (!record) return record.error();
   LabelVersion saved;
-  Status written = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
+  QString written;
+  Status recorded = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
     QSqlQuery q(d);
     // Under the write lock: who holds the case, its latest labels, and the next number (shared
     // by conflict versions, so no two files ever have the same name).
@@ -565,8 +583,11 @@ Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map
                    file.toStdString()};
     // The file first (atomically): a version row never points at a missing or torn file.
     if (Status s = saveLabelMap(map, labels, file); !s) return s;
+    written = file;
     Result<std::string> hash = sha256File(file.toStdString());
     if (!hash) return hash.error();
+    Result<QByteArray> content = contentFor(file);
+    if (!content) return content.error();
     saved = LabelVersion{0,
                          caseId,
                          version,
@@ -582,7 +603,7 @@ Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map
     for (const QVariant& value :
          QVariantList{caseId, version, storable(file), saved.sha256,
                       saved.savedAt.toString(Qt::ISODateWithMs), text(user),
-                      voxelsJson(saved.voxels), text(conflict), contentFor(file)})
+                      voxelsJson(saved.voxels), text(conflict), content.value()})
       q.addBindValue(value);
     if (!q.exec()) return sqlError(q, databasePath(), "cannot record the label version");
     saved.id = q.lastInsertId().toLongLong();
@@ -596,7 +617,13 @@ Result<LabelVersion> ProjectStore::saveLabels(qint64 caseId, const LabelMap& map
     if (!q.exec()) return sqlError(q, databasePath(), "cannot update the case");
     return {};
   });
-  if (!written) return written.error();
+  if (!recorded) {
+    // A version that was not recorded leaves no file behind: on a team's project another
+    // machine may record this number with other content. (A file left by a kill is caught by
+    // the checksum when the version is read.)
+    if (!written.isEmpty()) QFile::remove(written);
+    return recorded.error();
+  }
   notify(QStringLiteral("case:%1").arg(caseId));
   return saved;
 }

@@ -39,6 +39,8 @@ QString jsonText(const QJsonObject& object) {
 }  // namespace
 
 Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
+  Result<QByteArray> content = contentFor(version.path);  // a team's: the bytes go in the database
+  if (!content) return content.error();
   Status written = writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
     QSqlQuery q(d);
     if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM adapters")) || !q.next())
@@ -53,7 +55,7 @@ Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
                       text(version.baseModel), version.created.toString(Qt::ISODateWithMs),
                       version.state.isEmpty() ? QStringLiteral("candidate") : version.state,
                       jsonText(version.metrics), jsonText(version.dataSummary),
-                      contentFor(version.path)})
+                      content.value()})
       q.addBindValue(value);
     if (!q.exec()) return sqlError(q, databasePath(), "cannot record the adapter version");
     return {};

@@ -5,6 +5,9 @@
 #include <QFileInfo>
 #include <QSqlDriver>
 
+#include <map>
+#include <mutex>
+
 #include "medsa/annotations/project_store.h"
 #include "medsa/core/atomic_file.h"
 #include "medsa/core/sha256.h"
@@ -20,15 +23,63 @@ using sql::text;
 
 // --- files kept in the database (PostgreSQL) ---
 
-QByteArray ProjectStore::contentFor(const QString& file) const {
+Result<QByteArray> ProjectStore::contentFor(const QString& file) const {
   if (!shared_) return QByteArray();  // a folder project keeps the file, not a copy (NULL)
   QFile in(file);
-  return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+  if (!in.open(QIODevice::ReadOnly))
+    return Error{ErrorCode::ReadFailed, "cannot read the file to store it in the project",
+                 file.toStdString()};
+  return in.readAll();
 }
+
+namespace {
+
+/// Files of this process already checked against their SHA-256, by path, size and time: a
+/// cached file is hashed once, not at every listing.
+class VerifiedFiles {
+ public:
+  bool known(const QFileInfo& file, const QString& sha256) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = files_.find(file.absoluteFilePath());
+    return it != files_.end() && it->second == stamp(file, sha256);
+  }
+  void remember(const QFileInfo& file, const QString& sha256) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    files_[file.absoluteFilePath()] = stamp(file, sha256);
+  }
+
+ private:
+  static QString stamp(const QFileInfo& file, const QString& sha256) {
+    return QStringLiteral("%1:%2:%3")
+        .arg(file.size())
+        .arg(file.lastModified().toMSecsSinceEpoch())
+        .arg(sha256);
+  }
+  std::mutex mutex_;
+  std::map<QString, QString> files_;
+};
+
+VerifiedFiles& verifiedFiles() {
+  static VerifiedFiles files;
+  return files;
+}
+
+}  // namespace
 
 Status ProjectStore::materialize(const QString& table, qint64 id, const QString& path,
                                  const QString& sha256) const {
-  if (!shared_ || QFileInfo(path).size() > 0) return {};
+  if (!shared_) return {};
+  // A file already in the cache is used only if it is this version's: a save that failed after
+  // writing its file, or a database restored from a backup, can leave another file there.
+  const QFileInfo cached(path);
+  if (cached.size() > 0) {
+    if (verifiedFiles().known(cached, sha256)) return {};
+    Result<std::string> hash = sha256File(path.toStdString());
+    if (hash && QString::fromStdString(hash.value()) == sha256) {
+      verifiedFiles().remember(cached, sha256);
+      return {};
+    }
+  }
   QSqlQuery q(connection(connection_));
   // `table` is one of ours, never user input; the id is bound.
   q.prepare(QStringLiteral("SELECT content FROM ") + table + QStringLiteral(" WHERE id = ?"));
@@ -45,7 +96,12 @@ Status ProjectStore::materialize(const QString& table, qint64 id, const QString&
                  path.toStdString()};
   if (!QDir().mkpath(QFileInfo(path).absolutePath()))
     return Error{ErrorCode::WriteFailed, "cannot create the cache folder", path.toStdString()};
-  return writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), bytes.size()));
+  if (Status written =
+          writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), bytes.size()));
+      !written)
+    return written;
+  verifiedFiles().remember(QFileInfo(path), sha256);
+  return {};
 }
 
 // --- leases ---
@@ -53,7 +109,7 @@ Status ProjectStore::materialize(const QString& table, qint64 id, const QString&
 namespace {
 
 Error heldBy(const QString& holder, qint64 caseId, const QString& where) {
-  return Error{ErrorCode::Unavailable,
+  return Error{ErrorCode::Conflict,
                "case " + std::to_string(caseId) + " is being annotated by " +
                    holder.toStdString(),
                where.toStdString()};
@@ -61,7 +117,8 @@ Error heldBy(const QString& holder, qint64 caseId, const QString& where) {
 
 }  // namespace
 
-Result<std::optional<CaseRecord>> ProjectStore::takeNextCase(const QString& user, int seconds) {
+Result<std::optional<CaseRecord>> ProjectStore::takeNextCase(const QString& user, int seconds,
+                                                             std::optional<qint64> except) {
   QSqlDatabase db = connection(connection_);
   const Backend backend = sql::backendOf(db);
   const QString clock = sql::nowMs(backend);
@@ -72,11 +129,12 @@ Result<std::optional<CaseRecord>> ProjectStore::takeNextCase(const QString& user
   q.prepare(QStringLiteral(
                 "UPDATE cases SET lease_holder = ?, lease_until = %1 + ?, assignee = ?, "
                 "updated = ? WHERE id = (SELECT id FROM cases WHERE status IN ('new', "
-                "'in-progress') AND (lease_holder = '' OR lease_until < %1) ORDER BY position "
-                "LIMIT 1%2) RETURNING id")
+                "'in-progress') AND (lease_holder = '' OR lease_until < %1) AND id <> ? "
+                "ORDER BY position LIMIT 1%2) RETURNING id")
                 .arg(clock, backend == Backend::PostgreSQL ? QStringLiteral(" FOR UPDATE SKIP LOCKED")
                                                            : QString()));
-  for (const QVariant& value : QVariantList{text(user), qint64(seconds) * 1000, text(user), now()})
+  for (const QVariant& value : QVariantList{text(user), qint64(seconds) * 1000, text(user), now(),
+                                            except.value_or(qint64(-1))})
     q.addBindValue(value);
   if (!q.exec()) return sqlError(q, databasePath(), "cannot take a case");
   if (!q.next()) return std::optional<CaseRecord>{};
@@ -170,6 +228,7 @@ bool ProjectStore::watch(QObject* context, std::function<void(const QString&)> o
   QSqlDatabase db = connection(connection_);
   QSqlDriver* driver = db.driver();
   if (!driver->subscribeToNotification(kChannel)) return false;
+  sql::listen(connection_, kChannel);
   QObject::connect(driver, &QSqlDriver::notification, context,
                    [onChange = std::move(onChange)](const QString& name,
                                                     QSqlDriver::NotificationSource source,

@@ -75,6 +75,9 @@ class ProjectStore {
 
   Result<LabelSet> labels() const;
   Status setLabels(const LabelSet& labels);
+  /// Adds the labels whose values the project does not have yet, keeping every existing one
+  /// (two annotators adding labels at once both keep theirs).
+  Status addLabels(const LabelSet& labels);
 
   /// Every case in project order, each with its latest label version.
   Result<std::vector<CaseRecord>> cases() const;
@@ -103,7 +106,7 @@ class ProjectStore {
   Result<LabelVersion> saveLabels(qint64 caseId, const LabelMap& map, const LabelSet& labels,
                                   const QString& user, std::optional<int> basedOn = std::nullopt);
   /// Every version of a case, conflicts included. On PostgreSQL a version's file may not be in
-  /// this machine's cache yet (cases() brings the latest ones); labelFile() fetches one.
+  /// this machine's cache yet (nor a case's latest one): whoever reads it asks labelFile().
   Result<std::vector<LabelVersion>> labelVersions(qint64 caseId) const;
   /// The version's file on this machine, written from the database first when needed.
   Result<QString> labelFile(const LabelVersion& version) const;
@@ -111,10 +114,13 @@ class ProjectStore {
   /// Leases (the database clock decides when one has expired):
   /// The first unfinished case in project order that nobody holds, now held by `user` for
   /// `seconds`; nullopt when there is none. Atomic: two callers never get the same case.
-  Result<std::optional<CaseRecord>> takeNextCase(const QString& user, int seconds);
-  /// Takes a chosen case; refused (Unavailable, naming the holder) while someone else holds it.
+  /// `except`: a case not to hand out (the one the caller is on).
+  Result<std::optional<CaseRecord>> takeNextCase(const QString& user, int seconds,
+                                                 std::optional<qint64> except = std::nullopt);
+  /// Takes a chosen case; refused (Conflict, naming the holder) while someone else holds it.
   Result<CaseRecord> takeCase(qint64 caseId, const QString& user, int seconds);
-  /// Extends `user`'s lease; an error when the case is held by someone else by now.
+  /// Extends `user`'s lease; Conflict when the case is held by someone else by now (another
+  /// error is the database not answering: the lease may still be this user's).
   Status renewLease(qint64 caseId, const QString& user, int seconds);
   /// Gives the case back (nothing happens when `user` does not hold it).
   Status releaseCase(qint64 caseId, const QString& user);
@@ -171,7 +177,7 @@ class ProjectStore {
   /// file is not there yet, checked against its SHA-256.
   Status materialize(const QString& table, qint64 id, const QString& path,
                      const QString& sha256) const;
-  QByteArray contentFor(const QString& file) const;
+  Result<QByteArray> contentFor(const QString& file) const;
   void notify(const QString& change) const;
 
   QString folder_;

@@ -30,7 +30,9 @@ struct LabelVersion {
   qint64 id = 0;
   qint64 caseId = 0;
   int version = 0;
-  QString path;  ///< absolute path of the label map file
+  /// Absolute path of the label map file; on a team's project (PostgreSQL) where it goes in this
+  /// machine's cache, written there by ProjectStore::labelFile().
+  QString path;
   QString sha256;
   QDateTime savedAt;
   QString savedBy;

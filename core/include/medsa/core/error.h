@@ -22,6 +22,7 @@ enum class ErrorCode {
   CheckpointInvalid,   ///< a model file with missing, unexpected or mis-shaped tensors
   Unavailable,         ///< a capability missing in this build or on this machine (e.g. CUDA)
   Cancelled,           ///< the user cancelled long work
+  Conflict,            ///< someone else holds or changed it (a team's case)
   Internal,            ///< a bug: an invariant of ours did not hold
 };
 

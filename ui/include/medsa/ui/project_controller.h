@@ -147,6 +147,8 @@ class ProjectController : public QObject {
   qint64 lastActivityMs_ = 0;
   /// The label version the edit on screen started from (saves are checked against it).
   std::shared_ptr<std::atomic<int>> basedOn_ = std::make_shared<std::atomic<int>>(0);
+  /// The label version fetched for the case being opened (a team's project).
+  std::optional<annotations::LabelVersion> opening_;
   QTimer refreshSoon_;
   QString name_;
   annotations::LabelSet labels_;
