@@ -4,6 +4,7 @@
 // someone else changed the case is refused and kept as a conflict version, never lost; closing
 // the project gives the lease back.
 #include <QAction>
+#include <QFont>
 #include <QApplication>
 #include <QMessageBox>
 #include <QSignalSpy>
@@ -144,6 +145,12 @@ class TestUiTeamProject : public QObject {
                    .toString()
                    .contains(bobName + QStringLiteral(" (annotating)"));
     QVERIFY(shown);
+    for (int row = 0; row < model.rowCount(); ++row) {  // greyed and italic: someone else's
+      const QModelIndex name = model.index(row, medsa::ui::CaseListModel::NameColumn);
+      const bool bobs = name.data().toString() == QStringLiteral("caseB");
+      QCOMPARE(name.data(Qt::FontRole).value<QFont>().italic(), bobs);
+      QVERIFY(!bobs || name.data(Qt::ToolTipRole).toString().contains(bobName));
+    }
     // ... and cannot open it.
     QSignalSpy failed(window.project(), &ProjectController::failed);
     window.project()->openCase(b);

@@ -4,6 +4,7 @@
 #include <QFont>
 #include <QLocale>
 
+#include "medsa/annotations/project_store.h"
 #include "medsa/ui/project_controller.h"
 
 namespace medsa::ui {
@@ -56,11 +57,16 @@ QVariant CaseListModel::data(const QModelIndex& index, int role) const {
   const annotations::CaseRecord& c = project_->cases()[static_cast<std::size_t>(index.row())];
   if (role == kCaseIdRole) return c.id;
   if (role == kStatusRole) return static_cast<int>(c.status);
-  if (role == Qt::FontRole && project_->currentCase() == c.id) {
-    QFont bold;
-    bold.setBold(true);
-    return bold;
+  // On a team's project, a case someone else is annotating is greyed and italic.
+  static const QString me = annotations::currentUser();
+  const bool someoneElses = !c.leaseHolder.isEmpty() && c.leaseHolder != me;
+  if (role == Qt::FontRole && (project_->currentCase() == c.id || someoneElses)) {
+    QFont font;
+    font.setBold(project_->currentCase() == c.id);
+    font.setItalic(someoneElses);
+    return font;
   }
+  if (role == Qt::ForegroundRole && someoneElses) return QColor(Qt::gray);
   if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
     switch (c.status) {
       case annotations::CaseStatus::Done:
@@ -73,11 +79,12 @@ QVariant CaseListModel::data(const QModelIndex& index, int role) const {
         return {};
     }
   }
-  if (role == Qt::ToolTipRole && index.column() == NameColumn) return c.imagePath;
-  if (role == Qt::ToolTipRole && index.column() == AssigneeColumn && !c.leaseHolder.isEmpty())
+  if (role == Qt::ToolTipRole && (index.column() == NameColumn || someoneElses) &&
+      !c.leaseHolder.isEmpty())
     return tr("Being annotated by %1 (held until %2)")
         .arg(c.leaseHolder, QLocale().toString(c.leaseUntil.toLocalTime().time(),
                                                QLocale::ShortFormat));
+  if (role == Qt::ToolTipRole && index.column() == NameColumn) return c.imagePath;
   if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
   switch (index.column()) {
     case NameColumn:

@@ -46,8 +46,10 @@ ProjectPanel::ProjectPanel(ProjectController* project, QWidget* parent)
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->verticalHeader()->hide();
+  // Every column as wide as its content, the case name first: a stretched name column shrank to
+  // "f…" in a narrow dock once the other columns filled it.
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setSectionResizeMode(CaseListModel::NameColumn, QHeaderView::Stretch);
+  table_->horizontalHeader()->setStretchLastSection(true);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
