@@ -81,10 +81,11 @@ int runProjectStressWorker(CommandContext& context, ArgumentParser& parser) {
   const std::optional<std::string> logPath = parser.option("--log");
   const std::optional<std::string> cache = parser.option("--cache");
   const std::optional<std::string> lease = parser.option("--lease");
-  if (Status finished = parser.finish(); !finished || !location || !user || !seconds ||
-                                         !logPath || !cache || !lease)
-    return stressUsage(context, "stress-worker needs LOCATION, --user, --seconds, --log, "
-                                "--cache and --lease");
+  if (Status finished = parser.finish();
+      !finished || !location || !user || !seconds || !logPath || !cache || !lease)
+    return stressUsage(context,
+                       "stress-worker needs LOCATION, --user, --seconds, --log, "
+                       "--cache and --lease");
   const qint64 deadline = nowMs() + qint64(std::stod(*seconds) * 1000);
   const int leaseSeconds = std::stoi(*lease);
   const QString who = QString::fromStdString(*user);
@@ -128,9 +129,8 @@ int runProjectStressWorker(CommandContext& context, ArgumentParser& parser) {
                {QStringLiteral("back"), double(back)},
                {QStringLiteral("lease_end"), double(sent + leaseSeconds * 1000LL)}});
     QThread::msleep(10 + random.bounded(50));  // the annotator at work
-    Result<LabelVersion> saved =
-        store.saveLabels(record.id, stressLabels(1 + random.bounded(1000)), labels.value(), who,
-                         based);
+    Result<LabelVersion> saved = store.saveLabels(record.id, stressLabels(1 + random.bounded(1000)),
+                                                  labels.value(), who, based);
     if (saved) {
       log.write({{QStringLiteral("event"), QStringLiteral("save")},
                  {QStringLiteral("case"), double(record.id)},
@@ -164,7 +164,7 @@ struct StressTally {
   qint64 cutAt = 0;
   int savesAfterCut = 0;  // the annotators came back after the cut
   std::vector<double> takeMs;
-  std::map<qint64, std::vector<Hold>> holds;       // case -> holds
+  std::map<qint64, std::vector<Hold>> holds;           // case -> holds
   std::map<qint64, std::pair<qint64, QString>> saved;  // version id -> (case, sha256)
 };
 
@@ -295,12 +295,13 @@ int runProjectStress(CommandContext& context, ArgumentParser& parser) {
     process->setStandardOutputFile(QProcess::nullDevice());
     const QString log = work.filePath(logName);
     logs.push_back(log);
-    process->start(QCoreApplication::applicationFilePath(),
-                   {QStringLiteral("project"), QStringLiteral("stress-worker"), where,
-                    QStringLiteral("--user"), QStringLiteral("stress-%1-%2").arg(run).arg(k),
-                    QStringLiteral("--seconds"), QString::number(seconds), QStringLiteral("--log"),
-                    log, QStringLiteral("--cache"), work.filePath(QStringLiteral("cache-%1").arg(k)),
-                    QStringLiteral("--lease"), QString::number(lease)});
+    process->start(
+        QCoreApplication::applicationFilePath(),
+        {QStringLiteral("project"), QStringLiteral("stress-worker"), where,
+         QStringLiteral("--user"), QStringLiteral("stress-%1-%2").arg(run).arg(k),
+         QStringLiteral("--seconds"), QString::number(seconds), QStringLiteral("--log"), log,
+         QStringLiteral("--cache"), work.filePath(QStringLiteral("cache-%1").arg(k)),
+         QStringLiteral("--lease"), QString::number(lease)});
     return process;
   };
   std::vector<std::unique_ptr<QProcess>> workers;
@@ -382,12 +383,12 @@ int runProjectStress(CommandContext& context, ArgumentParser& parser) {
     context.out << n << " annotators, " << minutes.value() << " min: " << tally.casesTaken
                 << " cases taken, " << tally.saves << " saves (" << tally.conflicts
                 << " conflicts), " << doubles << " double assignments, " << lost
-                << " lost saves, p95 take " << p95 << " ms, " << tally.errors
-                << " errors retried, " << cut << " sessions cut\n";
+                << " lost saves, p95 take " << p95 << " ms, " << tally.errors << " errors retried, "
+                << cut << " sessions cut\n";
   }
   // A run where the annotators never came back after the cut proves nothing.
   return doubles == 0 && lost == 0 && crashed == 0 && tally.savesAfterCut > 0 ? kExitOk
-                                                                                : kExitFailure;
+                                                                              : kExitFailure;
 }
 
 }  // namespace medsa::cli

@@ -131,12 +131,13 @@ int runTrain(CommandContext& context) {
     return usage(context, "train",
                  {ErrorCode::InvalidArgument, "give --steps or --minutes, not both", {}});
   if (!watch && (minNew || poll || cycles))
-    return usage(context, "train",
-                 {ErrorCode::InvalidArgument, "--min-new, --poll and --cycles go with --watch", {}});
+    return usage(
+        context, "train",
+        {ErrorCode::InvalidArgument, "--min-new, --poll and --cycles go with --watch", {}});
   if (watch && out)
-    return usage(context, "train",
-                 {ErrorCode::InvalidArgument, "--out writes one cycle's adapter; not with --watch",
-                  {}});
+    return usage(
+        context, "train",
+        {ErrorCode::InvalidArgument, "--out writes one cycle's adapter; not with --watch", {}});
   WatchOptions watching;
   if (minNew) {
     Result<long long> n = parseCount(minNew, 5, 1, "--min-new");
@@ -207,11 +208,12 @@ int runTrain(CommandContext& context) {
   // A trainer on a server is stopped by its service manager with SIGTERM: between steps too.
   const auto previousTerm = std::signal(SIGTERM, onInterrupt);
   const int status =
-      watch ? watchProject(
-                  *store.value(), watching,
-                  [&] { return runCycle(context, *store.value(), base.value(), options, out, json); },
-                  [] { return interrupted != 0; }, context.err)
-            : runCycle(context, *store.value(), base.value(), options, out, json);
+      watch
+          ? watchProject(
+                *store.value(), watching,
+                [&] { return runCycle(context, *store.value(), base.value(), options, out, json); },
+                [] { return interrupted != 0; }, context.err)
+          : runCycle(context, *store.value(), base.value(), options, out, json);
   std::signal(SIGINT, previous);
   std::signal(SIGTERM, previousTerm);
   return status;
@@ -221,8 +223,7 @@ int runCycle(CommandContext& context, ProjectStore& store,
              const std::shared_ptr<model::SamModel>& base, const app::TrainingCycleOptions& options,
              const std::optional<std::string>& out, bool json) {
   CliMonitor monitor(context.err);
-  Result<app::TrainingCycleResult> cycle =
-      app::runTrainingCycle(store, base, options, &monitor);
+  Result<app::TrainingCycleResult> cycle = app::runTrainingCycle(store, base, options, &monitor);
   if (!cycle.ok()) return fail(context, "train", cycle.error(), json);
   if (out && cycle->version) {
     // A copy of the version's adapter file where the user asked for it, written atomically.

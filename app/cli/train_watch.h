@@ -8,9 +8,9 @@
 namespace medsa::cli {
 
 struct WatchOptions {
-  int minNew = 5;            ///< newly labelled cases that start a cycle
-  double pollSeconds = 30;   ///< how often the cases are counted without a notification
-  int cycles = 0;            ///< stop after this many cycles (0: run until stopped)
+  int minNew = 5;           ///< newly labelled cases that start a cycle
+  double pollSeconds = 30;  ///< how often the cases are counted without a notification
+  int cycles = 0;           ///< stop after this many cycles (0: run until stopped)
 };
 
 /// `medsa train --watch`: counts the project's labelled cases whenever a workstation changes a

@@ -141,7 +141,8 @@ Result<ProjectTrainingData> loadTrainingData(annotations::ProjectStore& store,
     }
     Result<QString> file = store.labelFile(*c.latest);  // a team's: from the database
     if (!file) return file.error();
-    Result<annotations::LoadedLabelMap> labels = annotations::loadLabelMap(file.value(), image.value());
+    Result<annotations::LoadedLabelMap> labels =
+        annotations::loadLabelMap(file.value(), image.value());
     if (!labels) return labels.error();
     const bool heldOut = c.split == QStringLiteral("heldout");
     (heldOut ? data.heldOutCases : data.trainCases) += 1;

@@ -167,11 +167,9 @@ TrainerService::TrainerService(ui::MainWindow& window, AdapterEngineFactory engi
   connect(project, &ui::ProjectController::casesChanged, this, &TrainerService::casesChanged);
   connect(project, &ui::ProjectController::interacted, this, &TrainerService::userInteracted);
   // A team's trainer (medsa train --watch, on a server) promoted a version: swap it in.
-  connect(project, &ui::ProjectController::adapterPublished, this,
-          [this] { refreshVersions(); });
+  connect(project, &ui::ProjectController::adapterPublished, this, [this] { refreshVersions(); });
   // Every prompt, stroke or accept, in a project case or not: training waits while you work.
-  connect(window_.tools(), &ui::ToolController::interaction, this,
-          [this] { userInteracted(); });
+  connect(window_.tools(), &ui::ToolController::interaction, this, [this] { userInteracted(); });
   if (project->isOpen()) projectOpened();
 }
 

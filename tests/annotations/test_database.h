@@ -21,8 +21,9 @@ class TestDatabase {
     const QString file = qEnvironmentVariable("MEDSA_TEST_POSTGRES");
     QFile in(file);
     if (file.isEmpty() || !in.open(QIODevice::ReadOnly)) {
-      *why = QStringLiteral("no test PostgreSQL (run the test through ctest: its fixture starts "
-                            "one)");
+      *why = QStringLiteral(
+          "no test PostgreSQL (run the test through ctest: its fixture starts "
+          "one)");
       return {};
     }
     const QString url = QString::fromUtf8(in.readAll()).trimmed();
@@ -39,8 +40,7 @@ class TestDatabase {
   bool create(QString* why) {
     server_ = serverUrl(why);
     if (server_.isEmpty()) return false;
-    name_ = QStringLiteral("medsa_") +
-            QUuid::createUuid().toString(QUuid::Id128).left(16);
+    name_ = QStringLiteral("medsa_") + QUuid::createUuid().toString(QUuid::Id128).left(16);
     if (!admin(QStringLiteral("CREATE DATABASE ") + name_, why)) return false;
     return true;
   }
@@ -94,11 +94,11 @@ class TestDatabase {
 }  // namespace medsa::test
 
 /// Skips the test (or fails it in CI) when no PostgreSQL is at hand.
-#define MEDSA_NEED_DATABASE(database)                                       \
-  do {                                                                      \
-    QString why_;                                                           \
-    if (!(database).create(&why_)) {                                        \
-      if (medsa::test::TestDatabase::required()) QFAIL(qPrintable(why_));   \
-      QSKIP(qPrintable(why_));                                              \
-    }                                                                       \
+#define MEDSA_NEED_DATABASE(database)                                     \
+  do {                                                                    \
+    QString why_;                                                         \
+    if (!(database).create(&why_)) {                                      \
+      if (medsa::test::TestDatabase::required()) QFAIL(qPrintable(why_)); \
+      QSKIP(qPrintable(why_));                                            \
+    }                                                                     \
   } while (false)

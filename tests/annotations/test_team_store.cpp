@@ -3,8 +3,8 @@
 // annotator, expiry and renewal, saves kept as conflict versions, files read back through the
 // database on another workstation, migrations, LISTEN/NOTIFY, a cut connection, and the errors a
 // user sees for a bad URL, a wrong password, a silent server; the rights docs/team.md lists.
-#include <QDir>
 #include <QColor>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -126,8 +126,8 @@ class TestTeamStore : public QObject {
     std::multiset<qint64> taken;
     std::atomic<int> failures{0};
     auto annotator = [&](int who) {
-      auto store = ProjectStore::open(place.location,
-                                      place.workstation(QStringLiteral("w%1").arg(who)));
+      auto store =
+          ProjectStore::open(place.location, place.workstation(QStringLiteral("w%1").arg(who)));
       if (!store) {
         ++failures;
         return;
@@ -219,8 +219,8 @@ class TestTeamStore : public QObject {
     QVERIFY(stale->conflict.contains(QStringLiteral("changed since")));
     QCOMPARE(store->caseById(id)->latest->voxels.value(1), qint64(5));
     // Based on ann's version, bob's save goes through.
-    auto based = store->saveLabels(id, painted(11), oneLabel(), QStringLiteral("bob"),
-                                   anns->version);
+    auto based =
+        store->saveLabels(id, painted(11), oneLabel(), QStringLiteral("bob"), anns->version);
     QVERIFY(based && based->conflict.isEmpty());
     // Nothing was lost: every save is a version with its own file.
     auto versions = store->labelVersions(id).value();
@@ -241,12 +241,12 @@ class TestTeamStore : public QObject {
     if (!prepare(place)) return;
     std::atomic<int> failures{0};
     auto annotator = [&](int who) {
-      auto store = ProjectStore::open(place.location,
-                                      place.workstation(QStringLiteral("w%1").arg(who)));
+      auto store =
+          ProjectStore::open(place.location, place.workstation(QStringLiteral("w%1").arg(who)));
       LabelSet mine = oneLabel();
       for (int i = 0; i < 5; ++i) {
-        Label label{static_cast<quint16>(10 + who * 10 + i), QStringLiteral("w%1_%2").arg(who).arg(i),
-                    QColor(Qt::red), true, false};
+        Label label{static_cast<quint16>(10 + who * 10 + i),
+                    QStringLiteral("w%1_%2").arg(who).arg(i), QColor(Qt::red), true, false};
         mine.insert(label);
         if (!store || !store.value()->addLabels(mine)) ++failures;
       }
@@ -256,7 +256,7 @@ class TestTeamStore : public QObject {
     b.join();
     QCOMPARE(failures.load(), 0);
     const LabelSet labels = place.open()->labels().value();
-    QCOMPARE(labels.labels().size(), std::size_t(11));  // lesion + 5 + 5
+    QCOMPARE(labels.labels().size(), std::size_t(11));         // lesion + 5 + 5
     QCOMPARE(labels.find(1)->name, QStringLiteral("lesion"));  // an existing label is kept as is
   }
 
@@ -267,8 +267,8 @@ class TestTeamStore : public QObject {
     const qint64 shared = place.open()->addCase(aPicture(0))->record.id;
     std::atomic<int> failures{0};
     auto writer = [&](int who) {
-      auto store = ProjectStore::open(place.location,
-                                      place.workstation(QStringLiteral("w%1").arg(who)));
+      auto store =
+          ProjectStore::open(place.location, place.workstation(QStringLiteral("w%1").arg(who)));
       if (!store) {
         ++failures;
         return;
@@ -376,7 +376,8 @@ class TestTeamStore : public QObject {
     MEDSA_NEED_DATABASE(place.database);
     // A version-1 project, as the first release wrote it.
     QString why;
-    for (const QString& statement : schema::migrationFrom(0, medsa::annotations::sql::Backend::PostgreSQL))
+    for (const QString& statement :
+         schema::migrationFrom(0, medsa::annotations::sql::Backend::PostgreSQL))
       QVERIFY2(place.database.run(statement, &why), qPrintable(why));
     QVERIFY(place.database.run(QStringLiteral("INSERT INTO meta VALUES ('schema_version', '1'), "
                                               "('name', 'old'), ('project_id', 'p1')"),
@@ -471,7 +472,9 @@ class TestTeamStore : public QObject {
         &why));
     // The call that meets the cut fails as "try again"; the next one works on a new connection.
     auto first = store->caseById(id);
-    if (!first) QVERIFY2(first.error().code == medsa::ErrorCode::Unavailable, first.error().describe().c_str());
+    if (!first)
+      QVERIFY2(first.error().code == medsa::ErrorCode::Unavailable,
+               first.error().describe().c_str());
     auto second = store->caseById(id);
     QVERIFY2(second, second ? "" : second.error().describe().c_str());
     QVERIFY(store->takeCase(id, QStringLiteral("ann"), 60));
@@ -544,9 +547,10 @@ class TestTeamStore : public QObject {
     QVERIFY(silent.listen(QHostAddress::LocalHost));
     QElapsedTimer clock;
     clock.start();
-    auto hung = ProjectStore::open(
-        QStringLiteral("postgresql://ann@127.0.0.1:%1/p?connect_timeout=2").arg(silent.serverPort()),
-        options);
+    auto hung =
+        ProjectStore::open(QStringLiteral("postgresql://ann@127.0.0.1:%1/p?connect_timeout=2")
+                               .arg(silent.serverPort()),
+                           options);
     QVERIFY(!hung);
     QVERIFY(clock.elapsed() < 15000);
     QVERIFY2(describe(hung.error()).contains(QStringLiteral("timeout")),
@@ -554,8 +558,8 @@ class TestTeamStore : public QObject {
     // Nobody listening.
     const quint16 closed = silent.serverPort();
     silent.close();
-    auto refused = ProjectStore::open(
-        QStringLiteral("postgresql://ann@127.0.0.1:%1/p").arg(closed), options);
+    auto refused =
+        ProjectStore::open(QStringLiteral("postgresql://ann@127.0.0.1:%1/p").arg(closed), options);
     QVERIFY(!refused);
     QVERIFY2(describe(refused.error()).contains(QStringLiteral("cannot connect")),
              qPrintable(describe(refused.error())));

@@ -42,11 +42,13 @@ class TestCliTeam : public QObject {
     const QString moved = dir.filePath(QStringLiteral("elsewhere"));
     QVERIFY(QDir().rename(data, moved));
     qputenv("MEDSA_DATA_ROOT", moved.toLocal8Bit());
-    const Run status = runMedsa({QStringLiteral("project"), QStringLiteral("status"), url,
-                                 QStringLiteral("--json")});
+    const Run status = runMedsa(
+        {QStringLiteral("project"), QStringLiteral("status"), url, QStringLiteral("--json")});
     QVERIFY2(status.exitCode == 0, qPrintable(status.err));
-    const QJsonArray cases =
-        QJsonDocument::fromJson(status.out.toUtf8()).object().value(QStringLiteral("cases")).toArray();
+    const QJsonArray cases = QJsonDocument::fromJson(status.out.toUtf8())
+                                 .object()
+                                 .value(QStringLiteral("cases"))
+                                 .toArray();
     QCOMPARE(cases.size(), 2);
     QCOMPARE(cases[0].toObject().value(QStringLiteral("image")).toString(),
              moved + QStringLiteral("/scans/case0.png"));
@@ -55,16 +57,16 @@ class TestCliTeam : public QObject {
     // A dataset export reads the label maps from the database (this machine's cache is empty).
     QVERIFY(QDir(dir.filePath(QStringLiteral("cache"))).removeRecursively());
     const QString out = dir.filePath(QStringLiteral("export"));
-    const Run exported = runMedsa({QStringLiteral("project"), QStringLiteral("export"), url,
-                                   QStringLiteral("--format"), QStringLiteral("png"),
-                                   QStringLiteral("--out"), out});
+    const Run exported =
+        runMedsa({QStringLiteral("project"), QStringLiteral("export"), url,
+                  QStringLiteral("--format"), QStringLiteral("png"), QStringLiteral("--out"), out});
     QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
     QVERIFY(QFileInfo::exists(out + QStringLiteral("/case0.png")));
     QVERIFY(QFileInfo::exists(out + QStringLiteral("/case1.png")));
     // --copy would put the image where no other machine sees it.
-    const Run copy = runMedsa({QStringLiteral("project"), QStringLiteral("import"), url,
-                               moved + QStringLiteral("/scans/case0.png"),
-                               QStringLiteral("--copy")});
+    const Run copy =
+        runMedsa({QStringLiteral("project"), QStringLiteral("import"), url,
+                  moved + QStringLiteral("/scans/case0.png"), QStringLiteral("--copy")});
     QCOMPARE(copy.exitCode, 1);
     QVERIFY(copy.err.contains(QStringLiteral("data root")));
 
@@ -81,10 +83,10 @@ class TestCliTeam : public QObject {
                       QStringLiteral("--name"), QStringLiteral("Scratch"),
                       QStringLiteral("--labels"), QStringLiteral("x")})
                 .exitCode == 0);
-    const Run stress = runMedsa({QStringLiteral("project"), QStringLiteral("stress"), scratch.url(),
-                                 QStringLiteral("--annotators"), QStringLiteral("3"),
-                                 QStringLiteral("--minutes"), QStringLiteral("0.1"),
-                                 QStringLiteral("--json")});
+    const Run stress =
+        runMedsa({QStringLiteral("project"), QStringLiteral("stress"), scratch.url(),
+                  QStringLiteral("--annotators"), QStringLiteral("3"), QStringLiteral("--minutes"),
+                  QStringLiteral("0.1"), QStringLiteral("--json")});
     QVERIFY2(stress.exitCode == 0, qPrintable(stress.err + stress.out));
     const QJsonObject report = QJsonDocument::fromJson(stress.out.toUtf8()).object();
     QCOMPARE(report.value(QStringLiteral("annotators")).toInt(), 3);
@@ -94,7 +96,8 @@ class TestCliTeam : public QObject {
     QCOMPARE(report.value(QStringLiteral("lost_saves")).toInt(), 0);
     QVERIFY(report.value(QStringLiteral("sessions_cut")).toInt() >= 1);
     QVERIFY(report.value(QStringLiteral("saves_after_cut")).toInt() >= 1);
-    for (const char* key : {"conflicts", "p95_take_ms"}) QVERIFY(report.contains(QLatin1String(key)));
+    for (const char* key : {"conflicts", "p95_take_ms"})
+      QVERIFY(report.contains(QLatin1String(key)));
     qunsetenv("MEDSA_DATA_ROOT");
     qunsetenv("XDG_CACHE_HOME");
   }

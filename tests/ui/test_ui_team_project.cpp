@@ -4,8 +4,8 @@
 // someone else changed the case is refused and kept as a conflict version, never lost; closing
 // the project gives the lease back.
 #include <QAction>
-#include <QFont>
 #include <QApplication>
+#include <QFont>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -96,8 +96,8 @@ class TestUiTeamProject : public QObject {
     for (const char* name : {"caseA.nii.gz", "caseB.nii.gz", "caseC.nii.gz"}) {
       auto volume = makeSphereVolume();
       volume->setValue(0, 0, 0, 0, 0, ++n);
-      QVERIFY(medsa::io::writeImage(*volume,
-                                    (images + QLatin1Char('/') + QLatin1String(name)).toStdString()));
+      QVERIFY(medsa::io::writeImage(
+          *volume, (images + QLatin1Char('/') + QLatin1String(name)).toStdString()));
     }
     qputenv("MEDSA_DATA_ROOT", dir.filePath(QStringLiteral("data")).toLocal8Bit());
     const QString url = database.url();

@@ -82,8 +82,8 @@ QVariant CaseListModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole && (index.column() == NameColumn || someoneElses) &&
       !c.leaseHolder.isEmpty())
     return tr("Being annotated by %1 (held until %2)")
-        .arg(c.leaseHolder, QLocale().toString(c.leaseUntil.toLocalTime().time(),
-                                               QLocale::ShortFormat));
+        .arg(c.leaseHolder,
+             QLocale().toString(c.leaseUntil.toLocalTime().time(), QLocale::ShortFormat));
   if (role == Qt::ToolTipRole && index.column() == NameColumn) return c.imagePath;
   if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
   switch (index.column()) {

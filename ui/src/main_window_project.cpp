@@ -49,9 +49,9 @@ void MainWindow::createProject() {
   connect(project_, &ProjectController::opened, this, [this](const QString& name) {
     status_->showMessage(tr("Project %1: %2").arg(name, project_->progressText()), 6000);
     // A URL is remembered only once it opened: one with a password never does.
-    QSettings().setValue(project_->isShared() ? QStringLiteral("project/lastUrl")
-                                              : QStringLiteral("project/last"),
-                         project_->folder());
+    QSettings().setValue(
+        project_->isShared() ? QStringLiteral("project/lastUrl") : QStringLiteral("project/last"),
+        project_->folder());
   });
   connect(project_, &ProjectController::imported, this, [this](int added, int total) {
     status_->showMessage(tr("Imported %1 new case(s) of %2 found").arg(added).arg(total), 8000);
@@ -116,8 +116,7 @@ void MainWindow::createProjectMenu() {
                 this, tr("Open Team Project"),
                 tr("PostgreSQL URL (postgresql://user@host:port/database); the password is "
                    "read from PGPASSWORD or ~/.pgpass:"),
-                QLineEdit::Normal,
-                last.isEmpty() ? QStringLiteral("postgresql://") : last, &ok);
+                QLineEdit::Normal, last.isEmpty() ? QStringLiteral("postgresql://") : last, &ok);
             if (!ok || url.trimmed().isEmpty()) return;
             whenLabelsAreSafe([this, url = url.trimmed()] { project_->open(url); });
           });

@@ -35,8 +35,8 @@ Result<Snapshot> snapshotOf(ProjectStore& store) {
   if (!labels) return labels.error();
   Result<std::vector<CaseRecord>> cases = store.cases();
   if (!cases) return cases.error();
-  return Snapshot{store.name(), std::move(labels).value(), std::move(cases).value(),
-                  store.folder(), store.shared()};
+  return Snapshot{store.name(), std::move(labels).value(), std::move(cases).value(), store.folder(),
+                  store.shared()};
 }
 
 }  // namespace
@@ -385,9 +385,9 @@ void ProjectController::adoptCase(qint64 id) {
          // annotator may be adding theirs at the same moment).
          if (Status s = store.value()->addLabels(set); !s) return s.error();
          // On a team's project the save is checked against the version the edit began from.
-         Result<annotations::LabelVersion> saved = store.value()->saveLabels(
-             id, map, set, annotations::currentUser(),
-             shared ? std::optional<int>(basedOn->load()) : std::nullopt);
+         Result<annotations::LabelVersion> saved =
+             store.value()->saveLabels(id, map, set, annotations::currentUser(),
+                                       shared ? std::optional<int>(basedOn->load()) : std::nullopt);
          if (!saved) return saved.error();
          if (!saved->conflict.isEmpty()) {
            // Kept, not lost; but these are not the case's labels, so the save did not succeed.

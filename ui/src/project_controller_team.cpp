@@ -91,29 +91,25 @@ void ProjectController::renewLease() {
   // can go to someone else.
   if (QDateTime::currentMSecsSinceEpoch() - lastActivityMs_ > kLeaseSeconds * 1000LL) return;
   const qint64 id = *held_;
-  post<Status>(
-      [id, user = annotations::currentUser()](ProjectStore& store) {
-        return store.renewLease(id, user, kLeaseSeconds);
-      },
-      [this, id](Status renewed) {
-        // Only someone else holding it ends this window's hold; a database that did not answer
-        // is asked again at the next tick, before the lease runs out.
-        if (renewed || held_ != id || renewed.error().code != ErrorCode::Conflict) return;
-        held_.reset();
-        emit message(tr("This case is no longer yours (%1); your saves will be kept as "
-                        "conflict versions")
-                         .arg(QString::fromStdString(renewed.error().message)));
-      });
+  post<Status>([id, user = annotations::currentUser()](
+                   ProjectStore& store) { return store.renewLease(id, user, kLeaseSeconds); },
+               [this, id](Status renewed) {
+                 // Only someone else holding it ends this window's hold; a database that did not
+                 // answer is asked again at the next tick, before the lease runs out.
+                 if (renewed || held_ != id || renewed.error().code != ErrorCode::Conflict) return;
+                 held_.reset();
+                 emit message(tr("This case is no longer yours (%1); your saves will be kept as "
+                                 "conflict versions")
+                                  .arg(QString::fromStdString(renewed.error().message)));
+               });
 }
 
 void ProjectController::releaseLease() {
   if (!shared_ || !held_) return;
   const qint64 id = *std::exchange(held_, std::nullopt);
-  post<Status>(
-      [id, user = annotations::currentUser()](ProjectStore& store) {
-        return store.releaseCase(id, user);
-      },
-      {});
+  post<Status>([id, user = annotations::currentUser()](
+                   ProjectStore& store) { return store.releaseCase(id, user); },
+               {});
 }
 
 void ProjectController::watchChanges() {

@@ -23,7 +23,8 @@ class ProjectWorker : public QObject {
 inline Error noProject() { return Error{ErrorCode::Unavailable, "no project is open", {}}; }
 
 template <typename T>
-void ProjectController::post(std::function<T(annotations::ProjectStore&)> job, std::function<void(T)> done) {
+void ProjectController::post(std::function<T(annotations::ProjectStore&)> job,
+                             std::function<void(T)> done) {
   QPointer<ProjectController> self(this);
   QMetaObject::invokeMethod(
       worker_,

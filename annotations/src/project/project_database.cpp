@@ -8,12 +8,12 @@
 #include <QUrlQuery>
 #include <QUuid>
 
-#include <libpq-fe.h>
-
 #include <map>
 #include <mutex>
 
 #include "project_sql.h"
+
+#include <libpq-fe.h>
 
 namespace medsa::annotations {
 namespace {
@@ -51,8 +51,8 @@ bool connectionLost(const QSqlDriver* driver) {
   if (!driver) return false;
   const QVariant handle = driver->handle();
   // QPSQL hands out libpq's PGconn*, whose struct is named pg_conn.
-  if (!handle.isValid() || (qstrcmp(handle.typeName(), "pg_conn*") != 0 &&
-                            qstrcmp(handle.typeName(), "PGconn*") != 0))
+  if (!handle.isValid() ||
+      (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0))
     return false;
   const PGconn* connection = *static_cast<PGconn* const*>(handle.constData());
   return connection && PQstatus(connection) == CONNECTION_BAD;
@@ -181,8 +181,8 @@ QString PostgresAddress::display() const {
   QString text = QStringLiteral("postgresql://");
   if (!user.isEmpty()) text += user + QLatin1Char('@');
   const bool socket = host.startsWith(QLatin1Char('/'));
-  text += (socket ? QStringLiteral("localhost") : host) + QLatin1Char(':') +
-          QString::number(port) + QLatin1Char('/') + database;
+  text += (socket ? QStringLiteral("localhost") : host) + QLatin1Char(':') + QString::number(port) +
+          QLatin1Char('/') + database;
   if (socket) text += QStringLiteral("?host=") + host;
   return text;
 }
@@ -212,9 +212,9 @@ Result<PostgresAddress> parseUrl(const QString& text) {
     if (key == QStringLiteral("host")) {
       address.host = value;
     } else if (key == QStringLiteral("sslmode")) {
-      static const QStringList modes = {
-          QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
-          QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+      static const QStringList modes = {QStringLiteral("disable"),   QStringLiteral("allow"),
+                                        QStringLiteral("prefer"),    QStringLiteral("require"),
+                                        QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
       if (!modes.contains(value))
         return bad("sslmode is disable, allow, prefer, require, verify-ca or verify-full");
       address.sslmode = value;
@@ -271,9 +271,10 @@ Result<QString> openPostgres(const PostgresAddress& address) {
     // No password is set: libpq reads PGPASSWORD and ~/.pgpass (PGPASSFILE) itself. The
     // timeout keeps a wrong host or a silent server from hanging the caller; keepalives notice
     // a server that vanished (a half-open connection would otherwise wait for hours).
-    QString options = QStringLiteral("connect_timeout=%1;application_name=medsa-studio;"
-                                     "keepalives=1;keepalives_idle=30;keepalives_interval=10;"
-                                     "keepalives_count=3")
+    QString options = QStringLiteral(
+                          "connect_timeout=%1;application_name=medsa-studio;"
+                          "keepalives=1;keepalives_idle=30;keepalives_interval=10;"
+                          "keepalives_count=3")
                           .arg(address.connectTimeoutSeconds);
     if (!address.sslmode.isEmpty()) options += QStringLiteral(";sslmode=") + address.sslmode;
     db.setConnectOptions(options);

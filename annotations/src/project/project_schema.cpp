@@ -99,8 +99,7 @@ QStringList statementsFrom(int from) {
 
 QStringList migrationFrom(int from, sql::Backend backend) {
   QStringList statements;
-  for (const QString& statement : statementsFrom(from))
-    statements << inDialect(statement, backend);
+  for (const QString& statement : statementsFrom(from)) statements << inDialect(statement, backend);
   return statements;
 }
 

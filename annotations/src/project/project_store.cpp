@@ -152,8 +152,9 @@ Status writeMeta(const QString& connectionName, const QString& where, const QStr
 
 }  // namespace
 
-Result<std::unique_ptr<ProjectStore>> ProjectStore::openUrl(
-    const QString& url, const Options& options, const std::optional<NewProject>& made) {
+Result<std::unique_ptr<ProjectStore>> ProjectStore::openUrl(const QString& url,
+                                                            const Options& options,
+                                                            const std::optional<NewProject>& made) {
   Result<database::PostgresAddress> address = database::parseUrl(url);
   if (!address) return address.error();
   const QString where = address->display();
@@ -162,8 +163,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openUrl(
   std::unique_ptr<ProjectStore> store(new ProjectStore(QString(), db.value()));
   store->location_ = where;
   store->shared_ = true;
-  store->dataRoot_ = options.dataRoot.isEmpty() ? qEnvironmentVariable("MEDSA_DATA_ROOT")
-                                                : options.dataRoot;
+  store->dataRoot_ =
+      options.dataRoot.isEmpty() ? qEnvironmentVariable("MEDSA_DATA_ROOT") : options.dataRoot;
   if (!store->dataRoot_.isEmpty())
     store->dataRoot_ = QFileInfo(store->dataRoot_).absoluteFilePath();
   QSqlDatabase handle = connection(store->connection_);
@@ -271,7 +272,6 @@ int ProjectStore::schemaVersion() const {
   Result<int> version = schema::versionOf(db, databasePath());
   return version ? version.value() : 0;
 }
-
 
 namespace {
 
@@ -457,12 +457,11 @@ Result<ProjectStore::Added> ProjectStore::addCase(const NewCase& added) {
         "INSERT INTO cases (name, image_path, series_uid, content_hash, kind, modality, status, "
         "assignee, position, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
         "(SELECT COALESCE(MAX(position), 0) + 1 FROM cases), ?, ?)"));
-    for (const QVariant& value :
-         QVariantList{name, storableImage(added.imagePath), text(added.series),
-                      text(added.contentHash),
-                      added.picture ? QStringLiteral("picture") : QStringLiteral("volume"),
-                      text(added.modality), caseStatusName(added.status),
-                      added.assignee.isEmpty() ? currentUser() : added.assignee, now(), now()})
+    for (const QVariant& value : QVariantList{
+             name, storableImage(added.imagePath), text(added.series), text(added.contentHash),
+             added.picture ? QStringLiteral("picture") : QStringLiteral("volume"),
+             text(added.modality), caseStatusName(added.status),
+             added.assignee.isEmpty() ? currentUser() : added.assignee, now(), now()})
       q.addBindValue(value);
     if (!q.exec()) return sqlError(q, databasePath(), "cannot add the case");
     id = q.lastInsertId().toLongLong();

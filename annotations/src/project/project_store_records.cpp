@@ -54,8 +54,7 @@ Result<AdapterVersion> ProjectStore::addAdapterVersion(AdapterVersion version) {
          QVariantList{version.version, storable(version.path), text(version.sha256),
                       text(version.baseModel), version.created.toString(Qt::ISODateWithMs),
                       version.state.isEmpty() ? QStringLiteral("candidate") : version.state,
-                      jsonText(version.metrics), jsonText(version.dataSummary),
-                      content.value()})
+                      jsonText(version.metrics), jsonText(version.dataSummary), content.value()})
       q.addBindValue(value);
     if (!q.exec()) return sqlError(q, databasePath(), "cannot record the adapter version");
     return {};

@@ -96,8 +96,8 @@ Status ProjectStore::materialize(const QString& table, qint64 id, const QString&
                  path.toStdString()};
   if (!QDir().mkpath(QFileInfo(path).absolutePath()))
     return Error{ErrorCode::WriteFailed, "cannot create the cache folder", path.toStdString()};
-  if (Status written =
-          writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), bytes.size()));
+  if (Status written = writeFileAtomically(path.toStdString(),
+                                           std::string_view(bytes.constData(), bytes.size()));
       !written)
     return written;
   verifiedFiles().remember(QFileInfo(path), sha256);
@@ -110,8 +110,7 @@ namespace {
 
 Error heldBy(const QString& holder, qint64 caseId, const QString& where) {
   return Error{ErrorCode::Conflict,
-               "case " + std::to_string(caseId) + " is being annotated by " +
-                   holder.toStdString(),
+               "case " + std::to_string(caseId) + " is being annotated by " + holder.toStdString(),
                where.toStdString()};
 }
 
@@ -126,13 +125,13 @@ Result<std::optional<CaseRecord>> ProjectStore::takeNextCase(const QString& user
   // concurrent callers pass over a row another one is taking instead of queueing behind it;
   // SQLite runs one writer at a time.
   QSqlQuery q(db);
-  q.prepare(QStringLiteral(
-                "UPDATE cases SET lease_holder = ?, lease_until = %1 + ?, assignee = ?, "
-                "updated = ? WHERE id = (SELECT id FROM cases WHERE status IN ('new', "
-                "'in-progress') AND (lease_holder = '' OR lease_until < %1) AND id <> ? "
-                "ORDER BY position LIMIT 1%2) RETURNING id")
-                .arg(clock, backend == Backend::PostgreSQL ? QStringLiteral(" FOR UPDATE SKIP LOCKED")
-                                                           : QString()));
+  q.prepare(QStringLiteral("UPDATE cases SET lease_holder = ?, lease_until = %1 + ?, assignee = ?, "
+                           "updated = ? WHERE id = (SELECT id FROM cases WHERE status IN ('new', "
+                           "'in-progress') AND (lease_holder = '' OR lease_until < %1) AND id <> ? "
+                           "ORDER BY position LIMIT 1%2) RETURNING id")
+                .arg(clock, backend == Backend::PostgreSQL
+                                ? QStringLiteral(" FOR UPDATE SKIP LOCKED")
+                                : QString()));
   for (const QVariant& value : QVariantList{text(user), qint64(seconds) * 1000, text(user), now(),
                                             except.value_or(qint64(-1))})
     q.addBindValue(value);
@@ -185,8 +184,9 @@ Status ProjectStore::renewLease(qint64 caseId, const QString& user, int seconds)
 
 Status ProjectStore::releaseCase(qint64 caseId, const QString& user) {
   QSqlQuery q(connection(connection_));
-  q.prepare(QStringLiteral("UPDATE cases SET lease_holder = '', lease_until = 0 WHERE id = ? "
-                           "AND lease_holder = ?"));
+  q.prepare(
+      QStringLiteral("UPDATE cases SET lease_holder = '', lease_until = 0 WHERE id = ? "
+                     "AND lease_holder = ?"));
   q.addBindValue(caseId);
   q.addBindValue(text(user));
   if (!q.exec()) return sqlError(q, databasePath(), "cannot release the case");
@@ -229,13 +229,12 @@ bool ProjectStore::watch(QObject* context, std::function<void(const QString&)> o
   QSqlDriver* driver = db.driver();
   if (!driver->subscribeToNotification(kChannel)) return false;
   sql::listen(connection_, kChannel);
-  QObject::connect(driver, &QSqlDriver::notification, context,
-                   [onChange = std::move(onChange)](const QString& name,
-                                                    QSqlDriver::NotificationSource source,
-                                                    const QVariant& payload) {
-                     if (name == kChannel && source == QSqlDriver::OtherSource)
-                       onChange(payload.toString());
-                   });
+  QObject::connect(
+      driver, &QSqlDriver::notification, context,
+      [onChange = std::move(onChange)](const QString& name, QSqlDriver::NotificationSource source,
+                                       const QVariant& payload) {
+        if (name == kChannel && source == QSqlDriver::OtherSource) onChange(payload.toString());
+      });
   return true;
 }
 

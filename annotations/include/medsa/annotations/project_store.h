@@ -49,8 +49,8 @@ class ProjectStore {
 
   /// Makes a new project in `location`: a folder (created if needed; it must not hold a
   /// project already) or an empty PostgreSQL database.
-  static Result<std::unique_ptr<ProjectStore>> create(const QString& location,
-                                                      const QString& name, const LabelSet& labels,
+  static Result<std::unique_ptr<ProjectStore>> create(const QString& location, const QString& name,
+                                                      const LabelSet& labels,
                                                       const Options& options = {});
   /// Opens the project at `location`, migrating an older schema; a newer one is refused.
   static Result<std::unique_ptr<ProjectStore>> open(const QString& location,
