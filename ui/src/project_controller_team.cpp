@@ -66,7 +66,7 @@ void ProjectController::openNextFree() {
         return Taken{std::move(next).value(),
                      cases ? std::move(cases).value() : std::vector<CaseRecord>{}};
       },
-      [this, previous](Result<Taken> taken) {
+      [this](Result<Taken> taken) {
         if (!taken) {
           emit failed(tr("Cannot take the next case"), taken.error());
           return;
