@@ -58,6 +58,21 @@ NewCase aPicture(int n) {
 
 QString describe(const medsa::Error& error) { return QString::fromStdString(error.describe()); }
 
+/// Writes `bytes` as an adapter file in the store's folder and records it as the next version.
+medsa::Result<AdapterVersion> addAdapterFile(ProjectStore& store, const QString& name,
+                                             const QByteArray& bytes) {
+  const QString path = QDir(store.folder()).filePath(QStringLiteral("adapters/") + name);
+  QFile out(path);
+  if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size())
+    return medsa::Error{medsa::ErrorCode::WriteFailed, "cannot write the adapter file",
+                        path.toStdString()};
+  out.close();
+  AdapterVersion version;
+  version.path = path;
+  version.sha256 = QString::fromStdString(medsa::sha256Hex(bytes.toStdString()));
+  return store.addAdapterVersion(version);
+}
+
 /// Where a test's project lives: a folder, or a fresh database with a cache folder per
 /// "workstation".
 struct Place {
@@ -86,7 +101,12 @@ class TestTeamStore : public QObject {
   /// Makes the place for the test's backend row; false when the test was skipped.
   bool prepare(Place& place) {
     QFETCH(QString, backend);
-    place.postgres = backend == QStringLiteral("postgresql");
+    return prepareOn(place, backend == QStringLiteral("postgresql"));
+  }
+
+  /// Makes a project on SQLite or PostgreSQL; false when the test was skipped.
+  bool prepareOn(Place& place, bool postgres) {
+    place.postgres = postgres;
     if (place.postgres) {
       QString why;
       if (!place.database.create(&why)) {
@@ -295,7 +315,6 @@ class TestTeamStore : public QObject {
   // --- PostgreSQL only ---
 
   void anotherWorkstationReadsTheFilesFromTheDatabase() {
-    QTest::addColumn<QString>("backend");
     Place place;
     place.postgres = true;
     MEDSA_NEED_DATABASE(place.database);
@@ -313,16 +332,7 @@ class TestTeamStore : public QObject {
     const qint64 id = store->addCase(c)->record.id;
     auto saved = store->saveLabels(id, painted(6), oneLabel(), QStringLiteral("ann"));
     QVERIFY(saved);
-    const QString adapterFile = QDir(store->folder()).filePath(QStringLiteral("adapters/a.bin"));
-    {
-      QFile out(adapterFile);
-      QVERIFY(out.open(QIODevice::WriteOnly));
-      out.write("adapter bytes");
-    }
-    AdapterVersion version;
-    version.path = adapterFile;
-    version.sha256 = QString::fromStdString(medsa::sha256Hex("adapter bytes"));
-    QVERIFY(store->addAdapterVersion(version));
+    QVERIFY(addAdapterFile(*store, QStringLiteral("a.bin"), "adapter bytes"));
 
     // Workstation b mounts the data elsewhere and has an empty cache.
     QTemporaryDir otherMount;
@@ -417,11 +427,7 @@ class TestTeamStore : public QObject {
 
   void otherWorkstationsAreToldOfChanges() {
     Place place;
-    MEDSA_NEED_DATABASE(place.database);
-    place.postgres = true;
-    place.location = place.database.url();
-    QVERIFY(ProjectStore::create(place.location, QStringLiteral("team"), oneLabel(),
-                                 place.workstation(QStringLiteral("a"))));
+    if (!prepareOn(place, true)) return;
     auto watcher = place.open(QStringLiteral("a"));
     QStringList changes;
     QObject context;
@@ -429,16 +435,7 @@ class TestTeamStore : public QObject {
     auto trainer = place.open(QStringLiteral("trainer"));
     const qint64 id = trainer->addCase(aPicture(1))->record.id;
     QVERIFY(trainer->takeCase(id, QStringLiteral("bob"), 60));
-    const QString file = QDir(trainer->folder()).filePath(QStringLiteral("adapters/v1.bin"));
-    {
-      QFile out(file);
-      QVERIFY(out.open(QIODevice::WriteOnly));
-      out.write("x");
-    }
-    AdapterVersion version;
-    version.path = file;
-    version.sha256 = QString::fromStdString(medsa::sha256Hex("x"));
-    QVERIFY(trainer->addAdapterVersion(version));
+    QVERIFY(addAdapterFile(*trainer, QStringLiteral("v1.bin"), "x"));
     QVERIFY(trainer->setLiveAdapter(1));
     QTRY_VERIFY_WITH_TIMEOUT(changes.contains(QStringLiteral("live:1")), 10000);
     QVERIFY(changes.contains(QStringLiteral("case:%1").arg(id)));
@@ -455,11 +452,7 @@ class TestTeamStore : public QObject {
 
   void aCutConnectionIsOpenedAgain() {
     Place place;
-    MEDSA_NEED_DATABASE(place.database);
-    place.postgres = true;
-    place.location = place.database.url();
-    QVERIFY(ProjectStore::create(place.location, QStringLiteral("team"), oneLabel(),
-                                 place.workstation(QStringLiteral("a"))));
+    if (!prepareOn(place, true)) return;
     auto store = place.open();
     const qint64 id = store->addCase(aPicture(1))->record.id;
     QStringList changes;
@@ -486,11 +479,7 @@ class TestTeamStore : public QObject {
 
   void badLocationsAndCredentialsSayWhatIsWrong() {
     Place place;
-    MEDSA_NEED_DATABASE(place.database);
-    place.postgres = true;
-    place.location = place.database.url();
-    QVERIFY(ProjectStore::create(place.location, QStringLiteral("team"), oneLabel(),
-                                 place.workstation(QStringLiteral("a"))));
+    if (!prepareOn(place, true)) return;
     ProjectStore::Options options = place.workstation(QStringLiteral("b"));
     // Refused before any connection.
     for (const auto& [url, expected] :

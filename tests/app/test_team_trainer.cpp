@@ -13,11 +13,11 @@
 #include "../annotations/test_database.h"
 #include "labelled_project.h"
 #include "medsa/annotations/project_store.h"
-#include "medsa/model/predictor.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/engine_controller.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
+#include "starter_engines.h"
 #include "trainer_service.h"
 
 using namespace medsa;
@@ -26,19 +26,7 @@ using State = ui::TrainerStatus::State;
 
 namespace {
 
-const QString kStarter = QStringLiteral(MEDSA_TEST_DATA_DIR "/../../models/starter.safetensors");
-
-app::AdapterEngineFactory engines() {
-  return [](const QString& checkpoint, const QString& adapter) -> ui::EngineFactory {
-    return [checkpoint, adapter]() -> Result<std::unique_ptr<SegmentationEngine>> {
-      model::EngineOptions options;
-      options.adapterFile = adapter.toStdString();
-      auto model = model::SamModel::load(checkpoint.toStdString(), std::nullopt, options);
-      if (!model) return model.error();
-      return std::unique_ptr<SegmentationEngine>(std::make_unique<model::Predictor>(model.value()));
-    };
-  };
-}
+using test::kStarter;
 
 }  // namespace
 
@@ -99,7 +87,7 @@ class TestTeamTrainer : public QObject {
     // A window on the project, with the starter model the adapter was trained on.
     ui::MainWindow window;
     window.setAutosaveFolder(dir.filePath(QStringLiteral("autosave")));
-    window.setModelLoader([](const QString& c) { return engines()(c, QString()); });
+    window.setModelLoader([](const QString& c) { return test::starterEngines()(c, QString()); });
     QSignalSpy loaded(window.engine(), &ui::EngineController::engineLoaded);
     window.loadModel(kStarter);
     QVERIFY(loaded.wait(60000));
@@ -108,7 +96,7 @@ class TestTeamTrainer : public QObject {
     const app::BaseModelLoader loadBase = [](const QString& checkpoint) {
       return model::SamModel::load(checkpoint.toStdString(), std::nullopt, {});
     };
-    app::TrainerService service(window, engines(), loadBase, settings);
+    app::TrainerService service(window, test::starterEngines(), loadBase, settings);
     window.setTrainer(&service);
     QSignalSpy opened(window.project(), &ui::ProjectController::opened);
     window.project()->open(url);

@@ -9,12 +9,12 @@
 #include <QTest>
 
 #include "labelled_project.h"
-#include "medsa/model/predictor.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/engine_controller.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
 #include "medsa/ui/tool_controller.h"
+#include "starter_engines.h"
 #include "trainer_service.h"
 
 using namespace medsa;
@@ -22,19 +22,7 @@ using State = ui::TrainerStatus::State;
 
 namespace {
 
-const QString kStarter = QStringLiteral(MEDSA_TEST_DATA_DIR "/../../models/starter.safetensors");
-
-app::AdapterEngineFactory engines() {
-  return [](const QString& checkpoint, const QString& adapter) -> ui::EngineFactory {
-    return [checkpoint, adapter]() -> Result<std::unique_ptr<SegmentationEngine>> {
-      model::EngineOptions options;
-      options.adapterFile = adapter.toStdString();
-      auto model = model::SamModel::load(checkpoint.toStdString(), std::nullopt, options);
-      if (!model) return model.error();
-      return std::unique_ptr<SegmentationEngine>(std::make_unique<model::Predictor>(model.value()));
-    };
-  };
-}
+using test::kStarter;
 
 bool waitFor(const std::function<bool()>& condition, int ms) {
   QElapsedTimer timer;
@@ -57,7 +45,7 @@ struct Fixture {
     project = test::makeProject(dir, labelled);
     if (project.isEmpty() || (prepare && !prepare(project))) return false;
     window.setAutosaveFolder(dir.filePath(QStringLiteral("autosave")));
-    window.setModelLoader([](const QString& c) { return engines()(c, QString()); });
+    window.setModelLoader([](const QString& c) { return test::starterEngines()(c, QString()); });
     QSignalSpy loaded(window.engine(), &ui::EngineController::engineLoaded);
     window.loadModel(kStarter);
     if (!loaded.wait(60000)) return false;
@@ -68,7 +56,8 @@ struct Fixture {
     const app::BaseModelLoader loadBase = [](const QString& checkpoint) {
       return model::SamModel::load(checkpoint.toStdString(), std::nullopt, {});
     };
-    trainer = std::make_unique<app::TrainerService>(window, engines(), loadBase, settings);
+    trainer =
+        std::make_unique<app::TrainerService>(window, test::starterEngines(), loadBase, settings);
     window.setTrainer(trainer.get());
     QSignalSpy opened(window.project(), &ui::ProjectController::opened);
     window.project()->open(project);

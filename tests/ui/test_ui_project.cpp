@@ -15,7 +15,6 @@
 
 #include <cmath>
 
-#include "fake_engine.h"
 #include "medsa/annotations/active_time.h"
 #include "medsa/annotations/project_store.h"
 #include "medsa/io/image_reader.h"
@@ -28,8 +27,8 @@
 #include "medsa/ui/project_panel.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
+#include "reading_window_fixture.h"
 #include "volume_fixture.h"
-#include "window_fixture.h"
 
 using medsa::SliceAxis;
 using medsa::annotations::CaseStatus;
@@ -37,20 +36,6 @@ using medsa::ui::MainWindow;
 using medsa::ui::ProjectController;
 
 namespace {
-
-/// A window that reads real files (medsa_io), with the fake engine and autosaves in `folder`.
-void prepare(MainWindow& window, const QString& folder) {
-  window.setImageReader([](const std::string& path, const std::string& series,
-                           medsa::ProgressSink* progress, medsa::CancellationToken cancel) {
-    medsa::io::ReadOptions options;
-    options.series = series;
-    return medsa::io::readImage(path, options, progress, std::move(cancel));
-  });
-  showSphereWithEngine(window, folder,
-                       []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-                         return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
-                       });
-}
 
 /// A project with two sphere volumes imported (caseA, caseB).
 QString makeProject(const QTemporaryDir& dir) {
@@ -101,7 +86,7 @@ class TestUiProject : public QObject {
     const QString folder = makeProject(dir);
     QVERIFY(!folder.isEmpty());
     MainWindow window;
-    prepare(window, dir.filePath(QStringLiteral("autosave")));
+    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
     QVERIFY(openProject(window, folder));
     auto* panel = window.findChild<medsa::ui::ProjectPanel*>();
     QVERIFY(panel->isVisible());
@@ -164,7 +149,7 @@ class TestUiProject : public QObject {
     const QString folder = makeProject(dir);
     {
       MainWindow window;
-      prepare(window, dir.filePath(QStringLiteral("autosave")));
+      showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
       QVERIFY(openProject(window, folder));
       QSignalSpy loaded(&window, &MainWindow::imageLoaded);
       window.project()->openCase(window.project()->cases().back().id);
@@ -186,7 +171,7 @@ class TestUiProject : public QObject {
                   .contains(QStringLiteral("another Med-SA Studio window")));
     }
     MainWindow window;
-    prepare(window, dir.filePath(QStringLiteral("autosave")));
+    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
     QSignalSpy loaded(&window, &MainWindow::imageLoaded);
     QVERIFY(openProject(window, folder));
     QVERIFY(loaded.wait(10000));

@@ -14,7 +14,6 @@
 #include <QTimer>
 
 #include "../annotations/test_database.h"
-#include "fake_engine.h"
 #include "medsa/annotations/project_import.h"
 #include "medsa/annotations/project_store.h"
 #include "medsa/io/image_reader.h"
@@ -25,8 +24,8 @@
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
 #include "medsa/ui/tool_controller.h"
+#include "reading_window_fixture.h"
 #include "volume_fixture.h"
-#include "window_fixture.h"
 
 using medsa::SliceAxis;
 using medsa::annotations::CaseRecord;
@@ -37,19 +36,6 @@ using medsa::ui::MainWindow;
 using medsa::ui::ProjectController;
 
 namespace {
-
-void prepare(MainWindow& window, const QString& folder) {
-  window.setImageReader([](const std::string& path, const std::string& series,
-                           medsa::ProgressSink* progress, medsa::CancellationToken cancel) {
-    medsa::io::ReadOptions options;
-    options.series = series;
-    return medsa::io::readImage(path, options, progress, std::move(cancel));
-  });
-  showSphereWithEngine(window, folder,
-                       []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-                         return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
-                       });
-}
 
 /// Closes the message boxes the window shows and keeps their texts.
 class BoxCloser : public QObject {
@@ -116,7 +102,7 @@ class TestUiTeamProject : public QObject {
 
     BoxCloser boxes;
     MainWindow window;
-    prepare(window, dir.filePath(QStringLiteral("autosave")));
+    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
     QSignalSpy opened(window.project(), &ProjectController::opened);
     window.project()->open(url);
     QVERIFY(opened.wait(20000));

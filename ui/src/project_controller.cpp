@@ -98,21 +98,23 @@ void ProjectController::open(const QString& folder) {
   close();
   // One window per project folder: a second one would annotate the same cases behind its back.
   // A team's project needs no such lock: its leases keep annotators apart.
-  auto lock = std::make_unique<QLockFile>(
-      url ? QString() : QDir(absolute).filePath(QStringLiteral("project.lock")));
-  lock->setStaleLockTime(0);
-  if (!url && !lock->tryLock(0)) {
-    qint64 pid = 0;
-    QString host, app;
-    lock->getLockInfo(&pid, &host, &app);
-    emit failed(tr("Cannot open the project"),
-                Error{ErrorCode::Unavailable,
-                      "the project is open in another Med-SA Studio window (process " +
-                          std::to_string(pid) + " on " + host.toStdString() + ")",
-                      absolute.toStdString()});
-    return;
+  if (!url) {
+    auto lock =
+        std::make_unique<QLockFile>(QDir(absolute).filePath(QStringLiteral("project.lock")));
+    lock->setStaleLockTime(0);
+    if (!lock->tryLock(0)) {
+      qint64 pid = 0;
+      QString host, app;
+      lock->getLockInfo(&pid, &host, &app);
+      emit failed(tr("Cannot open the project"),
+                  Error{ErrorCode::Unavailable,
+                        "the project is open in another Med-SA Studio window (process " +
+                            std::to_string(pid) + " on " + host.toStdString() + ")",
+                        absolute.toStdString()});
+      return;
+    }
+    lock_ = std::move(lock);
   }
-  if (!url) lock_ = std::move(lock);
   QPointer<ProjectController> self(this);
   QMetaObject::invokeMethod(
       worker_,

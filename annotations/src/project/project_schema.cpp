@@ -133,16 +133,22 @@ namespace {
 
 /// Held while a PostgreSQL database is migrated (session-scoped, released on every path).
 class MigrationLock {
+  static constexpr qint64 kKey = 7310575183;  // one project per database: one key
+
  public:
   explicit MigrationLock(QSqlDatabase& db) : db_(db) {
     if (sql::backendOf(db_) != sql::Backend::PostgreSQL) return;
     QSqlQuery query(db_);
-    locked_ = query.exec(QStringLiteral("SELECT pg_advisory_lock(7310575183)"));
+    query.prepare(QStringLiteral("SELECT pg_advisory_lock(?)"));
+    query.addBindValue(kKey);
+    locked_ = query.exec();
   }
   ~MigrationLock() {
     if (!locked_) return;
     QSqlQuery query(db_);
-    query.exec(QStringLiteral("SELECT pg_advisory_unlock(7310575183)"));
+    query.prepare(QStringLiteral("SELECT pg_advisory_unlock(?)"));
+    query.addBindValue(kKey);
+    query.exec();
   }
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;

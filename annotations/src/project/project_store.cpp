@@ -327,25 +327,37 @@ Result<LabelSet> ProjectStore::labels() const {
   return set;
 }
 
+namespace {
+
+/// Inserts every label of `labels`; `onConflict` says what an existing value does ("" fails).
+Status insertLabels(QSqlDatabase& d, const LabelSet& labels, const QString& onConflict,
+                    const QString& where, const char* what) {
+  QSqlQuery q(d);
+  q.prepare(QStringLiteral(
+                "INSERT INTO labels (value, name, colour, code_scheme, code_value, code_meaning, "
+                "category_scheme, category_value, category_meaning) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                "?, ?)") +
+            onConflict);
+  for (const Label& label : labels.labels()) {
+    q.addBindValue(label.value);
+    q.addBindValue(text(label.name));
+    q.addBindValue(label.colour.name());
+    for (const LabelCode* code : {&label.code, &label.category}) {
+      q.addBindValue(text(code->scheme));
+      q.addBindValue(text(code->value));
+      q.addBindValue(text(code->meaning));
+    }
+    if (!q.exec()) return sqlError(q, where, what);
+  }
+  return {};
+}
+
+}  // namespace
+
 Status ProjectStore::addLabels(const LabelSet& labels) {
   return writeTransaction(connection_, databasePath(), [&](QSqlDatabase& d) -> Status {
-    QSqlQuery q(d);
-    q.prepare(QStringLiteral(
-        "INSERT INTO labels (value, name, colour, code_scheme, code_value, code_meaning, "
-        "category_scheme, category_value, category_meaning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (value) DO NOTHING"));
-    for (const Label& label : labels.labels()) {
-      q.addBindValue(label.value);
-      q.addBindValue(text(label.name));
-      q.addBindValue(label.colour.name());
-      for (const LabelCode* code : {&label.code, &label.category}) {
-        q.addBindValue(text(code->scheme));
-        q.addBindValue(text(code->value));
-        q.addBindValue(text(code->meaning));
-      }
-      if (!q.exec()) return sqlError(q, databasePath(), "cannot add to the label set");
-    }
-    return {};
+    return insertLabels(d, labels, QStringLiteral(" ON CONFLICT (value) DO NOTHING"),
+                        databasePath(), "cannot add to the label set");
   });
 }
 
@@ -354,21 +366,7 @@ Status ProjectStore::setLabels(const LabelSet& labels) {
     QSqlQuery q(d);
     if (!q.exec(QStringLiteral("DELETE FROM labels")))
       return sqlError(q, databasePath(), "cannot write the label set");
-    q.prepare(QStringLiteral(
-        "INSERT INTO labels (value, name, colour, code_scheme, code_value, code_meaning, "
-        "category_scheme, category_value, category_meaning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const Label& label : labels.labels()) {
-      q.addBindValue(label.value);
-      q.addBindValue(text(label.name));
-      q.addBindValue(label.colour.name());
-      for (const LabelCode* code : {&label.code, &label.category}) {
-        q.addBindValue(text(code->scheme));
-        q.addBindValue(text(code->value));
-        q.addBindValue(text(code->meaning));
-      }
-      if (!q.exec()) return sqlError(q, databasePath(), "cannot write the label set");
-    }
-    return {};
+    return insertLabels(d, labels, QString(), databasePath(), "cannot write the label set");
   });
 }
 
@@ -376,9 +374,10 @@ Status ProjectStore::setLabels(const LabelSet& labels) {
 
 Result<std::vector<CaseRecord>> ProjectStore::queryCases(const QString& where,
                                                          const QVariantList& values) const {
-  QSqlQuery q(connection(connection_));
+  QSqlDatabase db = connection(connection_);
+  QSqlQuery q(db);
   q.prepare(QStringLiteral("SELECT ") + kCaseColumns + QStringLiteral(", c.lease_until > ") +
-            sql::nowMs(sql::backendOf(connection(connection_))) + kCaseFrom + where +
+            sql::nowMs(sql::backendOf(db)) + kCaseFrom + where +
             QStringLiteral(" ORDER BY c.position"));
   for (const QVariant& value : values) q.addBindValue(value);
   if (!q.exec()) return sqlError(q, databasePath(), "cannot read the cases");
