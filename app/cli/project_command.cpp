@@ -268,13 +268,15 @@ void addProjectCommand(CommandRegistry& registry) {
            "              in OUT (which must not exist): label maps (nifti, nrrd, png), COCO\n"
            "              with RLE masks, an nnU-Net v2 raw dataset (--dataset-id N) or\n"
            "              DICOM SEG objects; a failed export leaves nothing at OUT\n"
-           "  stress      a load and fault test (run it on a scratch project): N annotators\n"
-           "              (processes) take, save and release cases (2N stress-K cases are\n"
-           "              added) for M minutes; one is killed and restarted, and on\n"
-           "              PostgreSQL every session is cut once. Prints {annotators,\n"
-           "              cases_taken, double_assignments, saves, lost_saves, conflicts,\n"
-           "              p95_take_ms, ...}; exit status 1 if anything was lost or double\n"
-           "              assigned. --lease is the lease length (default 30 s)\n"
+           "  stress      a load and fault test on a scratch project (one with cases other\n"
+           "              than its own stress-K ones is refused): N annotators (processes)\n"
+           "              take, save and release cases (2N stress-K cases are added) for M\n"
+           "              minutes; one is killed and restarted, and on PostgreSQL every\n"
+           "              session is cut once. Prints {annotators, cases_taken,\n"
+           "              double_assignments, saves, lost_saves, conflicts, p95_take_ms,\n"
+           "              saves_after_cut, ...}; exit status 1 if anything was lost or double\n"
+           "              assigned, or nobody saved after the cut. --lease is the lease\n"
+           "              length (default 30 s)\n"
            "Exit status: 0 on success, 1 with the reason on stderr, 2 for bad usage.\n",
        runProject});
 }
