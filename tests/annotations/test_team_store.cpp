@@ -530,6 +530,17 @@ class TestTeamStore : public QObject {
     QVERIFY(store->setStatus(id, CaseStatus::Done));
     QVERIFY(store->setLabels(oneLabel()));
     QVERIFY(store->releaseCase(id, QStringLiteral("medsa_password")));
+    // A save whose row cannot be recorded leaves no file behind: another machine may record
+    // that version number with other content.
+    QVERIFY2(place.database.run(
+                 QStringLiteral("REVOKE INSERT ON label_versions FROM medsa_password"), &why),
+             qPrintable(why));
+    auto unrecorded =
+        store->saveLabels(id, painted(4), oneLabel(), QStringLiteral("medsa_password"));
+    QVERIFY(!unrecorded);
+    QVERIFY(
+        !QFileInfo::exists(QDir(store->folder()).filePath(QStringLiteral("labels/case1/v2.png"))));
+    QCOMPARE(store->labelVersions(id)->size(), std::size_t(1));
 
     // A server that accepts the connection and then says nothing: the connect timeout ends it.
     QTcpServer silent;
