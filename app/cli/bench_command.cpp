@@ -126,6 +126,7 @@ int runBench(CommandContext& context) {
       {"precision", std::string(model::precisionName(engine.encoderPrecision))},
       {"decoder_precision", std::string(model::precisionName(engine.decoderPrecision))},
       {"threads", runtime.threads},
+      {"attention_kernel", runtime.cpuAttentionKernel},
       {"torch", runtime.torchVersion},
       {"image", Json::Array{Json(512), Json(512)}},
       {"load_ms", loadMs},
@@ -162,7 +163,9 @@ void addBenchCommand(CommandRegistry& registry) {
            "       medsa bench ... --train [--train-steps N] [--checkpointing] [--json]\n\n"
            "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks\n"
            "(two warm-up clicks are not counted). With --json prints one object with\n"
-           "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb and device.\n"
+           "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb, device and\n"
+           "attention_kernel (the CPU attention kernel in use; MEDSA_ATTENTION_KERNEL=\n"
+           "chunked|portable|avx2|avx512 picks another, for comparisons).\n"
            "With --train it times adapter training steps on the same picture instead\n"
            "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +

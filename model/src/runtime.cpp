@@ -11,6 +11,7 @@
 #include <malloc.h>
 #endif
 
+#include "sam/relpos_attention.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -22,6 +23,7 @@ RuntimeInfo runtimeInfo() {
   info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
   info.threads = at::get_num_threads();
   info.mkldnnAvailable = at::hasMKLDNN();
+  info.cpuAttentionKernel = std::string(cpuAttentionKernelName());
   return info;
 }
 

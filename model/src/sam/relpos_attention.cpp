@@ -1,9 +1,13 @@
 #include "sam/relpos_attention.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
 
 #include "sam/biased_softmax_kernel.h"
 #include "sam/encoder_progress.h"
+#include "sam/tiled_attention.h"
 
 namespace medsa::model {
 namespace {
@@ -17,12 +21,82 @@ int64_t rowsPerChunk(int64_t bh, int64_t h, int64_t w, int64_t elementSize) {
   return std::clamp<int64_t>(kChunkBytes / std::max<int64_t>(bytesPerRow, 1), 1, h);
 }
 
+bool tiledKernelRuns(const torch::Tensor& q) {
+  const torch::ScalarType type = q.scalar_type();
+  return q.device().is_cpu() && (type == torch::kFloat || type == torch::kBFloat16);
+}
+
+// MEDSA_ATTENTION_KERNEL, read once: "chunked" (the kernel before the tiled one), an instruction
+// set for the tiled kernel, or unset (the CPU's widest).
+struct KernelChoice {
+  bool chunked = false;
+  AttentionIsa isa = bestAttentionIsa();
+};
+
+const KernelChoice& kernelChoice() {
+  static const KernelChoice choice = [] {
+    KernelChoice chosen;
+    const char* variable = std::getenv("MEDSA_ATTENTION_KERNEL");
+    if (variable == nullptr || *variable == 0) return chosen;
+    const std::string_view name(variable);
+    const std::optional<AttentionIsa> isa = attentionIsaFromName(name);
+    if (name == "chunked") {
+      chosen.chunked = true;
+    } else if (isa && attentionIsaSupported(*isa)) {
+      chosen.isa = *isa;
+    } else {
+      std::cerr << "MEDSA_ATTENTION_KERNEL=" << name
+                << " is not chunked, portable, avx2 or avx512 as this CPU runs them; using "
+                << attentionIsaName(chosen.isa) << "\n";
+    }
+    return chosen;
+  }();
+  return choice;
+}
+
+// Query rows in chunks of grid rows, so that a stop request is honoured within a long block.
+torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                             const torch::Tensor& relH, const torch::Tensor& relW, double scale,
+                             int64_t h, int64_t w) {
+  const int64_t bh = q.size(0), d = q.size(2);
+  const torch::Tensor qc = q.contiguous(), kc = k.to(q.scalar_type()).contiguous(),
+                      vc = v.to(q.scalar_type()).contiguous();
+  const torch::Tensor relHFloat = relH.to(torch::kFloat).contiguous();
+  const torch::Tensor relWFloat = relW.to(torch::kFloat).contiguous();
+  torch::Tensor out = torch::empty_like(qc);
+  const bool bf16 = q.scalar_type() == torch::kBFloat16;
+  const AttentionIsa isa = kernelChoice().isa;
+  const TiledRelPosAttention packed =
+      bf16 ? TiledRelPosAttention(kc.data_ptr<c10::BFloat16>(), vc.data_ptr<c10::BFloat16>(), bh, h,
+                                  w, d, isa)
+           : TiledRelPosAttention(kc.data_ptr<float>(), vc.data_ptr<float>(), bh, h, w, d, isa);
+  const int64_t rows = std::max<int64_t>(1, h / 8);
+  for (int64_t row = 0; row < h; row += rows) {
+    if (row > 0) reportWithinBlock(static_cast<double>(row) / static_cast<double>(h));
+    const int64_t first = row * w, count = std::min(rows, h - row) * w;
+    if (bf16) {
+      packed.attend(qc.data_ptr<c10::BFloat16>(), relHFloat.data_ptr<float>(),
+                    relWFloat.data_ptr<float>(), static_cast<float>(scale),
+                    out.data_ptr<c10::BFloat16>(), first, count);
+    } else {
+      packed.attend(qc.data_ptr<float>(), relHFloat.data_ptr<float>(), relWFloat.data_ptr<float>(),
+                    static_cast<float>(scale), out.data_ptr<float>(), first, count);
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string_view cpuAttentionKernelName() {
+  return kernelChoice().chunked ? std::string_view("chunked")
+                                : attentionIsaName(kernelChoice().isa);
+}
 
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q) {
   const torch::ScalarType type = q.scalar_type();
-  if (q.device().is_cpu() && (type == torch::kFloat || type == torch::kBFloat16)) {
-    return BiasStrategy::FusedCpuKernel;
+  if (tiledKernelRuns(q)) {
+    return kernelChoice().chunked ? BiasStrategy::FusedCpuKernel : BiasStrategy::TiledCpuKernel;
   }
   return type == torch::kFloat || type == torch::kDouble ? BiasStrategy::AddInPlace
                                                          : BiasStrategy::FoldIntoMatmul;
@@ -42,6 +116,10 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
     const torch::Tensor scores = (q * scale).matmul(k.transpose(1, 2)).view({bh, h, w, h, w}) +
                                  relH.unsqueeze(-1) + relW.unsqueeze(-2);
     return scores.view({bh, tokens, tokens}).softmax(-1).matmul(v);
+  }
+  if (strategy == BiasStrategy::TiledCpuKernel) {
+    if (tiledKernelRuns(q)) return tiledAttention(q, k, v, relH, relW, scale, h, w);
+    strategy = BiasStrategy::AddInPlace;  // other element types and devices
   }
   const int64_t rows = rowsPerChunk(bh, h, w, q.element_size());
   torch::Tensor out = torch::empty({bh, tokens, v.size(2)}, v.options());

@@ -6,10 +6,17 @@
 
 #include <torch/torch.h>
 
+#include <string_view>
+
 namespace medsa::model {
 
 enum class BiasStrategy {
-  /// CPU, fp32 or bf16: plain q k^T matmul, then one fused pass adds the bias and exponentiates
+  /// CPU, fp32 or bf16: one fused pass over query and key tiles (tiled_attention.h), online
+  /// softmax, no score tensor beyond a tile. The instruction set is the CPU's widest, or
+  /// MEDSA_ATTENTION_KERNEL=portable|avx2|avx512 (for benchmarks and comparisons).
+  TiledCpuKernel,
+  /// CPU, fp32 or bf16 (before the tiled kernel; MEDSA_ATTENTION_KERNEL=chunked): plain q k^T
+  /// matmul, then one fused pass adds the bias and exponentiates
   /// (biased_softmax_kernel); rows are normalised after the value matmul.
   FusedCpuKernel,
   /// Adds the bias onto each chunk of scores in place. Best in fp32, where every extra matmul
@@ -27,8 +34,12 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy);
 
-/// FusedCpuKernel on CPU (fp32, bf16), FoldIntoMatmul for reduced precision elsewhere,
+/// TiledCpuKernel on CPU (fp32, bf16) unless MEDSA_ATTENTION_KERNEL=chunked asks for
+/// FusedCpuKernel; FoldIntoMatmul for reduced precision elsewhere,
 /// AddInPlace otherwise.
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q);
+
+/// What defaultBiasStrategy runs on the CPU: "chunked" or the tiled kernel's instruction set.
+std::string_view cpuAttentionKernelName();
 
 }  // namespace medsa::model

@@ -11,6 +11,9 @@ struct RuntimeInfo {
   int cudaDeviceCount = 0;
   int threads = 0;               ///< intra-op threads in use
   bool mkldnnAvailable = false;  ///< oneDNN, which provides the fast bf16 CPU kernels
+  /// The encoder's attention kernel on the CPU: the tiled kernel's instruction set ("avx512",
+  /// "avx2", "portable") or "chunked" (MEDSA_ATTENTION_KERNEL chooses; docs/performance.md).
+  std::string cpuAttentionKernel;
 };
 
 RuntimeInfo runtimeInfo();

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Times the official Segment Anything code (facebookresearch/segment-anything) the way
+`medsa bench` times ours: a synthetic 512 x 512 picture through SamPredictor.set_image (resized to
+1024, as ours), then one-point multimask clicks (SamPredictor.predict, three masks at the
+picture's size), two warm-up clicks not counted. Random weights, as `medsa bench
+--random-weights`. Prints one JSON object. Used by scripts/bench-vs-official.sh.
+
+Needs Debian's python3-torch and python3-torchvision and a checkout of the official code
+(--official-dir); nothing is installed or downloaded."""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--official-dir", required=True,
+                        help="checkout of github.com/facebookresearch/segment-anything")
+    parser.add_argument("--arch", default="vit_b", choices=["vit_b", "vit_l", "vit_h"])
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                        help="bf16: the encoder under torch.autocast('cpu', bfloat16)")
+    parser.add_argument("--threads", type=int, default=0, help="0: every core")
+    parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--encoder-runs", type=int, default=1)
+    args = parser.parse_args()
+
+    sys.path.insert(0, args.official_dir)
+    try:
+        import numpy as np
+        import torch
+        from segment_anything import SamPredictor, sam_model_registry
+    except ImportError as error:
+        sys.exit(f"bench_official_sam.py: {error} (needs python3-torch, python3-torchvision and "
+                 f"the official code in {args.official_dir})")
+
+    import os
+    torch.set_num_threads(args.threads or os.cpu_count())
+    torch.manual_seed(0)
+    load_start = time.perf_counter()
+    sam = sam_model_registry[args.arch](checkpoint=None).eval()
+    load_ms = (time.perf_counter() - load_start) * 1000
+    predictor = SamPredictor(sam)
+    # The same picture as medsa bench's benchPicture: what matters is its size.
+    picture = np.random.RandomState(0).randint(0, 256, (512, 512, 3), dtype=np.uint8)
+
+    encoder_ms = []
+    with torch.inference_mode():
+        for _ in range(args.encoder_runs):
+            start = time.perf_counter()
+            if args.precision == "bf16":
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    predictor.set_image(picture)
+            else:
+                predictor.set_image(picture)
+            encoder_ms.append((time.perf_counter() - start) * 1000)
+        if args.precision == "bf16":  # clicks run the fp32 decoder, as ours by default
+            predictor.features = predictor.features.float()
+
+        click_ms = []
+        for i in range(-2, args.clicks):
+            point = np.array([[64.0 + (i * 97) % 384, 64.0 + (i * 61) % 384]])
+            start = time.perf_counter()
+            predictor.predict(point_coords=point, point_labels=np.array([1]),
+                              multimask_output=True)
+            if i >= 0:
+                click_ms.append((time.perf_counter() - start) * 1000)
+
+    print(json.dumps({
+        "implementation": "official segment_anything (PyTorch)",
+        "torch": torch.__version__,
+        "arch": args.arch,
+        "precision": args.precision,
+        "threads": torch.get_num_threads(),
+        "load_ms": load_ms,
+        "encoder_ms": statistics.median(encoder_ms),
+        "click_ms_p50": statistics.median(click_ms),
+        "clicks": args.clicks,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+// The fused, tiled attention kernel (model/src/sam/tiled_attention.h) against the plain
+// formula softmax(scale q k^T + relH + relW) v in double precision, on every instruction set
+// this CPU runs (each forced in turn; the ones it lacks are named in the output), fp32 and bf16,
+// windowed and global grid shapes, dimensions that do and do not fill a vector, bias on and off.
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include <stdexcept>
+
+#include "sam/relpos_attention.h"
+#include "sam/tiled_attention.h"
+
+using namespace medsa::model;
+
+namespace {
+
+const AttentionIsa kAllIsas[] = {AttentionIsa::Portable, AttentionIsa::Avx2, AttentionIsa::Avx512};
+
+struct Inputs {
+  torch::Tensor q, k, v, relH, relW;
+  int64_t heads, h, w, d;
+  double scale;
+};
+
+Inputs randomInputs(int64_t heads, int64_t h, int64_t w, int64_t d, bool bias, double spread,
+                    uint64_t seed) {
+  torch::manual_seed(seed);
+  const int64_t n = h * w;
+  Inputs in{torch::randn({heads, n, d}) * spread,
+            torch::randn({heads, n, d}),
+            torch::randn({heads, n, d}),
+            torch::randn({heads, h, w, h}) * 2,
+            torch::randn({heads, h, w, w}) * 2,
+            heads,
+            h,
+            w,
+            d,
+            1.0 / std::sqrt(static_cast<double>(d))};
+  if (!bias) {
+    in.relH.zero_();
+    in.relW.zero_();
+  }
+  return in;
+}
+
+// The plain formula in double, on the inputs as given (already rounded, for bf16).
+torch::Tensor reference(const Inputs& in) {
+  const auto d = [](const torch::Tensor& t) { return t.to(torch::kDouble); };
+  const int64_t n = in.h * in.w;
+  const torch::Tensor bias =
+      (d(in.relH).unsqueeze(-1) + d(in.relW).unsqueeze(-2)).reshape({in.heads, n, n});
+  return ((d(in.q) * in.scale).matmul(d(in.k).transpose(1, 2)) + bias).softmax(-1).matmul(d(in.v));
+}
+
+torch::Tensor tiled(const Inputs& in, AttentionIsa isa, int64_t first, int64_t count,
+                    torch::Tensor out = {}) {
+  const torch::Tensor relH = in.relH.to(torch::kFloat).contiguous();
+  const torch::Tensor relW = in.relW.to(torch::kFloat).contiguous();
+  if (!out.defined()) out = torch::full_like(in.q, 7.0);  // rows outside the range stay 7
+  if (in.q.scalar_type() == torch::kBFloat16) {
+    TiledRelPosAttention attention(in.k.data_ptr<c10::BFloat16>(), in.v.data_ptr<c10::BFloat16>(),
+                                   in.heads, in.h, in.w, in.d, isa);
+    attention.attend(in.q.data_ptr<c10::BFloat16>(), relH.data_ptr<float>(), relW.data_ptr<float>(),
+                     static_cast<float>(in.scale), out.data_ptr<c10::BFloat16>(), first, count);
+  } else {
+    TiledRelPosAttention attention(in.k.data_ptr<float>(), in.v.data_ptr<float>(), in.heads, in.h,
+                                   in.w, in.d, isa);
+    attention.attend(in.q.data_ptr<float>(), relH.data_ptr<float>(), relW.data_ptr<float>(),
+                     static_cast<float>(in.scale), out.data_ptr<float>(), first, count);
+  }
+  return out;
+}
+
+double maxError(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.to(torch::kDouble) - b.to(torch::kDouble)).abs().max().item<double>();
+}
+
+void addShapeRows() {
+  QTest::addColumn<int>("heads");
+  QTest::addColumn<int>("h");
+  QTest::addColumn<int>("w");
+  QTest::addColumn<int>("d");
+  QTest::addColumn<bool>("bias");
+  // ViT-B's windows (14 x 14, 64 per head), ViT-H's head size (80), the starter's windows
+  // (8 x 8), a grid whose rows are not a vector long, dimensions that fill no vector, a single
+  // token, more query rows than one tile (48) and more keys than one tile (64).
+  QTest::newRow("window 14x14 d64") << 3 << 14 << 14 << 64 << true;
+  QTest::newRow("window 14x14 d64 no bias") << 2 << 14 << 14 << 64 << false;
+  QTest::newRow("vit-h head 5x7 d80") << 2 << 5 << 7 << 80 << true;
+  QTest::newRow("starter window 8x8 d64") << 4 << 8 << 8 << 64 << true;
+  QTest::newRow("grid 3x4 d5") << 2 << 3 << 4 << 5 << true;
+  QTest::newRow("grid 9x6 d33") << 2 << 9 << 6 << 33 << true;
+  QTest::newRow("one token d8") << 1 << 1 << 1 << 8 << true;
+  QTest::newRow("global 16x16 d16") << 1 << 16 << 16 << 16 << true;
+  QTest::newRow("global 16x16 d16 no bias") << 1 << 16 << 16 << 16 << false;
+  QTest::newRow("grid 11x13 d48") << 2 << 11 << 13 << 48 << true;
+}
+
+}  // namespace
+
+class TestTiledAttention : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStringList runs, lacks;
+    for (AttentionIsa isa : kAllIsas)
+      (attentionIsaSupported(isa) ? runs : lacks) << QString::fromLatin1(attentionIsaName(isa));
+    qInfo("kernels tested on this CPU: %s; not available here: %s", qPrintable(runs.join(", ")),
+          lacks.isEmpty() ? "none" : qPrintable(lacks.join(", ")));
+    QVERIFY(attentionIsaSupported(AttentionIsa::Portable));
+    QVERIFY(attentionIsaSupported(bestAttentionIsa()));
+  }
+
+  void fp32MatchesTheFormulaOnEveryPath_data() { addShapeRows(); }
+  void fp32MatchesTheFormulaOnEveryPath() {
+    QFETCH(int, heads);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(int, d);
+    QFETCH(bool, bias);
+    const Inputs in = randomInputs(heads, h, w, d, bias, 1.0, 7);
+    const torch::Tensor expected = reference(in);
+    for (AttentionIsa isa : kAllIsas) {
+      if (!attentionIsaSupported(isa)) continue;
+      const double error = maxError(tiled(in, isa, 0, h * w), expected);
+      QVERIFY2(error < 2e-5, qPrintable(QStringLiteral("%1: max error %2")
+                                            .arg(QString::fromLatin1(attentionIsaName(isa)))
+                                            .arg(error)));
+    }
+  }
+
+  void bf16MatchesTheFormulaOnItsRoundedInputs_data() { addShapeRows(); }
+  void bf16MatchesTheFormulaOnItsRoundedInputs() {
+    QFETCH(int, heads);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(int, d);
+    QFETCH(bool, bias);
+    Inputs in = randomInputs(heads, h, w, d, bias, 1.0, 11);
+    for (torch::Tensor* t : {&in.q, &in.k, &in.v}) *t = t->to(torch::kBFloat16);
+    const torch::Tensor expected = reference(in);
+    for (AttentionIsa isa : kAllIsas) {
+      if (!attentionIsaSupported(isa)) continue;
+      const torch::Tensor out = tiled(in, isa, 0, h * w);
+      QCOMPARE(out.scalar_type(), torch::kBFloat16);
+      // Only the output's rounding to bf16 (8 bits) separates the two.
+      const double error = maxError(out, expected);
+      QVERIFY2(error < 1.6e-2, qPrintable(QStringLiteral("%1: max error %2")
+                                              .arg(QString::fromLatin1(attentionIsaName(isa)))
+                                              .arg(error)));
+    }
+  }
+
+  void largeScoresRescaleTheEarlierTiles() {
+    // Scores in the hundreds, whose maximum grows from key tile to key tile: a wrong rescale of
+    // the running sums, or an exp that overflows, shows at once.
+    Inputs in = randomInputs(2, 12, 12, 64, true, 100.0, 3);
+    const torch::Tensor ramp = torch::linspace(0, 60, 12).view({1, 1, 1, 12});
+    in.relH = in.relH + ramp;  // later key rows score higher for every query
+    const torch::Tensor expected = reference(in);
+    for (AttentionIsa isa : kAllIsas) {
+      if (!attentionIsaSupported(isa)) continue;
+      const torch::Tensor out = tiled(in, isa, 0, 144);
+      QVERIFY(torch::isfinite(out).all().item<bool>());
+      // Scores near 100 carry fp32 rounding of ~1e-5 each, which the sharp softmax passes on;
+      // a wrong rescale would be off by the size of the values (~1).
+      const double error = maxError(out, expected);
+      QVERIFY2(error < 1e-3, qPrintable(QStringLiteral("%1: max error %2")
+                                            .arg(QString::fromLatin1(attentionIsaName(isa)))
+                                            .arg(error)));
+    }
+  }
+
+  void queryRangesWriteOnlyTheirRows() {
+    const Inputs in = randomInputs(3, 10, 10, 32, true, 1.0, 5);
+    const torch::Tensor whole = tiled(in, bestAttentionIsa(), 0, 100);
+    const torch::Tensor part = tiled(in, bestAttentionIsa(), 13, 50);
+    QVERIFY(torch::equal(part.narrow(1, 13, 50), whole.narrow(1, 13, 50)));
+    QVERIFY((part.narrow(1, 0, 13) == 7).all().item<bool>());
+    QVERIFY((part.narrow(1, 63, 37) == 7).all().item<bool>());
+    // Pieces of any size add up to the whole, bit for bit.
+    torch::Tensor pieces = torch::zeros_like(in.q);
+    for (int64_t first : {0, 1, 48, 60}) {
+      const int64_t next = first == 0 ? 1 : first == 1 ? 48 : first == 48 ? 60 : 100;
+      tiled(in, bestAttentionIsa(), first, next - first, pieces);
+    }
+    QVERIFY(torch::equal(pieces, whole));
+  }
+
+  void theEncoderPathAgreesWithTheChunkedKernel() {
+    // relPosAttention's default on the CPU is the tiled kernel; on a global 64 x 64 grid it
+    // gives what the earlier chunked kernel (full score rows, LibTorch matmuls) gives.
+    torch::NoGradGuard noGrad;
+    const Inputs in = randomInputs(2, 64, 64, 16, true, 1.0, 9);
+    QCOMPARE(defaultBiasStrategy(in.q), BiasStrategy::TiledCpuKernel);
+    const auto run = [&](BiasStrategy strategy) {
+      return relPosAttention(in.q, in.k, in.v, in.relH, in.relW, in.scale, 64, 64, strategy);
+    };
+    const torch::Tensor tiledOut = run(BiasStrategy::TiledCpuKernel);
+    QVERIFY(maxError(tiledOut, run(BiasStrategy::FusedCpuKernel)) < 1e-5);
+    QVERIFY(maxError(tiledOut, run(BiasStrategy::AddInPlace)) < 1e-5);
+    // bf16 through the same entry point stays within bf16's rounding of the fp32 result.
+    const auto bf = [](const torch::Tensor& t) { return t.to(torch::kBFloat16); };
+    const torch::Tensor half =
+        relPosAttention(bf(in.q), bf(in.k), bf(in.v), bf(in.relH), bf(in.relW), in.scale, 64, 64,
+                        BiasStrategy::TiledCpuKernel);
+    QCOMPARE(half.scalar_type(), torch::kBFloat16);
+    QVERIFY(maxError(half, tiledOut) < 3e-2);
+  }
+
+  void otherElementTypesTakeThePlainPath() {
+    // Double has no tiled kernel: the strategy falls back instead of misreading the memory.
+    torch::NoGradGuard noGrad;
+    Inputs in = randomInputs(1, 4, 4, 8, true, 1.0, 2);
+    for (torch::Tensor* t : {&in.q, &in.k, &in.v, &in.relH, &in.relW}) *t = t->to(torch::kDouble);
+    const torch::Tensor out = relPosAttention(in.q, in.k, in.v, in.relH, in.relW, in.scale, 4, 4,
+                                              BiasStrategy::TiledCpuKernel);
+    QVERIFY(maxError(out, reference(in)) < 1e-12);
+  }
+
+  void aKernelTheCpuLacksIsRefused() {
+    for (AttentionIsa isa : kAllIsas) {
+      if (attentionIsaSupported(isa)) continue;
+      const torch::Tensor k = torch::zeros({1, 4, 16});
+      QVERIFY_THROWS_EXCEPTION(
+          std::invalid_argument,
+          TiledRelPosAttention(k.data_ptr<float>(), k.data_ptr<float>(), 1, 2, 2, 16, isa));
+      return;
+    }
+    QSKIP("this CPU runs every kernel, so none can be refused here");
+  }
+
+  void namesRoundTrip() {
+    for (AttentionIsa isa : kAllIsas) QVERIFY(attentionIsaFromName(attentionIsaName(isa)) == isa);
+    QVERIFY(!attentionIsaFromName("sse9").has_value());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTiledAttention)
+#include "test_tiled_attention.moc"
