@@ -39,9 +39,9 @@ official() {
   "$python" scripts/bench_official_sam.py --official-dir "$official_dir" --arch "$arch" \
     --precision "$precision" --clicks "$clicks" --threads "$threads"
 }
-ours() {
+ours() {  # one line of JSON, as the official script prints
   "$medsa" bench --arch "$arch" --random-weights --precision "$precision" --clicks "$clicks" \
-    --threads "$threads" --json
+    --threads "$threads" --json | "$python" -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))'
 }
 
 log=$(mktemp)

@@ -126,7 +126,10 @@ int runBench(CommandContext& context) {
       {"precision", std::string(model::precisionName(engine.encoderPrecision))},
       {"decoder_precision", std::string(model::precisionName(engine.decoderPrecision))},
       {"threads", runtime.threads},
-      {"attention_kernel", runtime.cpuAttentionKernel},
+      {"attention_kernel",
+       engine.device == model::Device::Cpu
+           ? model::cpuAttentionKernel(engine.encoderPrecision == model::Precision::Bf16)
+           : std::string("device")},
       {"torch", runtime.torchVersion},
       {"image", Json::Array{Json(512), Json(512)}},
       {"load_ms", loadMs},

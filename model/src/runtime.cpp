@@ -23,9 +23,10 @@ RuntimeInfo runtimeInfo() {
   info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
   info.threads = at::get_num_threads();
   info.mkldnnAvailable = at::hasMKLDNN();
-  info.cpuAttentionKernel = std::string(cpuAttentionKernelName());
   return info;
 }
+
+std::string cpuAttentionKernel(bool bf16) { return std::string(cpuAttentionKernelName(bf16)); }
 
 int defaultThreadCount() {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

@@ -27,21 +27,34 @@ bool tiledKernelRuns(const torch::Tensor& q) {
 }
 
 // MEDSA_ATTENTION_KERNEL, read once: "chunked" (the kernel before the tiled one), an instruction
-// set for the tiled kernel, or unset (the CPU's widest).
+// set for the tiled kernel, or unset (the CPU's widest; chunked for bf16 on CPUs with bf16 dot
+// products, see defaultBiasStrategy).
 struct KernelChoice {
-  bool chunked = false;
+  bool chunkedFp32 = false;
+  bool chunkedBf16 = false;
   AttentionIsa isa = bestAttentionIsa();
 };
+
+bool cpuHasBf16DotProducts() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512bf16") != 0;  // every AMX CPU has it as well
+#else
+  return false;
+#endif
+}
 
 const KernelChoice& kernelChoice() {
   static const KernelChoice choice = [] {
     KernelChoice chosen;
     const char* variable = std::getenv("MEDSA_ATTENTION_KERNEL");
-    if (variable == nullptr || *variable == 0) return chosen;
+    if (variable == nullptr || *variable == 0) {
+      chosen.chunkedBf16 = cpuHasBf16DotProducts();
+      return chosen;
+    }
     const std::string_view name(variable);
     const std::optional<AttentionIsa> isa = attentionIsaFromName(name);
     if (name == "chunked") {
-      chosen.chunked = true;
+      chosen.chunkedFp32 = chosen.chunkedBf16 = true;
     } else if (isa && attentionIsaSupported(*isa)) {
       chosen.isa = *isa;
     } else {
@@ -52,6 +65,11 @@ const KernelChoice& kernelChoice() {
     return chosen;
   }();
   return choice;
+}
+
+bool chunkedFor(const torch::Tensor& q) {
+  return q.scalar_type() == torch::kBFloat16 ? kernelChoice().chunkedBf16
+                                             : kernelChoice().chunkedFp32;
 }
 
 // Query rows in chunks of grid rows, so that a stop request is honoured within a long block.
@@ -88,15 +106,15 @@ torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, con
 
 }  // namespace
 
-std::string_view cpuAttentionKernelName() {
-  return kernelChoice().chunked ? std::string_view("chunked")
-                                : attentionIsaName(kernelChoice().isa);
+std::string_view cpuAttentionKernelName(bool bf16) {
+  const bool chunked = bf16 ? kernelChoice().chunkedBf16 : kernelChoice().chunkedFp32;
+  return chunked ? std::string_view("chunked") : attentionIsaName(kernelChoice().isa);
 }
 
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q) {
   const torch::ScalarType type = q.scalar_type();
   if (tiledKernelRuns(q)) {
-    return kernelChoice().chunked ? BiasStrategy::FusedCpuKernel : BiasStrategy::TiledCpuKernel;
+    return chunkedFor(q) ? BiasStrategy::FusedCpuKernel : BiasStrategy::TiledCpuKernel;
   }
   return type == torch::kFloat || type == torch::kDouble ? BiasStrategy::AddInPlace
                                                          : BiasStrategy::FoldIntoMatmul;

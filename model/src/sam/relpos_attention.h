@@ -34,12 +34,16 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy);
 
-/// TiledCpuKernel on CPU (fp32, bf16) unless MEDSA_ATTENTION_KERNEL=chunked asks for
-/// FusedCpuKernel; FoldIntoMatmul for reduced precision elsewhere,
+/// On the CPU: TiledCpuKernel for fp32; for bf16 too, unless the CPU has bf16 dot products
+/// (AVX512_BF16, AMX), where the chunked kernel's oneDNN bf16 matmuls are kept because the
+/// tiled kernel (fp32 arithmetic) has not been measured against them there.
+/// MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512 overrides both. Elsewhere
+/// FoldIntoMatmul for reduced precision elsewhere,
 /// AddInPlace otherwise.
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q);
 
-/// What defaultBiasStrategy runs on the CPU: "chunked" or the tiled kernel's instruction set.
-std::string_view cpuAttentionKernelName();
+/// What defaultBiasStrategy runs on the CPU for fp32 or bf16 queries: "chunked" or the tiled
+/// kernel's instruction set.
+std::string_view cpuAttentionKernelName(bool bf16);
 
 }  // namespace medsa::model

@@ -11,12 +11,14 @@ struct RuntimeInfo {
   int cudaDeviceCount = 0;
   int threads = 0;               ///< intra-op threads in use
   bool mkldnnAvailable = false;  ///< oneDNN, which provides the fast bf16 CPU kernels
-  /// The encoder's attention kernel on the CPU: the tiled kernel's instruction set ("avx512",
-  /// "avx2", "portable") or "chunked" (MEDSA_ATTENTION_KERNEL chooses; docs/performance.md).
-  std::string cpuAttentionKernel;
 };
 
 RuntimeInfo runtimeInfo();
+
+/// The image encoder's attention kernel on the CPU for an fp32 or a bf16 encoder: the tiled
+/// kernel's instruction set ("avx512", "avx2", "portable") or "chunked" (docs/performance.md;
+/// the environment variable MEDSA_ATTENTION_KERNEL overrides the choice).
+std::string cpuAttentionKernel(bool bf16);
 
 /// Number of cores Torch should use by default: the hardware concurrency of this machine.
 /// (LibTorch may start with 1 intra-op thread regardless, so this is set explicitly.)
