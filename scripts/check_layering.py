@@ -40,14 +40,15 @@ ALLOWED_LINKS = {
     "core": [],
     "io": [r"medsa_core", r"\$\{ITK_LIBRARIES\}", r"ITK\w*", r"gdcm\w+", r"\$\{OpenCV_LIBS\}",
            r"opencv_\w+", r"DCMTK::\w+"],
-    "model": [r"medsa_core", r"torch", r"\$\{TORCH_LIBRARIES\}"],
+    # The OpenMP runtime Torch uses, for the kernels' at::parallel_for (model/CMakeLists.txt).
+    "model": [r"medsa_core", r"torch", r"\$\{TORCH_LIBRARIES\}", r"\$<LINK_ONLY:OpenMP::OpenMP_CXX>"],
     # libpq only for PQstatus (whether a PostgreSQL connection is alive); queries go through QtSql.
     "annotations": [r"medsa_core", r"medsa_io", r"Qt6::(Core|Gui|Sql)", r"PkgConfig::LIBPQ"],
     "ui": [r"medsa_annotations", r"medsa_core", r"Qt6::(Core|Gui|Widgets|Concurrent|Network|Svg)"],
     "app": [r".+"],
 }
 
-SOURCE_SUFFIXES = {".h", ".hpp", ".cpp", ".cc", ".cxx", ".in"}
+SOURCE_SUFFIXES = {".h", ".hpp", ".cpp", ".cc", ".cxx", ".in", ".inc"}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 QT_HEADER_RE = re.compile(r"^(Q[A-Z]\w*|Qt\w*/.*)$")
 TORCH_HEADER_RE = re.compile(r"^(torch|ATen|c10|caffe2)/")

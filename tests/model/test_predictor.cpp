@@ -221,14 +221,21 @@ class TestPredictor : public QObject {
     QVERIFY(predictor.predict(click(60, 45)).ok());
   }
 
+  void longAttentionHonoursAStopBetweenChunks_data() {
+    QTest::addColumn<int>("strategy");
+    QTest::newRow("tiled kernel") << static_cast<int>(BiasStrategy::TiledCpuKernel);
+    QTest::newRow("chunked kernel") << static_cast<int>(BiasStrategy::FusedCpuKernel);
+  }
   void longAttentionHonoursAStopBetweenChunks() {
     // Four heads on a 64 x 64 grid: the query rows are processed in several chunks.
+    QFETCH(int, strategy);
     torch::manual_seed(1);
     const torch::Tensor q = torch::randn({4, 4096, 16}), k = torch::randn({4, 4096, 16}),
                         v = torch::randn({4, 4096, 16});
     const torch::Tensor relH = torch::zeros({4, 64, 64, 64}), relW = torch::zeros({4, 64, 64, 64});
     auto attend = [&] {
-      return relPosAttention(q, k, v, relH, relW, 0.25, 64, 64, BiasStrategy::FusedCpuKernel);
+      return relPosAttention(q, k, v, relH, relW, 0.25, 64, 64,
+                             static_cast<BiasStrategy>(strategy));
     };
     const torch::Tensor whole = attend();  // no observer installed: runs to the end
     std::vector<double> seen;
