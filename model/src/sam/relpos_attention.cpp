@@ -73,6 +73,7 @@ bool chunkedFor(const torch::Tensor& q) {
 }
 
 // Query rows in chunks of grid rows, so that a stop request is honoured within a long block.
+// K and V are packed once for all chunks.
 torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                              const torch::Tensor& relH, const torch::Tensor& relW, double scale,
                              int64_t h, int64_t w) {
@@ -88,7 +89,9 @@ torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, con
       bf16 ? TiledRelPosAttention(kc.data_ptr<c10::BFloat16>(), vc.data_ptr<c10::BFloat16>(), bh, h,
                                   w, d, isa)
            : TiledRelPosAttention(kc.data_ptr<float>(), vc.data_ptr<float>(), bh, h, w, d, isa);
-  const int64_t rows = std::max<int64_t>(1, h / 8);
+  // The same chunks as the chunked kernel's: a stop can come as often as before, and small
+  // blocks (windows, the starter's grid) stay one chunk with no reports inside.
+  const int64_t rows = rowsPerChunk(bh, h, w, static_cast<int64_t>(sizeof(float)));
   for (int64_t row = 0; row < h; row += rows) {
     if (row > 0) reportWithinBlock(static_cast<double>(row) / static_cast<double>(h));
     const int64_t first = row * w, count = std::min(rows, h - row) * w;
