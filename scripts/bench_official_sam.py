@@ -9,6 +9,7 @@ Needs Debian's python3-torch and python3-torchvision and a checkout of the offic
 (--official-dir); nothing is installed or downloaded."""
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -35,7 +36,6 @@ def main():
         sys.exit(f"bench_official_sam.py: {error} (needs python3-torch, python3-torchvision and "
                  f"the official code in {args.official_dir})")
 
-    import os
     torch.set_num_threads(args.threads or os.cpu_count())
     torch.manual_seed(0)
     load_start = time.perf_counter()

@@ -67,9 +67,8 @@ const KernelChoice& kernelChoice() {
   return choice;
 }
 
-bool chunkedFor(const torch::Tensor& q) {
-  return q.scalar_type() == torch::kBFloat16 ? kernelChoice().chunkedBf16
-                                             : kernelChoice().chunkedFp32;
+bool chunkedFor(bool bf16) {
+  return bf16 ? kernelChoice().chunkedBf16 : kernelChoice().chunkedFp32;
 }
 
 // Query rows in chunks of grid rows, so that a stop request is honoured within a long block.
@@ -110,14 +109,14 @@ torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, con
 }  // namespace
 
 std::string_view cpuAttentionKernelName(bool bf16) {
-  const bool chunked = bf16 ? kernelChoice().chunkedBf16 : kernelChoice().chunkedFp32;
-  return chunked ? std::string_view("chunked") : attentionIsaName(kernelChoice().isa);
+  return chunkedFor(bf16) ? std::string_view("chunked") : attentionIsaName(kernelChoice().isa);
 }
 
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q) {
   const torch::ScalarType type = q.scalar_type();
   if (tiledKernelRuns(q)) {
-    return chunkedFor(q) ? BiasStrategy::FusedCpuKernel : BiasStrategy::TiledCpuKernel;
+    return chunkedFor(type == torch::kBFloat16) ? BiasStrategy::FusedCpuKernel
+                                                : BiasStrategy::TiledCpuKernel;
   }
   return type == torch::kFloat || type == torch::kDouble ? BiasStrategy::AddInPlace
                                                          : BiasStrategy::FoldIntoMatmul;
