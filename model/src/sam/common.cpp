@@ -17,6 +17,10 @@ torch::Tensor LayerNorm2dImpl::forward(const torch::Tensor& x) {
   return weight.view({1, -1, 1, 1}) * normalised + bias.view({1, -1, 1, 1});
 }
 
+torch::Tensor LayerNorm2dImpl::forwardChannelsLast(const torch::Tensor& x) {
+  return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+}
+
 FloatLayerNormImpl::FloatLayerNormImpl(int64_t dim, double eps_) : eps(eps_) {
   weight = register_parameter("weight", torch::ones({dim}));
   bias = register_parameter("bias", torch::zeros({dim}));
@@ -57,15 +61,18 @@ Upsample2xImpl::Upsample2xImpl(int64_t in, int64_t out) {
 }
 
 torch::Tensor Upsample2xImpl::forward(const torch::Tensor& x) {
-  // out[b, o, 2i+di, 2j+dj] = sum_c x[b, c, i, j] * W[c, o, di, dj] + bias[o]
   const int64_t batch = x.size(0), in = x.size(1), height = x.size(2), width = x.size(3);
-  const int64_t out = weight.size(1);
-  const torch::Tensor pixels = x.permute({0, 2, 3, 1}).reshape({-1, in});
-  const torch::Tensor y = pixels.matmul(weight.reshape({in, out * 4}));
-  return y.view({batch, height, width, out, 2, 2})
-             .permute({0, 3, 1, 4, 2, 5})
-             .reshape({batch, out, height * 2, width * 2}) +
-         bias.view({1, -1, 1, 1});
+  const torch::Tensor y = forwardPixels(x.permute({0, 2, 3, 1}).reshape({-1, in}));
+  return y.view({batch, height, width, 2, 2, -1})
+      .permute({0, 5, 1, 3, 2, 4})
+      .reshape({batch, -1, height * 2, width * 2});
+}
+
+torch::Tensor Upsample2xImpl::forwardPixels(const torch::Tensor& pixels) {
+  // out[p, (di, dj), o] = sum_c x[p, c] * W[c, o, di, dj] + bias[o]
+  const int64_t in = weight.size(0), out = weight.size(1);
+  const torch::Tensor w = weight.permute({0, 2, 3, 1}).reshape({in, 4 * out});
+  return torch::addmm(bias.repeat({4}), pixels, w).view({-1, out});
 }
 
 }  // namespace medsa::model

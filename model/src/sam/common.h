@@ -11,6 +11,8 @@ namespace medsa::model {
 struct LayerNorm2dImpl : torch::nn::Module {
   explicit LayerNorm2dImpl(int64_t channels, double eps = 1e-6);
   torch::Tensor forward(const torch::Tensor& x);
+  /// The same normalisation of x [..., channels] (channels last, contiguous).
+  torch::Tensor forwardChannelsLast(const torch::Tensor& x);
 
   torch::Tensor weight, bias;
   double eps;
@@ -46,11 +48,15 @@ struct MlpImpl : torch::nn::Module {
 TORCH_MODULE(Mlp);
 
 /// ConvTranspose2d with kernel = stride = 2, keeping the official weight layout
-/// [in, out, 2, 2]. Computed as one matmul per pixel followed by a depth-to-space shuffle:
-/// LibTorch's CPU ConvTranspose2d has no fast path for this case (16 % of a click in 1.13).
+/// [in, out, 2, 2]. Computed as one matmul per pixel: LibTorch's CPU ConvTranspose2d has no
+/// fast path for this case (16 % of a click in 1.13).
 struct Upsample2xImpl : torch::nn::Module {
   Upsample2xImpl(int64_t in, int64_t out);
+  /// NCHW in and out (a depth-to-space shuffle after forwardPixels).
   torch::Tensor forward(const torch::Tensor& x);
+  /// pixels [P, in] -> [4 P, out]: each input pixel becomes four rows, its output pixels
+  /// (di, dj) = (0, 0), (0, 1), (1, 0), (1, 1) in turn. Channels last, and no layout copy.
+  torch::Tensor forwardPixels(const torch::Tensor& pixels);
 
   torch::Tensor weight, bias;
 };

@@ -7,6 +7,17 @@ namespace {
 
 FloatLayerNorm layerNorm(int64_t dim) { return FloatLayerNorm(dim, 1e-5); }
 
+// Prompt tokens q attending to image tokens k, v; and image tokens q attending to prompt tokens.
+torch::Tensor tokensToImage(DecoderAttentionImpl& attention, const torch::Tensor& q,
+                            const torch::Tensor& k, const torch::Tensor& v) {
+  return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, k, v) : attention.forward(q, k, v);
+}
+torch::Tensor imageToTokens(DecoderAttentionImpl& attention, const torch::Tensor& q,
+                            const torch::Tensor& k, const torch::Tensor& v) {
+  return attention.foldsFor(k.size(1)) ? attention.attendFromMany(q, k, v)
+                                       : attention.forward(q, k, v);
+}
+
 }  // namespace
 
 DecoderAttentionImpl::DecoderAttentionImpl(int64_t dim, int64_t heads_, int64_t downsample)
@@ -41,6 +52,55 @@ torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch:
                                             const torch::Tensor& v) {
   auto [kh, vh] = projectKeysValues(k, v);
   return attend(q, kh, vh);
+}
+
+bool DecoderAttentionImpl::foldsFor(int64_t fewTokens) const {
+  // The folded form multiplies the N image tokens by heads x n columns instead of the inner
+  // dimension's, twice either way.
+  return heads * fewTokens <= q_proj->weight.size(0);
+}
+
+torch::Tensor DecoderAttentionImpl::attendToMany(const torch::Tensor& q, const torch::Tensor& k,
+                                                 const torch::Tensor& v) {
+  const int64_t batch = q.size(0), n = q.size(1), dim = q.size(2);
+  const int64_t inner = q_proj->weight.size(0), c = inner / heads;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(c));
+  const torch::Tensor qh = (q_proj(q) * scale).view({batch, n, heads, c}).transpose(1, 2);
+  // q_h . (k Wk_h^T + bk_h) = (q_h Wk_h) . k + q_h . bk_h; the second term is one constant per
+  // score row, which softmax drops.
+  const torch::Tensor queriesInImageSpace =
+      qh.matmul(k_proj->weight.view({heads, c, dim})).reshape({batch, heads * n, dim});
+  const torch::Tensor attention = queriesInImageSpace.matmul(k.transpose(1, 2)).softmax(-1);
+  // P (v Wv_h^T + bv_h) = (P v) Wv_h^T + bv_h, because every row of P sums to one.
+  const torch::Tensor mixed = attention.matmul(v).view({batch, heads, n, dim});
+  const torch::Tensor out = mixed.matmul(v_proj->weight.view({heads, c, dim}).transpose(1, 2)) +
+                            v_proj->bias.view({1, heads, 1, c});
+  return out_proj(out.transpose(1, 2).reshape({batch, n, inner}));
+}
+
+torch::Tensor DecoderAttentionImpl::attendFromMany(const torch::Tensor& q, const torch::Tensor& k,
+                                                   const torch::Tensor& v) {
+  const int64_t batch = q.size(0), tokens = q.size(1), n = k.size(1), dim = q.size(2);
+  const int64_t inner = q_proj->weight.size(0), c = inner / heads;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(c));
+  const torch::Tensor kh = (k_proj(k) * scale).view({batch, n, heads, c}).transpose(1, 2);
+  const torch::Tensor vh = v_proj(v).view({batch, n, heads, c}).transpose(1, 2);
+  // (q Wq_h^T + bq_h) . k_h = q . (k_h Wq_h) + bq_h . k_h: one column per head and prompt token.
+  const torch::Tensor keysInImageSpace =
+      kh.matmul(q_proj->weight.view({heads, c, dim})).reshape({batch, heads * n, dim});
+  const torch::Tensor keyBias =
+      kh.matmul(q_proj->bias.view({heads, c, 1})).reshape({batch, heads * n, 1});
+  // Scores laid out [B, heads, n, N]: the softmax over a head's n tokens then runs along rows of
+  // N (over a last dimension of a few tokens, LibTorch's softmax is ten times slower).
+  const torch::Tensor attention = torch::baddbmm(keyBias, keysInImageSpace, q.transpose(1, 2))
+                                      .view({batch, heads, n, tokens})
+                                      .softmax(2)
+                                      .view({batch, heads * n, tokens});
+  // out_proj(concat_h P_h v_h) = sum_h P_h (v_h Wo_h^T) + bo, Wo_h being head h's columns.
+  const torch::Tensor valuesOut =
+      vh.matmul(out_proj->weight.view({dim, heads, c}).permute({1, 2, 0}))
+          .reshape({batch, heads * n, dim});
+  return torch::baddbmm(out_proj->bias.view({1, 1, dim}), attention.transpose(1, 2), valuesOut);
 }
 
 TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipPe,
@@ -79,13 +139,16 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
   queries = norm1(queries);
 
   torch::Tensor q = queries + queryPe;
+  // Both cross attentions read the image tokens as the block received them.
+  const torch::Tensor keysWithPe = prepared ? prepared->keysWithPe.expand({queries.size(0), -1, -1})
+                                            : keys + keyPe;
   torch::Tensor attended;
   if (prepared) {
     const int64_t batch = queries.size(0);
     attended = cross_attn_token_to_image->attend(q, prepared->firstKeys.expand({batch, -1, -1, -1}),
                                                  prepared->firstValues.expand({batch, -1, -1, -1}));
   } else {
-    attended = cross_attn_token_to_image(q, keys + keyPe, keys);
+    attended = tokensToImage(*cross_attn_token_to_image, q, keysWithPe, keys);
   }
   if (hyp_adapter) attended = attended + hyp_adapter(attended, prompt);
   queries = norm2(queries + attended);
@@ -94,7 +157,7 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
   queries = norm3(queries + transformed);
 
   q = queries + queryPe;
-  keys = norm4(keys + cross_attn_image_to_token(keys + keyPe, q, queries));
+  keys = norm4(keys + imageToTokens(*cross_attn_image_to_token, keysWithPe, q, queries));
   return {queries, keys};
 }
 
@@ -127,7 +190,7 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
   }
   const torch::Tensor q = queries + tokens;
   const torch::Tensor k = keys + keyPe;
-  queries = norm_final_attn(queries + final_attn_token_to_image(q, k, keys));
+  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, k, keys));
   return {queries, keys};
 }
 
@@ -148,15 +211,27 @@ MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* a
       register_module("iou_prediction_head", Mlp(dim, config.iouHeadHidden, maskTokenCount, 3));
 }
 
+torch::Tensor MaskDecoderImpl::upscalePixels(const torch::Tensor& pixels) {
+  // output_upscaling's modules, applied as its forward would, channels last.
+  auto& first = *output_upscaling[0]->as<Upsample2x>();
+  auto& norm = *output_upscaling[1]->as<LayerNorm2d>();
+  auto& gelu = *output_upscaling[2]->as<Gelu>();
+  auto& second = *output_upscaling[3]->as<Upsample2x>();
+  return gelu.forward(second.forwardPixels(gelu.forward(norm.forwardChannelsLast(first.forwardPixels(pixels)))));
+}
+
 PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
                                        const torch::Tensor& noMaskDense) {
   PreparedImage prepared;
   prepared.keys = (embedding + noMaskDense).flatten(2).permute({0, 2, 1}).contiguous();
   prepared.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
+  prepared.keysWithPe = prepared.keys + prepared.keyPe;
   auto* first = transformer->layers[0]->as<TwoWayBlock>();
-  std::tie(prepared.firstKeys, prepared.firstValues) =
-      first->cross_attn_token_to_image->projectKeysValues(prepared.keys + prepared.keyPe,
-                                                          prepared.keys);
+  auto [keys, values] =
+      first->cross_attn_token_to_image->projectKeysValues(prepared.keysWithPe, prepared.keys);
+  // Contiguous per head, so that no click copies them again for its matmuls.
+  prepared.firstKeys = keys.contiguous();
+  prepared.firstValues = values.contiguous();
   return prepared;
 }
 
@@ -187,16 +262,19 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
   const torch::Tensor iouTokenOut = hs.select(1, 0);
   const torch::Tensor maskTokensOut = hs.slice(1, 1, 1 + maskTokenCount);
 
-  const torch::Tensor upscaled =
-      output_upscaling->forward(imageTokens.transpose(1, 2).reshape({batch, dim, h, w}));
   std::vector<torch::Tensor> hyper;
   for (int64_t i = 0; i < maskTokenCount; ++i) {
     hyper.push_back(output_hypernetworks_mlps[i]->as<Mlp>()->forward(maskTokensOut.select(1, i)));
   }
   const torch::Tensor hyperIn = torch::stack(hyper, 1);  // [B, T, C/8]
-  const int64_t uh = upscaled.size(2), uw = upscaled.size(3);
-  const torch::Tensor masks = hyperIn.matmul(upscaled.reshape({batch, upscaled.size(1), uh * uw}))
-                                  .view({batch, -1, uh, uw});
+  // Pixel (i, j) of the image tokens ends as the 4 x 4 block of pixels (4i + 2di + di2,
+  // 4j + 2dj + dj2); the features stay in that order, channels last, and only the masks move.
+  const torch::Tensor features = upscalePixels(imageTokens.reshape({-1, dim}));
+  const torch::Tensor masks =
+      hyperIn.matmul(features.view({batch, h * w * 16, -1}).transpose(1, 2))
+          .view({batch, -1, h, w, 2, 2, 2, 2})
+          .permute({0, 1, 2, 4, 6, 3, 5, 7})
+          .reshape({batch, -1, 4 * h, 4 * w});
   return {masks, iou_prediction_head(iouTokenOut)};
 }
 

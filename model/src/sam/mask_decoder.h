@@ -22,6 +22,18 @@ struct DecoderAttentionImpl : torch::nn::Module {
   torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& keys,
                        const torch::Tensor& values);
 
+  /// forward for the decoder's lopsided calls, with the same result up to rounding: a few
+  /// prompt tokens q [B, n, C] attending to many image tokens k, v [B, N, C] (attendToMany),
+  /// and many image tokens attending to a few prompt tokens (attendFromMany). The projections
+  /// are moved to the few tokens' side (softmax ignores the key bias's per-row constant, and
+  /// attention rows sum to one), so the N image tokens are never projected. Pays while
+  /// foldsFor(n): heads x n <= the inner dimension.
+  torch::Tensor attendToMany(const torch::Tensor& q, const torch::Tensor& k,
+                             const torch::Tensor& v);
+  torch::Tensor attendFromMany(const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v);
+  bool foldsFor(int64_t fewTokens) const;
+
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
   int64_t heads;
 };
@@ -31,8 +43,8 @@ TORCH_MODULE(DecoderAttention);
 /// the no-mask embedding), their positional encoding, and the first block's projections of
 /// them for token-to-image attention. Computed once per picture instead of once per click.
 struct PreparedImage {
-  torch::Tensor keys, keyPe;             ///< [1, N, C]
-  torch::Tensor firstKeys, firstValues;  ///< [1, heads, N, c]
+  torch::Tensor keys, keyPe, keysWithPe;  ///< [1, N, C]
+  torch::Tensor firstKeys, firstValues;   ///< [1, heads, N, c]
 };
 
 /// With adapters: HyP-Adpt (generated from the prompt summary) refines the token-to-image
@@ -89,6 +101,9 @@ struct MaskDecoderImpl : torch::nn::Module {
   /// forward for prompts without a mask input (their dense embedding is exactly that one).
   PreparedImage prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
                         const torch::Tensor& noMaskDense);
+  /// output_upscaling on image-token pixels [P, C] -> [16 P, C/8], channels last, each pixel's
+  /// 4 x 4 block of outputs in the order of the two 2x2 upsamplings (Upsample2x::forwardPixels).
+  torch::Tensor upscalePixels(const torch::Tensor& pixels);
 
   TwoWayTransformer transformer{nullptr};
   torch::nn::Embedding iou_token{nullptr}, mask_tokens{nullptr};

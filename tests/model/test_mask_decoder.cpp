@@ -1,0 +1,195 @@
+// The mask decoder's fast forms against the plain formulas they replace: the folded cross
+// attentions (projections moved to the few prompt tokens' side) against DecoderAttention's
+// forward, values and gradients; the channels-last upscaling against LibTorch's
+// conv_transpose2d and the NCHW LayerNorm2d; and a whole decoder's masks against the official
+// computation order (transformer, NCHW upscaling, hypernetwork products).
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include <algorithm>
+
+#include "sam/mask_decoder.h"
+
+using namespace medsa::model;
+
+namespace {
+
+double maxAbsDifference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.to(torch::kDouble) - b.to(torch::kDouble)).abs().max().item<double>();
+}
+
+// Random weights with SAM-like magnitudes (the default init gives tiny biases).
+void randomise(torch::nn::Module& module, uint64_t seed) {
+  torch::manual_seed(seed);
+  torch::NoGradGuard noGrad;
+  for (auto& p : module.parameters()) p.copy_(torch::randn_like(p) * 0.1);
+}
+
+struct Shape {
+  int64_t dim, heads, downsample, batch, few, many;
+};
+
+// (image tokens many, prompt tokens few) in both directions, values and parameter gradients.
+void compareFolded(const Shape& s, bool toMany) {
+  DecoderAttention attention(s.dim, s.heads, s.downsample);
+  randomise(*attention, 7 + s.few);
+  torch::manual_seed(11);
+  const torch::Tensor few = torch::randn({s.batch, s.few, s.dim});
+  const torch::Tensor manyKeys = torch::randn({s.batch, s.many, s.dim}) * 2;
+  const torch::Tensor manyValues = torch::randn({s.batch, s.many, s.dim});
+
+  const auto run = [&](bool folded) {
+    attention->zero_grad();
+    torch::Tensor out;
+    if (toMany) {
+      out = folded ? attention->attendToMany(few, manyKeys, manyValues)
+                   : attention->forward(few, manyKeys, manyValues);
+    } else {
+      out = folded ? attention->attendFromMany(manyKeys, few, few)
+                   : attention->forward(manyKeys, few, few);
+    }
+    (out * out).sum().backward();
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : attention->parameters()) grads.push_back(p.grad().clone());
+    return std::make_pair(out.detach(), grads);
+  };
+  const auto [plain, plainGrads] = run(false);
+  const auto [folded, foldedGrads] = run(true);
+  QCOMPARE(folded.sizes(), plain.sizes());
+  QVERIFY2(maxAbsDifference(folded, plain) < 1e-4,
+           qPrintable(QString::number(maxAbsDifference(folded, plain))));
+  QCOMPARE(foldedGrads.size(), plainGrads.size());
+  // Relative to the largest gradient: some are zero in exact arithmetic (a key bias shifts a
+  // whole score row, which softmax ignores), and both forms leave rounding noise there.
+  double scale = 1;
+  for (const auto& g : plainGrads) scale = std::max(scale, g.abs().max().item<double>());
+  for (size_t i = 0; i < plainGrads.size(); ++i) {
+    QVERIFY2(maxAbsDifference(foldedGrads[i], plainGrads[i]) < 1e-4 * scale,
+             qPrintable(QString("parameter %1: %2").arg(i).arg(
+                 maxAbsDifference(foldedGrads[i], plainGrads[i]))));
+  }
+}
+
+}  // namespace
+
+class TestMaskDecoder : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { torch::set_num_threads(2); }
+
+  void foldedAttention_data() {
+    QTest::addColumn<int>("dim");
+    QTest::addColumn<int>("heads");
+    QTest::addColumn<int>("downsample");
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<int>("few");
+    QTest::addColumn<bool>("toMany");
+    // SAM's cross attentions (256 wide, 8 heads, half width inside): one click = 7 tokens,
+    // 16 tokens = the largest count that folds; a batch of prompt sets; odd widths.
+    for (bool toMany : {true, false}) {
+      const char* direction = toMany ? "tokens to image" : "image to tokens";
+      for (int few : {1, 7, 16}) {
+        QTest::addRow("%s, SAM, %d tokens", direction, few) << 256 << 8 << 2 << 1 << few << toMany;
+      }
+      QTest::addRow("%s, SAM, batch 3", direction) << 256 << 8 << 2 << 3 << 7 << toMany;
+      QTest::addRow("%s, 24 wide, 3 heads, no downsampling", direction)
+          << 24 << 3 << 1 << 2 << 5 << toMany;
+    }
+  }
+  void foldedAttention() {
+    QFETCH(int, dim);
+    QFETCH(int, heads);
+    QFETCH(int, downsample);
+    QFETCH(int, batch);
+    QFETCH(int, few);
+    QFETCH(bool, toMany);
+    compareFolded({dim, heads, downsample, batch, few, 300}, toMany);
+  }
+
+  void foldsOnlyWhileItSavesWork() {
+    DecoderAttention attention(256, 8, 2);  // inner 128 = 8 heads x 16
+    QVERIFY(attention->foldsFor(1));
+    QVERIFY(attention->foldsFor(16));
+    QVERIFY(!attention->foldsFor(17));
+  }
+
+  void upsamplePixelsMatchesConvTranspose() {
+    Upsample2x upsample(6, 5);
+    randomise(*upsample, 3);
+    torch::manual_seed(4);
+    const torch::Tensor x = torch::randn({2, 6, 3, 4});
+    const torch::Tensor reference =
+        torch::conv_transpose2d(x, upsample->weight, upsample->bias, /*stride=*/2);
+    QVERIFY(maxAbsDifference(upsample->forward(x), reference) < 1e-5);
+
+    // forwardPixels: rows (pixel, di, dj), channels last.
+    const torch::Tensor pixels = x.permute({0, 2, 3, 1}).reshape({-1, 6});
+    const torch::Tensor rows = upsample->forwardPixels(pixels);
+    QCOMPARE(rows.sizes(), (torch::IntArrayRef{2 * 3 * 4 * 4, 5}));
+    const torch::Tensor expected =
+        reference.view({2, 5, 3, 2, 4, 2}).permute({0, 2, 4, 3, 5, 1}).reshape({-1, 5});
+    QVERIFY(maxAbsDifference(rows, expected) < 1e-5);
+  }
+
+  void layerNorm2dChannelsLastMatchesNchw() {
+    LayerNorm2d norm(7);
+    randomise(*norm, 5);
+    torch::manual_seed(6);
+    const torch::Tensor x = torch::randn({2, 7, 3, 5}) * 3 + 1;
+    const torch::Tensor nchw = norm->forward(x);
+    const torch::Tensor last = norm->forwardChannelsLast(x.permute({0, 2, 3, 1}).contiguous());
+    QVERIFY(maxAbsDifference(last.permute({0, 3, 1, 2}), nchw) < 1e-5);
+  }
+
+  // The decoder's masks against the official order of operations on the same transformer
+  // output: NCHW upscaling with conv_transpose2d, then each mask token's product.
+  void decoderMasksMatchOfficialOrder() {
+    SamConfig config;
+    config.promptDim = 32;
+    config.decoderMlpDim = 64;
+    config.decoderHeads = 4;
+    config.iouHeadHidden = 32;
+    MaskDecoder decoder(config);
+    randomise(*decoder, 9);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(10);
+    const int64_t grid = 6, batch = 2;
+    const torch::Tensor embedding = torch::randn({1, 32, grid, grid});
+    const torch::Tensor imagePe = torch::randn({1, 32, grid, grid});
+    const torch::Tensor sparse = torch::randn({batch, 3, 32});
+    const torch::Tensor dense = torch::randn({batch, 32, grid, grid});
+    const auto [masks, iou] = decoder->forward(embedding, imagePe, sparse, dense);
+    QCOMPARE(masks.sizes(), (torch::IntArrayRef{batch, 4, 4 * grid, 4 * grid}));
+    QCOMPARE(iou.sizes(), (torch::IntArrayRef{batch, 4}));
+
+    const torch::Tensor outputTokens =
+        torch::cat({decoder->iou_token->weight, decoder->mask_tokens->weight}, 0)
+            .unsqueeze(0)
+            .expand({batch, -1, -1});
+    const auto [hs, imageTokens] = decoder->transformer(
+        embedding.expand({batch, -1, -1, -1}) + dense, imagePe.expand({batch, -1, -1, -1}),
+        torch::cat({outputTokens, sparse}, 1), sparse.mean(1));
+    auto& up = decoder->output_upscaling;
+    const auto convT = [&](int index, const torch::Tensor& x) {
+      auto& module = *up[index]->as<Upsample2x>();
+      return torch::conv_transpose2d(x, module.weight, module.bias, 2);
+    };
+    torch::Tensor upscaled = imageTokens.transpose(1, 2).reshape({batch, 32, grid, grid});
+    upscaled = torch::gelu(up[1]->as<LayerNorm2d>()->forward(convT(0, upscaled)));
+    upscaled = torch::gelu(convT(3, upscaled));
+    for (int64_t t = 0; t < 4; ++t) {
+      const torch::Tensor hyper =
+          decoder->output_hypernetworks_mlps[t]->as<Mlp>()->forward(hs.select(1, 1 + t));
+      const torch::Tensor expected = (hyper.view({batch, -1, 1, 1}) * upscaled).sum(1);
+      QVERIFY2(maxAbsDifference(masks.select(1, t), expected) < 1e-4,
+               qPrintable(QString("token %1: %2").arg(t).arg(
+                   maxAbsDifference(masks.select(1, t), expected))));
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestMaskDecoder)
+#include "test_mask_decoder.moc"
