@@ -220,6 +220,24 @@ torch::Tensor MaskDecoderImpl::upscalePixels(const torch::Tensor& pixels) {
   return gelu.forward(second.forwardPixels(gelu.forward(norm.forwardChannelsLast(first.forwardPixels(pixels)))));
 }
 
+torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch::Device& device) {
+  const std::lock_guard<std::mutex> lock(pixelOrderMutex);
+  if (pixelOrder.defined() && pixelOrder.device() == device &&
+      pixelOrder.size(0) == 16 * h * w && pixelOrderWidth == w) {
+    return pixelOrder;
+  }
+  // Mask pixel (r, c) = (4i + 2di + di2, 4j + 2dj + dj2) sits at row
+  // ((i w + j) 4 + 2di + dj) 4 + 2di2 + dj2 of upscalePixels' output.
+  const torch::Tensor r = torch::arange(4 * h, torch::kLong).view({-1, 1});
+  const torch::Tensor c = torch::arange(4 * w, torch::kLong).view({1, -1});
+  const torch::Tensor row = ((r.div(4, "floor") * w + c.div(4, "floor")) * 16 +
+                             r.div(2, "floor").remainder(2) * 8 + c.div(2, "floor").remainder(2) * 4 +
+                             r.remainder(2) * 2 + c.remainder(2));
+  pixelOrder = row.reshape({-1}).to(device);
+  pixelOrderWidth = w;
+  return pixelOrder;
+}
+
 PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
                                        const torch::Tensor& noMaskDense) {
   PreparedImage prepared;
@@ -268,13 +286,13 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
   }
   const torch::Tensor hyperIn = torch::stack(hyper, 1);  // [B, T, C/8]
   // Pixel (i, j) of the image tokens ends as the 4 x 4 block of pixels (4i + 2di + di2,
-  // 4j + 2dj + dj2); the features stay in that order, channels last, and only the masks move.
+  // 4j + 2dj + dj2); the features stay in that order, channels last, and only the masks move
+  // (a gather with a cached index: LibTorch's 8-dimensional permute copy took ten times as long).
   const torch::Tensor features = upscalePixels(imageTokens.reshape({-1, dim}));
   const torch::Tensor masks =
       hyperIn.matmul(features.view({batch, h * w * 16, -1}).transpose(1, 2))
-          .view({batch, -1, h, w, 2, 2, 2, 2})
-          .permute({0, 1, 2, 4, 6, 3, 5, 7})
-          .reshape({batch, -1, 4 * h, 4 * w});
+          .index_select(2, maskPixelOrder(h, w, features.device()))
+          .view({batch, -1, 4 * h, 4 * w});
   return {masks, iou_prediction_head(iouTokenOut)};
 }
 

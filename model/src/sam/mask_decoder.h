@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <mutex>
+
 #include "medsa/model/adapter_config.h"
 #include "medsa/model/sam_config.h"
 #include "sam/adapter.h"
@@ -104,6 +106,8 @@ struct MaskDecoderImpl : torch::nn::Module {
   /// output_upscaling on image-token pixels [P, C] -> [16 P, C/8], channels last, each pixel's
   /// 4 x 4 block of outputs in the order of the two 2x2 upsamplings (Upsample2x::forwardPixels).
   torch::Tensor upscalePixels(const torch::Tensor& pixels);
+  /// For each pixel of a [4h, 4w] mask, its row in upscalePixels' output (cached per grid).
+  torch::Tensor maskPixelOrder(int64_t h, int64_t w, const torch::Device& device);
 
   TwoWayTransformer transformer{nullptr};
   torch::nn::Embedding iou_token{nullptr}, mask_tokens{nullptr};
@@ -111,6 +115,11 @@ struct MaskDecoderImpl : torch::nn::Module {
   torch::nn::ModuleList output_hypernetworks_mlps;
   Mlp iou_prediction_head{nullptr};
   int64_t maskTokenCount;
+
+ private:
+  std::mutex pixelOrderMutex;  // the engine and an evaluation may decode at the same time
+  torch::Tensor pixelOrder;
+  int64_t pixelOrderWidth = 0;
 };
 TORCH_MODULE(MaskDecoder);
 
