@@ -1,5 +1,7 @@
 #include "preprocess.h"
 
+#include "chained_resize.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -192,6 +194,18 @@ torch::Tensor logitsToOriginal(ProcessingProfile profile, const torch::Tensor& l
                                  .mode(torch::kBilinear)
                                  .align_corners(false));
   };
+  const bool needsGradient = torch::GradMode::is_enabled() && lowRes.requires_grad();
+  if (lowRes.device().is_cpu() && lowRes.scalar_type() == torch::kFloat && !needsGradient) {
+    // The same chain composed per axis, in one pass (chained_resize.h); training keeps
+    // LibTorch's resizes, which carry the gradient.
+    const auto chain = [&](int64_t resized, int64_t original) {
+      if (profile == ProcessingProfile::MedSam) return std::vector<ResizeStep>{{original, original}};
+      return std::vector<ResizeStep>{{frame.modelSize, resized}, {original, original}};
+    };
+    return resizeSeparable(
+        lowRes, composeResizes(lowRes.size(2), chain(frame.resizedHeight, frame.originalHeight)),
+        composeResizes(lowRes.size(3), chain(frame.resizedWidth, frame.originalWidth)));
+  }
   if (profile == ProcessingProfile::MedSam) {
     return bilinear(lowRes, frame.originalHeight, frame.originalWidth);
   }
