@@ -1,9 +1,9 @@
 #include "preprocess.h"
 
-#include "chained_resize.h"
-
 #include <algorithm>
 #include <cmath>
+
+#include "chained_resize.h"
 
 namespace medsa::model {
 namespace F = torch::nn::functional;
@@ -199,7 +199,8 @@ torch::Tensor logitsToOriginal(ProcessingProfile profile, const torch::Tensor& l
     // The same chain composed per axis, in one pass (chained_resize.h); training keeps
     // LibTorch's resizes, which carry the gradient.
     const auto chain = [&](int64_t resized, int64_t original) {
-      if (profile == ProcessingProfile::MedSam) return std::vector<ResizeStep>{{original, original}};
+      if (profile == ProcessingProfile::MedSam)
+        return std::vector<ResizeStep>{{original, original}};
       return std::vector<ResizeStep>{{frame.modelSize, resized}, {original, original}};
     };
     return resizeSeparable(

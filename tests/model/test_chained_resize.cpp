@@ -65,8 +65,8 @@ class TestChainedResize : public QObject {
     QFETCH(int, outW);
     torch::manual_seed(1);
     const torch::Tensor logits = torch::randn({2, 3, low, low}) * 10;
-    const torch::Tensor expected = bilinear(
-        bilinear(logits, model, model).slice(2, 0, keptH).slice(3, 0, keptW), outH, outW);
+    const torch::Tensor expected =
+        bilinear(bilinear(logits, model, model).slice(2, 0, keptH).slice(3, 0, keptW), outH, outW);
     const torch::Tensor got =
         resizeSeparable(logits, composeResizes(low, {{model, keptH}, {outH, outH}}),
                         composeResizes(low, {{model, keptW}, {outW, outW}}));

@@ -67,8 +67,9 @@ void compareFolded(const Shape& s, bool toMany) {
   for (const auto& g : plainGrads) scale = std::max(scale, g.abs().max().item<double>());
   for (size_t i = 0; i < plainGrads.size(); ++i) {
     QVERIFY2(maxAbsDifference(foldedGrads[i], plainGrads[i]) < 1e-4 * scale,
-             qPrintable(QString("parameter %1: %2").arg(i).arg(
-                 maxAbsDifference(foldedGrads[i], plainGrads[i]))));
+             qPrintable(QString("parameter %1: %2")
+                            .arg(i)
+                            .arg(maxAbsDifference(foldedGrads[i], plainGrads[i]))));
   }
 }
 
@@ -184,9 +185,10 @@ class TestMaskDecoder : public QObject {
       const torch::Tensor hyper =
           decoder->output_hypernetworks_mlps[t]->as<Mlp>()->forward(hs.select(1, 1 + t));
       const torch::Tensor expected = (hyper.view({batch, -1, 1, 1}) * upscaled).sum(1);
-      QVERIFY2(maxAbsDifference(masks.select(1, t), expected) < 1e-4,
-               qPrintable(QString("token %1: %2").arg(t).arg(
-                   maxAbsDifference(masks.select(1, t), expected))));
+      QVERIFY2(
+          maxAbsDifference(masks.select(1, t), expected) < 1e-4,
+          qPrintable(
+              QString("token %1: %2").arg(t).arg(maxAbsDifference(masks.select(1, t), expected))));
     }
   }
 };

@@ -10,7 +10,8 @@ FloatLayerNorm layerNorm(int64_t dim) { return FloatLayerNorm(dim, 1e-5); }
 // Prompt tokens q attending to image tokens k, v; and image tokens q attending to prompt tokens.
 torch::Tensor tokensToImage(DecoderAttentionImpl& attention, const torch::Tensor& q,
                             const torch::Tensor& k, const torch::Tensor& v) {
-  return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, k, v) : attention.forward(q, k, v);
+  return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, k, v)
+                                       : attention.forward(q, k, v);
 }
 torch::Tensor imageToTokens(DecoderAttentionImpl& attention, const torch::Tensor& q,
                             const torch::Tensor& k, const torch::Tensor& v) {
@@ -140,8 +141,8 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
 
   torch::Tensor q = queries + queryPe;
   // Both cross attentions read the image tokens as the block received them.
-  const torch::Tensor keysWithPe = prepared ? prepared->keysWithPe.expand({queries.size(0), -1, -1})
-                                            : keys + keyPe;
+  const torch::Tensor keysWithPe =
+      prepared ? prepared->keysWithPe.expand({queries.size(0), -1, -1}) : keys + keyPe;
   torch::Tensor attended;
   if (prepared) {
     const int64_t batch = queries.size(0);
@@ -217,22 +218,23 @@ torch::Tensor MaskDecoderImpl::upscalePixels(const torch::Tensor& pixels) {
   auto& norm = *output_upscaling[1]->as<LayerNorm2d>();
   auto& gelu = *output_upscaling[2]->as<Gelu>();
   auto& second = *output_upscaling[3]->as<Upsample2x>();
-  return gelu.forward(second.forwardPixels(gelu.forward(norm.forwardChannelsLast(first.forwardPixels(pixels)))));
+  return gelu.forward(
+      second.forwardPixels(gelu.forward(norm.forwardChannelsLast(first.forwardPixels(pixels)))));
 }
 
 torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch::Device& device) {
   const std::lock_guard<std::mutex> lock(pixelOrderMutex);
-  if (pixelOrder.defined() && pixelOrder.device() == device &&
-      pixelOrder.size(0) == 16 * h * w && pixelOrderWidth == w) {
+  if (pixelOrder.defined() && pixelOrder.device() == device && pixelOrder.size(0) == 16 * h * w &&
+      pixelOrderWidth == w) {
     return pixelOrder;
   }
   // Mask pixel (r, c) = (4i + 2di + di2, 4j + 2dj + dj2) sits at row
   // ((i w + j) 4 + 2di + dj) 4 + 2di2 + dj2 of upscalePixels' output.
   const torch::Tensor r = torch::arange(4 * h, torch::kLong).view({-1, 1});
   const torch::Tensor c = torch::arange(4 * w, torch::kLong).view({1, -1});
-  const torch::Tensor row = ((r.div(4, "floor") * w + c.div(4, "floor")) * 16 +
-                             r.div(2, "floor").remainder(2) * 8 + c.div(2, "floor").remainder(2) * 4 +
-                             r.remainder(2) * 2 + c.remainder(2));
+  const torch::Tensor row =
+      ((r.div(4, "floor") * w + c.div(4, "floor")) * 16 + r.div(2, "floor").remainder(2) * 8 +
+       c.div(2, "floor").remainder(2) * 4 + r.remainder(2) * 2 + c.remainder(2));
   pixelOrder = row.reshape({-1}).to(device);
   pixelOrderWidth = w;
   return pixelOrder;
@@ -291,11 +293,10 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
   const torch::Tensor features = upscalePixels(imageTokens.reshape({-1, dim}));
   // (index_select over the last of three dimensions takes LibTorch 1.13's slow path: 2.8 ms
   // against 0.26 ms for the same gather on a matrix.)
-  const torch::Tensor masks =
-      hyperIn.matmul(features.view({batch, h * w * 16, -1}).transpose(1, 2))
-          .view({batch * hyperIn.size(1), h * w * 16})
-          .index_select(1, maskPixelOrder(h, w, features.device()))
-          .view({batch, -1, 4 * h, 4 * w});
+  const torch::Tensor masks = hyperIn.matmul(features.view({batch, h * w * 16, -1}).transpose(1, 2))
+                                  .view({batch * hyperIn.size(1), h * w * 16})
+                                  .index_select(1, maskPixelOrder(h, w, features.device()))
+                                  .view({batch, -1, 4 * h, 4 * w});
   return {masks, iou_prediction_head(iouTokenOut)};
 }
 
