@@ -135,6 +135,22 @@ class TestMaskDecoder : public QObject {
     QVERIFY(maxAbsDifference(rows, expected) < 1e-5);
   }
 
+  void upsamplePixelsToChannelsMatchesConvTranspose() {
+    Upsample2x upsample(6, 5);
+    randomise(*upsample, 13);
+    torch::manual_seed(14);
+    const torch::Tensor x = torch::randn({2, 6, 3, 4});
+    const torch::Tensor reference =
+        torch::conv_transpose2d(x, upsample->weight, upsample->bias, /*stride=*/2);
+    // Columns (di, dj, input pixel), channels first.
+    const torch::Tensor got =
+        upsample->forwardPixelsToChannels(x.permute({0, 2, 3, 1}).reshape({2, 12, 6}));
+    QCOMPARE(got.sizes(), (torch::IntArrayRef{2, 5, 48}));
+    const torch::Tensor expected =
+        reference.view({2, 5, 3, 2, 4, 2}).permute({0, 1, 3, 5, 2, 4}).reshape({2, 5, 48});
+    QVERIFY(maxAbsDifference(got, expected) < 1e-5);
+  }
+
   void layerNorm2dChannelsLastMatchesNchw() {
     LayerNorm2d norm(7);
     randomise(*norm, 5);
@@ -143,6 +159,41 @@ class TestMaskDecoder : public QObject {
     const torch::Tensor nchw = norm->forward(x);
     const torch::Tensor last = norm->forwardChannelsLast(x.permute({0, 2, 3, 1}).contiguous());
     QVERIFY(maxAbsDifference(last.permute({0, 3, 1, 2}), nchw) < 1e-5);
+
+    // bf16 values with fp32 weights (training under bf16 autocast): fp32 out, as the NCHW form.
+    const torch::Tensor rounded = x.to(torch::kBFloat16);
+    const torch::Tensor mixed =
+        norm->forwardChannelsLast(rounded.permute({0, 2, 3, 1}).contiguous());
+    QCOMPARE(mixed.scalar_type(), torch::kFloat);
+    QVERIFY(maxAbsDifference(mixed.permute({0, 3, 1, 2}),
+                             norm->forward(rounded.to(torch::kFloat))) < 1e-4);
+  }
+
+  // A click on a prepared picture (first block's image side computed once) decodes as without.
+  void preparedPictureDecodesTheSame() {
+    SamConfig config;
+    config.promptDim = 32;
+    config.decoderMlpDim = 64;
+    config.decoderHeads = 4;
+    config.iouHeadHidden = 32;
+    MaskDecoder decoder(config);
+    randomise(*decoder, 15);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(16);
+    const int64_t grid = 6;
+    const torch::Tensor embedding = torch::randn({1, 32, grid, grid});
+    const torch::Tensor imagePe = torch::randn({1, 32, grid, grid});
+    const torch::Tensor noMask = torch::randn({1, 32, grid, grid});
+    const PreparedImage prepared = decoder->prepare(embedding, imagePe, noMask);
+    for (int64_t batch : {1, 2}) {
+      const torch::Tensor sparse = torch::randn({batch, 3, 32});
+      const torch::Tensor dense = noMask.expand({batch, -1, -1, -1});
+      const auto [masks, iou] = decoder->forward(embedding, imagePe, sparse, dense);
+      const auto [preparedMasks, preparedIou] =
+          decoder->forward(embedding, imagePe, sparse, dense, &prepared);
+      QVERIFY(maxAbsDifference(preparedMasks, masks) < 1e-4);
+      QVERIFY(maxAbsDifference(preparedIou, iou) < 1e-5);
+    }
   }
 
   // The decoder's masks against the official order of operations on the same transformer

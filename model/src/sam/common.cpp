@@ -18,7 +18,11 @@ torch::Tensor LayerNorm2dImpl::forward(const torch::Tensor& x) {
 }
 
 torch::Tensor LayerNorm2dImpl::forwardChannelsLast(const torch::Tensor& x) {
-  return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  // LibTorch 1.13's layer_norm takes one dtype. Under bf16 autocast x arrives in bf16 while the
+  // weights stay fp32 (the NCHW form promotes element by element to fp32): normalise in fp32.
+  const torch::Tensor input =
+      x.scalar_type() == weight.scalar_type() ? x : x.to(weight.scalar_type());
+  return torch::layer_norm(input, {weight.size(0)}, weight, bias, eps);
 }
 
 FloatLayerNormImpl::FloatLayerNormImpl(int64_t dim, double eps_) : eps(eps_) {
@@ -73,6 +77,15 @@ torch::Tensor Upsample2xImpl::forwardPixels(const torch::Tensor& pixels) {
   const int64_t in = weight.size(0), out = weight.size(1);
   const torch::Tensor w = weight.permute({0, 2, 3, 1}).reshape({in, 4 * out});
   return torch::addmm(bias.repeat({4}), pixels, w).view({-1, out});
+}
+
+torch::Tensor Upsample2xImpl::forwardPixelsToChannels(const torch::Tensor& pixels) {
+  // out[b, o, (di, dj), p] = sum_c W[c, o, di, dj] * x[b, p, c] + bias[o]
+  const int64_t batch = pixels.size(0), in = weight.size(0), out = weight.size(1);
+  const torch::Tensor w = weight.permute({1, 2, 3, 0}).reshape({1, 4 * out, in});
+  return torch::baddbmm(bias.repeat_interleave(4).view({1, 4 * out, 1}), w.expand({batch, -1, -1}),
+                        pixels.transpose(1, 2))
+      .view({batch, out, -1});
 }
 
 }  // namespace medsa::model

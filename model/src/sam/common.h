@@ -57,6 +57,10 @@ struct Upsample2xImpl : torch::nn::Module {
   /// pixels [P, in] -> [4 P, out]: each input pixel becomes four rows, its output pixels
   /// (di, dj) = (0, 0), (0, 1), (1, 0), (1, 1) in turn. Channels last, and no layout copy.
   torch::Tensor forwardPixels(const torch::Tensor& pixels);
+  /// pixels [B, P, in] -> [B, out, 4 P], channels first: channel o of output pixel (di, dj) of
+  /// input pixel p at column (2 di + dj) P + p. One matmul of the weights by the pixels, the
+  /// shape OpenBLAS runs fastest when `in` is small (K = 64: 2.7-3.5 ms against 4.5 ms).
+  torch::Tensor forwardPixelsToChannels(const torch::Tensor& pixels);
 
   torch::Tensor weight, bias;
 };

@@ -212,14 +212,16 @@ MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* a
       register_module("iou_prediction_head", Mlp(dim, config.iouHeadHidden, maskTokenCount, 3));
 }
 
-torch::Tensor MaskDecoderImpl::upscalePixels(const torch::Tensor& pixels) {
-  // output_upscaling's modules, applied as its forward would, channels last.
+torch::Tensor MaskDecoderImpl::upscaleTokens(const torch::Tensor& tokens) {
+  // output_upscaling's modules, applied as its forward would.
   auto& first = *output_upscaling[0]->as<Upsample2x>();
   auto& norm = *output_upscaling[1]->as<LayerNorm2d>();
   auto& gelu = *output_upscaling[2]->as<Gelu>();
   auto& second = *output_upscaling[3]->as<Upsample2x>();
-  return gelu.forward(
-      second.forwardPixels(gelu.forward(norm.forwardChannelsLast(first.forwardPixels(pixels)))));
+  const int64_t batch = tokens.size(0);
+  const torch::Tensor half = gelu.forward(
+      norm.forwardChannelsLast(first.forwardPixels(tokens.reshape({-1, tokens.size(2)}))));
+  return gelu.forward(second.forwardPixelsToChannels(half.view({batch, -1, half.size(1)})));
 }
 
 torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch::Device& device) {
@@ -228,14 +230,14 @@ torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch:
       pixelOrderWidth == w) {
     return pixelOrder;
   }
-  // Mask pixel (r, c) = (4i + 2di + di2, 4j + 2dj + dj2) sits at row
-  // ((i w + j) 4 + 2di + dj) 4 + 2di2 + dj2 of upscalePixels' output.
+  // Mask pixel (r, c) = (4i + 2di + di2, 4j + 2dj + dj2) comes from the first upsampling's
+  // row p = (i w + j) 4 + 2di + dj and the second's output (di2, dj2): column (2di2 + dj2) 4hw + p.
   const torch::Tensor r = torch::arange(4 * h, torch::kLong).view({-1, 1});
   const torch::Tensor c = torch::arange(4 * w, torch::kLong).view({1, -1});
-  const torch::Tensor row =
-      ((r.div(4, "floor") * w + c.div(4, "floor")) * 16 + r.div(2, "floor").remainder(2) * 8 +
-       c.div(2, "floor").remainder(2) * 4 + r.remainder(2) * 2 + c.remainder(2));
-  pixelOrder = row.reshape({-1}).to(device);
+  const torch::Tensor halfRow = (r.div(4, "floor") * w + c.div(4, "floor")) * 4 +
+                                r.div(2, "floor").remainder(2) * 2 + c.div(2, "floor").remainder(2);
+  const torch::Tensor column = (r.remainder(2) * 2 + c.remainder(2)) * (4 * h * w) + halfRow;
+  pixelOrder = column.reshape({-1}).to(device);
   pixelOrderWidth = w;
   return pixelOrder;
 }
@@ -288,12 +290,11 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
   }
   const torch::Tensor hyperIn = torch::stack(hyper, 1);  // [B, T, C/8]
   // Pixel (i, j) of the image tokens ends as the 4 x 4 block of pixels (4i + 2di + di2,
-  // 4j + 2dj + dj2); the features stay in that order, channels last, and only the masks move
-  // (a gather with a cached index: LibTorch's 8-dimensional permute copy took 1.6 ms).
-  const torch::Tensor features = upscalePixels(imageTokens.reshape({-1, dim}));
-  // (index_select over the last of three dimensions takes LibTorch 1.13's slow path: 2.8 ms
-  // against 0.26 ms for the same gather on a matrix.)
-  const torch::Tensor masks = hyperIn.matmul(features.view({batch, h * w * 16, -1}).transpose(1, 2))
+  // 4j + 2dj + dj2). The features keep the order the two upsamplings produce, and only the
+  // masks are put in place, by a gather with a cached index (an 8-dimensional permute copy took
+  // 1.6 ms; index_select over the last of three dimensions 2.8 ms, on a matrix 0.26 ms).
+  const torch::Tensor features = upscaleTokens(imageTokens);  // [B, C/8, 16 h w]
+  const torch::Tensor masks = hyperIn.matmul(features)
                                   .view({batch * hyperIn.size(1), h * w * 16})
                                   .index_select(1, maskPixelOrder(h, w, features.device()))
                                   .view({batch, -1, 4 * h, 4 * w});

@@ -103,10 +103,11 @@ struct MaskDecoderImpl : torch::nn::Module {
   /// forward for prompts without a mask input (their dense embedding is exactly that one).
   PreparedImage prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
                         const torch::Tensor& noMaskDense);
-  /// output_upscaling on image-token pixels [P, C] -> [16 P, C/8], channels last, each pixel's
-  /// 4 x 4 block of outputs in the order of the two 2x2 upsamplings (Upsample2x::forwardPixels).
-  torch::Tensor upscalePixels(const torch::Tensor& pixels);
-  /// For each pixel of a [4h, 4w] mask, its row in upscalePixels' output (cached per grid).
+  /// output_upscaling on image tokens [B, N, C] -> features [B, C/8, 16 N]: the first 2x2
+  /// upsampling channels last (Upsample2x::forwardPixels), the second channels first
+  /// (forwardPixelsToChannels), so each mask pixel's features sit in a scrambled column order.
+  torch::Tensor upscaleTokens(const torch::Tensor& tokens);
+  /// For each pixel of a [4h, 4w] mask, its column in upscaleTokens' output (cached per grid).
   torch::Tensor maskPixelOrder(int64_t h, int64_t w, const torch::Device& device);
 
   TwoWayTransformer transformer{nullptr};
