@@ -27,6 +27,18 @@ void randomise(torch::nn::Module& module, uint64_t seed) {
   for (auto& p : module.parameters()) p.copy_(torch::randn_like(p) * 0.1);
 }
 
+// A decoder 32 wide with 4 heads and random weights: whole-decoder checks in milliseconds.
+MaskDecoder smallDecoder(uint64_t seed) {
+  SamConfig config;
+  config.promptDim = 32;
+  config.decoderMlpDim = 64;
+  config.decoderHeads = 4;
+  config.iouHeadHidden = 32;
+  MaskDecoder decoder(config);
+  randomise(*decoder, seed);
+  return decoder;
+}
+
 struct Shape {
   int64_t dim, heads, downsample, batch, few, many;
 };
@@ -171,13 +183,7 @@ class TestMaskDecoder : public QObject {
 
   // A click on a prepared picture (first block's image side computed once) decodes as without.
   void preparedPictureDecodesTheSame() {
-    SamConfig config;
-    config.promptDim = 32;
-    config.decoderMlpDim = 64;
-    config.decoderHeads = 4;
-    config.iouHeadHidden = 32;
-    MaskDecoder decoder(config);
-    randomise(*decoder, 15);
+    MaskDecoder decoder = smallDecoder(15);
     torch::NoGradGuard noGrad;
     torch::manual_seed(16);
     const int64_t grid = 6;
@@ -199,13 +205,7 @@ class TestMaskDecoder : public QObject {
   // The decoder's masks against the official order of operations on the same transformer
   // output: NCHW upscaling with conv_transpose2d, then each mask token's product.
   void decoderMasksMatchOfficialOrder() {
-    SamConfig config;
-    config.promptDim = 32;
-    config.decoderMlpDim = 64;
-    config.decoderHeads = 4;
-    config.iouHeadHidden = 32;
-    MaskDecoder decoder(config);
-    randomise(*decoder, 9);
+    MaskDecoder decoder = smallDecoder(9);
     torch::NoGradGuard noGrad;
     torch::manual_seed(10);
     const int64_t grid = 6, batch = 2;

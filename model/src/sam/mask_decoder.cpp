@@ -226,8 +226,7 @@ torch::Tensor MaskDecoderImpl::upscaleTokens(const torch::Tensor& tokens) {
 
 torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch::Device& device) {
   const std::lock_guard<std::mutex> lock(pixelOrderMutex);
-  if (pixelOrder.defined() && pixelOrder.device() == device && pixelOrder.size(0) == 16 * h * w &&
-      pixelOrderWidth == w) {
+  if (pixelOrder.defined() && pixelOrder.device() == device && pixelOrderGrid == std::pair{h, w}) {
     return pixelOrder;
   }
   // Mask pixel (r, c) = (4i + 2di + di2, 4j + 2dj + dj2) comes from the first upsampling's
@@ -238,7 +237,7 @@ torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch:
                                 r.div(2, "floor").remainder(2) * 2 + c.div(2, "floor").remainder(2);
   const torch::Tensor column = (r.remainder(2) * 2 + c.remainder(2)) * (4 * h * w) + halfRow;
   pixelOrder = column.reshape({-1}).to(device);
-  pixelOrderWidth = w;
+  pixelOrderGrid = {h, w};
   return pixelOrder;
 }
 
@@ -269,7 +268,7 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
 
   // One embedding serves every prompt set of the batch; a batch of embeddings (training)
   // pairs with its prompts one to one.
-  const int64_t dim = embedding.size(1), h = embedding.size(2), w = embedding.size(3);
+  const int64_t h = embedding.size(2), w = embedding.size(3);
   torch::Tensor source, sourcePe;
   if (!prepared) {
     source =

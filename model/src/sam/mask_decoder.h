@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <mutex>
+#include <utility>
 
 #include "medsa/model/adapter_config.h"
 #include "medsa/model/sam_config.h"
@@ -119,8 +120,8 @@ struct MaskDecoderImpl : torch::nn::Module {
 
  private:
   std::mutex pixelOrderMutex;  // the engine and an evaluation may decode at the same time
-  torch::Tensor pixelOrder;
-  int64_t pixelOrderWidth = 0;
+  torch::Tensor pixelOrder;    // for pixelOrderGrid, on its device
+  std::pair<int64_t, int64_t> pixelOrderGrid;  // (h, w)
 };
 TORCH_MODULE(MaskDecoder);
 
