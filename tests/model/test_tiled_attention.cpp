@@ -16,7 +16,8 @@ using namespace medsa::model;
 
 namespace {
 
-const AttentionIsa kAllIsas[] = {AttentionIsa::Portable, AttentionIsa::Avx2, AttentionIsa::Avx512};
+const AttentionIsa kAllIsas[] = {AttentionIsa::Portable, AttentionIsa::Avx2, AttentionIsa::Avx512,
+                                 AttentionIsa::Avx512Bf16, AttentionIsa::Amx};
 
 struct Inputs {
   torch::Tensor q, k, v, relH, relW;
@@ -42,6 +43,11 @@ Inputs randomInputs(int64_t heads, int64_t h, int64_t w, int64_t d, bool bias, d
     in.relH.zero_();
     in.relW.zero_();
   }
+  return in;
+}
+
+Inputs roundedToBf16(Inputs in) {
+  for (torch::Tensor* t : {&in.q, &in.k, &in.v}) *t = t->to(torch::kBFloat16);
   return in;
 }
 
@@ -139,14 +145,14 @@ class TestTiledAttention : public QObject {
     QFETCH(int, w);
     QFETCH(int, d);
     QFETCH(bool, bias);
-    Inputs in = randomInputs(heads, h, w, d, bias, 1.0, 11);
-    for (torch::Tensor* t : {&in.q, &in.k, &in.v}) *t = t->to(torch::kBFloat16);
+    const Inputs in = roundedToBf16(randomInputs(heads, h, w, d, bias, 1.0, 11));
     const torch::Tensor expected = reference(in);
     for (AttentionIsa isa : kAllIsas) {
       if (!attentionIsaSupported(isa)) continue;
       const torch::Tensor out = tiled(in, isa, 0, h * w);
       QCOMPARE(out.scalar_type(), torch::kBFloat16);
-      // Only the output's rounding to bf16 (8 bits) separates the two.
+      // The output's rounding to bf16 (8 bits) separates the two; the dot-product kernels also
+      // round the softmax weights to bf16 for P.V, which adds less than that.
       const double error = maxError(out, expected);
       QVERIFY2(error < 1.6e-2, qPrintable(QStringLiteral("%1: max error %2")
                                               .arg(QString::fromLatin1(attentionIsaName(isa)))
@@ -154,30 +160,48 @@ class TestTiledAttention : public QObject {
     }
   }
 
+  void largeScoresRescaleTheEarlierTiles_data() {
+    QTest::addColumn<bool>("bf16");
+    QTest::newRow("fp32") << false;
+    QTest::newRow("bf16") << true;
+  }
   void largeScoresRescaleTheEarlierTiles() {
     // Scores in the hundreds, whose maximum grows from key tile to key tile: a wrong rescale of
     // the running sums, or an exp that overflows, shows at once.
+    QFETCH(bool, bf16);
     Inputs in = randomInputs(2, 12, 12, 64, true, 100.0, 3);
     const torch::Tensor ramp = torch::linspace(0, 60, 12).view({1, 1, 1, 12});
     in.relH = in.relH + ramp;  // later key rows score higher for every query
+    if (bf16) in = roundedToBf16(in);
     const torch::Tensor expected = reference(in);
     for (AttentionIsa isa : kAllIsas) {
       if (!attentionIsaSupported(isa)) continue;
       const torch::Tensor out = tiled(in, isa, 0, 144);
       QVERIFY(torch::isfinite(out).all().item<bool>());
       // Scores near 100 carry fp32 rounding of ~1e-5 each, which the sharp softmax passes on;
-      // a wrong rescale would be off by the size of the values (~1).
+      // bf16 outputs are rounded to 8 bits. A wrong rescale would be off by the size of the
+      // values (~1).
       const double error = maxError(out, expected);
-      QVERIFY2(error < 1e-3, qPrintable(QStringLiteral("%1: max error %2")
-                                            .arg(QString::fromLatin1(attentionIsaName(isa)))
-                                            .arg(error)));
+      QVERIFY2(error < (bf16 ? 1.6e-2 : 1e-3),
+               qPrintable(QStringLiteral("%1: max error %2")
+                              .arg(QString::fromLatin1(attentionIsaName(isa)))
+                              .arg(error)));
     }
   }
 
+  void queryRangesWriteOnlyTheirRows_data() {
+    QTest::addColumn<bool>("bf16");
+    QTest::newRow("fp32") << false;
+    QTest::newRow("bf16") << true;
+  }
   void queryRangesWriteOnlyTheirRows() {
-    const Inputs in = randomInputs(3, 10, 10, 32, true, 1.0, 5);
-    const torch::Tensor whole = tiled(in, bestAttentionIsa(), 0, 100);
-    const torch::Tensor part = tiled(in, bestAttentionIsa(), 13, 50);
+    // On the widest kernel for the element type: bf16 dot products where the CPU has them.
+    QFETCH(bool, bf16);
+    Inputs in = randomInputs(3, 10, 10, 32, true, 1.0, 5);
+    if (bf16) in = roundedToBf16(in);
+    const AttentionIsa isa = bestAttentionIsa();
+    const torch::Tensor whole = tiled(in, isa, 0, 100);
+    const torch::Tensor part = tiled(in, isa, 13, 50);
     QVERIFY(torch::equal(part.narrow(1, 13, 50), whole.narrow(1, 13, 50)));
     QVERIFY((part.narrow(1, 0, 13) == 7).all().item<bool>());
     QVERIFY((part.narrow(1, 63, 37) == 7).all().item<bool>());
@@ -185,9 +209,22 @@ class TestTiledAttention : public QObject {
     torch::Tensor pieces = torch::zeros_like(in.q);
     for (int64_t first : {0, 1, 48, 60}) {
       const int64_t next = first == 0 ? 1 : first == 1 ? 48 : first == 48 ? 60 : 100;
-      tiled(in, bestAttentionIsa(), first, next - first, pieces);
+      tiled(in, isa, first, next - first, pieces);
     }
     QVERIFY(torch::equal(pieces, whole));
+  }
+
+  void fp32InputsNeverUseBf16DotProducts() {
+    // A kernel with bf16 dot products runs fp32 inputs on the AVX-512F kernel: same bits.
+    QCOMPARE(attentionKernelFor(AttentionIsa::Amx, false), AttentionIsa::Avx512);
+    QCOMPARE(attentionKernelFor(AttentionIsa::Avx512Bf16, false), AttentionIsa::Avx512);
+    QCOMPARE(attentionKernelFor(AttentionIsa::Amx, true), AttentionIsa::Amx);
+    QCOMPARE(attentionKernelFor(AttentionIsa::Avx2, true), AttentionIsa::Avx2);
+    const Inputs in = randomInputs(2, 9, 7, 64, true, 1.0, 13);
+    for (AttentionIsa isa : {AttentionIsa::Avx512Bf16, AttentionIsa::Amx}) {
+      if (!attentionIsaSupported(isa)) continue;
+      QVERIFY(torch::equal(tiled(in, isa, 0, 63), tiled(in, AttentionIsa::Avx512, 0, 63)));
+    }
   }
 
   void theEncoderPathAgreesWithTheChunkedKernel() {

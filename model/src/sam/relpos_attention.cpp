@@ -27,48 +27,32 @@ bool tiledKernelRuns(const torch::Tensor& q) {
 }
 
 // MEDSA_ATTENTION_KERNEL, read once: "chunked" (the kernel before the tiled one), an instruction
-// set for the tiled kernel, or unset (the CPU's widest; chunked for bf16 on CPUs with bf16 dot
-// products, see defaultBiasStrategy).
+// set for the tiled kernel, or unset (the CPU's widest).
 struct KernelChoice {
-  bool chunkedFp32 = false;
-  bool chunkedBf16 = false;
+  bool chunked = false;
   AttentionIsa isa = bestAttentionIsa();
 };
-
-bool cpuHasBf16DotProducts() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return __builtin_cpu_supports("avx512bf16") != 0;  // every AMX CPU has it as well
-#else
-  return false;
-#endif
-}
 
 const KernelChoice& kernelChoice() {
   static const KernelChoice choice = [] {
     KernelChoice chosen;
     const char* variable = std::getenv("MEDSA_ATTENTION_KERNEL");
-    if (variable == nullptr || *variable == 0) {
-      chosen.chunkedBf16 = cpuHasBf16DotProducts();
-      return chosen;
-    }
+    if (variable == nullptr || *variable == 0) return chosen;
     const std::string_view name(variable);
     const std::optional<AttentionIsa> isa = attentionIsaFromName(name);
     if (name == "chunked") {
-      chosen.chunkedFp32 = chosen.chunkedBf16 = true;
+      chosen.chunked = true;
     } else if (isa && attentionIsaSupported(*isa)) {
       chosen.isa = *isa;
     } else {
       std::cerr << "MEDSA_ATTENTION_KERNEL=" << name
-                << " is not chunked, portable, avx2 or avx512 as this CPU runs them; using "
+                << " is not chunked, portable, avx2, avx512, avx512bf16 or amx as this CPU runs "
+                   "them; using "
                 << attentionIsaName(chosen.isa) << "\n";
     }
     return chosen;
   }();
   return choice;
-}
-
-bool chunkedFor(bool bf16) {
-  return bf16 ? kernelChoice().chunkedBf16 : kernelChoice().chunkedFp32;
 }
 
 // Query rows in chunks of grid rows, so that a stop request is honoured within a long block.
@@ -109,14 +93,14 @@ torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, con
 }  // namespace
 
 std::string_view cpuAttentionKernelName(bool bf16) {
-  return chunkedFor(bf16) ? std::string_view("chunked") : attentionIsaName(kernelChoice().isa);
+  return kernelChoice().chunked ? std::string_view("chunked")
+                                : attentionIsaName(attentionKernelFor(kernelChoice().isa, bf16));
 }
 
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q) {
   const torch::ScalarType type = q.scalar_type();
   if (tiledKernelRuns(q)) {
-    return chunkedFor(type == torch::kBFloat16) ? BiasStrategy::FusedCpuKernel
-                                                : BiasStrategy::TiledCpuKernel;
+    return kernelChoice().chunked ? BiasStrategy::FusedCpuKernel : BiasStrategy::TiledCpuKernel;
   }
   return type == torch::kFloat || type == torch::kDouble ? BiasStrategy::AddInPlace
                                                          : BiasStrategy::FoldIntoMatmul;

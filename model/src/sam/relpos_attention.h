@@ -13,7 +13,7 @@ namespace medsa::model {
 enum class BiasStrategy {
   /// CPU, fp32 or bf16: one fused pass over query and key tiles (tiled_attention.h), online
   /// softmax, no score tensor beyond a tile. The instruction set is the CPU's widest, or
-  /// MEDSA_ATTENTION_KERNEL=portable|avx2|avx512 (for benchmarks and comparisons).
+  /// MEDSA_ATTENTION_KERNEL=portable|avx2|avx512|avx512bf16|amx (benchmarks, comparisons).
   TiledCpuKernel,
   /// CPU, fp32 or bf16 (before the tiled kernel; MEDSA_ATTENTION_KERNEL=chunked): plain q k^T
   /// matmul, then one fused pass adds the bias and exponentiates
@@ -34,12 +34,10 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy);
 
-/// On the CPU: TiledCpuKernel for fp32; for bf16 too, unless the CPU has bf16 dot products
-/// (AVX512_BF16, AMX), where the chunked kernel's oneDNN bf16 matmuls are kept because the
-/// tiled kernel (fp32 arithmetic) has not been measured against them there.
-/// MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512 overrides both. Elsewhere
-/// FoldIntoMatmul for reduced precision elsewhere,
-/// AddInPlace otherwise.
+/// On the CPU, fp32 or bf16: TiledCpuKernel on the CPU's widest instruction set (bf16 dot
+/// products where the CPU has them), or what MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|
+/// avx512|avx512bf16|amx asks for. Elsewhere FoldIntoMatmul for reduced precision, AddInPlace
+/// otherwise.
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q);
 
 /// What defaultBiasStrategy runs on the CPU for fp32 or bf16 queries: "chunked" or the tiled

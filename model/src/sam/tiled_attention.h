@@ -10,8 +10,11 @@
 //
 // One algorithm (tiled_attention_body.inc) is compiled once per instruction set and chosen at
 // run time: AVX-512F (16 lanes), AVX2 + FMA (8 lanes) and a portable build (8-lane arrays the
-// compiler vectorises for the baseline CPU). bf16 inputs are widened to fp32 when K and V are
-// packed and when a query tile is loaded; the output is rounded back to bf16.
+// compiler vectorises for the baseline CPU). On those, bf16 inputs are widened to fp32 when K
+// and V are packed and when a query tile is loaded. CPUs with bf16 dot products run bf16 inputs
+// on them (tiled_attention_bf16.cpp): AVX512_BF16's vdpbf16ps or AMX tiles, with the softmax
+// and the sums still in fp32; fp32 inputs take the AVX-512F kernel there. bf16 outputs are
+// rounded from fp32.
 
 #include <c10/util/BFloat16.h>
 
@@ -22,13 +25,16 @@
 
 namespace medsa::model {
 
-enum class AttentionIsa { Portable, Avx2, Avx512 };
+/// The kernels, narrowest first. Avx512Bf16 and Amx differ from Avx512 only for bf16 inputs.
+enum class AttentionIsa { Portable, Avx2, Avx512, Avx512Bf16, Amx };
 
 bool attentionIsaSupported(AttentionIsa isa);
 /// The widest instruction set this CPU has.
 AttentionIsa bestAttentionIsa();
 std::string_view attentionIsaName(AttentionIsa isa);
 std::optional<AttentionIsa> attentionIsaFromName(std::string_view name);
+/// The kernel that `isa` runs for fp32 or bf16 inputs (fp32 never uses bf16 dot products).
+AttentionIsa attentionKernelFor(AttentionIsa isa, bool bf16);
 
 /// Keys and values of `heads` attention heads over an h x w token grid, packed once for the
 /// kernel of `isa` (which the CPU must support), then attended by query ranges.
@@ -49,16 +55,23 @@ class TiledRelPosAttention {
 
  private:
   template <typename T>
-  void pack(const T* k, const T* v);
+  void pack(const T* k, const T* v, AttentionIsa requested);
+  void packPairs(const c10::BFloat16* k, const c10::BFloat16* v);
   template <typename T>
   void attendRows(const T* q, const float* relH, const float* relW, float scale, T* out,
                   std::int64_t first, std::int64_t count) const;
+  template <typename Element, typename T>
+  void attendRowsOn(const std::vector<Element>& keys, const std::vector<Element>& values,
+                    const T* q, const float* relH, const float* relW, float scale, T* out,
+                    std::int64_t first, std::int64_t count) const;
 
-  AttentionIsa isa_;
+  AttentionIsa isa_;  // the kernel run: attentionKernelFor(the isa asked for, element type)
   std::int64_t heads_, h_, w_, d_, tokens_;
-  std::int64_t lanes_, paddedTokens_, paddedDim_;
-  std::vector<float> keys_;                    // per head: [paddedTokens / lanes][paddedDim][lanes]
-  std::vector<float> values_;                  // per head: [paddedTokens][paddedDim]
+  std::int64_t paddedTokens_, paddedDim_;
+  // Per head, in the layouts of tiled_attention_kernels.h: fp32 kernels fill the first two,
+  // bf16 dot-product kernels the last two.
+  std::vector<float> keys_, values_;
+  std::vector<c10::BFloat16> keyPairs_, valuePairs_;
   std::vector<std::int32_t> keyRow_, keyCol_;  // grid row and column of each (padded) key
 };
 

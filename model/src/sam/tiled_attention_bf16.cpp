@@ -1,0 +1,318 @@
+// The bf16 kernels of the tiled attention (tiled_attention_kernels.h): the same tiles and online
+// softmax as the fp32 kernels, with the two products on the CPU's bf16 dot-product units.
+// - avx512bf16: vdpbf16ps, which adds the products of 16 pairs of bf16 into 16 fp32 lanes.
+//   Scores take the pairs along the head dimension (a broadcast pair of one query against 16
+//   keys), P.V along the keys (a broadcast pair of weights against 16 output columns).
+// - amx: the same layouts as AMX tiles. A = 16 query rows x 32 dimensions (or 16 rows of P x 32
+//   keys), B = the packed keys (or values) as 16 pairs x 16 columns, C = 16 x 16 fp32 scores
+//   (or outputs), 16 x 16 x 32 products per instruction.
+// Scores, the softmax and the accumulated outputs stay fp32; P is rounded to bf16 for P.V, as
+// LibTorch's and oneDNN's bf16 attention round it.
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <immintrin.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#endif
+
+#include "sam/tiled_attention_avx512_ops.h"
+#include "sam/tiled_attention_kernels.h"
+
+namespace medsa::model::tiled {
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512bf16,avx2,fma")
+
+namespace {
+
+using BF16 = c10::BFloat16;
+
+// Two consecutive bf16 values broadcast to all 16 pairs of a vector.
+inline __m512bh broadcastPair(const BF16* pair) {
+  std::int32_t bits;
+  std::memcpy(&bits, pair, sizeof bits);
+  return (__m512bh)_mm512_set1_epi32(bits);
+}
+
+inline __m512bh loadPairs(const BF16* p) { return (__m512bh)_mm512_loadu_si512(p); }
+
+// A row of fp32 weights to bf16 (nearest even), 32 at a time; count is a multiple of 32.
+inline void roundRow(const float* from, std::int64_t count, BF16* to) {
+  for (std::int64_t j = 0; j < count; j += 32) {
+    const __m512bh pairs =
+        _mm512_cvtne2ps_pbh(_mm512_loadu_ps(from + j + 16), _mm512_loadu_ps(from + j));
+    _mm512_storeu_si512(to + j, (__m512i)pairs);
+  }
+}
+
+}  // namespace
+
+namespace avx512bf16 {
+using Ops = avx512::Ops;
+#include "sam/tiled_attention_softmax.inc"
+
+using Element = BF16;
+constexpr int kLanes = 16;
+constexpr int kRows = 6;  // 6 rows x 4 vectors of accumulators + 4 operands + 1 broadcast
+constexpr int kKeyBlocks = 4;
+constexpr int kMaxValueGroups = 4;
+
+// Scores of kRows query rows against `Blocks` blocks of 16 keys, pairs of dimensions at a time.
+// keys: the first block, packed [block][dim / 2][16][2].
+template <int Blocks>
+inline void scoreBlocks(const BF16* const* q, const BF16* keys, std::int64_t dim, float* s,
+                        std::int64_t col) {
+  const std::int64_t pairs = dim / 2;
+  __m512 acc[kRows][Blocks];
+  #pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r)
+    #pragma GCC unroll 8
+    for (int b = 0; b < Blocks; ++b) acc[r][b] = _mm512_setzero_ps();
+  for (std::int64_t c = 0; c < pairs; ++c) {
+    __m512bh k[Blocks];
+    #pragma GCC unroll 8
+    for (int b = 0; b < Blocks; ++b) k[b] = loadPairs(keys + (b * pairs + c) * 2 * kLanes);
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      const __m512bh qc = broadcastPair(q[r] + 2 * c);
+      #pragma GCC unroll 8
+      for (int b = 0; b < Blocks; ++b) acc[r][b] = _mm512_dpbf16_ps(acc[r][b], qc, k[b]);
+    }
+  }
+  #pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r)
+    #pragma GCC unroll 8
+    for (int b = 0; b < Blocks; ++b)
+      _mm512_storeu_ps(s + r * kKeyTile + col + b * kLanes, acc[r][b]);
+}
+
+// out[r] = out[r] * rescale[r] + p[r] . values, `Groups` output vectors at a time, pairs of keys
+// at a time. values: the tile's first key pair, packed [keys / 2][dim][2].
+template <int Groups>
+inline void accumulateValues(const float* p, std::int64_t keys, const BF16* values,
+                             std::int64_t dim, float* const* out, const float* rescale) {
+  alignas(64) BF16 weights[kRows * kKeyTile];
+  #pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) roundRow(p + r * kKeyTile, keys, weights + r * kKeyTile);
+  for (std::int64_t u = 0; u < dim; u += Groups * kLanes) {
+    __m512 acc[kRows][Groups];
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      const __m512 factor = _mm512_set1_ps(rescale[r]);
+      #pragma GCC unroll 8
+      for (int g = 0; g < Groups; ++g)
+        acc[r][g] = _mm512_mul_ps(_mm512_loadu_ps(out[r] + u + g * kLanes), factor);
+    }
+    for (std::int64_t t = 0; t < keys / 2; ++t) {
+      __m512bh value[Groups];
+      #pragma GCC unroll 8
+      for (int g = 0; g < Groups; ++g) value[g] = loadPairs(values + (t * dim + u + g * kLanes) * 2);
+      #pragma GCC unroll 8
+      for (int r = 0; r < kRows; ++r) {
+        const __m512bh weight = broadcastPair(weights + r * kKeyTile + 2 * t);
+        #pragma GCC unroll 8
+        for (int g = 0; g < Groups; ++g) acc[r][g] = _mm512_dpbf16_ps(acc[r][g], weight, value[g]);
+      }
+    }
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r)
+      #pragma GCC unroll 8
+      for (int g = 0; g < Groups; ++g) _mm512_storeu_ps(out[r] + u + g * kLanes, acc[r][g]);
+  }
+}
+
+#include "sam/tiled_attention_body.inc"
+}  // namespace avx512bf16
+
+#pragma GCC pop_options
+
+// --- AMX ------------------------------------------------------------------------------------
+namespace amx {
+
+bool available() {
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+  static const bool granted = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+    const bool amxBf16 = (edx >> 22) & 1u, amxTile = (edx >> 24) & 1u;
+    if (!amxBf16 || !amxTile || __builtin_cpu_supports("avx512bf16") == 0) return false;
+    // Linux hands out the 8 KB tile state only to processes that ask (5.16 and later); oneDNN
+    // asks the same way, and asking twice is harmless.
+    constexpr long kArchRequestXcompPermission = 0x1023;
+    constexpr long kXfeatureTileData = 18;
+    return syscall(SYS_arch_prctl, kArchRequestXcompPermission, kXfeatureTileData) == 0;
+  }();
+  return granted;
+#else
+  return false;
+#endif
+}
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512bf16,avx2,fma,amx-tile,amx-bf16")
+
+namespace {
+
+using Ops = avx512::Ops;
+#include "sam/tiled_attention_softmax.inc"
+
+constexpr int kTileRows = 16;
+
+// Palette 1 with every tile 16 rows x 64 bytes: A (16 x 32 bf16), B (16 pairs x 16 columns) and
+// C (16 x 16 fp32) all have that shape.
+struct alignas(64) TileConfig {
+  std::uint8_t palette = 1;
+  std::uint8_t startRow = 0;
+  std::uint8_t reserved[14] = {};
+  std::uint16_t bytesPerRow[16] = {64, 64, 64, 64, 64, 64, 64, 64};
+  std::uint8_t rows[16] = {16, 16, 16, 16, 16, 16, 16, 16};
+};
+static_assert(sizeof(TileConfig) == 64, "ldtilecfg reads 64 bytes");
+constexpr TileConfig kTileConfig{};
+
+// GCC's tile intrinsics are asm statements that do not tell the compiler they read or write
+// memory; this keeps ordinary loads and stores of the tile buffers on their side of them.
+inline void memoryBarrier() { asm volatile("" ::: "memory"); }
+
+// Keys per softmax step: twice the vector kernels' tile. Each step costs a few fixed passes per
+// query row (maximum, sum, rescale of the outputs) that the tile instructions do not hide.
+constexpr std::int64_t kAmxKeyTile = 128;
+
+// Scores of 16 query rows (A tiles from the packed queries) against `blocks` (2 or 4) blocks of
+// 16 keys, into s (rows of kAmxKeyTile).
+void scoreTile(const BF16* queries, const BF16* keys, std::int64_t dim, std::int64_t blocks,
+               float* s) {
+  const std::int64_t blockStride = dim * 16;  // one block of 16 keys: dim / 2 pairs x 32
+  const std::int64_t rowBytes = kAmxKeyTile * 4;
+  _tile_zero(0);
+  _tile_zero(1);
+  _tile_zero(2);
+  _tile_zero(3);
+  for (std::int64_t c = 0; c < dim; c += 32) {
+    _tile_loadd(4, queries + c, dim * 2);
+    const BF16* chunk = keys + c * 16;  // 16 pairs of dimensions x 16 keys x 2
+    _tile_loadd(5, chunk, 64);
+    _tile_dpbf16ps(0, 4, 5);
+    _tile_loadd(6, chunk + blockStride, 64);
+    _tile_dpbf16ps(1, 4, 6);
+    if (blocks == 4) {
+      _tile_loadd(7, chunk + 2 * blockStride, 64);
+      _tile_dpbf16ps(2, 4, 7);
+      _tile_loadd(5, chunk + 3 * blockStride, 64);
+      _tile_dpbf16ps(3, 4, 5);
+    }
+  }
+  _tile_stored(0, s, rowBytes);
+  _tile_stored(1, s + 16, rowBytes);
+  if (blocks == 4) {
+    _tile_stored(2, s + 32, rowBytes);
+    _tile_stored(3, s + 48, rowBytes);
+  }
+  memoryBarrier();
+}
+
+// out[r] = out[r] * rescale[r] + weights[r] . values for 16 rows; weights: rows of kAmxKeyTile
+// bf16, `keys` (a multiple of 32) of them used; values: the tile's first key pair,
+// [keys / 2][dim][2]. Up to 64 output columns (4 C tiles) per pass over the weights.
+void accumulateTile(const BF16* weights, std::int64_t keys, const BF16* values, std::int64_t dim,
+                    float* out, const float* rescale) {
+  alignas(64) float partial[kTileRows * 64];
+  memoryBarrier();
+  for (std::int64_t u = 0; u < dim; u += 64) {
+    const bool four = dim - u >= 64;  // else 32 columns: dim is a multiple of 32
+    _tile_zero(0);
+    _tile_zero(1);
+    _tile_zero(2);
+    _tile_zero(3);
+    for (std::int64_t k = 0; k < keys; k += 32) {
+      _tile_loadd(4, weights + k, kAmxKeyTile * 2);
+      const BF16* rows = values + (k / 2 * dim + u) * 2;  // 16 key pairs, stride dim pairs
+      _tile_loadd(5, rows, dim * 4);
+      _tile_dpbf16ps(0, 4, 5);
+      _tile_loadd(6, rows + 32, dim * 4);
+      _tile_dpbf16ps(1, 4, 6);
+      if (four) {
+        _tile_loadd(7, rows + 64, dim * 4);
+        _tile_dpbf16ps(2, 4, 7);
+        _tile_loadd(5, rows + 96, dim * 4);
+        _tile_dpbf16ps(3, 4, 5);
+      }
+    }
+    _tile_stored(0, partial, 64 * 4);
+    _tile_stored(1, partial + 16, 64 * 4);
+    if (four) {
+      _tile_stored(2, partial + 32, 64 * 4);
+      _tile_stored(3, partial + 48, 64 * 4);
+    }
+    memoryBarrier();
+    const int columns = four ? 64 : 32;
+    for (int r = 0; r < kTileRows; ++r) {
+      float* o = out + r * dim + u;
+      const __m512 factor = _mm512_set1_ps(rescale[r]);
+      for (int g = 0; g < columns; g += 16) {
+        const __m512 earlier = _mm512_loadu_ps(o + g);
+        _mm512_storeu_ps(o + g,
+                         _mm512_fmadd_ps(earlier, factor, _mm512_loadu_ps(partial + r * 64 + g)));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void attendTile(const PairTileJob& job) {
+  static_assert(kQueryTile % kTileRows == 0, "a query tile holds whole AMX tiles");
+  const std::int64_t dim = job.paddedDim;
+  std::fill(job.out, job.out + kQueryTile * dim, 0.0f);
+  float maxima[kQueryTile], sums[kQueryTile];
+  std::fill(maxima, maxima + kQueryTile, kMaskedScore);
+  std::fill(sums, sums + kQueryTile, 0.0f);
+  alignas(64) float s[kTileRows * kAmxKeyTile];
+  alignas(64) BF16 weights[kTileRows * kAmxKeyTile];
+
+  // Tile configurations belong to the thread: load ours for this job (oneDNN loads its own).
+  _tile_loadconfig(&kTileConfig);
+  for (std::int64_t first = 0; first < job.paddedTokens; first += kAmxKeyTile) {
+    const std::int64_t keys = std::min(kAmxKeyTile, job.paddedTokens - first);
+    const std::int64_t valid = std::min(keys, job.tokens - first);
+    const BF16* tileKeys = job.keys + first * dim;
+    const BF16* tileValues = job.values + first * dim;
+    // Rows past the end of a short job score the packed buffer's spare rows; their results go
+    // to spare state rows (kQueryTile is a multiple of 16) and are never written out.
+    for (std::int64_t step = 0; step < job.rows; step += kTileRows) {
+      for (std::int64_t half = 0; half < keys; half += 64) {
+        scoreTile(job.queries + step * dim, tileKeys + half * dim, dim,
+                  std::min<std::int64_t>(64, keys - half) / 16, s + half);
+      }
+      float rescale[kTileRows];
+      for (int r = 0; r < kTileRows; ++r) {
+        const std::int64_t row = std::min(step + r, job.rows - 1);
+        float* scores = s + r * kAmxKeyTile;
+        rescale[r] = softmaxTile(scores, keys, valid, job.relH + row * job.gridH, job.gridH,
+                                 job.relW + row * job.gridW, job.gridW, job.keyRow + first,
+                                 job.keyCol + first, job.scale, maxima[step + r], sums[step + r]);
+        roundRow(scores, keys, weights + r * kAmxKeyTile);
+      }
+      accumulateTile(weights, keys, tileValues, dim, job.out + step * dim, rescale);
+    }
+  }
+  _tile_release();
+  for (std::int64_t row = 0; row < job.rows; ++row) {
+    const __m512 inverse = _mm512_set1_ps(1.0f / sums[row]);
+    float* o = job.out + row * dim;
+    for (std::int64_t u = 0; u < dim; u += 16)
+      _mm512_storeu_ps(o + u, _mm512_mul_ps(_mm512_loadu_ps(o + u), inverse));
+  }
+}
+
+#pragma GCC pop_options
+
+}  // namespace amx
+
+}  // namespace medsa::model::tiled
