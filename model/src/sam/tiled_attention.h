@@ -2,11 +2,11 @@
 // SAM's relative-position attention for inference on the CPU as one fused pass, the tiling of
 // flash-attention kernels with a relative-position bias, written for CPU vector units:
 //   softmax(scale * q k^T + relH[query, key row] + relW[query, key col]) v
-// Each job takes 48 query rows of one head through the keys 64 at a time; the scores of a few
-// query rows against one key tile (at most 6 x 64 floats, on the stack) are the largest score
-// array that ever exists. The bias is gathered per tile from relH and relW (never expanded to a
-// [tokens x tokens] tensor), the softmax runs online in fp32 (running maximum and sum per query
-// row, earlier partial sums rescaled), and P.V is accumulated in fp32.
+// Each job takes 48 query rows of one head through the keys 64 at a time (128 on AMX); the
+// scores of a few query rows against one key tile (at most 16 x 128 floats, on the stack) are
+// the largest score array that ever exists. The bias is read per tile from relH and relW (never
+// expanded to a [tokens x tokens] tensor), the softmax runs online in fp32 (running maximum and
+// sum per query row, earlier partial sums rescaled), and P.V is accumulated in fp32.
 //
 // One algorithm (tiled_attention_body.inc) is compiled once per instruction set and chosen at
 // run time: AVX-512F (16 lanes), AVX2 + FMA (8 lanes) and a portable build (8-lane arrays the

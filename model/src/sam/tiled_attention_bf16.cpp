@@ -293,11 +293,14 @@ void attendTile(const PairTileJob& job) {
       float rescale[kTileRows];
       for (int r = 0; r < kTileRows; ++r) {
         const std::int64_t row = std::min(step + r, job.rows - 1);
-        float* scores = s + r * kAmxKeyTile;
-        rescale[r] = softmaxTile(scores, keys, valid, job.relH + row * job.gridH, job.gridH,
-                                 job.relW + row * job.gridW, job.gridW, job.keyRow + first,
-                                 job.keyCol + first, job.scale, maxima[step + r], sums[step + r]);
-        roundRow(scores, keys, weights + r * kAmxKeyTile);
+        BF16* rowWeights = weights + r * kAmxKeyTile;
+        rescale[r] = softmaxTileTo(
+            s + r * kAmxKeyTile, keys, valid, job.relH + row * job.gridH, job.gridH,
+            job.relW + row * job.gridW, job.gridW, job.keyRow + first, job.keyCol + first,
+            job.scale, maxima[step + r], sums[step + r], [rowWeights](std::int64_t j, __m512 e) {
+              _mm256_storeu_si256(reinterpret_cast<__m256i*>(rowWeights + j),
+                                  (__m256i)_mm512_cvtneps_pbh(e));
+            });
       }
       accumulateTile(weights, keys, tileValues, dim, job.out + step * dim, rescale);
     }

@@ -53,8 +53,8 @@ struct Ops {
   static V round(V a) {
     return map([&](int i) { return std::nearbyint(a.x[i]); });
   }
-  static V pow2(V n) {
-    return map([&](int i) { return std::ldexp(1.0f, static_cast<int>(n.x[i])); });
+  static V timesPow2(V a, V n) {
+    return map([&](int i) { return std::ldexp(a.x[i], static_cast<int>(n.x[i])); });
   }
   static V gatherAdd(const float* a, const std::int32_t* ia, const float* b,
                      const std::int32_t* ib) {
@@ -104,9 +104,9 @@ struct Ops {
   static V max(V a, V b) { return _mm256_max_ps(a, b); }
   static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
-  static V pow2(V n) {
+  static V timesPow2(V a, V n) {
     const __m256i biased = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(biased, 23));
+    return _mm256_mul_ps(a, _mm256_castsi256_ps(_mm256_slli_epi32(biased, 23)));
   }
   static V gatherAdd(const float* a, const std::int32_t* ia, const float* b,
                      const std::int32_t* ib) {
