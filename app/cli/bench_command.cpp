@@ -167,8 +167,9 @@ void addBenchCommand(CommandRegistry& registry) {
            "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks\n"
            "(two warm-up clicks are not counted). With --json prints one object with\n"
            "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb, device and\n"
-           "attention_kernel (the CPU attention kernel in use; MEDSA_ATTENTION_KERNEL=\n"
-           "chunked|portable|avx2|avx512 picks another, for comparisons).\n"
+           "attention_kernel (the CPU attention kernel in use for the encoder's precision;\n"
+           "MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512|avx512bf16|amx picks\n"
+           "another, for comparisons).\n"
            "With --train it times adapter training steps on the same picture instead\n"
            "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +

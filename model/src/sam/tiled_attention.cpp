@@ -211,15 +211,16 @@ void TiledRelPosAttention::attendRowsOn(const std::vector<Element>& keys,
                                         const std::vector<Element>& values, const T* q,
                                         const float* relH, const float* relW, float scale, T* out,
                                         std::int64_t first, std::int64_t count) const {
-  const std::int64_t tilesPerHead = (count + kQueryTile - 1) / kQueryTile;
+  const std::int64_t queryTile = isa_ == AttentionIsa::Amx ? tiled::amx::kAmxQueryTile : kQueryTile;
+  const std::int64_t tilesPerHead = (count + queryTile - 1) / queryTile;
   const std::int64_t perHead = paddedTokens_ * paddedDim_;
   at::parallel_for(0, heads_ * tilesPerHead, 1, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<Element> queries(static_cast<std::size_t>(kQueryTile * paddedDim_), Element(0));
-    std::vector<float> result(static_cast<std::size_t>(kQueryTile * paddedDim_));
+    std::vector<Element> queries(static_cast<std::size_t>(queryTile * paddedDim_), Element(0));
+    std::vector<float> result(static_cast<std::size_t>(queryTile * paddedDim_));
     for (std::int64_t job = begin; job < end; ++job) {
       const std::int64_t head = job / tilesPerHead;
-      const std::int64_t row0 = first + (job % tilesPerHead) * kQueryTile;
-      const std::int64_t rows = std::min(kQueryTile, first + count - row0);
+      const std::int64_t row0 = first + (job % tilesPerHead) * queryTile;
+      const std::int64_t rows = std::min(queryTile, first + count - row0);
       const std::int64_t token0 = head * tokens_ + row0;
       for (std::int64_t r = 0; r < rows; ++r) {
         const T* source = q + (token0 + r) * d_;

@@ -180,85 +180,83 @@ constexpr TileConfig kTileConfig{};
 // memory; this keeps ordinary loads and stores of the tile buffers on their side of them.
 inline void memoryBarrier() { asm volatile("" ::: "memory"); }
 
-// Keys per softmax step: twice the vector kernels' tile. Each step costs a few fixed passes per
-// query row (maximum, sum, rescale of the outputs) that the tile instructions do not hide.
-constexpr std::int64_t kAmxKeyTile = 128;
+// Keys per softmax step, four times the vector kernels' tile: each step costs a few passes per
+// query row (maximum, sum, rescale of the outputs) that are not tile instructions.
+constexpr std::int64_t kAmxKeyTile = 256;
+// Query rows per register block: two A tiles share each B tile, which halves the keys and
+// values read from L2 per query row (they do not fit in L1 beside the scores).
+constexpr int kStepRows = 2 * kTileRows;
+static_assert(kAmxQueryTile % kStepRows == 0, "a job holds whole register blocks");
 
-// Scores of 16 query rows (A tiles from the packed queries) against `blocks` (2 or 4) blocks of
-// 16 keys, into s (rows of kAmxKeyTile).
-void scoreTile(const BF16* queries, const BF16* keys, std::int64_t dim, std::int64_t blocks,
+// Scores of 32 query rows (A tiles from the packed queries) against `keys` (a multiple of 32)
+// keys, into s (rows of kAmxKeyTile): C tiles 0-3 = 2 row halves x 2 blocks of 16 keys.
+void scoreStep(const BF16* queries, const BF16* keys, std::int64_t dim, std::int64_t count,
                float* s) {
   const std::int64_t blockStride = dim * 16;  // one block of 16 keys: dim / 2 pairs x 32
-  const std::int64_t rowBytes = kAmxKeyTile * 4;
-  _tile_zero(0);
-  _tile_zero(1);
-  _tile_zero(2);
-  _tile_zero(3);
-  for (std::int64_t c = 0; c < dim; c += 32) {
-    _tile_loadd(4, queries + c, dim * 2);
-    const BF16* chunk = keys + c * 16;  // 16 pairs of dimensions x 16 keys x 2
-    _tile_loadd(5, chunk, 64);
-    _tile_dpbf16ps(0, 4, 5);
-    _tile_loadd(6, chunk + blockStride, 64);
-    _tile_dpbf16ps(1, 4, 6);
-    if (blocks == 4) {
-      _tile_loadd(7, chunk + 2 * blockStride, 64);
-      _tile_dpbf16ps(2, 4, 7);
-      _tile_loadd(5, chunk + 3 * blockStride, 64);
-      _tile_dpbf16ps(3, 4, 5);
+  const std::int64_t queryBytes = dim * 2, rowBytes = kAmxKeyTile * 4;
+  const BF16* lower = queries + kTileRows * dim;
+  float* sLower = s + kTileRows * kAmxKeyTile;
+  for (std::int64_t k = 0; k < count; k += 32) {
+    const BF16* block = keys + k * dim;  // k / 16 blocks in
+    _tile_zero(0);
+    _tile_zero(1);
+    _tile_zero(2);
+    _tile_zero(3);
+    for (std::int64_t c = 0; c < dim; c += 32) {
+      _tile_loadd(4, queries + c, queryBytes);
+      _tile_loadd(6, block + c * 16, 64);  // 16 pairs of dimensions x 16 keys x 2
+      _tile_dpbf16ps(0, 4, 6);
+      _tile_loadd(7, block + blockStride + c * 16, 64);
+      _tile_dpbf16ps(1, 4, 7);
+      _tile_loadd(5, lower + c, queryBytes);
+      _tile_dpbf16ps(2, 5, 6);
+      _tile_dpbf16ps(3, 5, 7);
     }
-  }
-  _tile_stored(0, s, rowBytes);
-  _tile_stored(1, s + 16, rowBytes);
-  if (blocks == 4) {
-    _tile_stored(2, s + 32, rowBytes);
-    _tile_stored(3, s + 48, rowBytes);
+    _tile_stored(0, s + k, rowBytes);
+    _tile_stored(1, s + k + 16, rowBytes);
+    _tile_stored(2, sLower + k, rowBytes);
+    _tile_stored(3, sLower + k + 16, rowBytes);
   }
   memoryBarrier();
 }
 
-// out[r] = out[r] * rescale[r] + weights[r] . values for 16 rows; weights: rows of kAmxKeyTile
+// out[r] = out[r] * rescale[r] + weights[r] . values for 32 rows; weights: rows of kAmxKeyTile
 // bf16, `keys` (a multiple of 32) of them used; values: the tile's first key pair,
-// [keys / 2][dim][2]. Up to 64 output columns (4 C tiles) per pass over the weights.
-void accumulateTile(const BF16* weights, std::int64_t keys, const BF16* values, std::int64_t dim,
+// [keys / 2][dim][2]. C tiles 0-3 = 2 row halves x 2 groups of 16 output columns.
+void accumulateStep(const BF16* weights, std::int64_t keys, const BF16* values, std::int64_t dim,
                     float* out, const float* rescale) {
-  alignas(64) float partial[kTileRows * 64];
+  constexpr std::int64_t kWeightBytes = kAmxKeyTile * 2;
+  alignas(64) float partial[kStepRows * 32];
+  const BF16* lower = weights + kTileRows * kAmxKeyTile;
   memoryBarrier();
-  for (std::int64_t u = 0; u < dim; u += 64) {
-    const bool four = dim - u >= 64;  // else 32 columns: dim is a multiple of 32
+  for (std::int64_t u = 0; u < dim; u += 32) {
     _tile_zero(0);
     _tile_zero(1);
     _tile_zero(2);
     _tile_zero(3);
     for (std::int64_t k = 0; k < keys; k += 32) {
-      _tile_loadd(4, weights + k, kAmxKeyTile * 2);
       const BF16* rows = values + (k / 2 * dim + u) * 2;  // 16 key pairs, stride dim pairs
-      _tile_loadd(5, rows, dim * 4);
-      _tile_dpbf16ps(0, 4, 5);
-      _tile_loadd(6, rows + 32, dim * 4);
-      _tile_dpbf16ps(1, 4, 6);
-      if (four) {
-        _tile_loadd(7, rows + 64, dim * 4);
-        _tile_dpbf16ps(2, 4, 7);
-        _tile_loadd(5, rows + 96, dim * 4);
-        _tile_dpbf16ps(3, 4, 5);
-      }
+      _tile_loadd(4, weights + k, kWeightBytes);
+      _tile_loadd(6, rows, dim * 4);
+      _tile_dpbf16ps(0, 4, 6);
+      _tile_loadd(7, rows + 32, dim * 4);
+      _tile_dpbf16ps(1, 4, 7);
+      _tile_loadd(5, lower + k, kWeightBytes);
+      _tile_dpbf16ps(2, 5, 6);
+      _tile_dpbf16ps(3, 5, 7);
     }
-    _tile_stored(0, partial, 64 * 4);
-    _tile_stored(1, partial + 16, 64 * 4);
-    if (four) {
-      _tile_stored(2, partial + 32, 64 * 4);
-      _tile_stored(3, partial + 48, 64 * 4);
-    }
+    _tile_stored(0, partial, 32 * 4);
+    _tile_stored(1, partial + 16, 32 * 4);
+    _tile_stored(2, partial + kTileRows * 32, 32 * 4);
+    _tile_stored(3, partial + kTileRows * 32 + 16, 32 * 4);
     memoryBarrier();
-    const int columns = four ? 64 : 32;
-    for (int r = 0; r < kTileRows; ++r) {
+    for (int r = 0; r < kStepRows; ++r) {
       float* o = out + r * dim + u;
       const __m512 factor = _mm512_set1_ps(rescale[r]);
-      for (int g = 0; g < columns; g += 16) {
+      for (int g = 0; g < 32; g += 16) {
         const __m512 earlier = _mm512_loadu_ps(o + g);
         _mm512_storeu_ps(o + g,
-                         _mm512_fmadd_ps(earlier, factor, _mm512_loadu_ps(partial + r * 64 + g)));
+                         _mm512_fmadd_ps(earlier, factor, _mm512_loadu_ps(partial + r * 32 + g)));
       }
     }
   }
@@ -267,14 +265,13 @@ void accumulateTile(const BF16* weights, std::int64_t keys, const BF16* values, 
 }  // namespace
 
 void attendTile(const PairTileJob& job) {
-  static_assert(kQueryTile % kTileRows == 0, "a query tile holds whole AMX tiles");
   const std::int64_t dim = job.paddedDim;
-  std::fill(job.out, job.out + kQueryTile * dim, 0.0f);
-  float maxima[kQueryTile], sums[kQueryTile];
-  std::fill(maxima, maxima + kQueryTile, kMaskedScore);
-  std::fill(sums, sums + kQueryTile, 0.0f);
-  alignas(64) float s[kTileRows * kAmxKeyTile];
-  alignas(64) BF16 weights[kTileRows * kAmxKeyTile];
+  std::fill(job.out, job.out + kAmxQueryTile * dim, 0.0f);
+  float maxima[kAmxQueryTile], sums[kAmxQueryTile];
+  std::fill(maxima, maxima + kAmxQueryTile, kMaskedScore);
+  std::fill(sums, sums + kAmxQueryTile, 0.0f);
+  alignas(64) float s[kStepRows * kAmxKeyTile];
+  alignas(64) BF16 weights[kStepRows * kAmxKeyTile];
 
   // Tile configurations belong to the thread: load ours for this job (oneDNN loads its own).
   _tile_loadconfig(&kTileConfig);
@@ -284,14 +281,11 @@ void attendTile(const PairTileJob& job) {
     const BF16* tileKeys = job.keys + first * dim;
     const BF16* tileValues = job.values + first * dim;
     // Rows past the end of a short job score the packed buffer's spare rows; their results go
-    // to spare state rows (kQueryTile is a multiple of 16) and are never written out.
-    for (std::int64_t step = 0; step < job.rows; step += kTileRows) {
-      for (std::int64_t half = 0; half < keys; half += 64) {
-        scoreTile(job.queries + step * dim, tileKeys + half * dim, dim,
-                  std::min<std::int64_t>(64, keys - half) / 16, s + half);
-      }
-      float rescale[kTileRows];
-      for (int r = 0; r < kTileRows; ++r) {
+    // to spare state rows (a job's buffers hold kAmxQueryTile rows) and are never written out.
+    for (std::int64_t step = 0; step < job.rows; step += kStepRows) {
+      scoreStep(job.queries + step * dim, tileKeys, dim, keys, s);
+      float rescale[kStepRows];
+      for (int r = 0; r < kStepRows; ++r) {
         const std::int64_t row = std::min(step + r, job.rows - 1);
         BF16* rowWeights = weights + r * kAmxKeyTile;
         rescale[r] = softmaxTileTo(
@@ -302,7 +296,7 @@ void attendTile(const PairTileJob& job) {
                                   (__m256i)_mm512_cvtneps_pbh(e));
             });
       }
-      accumulateTile(weights, keys, tileValues, dim, job.out + step * dim, rescale);
+      accumulateStep(weights, keys, tileValues, dim, job.out + step * dim, rescale);
     }
   }
   _tile_release();

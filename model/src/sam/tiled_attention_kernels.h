@@ -14,12 +14,13 @@ constexpr std::int64_t kQueryTile = 48;  // query rows per job: one pass over K 
 constexpr std::int64_t kKeyTile = 64;    // keys per softmax step; a tile's K and V stay in L1/L2
 constexpr float kMaskedScore = -1e30f;   // padding keys; e^(x - max) of it is 0 (or < 1e-37)
 
-/// One job: kQueryTile (or fewer, `rows`) query rows of one head against all its keys.
+/// One job: kQueryTile (kAmxQueryTile on AMX) or fewer (`rows`) query rows of one head against
+/// all its keys.
 /// Element is float for the fp32 kernels and bf16 for the dot-product kernels. Layouts, with
 /// L the kernel's key lanes (8 or 16):
 ///   fp32: queries [rows][paddedDim]; keys [paddedTokens / L][paddedDim][L];
 ///         values [paddedTokens][paddedDim]
-///   bf16: queries [rows][paddedDim]; keys [paddedTokens / 16][paddedDim / 2][16][2] (pairs of
+///   bf16: queries [query tile][paddedDim] (spare rows read, never written out); keys [paddedTokens / 16][paddedDim / 2][16][2] (pairs of
 ///         dimensions, as vdpbf16ps and AMX's B tiles take them);
 ///         values [paddedTokens / 2][paddedDim][2] (pairs of keys)
 /// In both, key tile `first` starts at keys + first * paddedDim and values + first * paddedDim.
@@ -34,7 +35,7 @@ struct TileJobOf {
   const std::int32_t* keyCol;
   std::int64_t rows, tokens, paddedTokens, paddedDim, gridH, gridW;
   float scale;
-  float* out;  // [kQueryTile][paddedDim]: written as the normalised output of each row
+  float* out;  // [query tile][paddedDim]: written as the normalised output of each row
 };
 using TileJob = TileJobOf<float>;
 using PairTileJob = TileJobOf<c10::BFloat16>;
@@ -56,6 +57,8 @@ namespace avx512bf16 {
 void attendTile(const PairTileJob& job);
 }
 namespace amx {
+/// Query rows per job: two register blocks of 32 rows.
+constexpr std::int64_t kAmxQueryTile = 64;
 /// Asks Linux for the AMX tile state (once per process); false where the CPU or kernel lacks it.
 bool available();
 void attendTile(const PairTileJob& job);
