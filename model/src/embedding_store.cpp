@@ -1,6 +1,7 @@
 #include "embedding_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -17,6 +18,15 @@ namespace {
 constexpr std::string_view suffix = ".embedding.safetensors";
 // Scanning the folder for the budget costs a directory listing: once every few writes.
 constexpr std::size_t evictEveryWrites = 16;
+// A write that died (the process was killed between creating its temporary file and renaming
+// it) leaves ".<name>.tmp-<pid>-<tag>" behind (atomic_file.h). Writing an embedding takes well
+// under a second, so one older than this belongs to no write in progress, in any process.
+constexpr auto staleTemporaryAge = std::chrono::minutes(10);
+
+bool isTemporary(const std::string& name) {
+  return name.size() > 1 && name[0] == '.' && name.find(suffix) != std::string::npos &&
+         name.find(".tmp-") != std::string::npos;
+}
 }  // namespace
 
 EmbeddingStore::EmbeddingStore(std::string folder, std::uint64_t budgetBytes)
@@ -116,8 +126,17 @@ void EmbeddingStore::evictIfOverBudget() {
   std::vector<File> files;
   std::uintmax_t total = 0;
   std::error_code error;
+  const auto staleBefore = fs::file_time_type::clock::now() - staleTemporaryAge;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder_, error)) {
     const std::string name = entry.path().filename().string();
+    if (isTemporary(name)) {
+      std::error_code fileError;
+      const fs::file_time_type written = entry.last_write_time(fileError);
+      if (!fileError && written < staleBefore && fs::remove(entry.path(), fileError)) {
+        ++staleTemporariesRemoved_;
+      }
+      continue;
+    }
     if (name.size() <= suffix.size() ||
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0 || name[0] == '.') {
       continue;

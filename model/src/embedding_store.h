@@ -22,7 +22,8 @@ namespace medsa::model {
 /// Files are written whole under a temporary name and renamed, so the engine thread, the trainer
 /// and other processes can share a folder. A file that is damaged, of another shape or not ours
 /// is a miss (and is removed), never an error. The folder is kept under a byte budget: when it
-/// grows past it, the files used longest ago go first.
+/// grows past it, the files used longest ago go first. The same sweep (every few writes, and at
+/// the first) removes temporary files that writes killed mid-way left behind.
 class EmbeddingStore {
  public:
   explicit EmbeddingStore(std::string folder, std::uint64_t budgetBytes = std::uint64_t(4) << 30);
@@ -42,6 +43,7 @@ class EmbeddingStore {
   std::size_t misses() const { return misses_; }
   std::size_t writes() const { return writes_; }
   std::size_t evictions() const { return evictions_; }
+  std::size_t staleTemporariesRemoved() const { return staleTemporariesRemoved_; }
 
  private:
   std::optional<torch::Tensor> findUnguarded(const std::string& key, const SamModel::Impl& model);
@@ -51,7 +53,8 @@ class EmbeddingStore {
 
   std::string folder_;
   std::uint64_t budget_;
-  std::atomic<std::size_t> hits_{0}, misses_{0}, writes_{0}, evictions_{0};
+  std::atomic<std::size_t> hits_{0}, misses_{0}, writes_{0}, evictions_{0},
+      staleTemporariesRemoved_{0};
 };
 
 }  // namespace medsa::model

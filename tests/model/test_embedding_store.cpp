@@ -1,9 +1,11 @@
 // Embeddings kept on disk (a project's embeddings/ folder): a picture encoded once is found again
 // by a new predictor and by the trainer's decoder plan; the key follows the encoder (adapters in
 // it change it, decoder adapters do not); a damaged file is computed again; the folder stays
-// under its byte budget.
+// under its byte budget; temporary files of writes that died are swept, those of live writes
+// are not.
 #include <torch/torch.h>
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -228,6 +230,39 @@ class TestEmbeddingStore : public QObject {
     const std::string key = EmbeddingStore::keyOf(model->impl(), poisoned);
     QVERIFY(store.insert(key, torch::full(embedding.sizes(), std::nan(""))).ok());
     QVERIFY(!store.find(key, model->impl()));
+  }
+
+  void temporariesOfDeadWritesAreSwept() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("embeddings"));
+    QVERIFY(QDir().mkpath(folder));
+    auto model = tinyModel(dir.filePath(QStringLiteral("base.safetensors")));
+    QVERIFY(model);
+    // As writeFileAtomically names them: a write killed an hour ago, and one in progress.
+    const auto makeFile = [&](const QString& name, int ageSeconds) {
+      QFile file(QDir(folder).filePath(name));
+      if (!file.open(QIODevice::WriteOnly) || file.write("partial") != 7) return false;
+      file.close();
+      const QDateTime when = QDateTime::currentDateTime().addSecs(-ageSeconds);
+      return file.open(QIODevice::ReadWrite) &&
+             file.setFileTime(when, QFileDevice::FileModificationTime);
+    };
+    const QString dead = QStringLiteral(".abc.embedding.safetensors.tmp-4242-0000beef");
+    const QString live = QStringLiteral(".def.embedding.safetensors.tmp-4243-0000cafe");
+    const QString other = QStringLiteral(".notes.tmp-1-2");  // not the store's: left alone
+    QVERIFY(makeFile(dead, 3600));
+    QVERIFY(makeFile(live, 5));
+    QVERIFY(makeFile(other, 3600));
+    EmbeddingStore store(folder.toStdString());
+    RgbImage picture(8, 8);
+    QVERIFY(store.insert(EmbeddingStore::keyOf(model->impl(), picture),
+                         torch::randn(model->impl().densePe.sizes()))
+                .ok());
+    QVERIFY(!QFile::exists(QDir(folder).filePath(dead)));
+    QVERIFY(QFile::exists(QDir(folder).filePath(live)));
+    QVERIFY(QFile::exists(QDir(folder).filePath(other)));
+    QCOMPARE(store.staleTemporariesRemoved(), std::size_t(1));
+    QCOMPARE(storedFiles(folder).size(), 1);
   }
 };
 
