@@ -27,7 +27,7 @@ bool tiledKernelRuns(const torch::Tensor& q) {
 }
 
 // MEDSA_ATTENTION_KERNEL, read once: "chunked" (the kernel before the tiled one), an instruction
-// set for the tiled kernel, or unset (the CPU's widest).
+// set for the tiled kernel, or unset (bestAttentionIsa).
 struct KernelChoice {
   bool chunked = false;
   AttentionIsa isa = bestAttentionIsa();

@@ -34,8 +34,8 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy);
 
-/// On the CPU, fp32 or bf16: TiledCpuKernel on the CPU's widest instruction set (bf16 dot
-/// products where the CPU has them), or what MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|
+/// On the CPU, fp32 or bf16: TiledCpuKernel on bestAttentionIsa() (AMX tiles for bf16 where
+/// the CPU has them), or what MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|
 /// avx512|avx512bf16|amx asks for. Elsewhere FoldIntoMatmul for reduced precision, AddInPlace
 /// otherwise.
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q);

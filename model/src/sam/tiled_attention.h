@@ -29,7 +29,8 @@ namespace medsa::model {
 enum class AttentionIsa { Portable, Avx2, Avx512, Avx512Bf16, Amx };
 
 bool attentionIsaSupported(AttentionIsa isa);
-/// The widest instruction set this CPU has.
+/// The fastest kernel measured for this CPU's instruction sets: Amx, else Avx512, Avx2,
+/// Portable (Avx512Bf16 only when asked for).
 AttentionIsa bestAttentionIsa();
 std::string_view attentionIsaName(AttentionIsa isa);
 std::optional<AttentionIsa> attentionIsaFromName(std::string_view name);

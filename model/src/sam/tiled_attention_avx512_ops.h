@@ -40,39 +40,31 @@ struct Ops {
         n >= 16 ? __mmask16(0xFFFF) : static_cast<__mmask16>((1u << std::max(n, 0)) - 1u);
     return _mm512_mask_blend_ps(keep, _mm512_set1_ps(fill), a);
   }
-  // The bias relH[keyRow] + relW[keyCol] of 16 keys, read the cheapest way the grid allows:
+  // The bias relH[keyRow] + relW[keyCol] of 16 keys, read the cheapest way the grid allows
+  // (withBias picks one per query row and key tile; the loop is compiled once per way):
   // - grid rows of whole vectors (the 64 x 64 global blocks, 90 % of a ViT's attention): 16
   //   keys lie in one row, so relH is one value and relW 16 consecutive ones;
   // - rows of up to 64 values (14 x 14 windows): held in four registers each and read with
   //   two-source permutes;
   // - otherwise gathers, which cost several times as much.
-  class Bias {
+  struct RowBias {
+    const float *relH, *relW;
+    V at(const std::int32_t* row, const std::int32_t* col) const {
+      return _mm512_add_ps(_mm512_set1_ps(relH[*row]), _mm512_loadu_ps(relW + *col));
+    }
+  };
+  class RegisterBias {
    public:
-    Bias(const float* relH, std::int64_t h, const float* relW, std::int64_t w)
-        : relH_(relH), relW_(relW) {
-      if (w % 16 == 0) {
-        mode_ = Mode::WholeRows;
-      } else if (h <= 64 && w <= 64) {
-        mode_ = Mode::Registers;
-        loadRow(relH, h, rowH_);
-        loadRow(relW, w, rowW_);
-      }
+    RegisterBias(const float* relH, std::int64_t h, const float* relW, std::int64_t w) {
+      loadRow(relH, h, rowH_);
+      loadRow(relW, w, rowW_);
     }
     V at(const std::int32_t* row, const std::int32_t* col) const {
-      switch (mode_) {
-        case Mode::WholeRows:
-          return _mm512_add_ps(_mm512_set1_ps(relH_[*row]), _mm512_loadu_ps(relW_ + *col));
-        case Mode::Registers:
-          return _mm512_add_ps(lookup(rowH_, _mm512_loadu_si512(row)),
-                               lookup(rowW_, _mm512_loadu_si512(col)));
-        case Mode::Gather:
-          break;
-      }
-      return gatherAdd(relH_, row, relW_, col);
+      return _mm512_add_ps(lookup(rowH_, _mm512_loadu_si512(row)),
+                           lookup(rowW_, _mm512_loadu_si512(col)));
     }
 
    private:
-    enum class Mode { WholeRows, Registers, Gather };
     static void loadRow(const float* row, std::int64_t n, V (&to)[4]) {
       for (int v = 0; v < 4; ++v) {
         const std::int64_t left = std::clamp<std::int64_t>(n - 16 * v, 0, 16);
@@ -85,13 +77,20 @@ struct Ops {
       const V high = _mm512_permutex2var_ps(row[2], index, row[3]);
       return _mm512_mask_blend_ps(_mm512_test_epi32_mask(index, _mm512_set1_epi32(32)), low, high);
     }
-
-    const float *relH_, *relW_;
-    Mode mode_ = Mode::Gather;
     V rowH_[4], rowW_[4];
   };
-  static Bias bias(const float* relH, std::int64_t h, const float* relW, std::int64_t w) {
-    return Bias(relH, h, relW, w);
+  struct GatherBias {
+    const float *relH, *relW;
+    V at(const std::int32_t* row, const std::int32_t* col) const {
+      return gatherAdd(relH, row, relW, col);
+    }
+  };
+  template <typename F>
+  static auto withBias(const float* relH, std::int64_t h, const float* relW, std::int64_t w,
+                       F&& f) {
+    if (w % 16 == 0) return f(RowBias{relH, relW});
+    if (h <= 64 && w <= 64) return f(RegisterBias(relH, h, relW, w));
+    return f(GatherBias{relH, relW});
   }
   static float reduceMax(V a) { return _mm512_reduce_max_ps(a); }
   static float reduceAdd(V a) { return _mm512_reduce_add_ps(a); }

@@ -70,8 +70,9 @@ struct Ops {
       return gatherAdd(relH, row, relW, col);
     }
   };
-  static Bias bias(const float* relH, std::int64_t, const float* relW, std::int64_t) {
-    return {relH, relW};
+  template <typename F>
+  static auto withBias(const float* relH, std::int64_t, const float* relW, std::int64_t, F&& f) {
+    return f(Bias{relH, relW});
   }
   static float reduceMax(V a) { return *std::max_element(a.x, a.x + kLanes); }
   static float reduceAdd(V a) {
@@ -126,8 +127,9 @@ struct Ops {
       return gatherAdd(relH, row, relW, col);
     }
   };
-  static Bias bias(const float* relH, std::int64_t, const float* relW, std::int64_t) {
-    return {relH, relW};
+  template <typename F>
+  static auto withBias(const float* relH, std::int64_t, const float* relW, std::int64_t, F&& f) {
+    return f(Bias{relH, relW});
   }
   static float reduceMax(V a) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
