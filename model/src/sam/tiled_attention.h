@@ -2,9 +2,9 @@
 // SAM's relative-position attention for inference on the CPU as one fused pass, the tiling of
 // flash-attention kernels with a relative-position bias, written for CPU vector units:
 //   softmax(scale * q k^T + relH[query, key row] + relW[query, key col]) v
-// Each job takes 48 query rows of one head through the keys 64 at a time (128 on AMX); the
-// scores of a few query rows against one key tile (at most 16 x 128 floats, on the stack) are
-// the largest score array that ever exists. The bias is read per tile from relH and relW (never
+// Each job takes 48 query rows of one head through the keys 64 at a time (AMX: 64 rows, 256
+// keys); the scores of a few query rows against one key tile (at most 32 x 256 floats, on the
+// stack) are the largest score array that ever exists. The bias is read per tile from relH and relW (never
 // expanded to a [tokens x tokens] tensor), the softmax runs online in fp32 (running maximum and
 // sum per query row, earlier partial sums rescaled), and P.V is accumulated in fp32.
 //
