@@ -7,6 +7,7 @@
 
 #include <QTest>
 
+#include <random>
 #include <stdexcept>
 
 #include "sam/relpos_attention.h"
@@ -157,6 +158,35 @@ class TestTiledAttention : public QObject {
       QVERIFY2(error < 1.6e-2, qPrintable(QStringLiteral("%1: max error %2")
                                               .arg(QString::fromLatin1(attentionIsaName(isa)))
                                               .arg(error)));
+    }
+  }
+
+  void randomShapesOnEveryKernel() {
+    // Shapes drawn at random (fixed seed, so a failure repeats): grids of 1-23 x 1-23 tokens and
+    // head sizes of 1-96, which land on every padding case of every kernel (tokens and
+    // dimensions to 8, 16 or 32, partial key tiles, jobs of a few rows), bias on or off.
+    std::mt19937 draw(2026);
+    std::uniform_int_distribution<int> side(1, 23), dim(1, 96), heads(1, 3), coin(0, 1);
+    for (int shape = 0; shape < 24; ++shape) {
+      const int h = side(draw), w = side(draw), d = dim(draw), n = heads(draw);
+      const bool bias = coin(draw) == 1, bf16 = coin(draw) == 1;
+      Inputs in = randomInputs(n, h, w, d, bias, 1.0, 100 + shape);
+      if (bf16) in = roundedToBf16(in);
+      const torch::Tensor expected = reference(in);
+      for (AttentionIsa isa : kAllIsas) {
+        if (!attentionIsaSupported(isa)) continue;
+        const double error = maxError(tiled(in, isa, 0, h * w), expected);
+        QVERIFY2(error < (bf16 ? 1.6e-2 : 2e-5),
+                 qPrintable(QStringLiteral("%1, %2 heads, %3 x %4, d %5, %6, bias %7: max error %8")
+                                .arg(QString::fromLatin1(attentionIsaName(isa)))
+                                .arg(n)
+                                .arg(h)
+                                .arg(w)
+                                .arg(d)
+                                .arg(bf16 ? "bf16" : "fp32")
+                                .arg(bias)
+                                .arg(error)));
+      }
     }
   }
 
