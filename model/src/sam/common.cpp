@@ -1,5 +1,6 @@
 #include "sam/common.h"
 
+#include "sam/bf16_layer_norm.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -33,6 +34,20 @@ FloatLayerNormImpl::FloatLayerNormImpl(int64_t dim, double eps_) : eps(eps_) {
 torch::Tensor FloatLayerNormImpl::forward(const torch::Tensor& x) {
   if (x.scalar_type() == torch::kFloat)
     return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+  const bool needsGradient = torch::GradMode::is_enabled() &&
+                             (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  if (x.scalar_type() == torch::kBFloat16 && x.device().is_cpu() && !needsGradient &&
+      x.dim() > 0 && x.size(-1) == weight.size(0)) {
+    // Inference in bf16 on the CPU: one fused pass instead of two conversions around it.
+    const torch::Tensor input = x.contiguous();
+    torch::Tensor out = torch::empty_like(input);
+    const torch::Tensor w = weight.to(torch::kFloat).contiguous();
+    const torch::Tensor b = bias.to(torch::kFloat).contiguous();
+    layerNormBf16(input.data_ptr<c10::BFloat16>(), w.data_ptr<float>(), b.data_ptr<float>(),
+                  input.numel() / weight.size(0), weight.size(0), static_cast<float>(eps),
+                  out.data_ptr<c10::BFloat16>());
+    return out;
+  }
   return torch::layer_norm(x.to(torch::kFloat), {weight.size(0)}, weight.to(torch::kFloat),
                            bias.to(torch::kFloat), eps)
       .to(x.scalar_type());
