@@ -255,8 +255,9 @@ class TestEmbeddingStore : public QObject {
     QVERIFY(makeFile(other, 3600));
     EmbeddingStore store(folder.toStdString());
     RgbImage picture(8, 8);
-    QVERIFY(store.insert(EmbeddingStore::keyOf(model->impl(), picture),
-                         torch::randn(model->impl().densePe.sizes()))
+    QVERIFY(store
+                .insert(EmbeddingStore::keyOf(model->impl(), picture),
+                        torch::randn(model->impl().densePe.sizes()))
                 .ok());
     QVERIFY(!QFile::exists(QDir(folder).filePath(dead)));
     QVERIFY(QFile::exists(QDir(folder).filePath(live)));

@@ -49,7 +49,8 @@ __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
     const float inverse = 1.0f / std::sqrt(squares / static_cast<float>(dim) + eps);
     std::uint16_t* o = out + r * dim;
 #pragma omp simd
-    for (std::int64_t c = 0; c < dim; ++c) o[c] = narrow((row[c] - mean) * inverse * weight[c] + bias[c]);
+    for (std::int64_t c = 0; c < dim; ++c)
+      o[c] = narrow((row[c] - mean) * inverse * weight[c] + bias[c]);
   }
 }
 

@@ -36,8 +36,8 @@ torch::Tensor FloatLayerNormImpl::forward(const torch::Tensor& x) {
     return torch::layer_norm(x, {weight.size(0)}, weight, bias, eps);
   const bool needsGradient = torch::GradMode::is_enabled() &&
                              (x.requires_grad() || weight.requires_grad() || bias.requires_grad());
-  if (x.scalar_type() == torch::kBFloat16 && x.device().is_cpu() && !needsGradient &&
-      x.dim() > 0 && x.size(-1) == weight.size(0)) {
+  if (x.scalar_type() == torch::kBFloat16 && x.device().is_cpu() && !needsGradient && x.dim() > 0 &&
+      x.size(-1) == weight.size(0)) {
     // Inference in bf16 on the CPU: one fused pass instead of two conversions around it.
     const torch::Tensor input = x.contiguous();
     torch::Tensor out = torch::empty_like(input);
