@@ -1,5 +1,6 @@
 #include "medsa/core/atomic_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -14,6 +15,10 @@
 
 namespace medsa {
 namespace {
+
+// A temporary file is "." + the target's name (less `suffix`) + this tag + "<pid>-<8 hex>" +
+// `suffix`, beside the target.
+constexpr std::string_view kTemporaryTag = ".tmp-";
 
 /// strerror in the lower case of the middle of a sentence: "permission denied".
 std::string reasonOf(int error) {
@@ -70,7 +75,7 @@ Result<int> createTemporary(const std::string& target, std::string_view suffix,
   std::random_device random;
   for (int attempt = 0; attempt < 16; ++attempt) {
     char tag[32];
-    std::snprintf(tag, sizeof tag, ".tmp-%d-%08x", static_cast<int>(::getpid()),
+    std::snprintf(tag, sizeof tag, "%s%d-%08x", kTemporaryTag.data(), static_cast<int>(::getpid()),
                   static_cast<unsigned>(random()));
     *temporary = (folder == "/" ? "/." : folder + "/.") + stem + tag + std::string(suffix);
     const int fd = ::open(temporary->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -229,6 +234,32 @@ Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes)
                  "read failed after " + std::to_string(in.gcount()) + " bytes", path};
   }
   return bytes;
+}
+
+std::optional<std::string> replacedNameOf(std::string_view temporaryName, std::string_view suffix) {
+  if (temporaryName.size() < suffix.size() + 2 || temporaryName[0] != '.' ||
+      temporaryName.substr(temporaryName.size() - suffix.size()) != suffix) {
+    return std::nullopt;
+  }
+  const std::string_view name = temporaryName.substr(1, temporaryName.size() - 1 - suffix.size());
+  const std::size_t tag = name.rfind(kTemporaryTag);
+  if (tag == std::string_view::npos || tag == 0) return std::nullopt;
+  // "<pid>-<8 hex digits>" and nothing else after the tag.
+  const std::string_view rest = name.substr(tag + kTemporaryTag.size());
+  const std::size_t dash = rest.find('-');
+  const std::string_view pid = rest.substr(0, std::min(dash, rest.size()));
+  const std::string_view random = dash < rest.size() ? rest.substr(dash + 1) : std::string_view();
+  const auto digitsOnly = [](std::string_view text, bool hex) {
+    for (char c : text) {
+      const int code = static_cast<unsigned char>(c);
+      if (!(hex ? std::isxdigit(code) : std::isdigit(code))) return false;
+    }
+    return true;
+  };
+  if (pid.empty() || !digitsOnly(pid, false) || random.size() != 8 || !digitsOnly(random, true)) {
+    return std::nullopt;
+  }
+  return std::string(name.substr(0, tag)) + std::string(suffix);
 }
 
 }  // namespace medsa

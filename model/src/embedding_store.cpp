@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint_reader.h"
+#include "medsa/core/atomic_file.h"
 #include "medsa/core/sha256.h"
 #include "medsa/model/processing_profile.h"
 
@@ -16,16 +17,22 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr std::string_view suffix = ".embedding.safetensors";
-// Scanning the folder for the budget costs a directory listing: once every few writes.
-constexpr std::size_t evictEveryWrites = 16;
+// Sweeping the folder (budget, dead temporaries) costs a directory listing: once every few
+// writes.
+constexpr std::size_t sweepEveryWrites = 16;
 // A write that died (the process was killed between creating its temporary file and renaming
-// it) leaves ".<name>.tmp-<pid>-<tag>" behind (atomic_file.h). Writing an embedding takes well
-// under a second, so one older than this belongs to no write in progress, in any process.
+// it) leaves its temporary file behind (atomic_file.h). Writing an embedding takes well under a
+// second, so one older than this belongs to no write in progress, in any process.
 constexpr auto staleTemporaryAge = std::chrono::minutes(10);
 
-bool isTemporary(const std::string& name) {
-  return name.size() > 1 && name[0] == '.' && name.find(suffix) != std::string::npos &&
-         name.find(".tmp-") != std::string::npos;
+bool endsWith(std::string_view text, std::string_view end) {
+  return text.size() >= end.size() && text.substr(text.size() - end.size()) == end;
+}
+
+// The temporary file of a write of one of ours.
+bool isOurTemporary(const std::string& name) {
+  const std::optional<std::string> target = replacedNameOf(name);
+  return target && endsWith(*target, suffix);
 }
 }  // namespace
 
@@ -113,11 +120,11 @@ Status EmbeddingStore::insertUnguarded(const std::string& key, const torch::Tens
       !status) {
     return status;
   }
-  if (++writes_ % evictEveryWrites == 1) evictIfOverBudget();
+  if (++writes_ % sweepEveryWrites == 1) sweep();
   return {};
 }
 
-void EmbeddingStore::evictIfOverBudget() {
+void EmbeddingStore::sweep() {
   struct File {
     fs::path path;
     fs::file_time_type used;
@@ -129,7 +136,7 @@ void EmbeddingStore::evictIfOverBudget() {
   const auto staleBefore = fs::file_time_type::clock::now() - staleTemporaryAge;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder_, error)) {
     const std::string name = entry.path().filename().string();
-    if (isTemporary(name)) {
+    if (isOurTemporary(name)) {
       std::error_code fileError;
       const fs::file_time_type written = entry.last_write_time(fileError);
       if (!fileError && written < staleBefore && fs::remove(entry.path(), fileError)) {
@@ -137,8 +144,7 @@ void EmbeddingStore::evictIfOverBudget() {
       }
       continue;
     }
-    if (name.size() <= suffix.size() ||
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0 || name[0] == '.') {
+    if (name.size() <= suffix.size() || !endsWith(name, suffix) || name[0] == '.') {
       continue;
     }
     std::error_code fileError;

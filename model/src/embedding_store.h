@@ -49,7 +49,9 @@ class EmbeddingStore {
   std::optional<torch::Tensor> findUnguarded(const std::string& key, const SamModel::Impl& model);
   Status insertUnguarded(const std::string& key, const torch::Tensor& embedding);
   std::string pathOf(const std::string& key) const;
-  void evictIfOverBudget();
+  /// Removes what writes killed mid-way left, then the files used longest ago while the folder
+  /// is over its budget.
+  void sweep();
 
   std::string folder_;
   std::uint64_t budget_;

@@ -283,6 +283,25 @@ class TestAtomicFile : public QObject {
     QCOMPARE(entriesOf(dir_.path()), QStringList{QString::fromStdString(name)});
   }
 
+  void aLeftTemporaryNamesTheFileItWouldHaveReplaced() {
+    // What a killed writer leaves behind is recognised from its name alone.
+    for (const std::string suffix : {std::string(), std::string(".nii.gz")}) {
+      const std::string target = "mask" + (suffix.empty() ? std::string(".json") : suffix);
+      Result<FileReplacement> replacement = beginFileReplacement(file(target), suffix);
+      QVERIFY(replacement);
+      const std::string name =
+          QFileInfo(QString::fromStdString(replacement->temporary)).fileName().toStdString();
+      QCOMPARE(replacedNameOf(name, suffix), std::optional<std::string>(target));
+      abandonFileReplacement(replacement.value());
+    }
+    // Names that are not such temporaries: not hidden, no tag, a malformed tag, another suffix.
+    for (const char* name :
+         {"mask.json.tmp-12-0000beef", ".mask.json", ".mask.json.tmp-1-2",
+          ".mask.json.tmp-x-0000beef", ".tmp-12-0000beef", ".mask.tmp-12-0000beef.nii.gz.bak"}) {
+      QVERIFY2(!replacedNameOf(name, ".nii.gz") && !replacedNameOf(name), name);
+    }
+  }
+
   void writersThatWriteTheFileThemselvesGetTheSameGuarantees() {
     const std::string path = file("mask.nii.gz");
     Result<FileReplacement> replacement = beginFileReplacement(path, ".nii.gz");

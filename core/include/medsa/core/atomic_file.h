@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,14 @@ struct FileReplacement {
 Result<FileReplacement> beginFileReplacement(const std::string& path, std::string_view suffix = {});
 Status finishFileReplacement(const FileReplacement& replacement);
 void abandonFileReplacement(const FileReplacement& replacement);
+
+/// The name of the file that a temporary file of the above replaces, when `temporaryName` (a
+/// name in a folder, not a path) is one, made with `suffix`; otherwise nothing. A writer killed
+/// between creating its temporary file and renaming it leaves that file behind: folders that
+/// are written often (an embedding cache) recognise and sweep them with this. Targets longer
+/// than 180 characters come back shortened, as their temporary files are named.
+std::optional<std::string> replacedNameOf(std::string_view temporaryName,
+                                          std::string_view suffix = {});
 
 /// Reads a whole file; errors name the path and the reason (missing, unreadable, too large).
 Result<std::string> readWholeFile(const std::string& path, std::size_t maxBytes = std::size_t(1)
