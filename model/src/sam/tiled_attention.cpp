@@ -227,8 +227,7 @@ void TiledRelPosAttention::attendRowsOn(const std::vector<Element>& keys,
       const std::int64_t token0 = head * tokens_ + row0;
       for (std::int64_t r = 0; r < rows; ++r) {
         const T* source = q + (token0 + r) * d_;
-        Element* target = queries.data() + r * paddedDim_;
-        for (std::int64_t c = 0; c < d_; ++c) target[c] = Element(widen(source[c]));
+        std::copy(source, source + d_, queries.data() + r * paddedDim_);  // widens bf16 to fp32
       }
       const tiled::TileJobOf<Element> tile{queries.data(),
                                            keys.data() + head * perHead,

@@ -4,9 +4,9 @@
 //   softmax(scale * q k^T + relH[query, key row] + relW[query, key col]) v
 // Each job takes 48 query rows of one head through the keys 64 at a time (AMX: 64 rows, 256
 // keys); the scores of a few query rows against one key tile (at most 32 x 256 floats, on the
-// stack) are the largest score array that ever exists. The bias is read per tile from relH and relW (never
-// expanded to a [tokens x tokens] tensor), the softmax runs online in fp32 (running maximum and
-// sum per query row, earlier partial sums rescaled), and P.V is accumulated in fp32.
+// stack) are the largest score array that ever exists. The bias is read per tile from relH and
+// relW (never expanded to a [tokens x tokens] tensor), the softmax runs online in fp32 (running
+// maximum and sum per query row, earlier partial sums rescaled), and P.V is accumulated in fp32.
 //
 // One algorithm (tiled_attention_body.inc) is compiled once per instruction set and chosen at
 // run time: AVX-512F (16 lanes), AVX2 + FMA (8 lanes) and a portable build (8-lane arrays the
