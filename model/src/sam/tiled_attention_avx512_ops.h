@@ -46,7 +46,7 @@ struct Ops {
   //   keys lie in one row, so relH is one value and relW 16 consecutive ones;
   // - rows of up to 64 values (14 x 14 windows): held in four registers each and read with
   //   two-source permutes;
-  // - otherwise gathers, which cost several times as much.
+  // - otherwise the softmax's gathers (`gathered`), which cost several times as much.
   struct RowBias {
     const float *relH, *relW;
     V at(const std::int32_t* row, const std::int32_t* col) const {
@@ -79,18 +79,12 @@ struct Ops {
     }
     V rowH_[4], rowW_[4];
   };
-  struct GatherBias {
-    const float *relH, *relW;
-    V at(const std::int32_t* row, const std::int32_t* col) const {
-      return gatherAdd(relH, row, relW, col);
-    }
-  };
-  template <typename F>
+  template <typename Gathered, typename F>
   static auto withBias(const float* relH, std::int64_t h, const float* relW, std::int64_t w,
-                       F&& f) {
+                       const Gathered& gathered, F&& f) {
     if (w % 16 == 0) return f(RowBias{relH, relW});
     if (h <= 64 && w <= 64) return f(RegisterBias(relH, h, relW, w));
-    return f(GatherBias{relH, relW});
+    return f(gathered);
   }
   static float reduceMax(V a) { return _mm512_reduce_max_ps(a); }
   static float reduceAdd(V a) { return _mm512_reduce_add_ps(a); }

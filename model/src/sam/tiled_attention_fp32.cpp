@@ -63,16 +63,11 @@ struct Ops {
   static V fillFrom(V a, int n, float fill) {
     return map([&](int i) { return i < n ? a.x[i] : fill; });
   }
-  // The bias by gathers.
-  struct Bias {
-    const float *relH, *relW;
-    V at(const std::int32_t* row, const std::int32_t* col) const {
-      return gatherAdd(relH, row, relW, col);
-    }
-  };
-  template <typename F>
-  static auto withBias(const float* relH, std::int64_t, const float* relW, std::int64_t, F&& f) {
-    return f(Bias{relH, relW});
+  // No cheaper way than the softmax's gathers.
+  template <typename Gathered, typename F>
+  static auto withBias(const float*, std::int64_t, const float*, std::int64_t,
+                       const Gathered& gathered, F&& f) {
+    return f(gathered);
   }
   static float reduceMax(V a) { return *std::max_element(a.x, a.x + kLanes); }
   static float reduceAdd(V a) {
@@ -120,16 +115,11 @@ struct Ops {
     const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane);
     return _mm256_blendv_ps(_mm256_set1_ps(fill), a, _mm256_castsi256_ps(keep));
   }
-  // The bias by gathers.
-  struct Bias {
-    const float *relH, *relW;
-    V at(const std::int32_t* row, const std::int32_t* col) const {
-      return gatherAdd(relH, row, relW, col);
-    }
-  };
-  template <typename F>
-  static auto withBias(const float* relH, std::int64_t, const float* relW, std::int64_t, F&& f) {
-    return f(Bias{relH, relW});
+  // No cheaper way than the softmax's gathers.
+  template <typename Gathered, typename F>
+  static auto withBias(const float*, std::int64_t, const float*, std::int64_t,
+                       const Gathered& gathered, F&& f) {
+    return f(gathered);
   }
   static float reduceMax(V a) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
