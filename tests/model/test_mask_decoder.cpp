@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <optional>
 
 #include "sam/mask_decoder.h"
 
@@ -27,10 +28,11 @@ void randomise(torch::nn::Module& module, uint64_t seed) {
   for (auto& p : module.parameters()) p.copy_(torch::randn_like(p) * 0.1);
 }
 
-// A decoder 32 wide with 4 heads and random weights: whole-decoder checks in milliseconds.
-MaskDecoder smallDecoder(uint64_t seed) {
+// A decoder 32 wide (or `width`) with 4 heads and random weights: whole-decoder checks in
+// milliseconds.
+MaskDecoder smallDecoder(uint64_t seed, int width = 32) {
   SamConfig config;
-  config.promptDim = 32;
+  config.promptDim = width;
   config.decoderMlpDim = 64;
   config.decoderHeads = 4;
   config.iouHeadHidden = 32;
@@ -203,20 +205,35 @@ class TestMaskDecoder : public QObject {
   }
 
   // The decoder's masks against the official order of operations on the same transformer
-  // output: NCHW upscaling with conv_transpose2d, then each mask token's product.
+  // output: NCHW upscaling with conv_transpose2d, then each mask token's product. Width 32 takes
+  // the step-by-step tail, width 64 the fused kernel (sam/mask_tail.h) under no_grad, and with
+  // gradients the step-by-step one again.
+  void decoderMasksMatchOfficialOrder_data() {
+    QTest::addColumn<int>("width");
+    QTest::addColumn<bool>("gradients");
+    QTest::newRow("width 32") << 32 << false;
+    QTest::newRow("width 64, fused") << 64 << false;
+    QTest::newRow("width 64, with gradients") << 64 << true;
+  }
+
   void decoderMasksMatchOfficialOrder() {
-    MaskDecoder decoder = smallDecoder(9);
-    torch::NoGradGuard noGrad;
+    QFETCH(int, width);
+    QFETCH(bool, gradients);
+    MaskDecoder decoder = smallDecoder(9, width);
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!gradients) noGrad.emplace();
     torch::manual_seed(10);
     const int64_t grid = 6, batch = 2;
-    const torch::Tensor embedding = torch::randn({1, 32, grid, grid});
-    const torch::Tensor imagePe = torch::randn({1, 32, grid, grid});
-    const torch::Tensor sparse = torch::randn({batch, 3, 32});
-    const torch::Tensor dense = torch::randn({batch, 32, grid, grid});
+    const torch::Tensor embedding = torch::randn({1, width, grid, grid});
+    const torch::Tensor imagePe = torch::randn({1, width, grid, grid});
+    const torch::Tensor sparse = torch::randn({batch, 3, width});
+    const torch::Tensor dense = torch::randn({batch, width, grid, grid});
     const auto [masks, iou] = decoder->forward(embedding, imagePe, sparse, dense);
     QCOMPARE(masks.sizes(), (torch::IntArrayRef{batch, 4, 4 * grid, 4 * grid}));
     QCOMPARE(iou.sizes(), (torch::IntArrayRef{batch, 4}));
+    QCOMPARE(masks.requires_grad(), gradients);
 
+    torch::NoGradGuard referenceWithoutGradients;
     const torch::Tensor outputTokens =
         torch::cat({decoder->iou_token->weight, decoder->mask_tokens->weight}, 0)
             .unsqueeze(0)
@@ -229,17 +246,15 @@ class TestMaskDecoder : public QObject {
       auto& module = *up[index]->as<Upsample2x>();
       return torch::conv_transpose2d(x, module.weight, module.bias, 2);
     };
-    torch::Tensor upscaled = imageTokens.transpose(1, 2).reshape({batch, 32, grid, grid});
+    torch::Tensor upscaled = imageTokens.transpose(1, 2).reshape({batch, width, grid, grid});
     upscaled = torch::gelu(up[1]->as<LayerNorm2d>()->forward(convT(0, upscaled)));
     upscaled = torch::gelu(convT(3, upscaled));
     for (int64_t t = 0; t < 4; ++t) {
       const torch::Tensor hyper =
           decoder->output_hypernetworks_mlps[t]->as<Mlp>()->forward(hs.select(1, 1 + t));
       const torch::Tensor expected = (hyper.view({batch, -1, 1, 1}) * upscaled).sum(1);
-      QVERIFY2(
-          maxAbsDifference(masks.select(1, t), expected) < 1e-4,
-          qPrintable(
-              QString("token %1: %2").arg(t).arg(maxAbsDifference(masks.select(1, t), expected))));
+      const double difference = maxAbsDifference(masks.select(1, t).detach(), expected);
+      QVERIFY2(difference < 1e-4, qPrintable(QString("token %1: %2").arg(t).arg(difference)));
     }
   }
 };

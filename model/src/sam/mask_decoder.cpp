@@ -1,6 +1,11 @@
 #include "sam/mask_decoder.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+
+#include "sam/mask_tail.h"
 
 namespace medsa::model {
 namespace {
@@ -17,6 +22,23 @@ torch::Tensor imageToTokens(DecoderAttentionImpl& attention, const torch::Tensor
                             const torch::Tensor& k, const torch::Tensor& v) {
   return attention.foldsFor(k.size(1)) ? attention.attendFromMany(q, k, v)
                                        : attention.forward(q, k, v);
+}
+
+// MEDSA_MASK_TAIL, read once: "off" keeps LibTorch's step-by-step tail, an instruction set's
+// name forces that kernel, unset (or a set this CPU lacks, with a warning) the best it runs.
+std::optional<MaskTailIsa> maskTailChoice() {
+  static const std::optional<MaskTailIsa> choice = []() -> std::optional<MaskTailIsa> {
+    const char* variable = std::getenv("MEDSA_MASK_TAIL");
+    if (variable == nullptr || *variable == '\0') return bestMaskTailIsa();
+    if (std::string_view(variable) == "off") return std::nullopt;
+    const std::optional<MaskTailIsa> isa = maskTailIsaFromName(variable);
+    if (isa && maskTailIsaSupported(*isa)) return isa;
+    std::cerr << "MEDSA_MASK_TAIL=" << variable
+              << " is not off or an instruction set this CPU runs (portable, avx2, avx512); using "
+              << maskTailIsaName(bestMaskTailIsa()) << "\n";
+    return bestMaskTailIsa();
+  }();
+  return choice;
 }
 
 }  // namespace
@@ -224,6 +246,40 @@ torch::Tensor MaskDecoderImpl::upscaleTokens(const torch::Tensor& tokens) {
   return gelu.forward(second.forwardPixelsToChannels(half.view({batch, -1, half.size(1)})));
 }
 
+std::optional<torch::Tensor> MaskDecoderImpl::fusedMasks(const torch::Tensor& tokens,
+                                                        const torch::Tensor& hyperIn, int64_t h,
+                                                        int64_t w) {
+  auto& first = *output_upscaling[0]->as<Upsample2x>();
+  auto& norm = *output_upscaling[1]->as<LayerNorm2d>();
+  auto& second = *output_upscaling[3]->as<Upsample2x>();
+  const std::optional<MaskTailIsa> isa = maskTailChoice();
+  const int64_t batch = tokens.size(0), count = hyperIn.size(1);
+  const int64_t in = second.weight.size(0), out = second.weight.size(1);
+  const auto isCpuFloat = [](const torch::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
+  };
+  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(tokens) || !isCpuFloat(hyperIn) ||
+      !isCpuFloat(first.weight) || !isCpuFloat(second.weight) || !isCpuFloat(norm.weight) ||
+      !maskTailFits(in, out, count)) {
+    return std::nullopt;
+  }
+  const torch::Tensor half = first.forwardPixels(tokens.reshape({-1, tokens.size(2)})).contiguous();
+  const torch::Tensor normWeight = norm.weight.contiguous(), normBias = norm.bias.contiguous();
+  const torch::Tensor upWeight = second.weight.contiguous(), upBias = second.bias.contiguous();
+  const torch::Tensor hyper = hyperIn.contiguous();
+  const MaskTailWeights weights{normWeight.data_ptr<float>(),
+                                normBias.data_ptr<float>(),
+                                static_cast<float>(norm.eps),
+                                upWeight.data_ptr<float>(),
+                                upBias.data_ptr<float>(),
+                                in,
+                                out};
+  torch::Tensor masks = torch::empty({batch, count, 4 * h, 4 * w}, hyper.options());
+  maskTail(*isa, half.data_ptr<float>(), weights, hyper.data_ptr<float>(), batch, count, h, w,
+           masks.data_ptr<float>());
+  return masks;
+}
+
 torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch::Device& device) {
   const std::lock_guard<std::mutex> lock(pixelOrderMutex);
   if (pixelOrder.defined() && pixelOrder.device() == device && pixelOrderGrid == std::pair{h, w}) {
@@ -288,6 +344,9 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
     hyper.push_back(output_hypernetworks_mlps[i]->as<Mlp>()->forward(maskTokensOut.select(1, i)));
   }
   const torch::Tensor hyperIn = torch::stack(hyper, 1);  // [B, T, C/8]
+  const torch::Tensor iou = iou_prediction_head(iouTokenOut);
+  if (std::optional<torch::Tensor> masks = fusedMasks(imageTokens, hyperIn, h, w))
+    return {*masks, iou};
   // Pixel (i, j) of the image tokens ends as the 4 x 4 block of pixels (4i + 2di + di2,
   // 4j + 2dj + dj2). The features keep the order the two upsamplings produce, and only the
   // masks are put in place, by a gather with a cached index (an 8-dimensional permute copy took
@@ -297,7 +356,7 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
                                   .view({batch * hyperIn.size(1), h * w * 16})
                                   .index_select(1, maskPixelOrder(h, w, features.device()))
                                   .view({batch, -1, 4 * h, 4 * w});
-  return {masks, iou_prediction_head(iouTokenOut)};
+  return {masks, iou};
 }
 
 }  // namespace medsa::model

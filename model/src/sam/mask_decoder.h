@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "medsa/model/adapter_config.h"
@@ -108,6 +109,12 @@ struct MaskDecoderImpl : torch::nn::Module {
   /// upsampling channels last (Upsample2x::forwardPixels), the second channels first
   /// (forwardPixelsToChannels), so each mask pixel's features sit in a scrambled column order.
   torch::Tensor upscaleTokens(const torch::Tensor& tokens);
+  /// The masks [B, T, 4h, 4w] from image tokens [B, h w, C] and hypernetwork outputs
+  /// [B, T, C/8] by the fused kernel (sam/mask_tail.h), where it applies: fp32 on the CPU, no
+  /// gradient, a width it compiles; otherwise nothing. MEDSA_MASK_TAIL=off|portable|avx2|avx512
+  /// turns it off or forces an instruction set (comparisons, benchmarks).
+  std::optional<torch::Tensor> fusedMasks(const torch::Tensor& tokens, const torch::Tensor& hyperIn,
+                                          int64_t h, int64_t w);
   /// For each pixel of a [4h, 4w] mask, its column in upscaleTokens' output (cached per grid).
   torch::Tensor maskPixelOrder(int64_t h, int64_t w, const torch::Device& device);
 

@@ -1,0 +1,328 @@
+#include "sam/mask_tail.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+namespace medsa::model {
+namespace {
+
+// GCC's generic vectors: one source for every instruction set, at each one's native width
+// (AVX-512: 16 floats, AVX2: 8, the x86-64 baseline: 4). Wider than native, GCC would split
+// arithmetic but turn comparisons into scalar code.
+template <int Lanes>
+struct Simd;
+template <>
+struct Simd<16> {
+  using F = float __attribute__((vector_size(64)));
+  using I = std::int32_t __attribute__((vector_size(64)));
+};
+template <>
+struct Simd<8> {
+  using F = float __attribute__((vector_size(32)));
+  using I = std::int32_t __attribute__((vector_size(32)));
+};
+template <>
+struct Simd<4> {
+  using F = float __attribute__((vector_size(16)));
+  using I = std::int32_t __attribute__((vector_size(16)));
+};
+constexpr int kMaskLanes = 16;  // (token, output pixel of the 2 x 2 block): 4 tokens at most
+constexpr int kMaxTokens = 4;
+
+#define MEDSA_INLINE inline __attribute__((always_inline))
+
+template <class V>
+MEDSA_INLINE V load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class V>
+MEDSA_INLINE void store(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <class To, class From>
+MEDSA_INLINE To bitCast(From from) {
+  static_assert(sizeof(To) == sizeof(From), "same size");
+  To to;
+  std::memcpy(&to, &from, sizeof to);
+  return to;
+}
+
+// e^x for x <= 0 (Cephes' expf: 2^n times a degree-6 polynomial of the remainder), flushed to
+// e^-87 below; relative error about 1e-7.
+template <class V, class I>
+MEDSA_INLINE V expNonPositive(V x) {
+  x = x < -87.0f ? V{} - 87.0f : x;
+  const V magic = V{} + 12582912.0f;  // 1.5 x 2^23: adding it rounds to an integer
+  const V n = (x * 1.44269504088896341f + magic) - magic;
+  V r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  V p = V{} + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  return p * bitCast<V>((__builtin_convertvector(n, I) + 127) << 23);
+}
+
+// GELU with erf by Abramowitz and Stegun 7.1.26 (absolute error <= 1.5e-7), the formula
+// LibTorch's vectorised erf uses, so the fused masks match the step-by-step ones to rounding.
+template <class V, class I>
+MEDSA_INLINE V gelu(V y) {
+  const V z = y * 0.70710678118654752f;
+  const I bits = bitCast<I>(z);
+  const I signBit = bits & static_cast<std::int32_t>(0x80000000u);
+  const V a = bitCast<V>(bits & 0x7fffffff);
+  const V t = 1.0f / (a * 0.3275911f + 1.0f);
+  V r = t * 1.061405429f - 1.453152027f;
+  r = r * t + 1.421413741f;
+  r = r * t - 0.284496736f;
+  r = r * t + 0.254829592f;
+  const V erfMagnitude = 1.0f - r * t * expNonPositive<V, I>(-(a * a));
+  return 0.5f * y * (1.0f + bitCast<V>(bitCast<I>(erfMagnitude) ^ signBit));
+}
+
+// What the kernel needs per batch item, laid out for it once per call.
+struct Prepared {
+  const MaskTailWeights* weights;
+  std::int64_t tokens, h, w;
+  const float* upWeight;  // [in][4 x out]: column (2 di2 + dj2) out + o, bias likewise
+  const float* upBias;
+  const float* product;  // [batch][4 x out][16]: lane 4t + s holds hyper[t][o] for column s out + o
+};
+
+// LayerNorm2d over one row of In values, then GELU, into `x`.
+template <int Lanes, int In>
+MEDSA_INLINE void normalisedRow(const float* row, const MaskTailWeights& wt, float* x) {
+  using V = typename Simd<Lanes>::F;
+  using I = typename Simd<Lanes>::I;
+  constexpr int kVectors = In / Lanes;
+  V values[kVectors];
+  V sum{};
+#pragma GCC unroll 16
+  for (int v = 0; v < kVectors; ++v) sum += values[v] = load<V>(row + v * Lanes);
+  float mean = 0.0f;
+  for (int l = 0; l < Lanes; ++l) mean += sum[l];
+  mean /= In;
+  V squares{};
+#pragma GCC unroll 16
+  for (int v = 0; v < kVectors; ++v) {
+    values[v] -= mean;
+    squares += values[v] * values[v];
+  }
+  float variance = 0.0f;
+  for (int l = 0; l < Lanes; ++l) variance += squares[l];
+  const float inverse = 1.0f / std::sqrt(variance / In + wt.normEps);
+#pragma GCC unroll 16
+  for (int v = 0; v < kVectors; ++v) {
+    const V normalised = values[v] * inverse * load<V>(wt.normWeight + v * Lanes) +
+                         load<V>(wt.normBias + v * Lanes);
+    store(x + v * Lanes, gelu<V, I>(normalised));
+  }
+}
+
+// Rows [first, last) of one batch item's half, Rows pixels at a time: their normalised inputs,
+// the transposed convolution's Columns outputs in registers, GELU, then the token products.
+template <int Lanes, int In, int Columns, int Rows>
+MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* product,
+                           std::int64_t first, std::int64_t last, float* masks) {
+  using V = typename Simd<Lanes>::F;
+  using I = typename Simd<Lanes>::I;
+  constexpr int kVectors = Columns / Lanes, kMaskVectors = kMaskLanes / Lanes;
+  constexpr int kChains = 8 / kMaskVectors;
+  alignas(64) float x[Rows][In] = {};  // rows past `last` stay zero
+  alignas(64) float features[Columns];
+  alignas(64) float mask[kMaskLanes];
+  const std::int64_t w = p.w, plane = 16 * p.h * w;
+  for (std::int64_t row = first; row < last; row += Rows) {
+    const int count = static_cast<int>(std::min<std::int64_t>(Rows, last - row));
+    for (int r = 0; r < count; ++r)
+      normalisedRow<Lanes, In>(half + (row + r) * In, *p.weights, x[r]);
+    V acc[Rows][kVectors];
+#pragma GCC unroll 8
+    for (int r = 0; r < Rows; ++r)
+#pragma GCC unroll 32
+      for (int v = 0; v < kVectors; ++v) acc[r][v] = load<V>(p.upBias + v * Lanes);
+    for (int c = 0; c < In; ++c) {
+      V weight[kVectors];
+#pragma GCC unroll 32
+      for (int v = 0; v < kVectors; ++v) weight[v] = load<V>(p.upWeight + c * Columns + v * Lanes);
+#pragma GCC unroll 8
+      for (int r = 0; r < Rows; ++r)
+#pragma GCC unroll 32
+        for (int v = 0; v < kVectors; ++v) acc[r][v] += x[r][c] * weight[v];
+    }
+    for (int r = 0; r < count; ++r) {
+#pragma GCC unroll 32
+      for (int v = 0; v < kVectors; ++v) store(features + v * Lanes, gelu<V, I>(acc[r][v]));
+      // Eight independent sums: one chain of 128 dependent FMAs took a third of the kernel.
+      V sums[kChains][kMaskVectors] = {};
+      for (int k = 0; k < Columns; k += kChains)
+#pragma GCC unroll 8
+        for (int chain = 0; chain < kChains; ++chain)
+#pragma GCC unroll 4
+          for (int m = 0; m < kMaskVectors; ++m)
+            sums[chain][m] +=
+                features[k + chain] * load<V>(product + (k + chain) * kMaskLanes + m * Lanes);
+#pragma GCC unroll 4
+      for (int m = 0; m < kMaskVectors; ++m) {
+#pragma GCC unroll 8
+        for (int chain = 1; chain < kChains; ++chain) sums[0][m] += sums[chain][m];
+        store(mask + m * Lanes, sums[0][m]);
+      }
+      // Row (i w + j) 4 + 2 di + dj: pixel (4i + 2di + di2, 4j + 2dj + dj2) of each mask.
+      const std::int64_t pixel = row + r, token = pixel / 4, quarter = pixel % 4;
+      const std::int64_t top = 4 * (token / w) + 2 * (quarter / 2);
+      const std::int64_t left = 4 * (token % w) + 2 * (quarter % 2);
+      for (std::int64_t t = 0; t < p.tokens; ++t) {
+        float* corner = masks + t * plane + top * 4 * w + left;
+        corner[0] = mask[4 * t];
+        corner[1] = mask[4 * t + 1];
+        corner[4 * w] = mask[4 * t + 2];
+        corner[4 * w + 1] = mask[4 * t + 3];
+      }
+    }
+  }
+}
+
+// The shapes compiled: in 16/32/64 with 4 x out = 32/64/128 columns (decoder widths 64, 128,
+// 256). Rows x Columns / Lanes accumulators stay in registers: 24 of AVX-512's 32 at ViT-B's
+// width, as many rows as fit below AVX2's 16 and SSE's 16.
+template <int Lanes, int Rows128, int Rows64, int Rows32>
+MEDSA_INLINE void rowsOfShape(const Prepared& p, const float* half, const float* product,
+                              std::int64_t first, std::int64_t last, float* masks) {
+  const std::int64_t in = p.weights->in, columns = 4 * p.weights->out;
+  if (in == 64 && columns == 128)
+    return tailRows<Lanes, 64, 128, Rows128>(p, half, product, first, last, masks);
+  if (in == 32 && columns == 64)
+    return tailRows<Lanes, 32, 64, Rows64>(p, half, product, first, last, masks);
+  if (in == 16 && columns == 32)
+    return tailRows<Lanes, 16, 32, Rows32>(p, half, product, first, last, masks);
+}
+
+// One function per instruction set, called per job: code inlined into a lambda would be
+// compiled for the lambda's own (baseline) target, whatever its caller's.
+using RowsFunction = void (*)(const Prepared&, const float*, const float*, std::int64_t,
+                              std::int64_t, float*);
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(
+    const Prepared& p, const float* half, const float* product, std::int64_t first,
+    std::int64_t last, float* masks) {
+  rowsOfShape<16, 3, 6, 8>(p, half, product, first, last, masks);
+}
+__attribute__((target("avx2,fma"))) void rowsAvx2(const Prepared& p, const float* half,
+                                                  const float* product, std::int64_t first,
+                                                  std::int64_t last, float* masks) {
+  rowsOfShape<8, 1, 1, 3>(p, half, product, first, last, masks);
+}
+#endif
+void rowsPortable(const Prepared& p, const float* half, const float* product, std::int64_t first,
+                  std::int64_t last, float* masks) {
+  rowsOfShape<4, 1, 1, 1>(p, half, product, first, last, masks);
+}
+
+RowsFunction rowsFor(MaskTailIsa isa) {
+  switch (isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    case MaskTailIsa::Avx512:
+      return rowsAvx512;
+    case MaskTailIsa::Avx2:
+      return rowsAvx2;
+#endif
+    default:
+      return rowsPortable;
+  }
+}
+
+}  // namespace
+
+bool maskTailIsaSupported(MaskTailIsa isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  switch (isa) {
+    case MaskTailIsa::Avx512:
+      return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512dq") != 0;
+    case MaskTailIsa::Avx2:
+      return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
+    case MaskTailIsa::Portable:
+      return true;
+  }
+  return false;
+#else
+  return isa == MaskTailIsa::Portable;
+#endif
+}
+
+MaskTailIsa bestMaskTailIsa() {
+  for (MaskTailIsa isa : {MaskTailIsa::Avx512, MaskTailIsa::Avx2}) {
+    if (maskTailIsaSupported(isa)) return isa;
+  }
+  return MaskTailIsa::Portable;
+}
+
+std::string_view maskTailIsaName(MaskTailIsa isa) {
+  switch (isa) {
+    case MaskTailIsa::Avx512:
+      return "avx512";
+    case MaskTailIsa::Avx2:
+      return "avx2";
+    case MaskTailIsa::Portable:
+      break;
+  }
+  return "portable";
+}
+
+std::optional<MaskTailIsa> maskTailIsaFromName(std::string_view name) {
+  for (MaskTailIsa isa : {MaskTailIsa::Portable, MaskTailIsa::Avx2, MaskTailIsa::Avx512}) {
+    if (maskTailIsaName(isa) == name) return isa;
+  }
+  return std::nullopt;
+}
+
+bool maskTailFits(std::int64_t in, std::int64_t out, std::int64_t tokens) {
+  return tokens >= 1 && tokens <= kMaxTokens &&
+         ((in == 64 && out == 32) || (in == 32 && out == 16) || (in == 16 && out == 8));
+}
+
+void maskTail(MaskTailIsa isa, const float* half, const MaskTailWeights& weights,
+              const float* hyper, std::int64_t batch, std::int64_t tokens, std::int64_t h,
+              std::int64_t w, float* masks) {
+  const std::int64_t in = weights.in, out = weights.out, columns = 4 * out;
+  // The weights as [in][(di2, dj2)][out], rows of whole vectors, and the bias per column.
+  std::vector<float> upWeight(static_cast<std::size_t>(in * columns));
+  std::vector<float> upBias(static_cast<std::size_t>(columns));
+  for (std::int64_t c = 0; c < in; ++c)
+    for (std::int64_t o = 0; o < out; ++o)
+      for (std::int64_t s = 0; s < 4; ++s)
+        upWeight[c * columns + s * out + o] = weights.upWeight[(c * out + o) * 4 + s];
+  for (std::int64_t s = 0; s < 4; ++s)
+    for (std::int64_t o = 0; o < out; ++o) upBias[s * out + o] = weights.upBias[o];
+  // Each token's product as a 16-lane row per feature column: column s out + o adds
+  // hyper[t][o] x feature to lane 4t + s, so one pass gives every token's 2 x 2 block.
+  std::vector<float> product(static_cast<std::size_t>(batch * columns * kMaskLanes), 0.0f);
+  for (std::int64_t b = 0; b < batch; ++b)
+    for (std::int64_t t = 0; t < tokens; ++t)
+      for (std::int64_t s = 0; s < 4; ++s)
+        for (std::int64_t o = 0; o < out; ++o)
+          product[((b * columns) + s * out + o) * kMaskLanes + 4 * t + s] =
+              hyper[(b * tokens + t) * out + o];
+  const Prepared prepared{&weights, tokens, h, w, upWeight.data(), upBias.data(), product.data()};
+  // Jobs of 64 pixel rows (a quarter of an image-token row of ViT-B's 64 x 64 grid).
+  const RowsFunction rows = rowsFor(isa);
+  const std::int64_t pixels = 4 * h * w, blocks = (pixels + 63) / 64;
+  at::parallel_for(0, batch * blocks, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t job = begin; job < end; ++job) {
+      const std::int64_t b = job / blocks, first = job % blocks * 64;
+      rows(prepared, half + b * pixels * in, product.data() + b * columns * kMaskLanes, first,
+           std::min(first + 64, pixels), masks + b * tokens * 4 * pixels);
+    }
+  });
+}
+
+}  // namespace medsa::model

@@ -1,0 +1,125 @@
+// The fused mask tail (LayerNorm2d, GELU, the second transposed convolution, GELU, the
+// hypernetwork products) against LibTorch's step-by-step NCHW computation, for each decoder
+// width it compiles, batches, token counts and a non-square grid, on every instruction set this
+// CPU runs.
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include "sam/mask_tail.h"
+
+using namespace medsa::model;
+
+namespace {
+
+struct Case {
+  int64_t in, out, batch, tokens, h, w;
+};
+
+// half [B, 4hw, in] -> [B, in, 2h, 2w]: row (i w + j) 4 + 2 di + dj is pixel (2i + di, 2j + dj).
+torch::Tensor halfToNchw(const torch::Tensor& half, int64_t h, int64_t w) {
+  const int64_t batch = half.size(0), in = half.size(2);
+  return half.view({batch, h, w, 2, 2, in})
+      .permute({0, 5, 1, 3, 2, 4})
+      .reshape({batch, in, 2 * h, 2 * w});
+}
+
+torch::Tensor reference(const torch::Tensor& half, const torch::Tensor& normWeight,
+                        const torch::Tensor& normBias, float eps, const torch::Tensor& upWeight,
+                        const torch::Tensor& upBias, const torch::Tensor& hyper, int64_t h,
+                        int64_t w) {
+  const torch::Tensor normalised =
+      torch::layer_norm(half.to(torch::kDouble), {half.size(2)}, normWeight.to(torch::kDouble),
+                        normBias.to(torch::kDouble), eps);
+  const torch::Tensor x = torch::gelu(halfToNchw(normalised, h, w));
+  const torch::Tensor features = torch::gelu(torch::conv_transpose2d(
+      x, upWeight.to(torch::kDouble), upBias.to(torch::kDouble), 2));
+  return torch::einsum("bto,bohw->bthw", {hyper.to(torch::kDouble), features});
+}
+
+}  // namespace
+
+Q_DECLARE_METATYPE(Case)
+
+class TestMaskTail : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { torch::set_num_threads(2); }
+
+  void matchesStepByStep_data() {
+    QTest::addColumn<int>("isa");
+    QTest::addColumn<Case>("shape");
+    const Case cases[] = {{64, 32, 1, 4, 8, 8}, {64, 32, 2, 3, 3, 5}, {32, 16, 1, 4, 5, 3},
+                          {32, 16, 2, 1, 4, 4}, {16, 8, 3, 2, 2, 7}};
+    for (MaskTailIsa isa : {MaskTailIsa::Portable, MaskTailIsa::Avx2, MaskTailIsa::Avx512}) {
+      if (!maskTailIsaSupported(isa)) continue;
+      for (const Case& c : cases) {
+        const QString name = QString("%1 in %2 out %3 batch %4 tokens %5 grid %6x%7")
+                                 .arg(QString::fromLatin1(maskTailIsaName(isa).data()))
+                                 .arg(c.in)
+                                 .arg(c.out)
+                                 .arg(c.batch)
+                                 .arg(c.tokens)
+                                 .arg(c.h)
+                                 .arg(c.w);
+        QTest::newRow(qPrintable(name)) << static_cast<int>(isa) << c;
+      }
+    }
+  }
+
+  void matchesStepByStep() {
+    QFETCH(int, isa);
+    QFETCH(Case, shape);
+    torch::manual_seed(shape.in * 100 + shape.batch * 10 + shape.tokens);
+    const auto [in, out, batch, tokens, h, w] = shape;
+    // Large and offset inputs (LayerNorm must centre them), weights as trained SAMs have them.
+    const torch::Tensor half = torch::randn({batch, 4 * h * w, in}) * 4 + 3;
+    const torch::Tensor normWeight = torch::randn({in});
+    const torch::Tensor normBias = torch::randn({in}) * 0.5;
+    const torch::Tensor upWeight = torch::randn({in, out, 2, 2}) * 0.3;
+    const torch::Tensor upBias = torch::randn({out}) * 0.3;
+    const torch::Tensor hyper = torch::randn({batch, tokens, out}) * 2;
+    const float eps = 1e-6f;
+    torch::Tensor masks = torch::full({batch, tokens, 4 * h, 4 * w}, std::nanf(""));
+    const MaskTailWeights weights{normWeight.data_ptr<float>(),
+                                  normBias.data_ptr<float>(),
+                                  eps,
+                                  upWeight.data_ptr<float>(),
+                                  upBias.data_ptr<float>(),
+                                  in,
+                                  out};
+    QVERIFY(maskTailFits(in, out, tokens));
+    maskTail(static_cast<MaskTailIsa>(isa), half.data_ptr<float>(), weights,
+             hyper.data_ptr<float>(), batch, tokens, h, w, masks.data_ptr<float>());
+    const torch::Tensor expected =
+        reference(half, normWeight, normBias, eps, upWeight, upBias, hyper, h, w);
+    // Every pixel written (none left NaN), each within fp32 rounding of the double reference.
+    QVERIFY(!masks.isnan().any().item<bool>());
+    const double scale = expected.abs().max().item<double>();
+    const double error = (masks.to(torch::kDouble) - expected).abs().max().item<double>();
+    QVERIFY2(error <= 2e-6 * scale + 1e-6,
+             qPrintable(QString("max error %1, largest logit %2").arg(error).arg(scale)));
+  }
+
+  void refusesShapesItDoesNotCompile() {
+    QVERIFY(maskTailFits(64, 32, 4));
+    QVERIFY(!maskTailFits(64, 32, 5));  // a lane per token and pixel: four tokens at most
+    QVERIFY(!maskTailFits(64, 32, 0));
+    QVERIFY(!maskTailFits(48, 24, 4));
+    QVERIFY(!maskTailFits(8, 4, 4));
+    QVERIFY(!maskTailFits(128, 64, 4));
+  }
+
+  void namesRoundTrip() {
+    for (MaskTailIsa isa : {MaskTailIsa::Portable, MaskTailIsa::Avx2, MaskTailIsa::Avx512})
+      QCOMPARE(maskTailIsaFromName(maskTailIsaName(isa)), std::optional<MaskTailIsa>(isa));
+    QVERIFY(!maskTailIsaFromName("amx"));
+    QVERIFY(maskTailIsaSupported(bestMaskTailIsa()));
+  }
+};
+
+
+QTEST_APPLESS_MAIN(TestMaskTail)
+#include "test_mask_tail.moc"
