@@ -33,8 +33,8 @@ torch::Tensor reference(const torch::Tensor& half, const torch::Tensor& normWeig
       torch::layer_norm(half.to(torch::kDouble), {half.size(2)}, normWeight.to(torch::kDouble),
                         normBias.to(torch::kDouble), eps);
   const torch::Tensor x = torch::gelu(halfToNchw(normalised, h, w));
-  const torch::Tensor features = torch::gelu(torch::conv_transpose2d(
-      x, upWeight.to(torch::kDouble), upBias.to(torch::kDouble), 2));
+  const torch::Tensor features = torch::gelu(
+      torch::conv_transpose2d(x, upWeight.to(torch::kDouble), upBias.to(torch::kDouble), 2));
   return torch::einsum("bto,bohw->bthw", {hyper.to(torch::kDouble), features});
 }
 
@@ -51,8 +51,11 @@ class TestMaskTail : public QObject {
   void matchesStepByStep_data() {
     QTest::addColumn<int>("isa");
     QTest::addColumn<Case>("shape");
-    const Case cases[] = {{64, 32, 1, 4, 8, 8}, {64, 32, 2, 3, 3, 5}, {32, 16, 1, 4, 5, 3},
-                          {32, 16, 2, 1, 4, 4}, {16, 8, 3, 2, 2, 7}};
+    const Case cases[] = {{64, 32, 1, 4, 8, 8},
+                          {64, 32, 2, 3, 3, 5},
+                          {32, 16, 1, 4, 5, 3},
+                          {32, 16, 2, 1, 4, 4},
+                          {16, 8, 3, 2, 2, 7}};
     for (MaskTailIsa isa : {MaskTailIsa::Portable, MaskTailIsa::Avx2, MaskTailIsa::Avx512}) {
       if (!maskTailIsaSupported(isa)) continue;
       for (const Case& c : cases) {
@@ -119,7 +122,6 @@ class TestMaskTail : public QObject {
     QVERIFY(maskTailIsaSupported(bestMaskTailIsa()));
   }
 };
-
 
 QTEST_APPLESS_MAIN(TestMaskTail)
 #include "test_mask_tail.moc"

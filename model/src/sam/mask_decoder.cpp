@@ -247,8 +247,8 @@ torch::Tensor MaskDecoderImpl::upscaleTokens(const torch::Tensor& tokens) {
 }
 
 std::optional<torch::Tensor> MaskDecoderImpl::fusedMasks(const torch::Tensor& tokens,
-                                                        const torch::Tensor& hyperIn, int64_t h,
-                                                        int64_t w) {
+                                                         const torch::Tensor& hyperIn, int64_t h,
+                                                         int64_t w) {
   auto& first = *output_upscaling[0]->as<Upsample2x>();
   auto& norm = *output_upscaling[1]->as<LayerNorm2d>();
   auto& second = *output_upscaling[3]->as<Upsample2x>();

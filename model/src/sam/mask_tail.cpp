@@ -89,13 +89,14 @@ MEDSA_INLINE V gelu(V y) {
   return 0.5f * y * (1.0f + bitCast<V>(bitCast<I>(erfMagnitude) ^ signBit));
 }
 
-// What the kernel needs per batch item, laid out for it once per call.
+// The weights laid out for the kernel once per call, and the grid; each batch item's token
+// products (`product`: [4 x out][16], lane 4t + s holding hyper[t][o] at column s out + o) go
+// with its rows.
 struct Prepared {
   const MaskTailWeights* weights;
   std::int64_t tokens, h, w;
   const float* upWeight;  // [in][4 x out]: column (2 di2 + dj2) out + o, bias likewise
   const float* upBias;
-  const float* product;  // [batch][4 x out][16]: lane 4t + s holds hyper[t][o] for column s out + o
 };
 
 // LayerNorm2d over one row of In values, then GELU, into `x`.
@@ -122,8 +123,8 @@ MEDSA_INLINE void normalisedRow(const float* row, const MaskTailWeights& wt, flo
   const float inverse = 1.0f / std::sqrt(variance / In + wt.normEps);
 #pragma GCC unroll 16
   for (int v = 0; v < kVectors; ++v) {
-    const V normalised = values[v] * inverse * load<V>(wt.normWeight + v * Lanes) +
-                         load<V>(wt.normBias + v * Lanes);
+    const V normalised =
+        values[v] * inverse * load<V>(wt.normWeight + v * Lanes) + load<V>(wt.normBias + v * Lanes);
     store(x + v * Lanes, gelu<V, I>(normalised));
   }
 }
@@ -212,9 +213,11 @@ MEDSA_INLINE void rowsOfShape(const Prepared& p, const float* half, const float*
 using RowsFunction = void (*)(const Prepared&, const float*, const float*, std::int64_t,
                               std::int64_t, float*);
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(
-    const Prepared& p, const float* half, const float* product, std::int64_t first,
-    std::int64_t last, float* masks) {
+__attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(const Prepared& p,
+                                                                const float* half,
+                                                                const float* product,
+                                                                std::int64_t first,
+                                                                std::int64_t last, float* masks) {
   rowsOfShape<16, 3, 6, 8>(p, half, product, first, last, masks);
 }
 __attribute__((target("avx2,fma"))) void rowsAvx2(const Prepared& p, const float* half,
@@ -312,7 +315,7 @@ void maskTail(MaskTailIsa isa, const float* half, const MaskTailWeights& weights
         for (std::int64_t o = 0; o < out; ++o)
           product[((b * columns) + s * out + o) * kMaskLanes + 4 * t + s] =
               hyper[(b * tokens + t) * out + o];
-  const Prepared prepared{&weights, tokens, h, w, upWeight.data(), upBias.data(), product.data()};
+  const Prepared prepared{&weights, tokens, h, w, upWeight.data(), upBias.data()};
   // Jobs of 64 pixel rows (a quarter of an image-token row of ViT-B's 64 x 64 grid).
   const RowsFunction rows = rowsFor(isa);
   const std::int64_t pixels = 4 * h * w, blocks = (pixels + 63) / 64;
