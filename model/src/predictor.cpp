@@ -1,8 +1,6 @@
 #include "medsa/model/predictor.h"
 
 #include <chrono>
-#include <cstdlib>
-#include <torch/csrc/autograd/profiler_legacy.h>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -78,8 +76,6 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
       return status.error();
   }
   torch::InferenceMode inference;
-  static int calls = 0; std::unique_ptr<torch::autograd::profiler::RecordProfile> prof;
-  if (std::getenv("MEDSA_PROF") && ++calls == 30) prof = std::make_unique<torch::autograd::profiler::RecordProfile>(std::getenv("MEDSA_PROF"));
   const auto start = Clock::now();
   // Prompts with the same shape (point count, box, previous mask, multimask) share a batch;
   // the official decoder needs equal token counts within one batch.

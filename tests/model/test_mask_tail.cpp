@@ -86,11 +86,14 @@ class TestMaskTail : public QObject {
     const torch::Tensor hyper = torch::randn({batch, tokens, out}) * 2;
     const float eps = 1e-6f;
     torch::Tensor masks = torch::full({batch, tokens, 4 * h, 4 * w}, std::nanf(""));
+    // The layout Upsample2x::pixelWeights / pixelBias hand the kernel.
+    const torch::Tensor pixelWeights = upWeight.permute({0, 2, 3, 1}).reshape({in, 4 * out});
+    const torch::Tensor pixelBias = upBias.repeat({4});
     const MaskTailWeights weights{normWeight.data_ptr<float>(),
                                   normBias.data_ptr<float>(),
                                   eps,
-                                  upWeight.data_ptr<float>(),
-                                  upBias.data_ptr<float>(),
+                                  pixelWeights.data_ptr<float>(),
+                                  pixelBias.data_ptr<float>(),
                                   in,
                                   out};
     QVERIFY(maskTailFits(in, out, tokens));

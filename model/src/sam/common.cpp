@@ -87,11 +87,15 @@ torch::Tensor Upsample2xImpl::forward(const torch::Tensor& x) {
       .reshape({batch, -1, height * 2, width * 2});
 }
 
+torch::Tensor Upsample2xImpl::pixelWeights() const {
+  return weight.permute({0, 2, 3, 1}).reshape({weight.size(0), 4 * weight.size(1)});
+}
+
+torch::Tensor Upsample2xImpl::pixelBias() const { return bias.repeat({4}); }
+
 torch::Tensor Upsample2xImpl::forwardPixels(const torch::Tensor& pixels) {
   // out[p, (di, dj), o] = sum_c x[p, c] * W[c, o, di, dj] + bias[o]
-  const int64_t in = weight.size(0), out = weight.size(1);
-  const torch::Tensor w = weight.permute({0, 2, 3, 1}).reshape({in, 4 * out});
-  return torch::addmm(bias.repeat({4}), pixels, w).view({-1, out});
+  return torch::addmm(pixelBias(), pixels, pixelWeights()).view({-1, weight.size(1)});
 }
 
 torch::Tensor Upsample2xImpl::forwardPixelsToChannels(const torch::Tensor& pixels) {

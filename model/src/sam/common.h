@@ -61,6 +61,10 @@ struct Upsample2xImpl : torch::nn::Module {
   /// input pixel p at column (2 di + dj) P + p. One matmul of the weights by the pixels, the
   /// shape OpenBLAS runs fastest when `in` is small (K = 64: 2.7-3.5 ms against 4.5 ms).
   torch::Tensor forwardPixelsToChannels(const torch::Tensor& pixels);
+  /// The weights as [in, 4 out] (column (2 di + dj) out + o) and the bias repeated to match:
+  /// forwardPixels' matmul operands, and the fused mask tail's.
+  torch::Tensor pixelWeights() const;
+  torch::Tensor pixelBias() const;
 
   torch::Tensor weight, bias;
 };

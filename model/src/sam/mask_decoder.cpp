@@ -265,7 +265,8 @@ std::optional<torch::Tensor> MaskDecoderImpl::fusedMasks(const torch::Tensor& to
   }
   const torch::Tensor half = first.forwardPixels(tokens.reshape({-1, tokens.size(2)})).contiguous();
   const torch::Tensor normWeight = norm.weight.contiguous(), normBias = norm.bias.contiguous();
-  const torch::Tensor upWeight = second.weight.contiguous(), upBias = second.bias.contiguous();
+  const torch::Tensor upWeight = second.pixelWeights().contiguous();
+  const torch::Tensor upBias = second.pixelBias().contiguous();
   const torch::Tensor hyper = hyperIn.contiguous();
   const MaskTailWeights weights{normWeight.data_ptr<float>(),
                                 normBias.data_ptr<float>(),

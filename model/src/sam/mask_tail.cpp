@@ -89,14 +89,11 @@ MEDSA_INLINE V gelu(V y) {
   return 0.5f * y * (1.0f + bitCast<V>(bitCast<I>(erfMagnitude) ^ signBit));
 }
 
-// The weights laid out for the kernel once per call, and the grid; each batch item's token
-// products (`product`: [4 x out][16], lane 4t + s holding hyper[t][o] at column s out + o) go
-// with its rows.
+// The weights and the grid; each batch item's token products (`product`: [4 x out][16], lane 4t + s
+// holding hyper[t][o] at column s out + o) go with its rows.
 struct Prepared {
   const MaskTailWeights* weights;
   std::int64_t tokens, h, w;
-  const float* upWeight;  // [in][4 x out]: column (2 di2 + dj2) out + o, bias likewise
-  const float* upBias;
 };
 
 // LayerNorm2d over one row of In values, then GELU, into `x`.
@@ -150,11 +147,12 @@ MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* pr
 #pragma GCC unroll 8
     for (int r = 0; r < Rows; ++r)
 #pragma GCC unroll 32
-      for (int v = 0; v < kVectors; ++v) acc[r][v] = load<V>(p.upBias + v * Lanes);
+      for (int v = 0; v < kVectors; ++v) acc[r][v] = load<V>(p.weights->upBias + v * Lanes);
     for (int c = 0; c < In; ++c) {
       V weight[kVectors];
 #pragma GCC unroll 32
-      for (int v = 0; v < kVectors; ++v) weight[v] = load<V>(p.upWeight + c * Columns + v * Lanes);
+      for (int v = 0; v < kVectors; ++v)
+        weight[v] = load<V>(p.weights->upWeight + c * Columns + v * Lanes);
 #pragma GCC unroll 8
       for (int r = 0; r < Rows; ++r)
 #pragma GCC unroll 32
@@ -297,15 +295,6 @@ void maskTail(MaskTailIsa isa, const float* half, const MaskTailWeights& weights
               const float* hyper, std::int64_t batch, std::int64_t tokens, std::int64_t h,
               std::int64_t w, float* masks) {
   const std::int64_t in = weights.in, out = weights.out, columns = 4 * out;
-  // The weights as [in][(di2, dj2)][out], rows of whole vectors, and the bias per column.
-  std::vector<float> upWeight(static_cast<std::size_t>(in * columns));
-  std::vector<float> upBias(static_cast<std::size_t>(columns));
-  for (std::int64_t c = 0; c < in; ++c)
-    for (std::int64_t o = 0; o < out; ++o)
-      for (std::int64_t s = 0; s < 4; ++s)
-        upWeight[c * columns + s * out + o] = weights.upWeight[(c * out + o) * 4 + s];
-  for (std::int64_t s = 0; s < 4; ++s)
-    for (std::int64_t o = 0; o < out; ++o) upBias[s * out + o] = weights.upBias[o];
   // Each token's product as a 16-lane row per feature column: column s out + o adds
   // hyper[t][o] x feature to lane 4t + s, so one pass gives every token's 2 x 2 block.
   std::vector<float> product(static_cast<std::size_t>(batch * columns * kMaskLanes), 0.0f);
@@ -315,7 +304,7 @@ void maskTail(MaskTailIsa isa, const float* half, const MaskTailWeights& weights
         for (std::int64_t o = 0; o < out; ++o)
           product[((b * columns) + s * out + o) * kMaskLanes + 4 * t + s] =
               hyper[(b * tokens + t) * out + o];
-  const Prepared prepared{&weights, tokens, h, w, upWeight.data(), upBias.data()};
+  const Prepared prepared{&weights, tokens, h, w};
   // Jobs of 64 pixel rows (a quarter of an image-token row of ViT-B's 64 x 64 grid).
   const RowsFunction rows = rowsFor(isa);
   const std::int64_t pixels = 4 * h * w, blocks = (pixels + 63) / 64;

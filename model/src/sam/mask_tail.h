@@ -22,17 +22,18 @@ MaskTailIsa bestMaskTailIsa();
 std::string_view maskTailIsaName(MaskTailIsa isa);
 std::optional<MaskTailIsa> maskTailIsaFromName(std::string_view name);
 
-/// The sizes the fused kernel takes: `in` and 4 x `out` whole vectors of 16 floats, 4 x `out`
-/// at most 128 (ViT-B: in 64, out 32), and at most 4 mask tokens (one lane per token and
-/// output pixel of a 2 x 2 block).
+/// The sizes the fused kernel is compiled for: (in, out) = (64, 32), (32, 16) or (16, 8), the
+/// upsamplings of decoders 256 (ViT-B), 128 (the starter) and 64 wide, and 1 to 4 mask tokens
+/// (one lane per token and output pixel of a 2 x 2 block).
 bool maskTailFits(std::int64_t in, std::int64_t out, std::int64_t tokens);
 
 struct MaskTailWeights {
   const float* normWeight;  ///< [in]  LayerNorm2d
   const float* normBias;    ///< [in]
   float normEps;
-  const float* upWeight;  ///< [in][out][2][2]  ConvTranspose2d, the official layout
-  const float* upBias;    ///< [out]
+  const float* upWeight;  ///< [in][4 out]: ConvTranspose2d's [in][out][2][2] as
+                          ///< Upsample2x::pixelWeights lays it out, column (2 di + dj) out + o
+  const float* upBias;    ///< [4 out]: Upsample2x::pixelBias
   std::int64_t in, out;
 };
 
