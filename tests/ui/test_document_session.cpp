@@ -301,6 +301,52 @@ class TestDocumentSession : public QObject {
     QVERIFY(!QFileInfo::exists(orphanFile));
   }
 
+  // The label volume is read while the image opens; on a busy machine the image can be shown
+  // first and the user can paint before the recovered labels arrive. Neither is lost.
+  void editsMadeBeforeTheRecoveredLabelsArriveAreOneUndoAway() {
+    QTemporaryDir dir;
+    const QString autosaves = dir.filePath(QStringLiteral("autosave"));
+    std::vector<std::uint8_t> crashedLabels;
+    QString orphanFile;
+    {
+      Open crashed(autosaves);
+      paint(crashed.document, 7);
+      QVERIFY(autosaveAndWait(crashed.session));
+      const medsa::Image& image = crashed.document.labels().image();
+      crashedLabels.assign(image.bytes(), image.bytes() + image.byteCount());
+      orphanFile = crashed.session.autosaveFile();
+    }
+    Document document;
+    DocumentSession next(&document);
+    next.setAutosaveFolder(autosaves);
+    QSignalSpy found(&next, &DocumentSession::orphansFound);
+    QSignalSpy recovered(&next, &DocumentSession::recovered);
+    QVERIFY(next.findOrphans());
+    QVERIFY(found.wait(10000));
+    QVERIFY(next.recover(0));
+    // No event is processed between these: the read's result cannot have been delivered yet.
+    next.open(makeSphereVolume(), QString(), QStringLiteral("demo:phantom"));
+    QCOMPARE(recovered.count(), 0);
+    paint(document, 3, 2);
+    const std::size_t interim = document.labels().count(2);
+    QVERIFY(interim > 0);
+
+    QVERIFY(recovered.wait(10000));
+    const medsa::Image& shown = document.labels().image();
+    QVERIFY(std::vector<std::uint8_t>(shown.bytes(), shown.bytes() + shown.byteCount()) ==
+            crashedLabels);
+    QVERIFY(next.isModified());
+    QCOMPARE(document.history()->stack()->count(), 2);  // the edit, then the recovery
+    document.history()->stack()->undo();
+    QCOMPARE(document.labels().count(2), interim);
+    QCOMPARE(document.labels().count(1), std::size_t{0});
+    document.history()->stack()->redo();
+    QCOMPARE(document.labels().count(2), std::size_t{0});
+    QVERIFY(document.labels().count(1) > 0);
+    QVERIFY(document.labelSet().find(2));  // the edit's label is still in the set
+    QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(orphanFile), 10000);
+  }
+
   void failedOpenAfterRecoveryKeepsTheAutosave() {
     QTemporaryDir dir;
     const QString autosaves = dir.filePath(QStringLiteral("autosave"));

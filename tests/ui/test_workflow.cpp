@@ -111,16 +111,19 @@ std::size_t nonEmptyCandidate(MainWindow& window, SliceView* view) {
 }
 
 // The next start after a crash: the app's readers, the autosave in `autosaveFolder` recovered
-// without asking; returns once the recovered image is shown.
+// without asking; returns once the recovered labels are on the recovered image.
 void recoverAfterCrash(MainWindow& next, const QString& autosaveFolder) {
   next.setAutosaveFolder(autosaveFolder);
   medsa::app::installImageSources(next);
   QSignalSpy checked(&next, &MainWindow::recoveryChecked);
   QSignalSpy loaded(&next, &MainWindow::imageLoaded);
+  QSignalSpy recovered(next.session(), &medsa::ui::DocumentSession::recovered);
   QVERIFY(next.offerRecovery(/*ask=*/false));
   QVERIFY(checked.wait(30000));
   QVERIFY(checked.first().first().toBool());
   QVERIFY(loaded.count() > 0 || loaded.wait(60000));
+  // The label volume is read while the image opens and may arrive after it is shown.
+  QVERIFY(recovered.count() > 0 || recovered.wait(60000));
 }
 
 std::vector<std::uint8_t> labelBytes(MainWindow& window) {

@@ -396,7 +396,14 @@ void DocumentSession::applyRecovery() {
     return;
   }
   const QDateTime savedAt = snapshot.savedAt;
-  document_->setLabels(std::move(map).value(), snapshot.labels);  // unsaved until saved
+  if (document_->history()->stack()->count() == 0) {
+    document_->setLabels(std::move(map).value(), snapshot.labels);  // unsaved until saved
+  } else {
+    // The user edited while the autosave was still being read: the recovered labels go on top
+    // as one step, so Ctrl+Z brings those edits back instead of losing them.
+    document_->replaceLabelsUndoably(map.value(), snapshot.labels,
+                                     tr("Recover autosaved annotations"));
+  }
   adopted_ = std::move(recovery_->claim);
   recovery_.reset();
   updateModified();
