@@ -1,6 +1,7 @@
-// medsa pretrain: trains the starter model from random weights on synthetic pictures with the
-// simulated interactive loop, then measures it on a held-out synthetic set of another seed and
-// shape mix. Resumable; reproduces models/starter.safetensors (docs/models/starter.md).
+// medsa pretrain: trains the starter model from random weights (or further, from a model's
+// weights: --init) on synthetic pictures with the simulated interactive loop, then measures it on
+// a held-out synthetic set of another seed and shape mix. Resumable; reproduces
+// models/starter.safetensors (docs/models/starter.md).
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "medsa/model/sam_model.h"
 #include "model_options.h"
 #include "process_stats.h"
+#include "starter_model.h"
 
 namespace medsa::cli {
 namespace {
@@ -34,6 +36,8 @@ struct PretrainRequest {
   std::optional<double> minutes;
   std::uint64_t seed = 1;
   bool resume = false;
+  std::optional<std::string> init;  ///< a model file whose weights the run starts from
+  std::optional<double> learningRate;
   bool json = false;
   int batch = 8;
   int heldOut = 100;
@@ -53,6 +57,8 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
   const std::optional<std::string> minutes = parser.option("--minutes");
   const std::optional<std::string> seed = parser.option("--seed");
   request.resume = parser.flag("--resume");
+  request.init = parser.option("--init");
+  const std::optional<std::string> learningRate = parser.option("--lr");
   request.json = parser.flag("--json");
   const std::optional<std::string> batch = parser.option("--batch");
   const std::optional<std::string> heldOut = parser.option("--held-out");
@@ -82,6 +88,21 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
     request.minutes = m.value();
   }
   if (!request.steps && !request.minutes) request.steps = kDefaultSteps;
+  if (request.init && request.resume) {
+    return Error{ErrorCode::InvalidArgument,
+                 "give either --init (new run from a model's weights) or --resume (continue a "
+                 "run from its state), not both",
+                 {}};
+  }
+  if (request.init && request.init->empty())
+    return Error{ErrorCode::InvalidArgument, "--init needs a model file (or 'starter')", {}};
+  if (learningRate) {
+    Result<double> rate = parseNumber(*learningRate, "--lr");
+    if (!rate.ok()) return rate.error();
+    if (!(rate.value() > 0) || rate.value() > 0.1)
+      return Error{ErrorCode::InvalidArgument, "--lr must be above 0 and at most 0.1", {}};
+    request.learningRate = rate.value();
+  }
   if (seed) {
     Result<long long> s = parseCount(seed, 0, 0, "--seed");
     if (!s.ok()) return s.error();
@@ -94,8 +115,10 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
     request.seed = static_cast<std::uint64_t>(s.value());
   }
   const std::pair<const std::optional<std::string>*, std::pair<int*, long long>> counts[] = {
-      {&batch, {&request.batch, 1}},      {&heldOut, {&request.heldOut, 1}},
-      {&threads, {&request.threads, 1}},  {&logEvery, {&request.logEvery, 1}},
+      {&batch, {&request.batch, 1}},
+      {&heldOut, {&request.heldOut, 1}},
+      {&threads, {&request.threads, 1}},
+      {&logEvery, {&request.logEvery, 1}},
       {&evalEvery, {&request.evalEvery, 0}}};
   const char* names[] = {"--batch", "--held-out", "--threads", "--log-every", "--eval-every"};
   for (std::size_t i = 0; i < std::size(counts); ++i) {
@@ -120,6 +143,32 @@ int fail(CommandContext& context, const Error& error) {
   return kExitFailure;
 }
 
+// --init: the starter geometry's weights from a model file ('starter': the shipped one), to
+// train further with a fresh optimizer and schedule (a warm restart).
+Result<std::shared_ptr<model::SamModel>> loadInitialWeights(std::string path,
+                                                            const model::SamConfig& config,
+                                                            const model::EngineOptions& engine) {
+  if (path == "starter") {
+    const std::optional<std::string> starter = findStarterModel();
+    if (!starter) {
+      return Error{ErrorCode::FileNotFound, "--init starter: the starter model is not installed",
+                   kStarterRelativePath};
+    }
+    path = *starter;
+  }
+  // The geometry comes from the file: one of another shape is refused by name, not trained.
+  Result<std::shared_ptr<model::SamModel>> loaded =
+      model::SamModel::load(path, std::nullopt, engine);
+  if (!loaded.ok()) return loaded.error();
+  if (!(loaded.value()->config() == config)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "--init: the model does not have the starter geometry (pre-training trains "
+                 "only that one)",
+                 path};
+  }
+  return loaded;
+}
+
 int runPretrain(CommandContext& context) {
   Result<PretrainRequest> parsed = parseRequest(context.args);
   if (!parsed.ok()) {
@@ -129,9 +178,9 @@ int runPretrain(CommandContext& context) {
   const PretrainRequest& request = parsed.value();
   const std::string state = statePath(request.out);
   if (request.resume && !std::filesystem::exists(state)) {
-    return fail(context, Error{ErrorCode::FileNotFound,
-                               "nothing to resume: no training state (run without --resume first)",
-                               state});
+    return fail(context,
+                Error{ErrorCode::FileNotFound,
+                      "nothing to resume: no training state (run without --resume first)", state});
   }
   // Torch would otherwise pick its own thread count; we share the machine, so say it.
   const int threads = model::setThreadCount(request.threads);
@@ -140,11 +189,13 @@ int runPretrain(CommandContext& context) {
   model::EngineOptions engine;
   engine.threads = threads;
   Result<std::shared_ptr<model::SamModel>> built =
-      model::SamModel::randomWeights(config, engine, request.seed);
+      request.init ? loadInitialWeights(*request.init, config, engine)
+                   : model::SamModel::randomWeights(config, engine, request.seed);
   if (!built.ok()) return fail(context, built.error());
   std::shared_ptr<model::SamModel> model = built.value();
   model::FullTrainOptions options;
   options.seed = request.seed;
+  if (request.learningRate) options.learningRate = *request.learningRate;
   model::FullTrainer trainer(model, options);
 
   // Bookkeeping that survives --resume: total wall time and where on the schedule we are.
@@ -187,8 +238,8 @@ int runPretrain(CommandContext& context) {
 
   if (!request.json) {
     context.out << "pretraining the starter model (" << trainer.parameterCount()
-                << " parameters) on synthetic pictures, batch " << request.batch << ", "
-                << threads << " threads, from step " << startStep << '\n';
+                << " parameters) on synthetic pictures, batch " << request.batch << ", " << threads
+                << " threads, from step " << startStep << '\n';
   }
   const auto start = Clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
@@ -239,8 +290,9 @@ int runPretrain(CommandContext& context) {
       context.err << "step " << done << "  loss " << fixed(lossCount ? lossSum / lossCount : 0, 4)
                   << "  iou first " << fixed(stats->firstIou, 3) << " last "
                   << fixed(stats->lastIou, 3) << "  lr " << std::scientific << std::setprecision(2)
-                  << stats->learningRate << std::defaultfloat << "  " << fixed(stats->milliseconds, 0)
-                  << " ms" << (stats->skipped ? "  (skipped: loss not finite)" : "") << '\n';
+                  << stats->learningRate << std::defaultfloat << "  "
+                  << fixed(stats->milliseconds, 0) << " ms"
+                  << (stats->skipped ? "  (skipped: loss not finite)" : "") << '\n';
       lossSum = 0;
       lossCount = 0;
     }
@@ -304,7 +356,8 @@ int runPretrain(CommandContext& context) {
                 << "\nheld-out synthetic set (" << evaluation->objects
                 << " objects): Dice after one box " << fixed(evaluation->diceBox, 3)
                 << ", after one click " << fixed(evaluation->diceClick, 3) << ", NoC@85 "
-                << fixed(evaluation->noc85, 2) << ", NoC@90 " << fixed(evaluation->noc90, 2) << '\n';
+                << fixed(evaluation->noc85, 2) << ", NoC@90 " << fixed(evaluation->noc90, 2)
+                << '\n';
   }
   return kExitOk;
 }
@@ -315,8 +368,9 @@ void addPretrainCommand(CommandRegistry& registry) {
   registry.add(
       {"pretrain", "train the starter model from scratch on synthetic pictures",
        "Usage: medsa pretrain --synthetic --out FILE [--steps N | --minutes M] [--seed S]\n"
-       "                      [--resume] [--json]\n\n"
-       "Trains every weight of the small starter SAM (--arch starter) from random values on\n"
+       "                      [--resume | --init MODEL] [--lr X] [--json]\n\n"
+       "Trains every weight of the small starter SAM (--arch starter) from random values (or\n"
+       "from a model's weights with --init) on\n"
        "procedurally generated pictures, with simulated prompts: a jittered box or a click, then\n"
        "correction clicks at the errors with the last answer fed back. Writes FILE as fp16\n"
        "safetensors and FILE.state (weights, optimizer, step) every 100 steps and at the end;\n"
@@ -331,6 +385,10 @@ void addPretrainCommand(CommandRegistry& registry) {
        "  --minutes M          train for M minutes of wall time instead; the cosine spans them\n"
        "  --seed S             seed of the training data and prompts (default 1)\n"
        "  --resume             continue from FILE.state (same --seed and --batch)\n"
+       "  --init MODEL         start from a starter-geometry model's weights ('starter': the\n"
+       "                       shipped one) with a fresh optimizer and schedule; use another\n"
+       "                       --seed than the model was trained with, for new pictures\n"
+       "  --lr X               peak learning rate (default 4e-4)\n"
        "  --batch N            pictures per step (default 8; up to 2 objects each)\n"
        "  --held-out N         pictures in the held-out set (default 100)\n"
        "  --threads N          CPU threads (default: every core)\n"

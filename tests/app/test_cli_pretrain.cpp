@@ -49,9 +49,9 @@ class TestCliPretrain : public QObject {
 
   void trainsWritesAndMeasures() {
     model_ = dir_.filePath(QStringLiteral("small.safetensors"));
-    const Run run = runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "2",
-                              "--batch", "2", "--held-out", "2", "--threads", "2", "--log-every",
-                              "1", "--json"});
+    const Run run =
+        runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "2", "--batch", "2",
+                  "--held-out", "2", "--threads", "2", "--log-every", "1", "--json"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const QJsonObject report = lastLineJson(run.out);
     QCOMPARE(report["steps"].toInt(), 2);
@@ -77,8 +77,8 @@ class TestCliPretrain : public QObject {
 
   void resumeContinuesTheCount() {
     QVERIFY(!model_.isEmpty());
-    const Run run = runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "3",
-                              "--batch", "2", "--held-out", "1", "--resume", "--json"});
+    const Run run = runMedsa({"pretrain", "--synthetic", "--out", model_, "--steps", "3", "--batch",
+                              "2", "--held-out", "1", "--resume", "--json"});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const QJsonObject report = lastLineJson(run.out);
     QCOMPARE(report["steps"].toInt(), 3);
@@ -88,6 +88,45 @@ class TestCliPretrain : public QObject {
                                 "--batch", "2", "--seed", "5", "--resume"});
     QCOMPARE(mixed.exitCode, 1);
     QVERIFY(mixed.err.contains(QStringLiteral("--seed")));
+  }
+
+  // --init starts from a model's weights: the shipped starter's first loss is far below that of
+  // random weights (about 1.6 on the same pictures).
+  void initStartsFromTheModelsWeights() {
+    const auto firstLoss = [](const QString& err) {
+      const int at = err.indexOf(QStringLiteral("step 1  loss "));
+      return at < 0 ? -1.0 : err.mid(at + 13, 6).toDouble();
+    };
+    const QString out = dir_.filePath(QStringLiteral("further.safetensors"));
+    const QStringList common = {"pretrain", "--synthetic", "--out",       out,          "--steps",
+                                "1",        "--batch",     "2",           "--held-out", "1",
+                                "--seed",   "3",           "--log-every", "1",          "--json"};
+    const Run further = runMedsa(common + QStringList{"--init", "starter", "--lr", "1e-4"});
+    QVERIFY2(further.exitCode == 0, qPrintable(further.err));
+    QCOMPARE(lastLineJson(further.out)["steps"].toInt(), 1);
+    const Run fresh = runMedsa(common);
+    QVERIFY2(fresh.exitCode == 0, qPrintable(fresh.err));
+    const double trained = firstLoss(further.err), random = firstLoss(fresh.err);
+    qInfo("first loss from the starter %.4f, from random weights %.4f", trained, random);
+    QVERIFY(trained > 0 && trained < 0.8);
+    QVERIFY(random > 1.0);
+  }
+
+  void initFromABadModelFails() {
+    const QString out = dir_.filePath(QStringLiteral("bad-init.safetensors"));
+    const QString missing = dir_.filePath(QStringLiteral("absent.safetensors"));
+    const Run run = runMedsa({"pretrain", "--synthetic", "--out", out, "--init", missing});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(missing), qPrintable(run.err));
+    const QString notAModel = dir_.filePath(QStringLiteral("notes.safetensors"));
+    QFile file(notAModel);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("these are not weights");
+    file.close();
+    const Run garbage = runMedsa({"pretrain", "--synthetic", "--out", out, "--init", notAModel});
+    QCOMPARE(garbage.exitCode, 1);
+    QVERIFY2(garbage.err.contains(notAModel), qPrintable(garbage.err));
+    QVERIFY(!QFile::exists(out));
   }
 
   void resumeWithoutStateFails() {
@@ -109,6 +148,10 @@ class TestCliPretrain : public QObject {
         {{"pretrain", "--synthetic", "--out", out, "--seed", "9176"}, "held-out"},
         {{"pretrain", "--synthetic", "--out", out, "--batch", "0"}, "--batch"},
         {{"pretrain", "--synthetic", "--out", out, "--frobnicate"}, "--frobnicate"},
+        {{"pretrain", "--synthetic", "--out", out, "--init", "starter", "--resume"}, "--init"},
+        {{"pretrain", "--synthetic", "--out", out, "--init", ""}, "--init"},
+        {{"pretrain", "--synthetic", "--out", out, "--lr", "0"}, "--lr"},
+        {{"pretrain", "--synthetic", "--out", out, "--lr", "fast"}, "--lr"},
     };
     for (const auto& [args, mention] : cases) {
       const Run run = runMedsa(args);
@@ -134,9 +177,9 @@ class TestCliPretrain : public QObject {
     QImage picture(200, 150, QImage::Format_RGB888);
     for (int y = 0; y < 150; ++y)
       for (int x = 0; x < 200; ++x)
-        picture.setPixel(x, y, (x - 120) * (x - 120) + (y - 70) * (y - 70) < 30 * 30
-                                   ? qRgb(220, 210, 200)
-                                   : qRgb(40, 45, 50));
+        picture.setPixel(x, y,
+                         (x - 120) * (x - 120) + (y - 70) * (y - 70) < 30 * 30 ? qRgb(220, 210, 200)
+                                                                               : qRgb(40, 45, 50));
     const QString image = dir_.filePath(QStringLiteral("disc.png"));
     QVERIFY(picture.save(image));
     const QString mask = dir_.filePath(QStringLiteral("disc-mask.png"));
@@ -154,7 +197,8 @@ class TestCliPretrain : public QObject {
         outside += on && !disc;
       }
     }
-    QVERIFY2(inside > 2000 && outside < 600, qPrintable(QStringLiteral("%1 in, %2 out").arg(inside).arg(outside)));
+    QVERIFY2(inside > 2000 && outside < 600,
+             qPrintable(QStringLiteral("%1 in, %2 out").arg(inside).arg(outside)));
   }
 
   void starterResolvesBesideAnInstalledExecutable() {
