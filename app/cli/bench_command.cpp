@@ -170,7 +170,8 @@ void addBenchCommand(CommandRegistry& registry) {
            "attention_kernel (the CPU attention kernel in use for the encoder's precision;\n"
            "MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512|avx512bf16|amx picks\n"
            "another, for comparisons; MEDSA_MASK_TAIL=off|portable|avx2|avx512 does the\n"
-           "same for the fp32 decoder's fused last steps).\n"
+           "same for the fp32 decoder's fused last steps, MEDSA_IMAGE_TO_TOKENS for its\n"
+           "fused image-to-token attention and norm4).\n"
            "With --train it times adapter training steps on the same picture instead\n"
            "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +

@@ -56,11 +56,11 @@ class TestMaskTail : public QObject {
                           {32, 16, 1, 4, 5, 3},
                           {32, 16, 2, 1, 4, 4},
                           {16, 8, 3, 2, 2, 7}};
-    for (MaskTailIsa isa : {MaskTailIsa::Portable, MaskTailIsa::Avx2, MaskTailIsa::Avx512}) {
-      if (!maskTailIsaSupported(isa)) continue;
+    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
+      if (!vectorIsaSupported(isa)) continue;
       for (const Case& c : cases) {
         const QString name = QString("%1 in %2 out %3 batch %4 tokens %5 grid %6x%7")
-                                 .arg(QString::fromLatin1(maskTailIsaName(isa).data()))
+                                 .arg(QString::fromLatin1(vectorIsaName(isa).data()))
                                  .arg(c.in)
                                  .arg(c.out)
                                  .arg(c.batch)
@@ -97,7 +97,7 @@ class TestMaskTail : public QObject {
                                   in,
                                   out};
     QVERIFY(maskTailFits(in, out, tokens));
-    maskTail(static_cast<MaskTailIsa>(isa), half.data_ptr<float>(), weights,
+    maskTail(static_cast<VectorIsa>(isa), half.data_ptr<float>(), weights,
              hyper.data_ptr<float>(), batch, tokens, h, w, masks.data_ptr<float>());
     const torch::Tensor expected =
         reference(half, normWeight, normBias, eps, upWeight, upBias, hyper, h, w);
@@ -119,10 +119,10 @@ class TestMaskTail : public QObject {
   }
 
   void namesRoundTrip() {
-    for (MaskTailIsa isa : {MaskTailIsa::Portable, MaskTailIsa::Avx2, MaskTailIsa::Avx512})
-      QCOMPARE(maskTailIsaFromName(maskTailIsaName(isa)), std::optional<MaskTailIsa>(isa));
-    QVERIFY(!maskTailIsaFromName("amx"));
-    QVERIFY(maskTailIsaSupported(bestMaskTailIsa()));
+    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512})
+      QCOMPARE(vectorIsaFromName(vectorIsaName(isa)), std::optional<VectorIsa>(isa));
+    QVERIFY(!vectorIsaFromName("amx"));
+    QVERIFY(vectorIsaSupported(bestVectorIsa()));
   }
 };
 

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "sam/image_to_tokens.h"
 #include "sam/mask_tail.h"
 
 namespace medsa::model {
@@ -24,21 +25,102 @@ torch::Tensor imageToTokens(DecoderAttentionImpl& attention, const torch::Tensor
                                        : attention.forward(q, k, v);
 }
 
-// MEDSA_MASK_TAIL, read once: "off" keeps LibTorch's step-by-step tail, an instruction set's
-// name forces that kernel, unset (or a set this CPU lacks, with a warning) the best it runs.
-std::optional<MaskTailIsa> maskTailChoice() {
-  static const std::optional<MaskTailIsa> choice = []() -> std::optional<MaskTailIsa> {
-    const char* variable = std::getenv("MEDSA_MASK_TAIL");
-    if (variable == nullptr || *variable == '\0') return bestMaskTailIsa();
-    if (std::string_view(variable) == "off") return std::nullopt;
-    const std::optional<MaskTailIsa> isa = maskTailIsaFromName(variable);
-    if (isa && maskTailIsaSupported(*isa)) return isa;
-    std::cerr << "MEDSA_MASK_TAIL=" << variable
-              << " is not off or an instruction set this CPU runs (portable, avx2, avx512); using "
-              << maskTailIsaName(bestMaskTailIsa()) << "\n";
-    return bestMaskTailIsa();
-  }();
+// A fused kernel's switch: "off" keeps LibTorch's step-by-step form, an instruction set's name
+// forces that kernel, unset (or a set this CPU lacks, with a warning) the best it runs.
+std::optional<VectorIsa> kernelChoice(const char* name) {
+  const char* variable = std::getenv(name);
+  if (variable == nullptr || *variable == '\0') return bestVectorIsa();
+  if (std::string_view(variable) == "off") return std::nullopt;
+  const std::optional<VectorIsa> isa = vectorIsaFromName(variable);
+  if (isa && vectorIsaSupported(*isa)) return isa;
+  std::cerr << name << "=" << variable
+            << " is not off or an instruction set this CPU runs (portable, avx2, avx512); using "
+            << vectorIsaName(bestVectorIsa()) << "\n";
+  return bestVectorIsa();
+}
+
+// Each read once.
+std::optional<VectorIsa> maskTailChoice() {
+  static const std::optional<VectorIsa> choice = kernelChoice("MEDSA_MASK_TAIL");
   return choice;
+}
+std::optional<VectorIsa> imageToTokensChoice() {
+  static const std::optional<VectorIsa> choice = kernelChoice("MEDSA_IMAGE_TO_TOKENS");
+  return choice;
+}
+
+bool needsGradient(std::initializer_list<torch::Tensor> tensors) {
+  if (!torch::GradMode::is_enabled()) return false;
+  for (const torch::Tensor& tensor : tensors)
+    if (tensor.defined() && tensor.requires_grad()) return true;
+  return false;
+}
+
+// keys (the image tokens) updated by their attention to the prompt tokens, the residual and
+// `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU; nullopt where the
+// kernel does not apply (the caller then takes the step-by-step form). `imageQueries` are the
+// image tokens with their positional encoding, `tokenKeys` the prompt tokens with theirs.
+std::optional<torch::Tensor> fusedImageToTokens(DecoderAttentionImpl& attention,
+                                                FloatLayerNormImpl& norm,
+                                                const torch::Tensor& imageQueries,
+                                                const torch::Tensor& tokenKeys,
+                                                const torch::Tensor& tokenValues,
+                                                const torch::Tensor& keys) {
+  const std::optional<VectorIsa> isa = imageToTokensChoice();
+  const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
+  const int64_t n = tokenKeys.size(1), heads = attention.heads;
+  const int64_t inner = attention.q_proj->weight.size(0), c = inner / heads;
+  if (!isa || !keys.device().is_cpu() || keys.scalar_type() != torch::kFloat ||
+      imageQueries.scalar_type() != torch::kFloat || tokenKeys.scalar_type() != torch::kFloat ||
+      !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
+      norm.weight.scalar_type() != torch::kFloat ||
+      attention.q_proj->weight.scalar_type() != torch::kFloat ||
+      needsGradient({keys, imageQueries, tokenKeys, tokenValues, norm.weight, norm.bias,
+                     attention.q_proj->weight, attention.k_proj->weight,
+                     attention.v_proj->weight, attention.out_proj->weight}))
+    return std::nullopt;
+  // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
+  const double scale = 1.0 / std::sqrt(static_cast<double>(c));
+  const torch::Tensor kh =
+      (attention.k_proj(tokenKeys) * scale).view({batch, n, heads, c}).transpose(1, 2);
+  const torch::Tensor vh = attention.v_proj(tokenValues).view({batch, n, heads, c}).transpose(1, 2);
+  const int64_t columns = heads * n, stride = imageToTokensColumnStride(columns);
+  torch::Tensor columnMatrix = torch::zeros({batch, dim, stride}, keys.options());
+  columnMatrix.narrow(2, 0, columns)
+      .copy_(kh.matmul(attention.q_proj->weight.view({heads, c, dim}))
+                 .reshape({batch, columns, dim})
+                 .transpose(1, 2));
+  torch::Tensor columnBias = torch::zeros({batch, stride}, keys.options());
+  columnBias.narrow(1, 0, columns)
+      .copy_(kh.matmul(attention.q_proj->bias.view({heads, c, 1})).reshape({batch, columns}));
+  const torch::Tensor values =
+      vh.matmul(attention.out_proj->weight.view({dim, heads, c}).permute({1, 2, 0}))
+          .reshape({batch, columns, dim})
+          .contiguous();
+  const torch::Tensor outBias = attention.out_proj->bias.contiguous();
+  const torch::Tensor normWeight = norm.weight.contiguous(), normBias = norm.bias.contiguous();
+  torch::Tensor out = torch::empty({batch, tokens, dim}, keys.options());
+  for (int64_t b = 0; b < batch; ++b) {
+    const torch::Tensor queries = imageQueries.select(0, b).contiguous();
+    const torch::Tensor residual = keys.select(0, b).contiguous();
+    ImageToTokensInput input{};
+    input.queries = queries.data_ptr<float>();
+    input.keys = residual.data_ptr<float>();
+    input.columns = columnMatrix.select(0, b).data_ptr<float>();
+    input.columnBias = columnBias.select(0, b).data_ptr<float>();
+    input.values = values.select(0, b).data_ptr<float>();
+    input.outBias = outBias.data_ptr<float>();
+    input.normWeight = normWeight.data_ptr<float>();
+    input.normBias = normBias.data_ptr<float>();
+    input.normEps = static_cast<float>(norm.eps);
+    input.tokens = tokens;
+    input.dim = dim;
+    input.heads = heads;
+    input.perHead = n;
+    input.columnStride = stride;
+    imageToTokens(*isa, input, out.select(0, b).data_ptr<float>());
+  }
+  return out;
 }
 
 }  // namespace
@@ -180,6 +262,10 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
   queries = norm3(queries + transformed);
 
   q = queries + queryPe;
+  if (std::optional<torch::Tensor> updated =
+          fusedImageToTokens(*cross_attn_image_to_token, *norm4, keysWithPe, q, queries, keys)) {
+    return {queries, *updated};
+  }
   keys = norm4(keys + imageToTokens(*cross_attn_image_to_token, keysWithPe, q, queries));
   return {queries, keys};
 }
@@ -252,7 +338,7 @@ std::optional<torch::Tensor> MaskDecoderImpl::fusedMasks(const torch::Tensor& to
   auto& first = *output_upscaling[0]->as<Upsample2x>();
   auto& norm = *output_upscaling[1]->as<LayerNorm2d>();
   auto& second = *output_upscaling[3]->as<Upsample2x>();
-  const std::optional<MaskTailIsa> isa = maskTailChoice();
+  const std::optional<VectorIsa> isa = maskTailChoice();
   const int64_t batch = tokens.size(0), count = hyperIn.size(1);
   const int64_t in = second.weight.size(0), out = second.weight.size(1);
   const auto isCpuFloat = [](const torch::Tensor& t) {

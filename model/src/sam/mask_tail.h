@@ -9,18 +9,10 @@
 // normalisation to its mask values and no feature map is ever written.
 
 #include <cstdint>
-#include <optional>
-#include <string_view>
+
+#include "sam/vector_isa.h"
 
 namespace medsa::model {
-
-/// The instruction sets the kernel is compiled for, narrowest first.
-enum class MaskTailIsa { Portable, Avx2, Avx512 };
-
-bool maskTailIsaSupported(MaskTailIsa isa);
-MaskTailIsa bestMaskTailIsa();
-std::string_view maskTailIsaName(MaskTailIsa isa);
-std::optional<MaskTailIsa> maskTailIsaFromName(std::string_view name);
 
 /// The sizes the fused kernel is compiled for: (in, out) = (64, 32), (32, 16) or (16, 8), the
 /// upsamplings of decoders 256 (ViT-B), 128 (the starter) and 64 wide, and 1 to 4 mask tokens
@@ -41,7 +33,7 @@ struct MaskTailWeights {
 /// (i w + j) 4 + 2 di + dj holding output pixel (2i + di, 2j + dj) of image token (i, j).
 /// hyper: [batch][tokens][out]. masks: [batch][tokens][4h][4w]. Sizes must satisfy
 /// maskTailFits; `isa` must be supported. Splits the pixels over LibTorch's threads.
-void maskTail(MaskTailIsa isa, const float* half, const MaskTailWeights& weights,
+void maskTail(VectorIsa isa, const float* half, const MaskTailWeights& weights,
               const float* hyper, std::int64_t batch, std::int64_t tokens, std::int64_t h,
               std::int64_t w, float* masks);
 

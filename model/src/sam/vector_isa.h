@@ -1,0 +1,18 @@
+#pragma once
+// The instruction sets the hand-written fp32 kernels (mask_tail, image_to_tokens) are compiled
+// for, each function with #pragma GCC target / __attribute__((target)), chosen at run time.
+
+#include <optional>
+#include <string_view>
+
+namespace medsa::model {
+
+/// Narrowest first: the x86-64 baseline (4 floats a vector), AVX2 + FMA (8), AVX-512 (16).
+enum class VectorIsa { Portable, Avx2, Avx512 };
+
+bool vectorIsaSupported(VectorIsa isa);
+VectorIsa bestVectorIsa();
+std::string_view vectorIsaName(VectorIsa isa);
+std::optional<VectorIsa> vectorIsaFromName(std::string_view name);
+
+}  // namespace medsa::model

@@ -1,0 +1,138 @@
+// The fused image-to-token update of the mask decoder's two-way blocks (scores against the
+// folded prompt-token columns, each head's softmax, the values through the output projection,
+// the residual and norm4) against the same steps in double precision with LibTorch, for decoder
+// widths 64-256, 1-8 heads, 1-20 prompt tokens and token counts that fill no register block
+// evenly, on every instruction set this CPU runs.
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include "sam/image_to_tokens.h"
+
+using namespace medsa::model;
+
+namespace {
+
+struct Case {
+  int64_t tokens, dim, heads, perHead;
+};
+
+struct Problem {
+  torch::Tensor queries, keys, columns, columnBias, values, outBias, normWeight, normBias;
+};
+
+Problem randomProblem(const Case& c, int64_t seed) {
+  torch::manual_seed(seed);
+  const int64_t columns = c.heads * c.perHead;
+  Problem p;
+  p.queries = torch::randn({c.tokens, c.dim});
+  p.keys = torch::randn({c.tokens, c.dim});
+  // Scores of a few units, as a scaled dot product gives them; some heads far from others.
+  p.columns = torch::randn({columns, c.dim}) * (2.0 / std::sqrt(static_cast<double>(c.dim)));
+  p.columnBias = torch::randn({columns}) * 3.0;
+  p.values = torch::randn({columns, c.dim});
+  p.outBias = torch::randn({c.dim});
+  p.normWeight = torch::rand({c.dim}) + 0.5;
+  p.normBias = torch::randn({c.dim}) * 0.1;
+  return p;
+}
+
+torch::Tensor reference(const Problem& p, const Case& c, double eps) {
+  const auto d = [](const torch::Tensor& t) { return t.to(torch::kDouble); };
+  const torch::Tensor scores =
+      torch::addmm(d(p.columnBias), d(p.queries), d(p.columns).t());  // [tokens, columns]
+  const torch::Tensor weights =
+      scores.view({c.tokens, c.heads, c.perHead}).softmax(2).view({c.tokens, -1});
+  const torch::Tensor attended = torch::addmm(d(p.outBias), weights, d(p.values));
+  return torch::layer_norm(d(p.keys) + attended, {c.dim}, d(p.normWeight), d(p.normBias), eps);
+}
+
+torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps) {
+  const int64_t columns = c.heads * c.perHead, stride = imageToTokensColumnStride(columns);
+  // Padding columns hold garbage: the kernel must not read them into any output.
+  torch::Tensor columnMatrix = torch::full({c.dim, stride}, 1e3f);
+  columnMatrix.narrow(1, 0, columns).copy_(p.columns.t());
+  torch::Tensor columnBias = torch::full({stride}, 1e3f);
+  columnBias.narrow(0, 0, columns).copy_(p.columnBias);
+  torch::Tensor out = torch::full({c.tokens, c.dim}, std::nanf(""));
+  ImageToTokensInput input{};
+  input.queries = p.queries.data_ptr<float>();
+  input.keys = p.keys.data_ptr<float>();
+  input.columns = columnMatrix.data_ptr<float>();
+  input.columnBias = columnBias.data_ptr<float>();
+  input.values = p.values.data_ptr<float>();
+  input.outBias = p.outBias.data_ptr<float>();
+  input.normWeight = p.normWeight.data_ptr<float>();
+  input.normBias = p.normBias.data_ptr<float>();
+  input.normEps = eps;
+  input.tokens = c.tokens;
+  input.dim = c.dim;
+  input.heads = c.heads;
+  input.perHead = c.perHead;
+  input.columnStride = stride;
+  imageToTokens(isa, input, out.data_ptr<float>());
+  return out;
+}
+
+}  // namespace
+
+Q_DECLARE_METATYPE(Case)
+
+class TestImageToTokens : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { torch::set_num_threads(2); }
+
+  void matchesStepByStep_data() {
+    QTest::addColumn<int>("isa");
+    QTest::addColumn<Case>("shape");
+    const Case cases[] = {{4096, 256, 8, 7},    // ViT-B, a click: 5 output tokens + 2 points
+                          {1024, 128, 4, 7},    // the starter
+                          {131, 256, 8, 20},    // many clicks: 160 columns
+                          {67, 64, 2, 1},       // a lone token per head (a softmax of one)
+                          {5, 192, 3, 9},       // fewer tokens than a register block
+                          {200, 512, 1, 256}};  // the widest the kernel takes
+    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
+      if (!vectorIsaSupported(isa)) continue;
+      for (const Case& c : cases) {
+        const QString name = QStringLiteral("%1 %2x%3 %4 heads x %5")
+                                 .arg(QString::fromUtf8(vectorIsaName(isa).data()))
+                                 .arg(c.tokens)
+                                 .arg(c.dim)
+                                 .arg(c.heads)
+                                 .arg(c.perHead);
+        QTest::newRow(qPrintable(name)) << static_cast<int>(isa) << c;
+      }
+    }
+  }
+
+  void matchesStepByStep() {
+    QFETCH(int, isa);
+    QFETCH(Case, shape);
+    QVERIFY(imageToTokensFits(shape.dim, shape.heads * shape.perHead));
+    const Problem problem = randomProblem(shape, shape.tokens + shape.dim);
+    const torch::Tensor expected = reference(problem, shape, 1e-5);
+    const torch::Tensor got = fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f);
+    QVERIFY2(torch::isfinite(got).all().item<bool>(), "every output written, none from padding");
+    const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
+    qInfo("max abs error %.3g", error);
+    QVERIFY2(error < 2e-5, qPrintable(QString::number(error)));
+  }
+
+  void refusesWidthsItWasNotWrittenFor() {
+    QVERIFY(imageToTokensFits(256, 56));
+    QVERIFY(!imageToTokensFits(32, 8));     // the tiny parity model: step by step
+    QVERIFY(!imageToTokensFits(96, 8));     // not a multiple of 64
+    QVERIFY(!imageToTokensFits(576, 8));    // wider than its buffers
+    QVERIFY(!imageToTokensFits(256, 257));  // more columns than its buffers
+    QVERIFY(!imageToTokensFits(256, 0));
+    QCOMPARE(imageToTokensColumnStride(56), int64_t{64});
+    QCOMPARE(imageToTokensColumnStride(64), int64_t{64});
+    QCOMPARE(imageToTokensColumnStride(65), int64_t{128});
+  }
+};
+
+QTEST_MAIN(TestImageToTokens)
+#include "test_image_to_tokens.moc"
