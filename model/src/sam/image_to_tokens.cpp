@@ -149,16 +149,11 @@ void rowsPortable(const ImageToTokensInput& p, std::int64_t first, std::int64_t 
 }
 
 RowsFunction rowsFor(VectorIsa isa) {
-  switch (isa) {
 #if defined(__x86_64__) && defined(__GNUC__)
-    case VectorIsa::Avx512:
-      return rowsAvx512;
-    case VectorIsa::Avx2:
-      return rowsAvx2;
+  return functionFor<RowsFunction>(isa, rowsAvx512, rowsAvx2, rowsPortable);
+#else
+  return rowsPortable;
 #endif
-    default:
-      return rowsPortable;
-  }
 }
 
 }  // namespace

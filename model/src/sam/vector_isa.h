@@ -15,4 +15,18 @@ VectorIsa bestVectorIsa();
 std::string_view vectorIsaName(VectorIsa isa);
 std::optional<VectorIsa> vectorIsaFromName(std::string_view name);
 
+/// A kernel's function for `isa`, given its three compilations.
+template <class Function>
+Function functionFor(VectorIsa isa, Function avx512, Function avx2, Function portable) {
+  switch (isa) {
+    case VectorIsa::Avx512:
+      return avx512;
+    case VectorIsa::Avx2:
+      return avx2;
+    case VectorIsa::Portable:
+      break;
+  }
+  return portable;
+}
+
 }  // namespace medsa::model
