@@ -47,7 +47,7 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
       V column[kGroup];
       for (int g = 0; g < kGroup; ++g) column[g] = load<V>(p.columns + d * stride + c0 + g * L);
       for (int r = 0; r < R; ++r) {
-        const V x = V{} + query[r][d];
+        const V x = query[r][d] - V{};  // a broadcast: x - 0 folds, x + 0 would not (-0)
         for (int g = 0; g < kGroup; ++g) acc[r][g] += x * column[g];
       }
     }
@@ -89,7 +89,7 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
       V value[kGroup];
       for (int g = 0; g < kGroup; ++g) value[g] = load<V>(p.values + c * dim + d0 + g * L);
       for (int r = 0; r < R; ++r) {
-        const V weight = V{} + score[r][c];
+        const V weight = score[r][c] - V{};
         for (int g = 0; g < kGroup; ++g) acc[r][g] += weight * value[g];
       }
     }
