@@ -187,20 +187,38 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   }
   d.cache.insert(cacheKey, d.embedding);
   d.lastCached = false;
-  // A store that cannot be written (a full disk) only costs computing this embedding again.
-  if (!storeKey.empty()) (void)d.store->insert(storeKey, d.embedding);
+  if (!storeKey.empty()) d.storeInBackground(storeKey, d.embedding);
   return {};
+}
+
+void Predictor::Impl::finishStoreWrite() {
+  // A store that cannot be written (a full disk) only costs computing an embedding again.
+  if (storeWrite.valid()) (void)storeWrite.get();
+}
+
+void Predictor::Impl::storeInBackground(const std::string& key, const torch::Tensor& embedding) {
+  // The click that follows an encode should not wait for the disk (writing and syncing the 2 MB
+  // took 10-40 ms on the build machine, more on a busy laptop). One write at a time: the next
+  // encode waits only where the disk is slower than the encoder. The fp16 copy is made here, so
+  // the worker runs no parallel LibTorch kernel beside the engine's.
+  finishStoreWrite();
+  const torch::Tensor half = embedding.detach().to(torch::kCPU, torch::kHalf).contiguous();
+  storeWrite = std::async(std::launch::async,
+                          [store = store, key, half] { return store->insert(key, half); });
 }
 
 void Predictor::setEmbeddingFolder(const std::string& folder) {
   if (folder.empty()) {
-    impl_->store.reset();
+    impl_->store.reset();  // a write in flight keeps its store until it is done
   } else if (!impl_->store || impl_->store->folder() != folder) {
-    impl_->store = std::make_unique<EmbeddingStore>(folder);
+    impl_->store = std::make_shared<EmbeddingStore>(folder);
   }
 }
 
+void Predictor::finishStoreWrites() { impl_->finishStoreWrite(); }
+
 Predictor::StoreStats Predictor::storeStats() const {
+  impl_->finishStoreWrite();
   if (!impl_->store) return {};
   return {impl_->store->hits(), impl_->store->writes()};
 }

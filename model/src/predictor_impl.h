@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <future>
+
 #include "embedding_cache.h"
 #include "embedding_store.h"
 #include "medsa/model/predictor.h"
@@ -29,7 +31,13 @@ struct Predictor::Impl {
   std::shared_ptr<SamModel> model;
   PredictorOptions options;
   EmbeddingCache cache;
-  std::unique_ptr<EmbeddingStore> store;  ///< on disk, when a folder is set
+  std::shared_ptr<EmbeddingStore> store;  ///< on disk, when a folder is set
+  /// The embedding being written to `store` on a worker thread (at most one at a time).
+  std::future<Status> storeWrite;
+  /// Waits for the write in flight, if any.
+  void finishStoreWrite();
+  /// Writes `embedding` under `key` on a worker thread after the write in flight.
+  void storeInBackground(const std::string& key, const torch::Tensor& embedding);
   torch::Tensor embedding;                ///< [1, C, g, g] fp32 on the model's device
   std::optional<PreparedImage> prepared;  ///< of `embedding`, made at the first click
   FrameGeometry frame;

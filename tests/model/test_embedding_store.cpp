@@ -91,6 +91,9 @@ class TestEmbeddingStore : public QObject {
     other.pixels[0] ^= 1;
     QVERIFY(second.setImage(other, ImageKey{"other"}).ok());
     QVERIFY(!second.lastSetImageWasCached());
+    // Written on a worker: a folder given up meanwhile still gets the write in flight whole.
+    second.setEmbeddingFolder({});
+    second.finishStoreWrites();
     QCOMPARE(storedFiles(folder).size(), 2);
 
     // Without a folder nothing is read or written.
@@ -172,6 +175,7 @@ class TestEmbeddingStore : public QObject {
     annotator.setEmbeddingFolder(folder.toStdString());
     for (std::size_t i = 0; i < pictures.size(); ++i)
       QVERIFY(annotator.setImage(pictures[i].image, ImageKey{std::to_string(i)}).ok());
+    annotator.finishStoreWrites();
     QCOMPARE(storedFiles(folder).size(), 3);
 
     AdapterTrainingOptions options;

@@ -43,14 +43,18 @@ class Predictor final : public SegmentationEngine {
   Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
   std::string modelVersion() const override;
   /// Embeddings are also kept in `folder` (fp16, keyed by encoder and pixels): setImage takes
-  /// one from there before it encodes, and writes every embedding it computes.
+  /// one from there before it encodes, and writes every embedding it computes on a worker
+  /// thread (one write at a time; the destructor waits for the last).
   void setEmbeddingFolder(const std::string& folder) override;
+  /// Waits until the embedding being written to the folder, if any, is on disk.
+  void finishStoreWrites();
 
   bool hasImage() const;
   /// Whether the last setImage found its embedding in the cache.
   bool lastSetImageWasCached() const;
   CacheStats cacheStats() const;
-  /// Embeddings found in and written to the folder of setEmbeddingFolder since it was set.
+  /// Embeddings found in and written to the folder of setEmbeddingFolder since it was set
+  /// (after the write in flight, which it waits for).
   struct StoreStats {
     std::size_t hits = 0, writes = 0;
   };
