@@ -86,7 +86,11 @@ const Label* LabelSet::find(quint16 value) const {
 }
 
 Label* LabelSet::find(quint16 value) {
-  return const_cast<Label*>(std::as_const(*this).find(value));
+  // Non-const iterators: the list detaches first, so a copy's edits never reach the set it was
+  // copied from (QList shares its data until one side writes).
+  auto it = std::find_if(labels_.begin(), labels_.end(),
+                         [value](const Label& l) { return l.value == value; });
+  return it == labels_.end() ? nullptr : &*it;
 }
 
 bool LabelSet::isLocked(quint16 value) const {

@@ -64,6 +64,21 @@ class TestAnnotations : public QObject {
     QVERIFY(set.isEmpty());
   }
 
+  // Sets are copied for undo steps and autosaves; an edit through a copy's find() must not
+  // reach the set it was copied from (they share their list until one of them writes).
+  void editingACopyLeavesTheOriginal() {
+    LabelSet original;
+    original.add(QStringLiteral("liver"));
+    const LabelSet snapshot = original;
+    LabelSet copy = original;
+    copy.find(1)->name = QStringLiteral("spleen");
+    copy.find(1)->colour = Qt::green;
+    QCOMPARE(original.find(1)->name, QStringLiteral("liver"));
+    QCOMPARE(snapshot.find(1)->name, QStringLiteral("liver"));
+    QVERIFY(original == snapshot);
+    QCOMPARE(copy.find(1)->name, QStringLiteral("spleen"));
+  }
+
   void lockIsReported() {
     LabelSet set;
     set.insert(Label{5, QStringLiteral("tumour"), Qt::red, true, true});
@@ -300,7 +315,8 @@ class TestAnnotations : public QObject {
 
   void autosaveRoundTripAndDamage() {
     QTemporaryDir dir;
-    const AutosaveStore store = AutosaveStore::forFile(dir.filePath(QStringLiteral("a.medsa-autosave")));
+    const AutosaveStore store =
+        AutosaveStore::forFile(dir.filePath(QStringLiteral("a.medsa-autosave")));
     QVERIFY(!store.exists());
     AutosaveSnapshot snapshot;
     snapshot.imagePath = QStringLiteral("/data/ct.nii.gz");

@@ -11,9 +11,11 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 
+#include "medsa/annotations/autosave_store.h"
 #include "medsa/annotations/label_edit.h"
 #include "medsa/annotations/label_map_io.h"
 #include "medsa/ui/document.h"
@@ -330,6 +332,20 @@ class TestDocumentSession : public QObject {
     paint(document, 3, 2);
     const std::size_t interim = document.labels().count(2);
     QVERIFY(interim > 0);
+    medsa::annotations::LabelSet renamed = document.labelSet();
+    renamed.find(1)->name = QStringLiteral("mine");
+    document.setLabelSet(renamed);
+    // An autosave of the edit alone starts while the recovered labels are still being read. The
+    // orphan may go only once this instance's own autosave holds the recovered labels.
+    int orphanGoneEarly = 0;
+    connect(&next, &DocumentSession::autosaved, this, [&] {
+      if (QFileInfo::exists(orphanFile)) return;
+      const auto own = medsa::annotations::AutosaveStore::forFile(next.autosaveFile()).read();
+      if (!own || own->labelImage.byteCount() != crashedLabels.size() ||
+          !std::equal(crashedLabels.begin(), crashedLabels.end(), own->labelImage.bytes()))
+        ++orphanGoneEarly;
+    });
+    next.autosaveNow();
 
     QVERIFY(recovered.wait(10000));
     const medsa::Image& shown = document.labels().image();
@@ -337,14 +353,17 @@ class TestDocumentSession : public QObject {
             crashedLabels);
     QVERIFY(next.isModified());
     QCOMPARE(document.history()->stack()->count(), 2);  // the edit, then the recovery
+    QVERIFY(document.labelSet().find(1)->name != QStringLiteral("mine"));  // the autosave's
     document.history()->stack()->undo();
     QCOMPARE(document.labels().count(2), interim);
     QCOMPARE(document.labels().count(1), std::size_t{0});
+    QCOMPARE(document.labelSet().find(1)->name, QStringLiteral("mine"));
     document.history()->stack()->redo();
     QCOMPARE(document.labels().count(2), std::size_t{0});
     QVERIFY(document.labels().count(1) > 0);
     QVERIFY(document.labelSet().find(2));  // the edit's label is still in the set
     QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(orphanFile), 10000);
+    QCOMPARE(orphanGoneEarly, 0);
   }
 
   void failedOpenAfterRecoveryKeepsTheAutosave() {

@@ -84,7 +84,6 @@ bool Document::replaceLabelsUndoably(const annotations::LabelMap& map,
     else
       merged.insert(label);
   }
-  if (!(merged == labelSet_)) setLabelSet(merged);
   std::vector<annotations::SliceChange> changes;
   for (std::size_t z = 0; z < labels_.image().size(2); ++z) {
     Result<annotations::LabelSlice> now = labels_.slice(SliceAxis::Axial, z);
@@ -92,6 +91,10 @@ bool Document::replaceLabelsUndoably(const annotations::LabelMap& map,
     if (!now || !next) return false;
     changes.push_back(annotations::diffChange(now.value(), next.value(), SliceAxis::Axial, z));
   }
+  // The merged names and colours are part of the step: undo brings the user's back.
+  if (!(merged == labelSet_))
+    return history_->apply(text, std::move(changes),
+                           annotations::LabelSetChange{labelSet_, merged});
   return history_->apply(text, std::move(changes));
 }
 

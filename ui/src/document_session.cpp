@@ -25,6 +25,7 @@ struct DocumentSession::Recovery {
   QFutureWatcher<Result<annotations::AutosaveSnapshot>> reader;
   std::optional<annotations::AutosaveSnapshot> snapshot;
   bool imageShown = false;
+  quint64 shownGeneration = 0;  ///< the labels' generation when the image was shown
 };
 
 DocumentSession::DocumentSession(Document* document, QObject* parent)
@@ -108,6 +109,7 @@ void DocumentSession::open(std::shared_ptr<const Image> image, const QString& pa
     return;
   }
   recovery_->imageShown = true;
+  recovery_->shownGeneration = document_->editGeneration();
   if (recovery_->snapshot) applyRecovery();
 }
 
@@ -284,7 +286,9 @@ void DocumentSession::onAutosaveFinished() {
     autosavedGeneration_ = autosavingGeneration_;
     // The recovered labels are now in this instance's own autosave (or saved): the orphan they
     // came from has done its job.
-    if (adopted_) {
+    // Not by a write that started before the recovered labels were applied (the user edited
+    // while they were read): that one does not hold them.
+    if (adopted_ && autosavingGeneration_ >= adoptedGeneration_) {
       adopted_->removeFile();
       adopted_.reset();
     }
@@ -396,15 +400,17 @@ void DocumentSession::applyRecovery() {
     return;
   }
   const QDateTime savedAt = snapshot.savedAt;
-  if (document_->history()->stack()->count() == 0) {
+  if (document_->editGeneration() == recovery_->shownGeneration) {
     document_->setLabels(std::move(map).value(), snapshot.labels);  // unsaved until saved
   } else {
-    // The user edited while the autosave was still being read: the recovered labels go on top
-    // as one step, so Ctrl+Z brings those edits back instead of losing them.
+    // The labels changed while the autosave was still being read (the user edited, a project
+    // put its latest labels on the image): the recovered labels go on top as one step, so
+    // Ctrl+Z brings those back instead of losing them.
     document_->replaceLabelsUndoably(map.value(), snapshot.labels,
                                      tr("Recover autosaved annotations"));
   }
   adopted_ = std::move(recovery_->claim);
+  adoptedGeneration_ = document_->editGeneration();
   recovery_.reset();
   updateModified();
   autosaveNow();  // once this holds the labels, the orphan is deleted

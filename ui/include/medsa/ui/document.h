@@ -39,8 +39,8 @@ class Document : public QObject {
   annotations::EditHistory* history() { return history_; }
   /// Replaces the label map (recovered) and its set; clears the history.
   void setLabels(annotations::LabelMap map, annotations::LabelSet set);
-  /// Replaces the voxels with `map`'s (same grid) as one undo step named `text`, and merges
-  /// `set` into the label set (its entries win for the values they name). False when the grids
+  /// Replaces the voxels with `map`'s (same grid) and merges `set` into the label set (its
+  /// entries win for the values they name), as one undo step named `text`. False when the grids
   /// differ or nothing changed.
   bool replaceLabelsUndoably(const annotations::LabelMap& map, const annotations::LabelSet& set,
                              const QString& text);

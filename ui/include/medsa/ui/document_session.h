@@ -187,8 +187,10 @@ class DocumentSession : public QObject {
   std::vector<annotations::OrphanedAutosave> orphanClaims_;
   std::vector<RecoverableWork> orphanInfo_;
   std::unique_ptr<Recovery> recovery_;
-  /// A recovered orphan, deleted once this instance's own autosave holds its labels.
+  /// A recovered orphan, deleted once this instance's own autosave holds its labels: a write
+  /// of generation adoptedGeneration_ or later.
   std::unique_ptr<annotations::AutosaveClaim> adopted_;
+  quint64 adoptedGeneration_ = 0;
 };
 
 }  // namespace medsa::ui
