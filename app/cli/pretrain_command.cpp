@@ -145,7 +145,8 @@ int fail(CommandContext& context, const Error& error) {
 
 // --init: the starter geometry's weights from a model file ('starter': the shipped one), to
 // train further with a fresh optimizer and schedule (a warm restart).
-Result<std::shared_ptr<model::SamModel>> loadInitialWeights(std::string path,
+// `path` becomes the file's (for 'starter', the shipped model's place).
+Result<std::shared_ptr<model::SamModel>> loadInitialWeights(std::string& path,
                                                             const model::SamConfig& config,
                                                             const model::EngineOptions& engine) {
   if (path == "starter") {
@@ -188,8 +189,10 @@ int runPretrain(CommandContext& context) {
   const model::SamConfig config = model::SamConfig::preset("starter").value();
   model::EngineOptions engine;
   engine.threads = threads;
+  // Where the weights started ("" = random), kept in the state, the file and the report.
+  std::string initialWeights = request.init.value_or(std::string());
   Result<std::shared_ptr<model::SamModel>> built =
-      request.init ? loadInitialWeights(*request.init, config, engine)
+      request.init ? loadInitialWeights(initialWeights, config, engine)
                    : model::SamModel::randomWeights(config, engine, request.seed);
   if (!built.ok()) return fail(context, built.error());
   std::shared_ptr<model::SamModel> model = built.value();
@@ -209,6 +212,21 @@ int runPretrain(CommandContext& context) {
     const Json* batch = extra->find("batch");
     if (seconds && seconds->isNumber()) previousSeconds = seconds->asNumber();
     if (at && at->isNumber()) progress = at->asNumber();
+    // The run keeps its peak learning rate (another one is refused like another seed: the
+    // schedule would jump) and its origin.
+    const Json* rate = extra->find("learning_rate");
+    const Json* init = extra->find("init");
+    if (rate && rate->isNumber()) {
+      if (request.learningRate && *request.learningRate != rate->asNumber()) {
+        return fail(context, Error{ErrorCode::InvalidArgument,
+                                   "the training state was made with another --lr; resume with "
+                                   "the same one or without --lr",
+                                   state});
+      }
+      options.learningRate = rate->asNumber();
+      trainer.setPeakLearningRate(options.learningRate);
+    }
+    if (init && init->isString()) initialWeights = init->asString();
     if ((seed && seed->isNumber() && seed->asNumber() != static_cast<double>(request.seed)) ||
         (batch && batch->isNumber() && batch->asNumber() != request.batch)) {
       return fail(context, Error{ErrorCode::InvalidArgument,
@@ -247,7 +265,9 @@ int runPretrain(CommandContext& context) {
     return trainer.saveState(state, Json::Object{{"seconds", previousSeconds + elapsed()},
                                                  {"progress", progress},
                                                  {"seed", static_cast<double>(request.seed)},
-                                                 {"batch", request.batch}});
+                                                 {"batch", request.batch},
+                                                 {"learning_rate", options.learningRate},
+                                                 {"init", initialWeights}});
   };
   const auto makeBatch = [&](std::int64_t step) {
     std::vector<LabeledPicture> pictures;
@@ -317,6 +337,7 @@ int runPretrain(CommandContext& context) {
                         {"batch", request.batch},
                         {"threads", threads},
                         {"data", "synthetic (medsa::generateScene, SceneMix::training)"},
+                        {"init", initialWeights.empty() ? Json("random") : Json(initialWeights)},
                         {"recipe", options.toJson()}};
   if (Status s = model->saveModel(request.out, model::Precision::Fp16, training); !s)
     return fail(context, s.error());
@@ -336,17 +357,19 @@ int runPretrain(CommandContext& context) {
 
   std::error_code sizeError;
   const auto bytes = std::filesystem::file_size(request.out, sizeError);
-  const Json::Object report{{"out", request.out},
-                            {"steps", trainer.steps()},
-                            {"steps_this_run", trainer.steps() - startStep},
-                            {"seconds", seconds},
-                            {"total_seconds", previousSeconds + seconds},
-                            {"skipped_steps", skipped},
-                            {"parameters", trainer.parameterCount()},
-                            {"bytes", sizeError ? -1.0 : static_cast<double>(bytes)},
-                            {"threads", threads},
-                            {"peak_rss_mb", peakResidentMiB()},
-                            {"held_out", metrics}};
+  const Json::Object report{
+      {"out", request.out},
+      {"steps", trainer.steps()},
+      {"steps_this_run", trainer.steps() - startStep},
+      {"seconds", seconds},
+      {"total_seconds", previousSeconds + seconds},
+      {"skipped_steps", skipped},
+      {"parameters", trainer.parameterCount()},
+      {"bytes", sizeError ? -1.0 : static_cast<double>(bytes)},
+      {"threads", threads},
+      {"init", initialWeights.empty() ? Json("random") : Json(initialWeights)},
+      {"peak_rss_mb", peakResidentMiB()},
+      {"held_out", metrics}};
   if (request.json) {
     context.out << Json(report).dump() << '\n';
   } else {
@@ -388,7 +411,7 @@ void addPretrainCommand(CommandRegistry& registry) {
        "  --init MODEL         start from a starter-geometry model's weights ('starter': the\n"
        "                       shipped one) with a fresh optimizer and schedule; use another\n"
        "                       --seed than the model was trained with, for new pictures\n"
-       "  --lr X               peak learning rate (default 4e-4)\n"
+       "  --lr X               peak learning rate (default 4e-4; --resume keeps the run's)\n"
        "  --batch N            pictures per step (default 8; up to 2 objects each)\n"
        "  --held-out N         pictures in the held-out set (default 100)\n"
        "  --threads N          CPU threads (default: every core)\n"

@@ -96,6 +96,8 @@ double FullTrainer::learningRateAt(std::int64_t step, double progress) const {
   return o.learningRate * warm * (o.finalLearningRate + (1 - o.finalLearningRate) * cosine);
 }
 
+void FullTrainer::setPeakLearningRate(double rate) { impl_->options.learningRate = rate; }
+
 void FullTrainer::Impl::update(double learningRate) {
   torch::NoGradGuard noGrad;
   ++steps;

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,6 +105,25 @@ class TestCliPretrain : public QObject {
     const Run further = runMedsa(common + QStringList{"--init", "starter", "--lr", "1e-4"});
     QVERIFY2(further.exitCode == 0, qPrintable(further.err));
     QCOMPARE(lastLineJson(further.out)["steps"].toInt(), 1);
+    QVERIFY(lastLineJson(further.out)["init"].toString().endsWith(
+        QStringLiteral("starter.safetensors")));
+    // Resumed, the run keeps its learning rate and origin; another rate is refused.
+    const QStringList resume = {"pretrain",    "--synthetic", "--out",      out,     "--steps", "2",
+                                "--batch",     "2",           "--held-out", "1",     "--seed",  "3",
+                                "--log-every", "1",           "--resume",   "--json"};
+    const Run otherRate = runMedsa(resume + QStringList{"--lr", "3e-4"});
+    QCOMPARE(otherRate.exitCode, 1);
+    QVERIFY2(otherRate.err.contains(QStringLiteral("--lr")), qPrintable(otherRate.err));
+    const Run resumed = runMedsa(resume);
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    QVERIFY(lastLineJson(resumed.out)["init"].toString().endsWith(
+        QStringLiteral("starter.safetensors")));
+    // Step 2 of a 100-step warm-up, half way down the cosine: 1.02e-06 at a peak of 1e-4,
+    // 4.08e-06 at the default 4e-4.
+    const QRegularExpressionMatch rate =
+        QRegularExpression(QStringLiteral("step 2 .* lr (\\S+)")).match(resumed.err);
+    QVERIFY2(rate.hasMatch(), qPrintable(resumed.err));
+    QVERIFY2(rate.captured(1).toDouble() < 2e-6, qPrintable(rate.captured(0)));
     const Run fresh = runMedsa(common);
     QVERIFY2(fresh.exitCode == 0, qPrintable(fresh.err));
     const double trained = firstLoss(further.err), random = firstLoss(fresh.err);

@@ -1,5 +1,7 @@
 #include "sam/mask_decoder.h"
 
+#include <ATen/autocast_mode.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -60,12 +62,9 @@ bool needsGradient(std::initializer_list<torch::Tensor> tensors) {
 // `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU; nullopt where the
 // kernel does not apply (the caller then takes the step-by-step form). `imageQueries` are the
 // image tokens with their positional encoding, `tokenKeys` the prompt tokens with theirs.
-std::optional<torch::Tensor> fusedImageToTokens(DecoderAttentionImpl& attention,
-                                                FloatLayerNormImpl& norm,
-                                                const torch::Tensor& imageQueries,
-                                                const torch::Tensor& tokenKeys,
-                                                const torch::Tensor& tokenValues,
-                                                const torch::Tensor& keys) {
+std::optional<torch::Tensor> fusedImageToTokens(
+    DecoderAttentionImpl& attention, FloatLayerNormImpl& norm, const torch::Tensor& imageQueries,
+    const torch::Tensor& tokenKeys, const torch::Tensor& tokenValues, const torch::Tensor& keys) {
   const std::optional<VectorIsa> isa = imageToTokensChoice();
   const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
@@ -75,9 +74,11 @@ std::optional<torch::Tensor> fusedImageToTokens(DecoderAttentionImpl& attention,
       !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
       norm.weight.scalar_type() != torch::kFloat ||
       attention.q_proj->weight.scalar_type() != torch::kFloat ||
+      at::autocast::is_cpu_enabled() ||  // its LibTorch half would run in bf16
       needsGradient({keys, imageQueries, tokenKeys, tokenValues, norm.weight, norm.bias,
-                     attention.q_proj->weight, attention.k_proj->weight,
-                     attention.v_proj->weight, attention.out_proj->weight}))
+                     attention.q_proj->weight, attention.q_proj->bias, attention.k_proj->weight,
+                     attention.k_proj->bias, attention.v_proj->weight, attention.v_proj->bias,
+                     attention.out_proj->weight, attention.out_proj->bias}))
     return std::nullopt;
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));

@@ -65,6 +65,8 @@ class FullTrainer {
   std::int64_t steps() const;
   std::int64_t parameterCount() const;
   double learningRateAt(std::int64_t step, double progress) const;
+  /// The schedule's peak (a resumed run takes its own back from the state's bookkeeping).
+  void setPeakLearningRate(double rate);
 
   /// Weights (fp32), optimizer moments and step count as .safetensors, atomically, with
   /// `extra` (the caller's bookkeeping) in the metadata. What --resume continues from.
