@@ -189,8 +189,9 @@ int runPretrain(CommandContext& context) {
   const model::SamConfig config = model::SamConfig::preset("starter").value();
   model::EngineOptions engine;
   engine.threads = threads;
-  // Where the weights started ("" = random), kept in the state, the file and the report.
-  std::string initialWeights = request.init.value_or(std::string());
+  // Where the weights started ("random", or the --init file), kept in the state, the file and
+  // the report.
+  std::string initialWeights = request.init.value_or("random");
   Result<std::shared_ptr<model::SamModel>> built =
       request.init ? loadInitialWeights(initialWeights, config, engine)
                    : model::SamModel::randomWeights(config, engine, request.seed);
@@ -337,7 +338,7 @@ int runPretrain(CommandContext& context) {
                         {"batch", request.batch},
                         {"threads", threads},
                         {"data", "synthetic (medsa::generateScene, SceneMix::training)"},
-                        {"init", initialWeights.empty() ? Json("random") : Json(initialWeights)},
+                        {"init", initialWeights},
                         {"recipe", options.toJson()}};
   if (Status s = model->saveModel(request.out, model::Precision::Fp16, training); !s)
     return fail(context, s.error());
@@ -357,19 +358,18 @@ int runPretrain(CommandContext& context) {
 
   std::error_code sizeError;
   const auto bytes = std::filesystem::file_size(request.out, sizeError);
-  const Json::Object report{
-      {"out", request.out},
-      {"steps", trainer.steps()},
-      {"steps_this_run", trainer.steps() - startStep},
-      {"seconds", seconds},
-      {"total_seconds", previousSeconds + seconds},
-      {"skipped_steps", skipped},
-      {"parameters", trainer.parameterCount()},
-      {"bytes", sizeError ? -1.0 : static_cast<double>(bytes)},
-      {"threads", threads},
-      {"init", initialWeights.empty() ? Json("random") : Json(initialWeights)},
-      {"peak_rss_mb", peakResidentMiB()},
-      {"held_out", metrics}};
+  const Json::Object report{{"out", request.out},
+                            {"steps", trainer.steps()},
+                            {"steps_this_run", trainer.steps() - startStep},
+                            {"seconds", seconds},
+                            {"total_seconds", previousSeconds + seconds},
+                            {"skipped_steps", skipped},
+                            {"parameters", trainer.parameterCount()},
+                            {"bytes", sizeError ? -1.0 : static_cast<double>(bytes)},
+                            {"threads", threads},
+                            {"init", initialWeights},
+                            {"peak_rss_mb", peakResidentMiB()},
+                            {"held_out", metrics}};
   if (request.json) {
     context.out << Json(report).dump() << '\n';
   } else {

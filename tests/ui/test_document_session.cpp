@@ -11,7 +11,6 @@
 #include <QTest>
 #include <QUndoStack>
 
-#include <algorithm>
 #include <csignal>
 #include <memory>
 
@@ -72,6 +71,10 @@ medsa::Status saveAndWait(DocumentSession& session, const QString& path) {
   if (!QTest::qWaitFor([&outcome] { return outcome.has_value(); }, 20000))
     return medsa::Error{medsa::ErrorCode::Internal, "timed out", {}};
   return *outcome;
+}
+
+std::vector<std::uint8_t> bytesOf(const medsa::Image& image) {
+  return {image.bytes(), image.bytes() + image.byteCount()};
 }
 
 QStringList autosaveFiles(const QString& folder) {
@@ -314,8 +317,7 @@ class TestDocumentSession : public QObject {
       Open crashed(autosaves);
       paint(crashed.document, 7);
       QVERIFY(autosaveAndWait(crashed.session));
-      const medsa::Image& image = crashed.document.labels().image();
-      crashedLabels.assign(image.bytes(), image.bytes() + image.byteCount());
+      crashedLabels = bytesOf(crashed.document.labels().image());
       orphanFile = crashed.session.autosaveFile();
     }
     Document document;
@@ -341,16 +343,12 @@ class TestDocumentSession : public QObject {
     connect(&next, &DocumentSession::autosaved, this, [&] {
       if (QFileInfo::exists(orphanFile)) return;
       const auto own = medsa::annotations::AutosaveStore::forFile(next.autosaveFile()).read();
-      if (!own || own->labelImage.byteCount() != crashedLabels.size() ||
-          !std::equal(crashedLabels.begin(), crashedLabels.end(), own->labelImage.bytes()))
-        ++orphanGoneEarly;
+      if (!own || bytesOf(own->labelImage) != crashedLabels) ++orphanGoneEarly;
     });
     next.autosaveNow();
 
     QVERIFY(recovered.wait(10000));
-    const medsa::Image& shown = document.labels().image();
-    QVERIFY(std::vector<std::uint8_t>(shown.bytes(), shown.bytes() + shown.byteCount()) ==
-            crashedLabels);
+    QVERIFY(bytesOf(document.labels().image()) == crashedLabels);
     QVERIFY(next.isModified());
     QCOMPARE(document.history()->stack()->count(), 2);  // the edit, then the recovery
     QVERIFY(document.labelSet().find(1)->name != QStringLiteral("mine"));  // the autosave's

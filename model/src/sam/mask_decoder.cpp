@@ -51,11 +51,9 @@ std::optional<VectorIsa> imageToTokensChoice() {
   return choice;
 }
 
-bool needsGradient(std::initializer_list<torch::Tensor> tensors) {
-  if (!torch::GradMode::is_enabled()) return false;
-  for (const torch::Tensor& tensor : tensors)
-    if (tensor.defined() && tensor.requires_grad()) return true;
-  return false;
+// What the fused kernels take: fp32 tensors in CPU memory.
+bool isCpuFloat(const torch::Tensor& t) {
+  return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
 }
 
 // keys (the image tokens) updated by their attention to the prompt tokens, the residual and
@@ -69,16 +67,11 @@ std::optional<torch::Tensor> fusedImageToTokens(
   const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
   const int64_t inner = attention.q_proj->weight.size(0), c = inner / heads;
-  if (!isa || !keys.device().is_cpu() || keys.scalar_type() != torch::kFloat ||
-      imageQueries.scalar_type() != torch::kFloat || tokenKeys.scalar_type() != torch::kFloat ||
+  // Inference only, as for the mask tail: with gradients recorded, the steps LibTorch knows.
+  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(imageQueries) ||
+      !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) ||
       !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
-      norm.weight.scalar_type() != torch::kFloat ||
-      attention.q_proj->weight.scalar_type() != torch::kFloat ||
-      at::autocast::is_cpu_enabled() ||  // its LibTorch half would run in bf16
-      needsGradient({keys, imageQueries, tokenKeys, tokenValues, norm.weight, norm.bias,
-                     attention.q_proj->weight, attention.q_proj->bias, attention.k_proj->weight,
-                     attention.k_proj->bias, attention.v_proj->weight, attention.v_proj->bias,
-                     attention.out_proj->weight, attention.out_proj->bias}))
+      at::autocast::is_cpu_enabled())  // its LibTorch half would run in bf16
     return std::nullopt;
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
@@ -342,9 +335,6 @@ std::optional<torch::Tensor> MaskDecoderImpl::fusedMasks(const torch::Tensor& to
   const std::optional<VectorIsa> isa = maskTailChoice();
   const int64_t batch = tokens.size(0), count = hyperIn.size(1);
   const int64_t in = second.weight.size(0), out = second.weight.size(1);
-  const auto isCpuFloat = [](const torch::Tensor& t) {
-    return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
-  };
   if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(tokens) || !isCpuFloat(hyperIn) ||
       !isCpuFloat(first.weight) || !isCpuFloat(second.weight) || !isCpuFloat(norm.weight) ||
       !maskTailFits(in, out, count)) {
