@@ -37,6 +37,7 @@ Json FullTrainOptions::toJson() const {
                       {"weight_decay", weightDecay},
                       {"warmup_steps", warmupSteps},
                       {"correction_clicks", correctionClicks},
+                      {"extra_clicks", extraClicks},
                       {"objects_per_picture", objectsPerPicture},
                       {"box_probability", boxProbability},
                       {"box_jitter", boxJitter},
@@ -98,6 +99,8 @@ double FullTrainer::learningRateAt(std::int64_t step, double progress) const {
 
 void FullTrainer::setPeakLearningRate(double rate) { impl_->options.learningRate = rate; }
 
+void FullTrainer::setExtraClicks(int clicks) { impl_->options.extraClicks = clicks; }
+
 void FullTrainer::Impl::update(double learningRate) {
   torch::NoGradGuard noGrad;
   ++steps;
@@ -125,6 +128,7 @@ Result<FullStepStats> FullTrainer::step(const std::vector<LabeledPicture>& batch
 
     LoopOptions loop;
     loop.correctionClicks = o.correctionClicks;
+    loop.extraClicks = o.extraClicks;
     loop.objectsPerPicture = o.objectsPerPicture;
     loop.boxProbability = o.boxProbability;
     loop.boxJitter = o.boxJitter;

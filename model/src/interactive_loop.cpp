@@ -143,6 +143,51 @@ Result<FrameBatch> frameBatch(const SamModel::Impl& model, const std::vector<Lab
   return out;
 }
 
+namespace {
+
+// Appends each object's next click where `answerLogits` ([N, 1, L, L], the answer shown) is
+// wrong, as a user would correct it; SAM's padding point when nothing is.
+void addCorrectionClicks(const SamModel::Impl& m, std::vector<FrameObject>& objects,
+                         const torch::Tensor& answerLogits, const torch::Tensor& hardTargets,
+                         const LoopOptions& o, Rng& rng) {
+  const int size = m.config.imageSize, lowRes = m.config.lowResSize();
+  const int64_t count = static_cast<int64_t>(objects.size());
+  if (o.lowResCorrections) {
+    const torch::Tensor answers = (answerLogits > 0).to(torch::kCPU, torch::kUInt8).contiguous();
+    const torch::Tensor wanted = hardTargets.to(torch::kCPU, torch::kUInt8).contiguous();
+    for (int64_t i = 0; i < count; ++i) {
+      FrameObject& object = objects[static_cast<std::size_t>(i)];
+      const std::size_t offset = static_cast<std::size_t>(i) * lowRes * lowRes;
+      const bool central = rng.bernoulli(o.centralClicks);
+      std::optional<PromptPoint> next = lowResCorrectionClick(
+          object, answers.data_ptr<std::uint8_t>() + offset,
+          wanted.data_ptr<std::uint8_t>() + offset, lowRes, size, central, rng);
+      object.clicks.push_back(next ? *next : PromptPoint{-1, -1, false});
+    }
+    return;
+  }
+  const torch::Tensor upscaled =
+      (F::interpolate(answerLogits, F::InterpolateFuncOptions()
+                                        .size(std::vector<int64_t>{size, size})
+                                        .mode(torch::kBilinear)
+                                        .align_corners(false)) > 0)
+          .to(torch::kCPU, torch::kUInt8)
+          .contiguous();
+  for (int64_t i = 0; i < count; ++i) {
+    FrameObject& object = objects[static_cast<std::size_t>(i)];
+    const std::uint8_t* answer = upscaled.data_ptr<std::uint8_t>() + i * size * size;
+    const std::vector<std::uint8_t> answerPart = cropped(answer, size, object.width, object.height);
+    const MaskView target(object.mask, object.width, object.height);
+    const MaskView answered(answerPart, object.width, object.height);
+    std::optional<PromptPoint> next = rng.bernoulli(o.centralClicks)
+                                          ? correctionClick(target, answered, object.clicks)
+                                          : randomCorrectionClick(target, answered, rng);
+    object.clicks.push_back(next ? *next : PromptPoint{-1, -1, false});
+  }
+}
+
+}  // namespace
+
 LoopLoss interactiveLoop(SamModel::Impl& m, const torch::Tensor& embeddings,
                          std::vector<FrameObject>& objects, const LoopOptions& o, Rng& rng) {
   const int size = m.config.imageSize, lowRes = m.config.lowResSize(), grid = m.config.tokenGrid();
@@ -186,8 +231,13 @@ LoopLoss interactiveLoop(SamModel::Impl& m, const torch::Tensor& embeddings,
   LoopLoss result;
   torch::Tensor previous;  // low-res logits fed back, [N, 1, L, L]
   torch::Tensor total = torch::zeros({}, perObject.options());
-  const int iterations = 1 + std::max(0, o.correctionClicks);
-  for (int it = 0; it < iterations; ++it) {
+  const int iterations = 1 + std::max(0, o.correctionClicks);  // with a loss
+  // The untrained clicks come right after the first prompt (iterations 1..extra).
+  const int extra = o.extraClicks > 0 ? rng.uniformInt(0, o.extraClicks) : 0;
+  for (int it = 0; it < iterations + extra; ++it) {
+    const bool trained = it == 0 || it > extra;
+    std::optional<torch::NoGradGuard> withoutGradient;
+    if (!trained) withoutGradient.emplace();
     // Sparse prompts: both groups have it + 2 tokens (box corners + clicks, or clicks + SAM's
     // padding point), so they stack into one decoder batch.
     const auto pointTensors = [&](int64_t first, int64_t last) {
@@ -225,6 +275,13 @@ LoopLoss interactiveLoop(SamModel::Impl& m, const torch::Tensor& embeddings,
                                     ? promptEncoder.mask_downscaling->forward(previous)
                                     : promptEncoder.no_mask_embed->weight.reshape({1, -1, 1, 1})
                                           .expand({count, -1, grid, grid});
+    if (!trained) {  // the single-mask answer, as after every later click
+      const torch::Tensor logits =
+          m.sam->mask_decoder->forward(perObject, m.densePe, sparse, dense).first;
+      previous = logits.slice(1, 0, 1);
+      addCorrectionClicks(m, objects, previous, hardTargets, o, rng);
+      continue;
+    }
     auto [logits, predictedIou] =
         m.sam->mask_decoder->forward(perObject, m.densePe, sparse, dense);  // [N,T,L,L], [N,T]
 
@@ -277,44 +334,9 @@ LoopLoss interactiveLoop(SamModel::Impl& m, const torch::Tensor& embeddings,
     if (it == 0) result.firstIou = meanIou;
     result.lastIou = meanIou;
     previous = chosenLogits;
-    if (it + 1 == iterations) break;
+    if (it + 1 == iterations + extra) break;
 
-    // The next click goes where this answer is wrong, as a user would correct it.
-    if (o.lowResCorrections) {
-      const torch::Tensor answers = (chosenLogits > 0).to(torch::kCPU, torch::kUInt8).contiguous();
-      const torch::Tensor wanted = hardTargets.to(torch::kCPU, torch::kUInt8).contiguous();
-      for (int64_t i = 0; i < count; ++i) {
-        FrameObject& object = objects[static_cast<std::size_t>(i)];
-        const std::size_t offset = static_cast<std::size_t>(i) * lowRes * lowRes;
-        const bool central = rng.bernoulli(o.centralClicks);
-        std::optional<PromptPoint> next = lowResCorrectionClick(
-            object, answers.data_ptr<std::uint8_t>() + offset,
-            wanted.data_ptr<std::uint8_t>() + offset, lowRes, size, central, rng);
-        object.clicks.push_back(next ? *next : PromptPoint{-1, -1, false});
-      }
-      continue;
-    }
-    const torch::Tensor upscaled =
-        (F::interpolate(chosenLogits, F::InterpolateFuncOptions()
-                                          .size(std::vector<int64_t>{size, size})
-                                          .mode(torch::kBilinear)
-                                          .align_corners(false)) > 0)
-            .to(torch::kCPU, torch::kUInt8)
-            .contiguous();
-    for (int64_t i = 0; i < count; ++i) {
-      FrameObject& object = objects[static_cast<std::size_t>(i)];
-      const std::uint8_t* answer = upscaled.data_ptr<std::uint8_t>() + i * size * size;
-      std::vector<std::uint8_t> cropped(static_cast<std::size_t>(object.width) * object.height);
-      for (int y = 0; y < object.height; ++y)
-        std::copy_n(answer + static_cast<std::size_t>(y) * size, object.width,
-                    cropped.begin() + static_cast<std::ptrdiff_t>(y) * object.width);
-      const MaskView target(object.mask, object.width, object.height);
-      const MaskView answered(cropped, object.width, object.height);
-      std::optional<PromptPoint> next = rng.bernoulli(o.centralClicks)
-                                            ? correctionClick(target, answered, object.clicks)
-                                            : randomCorrectionClick(target, answered, rng);
-      object.clicks.push_back(next ? *next : PromptPoint{-1, -1, false});
-    }
+    addCorrectionClicks(m, objects, previous, hardTargets, o, rng);
   }
   result.total = total;
   return result;

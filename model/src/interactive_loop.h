@@ -19,7 +19,12 @@
 namespace medsa::model {
 
 struct LoopOptions {
-  int correctionClicks = 3;
+  int correctionClicks = 3;  ///< trained correction clicks after the first prompt
+  /// Before the trained corrections, 0..extraClicks further correction clicks (one count per
+  /// batch, drawn uniformly) run without gradient and without a loss, as RITM and SimpleClick
+  /// train: the trained clicks then also meet answers after many clicks, as the evaluation's
+  /// 20 do, at the cost of decoder passes only.
+  int extraClicks = 0;
   int objectsPerPicture = 2;
   double boxProbability = 0.5;
   double boxJitter = 0.1;

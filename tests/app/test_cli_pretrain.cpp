@@ -114,6 +114,10 @@ class TestCliPretrain : public QObject {
     const Run otherRate = runMedsa(resume + QStringList{"--lr", "3e-4"});
     QCOMPARE(otherRate.exitCode, 1);
     QVERIFY2(otherRate.err.contains(QStringLiteral("--lr")), qPrintable(otherRate.err));
+    // Likewise its untrained clicks (8 by default).
+    const Run otherClicks = runMedsa(resume + QStringList{"--extra-clicks", "2"});
+    QCOMPARE(otherClicks.exitCode, 1);
+    QVERIFY2(otherClicks.err.contains(QStringLiteral("--extra-clicks 8")), qPrintable(otherClicks.err));
     const Run resumed = runMedsa(resume);
     QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
     QVERIFY(lastLineJson(resumed.out)["init"].toString().endsWith(
@@ -172,6 +176,8 @@ class TestCliPretrain : public QObject {
         {{"pretrain", "--synthetic", "--out", out, "--init", ""}, "--init"},
         {{"pretrain", "--synthetic", "--out", out, "--lr", "0"}, "--lr"},
         {{"pretrain", "--synthetic", "--out", out, "--lr", "fast"}, "--lr"},
+        {{"pretrain", "--synthetic", "--out", out, "--extra-clicks", "21"}, "--extra-clicks"},
+        {{"pretrain", "--synthetic", "--out", out, "--extra-clicks", "-1"}, "--extra-clicks"},
     };
     for (const auto& [args, mention] : cases) {
       const Run run = runMedsa(args);

@@ -6,7 +6,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <map>
+#include <set>
 
 #include "interactive_loop.h"
 #include "medsa/core/synthetic_scene.h"
@@ -185,6 +187,46 @@ class TestFullTrainer : public QObject {
     }
   }
 
+  // Untrained clicks (LoopOptions::extraClicks): 0..N more correction clicks, one count per
+  // batch, come between the first prompt and the trained ones; the loss stays the mean of the
+  // trained iterations (the same scale as without them) and the encoder still gets gradients.
+  void untrainedClicksPrecedeTheTrainedOnes() {
+    auto model = tinyModel();
+    SamModel::Impl& m = model->impl();
+    const std::vector<LabeledPicture> batch = scenes(0, 3);
+    std::set<std::size_t> extras;
+    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+      for (const int extraClicks : {0, 5}) {
+        LoopOptions options;
+        options.correctionClicks = 2;
+        options.extraClicks = extraClicks;
+        Rng rng(seed);
+        Result<FrameBatch> framed = frameBatch(m, batch, options, rng, /*withInputs=*/true);
+        QVERIFY(framed.ok());
+        const torch::Tensor embeddings = m.sam->image_encoder->forward(torch::cat(framed->inputs));
+        const LoopLoss loss = interactiveLoop(m, embeddings, framed->objects, options, rng);
+        QVERIFY(loss.total.requires_grad() && std::isfinite(loss.total.item<double>()));
+        QVERIFY(loss.total.item<double>() < 5);  // a mean over 3 iterations, not a sum
+        std::set<std::size_t> added;
+        for (const FrameObject& object : framed->objects)
+          added.insert(object.clicks.size() - (object.box ? 0 : 1));
+        QCOMPARE(added.size(), std::size_t(1));  // the same count for the whole batch
+        const std::size_t corrections = *added.begin();
+        if (extraClicks == 0) {
+          QCOMPARE(corrections, std::size_t(2));
+        } else {
+          QVERIFY(corrections >= 2 && corrections <= 7);
+          extras.insert(corrections - 2);
+        }
+        loss.total.backward();
+        const torch::Tensor grad = m.sam->image_encoder->patch_embed->proj->weight.grad();
+        QVERIFY(grad.defined() && grad.abs().sum().item<double>() > 0);
+        m.sam->zero_grad();
+      }
+    }
+    QVERIFY2(extras.size() >= 3, "the count of untrained clicks varies from batch to batch");
+  }
+
   void lossFallsOnAFixedBatch() {
     auto model = tinyModel();
     FullTrainer trainer(model, {.learningRate = 3e-3, .warmupSteps = 1, .seed = 2});
@@ -224,7 +266,8 @@ class TestFullTrainer : public QObject {
   void reproducibleAndResumable() {
     QTemporaryDir dir;
     const std::string state = (dir.path() + "/run.state").toStdString();
-    const FullTrainOptions options{.warmupSteps = 2, .correctionClicks = 2, .seed = 5};
+    const FullTrainOptions options{
+        .warmupSteps = 2, .correctionClicks = 2, .extraClicks = 3, .seed = 5};
     auto reference = tinyModel();
     FullTrainer a(reference, options);
     for (int i = 0; i < 4; ++i) QVERIFY(a.step(scenes(4 * i, 3), i / 4.0).ok());

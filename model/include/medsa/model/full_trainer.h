@@ -18,6 +18,9 @@ struct FullTrainOptions {
   double weightDecay = 0.05;        ///< AdamW; not applied to norms, biases and embeddings
   int warmupSteps = 100;
   int correctionClicks = 3;     ///< simulated clicks after the first prompt, each with a loss
+  /// Up to this many more clicks (drawn per step) between the first prompt and the trained
+  /// ones, without gradient (LoopOptions::extraClicks); 0 was the recipe of the first runs.
+  int extraClicks = 0;
   int objectsPerPicture = 2;    ///< objects trained per picture (they share its encoder pass)
   double boxProbability = 0.5;  ///< first prompt: a box, else one click
   double boxJitter = 0.1;       ///< each box side moves by up to this fraction of the box size
@@ -67,6 +70,8 @@ class FullTrainer {
   double learningRateAt(std::int64_t step, double progress) const;
   /// The schedule's peak (a resumed run takes its own back from the state's bookkeeping).
   void setPeakLearningRate(double rate);
+  /// Likewise the run's untrained clicks (FullTrainOptions::extraClicks).
+  void setExtraClicks(int clicks);
 
   /// Weights (fp32), optimizer moments and step count as .safetensors, atomically, with
   /// `extra` (the caller's bookkeeping) in the metadata. What --resume continues from.
