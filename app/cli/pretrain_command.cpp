@@ -26,7 +26,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The held-out set is fixed, so that runs with different training seeds stay comparable.
-constexpr std::uint64_t kHeldOutSeed = 9176;
+constexpr std::uint64_t kHeldOutSeed = kSyntheticHeldOutSeed;
 constexpr long long kDefaultSteps = 4000;
 constexpr int kStateEverySteps = 100;
 // Untrained correction clicks before the trained ones (FullTrainOptions::extraClicks): the

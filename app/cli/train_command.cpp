@@ -16,6 +16,7 @@
 #include "medsa/core/atomic_file.h"
 #include "medsa/model/model_evaluation.h"
 #include "model_options.h"
+#include "synthetic_evaluation.h"
 #include "train_watch.h"
 #include "training_cycle.h"
 
@@ -275,17 +276,44 @@ int runEvaluate(CommandContext& context) {
   const std::optional<std::string> adapter = parser.option("--adapter");
   const bool baseOnly = parser.flag("--base");
   const bool heldOutOnly = parser.flag("--held-out");
+  const bool synthetic = parser.flag("--synthetic");
+  const std::optional<std::string> pictureCount = parser.option("--pictures");
   const bool json = parser.flag("--json");
   Result<ModelOptions> model = parseModel(parser);
   if (!model.ok()) return usage(context, "evaluate", model.error());
   if (Status finished = parser.finish(); !finished)
     return usage(context, "evaluate", finished.error());
-  if (!project)
+  if (synthetic == project.has_value())
     return usage(context, "evaluate",
-                 {ErrorCode::InvalidArgument, "--project DIR is required", {}});
+                 {ErrorCode::InvalidArgument, "give --project DIR or --synthetic (one of them)", {}});
   if (adapter && baseOnly)
     return usage(context, "evaluate",
                  {ErrorCode::InvalidArgument, "give --adapter or --base, not both", {}});
+  if (synthetic) {
+    if (heldOutOnly || baseOnly)
+      return usage(context, "evaluate",
+                   {ErrorCode::InvalidArgument,
+                    "--held-out and --base are for projects (the synthetic set is held out, "
+                    "and has no live adapter)",
+                    {}});
+    Result<long long> pictures = parseCount(pictureCount, 100, 1, "--pictures");
+    if (!pictures.ok()) return usage(context, "evaluate", pictures.error());
+    if (pictures.value() > 100000)
+      return usage(context, "evaluate", {ErrorCode::InvalidArgument, "--pictures is too large", {}});
+    Result<std::shared_ptr<model::SamModel>> base = model->build();
+    if (!base.ok()) return fail(context, "evaluate", base.error(), json);
+    std::shared_ptr<model::SamModel> measured = base.value();
+    if (adapter) {
+      Result<std::shared_ptr<model::SamModel>> with = measured->withAdapterFile(*adapter);
+      if (!with.ok()) return fail(context, "evaluate", with.error(), json);
+      measured = with.value();
+    }
+    return runSyntheticEvaluation(context, measured, adapter.value_or("base model"),
+                                  static_cast<int>(pictures.value()), json);
+  }
+  if (pictureCount)
+    return usage(context, "evaluate",
+                 {ErrorCode::InvalidArgument, "--pictures is for --synthetic", {}});
 
   const auto app = ensureApplication();
   Result<std::unique_ptr<ProjectStore>> store =
@@ -394,23 +422,32 @@ void addTrainCommand(CommandRegistry& registry) {
 
 void addEvaluateCommand(CommandRegistry& registry) {
   registry.add(
-      {"evaluate", "measure a model on a project's held-out cases",
+      {"evaluate", "measure a model on a project's held-out cases or the synthetic set",
        std::string("Usage: medsa evaluate --project DIR [--model CKPT|starter]\n"
                    "                      [--adapter FILE | --base] [--held-out] [--json]\n"
-                   "                      [model options]\n\n"
+                   "                      [model options]\n"
+                   "       medsa evaluate --synthetic [--pictures N] [--model CKPT|starter]\n"
+                   "                      [--adapter FILE] [--json] [model options]\n\n"
                    "Runs the simulated interactive protocol on every labelled (done or reviewed)\n"
                    "case of the project, or with --held-out on the trainer's held-out cases\n"
                    "only (the numbers `medsa train` compares): Dice after one box and after one\n"
                    "click, NoC@85 and NoC@90 (20-click cap), means over objects (pictures; for\n"
                    "volumes their labelled slices). Measures the live adapter version unless\n"
                    "--adapter names an adapter file or --base asks for the base model alone.\n\n"
+                   "With --synthetic it measures on the fixed held-out synthetic set that\n"
+                   "`medsa pretrain` reports (seed 9176, SceneMix::heldOut, 256-pixel pictures;\n"
+                   "docs/models/starter.md), with the means per shape kind and per style.\n\n"
                    "Options:\n"
                    "  --project DIR        the project\n"
+                   "  --synthetic          the held-out synthetic set instead of a project\n"
+                   "  --pictures N         its first N pictures (default 100, as pretrain)\n"
                    "  --adapter FILE       an adapter file trained on this base model\n"
                    "  --base               the base model without adapters\n"
                    "  --held-out           only the held-out cases\n"
                    "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model, "
-                   "cases}\n\n") +
+                   "cases}\n"
+                   "                       (--synthetic: ..., model, pictures, by_shape, "
+                   "by_style)\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runEvaluate});
 }

@@ -1,5 +1,6 @@
-// `medsa pretrain` end to end on a few steps, and `--model starter` as the build tree and an
-// installed package resolve it (relative to the executable, not the working directory).
+// `medsa pretrain` end to end on a few steps, `medsa evaluate --synthetic` on its held-out set,
+// and `--model starter` as the build tree and an installed package resolve it (relative to the
+// executable, not the working directory).
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -9,6 +10,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 #include "cli_runner.h"
 
@@ -58,6 +61,7 @@ class TestCliPretrain : public QObject {
     QCOMPARE(report["steps"].toInt(), 2);
     QVERIFY(report["seconds"].toDouble() > 0);
     const QJsonObject heldOut = report["held_out"].toObject();
+    heldOut_ = heldOut;
     QVERIFY(heldOut["n"].toInt() >= 2);
     for (const char* key : {"dice_box", "dice_click"}) {
       const double value = heldOut[QLatin1String(key)].toDouble(-1);
@@ -74,6 +78,30 @@ class TestCliPretrain : public QObject {
         QJsonDocument::fromJson(info.out.toUtf8()).object()["config"].toObject();
     QCOMPARE(config["embed_dim"].toInt(), 192);
     QCOMPARE(config["prompt_dim"].toInt(), 128);
+  }
+
+  // `medsa evaluate --synthetic` measures a model on the same held-out set: the numbers
+  // pretrain reported for its file come back, with the objects split by shape and style.
+  void evaluateSyntheticReproducesTheReport() {
+    QVERIFY(!model_.isEmpty());
+    const Run run = runMedsa({"evaluate", "--synthetic", "--pictures", "2", "--model", model_,
+                              "--threads", "2", "--json"});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    const QJsonObject measured = lastLineJson(run.out);
+    for (const char* key : {"n", "dice_box", "dice_click", "noc85", "noc90"}) {
+      const double a = measured[QLatin1String(key)].toDouble(-1);
+      const double b = heldOut_[QLatin1String(key)].toDouble(-2);
+      QVERIFY2(std::abs(a - b) < 1e-9, qPrintable(QStringLiteral("%1: %2 against %3").arg(key).arg(a).arg(b)));
+    }
+    for (const char* group : {"by_shape", "by_style"}) {
+      int objects = 0;
+      const QJsonObject groups = measured[QLatin1String(group)].toObject();
+      for (const QString& name : groups.keys()) objects += groups[name].toObject()["n"].toInt();
+      QCOMPARE(objects, measured["n"].toInt());
+    }
+    const Run text = runMedsa({"evaluate", "--synthetic", "--pictures", "1", "--model", model_});
+    QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+    QVERIFY(text.out.contains(QStringLiteral("by shape:")));
   }
 
   void resumeContinuesTheCount() {
@@ -179,7 +207,15 @@ class TestCliPretrain : public QObject {
         {{"pretrain", "--synthetic", "--out", out, "--extra-clicks", "21"}, "--extra-clicks"},
         {{"pretrain", "--synthetic", "--out", out, "--extra-clicks", "-1"}, "--extra-clicks"},
     };
-    for (const auto& [args, mention] : cases) {
+    const QList<QPair<QStringList, QString>> evaluateCases = {
+        {{"evaluate"}, "--synthetic"},
+        {{"evaluate", "--synthetic", "--project", out}, "--synthetic"},
+        {{"evaluate", "--synthetic", "--held-out"}, "--held-out"},
+        {{"evaluate", "--synthetic", "--base"}, "--base"},
+        {{"evaluate", "--synthetic", "--pictures", "0"}, "--pictures"},
+        {{"evaluate", "--project", out, "--pictures", "3"}, "--pictures"},
+    };
+    for (const auto& [args, mention] : cases + evaluateCases) {
       const Run run = runMedsa(args);
       QVERIFY2(run.exitCode == 2, qPrintable(args.join(QLatin1Char(' '))));
       QVERIFY2(run.err.contains(mention), qPrintable(run.err));
@@ -253,6 +289,7 @@ class TestCliPretrain : public QObject {
  private:
   QTemporaryDir dir_;
   QString model_;
+  QJsonObject heldOut_;  ///< what pretrain reported for model_
 };
 
 QTEST_APPLESS_MAIN(TestCliPretrain)

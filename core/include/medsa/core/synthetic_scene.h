@@ -63,6 +63,10 @@ struct SyntheticScene {
   std::vector<ShapeKind> kinds;  ///< the shape each mask came from
 };
 
+/// The seed of the fixed held-out set that measures pre-training (`medsa pretrain` at the end,
+/// `medsa evaluate --synthetic`): SceneMix::heldOut(), 256-pixel pictures, never trained on.
+inline constexpr std::uint64_t kSyntheticHeldOutSeed = 9176;
+
 /// The picture number `index` of the set named by `seed`: the same on every machine.
 SyntheticScene generateScene(std::uint64_t seed, std::uint64_t index, const SceneOptions& options);
 
