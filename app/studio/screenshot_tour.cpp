@@ -84,7 +84,10 @@ QPointF brightestBlob(const Image& image) {
 
 class Tour {
  public:
-  Tour(MainWindow& window, QString folder) : window_(window), folder_(std::move(folder)) {}
+  Tour(MainWindow& window, QString folder) : window_(window), folder_(std::move(folder)) {
+    // The tour's labels are props: moving on to the next picture discards them, no dialog.
+    window_.setUnsavedLabelsAsker([](const QString&) { return ui::UnsavedChoice::Discard; });
+  }
 
   int run() {
     QDir().mkpath(folder_);

@@ -419,6 +419,20 @@ class TestProjectStore : public QObject {
     QVERIFY2(labelled, labelled ? "" : labelled.error().describe().c_str());
     QCOMPARE(labelled->front().record.status, CaseStatus::Done);
     QCOMPARE(labelled->front().record.latest->voxels.value(2), qint64(9));
+    // A case another annotator holds keeps its labels and its status: the imported labels are
+    // kept aside as a conflict version, and the import says so.
+    const qint64 held = labelled->front().record.id;
+    QVERIFY(store->setStatus(held, CaseStatus::InProgress));
+    QVERIFY(store->takeCase(held, QStringLiteral("someone-else"), 600));
+    const QString other = dir.filePath(QStringLiteral("other_labels.nii.gz"));
+    QVERIFY(saveLabelMap(paintedMap(a, 1, 5), twoLabels(), other));
+    auto refused = importIntoProject(*store, images + QStringLiteral("/case2.nii.gz"),
+                                     {CaseStatus::Done, other, false});
+    QVERIFY(!refused);
+    QVERIFY2(QString::fromStdString(refused.error().describe()).contains(QStringLiteral("conflict")),
+             refused.error().describe().c_str());
+    QCOMPARE(store->caseById(held)->status, CaseStatus::InProgress);
+    QCOMPARE(store->caseById(held)->latest->voxels.value(2), qint64(9));
   }
 
   void copiedInImagesMoveWithTheProjectAndMovedImagesAreRelinked() {

@@ -432,6 +432,70 @@ class TestDocumentSession : public QObject {
     QVERIFY(open.session.isModified());
   }
 
+  // A project case shows its image at once and reads its saved labels behind it. Edits made
+  // meanwhile stay: the saved labels go underneath them, as one undo step, and the result is
+  // unsaved (and autosaved), not taken for the saved version.
+  void editsMadeWhileTheSavedLabelsAreReadStayOnTop() {
+    QTemporaryDir dir;
+    Open open(dir.filePath(QStringLiteral("autosave")), QStringLiteral("case-1"));
+    paint(open.document, 10);
+    paint(open.document, 11);
+    const QString saved = dir.filePath(QStringLiteral("v1.nii.gz"));
+    QVERIFY(saveAndWait(open.session, saved));
+    const std::size_t square = open.document.labels().count(1) / 2;
+
+    open.session.open(makeSphereVolume(), QString(), QStringLiteral("case-1"));
+    QSignalSpy opened(&open.session, &DocumentSession::labelsOpened);
+    open.session.openLabelsAsSaved(saved);
+    // No event is processed in between: the read's result cannot have arrived yet.
+    paint(open.document, 11, 2);
+    const std::size_t edit = open.document.labels().count(2);
+    QVERIFY(opened.wait(20000));
+    QCOMPARE(open.document.labels().count(2), edit);    // the edit, on top
+    QCOMPARE(open.document.labels().count(1), square);  // slice 10's saved square, underneath
+    QVERIFY(open.session.isModified());
+    QVERIFY(autosaveAndWait(open.session));
+    QVERIFY(QFileInfo::exists(open.session.autosaveFile()));
+    open.document.history()->stack()->undo();
+    QCOMPARE(open.document.labels().count(1), std::size_t(0));
+    QCOMPARE(open.document.labels().count(2), edit);
+
+    // Without edits the saved labels are simply the saved state.
+    open.session.open(makeSphereVolume(), QString(), QStringLiteral("case-1"));
+    open.session.openLabelsAsSaved(saved);
+    QVERIFY(opened.wait(20000));
+    QCOMPARE(open.document.labels().count(1), 2 * square);
+    QVERIFY(!open.session.isModified());
+  }
+
+  // A save that ends after another image was opened wrote the first image's labels: it does
+  // not make that file the new image's labels file, nor mark the new image's labels saved; a
+  // save queued behind it for the first image does not start with the new image's labels.
+  void savesEndingAfterAnotherImageOpenedLeaveItAlone() {
+    QTemporaryDir dir;
+    Open open(dir.filePath(QStringLiteral("autosave")));
+    paint(open.document, 10);
+    const QString first = dir.filePath(QStringLiteral("first.nii.gz"));
+    const QString queued = dir.filePath(QStringLiteral("queued.nii.gz"));
+    QSignalSpy saved(&open.session, &DocumentSession::saved);
+    std::optional<medsa::Status> queuedOutcome;
+    open.session.save(first);
+    open.session.save(queued, [&](const medsa::Status& s) { queuedOutcome = s; });
+    open.session.open(makeSphereVolume(), QString(), QStringLiteral("another"));
+    paint(open.document, 5, 3);
+    QVERIFY(saved.wait(20000));
+    QVERIFY(QTest::qWaitFor([&] { return queuedOutcome.has_value(); }, 20000));
+    QVERIFY(!*queuedOutcome);
+    QCOMPARE(queuedOutcome->error().code, medsa::ErrorCode::Cancelled);
+    QVERIFY(!QFileInfo::exists(queued));
+    QVERIFY(open.session.labelsPath().isEmpty());
+    QVERIFY(open.session.isModified());
+    auto onDisk = medsa::annotations::loadLabelMap(first, *makeSphereVolume());
+    QVERIFY(onDisk);
+    QVERIFY(onDisk->map.count(1) > 0);
+    QCOMPARE(onDisk->map.count(3), std::size_t(0));
+  }
+
   void labelsOnAnotherGridAreRefused() {
     QTemporaryDir dir;
     Open open(dir.filePath(QStringLiteral("autosave")));

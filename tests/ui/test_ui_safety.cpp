@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -175,6 +176,43 @@ class TestUiSafety : public QObject {
     QCOMPARE(window.document()->labels().count(1), onFile);
     window.document()->history()->stack()->undo();
     QCOMPARE(window.document()->labels().count(1), edited);
+  }
+
+  // Leaving labels is approved when an open begins; edits made while the next image is read
+  // would be replaced unseen when it arrives: the window asks again, and Cancel keeps them.
+  void editsMadeWhileTheNextImageIsReadAreNotDroppedUnasked() {
+    QTemporaryDir dir;
+    MainWindow window;
+    showSphereWithEngine(window, dir.filePath(QStringLiteral("autosave")), fakeEngine());
+    Asker asker;
+    asker.install(window);
+    auto gate = std::make_shared<QSemaphore>(0);  // the read waits until the test lets it end
+    window.setImageReader([gate](const std::string&, const std::string&, medsa::ProgressSink*,
+                                 medsa::CancellationToken) -> medsa::Result<medsa::Image> {
+      gate->acquire();
+      return *makeSphereVolume();
+    });
+    const QString next = dir.filePath(QStringLiteral("next.nii"));
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    window.openPath(next);  // nothing unsaved yet: no question
+    QCOMPARE(asker.asked, 0);
+    dab(window, 32.5, 32.5);
+    const std::size_t edited = window.document()->labels().count(1);
+    QVERIFY(edited > 0);
+    asker.choice = UnsavedChoice::Cancel;
+    gate->release();
+    QTRY_COMPARE_WITH_TIMEOUT(asker.asked, 1, 10000);
+    QTest::qWait(200);
+    QCOMPARE(loaded.count(), 0);
+    QCOMPARE(window.document()->labels().count(1), edited);
+    QVERIFY(window.session()->isModified());
+    // Asked again, the user discards them: the image opens.
+    asker.choice = UnsavedChoice::Discard;
+    window.openPath(next);
+    gate->release();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(asker.asked, 2);
+    QCOMPARE(window.document()->labels().count(1), std::size_t(0));
   }
 
   void labelsOnTheCommandLineAreNotPutOverRecoveredWorkWithoutAsking() {

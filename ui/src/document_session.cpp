@@ -52,16 +52,22 @@ DocumentSession::DocumentSession(Document* document, QObject* parent)
                                           path.toStdString()});
               return;
             }
-            if (labelsAsSaved_) {
-              document_->setLabels(std::move(loaded->map), std::move(loaded->labels));
-            } else {
+            if (!labelsAsSaved_) {
               // False when the file holds exactly what is shown: nothing to undo then.
               document_->replaceLabelsUndoably(
                   loaded->map, loaded->labels,
                   tr("Open labels %1").arg(QFileInfo(path).fileName()));
               labelsPath_ = path;
+              markSaved(document_->editGeneration());
+            } else if (document_->editGeneration() == labelsGeneration_) {
+              document_->setLabels(std::move(loaded->map), std::move(loaded->labels));
+              markSaved(document_->editGeneration());
+            } else if (!labelsSuperseded_) {
+              // The user edited while the saved labels were read: they go underneath the
+              // edits, as one undo step, and the result is unsaved (it is not the saved state).
+              putUnderneath(std::move(loaded).value());
             }
-            markSaved(document_->editGeneration());
+            // else recovered labels arrived meanwhile: newer than the saved ones, they stay.
             emit labelsOpened(path);
           });
   const auto changed = [this] {
@@ -151,7 +157,7 @@ void DocumentSession::save(const QString& path, std::function<void(const Status&
     // a replaced request still hears how it ended).
     if (queuedSave_ && queuedSave_->done)
       queuedSave_->done(Error{ErrorCode::Cancelled, "replaced by a newer save", {}});
-    queuedSave_ = SaveRequest{path, std::move(done)};
+    queuedSave_ = SaveRequest{path, std::move(done), document_->image()};
     return;
   }
   startSave(path, std::move(done));
@@ -166,8 +172,12 @@ void DocumentSession::saveToTarget(std::function<void(const Status&)> done) {
   save(QString(), std::move(done));
 }
 
+bool DocumentSession::stillShowing(const SaveRequest& request) const {
+  return document_->hasImage() && request.image.lock() == document_->image();
+}
+
 void DocumentSession::startSave(const QString& path, std::function<void(const Status&)> done) {
-  runningSave_ = SaveRequest{path, std::move(done)};
+  runningSave_ = SaveRequest{path, std::move(done), document_->image()};
   savingGeneration_ = document_->editGeneration();
   // A copy of the label volume (a memcpy) goes to the worker, so editing can go on meanwhile.
   saveWatcher_.setFuture(QtConcurrent::run([map = document_->labels(), set = document_->labelSet(),
@@ -184,10 +194,14 @@ void DocumentSession::onSaveFinished() {
   SaveRequest request = std::move(*runningSave_);
   runningSave_.reset();
   if (status) {
-    // A file save names the labels file from now on; a target keeps being the target.
-    if (!request.path.isEmpty()) labelsPath_ = request.path;
-    markSaved(savingGeneration_);
-    autosaveNow();  // nothing unsaved: the autosave goes; else it follows the newer edits
+    // Unless another image was opened meanwhile: then the file holds the earlier image's
+    // labels, and says nothing about what is shown now.
+    if (stillShowing(request)) {
+      // A file save names the labels file from now on; a target keeps being the target.
+      if (!request.path.isEmpty()) labelsPath_ = request.path;
+      markSaved(savingGeneration_);
+      autosaveNow();  // nothing unsaved: the autosave goes; else it follows the newer edits
+    }
     emit saved(written.value());
   } else {
     emit saveFailed(request.path.isEmpty() ? target_.name : request.path, status.error());
@@ -196,8 +210,30 @@ void DocumentSession::onSaveFinished() {
   if (queuedSave_ && !saveWatcher_.isRunning()) {
     SaveRequest next = std::move(*queuedSave_);
     queuedSave_.reset();
-    startSave(next.path, std::move(next.done));
+    // Asked for while another image was shown: its path (or target) is that image's.
+    if (!stillShowing(next)) {
+      if (next.done)
+        next.done(Error{ErrorCode::Cancelled, "another image was opened before it could start",
+                        next.path.toStdString()});
+    } else {
+      startSave(next.path, std::move(next.done));
+    }
   }
+}
+
+void DocumentSession::putUnderneath(annotations::LoadedLabelMap saved) {
+  const annotations::LabelMap& shown = document_->labels();
+  if (saved.map.image().voxelCount() != shown.image().voxelCount()) return;
+  Image merged = shown.image();
+  std::uint16_t* out = merged.data<std::uint16_t>();
+  const std::uint16_t* under = saved.map.image().data<std::uint16_t>();
+  for (std::size_t i = 0, n = merged.voxelCount(); i < n; ++i) {
+    if (out[i] == 0) out[i] = under[i];
+  }
+  Result<annotations::LabelMap> map = annotations::LabelMap::fromImage(std::move(merged));
+  if (!map) return;
+  document_->replaceLabelsUndoably(map.value(), saved.labels, tr("Saved labels of this case"));
+  updateModified();
 }
 
 void DocumentSession::openLabels(const QString& path) {
@@ -206,6 +242,8 @@ void DocumentSession::openLabels(const QString& path) {
   labelsAsSaved_ = false;
   labelsReading_ = path;
   labelsImage_ = document_->image();
+  labelsGeneration_ = document_->editGeneration();
+  labelsSuperseded_ = false;
   labelsWatcher_.setFuture(QtConcurrent::run(
       [path, image = document_->image()] { return annotations::loadLabelMap(path, *image); }));
 }
@@ -409,6 +447,7 @@ void DocumentSession::applyRecovery() {
     document_->replaceLabelsUndoably(map.value(), snapshot.labels,
                                      tr("Recover autosaved annotations"));
   }
+  if (labelsWatcher_.isRunning()) labelsSuperseded_ = true;
   adopted_ = std::move(recovery_->claim);
   adoptedGeneration_ = document_->editGeneration();
   recovery_.reset();

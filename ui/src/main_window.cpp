@@ -275,6 +275,12 @@ void MainWindow::hideLoadProgress() {
 
 void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, const QString& id) {
   if (!image || image->isEmpty()) return;
+  // The user approved leaving the labels shown when the open began (saved, discarded or
+  // unchanged); edits made while the image was read would be replaced unseen: ask again.
+  if (session_->isModified()) {
+    whenLabelsAreSafe([this, image, path, id] { openImage(image, path, id); });
+    return;
+  }
   if (image->size(3) > 1) {
     // Annotation is per volume; the first time point is shown (the rest are kept on disk).
     Result<Image> first = extractVolume(*image, 0);

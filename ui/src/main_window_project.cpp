@@ -142,9 +142,11 @@ void MainWindow::createProjectMenu() {
       status_->showMessage(tr("No project case is open."), 5000);
       return;
     }
-    const auto finish = [this, status, advance] {
-      project_->setCurrentStatus(status);
-      if (advance) openNeighbourCase(+1);
+    // The case the user marked, even when the save ends after another case was opened.
+    const qint64 marked = *project_->currentCase();
+    const auto finish = [this, status, advance, marked] {
+      project_->setStatus(marked, status);
+      if (advance && project_->currentCase() == marked) openNeighbourCase(+1);
     };
     if (status != CaseStatus::Skipped && session_->isModified() && session_->hasLabelTarget()) {
       session_->saveToTarget([finish](const Status& saved) {

@@ -342,10 +342,6 @@ void ProjectController::setStatus(qint64 id, CaseStatus status) {
   emit casesChanged();
 }
 
-void ProjectController::setCurrentStatus(CaseStatus status) {
-  if (current_) setStatus(*current_, status);
-}
-
 void ProjectController::imageShown(const QString& path, const QString& series) {
   const CaseRecord* wanted = pending_ ? findCase(*pending_) : nullptr;
   if (wanted &&

@@ -215,11 +215,21 @@ Result<std::vector<ImportedCase>> importIntoProject(ProjectStore& store, const Q
       LabelSet merged = projectLabels.value();
       for (const Label& label : labels->labels.labels())
         if (!merged.find(label.value)) merged.insert(label);
+      // Added, never rewritten: another annotator may be adding labels at the same moment.
       if (!(merged == projectLabels.value())) {
-        if (Status set = store.setLabels(merged); !set) return set.error();
+        if (Status set = store.addLabels(merged); !set) return set.error();
       }
       Result<LabelVersion> saved = store.saveLabels(record.id, labels->map, merged, currentUser());
       if (!saved) return saved.error();
+      // On a team's project a case someone else holds keeps its labels; the imported ones are
+      // kept as a conflict version. They are not the case's labels, so no status follows.
+      if (!saved->conflict.isEmpty()) {
+        return Error{ErrorCode::Conflict,
+                     "labels of " + options.labels.toStdString() +
+                         " not made the case's labels: " + saved->conflict.toStdString() +
+                         "; they are kept as conflict version " + std::to_string(saved->version),
+                     saved->path.toStdString()};
+      }
     }
     if (options.status && (!result->added || !options.labels.isEmpty())) {
       if (Status set = store.setStatus(record.id, *options.status); !set) return set.error();

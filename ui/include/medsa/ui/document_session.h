@@ -93,7 +93,9 @@ class DocumentSession : public QObject {
   /// no labels yet starts with the project's labels.
   void setInitialLabelSet(const annotations::LabelSet& set);
   /// Puts the labels of `path` on the open image as its saved state (no undo step): the labels
-  /// a project case was last saved with. labelsOpened or labelsOpenFailed follows.
+  /// a project case was last saved with. labelsOpened or labelsOpenFailed follows. Edits made
+  /// while the file is read are kept: the saved labels then go underneath them as one undo
+  /// step (unsaved); labels recovered meanwhile, being newer, stay as they are.
   void openLabelsAsSaved(const QString& path);
 
   // --- autosave ---
@@ -143,6 +145,9 @@ class DocumentSession : public QObject {
   struct Recovery;
   struct AutosaveJob;
   void markSaved(quint64 generation);
+  /// The saved labels of the open image under the labels shown (edits made while they were
+  /// read win wherever they labelled a voxel), as one undo step.
+  void putUnderneath(annotations::LoadedLabelMap saved);
   void updateModified();
   void startSave(const QString& path, std::function<void(const Status&)> done);
   void onSaveFinished();
@@ -164,7 +169,11 @@ class DocumentSession : public QObject {
   struct SaveRequest {
     QString path;  ///< "" for the label target
     std::function<void(const Status&)> done;
+    /// The image whose labels are saved: a save that ends (or would start) after another image
+    /// was opened must not name that image's labels file or mark its labels saved.
+    std::weak_ptr<const Image> image;
   };
+  bool stillShowing(const SaveRequest& request) const;
   LabelTarget target_;
   bool labelsAsSaved_ = false;
   QFutureWatcher<Result<QString>> saveWatcher_;
@@ -182,6 +191,8 @@ class DocumentSession : public QObject {
   QFutureWatcher<Result<annotations::LoadedLabelMap>> labelsWatcher_;
   QString labelsReading_;
   std::weak_ptr<const Image> labelsImage_;
+  quint64 labelsGeneration_ = 0;  ///< the labels' generation when the read began
+  bool labelsSuperseded_ = false;  ///< recovered labels were applied during the read
 
   QFutureWatcher<std::vector<RecoverableWork>> orphansWatcher_;
   std::vector<annotations::OrphanedAutosave> orphanClaims_;

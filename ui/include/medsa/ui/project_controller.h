@@ -84,8 +84,7 @@ class ProjectController : public QObject {
   /// A team's project: takes the first unfinished case nobody holds (atomically, in the
   /// database) and opens it; a message says when none is free.
   void openNextFree();
-  /// Sets the current case's status (done and reviewed once its labels are saved).
-  void setCurrentStatus(annotations::CaseStatus status);
+  /// Sets a case's status (done and reviewed once its labels are saved).
   void setStatus(qint64 id, annotations::CaseStatus status);
 
   /// The window opened an image: the case asked for becomes current, anything else leaves the
