@@ -362,6 +362,9 @@ class TestTeamStore : public QObject {
     auto loaded = loadLabelMap(record.latest->path, picture());
     QVERIFY(loaded);
     QCOMPARE(loaded->map.count(1), std::size_t(6));
+    // With the project's names and colours, not made-up ones that the next save would keep.
+    QVERIFY(loaded->labels.find(1));
+    QCOMPARE(loaded->labels.find(1)->name, QStringLiteral("lesion"));
     // A copy in the database that does not match its checksum is refused, and nothing written.
     QString why;
     QVERIFY2(place.database.run(

@@ -11,6 +11,7 @@
 #include <QUuid>
 
 #include "medsa/annotations/label_map_io.h"
+#include "medsa/core/atomic_file.h"
 #include "medsa/core/sha256.h"
 #include "project_database.h"
 #include "project_schema.h"
@@ -642,6 +643,19 @@ Result<QString> ProjectStore::labelFile(const LabelVersion& version) const {
           materialize(QStringLiteral("label_versions"), version.id, version.path, version.sha256);
       !there)
     return there.error();
+  // A team's database holds the label map, not its names and colours beside it: those are the
+  // project's labels (every save adds its labels to them). Without them another workstation
+  // would read "Label N" and save those names into the next version.
+  const QString names = labelSetPathFor(version.path);
+  if (shared_ && !QFileInfo::exists(names)) {
+    Result<LabelSet> project = labels();
+    if (!project) return project.error();
+    const QByteArray json = QJsonDocument(project->toJson()).toJson();
+    if (Status written = writeFileAtomically(names.toStdString(),
+                                             std::string_view(json.constData(), json.size()));
+        !written)
+      return written.error();
+  }
   return version.path;
 }
 
