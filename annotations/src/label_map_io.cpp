@@ -26,6 +26,15 @@ QString labelSetPathFor(const QString& labelMapPath) {
 
 Status saveLabelMap(const LabelMap& map, const LabelSet& labels, const QString& path) {
   if (map.isEmpty()) return Error{ErrorCode::InvalidArgument, "no label map to save", {}};
+  // A detached header and its data file cannot be replaced as one: a crash between the two
+  // would leave a header that describes other voxels. Labels are kept in one file.
+  if (path.endsWith(QStringLiteral(".mhd"), Qt::CaseInsensitive) ||
+      path.endsWith(QStringLiteral(".nhdr"), Qt::CaseInsensitive)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "labels are saved as one file (.nii.gz, .nii, .nrrd, .mha or .png); a .mhd or "
+                 ".nhdr header keeps its voxels in a second file and cannot be replaced safely",
+                 path.toStdString()};
+  }
   Status written;
   const Image& image = map.image();
   if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {

@@ -456,6 +456,14 @@ class TestAnnotations : public QObject {
     QVERIFY(pngLoaded);
     QCOMPARE(pngLoaded->map.slice(SliceAxis::Axial, 0)->values, s.values);
     QVERIFY(!saveLabelMap(map, set, dir.filePath(QStringLiteral("volume.png"))));
+    // Detached headers (header + data file) cannot be replaced atomically: refused, by name.
+    for (const char* name : {"labels.mhd", "labels.NHDR"}) {
+      const QString detached = dir.filePath(QString::fromLatin1(name));
+      const medsa::Status refused = saveLabelMap(map, set, detached);
+      QVERIFY(!refused);
+      QVERIFY(QString::fromStdString(refused.error().describe()).contains(QLatin1String(name)));
+      QVERIFY(!QFileInfo::exists(detached));
+    }
   }
 };
 
