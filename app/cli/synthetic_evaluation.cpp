@@ -1,5 +1,6 @@
 #include "synthetic_evaluation.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <map>
 #include <ostream>
@@ -40,6 +41,21 @@ std::string fixed(double value, int digits) {
   std::ostringstream text;
   text << std::fixed << std::setprecision(digits) << value;
   return text.str();
+}
+
+// Mean IoU after each click (1..maxClicks); an object that reached the protocol's stop keeps
+// its last IoU. Shows whether later clicks still help or the model stops using them.
+std::vector<double> iouAfterEachClick(const InteractiveEvaluation& e) {
+  const int clicks = InteractiveEvalOptions{}.maxClicks;
+  std::vector<double> mean(static_cast<std::size_t>(clicks), 0.0);
+  if (e.perObject.empty()) return mean;
+  for (const ObjectScore& score : e.perObject) {
+    if (score.clickIou.empty()) continue;
+    for (std::size_t k = 0; k < mean.size(); ++k)
+      mean[k] += score.clickIou[std::min(k, score.clickIou.size() - 1)];
+  }
+  for (double& m : mean) m /= static_cast<double>(e.perObject.size());
+  return mean;
 }
 
 void printGroups(std::ostream& out, const char* title,
@@ -89,6 +105,9 @@ int runSyntheticEvaluation(CommandContext& context, std::shared_ptr<model::SamMo
     for (const auto& [name, g] : byStyle) styles[name] = g.toJson();
     out["by_shape"] = kinds;
     out["by_style"] = styles;
+    Json::Array curve;
+    for (double iou : iouAfterEachClick(evaluation.value())) curve.push_back(iou);
+    out["iou_after_click"] = curve;
     context.out << Json(out).dump() << '\n';
     return kExitOk;
   }
@@ -97,6 +116,11 @@ int runSyntheticEvaluation(CommandContext& context, std::shared_ptr<model::SamMo
               << e.objects << " objects): Dice after one box " << fixed(e.diceBox, 3)
               << ", after one click " << fixed(e.diceClick, 3) << ", NoC@85 "
               << fixed(e.noc85, 2) << ", NoC@90 " << fixed(e.noc90, 2) << '\n';
+  const std::vector<double> curve = iouAfterEachClick(e);
+  context.out << "mean IoU after click";
+  for (const std::size_t k : {1, 2, 3, 5, 10, 20})
+    if (k <= curve.size()) context.out << "  " << k << ": " << fixed(curve[k - 1], 3);
+  context.out << '\n';
   printGroups(context.out, "by shape", byKind);
   printGroups(context.out, "by style", byStyle);
   return kExitOk;

@@ -447,7 +447,9 @@ void addEvaluateCommand(CommandRegistry& registry) {
                    "  --json               {n, dice_box, dice_click, noc85, noc90, ..., model, "
                    "cases}\n"
                    "                       (--synthetic: ..., model, pictures, by_shape, "
-                   "by_style)\n\n") +
+                   "by_style,\n"
+                   "                       iou_after_click: the mean IoU after each of the 20 "
+                   "clicks)\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runEvaluate});
 }

@@ -2,6 +2,7 @@
 // and `--model starter` as the build tree and an installed package resolve it (relative to the
 // executable, not the working directory).
 #include <QDir>
+#include <QJsonArray>
 #include <QFile>
 #include <QImage>
 #include <QJsonDocument>
@@ -99,9 +100,14 @@ class TestCliPretrain : public QObject {
       for (const QString& name : groups.keys()) objects += groups[name].toObject()["n"].toInt();
       QCOMPARE(objects, measured["n"].toInt());
     }
+    // Mean IoU after each of the protocol's 20 clicks; the first is the mean after one click.
+    const QJsonArray curve = measured["iou_after_click"].toArray();
+    QCOMPARE(curve.size(), 20);
+    QVERIFY(std::abs(curve.first().toDouble() - measured["iou_click"].toDouble()) < 1e-9);
     const Run text = runMedsa({"evaluate", "--synthetic", "--pictures", "1", "--model", model_});
     QVERIFY2(text.exitCode == 0, qPrintable(text.err));
     QVERIFY(text.out.contains(QStringLiteral("by shape:")));
+    QVERIFY(text.out.contains(QStringLiteral("mean IoU after click")));
   }
 
   void resumeContinuesTheCount() {
