@@ -24,12 +24,16 @@ QString labelSetPathFor(const QString& labelMapPath) {
   return base + QStringLiteral(".labels.json");
 }
 
+bool canSaveLabelsAs(const QString& path) {
+  return !path.endsWith(QStringLiteral(".mhd"), Qt::CaseInsensitive) &&
+         !path.endsWith(QStringLiteral(".nhdr"), Qt::CaseInsensitive);
+}
+
 Status saveLabelMap(const LabelMap& map, const LabelSet& labels, const QString& path) {
   if (map.isEmpty()) return Error{ErrorCode::InvalidArgument, "no label map to save", {}};
   // A detached header and its data file cannot be replaced as one: a crash between the two
   // would leave a header that describes other voxels. Labels are kept in one file.
-  if (path.endsWith(QStringLiteral(".mhd"), Qt::CaseInsensitive) ||
-      path.endsWith(QStringLiteral(".nhdr"), Qt::CaseInsensitive)) {
+  if (!canSaveLabelsAs(path)) {
     return Error{ErrorCode::InvalidArgument,
                  "labels are saved as one file (.nii.gz, .nii, .nrrd, .mha or .png); a .mhd or "
                  ".nhdr header keeps its voxels in a second file and cannot be replaced safely",

@@ -14,29 +14,6 @@
 namespace medsa::cli {
 namespace {
 
-// Means over the objects of one shape kind or one style: where a model falls short shows here
-// (thin tubes and rings, nested objects) rather than in the overall mean.
-struct GroupMeans {
-  int objects = 0;
-  double diceBox = 0, diceClick = 0, noc90 = 0, failed90 = 0;
-
-  void add(const ObjectScore& score) {
-    ++objects;
-    diceBox += score.boxDice;
-    diceClick += score.clickDice.empty() ? 0 : score.clickDice.front();
-    noc90 += score.noc90;
-    failed90 += score.clickIou.empty() || score.clickIou.back() < 0.90 ? 1 : 0;
-  }
-  Json toJson() const {
-    const double n = objects;
-    return Json::Object{{"n", objects},
-                        {"dice_box", diceBox / n},
-                        {"dice_click", diceClick / n},
-                        {"noc90", noc90 / n},
-                        {"nof90", failed90 / n}};
-  }
-};
-
 std::string fixed(double value, int digits) {
   std::ostringstream text;
   text << std::fixed << std::setprecision(digits) << value;
@@ -58,14 +35,28 @@ std::vector<double> iouAfterEachClick(const InteractiveEvaluation& e) {
   return mean;
 }
 
-void printGroups(std::ostream& out, const char* title,
-                 const std::map<std::string, GroupMeans>& groups) {
+// Means over the objects of one shape kind or one style: where a model falls short shows here
+// (thin tubes and rings, nested objects) rather than in the overall mean.
+using Groups = std::map<std::string, InteractiveEvaluation>;
+
+Json groupsJson(const Groups& groups) {
+  Json::Object out;
+  for (const auto& [name, g] : groups) {
+    out[name] = Json::Object{{"n", g.objects},
+                             {"dice_box", g.diceBox},
+                             {"dice_click", g.diceClick},
+                             {"noc90", g.noc90},
+                             {"nof90", g.failed90}};
+  }
+  return out;
+}
+
+void printGroups(std::ostream& out, const char* title, const Groups& groups) {
   out << title << ":\n";
   for (const auto& [name, g] : groups) {
     out << "  " << std::left << std::setw(12) << name << std::right << std::setw(4) << g.objects
-        << " objects  Dice box " << fixed(g.diceBox / g.objects, 3) << "  click "
-        << fixed(g.diceClick / g.objects, 3) << "  NoC@90 " << fixed(g.noc90 / g.objects, 1)
-        << '\n';
+        << " objects  Dice box " << fixed(g.diceBox, 3) << "  click " << fixed(g.diceClick, 3)
+        << "  NoC@90 " << fixed(g.noc90, 1) << '\n';
   }
 }
 
@@ -87,24 +78,23 @@ int runSyntheticEvaluation(CommandContext& context, std::shared_ptr<model::SamMo
     context.err << "medsa evaluate: " << evaluation.error().describe() << '\n';
     return kExitFailure;
   }
-  std::map<std::string, GroupMeans> byKind, byStyle;
+  Groups byKind, byStyle;
   for (const ObjectScore& score : evaluation->perObject) {
     const SyntheticScene& scene = scenes.at(std::stoul(score.picture));
     byKind[std::string(shapeKindName(scene.kinds.at(static_cast<std::size_t>(score.object))))]
-        .add(score);
-    byStyle[std::string(sceneStyleName(scene.style))].add(score);
+        .perObject.push_back(score);
+    byStyle[std::string(sceneStyleName(scene.style))].perObject.push_back(score);
   }
+  for (Groups* groups : {&byKind, &byStyle})
+    for (auto& [name, g] : *groups) g.addMeans();
   if (json) {
     Json::Object out = evaluation->toJson().asObject();
     out["model"] = what;
     out["pictures"] = pictures;
     out["seed"] = static_cast<double>(kSyntheticHeldOutSeed);
     out["mix"] = "SceneMix::heldOut";
-    Json::Object kinds, styles;
-    for (const auto& [name, g] : byKind) kinds[name] = g.toJson();
-    for (const auto& [name, g] : byStyle) styles[name] = g.toJson();
-    out["by_shape"] = kinds;
-    out["by_style"] = styles;
+    out["by_shape"] = groupsJson(byKind);
+    out["by_style"] = groupsJson(byStyle);
     Json::Array curve;
     for (double iou : iouAfterEachClick(evaluation.value())) curve.push_back(iou);
     out["iou_after_click"] = curve;

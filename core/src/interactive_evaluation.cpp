@@ -35,6 +35,21 @@ Json InteractiveEvaluation::toJson() const {
                       {"seconds", seconds}};
 }
 
+void InteractiveEvaluation::addMeans() {
+  const double n = static_cast<double>(perObject.size());
+  objects = static_cast<int>(perObject.size());
+  diceBox = iouBox = diceClick = iouClick = noc85 = noc90 = failed90 = 0;
+  for (const ObjectScore& s : perObject) {
+    diceBox += s.boxDice / n;
+    iouBox += s.boxIou / n;
+    diceClick += s.clickDice.front() / n;
+    iouClick += s.clickIou.front() / n;
+    noc85 += s.noc85 / n;
+    noc90 += s.noc90 / n;
+    failed90 += (s.clickIou.back() < 0.90 ? 1.0 : 0.0) / n;
+  }
+}
+
 Result<InteractiveEvaluation> evaluateInteractive(SegmentationEngine& engine,
                                                   const std::vector<LabeledPicture>& pictures,
                                                   const InteractiveEvalOptions& options,
@@ -98,17 +113,7 @@ Result<InteractiveEvaluation> evaluateInteractive(SegmentationEngine& engine,
       result.perObject.push_back(std::move(score));
     }
   }
-  const double n = static_cast<double>(result.perObject.size());
-  result.objects = static_cast<int>(result.perObject.size());
-  for (const ObjectScore& s : result.perObject) {
-    result.diceBox += s.boxDice / n;
-    result.iouBox += s.boxIou / n;
-    result.diceClick += s.clickDice.front() / n;
-    result.iouClick += s.clickIou.front() / n;
-    result.noc85 += s.noc85 / n;
-    result.noc90 += s.noc90 / n;
-    result.failed90 += (s.clickIou.back() < 0.90 ? 1.0 : 0.0) / n;
-  }
+  result.addMeans();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) progress->report(1.0, "Evaluating");
   return result;

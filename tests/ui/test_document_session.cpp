@@ -17,6 +17,7 @@
 #include "medsa/annotations/autosave_store.h"
 #include "medsa/annotations/label_edit.h"
 #include "medsa/annotations/label_map_io.h"
+#include "medsa/io/image_writer.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/document_session.h"
 #include "volume_fixture.h"
@@ -450,13 +451,29 @@ class TestDocumentSession : public QObject {
     // No event is processed in between: the read's result cannot have arrived yet.
     paint(open.document, 11, 2);
     const std::size_t edit = open.document.labels().count(2);
+    medsa::annotations::LabelSet renamed = open.document.labelSet();
+    renamed.insert({1, QStringLiteral("mine"), Qt::green, true, false});
+    open.document.setLabelSet(renamed);
+    // A save asked for now waits for the saved labels: it must not write a version without them.
+    const QString next = dir.filePath(QStringLiteral("v2.nii.gz"));
+    std::optional<medsa::Status> nextSaved;
+    open.session.save(next, [&](const medsa::Status& status) { nextSaved = status; });
     QVERIFY(opened.wait(20000));
     QCOMPARE(open.document.labels().count(2), edit);    // the edit, on top
     QCOMPARE(open.document.labels().count(1), square);  // slice 10's saved square, underneath
+    QCOMPARE(open.document.labelSet().find(1)->name, QStringLiteral("mine"));  // the user's name
+    QVERIFY(QTest::qWaitFor([&] { return nextSaved.has_value(); }, 20000));
+    QVERIFY(*nextSaved);
+    auto version2 = medsa::annotations::loadLabelMap(next, *makeSphereVolume());
+    QVERIFY(version2);
+    QCOMPARE(version2->map.count(1), square);
+    QCOMPARE(version2->map.count(2), edit);
+    paint(open.document, 12, 2);  // unsaved again
     QVERIFY(open.session.isModified());
     QVERIFY(autosaveAndWait(open.session));
     QVERIFY(QFileInfo::exists(open.session.autosaveFile()));
-    open.document.history()->stack()->undo();
+    open.document.history()->stack()->undo();  // the last paint
+    open.document.history()->stack()->undo();  // the saved labels
     QCOMPARE(open.document.labels().count(1), std::size_t(0));
     QCOMPARE(open.document.labels().count(2), edit);
 
@@ -494,6 +511,23 @@ class TestDocumentSession : public QObject {
     QVERIFY(onDisk);
     QVERIFY(onDisk->map.count(1) > 0);
     QCOMPARE(onDisk->map.count(3), std::size_t(0));
+  }
+
+  // Labels opened from a detached header (.mhd) are never saved back to it (labels are kept in
+  // one file): the next save asks for a file instead of failing every time.
+  void labelsFromADetachedHeaderAreSavedElsewhere() {
+    QTemporaryDir dir;
+    Open open(dir.filePath(QStringLiteral("autosave")));
+    paint(open.document, 10);
+    const QString header = dir.filePath(QStringLiteral("labels.mhd"));
+    QVERIFY(medsa::io::writeImage(open.document.labels().image(), header.toStdString()));
+    QVERIFY(!medsa::annotations::saveLabelMap(open.document.labels(), open.document.labelSet(),
+                                              header));
+    QSignalSpy opened(&open.session, &DocumentSession::labelsOpened);
+    open.session.openLabels(header);
+    QVERIFY(opened.wait(20000));
+    QVERIFY(open.document.labels().count(1) > 0);
+    QVERIFY(open.session.labelsPath().isEmpty());
   }
 
   void labelsOnAnotherGridAreRefused() {

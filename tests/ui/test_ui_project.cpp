@@ -1,10 +1,12 @@
 // Projects in the window: create, import, the case list (progress, filter, search), opening a
 // case with its labels, saving a new version, the interaction log, Mark Done moving on to the
-// next unfinished case, coming back to the last case, and one window per project.
+// next unfinished case (and marking the case it was pressed on), coming back to the last case,
+// and one window per project.
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSemaphore>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -16,6 +18,7 @@
 #include <cmath>
 
 #include "medsa/annotations/active_time.h"
+#include "medsa/annotations/label_edit.h"
 #include "medsa/annotations/project_store.h"
 #include "medsa/io/image_reader.h"
 #include "medsa/io/image_writer.h"
@@ -142,6 +145,59 @@ class TestUiProject : public QObject {
     filter->setCurrentIndex(0);
     window.findChild<QLineEdit*>(QStringLiteral("caseSearch"))->setText(QStringLiteral("caseB"));
     QCOMPARE(panel->table()->model()->rowCount(), 1);
+  }
+
+  // Mark Done saves first; when that save ends after the user opened another case, the case
+  // it was pressed on is the one marked done, and the window stays on the case now open.
+  void markDoneMarksTheCaseItWasPressedOn() {
+    QTemporaryDir dir;
+    const QString folder = makeProject(dir);
+    QVERIFY(!folder.isEmpty());
+    MainWindow window;
+    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
+    window.setUnsavedLabelsAsker([](const QString&) { return medsa::ui::UnsavedChoice::Discard; });
+    QVERIFY(openProject(window, folder));
+    const qint64 a = window.project()->cases().front().id;
+    const qint64 b = window.project()->cases().back().id;
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    window.project()->openCase(a);
+    QVERIFY(loaded.wait(10000));
+    QTRY_COMPARE(window.project()->currentCase(), std::optional<qint64>(a));
+    // Case A's save waits until the test lets it end.
+    auto gate = std::make_shared<QSemaphore>(0);
+    window.session()->setLabelTarget(
+        {QStringLiteral("case A"),
+         [gate](const medsa::annotations::LabelMap&,
+                const medsa::annotations::LabelSet&) -> medsa::Result<QString> {
+           gate->acquire();
+           return QStringLiteral("case A, version 1");
+         }});
+    medsa::ui::Document& document = *window.document();
+    medsa::annotations::LabelSlice slice = document.labels().slice(SliceAxis::Axial, 16).value();
+    std::vector<std::uint8_t> mask(slice.values.size(), 1);
+    QVERIFY(document.history()->apply(
+        QStringLiteral("paint"),
+        {medsa::annotations::paintChange(slice, SliceAxis::Axial, 16, mask, 1,
+                                         medsa::annotations::PaintMode::Paint,
+                                         document.labelSet())}));
+    QVERIFY(window.session()->isModified());
+
+    window.findChild<QAction*>(QStringLiteral("markDoneAction"))->trigger();
+    auto* panel = window.findChild<medsa::ui::ProjectPanel*>();
+    emit panel->caseActivated(b);  // unsaved still: the asker discards, case B opens
+    QVERIFY(loaded.wait(10000));
+    QTRY_COMPARE(window.project()->currentCase(), std::optional<qint64>(b));
+    gate->release();
+    const auto statusOf = [&window](qint64 id) {
+      for (const auto& c : window.project()->cases())
+        if (c.id == id) return c.status;
+      return CaseStatus::New;
+    };
+    QTRY_COMPARE(statusOf(a), CaseStatus::Done);
+    QTest::qWait(300);
+    QVERIFY(statusOf(b) != CaseStatus::Done);
+    QCOMPARE(window.project()->currentCase(), std::optional<qint64>(b));
+    QVERIFY(window.document()->path().endsWith(QStringLiteral("caseB.nii.gz")));
   }
 
   void reopeningReturnsToTheLastCaseAndOneWindowPerProject() {

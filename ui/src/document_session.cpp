@@ -40,35 +40,13 @@ DocumentSession::DocumentSession(Document* document, QObject* parent)
           &DocumentSession::onOrphansRead);
   connect(&labelsWatcher_, &QFutureWatcher<Result<annotations::LoadedLabelMap>>::finished, this,
           [this] {
-            Result<annotations::LoadedLabelMap> loaded = labelsWatcher_.result();
-            const QString path = labelsReading_;
-            if (!loaded) {
-              emit labelsOpenFailed(loaded.error());
-              return;
-            }
-            if (labelsImage_.lock() != document_->image()) {
-              emit labelsOpenFailed(Error{ErrorCode::Cancelled,
-                                          "another image was opened while it was read",
-                                          path.toStdString()});
-              return;
-            }
-            if (!labelsAsSaved_) {
-              // False when the file holds exactly what is shown: nothing to undo then.
-              document_->replaceLabelsUndoably(
-                  loaded->map, loaded->labels,
-                  tr("Open labels %1").arg(QFileInfo(path).fileName()));
-              labelsPath_ = path;
-              markSaved(document_->editGeneration());
-            } else if (document_->editGeneration() == labelsGeneration_) {
-              document_->setLabels(std::move(loaded->map), std::move(loaded->labels));
-              markSaved(document_->editGeneration());
-            } else if (!labelsSuperseded_) {
-              // The user edited while the saved labels were read: they go underneath the
-              // edits, as one undo step, and the result is unsaved (it is not the saved state).
-              putUnderneath(std::move(loaded).value());
-            }
-            // else recovered labels arrived meanwhile: newer than the saved ones, they stay.
-            emit labelsOpened(path);
+            readingLabels_ = false;
+            const Status applied = applyLabelsRead();
+            if (applied)
+              emit labelsOpened(labelsReading_);
+            else
+              emit labelsOpenFailed(applied.error());
+            startQueuedSave();  // a save asked for during the read holds what it brought
           });
   const auto changed = [this] {
     if (opening_) return;  // a new image is saved by definition: no flicker through "modified"
@@ -152,11 +130,21 @@ void DocumentSession::save(const QString& path, std::function<void(const Status&
     if (done) done(none);
     return;
   }
-  if (saveWatcher_.isRunning()) {
-    // One write at a time; a save asked for meanwhile runs next (the newest request wins, and
-    // a replaced request still hears how it ended).
-    if (queuedSave_ && queuedSave_->done)
-      queuedSave_->done(Error{ErrorCode::Cancelled, "replaced by a newer save", {}});
+  if (saving_ || readingLabels_) {
+    // One write at a time, and none before the saved labels are on the image (it would save a
+    // version without them); a save asked for meanwhile runs next. The newest request wins; a
+    // replaced one to the same place hears how the newer one ended, else that it was replaced.
+    if (queuedSave_ && queuedSave_->done) {
+      if (queuedSave_->path == path && queuedSave_->image.lock() == document_->image()) {
+        done = [earlier = std::move(queuedSave_->done),
+                later = std::move(done)](const Status& status) {
+          earlier(status);
+          if (later) later(status);
+        };
+      } else {
+        queuedSave_->done(Error{ErrorCode::Cancelled, "replaced by a newer save", {}});
+      }
+    }
     queuedSave_ = SaveRequest{path, std::move(done), document_->image()};
     return;
   }
@@ -177,6 +165,7 @@ bool DocumentSession::stillShowing(const SaveRequest& request) const {
 }
 
 void DocumentSession::startSave(const QString& path, std::function<void(const Status&)> done) {
+  saving_ = true;
   runningSave_ = SaveRequest{path, std::move(done), document_->image()};
   savingGeneration_ = document_->editGeneration();
   // A copy of the label volume (a memcpy) goes to the worker, so editing can go on meanwhile.
@@ -189,6 +178,7 @@ void DocumentSession::startSave(const QString& path, std::function<void(const St
 }
 
 void DocumentSession::onSaveFinished() {
+  saving_ = false;
   const Result<QString> written = saveWatcher_.result();
   const Status status = written ? Status() : Status(written.error());
   SaveRequest request = std::move(*runningSave_);
@@ -207,23 +197,55 @@ void DocumentSession::onSaveFinished() {
     emit saveFailed(request.path.isEmpty() ? target_.name : request.path, status.error());
   }
   if (request.done) request.done(status);
-  if (queuedSave_ && !saveWatcher_.isRunning()) {
-    SaveRequest next = std::move(*queuedSave_);
-    queuedSave_.reset();
-    // Asked for while another image was shown: its path (or target) is that image's.
-    if (!stillShowing(next)) {
-      if (next.done)
-        next.done(Error{ErrorCode::Cancelled, "another image was opened before it could start",
-                        next.path.toStdString()});
-    } else {
-      startSave(next.path, std::move(next.done));
-    }
-  }
+  startQueuedSave();
 }
 
-void DocumentSession::putUnderneath(annotations::LoadedLabelMap saved) {
+void DocumentSession::startQueuedSave() {
+  if (!queuedSave_ || saving_ || readingLabels_) return;
+  SaveRequest next = std::move(*queuedSave_);
+  queuedSave_.reset();
+  // Asked for while another image was shown: its path (or target) is that image's.
+  if (!stillShowing(next)) {
+    if (next.done)
+      next.done(Error{ErrorCode::Cancelled, "another image was opened before it could start",
+                      next.path.toStdString()});
+    return;
+  }
+  startSave(next.path, std::move(next.done));
+}
+
+Status DocumentSession::applyLabelsRead() {
+  Result<annotations::LoadedLabelMap> loaded = labelsWatcher_.result();
+  const QString path = labelsReading_;
+  if (!loaded) return loaded.error();
+  if (labelsImage_.lock() != document_->image()) {
+    return Error{ErrorCode::Cancelled, "another image was opened while it was read",
+                 path.toStdString()};
+  }
+  if (!labelsAsSaved_) {
+    // False when the file holds exactly what is shown: nothing to undo then.
+    document_->replaceLabelsUndoably(loaded->map, loaded->labels,
+                                     tr("Open labels %1").arg(QFileInfo(path).fileName()));
+    // Saving goes back to this file, unless it is a kind labels are never saved as.
+    if (annotations::canSaveLabelsAs(path)) labelsPath_ = path;
+    markSaved(document_->editGeneration());
+  } else if (document_->editGeneration() == labelsGeneration_) {
+    document_->setLabels(std::move(loaded->map), std::move(loaded->labels));
+    markSaved(document_->editGeneration());
+  } else if (!labelsSuperseded_) {
+    // The user edited while the saved labels were read: they go underneath the edits, as one
+    // undo step, and the result is unsaved (it is not the saved state).
+    return putUnderneath(std::move(loaded).value(), path);
+  }
+  // else recovered labels arrived meanwhile: newer than the saved ones, they stay.
+  return {};
+}
+
+Status DocumentSession::putUnderneath(annotations::LoadedLabelMap saved, const QString& path) {
   const annotations::LabelMap& shown = document_->labels();
-  if (saved.map.image().voxelCount() != shown.image().voxelCount()) return;
+  if (saved.map.image().voxelCount() != shown.image().voxelCount())
+    return Error{ErrorCode::InvalidArgument, "the saved labels are on another grid",
+                 path.toStdString()};
   Image merged = shown.image();
   std::uint16_t* out = merged.data<std::uint16_t>();
   const std::uint16_t* under = saved.map.image().data<std::uint16_t>();
@@ -231,9 +253,18 @@ void DocumentSession::putUnderneath(annotations::LoadedLabelMap saved) {
     if (out[i] == 0) out[i] = under[i];
   }
   Result<annotations::LabelMap> map = annotations::LabelMap::fromImage(std::move(merged));
-  if (!map) return;
-  document_->replaceLabelsUndoably(map.value(), saved.labels, tr("Saved labels of this case"));
+  if (!map) return map.error();
+  // Names and colours too: the saved ones only for labels the user's set does not have.
+  annotations::LabelSet names = saved.labels;
+  for (const annotations::Label& label : document_->labelSet().labels()) {
+    if (annotations::Label* existing = names.find(label.value))
+      *existing = label;
+    else
+      names.insert(label);
+  }
+  document_->replaceLabelsUndoably(map.value(), names, tr("Saved labels of this case"));
   updateModified();
+  return {};
 }
 
 void DocumentSession::openLabels(const QString& path) {
@@ -244,6 +275,7 @@ void DocumentSession::openLabels(const QString& path) {
   labelsImage_ = document_->image();
   labelsGeneration_ = document_->editGeneration();
   labelsSuperseded_ = false;
+  readingLabels_ = true;
   labelsWatcher_.setFuture(QtConcurrent::run(
       [path, image = document_->image()] { return annotations::loadLabelMap(path, *image); }));
 }
@@ -447,7 +479,7 @@ void DocumentSession::applyRecovery() {
     document_->replaceLabelsUndoably(map.value(), snapshot.labels,
                                      tr("Recover autosaved annotations"));
   }
-  if (labelsWatcher_.isRunning()) labelsSuperseded_ = true;
+  if (readingLabels_) labelsSuperseded_ = true;
   adopted_ = std::move(recovery_->claim);
   adoptedGeneration_ = document_->editGeneration();
   recovery_.reset();

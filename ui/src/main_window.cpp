@@ -278,7 +278,13 @@ void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, co
   // The user approved leaving the labels shown when the open began (saved, discarded or
   // unchanged); edits made while the image was read would be replaced unseen: ask again.
   if (session_->isModified()) {
-    whenLabelsAreSafe([this, image, path, id] { openImage(image, path, id); });
+    whenLabelsAreSafe([this, image, path, id] { openImage(image, path, id); },
+                      [this] {
+                        // The user stays on the image shown (and on its project case).
+                        project_->stayOnCurrentCase();
+                        session_->openFailed(Error{ErrorCode::Cancelled,
+                                                   "the user kept the image on screen", {}});
+                      });
     return;
   }
   if (image->size(3) > 1) {
@@ -410,7 +416,7 @@ void MainWindow::updateHover(bool valid, std::size_t x, std::size_t y, std::size
 
 // --- saving and the decisions before labels are replaced ---
 
-void MainWindow::whenLabelsAreSafe(std::function<void()> then) {
+void MainWindow::whenLabelsAreSafe(std::function<void()> then, std::function<void()> cancelled) {
   if (!session_->isModified()) {
     then();
     return;
@@ -430,6 +436,7 @@ void MainWindow::whenLabelsAreSafe(std::function<void()> then) {
   }
   switch (choice) {
     case UnsavedChoice::Cancel:
+      if (cancelled) cancelled();
       return;
     case UnsavedChoice::Discard:
       session_->discardChanges();
@@ -438,7 +445,9 @@ void MainWindow::whenLabelsAreSafe(std::function<void()> then) {
     case UnsavedChoice::Save:
       // Edits made while the write runs are unsaved again: ask once more before going on.
       saveLabels(session_->labelsPath().isEmpty() && !session_->hasLabelTarget(),
-                 [this, then = std::move(then)] { whenLabelsAreSafe(then); });
+                 [this, then = std::move(then), cancelled = std::move(cancelled)] {
+                   whenLabelsAreSafe(then, cancelled);
+                 });
       return;
   }
 }

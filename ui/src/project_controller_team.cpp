@@ -50,6 +50,32 @@ void ProjectController::takeAndOpen(qint64 id) {
       });
 }
 
+void ProjectController::stayOnCurrentCase() {
+  pending_.reset();
+  opening_.reset();
+  if (!shared_ || !current_ || held_ == current_) return;
+  const qint64 stay = *current_;
+  const std::optional<qint64> requested = held_;
+  const QString user = annotations::currentUser();
+  post<Status>(
+      [stay, requested, user](ProjectStore& store) -> Status {
+        // The case on screen first; only then does the requested one go back.
+        Result<CaseRecord> taken = store.takeCase(stay, user, kLeaseSeconds);
+        if (!taken) return taken.error();
+        if (requested && *requested != stay) store.releaseCase(*requested, user);
+        return {};
+      },
+      [this, stay](Status done) {
+        if (!done) {
+          // Someone took it meanwhile: saves of it are kept as conflict versions, not lost.
+          emit failed(tr("Cannot hold the case on screen again"), done.error());
+          return;
+        }
+        held_ = stay;
+        refresh();
+      });
+}
+
 void ProjectController::openNextFree() {
   if (!shared_) return;
   const std::optional<qint64> previous = held_;

@@ -15,6 +15,10 @@ QString labelSetPathFor(const QString& labelMapPath);
 /// Writes the map in the format its extension names (.nii, .nii.gz, .nrrd, .mha on the image's
 /// grid and geometry; .png for a 2D image, 8-bit when every value fits) and the label set beside
 /// it. Both are written under temporary names and renamed.
+/// False for the kinds labels are never saved as: a detached header (.mhd, .nhdr) keeps its
+/// voxels in a second file, and the two cannot be replaced as one.
+bool canSaveLabelsAs(const QString& path);
+
 Status saveLabelMap(const LabelMap& map, const LabelSet& labels, const QString& path);
 
 struct LoadedLabelMap {

@@ -41,6 +41,10 @@ struct InteractiveEvaluation {
   double seconds = 0;
   std::vector<ObjectScore> perObject;
 
+  /// Sets the means above (and `objects`) from perObject: a subset's means (one shape kind,
+  /// one label) by the same rules as the whole set's.
+  void addMeans();
+
   /// {"n", "dice_box", "iou_box", "dice_click", "iou_click", "noc85", "noc90", "nof90",
   /// "seconds"}: the keys `medsa evaluate` and `medsa pretrain` print.
   Json toJson() const;

@@ -145,9 +145,12 @@ class DocumentSession : public QObject {
   struct Recovery;
   struct AutosaveJob;
   void markSaved(quint64 generation);
+  /// Puts the labels read by openLabels / openLabelsAsSaved on the image, by the rules there.
+  Status applyLabelsRead();
   /// The saved labels of the open image under the labels shown (edits made while they were
-  /// read win wherever they labelled a voxel), as one undo step.
-  void putUnderneath(annotations::LoadedLabelMap saved);
+  /// read win wherever they labelled a voxel, and the user's names and colours win), as one
+  /// undo step.
+  Status putUnderneath(annotations::LoadedLabelMap saved, const QString& path);
   void updateModified();
   void startSave(const QString& path, std::function<void(const Status&)> done);
   void onSaveFinished();
@@ -174,9 +177,15 @@ class DocumentSession : public QObject {
     std::weak_ptr<const Image> image;
   };
   bool stillShowing(const SaveRequest& request) const;
+  /// Starts the queued save unless a save or a read of the saved labels is in flight.
+  void startQueuedSave();
   LabelTarget target_;
   bool labelsAsSaved_ = false;
   QFutureWatcher<Result<QString>> saveWatcher_;
+  // In flight until the finished handler has run (a watcher's isRunning() turns false when the
+  // worker ends, before the handler is delivered).
+  bool saving_ = false;
+  bool readingLabels_ = false;
   std::optional<SaveRequest> runningSave_;
   std::optional<SaveRequest> queuedSave_;
   quint64 savingGeneration_ = 0;

@@ -116,8 +116,9 @@ class MainWindow : public QMainWindow {
   void setTrainer(TrainerClient* trainer);
   TrainerClient* trainer() const { return trainer_; }
   /// Runs `then` once the open labels are safe to replace or leave: at once when they are
-  /// saved, else after asking (Save: only once the write succeeded; Discard; Cancel: never).
-  void whenLabelsAreSafe(std::function<void()> then);
+  /// saved, else after asking (Save: only once the write succeeded; Discard; Cancel: never,
+  /// `cancelled` instead).
+  void whenLabelsAreSafe(std::function<void()> then, std::function<void()> cancelled = {});
 
  signals:
   void imageLoaded();

@@ -84,6 +84,10 @@ class ProjectController : public QObject {
   /// A team's project: takes the first unfinished case nobody holds (atomically, in the
   /// database) and opens it; a message says when none is free.
   void openNextFree();
+  /// The case requested last is not shown after all (the user chose to stay): the case on
+  /// screen stays current, and on a team's project its lease is taken back from the requested
+  /// case.
+  void stayOnCurrentCase();
   /// Sets a case's status (done and reviewed once its labels are saved).
   void setStatus(qint64 id, annotations::CaseStatus status);
 
