@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QFont>
 #include <QMessageBox>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -14,6 +15,7 @@
 #include <QTimer>
 
 #include "../annotations/test_database.h"
+#include "medsa/annotations/label_edit.h"
 #include "medsa/annotations/project_import.h"
 #include "medsa/annotations/project_store.h"
 #include "medsa/io/image_reader.h"
@@ -190,6 +192,39 @@ class TestUiTeamProject : public QObject {
     window.project()->openCase(c);
     QVERIFY(loaded.wait(20000));
     QTRY_COMPARE(bob->caseById(c)->leaseHolder, me);
+
+    // Opening caseA takes its lease (and gives caseC back) before its image is read. Edited
+    // while it is read, the user is asked again and stays on caseC: caseC is current again and
+    // held again, caseA free.
+    auto gate = std::make_shared<QSemaphore>(0);
+    window.setImageReader([gate](const std::string&, const std::string&, medsa::ProgressSink*,
+                                 medsa::CancellationToken) -> medsa::Result<medsa::Image> {
+      gate->acquire();
+      return *makeSphereVolume();
+    });
+    int asked = 0;
+    window.setUnsavedLabelsAsker([&asked](const QString&) {
+      ++asked;
+      return medsa::ui::UnsavedChoice::Cancel;
+    });
+    window.project()->openCase(a);
+    QTRY_VERIFY_WITH_TIMEOUT(bob->caseById(a)->leaseHolder == me, 10000);
+    medsa::ui::Document& document = *window.document();
+    medsa::annotations::LabelSlice slice = document.labels().slice(SliceAxis::Axial, 16).value();
+    const std::vector<std::uint8_t> everywhere(slice.values.size(), 1);
+    QVERIFY(document.history()->apply(
+        QStringLiteral("paint"),
+        {medsa::annotations::paintChange(slice, SliceAxis::Axial, 16, everywhere, 1,
+                                         medsa::annotations::PaintMode::Paint,
+                                         document.labelSet())}));
+    gate->release();
+    QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(bob->caseById(c)->leaseHolder, me, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(bob->caseById(a)->leaseHolder.isEmpty(), 10000);
+    QCOMPARE(window.project()->currentCase(), std::optional<qint64>(c));
+    QVERIFY(window.document()->path().endsWith(QStringLiteral("caseC.nii.gz")));
+    QVERIFY(window.session()->isModified());
+    window.session()->discardChanges();
     window.project()->close();
     QTRY_VERIFY_WITH_TIMEOUT(bob->caseById(c)->leaseHolder.isEmpty(), 5000);
     qunsetenv("MEDSA_DATA_ROOT");
