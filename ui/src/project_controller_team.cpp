@@ -57,6 +57,9 @@ void ProjectController::stayOnCurrentCase() {
   const qint64 stay = *current_;
   const std::optional<qint64> requested = held_;
   const QString user = annotations::currentUser();
+  // From now on renewals and a release on close act on the case on screen (the worker runs
+  // them after this take).
+  held_ = stay;
   post<Status>(
       [stay, requested, user](ProjectStore& store) -> Status {
         // The case on screen first; only then does the requested one go back.
@@ -65,13 +68,13 @@ void ProjectController::stayOnCurrentCase() {
         if (requested && *requested != stay) store.releaseCase(*requested, user);
         return {};
       },
-      [this, stay](Status done) {
+      [this, requested](Status done) {
         if (!done) {
-          // Someone took it meanwhile: saves of it are kept as conflict versions, not lost.
+          // Someone took it meanwhile: saves of it are kept as conflict versions, not lost;
+          // the lease this window still has is the requested case's.
+          held_ = requested;
           emit failed(tr("Cannot hold the case on screen again"), done.error());
-          return;
         }
-        held_ = stay;
         refresh();
       });
 }
