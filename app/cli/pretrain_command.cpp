@@ -243,7 +243,8 @@ int runPretrain(CommandContext& context) {
       trainer.setPeakLearningRate(options.learningRate);
     }
     // States from before --extra-clicks trained without them.
-    const int runExtraClicks = clicks && clicks->isNumber() ? static_cast<int>(clicks->asNumber()) : 0;
+    const int runExtraClicks =
+        clicks && clicks->isNumber() ? static_cast<int>(clicks->asNumber()) : 0;
     if (request.extraClicks && *request.extraClicks != runExtraClicks) {
       return fail(context, Error{ErrorCode::InvalidArgument,
                                  "the training state was made with --extra-clicks " +

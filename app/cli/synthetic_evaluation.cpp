@@ -104,8 +104,8 @@ int runSyntheticEvaluation(CommandContext& context, std::shared_ptr<model::SamMo
   const InteractiveEvaluation& e = evaluation.value();
   context.out << what << " on the held-out synthetic set (" << pictures << " pictures, "
               << e.objects << " objects): Dice after one box " << fixed(e.diceBox, 3)
-              << ", after one click " << fixed(e.diceClick, 3) << ", NoC@85 "
-              << fixed(e.noc85, 2) << ", NoC@90 " << fixed(e.noc90, 2) << '\n';
+              << ", after one click " << fixed(e.diceClick, 3) << ", NoC@85 " << fixed(e.noc85, 2)
+              << ", NoC@90 " << fixed(e.noc90, 2) << '\n';
   const std::vector<double> curve = iouAfterEachClick(e);
   context.out << "mean IoU after click";
   for (const std::size_t k : {1, 2, 3, 5, 10, 20})

@@ -284,8 +284,9 @@ int runEvaluate(CommandContext& context) {
   if (Status finished = parser.finish(); !finished)
     return usage(context, "evaluate", finished.error());
   if (synthetic == project.has_value())
-    return usage(context, "evaluate",
-                 {ErrorCode::InvalidArgument, "give --project DIR or --synthetic (one of them)", {}});
+    return usage(
+        context, "evaluate",
+        {ErrorCode::InvalidArgument, "give --project DIR or --synthetic (one of them)", {}});
   if (adapter && baseOnly)
     return usage(context, "evaluate",
                  {ErrorCode::InvalidArgument, "give --adapter or --base, not both", {}});
@@ -299,7 +300,8 @@ int runEvaluate(CommandContext& context) {
     Result<long long> pictures = parseCount(pictureCount, 100, 1, "--pictures");
     if (!pictures.ok()) return usage(context, "evaluate", pictures.error());
     if (pictures.value() > 100000)
-      return usage(context, "evaluate", {ErrorCode::InvalidArgument, "--pictures is too large", {}});
+      return usage(context, "evaluate",
+                   {ErrorCode::InvalidArgument, "--pictures is too large", {}});
     Result<std::shared_ptr<model::SamModel>> base = model->build();
     if (!base.ok()) return fail(context, "evaluate", base.error(), json);
     std::shared_ptr<model::SamModel> measured = base.value();

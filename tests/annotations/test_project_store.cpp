@@ -429,8 +429,9 @@ class TestProjectStore : public QObject {
     auto refused = importIntoProject(*store, images + QStringLiteral("/case2.nii.gz"),
                                      {CaseStatus::Done, other, false});
     QVERIFY(!refused);
-    QVERIFY2(QString::fromStdString(refused.error().describe()).contains(QStringLiteral("conflict")),
-             refused.error().describe().c_str());
+    QVERIFY2(
+        QString::fromStdString(refused.error().describe()).contains(QStringLiteral("conflict")),
+        refused.error().describe().c_str());
     QCOMPARE(store->caseById(held)->status, CaseStatus::InProgress);
     QCOMPARE(store->caseById(held)->latest->voxels.value(2), qint64(9));
   }

@@ -2,9 +2,9 @@
 // and `--model starter` as the build tree and an installed package resolve it (relative to the
 // executable, not the working directory).
 #include <QDir>
-#include <QJsonArray>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -92,7 +92,8 @@ class TestCliPretrain : public QObject {
     for (const char* key : {"n", "dice_box", "dice_click", "noc85", "noc90"}) {
       const double a = measured[QLatin1String(key)].toDouble(-1);
       const double b = heldOut_[QLatin1String(key)].toDouble(-2);
-      QVERIFY2(std::abs(a - b) < 1e-9, qPrintable(QStringLiteral("%1: %2 against %3").arg(key).arg(a).arg(b)));
+      QVERIFY2(std::abs(a - b) < 1e-9,
+               qPrintable(QStringLiteral("%1: %2 against %3").arg(key).arg(a).arg(b)));
     }
     for (const char* group : {"by_shape", "by_style"}) {
       int objects = 0;
@@ -151,7 +152,8 @@ class TestCliPretrain : public QObject {
     // Likewise its untrained clicks (8 by default).
     const Run otherClicks = runMedsa(resume + QStringList{"--extra-clicks", "2"});
     QCOMPARE(otherClicks.exitCode, 1);
-    QVERIFY2(otherClicks.err.contains(QStringLiteral("--extra-clicks 8")), qPrintable(otherClicks.err));
+    QVERIFY2(otherClicks.err.contains(QStringLiteral("--extra-clicks 8")),
+             qPrintable(otherClicks.err));
     const Run resumed = runMedsa(resume);
     QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
     QVERIFY(lastLineJson(resumed.out)["init"].toString().endsWith(

@@ -6,8 +6,8 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLineEdit>
-#include <QSemaphore>
 #include <QMessageBox>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -176,10 +176,9 @@ class TestUiProject : public QObject {
     medsa::annotations::LabelSlice slice = document.labels().slice(SliceAxis::Axial, 16).value();
     std::vector<std::uint8_t> mask(slice.values.size(), 1);
     QVERIFY(document.history()->apply(
-        QStringLiteral("paint"),
-        {medsa::annotations::paintChange(slice, SliceAxis::Axial, 16, mask, 1,
-                                         medsa::annotations::PaintMode::Paint,
-                                         document.labelSet())}));
+        QStringLiteral("paint"), {medsa::annotations::paintChange(
+                                     slice, SliceAxis::Axial, 16, mask, 1,
+                                     medsa::annotations::PaintMode::Paint, document.labelSet())}));
     QVERIFY(window.session()->isModified());
 
     window.findChild<QAction*>(QStringLiteral("markDoneAction"))->trigger();

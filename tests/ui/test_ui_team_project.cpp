@@ -213,10 +213,9 @@ class TestUiTeamProject : public QObject {
     medsa::annotations::LabelSlice slice = document.labels().slice(SliceAxis::Axial, 16).value();
     const std::vector<std::uint8_t> everywhere(slice.values.size(), 1);
     QVERIFY(document.history()->apply(
-        QStringLiteral("paint"),
-        {medsa::annotations::paintChange(slice, SliceAxis::Axial, 16, everywhere, 1,
-                                         medsa::annotations::PaintMode::Paint,
-                                         document.labelSet())}));
+        QStringLiteral("paint"), {medsa::annotations::paintChange(
+                                     slice, SliceAxis::Axial, 16, everywhere, 1,
+                                     medsa::annotations::PaintMode::Paint, document.labelSet())}));
     gate->release();
     QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 20000);
     QTRY_COMPARE_WITH_TIMEOUT(bob->caseById(c)->leaseHolder, me, 10000);

@@ -282,8 +282,8 @@ void MainWindow::openImage(std::shared_ptr<Image> image, const QString& path, co
                       [this] {
                         // The user stays on the image shown (and on its project case).
                         project_->stayOnCurrentCase();
-                        session_->openFailed(Error{ErrorCode::Cancelled,
-                                                   "the user kept the image on screen", {}});
+                        session_->openFailed(
+                            Error{ErrorCode::Cancelled, "the user kept the image on screen", {}});
                       });
     return;
   }

@@ -200,7 +200,7 @@ class DocumentSession : public QObject {
   QFutureWatcher<Result<annotations::LoadedLabelMap>> labelsWatcher_;
   QString labelsReading_;
   std::weak_ptr<const Image> labelsImage_;
-  quint64 labelsGeneration_ = 0;  ///< the labels' generation when the read began
+  quint64 labelsGeneration_ = 0;   ///< the labels' generation when the read began
   bool labelsSuperseded_ = false;  ///< recovered labels were applied during the read
 
   QFutureWatcher<std::vector<RecoverableWork>> orphansWatcher_;
