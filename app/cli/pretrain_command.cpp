@@ -17,6 +17,7 @@
 #include "medsa/model/runtime.h"
 #include "medsa/model/sam_model.h"
 #include "model_options.h"
+#include "number_text.h"
 #include "process_stats.h"
 #include "starter_model.h"
 
@@ -25,8 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The held-out set is fixed, so that runs with different training seeds stay comparable.
-constexpr std::uint64_t kHeldOutSeed = kSyntheticHeldOutSeed;
 constexpr long long kDefaultSteps = 4000;
 constexpr int kStateEverySteps = 100;
 // Untrained correction clicks before the trained ones (FullTrainOptions::extraClicks): the
@@ -119,9 +118,9 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
   if (seed) {
     Result<long long> s = parseCount(seed, 0, 0, "--seed");
     if (!s.ok()) return s.error();
-    if (static_cast<std::uint64_t>(s.value()) == kHeldOutSeed) {
+    if (static_cast<std::uint64_t>(s.value()) == kSyntheticHeldOutSeed) {
       return Error{ErrorCode::InvalidArgument,
-                   "--seed " + std::to_string(kHeldOutSeed) +
+                   "--seed " + std::to_string(kSyntheticHeldOutSeed) +
                        " is the held-out set's seed; training on it would void the evaluation",
                    {}};
     }
@@ -143,12 +142,6 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
     *target.first = static_cast<int>(n.value());
   }
   return request;
-}
-
-std::string fixed(double value, int digits) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(digits) << value;
-  return text.str();
 }
 
 int fail(CommandContext& context, const Error& error) {
@@ -278,7 +271,7 @@ int runPretrain(CommandContext& context) {
   SceneOptions heldOutOptions = trainingScenes;
   heldOutOptions.mix = SceneMix::heldOut();
   const std::vector<LabeledPicture> heldOut =
-      generateSceneSet(kHeldOutSeed, 0, request.heldOut, heldOutOptions);
+      generateSceneSet(kSyntheticHeldOutSeed, 0, request.heldOut, heldOutOptions);
   const std::vector<LabeledPicture> probe(
       heldOut.begin(), heldOut.begin() + std::min<std::ptrdiff_t>(20, heldOut.size()));
 
@@ -377,7 +370,7 @@ int runPretrain(CommandContext& context) {
   if (!evaluation.ok()) return fail(context, evaluation.error());
   Json::Object metrics = evaluation->toJson().asObject();
   metrics["pictures"] = static_cast<int>(heldOut.size());
-  metrics["seed"] = static_cast<double>(kHeldOutSeed);
+  metrics["seed"] = static_cast<double>(kSyntheticHeldOutSeed);
   metrics["mix"] = "SceneMix::heldOut";
   training["held_out"] = metrics;
   // The same weights again, now with their measurements in the metadata.

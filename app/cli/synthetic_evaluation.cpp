@@ -4,21 +4,15 @@
 #include <iomanip>
 #include <map>
 #include <ostream>
-#include <sstream>
 #include <vector>
 
 #include "medsa/core/json.h"
 #include "medsa/core/synthetic_scene.h"
 #include "medsa/model/model_evaluation.h"
+#include "number_text.h"
 
 namespace medsa::cli {
 namespace {
-
-std::string fixed(double value, int digits) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(digits) << value;
-  return text.str();
-}
 
 // Mean IoU after each click (1..maxClicks); an object that reached the protocol's stop keeps
 // its last IoU. Shows whether later clicks still help or the model stops using them.

@@ -8,7 +8,6 @@
 #include <iomanip>
 #include <memory>
 #include <ostream>
-#include <sstream>
 
 #include "argument_parser.h"
 #include "command_registry.h"
@@ -16,6 +15,7 @@
 #include "medsa/core/atomic_file.h"
 #include "medsa/model/model_evaluation.h"
 #include "model_options.h"
+#include "number_text.h"
 #include "synthetic_evaluation.h"
 #include "train_watch.h"
 #include "training_cycle.h"
@@ -28,12 +28,6 @@ using annotations::ProjectStore;
 // Ctrl+C stops training between steps; the state is kept and the next run resumes from it.
 volatile std::sig_atomic_t interrupted = 0;
 void onInterrupt(int) { interrupted = 1; }
-
-std::string fixed(double value, int digits) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(digits) << value;
-  return text.str();
-}
 
 // QtSql finds its SQLite driver through the application object.
 std::unique_ptr<QCoreApplication> ensureApplication() {

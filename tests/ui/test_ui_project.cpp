@@ -65,6 +65,14 @@ bool openProject(MainWindow& window, const QString& folder) {
   return opened.wait(10000);
 }
 
+/// The two-case project of makeProject, open in `window` (shown, autosaving into `dir`).
+bool showProject(MainWindow& window, const QTemporaryDir& dir) {
+  const QString folder = makeProject(dir);
+  if (folder.isEmpty()) return false;
+  showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
+  return openProject(window, folder);
+}
+
 }  // namespace
 
 class TestUiProject : public QObject {
@@ -86,11 +94,8 @@ class TestUiProject : public QObject {
 
   void annotateACaseThroughTheProject() {
     QTemporaryDir dir;
-    const QString folder = makeProject(dir);
-    QVERIFY(!folder.isEmpty());
     MainWindow window;
-    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
-    QVERIFY(openProject(window, folder));
+    QVERIFY(showProject(window, dir));
     auto* panel = window.findChild<medsa::ui::ProjectPanel*>();
     QVERIFY(panel->isVisible());
     QCOMPARE(panel->table()->model()->rowCount(), 2);
@@ -127,7 +132,7 @@ class TestUiProject : public QObject {
     // The log has the prompt, the engine's answer and the accept, with the predicted IoU.
     window.project()->flush();
     QTest::qWait(300);
-    auto store = medsa::annotations::ProjectStore::open(folder);
+    auto store = medsa::annotations::ProjectStore::open(window.project()->folder());
     const qint64 first = window.project()->cases().front().id;
     auto log = store.value()->interactions(first);
     QStringList kinds;
@@ -151,12 +156,9 @@ class TestUiProject : public QObject {
   // it was pressed on is the one marked done, and the window stays on the case now open.
   void markDoneMarksTheCaseItWasPressedOn() {
     QTemporaryDir dir;
-    const QString folder = makeProject(dir);
-    QVERIFY(!folder.isEmpty());
     MainWindow window;
-    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
+    QVERIFY(showProject(window, dir));
     window.setUnsavedLabelsAsker([](const QString&) { return medsa::ui::UnsavedChoice::Discard; });
-    QVERIFY(openProject(window, folder));
     const qint64 a = window.project()->cases().front().id;
     const qint64 b = window.project()->cases().back().id;
     QSignalSpy loaded(&window, &MainWindow::imageLoaded);
