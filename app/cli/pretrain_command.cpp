@@ -42,6 +42,7 @@ struct PretrainRequest {
   std::optional<std::string> init;  ///< a model file whose weights the run starts from
   std::optional<double> learningRate;
   std::optional<int> extraClicks;
+  std::optional<std::string> mix;  ///< SceneMix::named: "training" (default) or "hard"
   bool json = false;
   int batch = 8;
   int heldOut = 100;
@@ -64,6 +65,7 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
   request.init = parser.option("--init");
   const std::optional<std::string> learningRate = parser.option("--lr");
   const std::optional<std::string> extraClicks = parser.option("--extra-clicks");
+  request.mix = parser.option("--mix");
   request.json = parser.flag("--json");
   const std::optional<std::string> batch = parser.option("--batch");
   const std::optional<std::string> heldOut = parser.option("--held-out");
@@ -114,6 +116,11 @@ Result<PretrainRequest> parseRequest(const std::vector<std::string>& args) {
     if (n.value() > 20)
       return Error{ErrorCode::InvalidArgument, "--extra-clicks must be at most 20", {}};
     request.extraClicks = static_cast<int>(n.value());
+  }
+  if (request.mix && !SceneMix::named(*request.mix)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "--mix must be 'training' or 'hard', not '" + *request.mix + "'",
+                 {}};
   }
   if (seed) {
     Result<long long> s = parseCount(seed, 0, 0, "--seed");
@@ -207,6 +214,7 @@ int runPretrain(CommandContext& context) {
   options.seed = request.seed;
   if (request.learningRate) options.learningRate = *request.learningRate;
   options.extraClicks = request.extraClicks.value_or(kDefaultExtraClicks);
+  std::string mixName = request.mix.value_or("training");
   model::FullTrainer trainer(model, options);
 
   // Bookkeeping that survives --resume: total wall time and where on the schedule we are.
@@ -225,6 +233,7 @@ int runPretrain(CommandContext& context) {
     const Json* rate = extra->find("learning_rate");
     const Json* clicks = extra->find("extra_clicks");
     const Json* init = extra->find("init");
+    const Json* mix = extra->find("mix");
     if (rate && rate->isNumber()) {
       if (request.learningRate && *request.learningRate != rate->asNumber()) {
         return fail(context, Error{ErrorCode::InvalidArgument,
@@ -248,6 +257,19 @@ int runPretrain(CommandContext& context) {
     options.extraClicks = runExtraClicks;
     trainer.setExtraClicks(runExtraClicks);
     if (init && init->isString()) initialWeights = init->asString();
+    // States from before --mix trained on the training mix.
+    const std::string runMix = mix && mix->isString() ? mix->asString() : "training";
+    if (!SceneMix::named(runMix)) {
+      return fail(context, Error{ErrorCode::CorruptData,
+                                 "the training state names an unknown mix '" + runMix + "'", state});
+    }
+    if (request.mix && *request.mix != runMix) {
+      return fail(context, Error{ErrorCode::InvalidArgument,
+                                 "the training state was made with --mix " + runMix +
+                                     "; resume with the same or without --mix",
+                                 state});
+    }
+    mixName = runMix;
     if ((seed && seed->isNumber() && seed->asNumber() != static_cast<double>(request.seed)) ||
         (batch && batch->isNumber() && batch->asNumber() != request.batch)) {
       return fail(context, Error{ErrorCode::InvalidArgument,
@@ -267,7 +289,7 @@ int runPretrain(CommandContext& context) {
 
   SceneOptions trainingScenes;
   trainingScenes.size = config.imageSize;
-  trainingScenes.mix = SceneMix::training();
+  trainingScenes.mix = *SceneMix::named(mixName);
   SceneOptions heldOutOptions = trainingScenes;
   heldOutOptions.mix = SceneMix::heldOut();
   const std::vector<LabeledPicture> heldOut =
@@ -289,6 +311,7 @@ int runPretrain(CommandContext& context) {
                                                  {"batch", request.batch},
                                                  {"learning_rate", options.learningRate},
                                                  {"extra_clicks", options.extraClicks},
+                                                 {"mix", mixName},
                                                  {"init", initialWeights}});
   };
   const auto makeBatch = [&](std::int64_t step) {
@@ -358,7 +381,7 @@ int runPretrain(CommandContext& context) {
                         {"seed", static_cast<double>(request.seed)},
                         {"batch", request.batch},
                         {"threads", threads},
-                        {"data", "synthetic (medsa::generateScene, SceneMix::training)"},
+                        {"data", "synthetic (medsa::generateScene, SceneMix " + mixName + ")"},
                         {"init", initialWeights},
                         {"recipe", options.toJson()}};
   if (Status s = model->saveModel(request.out, model::Precision::Fp16, training); !s)
@@ -389,6 +412,7 @@ int runPretrain(CommandContext& context) {
                             {"bytes", sizeError ? -1.0 : static_cast<double>(bytes)},
                             {"threads", threads},
                             {"init", initialWeights},
+                            {"mix", mixName},
                             {"peak_rss_mb", peakResidentMiB()},
                             {"held_out", metrics}};
   if (request.json) {
@@ -412,7 +436,8 @@ void addPretrainCommand(CommandRegistry& registry) {
   registry.add(
       {"pretrain", "train the starter model from scratch on synthetic pictures",
        "Usage: medsa pretrain --synthetic --out FILE [--steps N | --minutes M] [--seed S]\n"
-       "                      [--resume | --init MODEL] [--lr X] [--extra-clicks N] [--json]\n\n"
+       "                      [--resume | --init MODEL] [--lr X] [--extra-clicks N]\n"
+       "                      [--mix training|hard] [--json]\n\n"
        "Trains every weight of the small starter SAM (--arch starter) from random values (or\n"
        "from a model's weights with --init) on\n"
        "procedurally generated pictures, with simulated prompts: a jittered box or a click, then\n"
@@ -437,6 +462,9 @@ void addPretrainCommand(CommandRegistry& registry) {
        "                       step) without gradient, so that training meets long click\n"
        "                       sequences as the evaluation does (default 8; 0: the recipe\n"
        "                       of the shipped model's first runs; --resume keeps the run's)\n"
+       "  --mix NAME           the pictures' shape mix: 'training' (default; blobs and ellipses\n"
+       "                       most often) or 'hard' (tubes, rings, nested and touching\n"
+       "                       objects about twice as often); --resume keeps the run's\n"
        "  --batch N            pictures per step (default 8; up to 2 objects each)\n"
        "  --held-out N         pictures in the held-out set (default 100)\n"
        "  --threads N          CPU threads (default: every core)\n"

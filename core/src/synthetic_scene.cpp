@@ -391,6 +391,18 @@ SceneMix SceneMix::training() {
   return mix;
 }
 
+SceneMix SceneMix::hardShapes() {
+  SceneMix mix = training();
+  mix.shapes = {0.6, 1.0, 1.0, 1.6, 1.6, 1.4, 1.6};
+  return mix;
+}
+
+std::optional<SceneMix> SceneMix::named(std::string_view name) {
+  if (name == "training") return training();
+  if (name == "hard") return hardShapes();
+  return std::nullopt;
+}
+
 SceneMix SceneMix::heldOut() {
   SceneMix mix;
   mix.shapes = {0.6, 1.0, 1.4, 1.0, 1.0, 1.0, 1.0};

@@ -137,7 +137,8 @@ class TestCliPretrain : public QObject {
     const QStringList common = {"pretrain", "--synthetic", "--out",       out,          "--steps",
                                 "1",        "--batch",     "2",           "--held-out", "1",
                                 "--seed",   "3",           "--log-every", "1",          "--json"};
-    const Run further = runMedsa(common + QStringList{"--init", "starter", "--lr", "1e-4"});
+    const Run further =
+        runMedsa(common + QStringList{"--init", "starter", "--lr", "1e-4", "--mix", "hard"});
     QVERIFY2(further.exitCode == 0, qPrintable(further.err));
     QCOMPARE(lastLineJson(further.out)["steps"].toInt(), 1);
     QVERIFY(lastLineJson(further.out)["init"].toString().endsWith(
@@ -154,8 +155,13 @@ class TestCliPretrain : public QObject {
     QCOMPARE(otherClicks.exitCode, 1);
     QVERIFY2(otherClicks.err.contains(QStringLiteral("--extra-clicks 8")),
              qPrintable(otherClicks.err));
+    // And its pictures' mix.
+    const Run otherMix = runMedsa(resume + QStringList{"--mix", "training"});
+    QCOMPARE(otherMix.exitCode, 1);
+    QVERIFY2(otherMix.err.contains(QStringLiteral("--mix hard")), qPrintable(otherMix.err));
     const Run resumed = runMedsa(resume);
     QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+    QCOMPARE(lastLineJson(resumed.out)["mix"].toString(), QStringLiteral("hard"));
     QVERIFY(lastLineJson(resumed.out)["init"].toString().endsWith(
         QStringLiteral("starter.safetensors")));
     // Step 2 of a 100-step warm-up, half way down the cosine: 1.02e-06 at a peak of 1e-4,
@@ -214,6 +220,7 @@ class TestCliPretrain : public QObject {
         {{"pretrain", "--synthetic", "--out", out, "--lr", "fast"}, "--lr"},
         {{"pretrain", "--synthetic", "--out", out, "--extra-clicks", "21"}, "--extra-clicks"},
         {{"pretrain", "--synthetic", "--out", out, "--extra-clicks", "-1"}, "--extra-clicks"},
+        {{"pretrain", "--synthetic", "--out", out, "--mix", "easy"}, "--mix"},
     };
     const QList<QPair<QStringList, QString>> evaluateCases = {
         {{"evaluate"}, "--synthetic"},

@@ -198,6 +198,38 @@ class TestSynthetic : public QObject {
     QCOMPARE(shapeKindName(ShapeKind::Touching), std::string_view("touching"));
     QCOMPARE(sceneStyleName(SceneStyle::Dermoscopy), std::string_view("dermoscopy"));
   }
+
+  // The hard mix draws the shapes that take the most clicks more often than training does, and
+  // is not the held-out mix either.
+  void hardMixFavoursTheHardShapes() {
+    const SceneMix hard = SceneMix::hardShapes(), training = SceneMix::training();
+    for (ShapeKind kind : {ShapeKind::Tube, ShapeKind::Ring, ShapeKind::Nested, ShapeKind::Touching})
+      QVERIFY(hard.shapes[int(kind)] > training.shapes[int(kind)]);
+    QVERIFY(hard.shapes[int(ShapeKind::Ellipse)] < training.shapes[int(ShapeKind::Ellipse)]);
+    QVERIFY(hard.shapes != SceneMix::heldOut().shapes);
+    QVERIFY(SceneMix::named("hard")->shapes == hard.shapes);
+    QVERIFY(SceneMix::named("training")->shapes == training.shapes);
+    QVERIFY(!SceneMix::named("heldOut"));
+    // Over many pictures the hard shapes make a larger share of the objects.
+    const auto hardShare = [](const SceneMix& mix) {
+      SceneOptions options;
+      options.size = 64;
+      options.mix = mix;
+      int hardObjects = 0, objects = 0;
+      for (std::uint64_t i = 0; i < 200; ++i) {
+        for (ShapeKind kind : generateScene(5, i, options).kinds) {
+          ++objects;
+          hardObjects += kind == ShapeKind::Tube || kind == ShapeKind::Ring ||
+                         kind == ShapeKind::Nested || kind == ShapeKind::Touching;
+        }
+      }
+      return double(hardObjects) / std::max(objects, 1);
+    };
+    const double hardOfHard = hardShare(hard), hardOfTraining = hardShare(training);
+    qInfo("hard shapes: %.2f of the hard mix's objects, %.2f of the training mix's", hardOfHard,
+          hardOfTraining);
+    QVERIFY(hardOfHard > hardOfTraining + 0.1);
+  }
 };
 
 QTEST_APPLESS_MAIN(TestSynthetic)

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,11 @@ struct SceneMix {
 
   /// Every shape and style, blobs and ellipses most often.
   static SceneMix training();
+  /// The training mix with the shapes that take the most clicks (tubes, rings, nested and
+  /// touching objects) about twice as often and ellipses less: for runs that work on NoC.
+  static SceneMix hardShapes();
+  /// "training" or "hard" (the names `medsa pretrain --mix` takes); nullopt for another name.
+  static std::optional<SceneMix> named(std::string_view name);
   /// Another mix: more polygons, tubes, rings, nested and touching objects, fewer objects per
   /// picture, other proportions of styles.
   static SceneMix heldOut();
