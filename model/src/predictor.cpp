@@ -1,5 +1,6 @@
 #include "medsa/model/predictor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -117,9 +118,11 @@ Prediction Predictor::Impl::toPrediction(const Decoded& d) {
   prediction.height = static_cast<int>(d.logits.size(1));
   prediction.width = static_cast<int>(d.logits.size(2));
   prediction.logits = toVector(d.logits);
-  const torch::Tensor binary = (d.logits > 0).to(torch::kCPU, torch::kUInt8).contiguous();
-  prediction.masks.assign(binary.data_ptr<std::uint8_t>(),
-                          binary.data_ptr<std::uint8_t>() + binary.numel());
+  // A plain loop over the copied logits: LibTorch's compare and cast took 0.7 ms of a click
+  // for three 512 x 512 candidates.
+  prediction.masks.resize(prediction.logits.size());
+  std::transform(prediction.logits.begin(), prediction.logits.end(), prediction.masks.begin(),
+                 [](float logit) { return static_cast<std::uint8_t>(logit > 0); });
   prediction.iou = toVector(d.iou);
   for (int i = 0; i < prediction.count; ++i) {
     prediction.lowRes.push_back({static_cast<int>(d.lowRes.size(-1)), toVector(d.lowRes[i])});

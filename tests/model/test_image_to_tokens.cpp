@@ -2,7 +2,8 @@
 // folded prompt-token columns, each head's softmax, the values through the output projection,
 // the residual and norm4) against the same steps in double precision with LibTorch, for decoder
 // widths 64-256, 1-8 heads, 1-20 prompt tokens and token counts that fill no register block
-// evenly, on every instruction set this CPU runs.
+// evenly, on every instruction set this CPU runs; and its second output, the same plus the
+// positional encoding.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -19,7 +20,7 @@ struct Case {
 };
 
 struct Problem {
-  torch::Tensor queries, keys, columns, columnBias, values, outBias, normWeight, normBias;
+  torch::Tensor queries, keys, pe, columns, columnBias, values, outBias, normWeight, normBias;
 };
 
 Problem randomProblem(const Case& c, int64_t seed) {
@@ -28,6 +29,7 @@ Problem randomProblem(const Case& c, int64_t seed) {
   Problem p;
   p.queries = torch::randn({c.tokens, c.dim});
   p.keys = torch::randn({c.tokens, c.dim});
+  p.pe = torch::randn({c.tokens, c.dim});
   // Scores of a few units, as a scaled dot product gives them; some heads far from others.
   p.columns = torch::randn({columns, c.dim}) * (2.0 / std::sqrt(static_cast<double>(c.dim)));
   p.columnBias = torch::randn({columns}) * 3.0;
@@ -48,7 +50,10 @@ torch::Tensor reference(const Problem& p, const Case& c, double eps) {
   return torch::layer_norm(d(p.keys) + attended, {c.dim}, d(p.normWeight), d(p.normBias), eps);
 }
 
-torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps) {
+// The kernel's two outputs: the updated image tokens, and the same plus their positional
+// encoding.
+std::pair<torch::Tensor, torch::Tensor> fused(VectorIsa isa, const Problem& p, const Case& c,
+                                              float eps) {
   const int64_t columns = c.heads * c.perHead, stride = imageToTokensColumnStride(columns);
   // Padding columns hold garbage: the kernel must not read them into any output.
   torch::Tensor columnMatrix = torch::full({c.dim, stride}, 1e3f);
@@ -56,9 +61,11 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps) {
   torch::Tensor columnBias = torch::full({stride}, 1e3f);
   columnBias.narrow(0, 0, columns).copy_(p.columnBias);
   torch::Tensor out = torch::full({c.tokens, c.dim}, std::nanf(""));
+  torch::Tensor outWithPe = torch::full({c.tokens, c.dim}, std::nanf(""));
   ImageToTokensInput input{};
   input.queries = p.queries.data_ptr<float>();
   input.keys = p.keys.data_ptr<float>();
+  input.pe = p.pe.data_ptr<float>();
   input.columns = columnMatrix.data_ptr<float>();
   input.columnBias = columnBias.data_ptr<float>();
   input.values = p.values.data_ptr<float>();
@@ -71,8 +78,8 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps) {
   input.heads = c.heads;
   input.perHead = c.perHead;
   input.columnStride = stride;
-  imageToTokens(isa, input, out.data_ptr<float>());
-  return out;
+  imageToTokens(isa, input, out.data_ptr<float>(), outWithPe.data_ptr<float>());
+  return {out, outWithPe};
 }
 
 }  // namespace
@@ -114,11 +121,13 @@ class TestImageToTokens : public QObject {
     QVERIFY(imageToTokensFits(shape.dim, shape.heads * shape.perHead));
     const Problem problem = randomProblem(shape, shape.tokens + shape.dim);
     const torch::Tensor expected = reference(problem, shape, 1e-5);
-    const torch::Tensor got = fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f);
+    const auto [got, gotWithPe] = fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f);
     QVERIFY2(torch::isfinite(got).all().item<bool>(), "every output written, none from padding");
     const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
     qInfo("max abs error %.3g", error);
     QVERIFY2(error < 2e-5, qPrintable(QString::number(error)));
+    // The next attention's keys: exactly what adding the encoding afterwards gives.
+    QVERIFY(torch::equal(gotWithPe, got + problem.pe));
   }
 
   void refusesWidthsItWasNotWrittenFor() {

@@ -22,7 +22,7 @@ constexpr std::int64_t kJobRows = 64;
 // block repeat the last row and are never written).
 template <int L, int R>
 MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, std::int64_t rows,
-                              float* out) {
+                              float* out, float* outWithPe) {
   using V = typename Simd<L>::F;
   using I = typename Simd<L>::I;
   const std::int64_t dim = p.dim, columns = p.heads * p.perHead, stride = p.columnStride;
@@ -119,33 +119,44 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
       const V normalised = (load<V>(y + d) - mean) * scale;
       store(target + d, normalised * load<V>(p.normWeight + d) + load<V>(p.normBias + d));
     }
+    if (outWithPe != nullptr) {
+      // Added to the stored values (still in L1), so that the sum equals keys + keyPe exactly.
+      const float* pe = p.pe + (row0 + r) * dim;
+      float* withPe = outWithPe + (row0 + r) * dim;
+      for (std::int64_t d = 0; d < dim; d += L)
+        store(withPe + d, load<V>(target + d) + load<V>(pe + d));
+    }
   }
 }
 
 template <int L, int R>
 MEDSA_INLINE void rowsOf(const ImageToTokensInput& p, std::int64_t first, std::int64_t last,
-                         float* out) {
+                         float* out, float* outWithPe) {
   for (std::int64_t row = first; row < last; row += R)
-    blockOfRows<L, R>(p, row, std::min<std::int64_t>(R, last - row), out);
+    blockOfRows<L, R>(p, row, std::min<std::int64_t>(R, last - row), out, outWithPe);
 }
 
 // One function per instruction set, called per job: code inlined into a lambda would be
 // compiled for the lambda's own (baseline) target, whatever its caller's. R rows x kGroup
 // vectors of accumulators fit the set's registers (32 for AVX-512, 16 for the others).
-using RowsFunction = void (*)(const ImageToTokensInput&, std::int64_t, std::int64_t, float*);
+using RowsFunction = void (*)(const ImageToTokensInput&, std::int64_t, std::int64_t, float*,
+                              float*);
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(const ImageToTokensInput& p,
                                                                 std::int64_t first,
-                                                                std::int64_t last, float* out) {
-  rowsOf<16, 4>(p, first, last, out);
+                                                                std::int64_t last, float* out,
+                                                                float* outWithPe) {
+  rowsOf<16, 4>(p, first, last, out, outWithPe);
 }
 __attribute__((target("avx2,fma"))) void rowsAvx2(const ImageToTokensInput& p, std::int64_t first,
-                                                  std::int64_t last, float* out) {
-  rowsOf<8, 2>(p, first, last, out);
+                                                  std::int64_t last, float* out,
+                                                  float* outWithPe) {
+  rowsOf<8, 2>(p, first, last, out, outWithPe);
 }
 #endif
-void rowsPortable(const ImageToTokensInput& p, std::int64_t first, std::int64_t last, float* out) {
-  rowsOf<4, 2>(p, first, last, out);
+void rowsPortable(const ImageToTokensInput& p, std::int64_t first, std::int64_t last, float* out,
+                  float* outWithPe) {
+  rowsOf<4, 2>(p, first, last, out, outWithPe);
 }
 
 RowsFunction rowsFor(VectorIsa isa) {
@@ -167,12 +178,13 @@ std::int64_t imageToTokensColumnStride(std::int64_t columns) {
   return (columns + kColumnMultiple - 1) / kColumnMultiple * kColumnMultiple;
 }
 
-void imageToTokens(VectorIsa isa, const ImageToTokensInput& input, float* out) {
+void imageToTokens(VectorIsa isa, const ImageToTokensInput& input, float* out, float* outWithPe) {
   const RowsFunction rows = rowsFor(isa);
+  if (input.pe == nullptr) outWithPe = nullptr;
   const std::int64_t jobs = (input.tokens + kJobRows - 1) / kJobRows;
   at::parallel_for(0, jobs, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t job = begin; job < end; ++job)
-      rows(input, job * kJobRows, std::min(input.tokens, (job + 1) * kJobRows), out);
+      rows(input, job * kJobRows, std::min(input.tokens, (job + 1) * kJobRows), out, outWithPe);
   });
 }
 

@@ -19,6 +19,7 @@ namespace medsa::model {
 struct ImageToTokensInput {
   const float* queries;  ///< [tokens][dim]: the image tokens with their positional encoding
   const float* keys;     ///< [tokens][dim]: the image tokens (the residual)
+  const float* pe;       ///< [tokens][dim]: their positional encoding, or null
   /// [dim][columnStride]: column h n + j is prompt token j's key of head h in image space, the
   /// attention's scale included; columns beyond heads x n are zero.
   const float* columns;
@@ -37,7 +38,10 @@ bool imageToTokensFits(std::int64_t dim, std::int64_t columns);
 /// The column stride the caller pads `columns` and `columnBias` to (a multiple of 64).
 std::int64_t imageToTokensColumnStride(std::int64_t columns);
 
-/// out [tokens][dim] = LayerNorm(keys + out_proj(attention of the queries to the prompt tokens)).
-void imageToTokens(VectorIsa isa, const ImageToTokensInput& input, float* out);
+/// out [tokens][dim] = LayerNorm(keys + out_proj(attention of the queries to the prompt tokens)),
+/// and outWithPe = out + pe where both are given (the next attention's keys, written from the
+/// same registers instead of another pass over the image tokens).
+void imageToTokens(VectorIsa isa, const ImageToTokensInput& input, float* out,
+                   float* outWithPe = nullptr);
 
 }  // namespace medsa::model

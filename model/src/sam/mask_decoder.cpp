@@ -57,12 +57,17 @@ bool isCpuFloat(const torch::Tensor& t) {
 }
 
 // keys (the image tokens) updated by their attention to the prompt tokens, the residual and
-// `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU; nullopt where the
-// kernel does not apply (the caller then takes the step-by-step form). `imageQueries` are the
-// image tokens with their positional encoding, `tokenKeys` the prompt tokens with theirs.
-std::optional<torch::Tensor> fusedImageToTokens(
-    DecoderAttentionImpl& attention, FloatLayerNormImpl& norm, const torch::Tensor& imageQueries,
-    const torch::Tensor& tokenKeys, const torch::Tensor& tokenValues, const torch::Tensor& keys) {
+// `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU, with the same plus
+// keyPe; nullopt where the kernel does not apply (the caller then takes the step-by-step form).
+// `imageQueries` are the image tokens with their positional encoding, `tokenKeys` the prompt
+// tokens with theirs.
+std::optional<ImageTokens> fusedImageToTokens(DecoderAttentionImpl& attention,
+                                              FloatLayerNormImpl& norm,
+                                              const torch::Tensor& imageQueries,
+                                              const torch::Tensor& tokenKeys,
+                                              const torch::Tensor& tokenValues,
+                                              const torch::Tensor& keys,
+                                              const torch::Tensor& keyPe) {
   const std::optional<VectorIsa> isa = imageToTokensChoice();
   const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
@@ -70,6 +75,7 @@ std::optional<torch::Tensor> fusedImageToTokens(
   // Inference only, as for the mask tail: with gradients recorded, the steps LibTorch knows.
   if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(imageQueries) ||
       !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) ||
+      !isCpuFloat(keyPe) ||
       !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
       at::autocast::is_cpu_enabled())  // its LibTorch half would run in bf16
     return std::nullopt;
@@ -93,13 +99,16 @@ std::optional<torch::Tensor> fusedImageToTokens(
           .contiguous();
   const torch::Tensor outBias = attention.out_proj->bias.contiguous();
   const torch::Tensor normWeight = norm.weight.contiguous(), normBias = norm.bias.contiguous();
-  torch::Tensor out = torch::empty({batch, tokens, dim}, keys.options());
+  ImageTokens out{torch::empty({batch, tokens, dim}, keys.options()),
+                  torch::empty({batch, tokens, dim}, keys.options())};
   for (int64_t b = 0; b < batch; ++b) {
     const torch::Tensor queries = imageQueries.select(0, b).contiguous();
     const torch::Tensor residual = keys.select(0, b).contiguous();
+    const torch::Tensor pe = keyPe.select(0, b).contiguous();
     ImageToTokensInput input{};
     input.queries = queries.data_ptr<float>();
     input.keys = residual.data_ptr<float>();
+    input.pe = pe.data_ptr<float>();
     input.columns = columnMatrix.select(0, b).data_ptr<float>();
     input.columnBias = columnBias.select(0, b).data_ptr<float>();
     input.values = values.select(0, b).data_ptr<float>();
@@ -112,7 +121,8 @@ std::optional<torch::Tensor> fusedImageToTokens(
     input.heads = heads;
     input.perHead = n;
     input.columnStride = stride;
-    imageToTokens(*isa, input, out.select(0, b).data_ptr<float>());
+    imageToTokens(*isa, input, out.keys.select(0, b).data_ptr<float>(),
+                  out.keysWithPe.select(0, b).data_ptr<float>());
   }
   return out;
 }
@@ -136,15 +146,28 @@ std::pair<torch::Tensor, torch::Tensor> DecoderAttentionImpl::projectKeysValues(
   return {splitHeads(k_proj(k)), splitHeads(v_proj(v))};
 }
 
-torch::Tensor DecoderAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& kh,
-                                           const torch::Tensor& vh) {
+torch::Tensor DecoderAttentionImpl::queryHeads(const torch::Tensor& q) {
   const torch::Tensor projected = q_proj(q);
-  const torch::Tensor qh =
-      projected.view({q.size(0), q.size(1), heads, projected.size(2) / heads}).transpose(1, 2);
-  const double scale = 1.0 / std::sqrt(static_cast<double>(qh.size(3)));
-  const torch::Tensor attention = (qh.matmul(kh.transpose(2, 3)) * scale).softmax(-1);
+  return projected.view({q.size(0), q.size(1), heads, projected.size(2) / heads}).transpose(1, 2);
+}
+
+torch::Tensor DecoderAttentionImpl::mergeHeads(const torch::Tensor& attention,
+                                               const torch::Tensor& vh) {
   const torch::Tensor out = attention.matmul(vh).transpose(1, 2);
   return out_proj(out.reshape({out.size(0), out.size(1), -1}));
+}
+
+torch::Tensor DecoderAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& kh,
+                                           const torch::Tensor& vh) {
+  const torch::Tensor qh = queryHeads(q);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(qh.size(3)));
+  return mergeHeads((qh.matmul(kh.transpose(2, 3)) * scale).softmax(-1), vh);
+}
+
+torch::Tensor DecoderAttentionImpl::attendPrepared(const torch::Tensor& q,
+                                                   const torch::Tensor& scaledKeysT,
+                                                   const torch::Tensor& vh) {
+  return mergeHeads(queryHeads(q).matmul(scaledKeysT).softmax(-1), vh);
 }
 
 torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch::Tensor& k,
@@ -226,9 +249,10 @@ TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, boo
   }
 }
 
-std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
-    torch::Tensor queries, torch::Tensor keys, const torch::Tensor& queryPe,
+std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
+    torch::Tensor queries, const ImageTokens& image, const torch::Tensor& queryPe,
     const torch::Tensor& keyPe, const torch::Tensor& prompt, const PreparedImage* prepared) {
+  const torch::Tensor& keys = image.keys;
   if (skipFirstLayerPe) {
     queries = self_attn(queries, queries, queries);  // no residual on the first layer
   } else {
@@ -240,12 +264,13 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
   torch::Tensor q = queries + queryPe;
   // Both cross attentions read the image tokens as the block received them.
   const torch::Tensor keysWithPe =
-      prepared ? prepared->keysWithPe.expand({queries.size(0), -1, -1}) : keys + keyPe;
+      prepared ? prepared->keysWithPe.expand({queries.size(0), -1, -1}) : image.withPe(keyPe);
   torch::Tensor attended;
   if (prepared) {
     const int64_t batch = queries.size(0);
-    attended = cross_attn_token_to_image->attend(q, prepared->firstKeys.expand({batch, -1, -1, -1}),
-                                                 prepared->firstValues.expand({batch, -1, -1, -1}));
+    attended = cross_attn_token_to_image->attendPrepared(
+        q, prepared->firstScaledKeysT.expand({batch, -1, -1, -1}),
+        prepared->firstValues.expand({batch, -1, -1, -1}));
   } else {
     attended = tokensToImage(*cross_attn_token_to_image, q, keysWithPe, keys);
   }
@@ -256,12 +281,12 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
   queries = norm3(queries + transformed);
 
   q = queries + queryPe;
-  if (std::optional<torch::Tensor> updated =
-          fusedImageToTokens(*cross_attn_image_to_token, *norm4, keysWithPe, q, queries, keys)) {
+  if (std::optional<ImageTokens> updated = fusedImageToTokens(
+          *cross_attn_image_to_token, *norm4, keysWithPe, q, queries, keys, keyPe)) {
     return {queries, *updated};
   }
-  keys = norm4(keys + imageToTokens(*cross_attn_image_to_token, keysWithPe, q, queries));
-  return {queries, keys};
+  return {queries,
+          {norm4(keys + imageToTokens(*cross_attn_image_to_token, keysWithPe, q, queries)), {}}};
 }
 
 TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config,
@@ -281,8 +306,8 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens,
     const torch::Tensor& prompt, const PreparedImage* prepared) {
   const int64_t batch = tokens.size(0);
-  torch::Tensor keys =
-      prepared ? prepared->keys.expand({batch, -1, -1}) : image.flatten(2).permute({0, 2, 1});
+  ImageTokens keys{
+      prepared ? prepared->keys.expand({batch, -1, -1}) : image.flatten(2).permute({0, 2, 1}), {}};
   const torch::Tensor keyPe =
       prepared ? prepared->keyPe.expand({batch, -1, -1}) : imagePe.flatten(2).permute({0, 2, 1});
   torch::Tensor queries = tokens;
@@ -292,9 +317,9 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
         queries, keys, tokens, keyPe, prompt, i == 0 ? prepared : nullptr);
   }
   const torch::Tensor q = queries + tokens;
-  const torch::Tensor k = keys + keyPe;
-  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, k, keys));
-  return {queries, keys};
+  const torch::Tensor k = keys.withPe(keyPe);
+  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, k, keys.keys));
+  return {queries, keys.keys};
 }
 
 MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* adapters)
@@ -384,8 +409,9 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   auto* first = transformer->layers[0]->as<TwoWayBlock>();
   auto [keys, values] =
       first->cross_attn_token_to_image->projectKeysValues(prepared.keysWithPe, prepared.keys);
-  // Contiguous per head, so that no click copies them again for its matmuls.
-  prepared.firstKeys = keys.contiguous();
+  // Contiguous per head in the layouts a click's matmuls read, so that none copies them again.
+  const double scale = 1.0 / std::sqrt(static_cast<double>(keys.size(3)));
+  prepared.firstScaledKeysT = (keys * scale).transpose(2, 3).contiguous();
   prepared.firstValues = values.contiguous();
   return prepared;
 }
