@@ -149,8 +149,7 @@ __attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(const ImageToTok
   rowsOf<16, 4>(p, first, last, out, outWithPe);
 }
 __attribute__((target("avx2,fma"))) void rowsAvx2(const ImageToTokensInput& p, std::int64_t first,
-                                                  std::int64_t last, float* out,
-                                                  float* outWithPe) {
+                                                  std::int64_t last, float* out, float* outWithPe) {
   rowsOf<8, 2>(p, first, last, out, outWithPe);
 }
 #endif

@@ -61,13 +61,10 @@ bool isCpuFloat(const torch::Tensor& t) {
 // keyPe; nullopt where the kernel does not apply (the caller then takes the step-by-step form).
 // `imageQueries` are the image tokens with their positional encoding, `tokenKeys` the prompt
 // tokens with theirs.
-std::optional<ImageTokens> fusedImageToTokens(DecoderAttentionImpl& attention,
-                                              FloatLayerNormImpl& norm,
-                                              const torch::Tensor& imageQueries,
-                                              const torch::Tensor& tokenKeys,
-                                              const torch::Tensor& tokenValues,
-                                              const torch::Tensor& keys,
-                                              const torch::Tensor& keyPe) {
+std::optional<ImageTokens> fusedImageToTokens(
+    DecoderAttentionImpl& attention, FloatLayerNormImpl& norm, const torch::Tensor& imageQueries,
+    const torch::Tensor& tokenKeys, const torch::Tensor& tokenValues, const torch::Tensor& keys,
+    const torch::Tensor& keyPe) {
   const std::optional<VectorIsa> isa = imageToTokensChoice();
   const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
@@ -75,8 +72,7 @@ std::optional<ImageTokens> fusedImageToTokens(DecoderAttentionImpl& attention,
   // Inference only, as for the mask tail: with gradients recorded, the steps LibTorch knows.
   if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(imageQueries) ||
       !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) ||
-      !isCpuFloat(keyPe) ||
-      !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
+      !isCpuFloat(keyPe) || !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
       at::autocast::is_cpu_enabled())  // its LibTorch half would run in bf16
     return std::nullopt;
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
