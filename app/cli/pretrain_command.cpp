@@ -260,8 +260,9 @@ int runPretrain(CommandContext& context) {
     // States from before --mix trained on the training mix.
     const std::string runMix = mix && mix->isString() ? mix->asString() : "training";
     if (!SceneMix::named(runMix)) {
-      return fail(context, Error{ErrorCode::CorruptData,
-                                 "the training state names an unknown mix '" + runMix + "'", state});
+      return fail(context,
+                  Error{ErrorCode::CorruptData,
+                        "the training state names an unknown mix '" + runMix + "'", state});
     }
     if (request.mix && *request.mix != runMix) {
       return fail(context, Error{ErrorCode::InvalidArgument,

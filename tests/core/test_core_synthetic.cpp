@@ -203,7 +203,8 @@ class TestSynthetic : public QObject {
   // is not the held-out mix either.
   void hardMixFavoursTheHardShapes() {
     const SceneMix hard = SceneMix::hardShapes(), training = SceneMix::training();
-    for (ShapeKind kind : {ShapeKind::Tube, ShapeKind::Ring, ShapeKind::Nested, ShapeKind::Touching})
+    for (ShapeKind kind :
+         {ShapeKind::Tube, ShapeKind::Ring, ShapeKind::Nested, ShapeKind::Touching})
       QVERIFY(hard.shapes[int(kind)] > training.shapes[int(kind)]);
     QVERIFY(hard.shapes[int(ShapeKind::Ellipse)] < training.shapes[int(ShapeKind::Ellipse)]);
     QVERIFY(hard.shapes != SceneMix::heldOut().shapes);
