@@ -1,6 +1,9 @@
 #include "sam/common.h"
 
+#include <ATen/autocast_mode.h>
+
 #include "sam/bf16_layer_norm.h"
+#include "sam/few_rows_linear.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -64,12 +67,40 @@ MlpImpl::MlpImpl(int64_t input, int64_t hidden, int64_t output, int count) {
   register_module("layers", layers);
 }
 
+torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x, bool relu) {
+  static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_FEW_ROWS_LINEAR");
+  const torch::Tensor& weight = linear.weight;
+  const int64_t in = weight.size(1), out = weight.size(0);
+  const bool cpuFloat = x.device().is_cpu() && x.scalar_type() == torch::kFloat &&
+                        weight.device().is_cpu() && weight.scalar_type() == torch::kFloat;
+  // Inference only, as for the decoder's other kernels; with autocast LibTorch runs it in bf16.
+  if (!isa || !cpuFloat || torch::GradMode::is_enabled() || at::autocast::is_cpu_enabled() ||
+      x.dim() < 1 || x.size(-1) != in || !fewRowsLinearFits(x.numel() / std::max<int64_t>(in, 1), in)) {
+    const torch::Tensor y = linear.forward(x);
+    return relu ? torch::relu(y) : y;
+  }
+  const torch::Tensor rows = x.contiguous();
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = out;
+  torch::Tensor y = torch::empty(shape, x.options());
+  const torch::Tensor bias = linear.bias.defined() ? linear.bias.contiguous() : torch::Tensor();
+  const torch::Tensor weights = weight.contiguous();
+  FewRowsLinearInput input;
+  input.x = rows.data_ptr<float>();
+  input.weight = weights.data_ptr<float>();
+  input.bias = bias.defined() ? bias.data_ptr<float>() : nullptr;
+  input.rows = x.numel() / in;
+  input.in = in;
+  input.out = out;
+  input.relu = relu;
+  fewRowsLinear(*isa, input, y.data_ptr<float>());
+  return y;
+}
+
 torch::Tensor MlpImpl::forward(torch::Tensor x) {
   const size_t count = layers->size();
-  for (size_t i = 0; i < count; ++i) {
-    x = layers[i]->as<torch::nn::Linear>()->forward(x);
-    if (i + 1 < count) x = torch::relu(x);
-  }
+  for (size_t i = 0; i < count; ++i)
+    x = tokenLinear(*layers[i]->as<torch::nn::Linear>(), x, i + 1 < count);
   return x;
 }
 

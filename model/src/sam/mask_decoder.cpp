@@ -3,9 +3,6 @@
 #include <ATen/autocast_mode.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <iostream>
-#include <string_view>
 
 #include "sam/image_to_tokens.h"
 #include "sam/mask_tail.h"
@@ -25,20 +22,6 @@ torch::Tensor imageToTokens(DecoderAttentionImpl& attention, const torch::Tensor
                             const torch::Tensor& k, const torch::Tensor& v) {
   return attention.foldsFor(k.size(1)) ? attention.attendFromMany(q, k, v)
                                        : attention.forward(q, k, v);
-}
-
-// A fused kernel's switch: "off" keeps LibTorch's step-by-step form, an instruction set's name
-// forces that kernel, unset (or a set this CPU lacks, with a warning) the best it runs.
-std::optional<VectorIsa> kernelChoice(const char* name) {
-  const char* variable = std::getenv(name);
-  if (variable == nullptr || *variable == '\0') return bestVectorIsa();
-  if (std::string_view(variable) == "off") return std::nullopt;
-  const std::optional<VectorIsa> isa = vectorIsaFromName(variable);
-  if (isa && vectorIsaSupported(*isa)) return isa;
-  std::cerr << name << "=" << variable
-            << " is not off or an instruction set this CPU runs (portable, avx2, avx512); using "
-            << vectorIsaName(bestVectorIsa()) << "\n";
-  return bestVectorIsa();
 }
 
 // Each read once.
@@ -272,7 +255,10 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
   }
   if (hyp_adapter) attended = attended + hyp_adapter(attended, prompt);
   queries = norm2(queries + attended);
-  torch::Tensor transformed = mlp->forward(queries);
+  // lin1, ReLU, lin2 as mlp->forward would, through the few-rows kernel.
+  torch::Tensor transformed = tokenLinear(
+      *mlp[2]->as<torch::nn::Linear>(),
+      tokenLinear(*mlp[0]->as<torch::nn::Linear>(), queries, /*relu=*/true), /*relu=*/false);
   if (adapter_mlp) transformed = transformed + mlpScale * adapter_mlp(queries);
   queries = norm3(queries + transformed);
 

@@ -1,5 +1,8 @@
 #include "sam/vector_isa.h"
 
+#include <cstdlib>
+#include <iostream>
+
 namespace medsa::model {
 
 bool vectorIsaSupported(VectorIsa isa) {
@@ -42,6 +45,18 @@ std::optional<VectorIsa> vectorIsaFromName(std::string_view name) {
     if (vectorIsaName(isa) == name) return isa;
   }
   return std::nullopt;
+}
+
+std::optional<VectorIsa> kernelChoice(const char* name) {
+  const char* variable = std::getenv(name);
+  if (variable == nullptr || *variable == '\0') return bestVectorIsa();
+  if (std::string_view(variable) == "off") return std::nullopt;
+  const std::optional<VectorIsa> isa = vectorIsaFromName(variable);
+  if (isa && vectorIsaSupported(*isa)) return isa;
+  std::cerr << name << "=" << variable
+            << " is not off or an instruction set this CPU runs (portable, avx2, avx512); using "
+            << vectorIsaName(bestVectorIsa()) << "\n";
+  return bestVectorIsa();
 }
 
 }  // namespace medsa::model

@@ -15,6 +15,11 @@ VectorIsa bestVectorIsa();
 std::string_view vectorIsaName(VectorIsa isa);
 std::optional<VectorIsa> vectorIsaFromName(std::string_view name);
 
+/// A kernel's switch, the environment variable `name` (read by the caller once): "off" keeps
+/// LibTorch's step-by-step form (nullopt), an instruction set's name forces that kernel, unset
+/// (or a set this CPU lacks, with a warning) the best it runs.
+std::optional<VectorIsa> kernelChoice(const char* name);
+
 /// A kernel's function for `isa`, given its three compilations.
 template <class Function>
 Function functionFor(VectorIsa isa, Function avx512, Function avx2, Function portable) {
