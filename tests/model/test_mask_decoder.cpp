@@ -204,6 +204,24 @@ class TestMaskDecoder : public QObject {
     }
   }
 
+  // Only the output tokens out of the final attention: the same rows as all of them give.
+  void keptTokensAreTheFirstRowsOfAll() {
+    MaskDecoder decoder = smallDecoder(11, 64);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(12);
+    const torch::Tensor embedding = torch::randn({2, 64, 5, 5});
+    const torch::Tensor imagePe = torch::randn({2, 64, 5, 5});
+    const torch::Tensor tokens = torch::randn({2, 8, 64});
+    const torch::Tensor prompt = torch::randn({2, 64});
+    const auto [all, imageAll] = decoder->transformer(embedding, imagePe, tokens, prompt);
+    const auto [kept, imageKept] =
+        decoder->transformer(embedding, imagePe, tokens, prompt, nullptr, 5);
+    QCOMPARE(all.sizes(), (torch::IntArrayRef{2, 8, 64}));
+    QCOMPARE(kept.sizes(), (torch::IntArrayRef{2, 5, 64}));
+    QVERIFY(maxAbsDifference(kept, all.narrow(1, 0, 5)) < 1e-6);
+    QVERIFY(torch::equal(imageKept, imageAll));
+  }
+
   // The decoder's masks against the official order of operations on the same transformer
   // output: NCHW upscaling with conv_transpose2d, then each mask token's product. Width 32 takes
   // the step-by-step tail, width 64 the fused kernel (sam/mask_tail.h) under no_grad, and with

@@ -286,7 +286,7 @@ TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config,
 
 std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens,
-    const torch::Tensor& prompt, const PreparedImage* prepared) {
+    const torch::Tensor& prompt, const PreparedImage* prepared, int64_t keptTokens) {
   const int64_t batch = tokens.size(0);
   ImageTokens keys{
       prepared ? prepared->keys.expand({batch, -1, -1}) : image.flatten(2).permute({0, 2, 1}), {}};
@@ -298,7 +298,10 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     std::tie(queries, keys) = layers[i]->as<TwoWayBlock>()->forward(
         queries, keys, tokens, keyPe, prompt, i == 0 ? prepared : nullptr);
   }
-  const torch::Tensor q = queries + tokens;
+  if (keptTokens > 0 && keptTokens < queries.size(1)) {
+    queries = queries.narrow(1, 0, keptTokens);
+  }
+  const torch::Tensor q = queries + tokens.narrow(1, 0, queries.size(1));
   const torch::Tensor k = keys.withPe(keyPe);
   queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, k, keys.keys));
   return {queries, keys.keys};
@@ -421,7 +424,8 @@ std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Te
   // HyP-Adpt's prompt summary: the mean of the sparse prompt tokens (zero for mask-only prompts).
   const torch::Tensor prompt =
       sparse.size(1) > 0 ? sparse.mean(1) : torch::zeros({batch, sparse.size(2)}, sparse.options());
-  auto [hs, imageTokens] = transformer(source, sourcePe, tokens, prompt, prepared);
+  auto [hs, imageTokens] =
+      transformer(source, sourcePe, tokens, prompt, prepared, outputTokens.size(1));
   const torch::Tensor iouTokenOut = hs.select(1, 0);
   const torch::Tensor maskTokensOut = hs.slice(1, 1, 1 + maskTokenCount);
 
