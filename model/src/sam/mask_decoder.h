@@ -102,12 +102,9 @@ struct TwoWayTransformerImpl : torch::nn::Module {
   /// -> (tokens', image tokens'). With keptTokens k in (0, n) only the first k tokens come
   /// out: the final attention, where each token only reads the image, runs for those alone
   /// (the decoder's heads read the output tokens, not the prompt's own: 5 of 7 for a click).
-  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& image,
-                                                  const torch::Tensor& imagePe,
-                                                  const torch::Tensor& tokens,
-                                                  const torch::Tensor& prompt,
-                                                  const PreparedImage* prepared = nullptr,
-                                                  int64_t keptTokens = 0);
+  std::pair<torch::Tensor, torch::Tensor> forward(
+      const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens,
+      const torch::Tensor& prompt, const PreparedImage* prepared = nullptr, int64_t keptTokens = 0);
 
   torch::nn::ModuleList layers;
   DecoderAttention final_attn_token_to_image{nullptr};
