@@ -38,12 +38,12 @@ struct GeluImpl : torch::nn::Module {
 };
 TORCH_MODULE(Gelu);
 
-/// A stack of Linear layers with ReLU between them (SAM's MLP; keys layers.0, layers.1, ...).
 /// linear(x), then ReLU if `relu`, for the mask decoder's prompt tokens: in fp32 inference on
 /// the CPU a few rows go through few_rows_linear.h's kernel (MEDSA_FEW_ROWS_LINEAR=off|portable|
 /// avx2|avx512 forces LibTorch or an instruction set), anything else through LibTorch.
 torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x, bool relu);
 
+/// A stack of Linear layers with ReLU between them (SAM's MLP; keys layers.0, layers.1, ...).
 struct MlpImpl : torch::nn::Module {
   MlpImpl(int64_t input, int64_t hidden, int64_t output, int layers);
   torch::Tensor forward(torch::Tensor x);

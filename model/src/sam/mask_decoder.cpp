@@ -55,7 +55,8 @@ std::optional<ImageTokens> fusedImageToTokens(
   // Inference only, as for the mask tail: with gradients recorded, the steps LibTorch knows.
   if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(imageQueries) ||
       !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) ||
-      !isCpuFloat(keyPe) || !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n) ||
+      !isCpuFloat(keyPe) || keyPe.sizes() != keys.sizes() || !attention.foldsFor(n) ||
+      !imageToTokensFits(dim, heads * n) ||
       at::autocast::is_cpu_enabled())  // its LibTorch half would run in bf16
     return std::nullopt;
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
@@ -290,8 +291,17 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
   const int64_t batch = tokens.size(0);
   ImageTokens keys{
       prepared ? prepared->keys.expand({batch, -1, -1}) : image.flatten(2).permute({0, 2, 1}), {}};
-  const torch::Tensor keyPe =
-      prepared ? prepared->keyPe.expand({batch, -1, -1}) : imagePe.flatten(2).permute({0, 2, 1});
+  // The encoding channels last once per call, shared by the batch where it is one picture's
+  // (the fused image-to-token kernel reads it per block).
+  torch::Tensor keyPe;
+  if (prepared) {
+    keyPe = prepared->keyPe.expand({batch, -1, -1});
+  } else if (imagePe.size(0) == 1 || imagePe.stride(0) == 0) {
+    keyPe =
+        imagePe.narrow(0, 0, 1).flatten(2).permute({0, 2, 1}).contiguous().expand({batch, -1, -1});
+  } else {
+    keyPe = imagePe.flatten(2).permute({0, 2, 1});
+  }
   torch::Tensor queries = tokens;
   for (size_t i = 0; i < layers->size(); ++i) {
     // Only the first block sees the image tokens as they were prepared.

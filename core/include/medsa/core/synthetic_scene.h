@@ -49,7 +49,8 @@ struct SceneMix {
   /// Every shape and style, blobs and ellipses most often.
   static SceneMix training();
   /// The training mix with the shapes that take the most clicks (tubes, rings, nested and
-  /// touching objects) about twice as often and ellipses less: for runs that work on NoC.
+  /// touching objects) about twice as often and ellipses and blobs less: for runs that work on
+  /// NoC.
   static SceneMix hardShapes();
   /// "training" or "hard" (the names `medsa pretrain --mix` takes); nullopt for another name.
   static std::optional<SceneMix> named(std::string_view name);
