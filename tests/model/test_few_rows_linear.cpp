@@ -31,14 +31,14 @@ class TestFewRowsLinear : public QObject {
   void matchesLinear_data() {
     QTest::addColumn<int>("isa");
     QTest::addColumn<Case>("shape");
-    const Case cases[] = {{7, 256, 2048, true, true},    // ViT-B's token MLP, lin1
-                          {7, 2048, 256, true, false},   // and lin2
-                          {7, 128, 1024, true, true},    // the starter's
-                          {1, 256, 32, true, false},     // a hypernetwork's last layer
-                          {5, 256, 4, true, false},      // the IoU head's
-                          {64, 16, 67, false, true},     // the most rows, the narrowest input
-                          {3, 48, 5, false, false},      // fewer rows than a block
-                          {26, 256, 130, true, true}};   // 20 clicks' tokens
+    const Case cases[] = {{7, 256, 2048, true, true},   // ViT-B's token MLP, lin1
+                          {7, 2048, 256, true, false},  // and lin2
+                          {7, 128, 1024, true, true},   // the starter's
+                          {1, 256, 32, true, false},    // a hypernetwork's last layer
+                          {5, 256, 4, true, false},     // the IoU head's
+                          {64, 16, 67, false, true},    // the most rows, the narrowest input
+                          {3, 48, 5, false, false},     // fewer rows than a block
+                          {26, 256, 130, true, true}};  // 20 clicks' tokens
     for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
       if (!vectorIsaSupported(isa)) continue;
       for (const Case& c : cases) {

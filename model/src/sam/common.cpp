@@ -75,7 +75,8 @@ torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x,
                         weight.device().is_cpu() && weight.scalar_type() == torch::kFloat;
   // Inference only, as for the decoder's other kernels; with autocast LibTorch runs it in bf16.
   if (!isa || !cpuFloat || torch::GradMode::is_enabled() || at::autocast::is_cpu_enabled() ||
-      x.dim() < 1 || x.size(-1) != in || !fewRowsLinearFits(x.numel() / std::max<int64_t>(in, 1), in)) {
+      x.dim() < 1 || x.size(-1) != in ||
+      !fewRowsLinearFits(x.numel() / std::max<int64_t>(in, 1), in)) {
     const torch::Tensor y = linear.forward(x);
     return relu ? torch::relu(y) : y;
   }

@@ -72,8 +72,7 @@ __attribute__((target("avx2,fma"))) void outputsAvx2(const FewRowsLinearInput& p
   outputsOf<8>(p, first, last, y);
 }
 #endif
-void outputsPortable(const FewRowsLinearInput& p, std::int64_t first, std::int64_t last,
-                     float* y) {
+void outputsPortable(const FewRowsLinearInput& p, std::int64_t first, std::int64_t last, float* y) {
   outputsOf<4>(p, first, last, y);
 }
 
