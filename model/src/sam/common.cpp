@@ -67,15 +67,17 @@ MlpImpl::MlpImpl(int64_t input, int64_t hidden, int64_t output, int count) {
   register_module("layers", layers);
 }
 
+bool isCpuFloat(const torch::Tensor& t) {
+  return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
+}
+
 torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x, bool relu) {
   static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_FEW_ROWS_LINEAR");
   const torch::Tensor& weight = linear.weight;
   const int64_t in = weight.size(1), out = weight.size(0);
-  const bool cpuFloat = x.device().is_cpu() && x.scalar_type() == torch::kFloat &&
-                        weight.device().is_cpu() && weight.scalar_type() == torch::kFloat;
   // Inference only, as for the decoder's other kernels; with autocast LibTorch runs it in bf16.
-  if (!isa || !cpuFloat || torch::GradMode::is_enabled() || at::autocast::is_cpu_enabled() ||
-      x.dim() < 1 || x.size(-1) != in ||
+  if (!isa || !isCpuFloat(x) || !isCpuFloat(weight) || torch::GradMode::is_enabled() ||
+      at::autocast::is_cpu_enabled() || x.dim() < 1 || x.size(-1) != in ||
       !fewRowsLinearFits(x.numel() / std::max<int64_t>(in, 1), in)) {
     const torch::Tensor y = linear.forward(x);
     return relu ? torch::relu(y) : y;

@@ -38,6 +38,9 @@ struct GeluImpl : torch::nn::Module {
 };
 TORCH_MODULE(Gelu);
 
+/// What the decoder's hand-written kernels take: an fp32 tensor in CPU memory.
+bool isCpuFloat(const torch::Tensor& t);
+
 /// linear(x), then ReLU if `relu`, for the mask decoder's prompt tokens: in fp32 inference on
 /// the CPU a few rows go through few_rows_linear.h's kernel (MEDSA_FEW_ROWS_LINEAR=off|portable|
 /// avx2|avx512 forces LibTorch or an instruction set), anything else through LibTorch.

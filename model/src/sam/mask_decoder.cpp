@@ -34,11 +34,6 @@ std::optional<VectorIsa> imageToTokensChoice() {
   return choice;
 }
 
-// What the fused kernels take: fp32 tensors in CPU memory.
-bool isCpuFloat(const torch::Tensor& t) {
-  return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
-}
-
 // keys (the image tokens) updated by their attention to the prompt tokens, the residual and
 // `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU, with the same plus
 // keyPe; nullopt where the kernel does not apply (the caller then takes the step-by-step form).
