@@ -20,7 +20,10 @@ const char* const kModelOptionsHelp =
     "  --device NAME        cpu (default) or cuda\n"
     "  --precision NAME     image encoder precision: fp32 (default), bf16 or fp16\n"
     "  --decoder-precision NAME  mask decoder precision: fp32 (default), bf16 or fp16\n"
-    "  --threads N          CPU threads (default: every core)\n";
+    "  --threads N          CPU threads (default: every core)\n"
+    "  --zoom-in MODE       answer correction clicks in a crop around the object: auto\n"
+    "                       (default: on for models with an input of at most 512 pixels,\n"
+    "                       such as the starter), on or off\n";
 
 Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   ModelOptions options;
@@ -33,6 +36,7 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   const std::optional<std::string> decoderPrecision = parser.option("--decoder-precision");
   const std::optional<std::string> threads = parser.option("--threads");
   const std::optional<std::string> profile = parser.option("--profile");
+  const std::optional<std::string> zoomIn = parser.option("--zoom-in");
 
   if (options.checkpoint && *options.checkpoint == "starter") {
     const std::optional<std::string> starter = findStarterModel();
@@ -90,6 +94,11 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
     Result<model::ProcessingProfile> parsed = model::parseProfile(*profile);
     if (!parsed.ok()) return parsed.error();
     options.engine.profile = parsed.value();
+  }
+  if (zoomIn) {
+    Result<model::ZoomIn> parsed = model::parseZoomIn(*zoomIn);
+    if (!parsed.ok()) return parsed.error();
+    options.engine.zoomIn = parsed.value();
   }
   if (threads) {
     Result<long long> n = parseInteger(*threads, "--threads");

@@ -8,6 +8,7 @@
 
 #include "guarded.h"
 #include "predictor_impl.h"
+#include "zoom_in.h"
 
 namespace medsa::model {
 namespace {
@@ -52,12 +53,15 @@ std::vector<float> toVector(const torch::Tensor& t) {
 Predictor::Impl::Impl(std::shared_ptr<SamModel> model_, PredictorOptions options_)
     : model(std::move(model_)),
       options(options_),
-      cache(options_.cacheBytes, scalarType(options_.cachePrecision)) {}
+      cache(options_.cacheBytes, scalarType(options_.cachePrecision)),
+      zoomIn(zoomInEnabled(*model)) {}
 
 void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int originalHeight,
                                  const BlockObserver& observer) {
   SamModel::Impl& m = model->impl();
   hasImage = false;  // until the new embedding exists (the encoder may stop or fail)
+  picture = {};      // no crops of a picture only known resized
+  crop.reset();
   frame =
       FrameGeometry::compute(m.options.profile, originalWidth, originalHeight, m.config.imageSize);
   const auto start = Clock::now();
@@ -71,6 +75,11 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
 Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
     const std::vector<Prompt>& prompts) {
   if (!hasImage) return Error{ErrorCode::InvalidArgument, "no picture: call setImage first", {}};
+  return decodeIn(View{embedding, frame, prepared}, prompts);
+}
+
+Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decodeIn(
+    View view, const std::vector<Prompt>& prompts) {
   SamModel::Impl& m = model->impl();
   for (const Prompt& prompt : prompts) {
     if (Status status = validatePrompt(prompt, m.config.lowResSize()); !status)
@@ -90,18 +99,19 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
   for (const auto& [signature, members] : groups) {
     const auto& [pointCount, hasBox, hasPrevious, multimask] = signature;
     std::vector<PromptTensors> group;
-    for (size_t index : members) group.push_back(promptTensors(prompts[index], frame));
+    for (size_t index : members) group.push_back(promptTensors(prompts[index], view.frame));
     const PromptBatch batch = stackPrompts(group, m.device);
     auto [sparse, dense] =
         m.sam->prompt_encoder->forward(batch.points, batch.labels, batch.boxes, batch.masks);
     // Clicks without a mask input share the image side of the decoder (prepared once).
-    if (!hasPrevious && !prepared) prepared = m.prepare(embedding);
-    auto [lowRes, iou] = m.decode(embedding, sparse, dense, hasPrevious ? nullptr : &*prepared);
+    if (!hasPrevious && !view.prepared) view.prepared = m.prepare(view.embedding);
+    auto [lowRes, iou] =
+        m.decode(view.embedding, sparse, dense, hasPrevious ? nullptr : &*view.prepared);
     // Token 0 answers unambiguous prompts; tokens 1..3 are the multimask candidates.
     const torch::Tensor chosenLowRes = multimask ? lowRes.slice(1, 1) : lowRes.slice(1, 0, 1);
     const torch::Tensor chosenIou = multimask ? iou.slice(1, 1) : iou.slice(1, 0, 1);
     const auto postStart = Clock::now();
-    const torch::Tensor logits = logitsToOriginal(m.options.profile, chosenLowRes, frame);
+    const torch::Tensor logits = logitsToOriginal(m.options.profile, chosenLowRes, view.frame);
     postprocessMs += millisecondsSince(postStart);
     for (size_t k = 0; k < members.size(); ++k) {
       decoded[members[k]] = {chosenLowRes[k], chosenIou[k], logits[k]};
@@ -125,7 +135,7 @@ Prediction Predictor::Impl::toPrediction(const Decoded& d) {
                  [](float logit) { return static_cast<std::uint8_t>(logit > 0); });
   prediction.iou = toVector(d.iou);
   for (int i = 0; i < prediction.count; ++i) {
-    prediction.lowRes.push_back({static_cast<int>(d.lowRes.size(-1)), toVector(d.lowRes[i])});
+    prediction.lowRes.push_back({static_cast<int>(d.lowRes.size(-1)), toVector(d.lowRes[i]), std::nullopt});
   }
   return prediction;
 }
@@ -155,6 +165,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
     d.prepared.reset();
     d.hasImage = true;
     d.lastCached = true;
+    d.rememberPicture(image, cacheKey);
     return {};
   }
   d.hasImage = false;  // the frame is the new picture's: no click may use the old embedding
@@ -171,6 +182,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
       d.hasImage = true;
       d.lastCached = true;
       d.cache.insert(cacheKey, d.embedding);
+      d.rememberPicture(image, cacheKey);
       return {};
     }
   }
@@ -190,6 +202,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   }
   d.cache.insert(cacheKey, d.embedding);
   d.lastCached = false;
+  d.rememberPicture(image, cacheKey);
   if (!storeKey.empty()) d.storeInBackground(storeKey, d.embedding);
   return {};
 }
@@ -259,16 +272,142 @@ Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,
   });
 }
 
+void Predictor::Impl::rememberPicture(const RgbImage& image, const std::string& cacheKey) {
+  if (!zoomIn) return;
+  if (pictureKey != cacheKey) crop.reset();
+  picture = image;
+  pictureKey = cacheKey;
+}
+
+FrameGeometry Predictor::Impl::frameOf(PixelRect region) const {
+  const SamModel::Impl& m = model->impl();
+  return FrameGeometry::compute(m.options.profile, region.width(), region.height(),
+                                m.config.imageSize);
+}
+
+std::optional<PixelRect> Predictor::Impl::zoomRegionFor(const Prompt& prompt) const {
+  if (!zoomIn || !picture.isValid() || !prompt.previous) return std::nullopt;
+  const int width = frame.originalWidth, height = frame.originalHeight;
+  const PixelRect from = prompt.previous->region.value_or(PixelRect{0, 0, width, height});
+  std::optional<PixelRect> extent =
+      positiveExtent(prompt.previous->logits, prompt.previous->size, from, frameOf(from));
+  // The object is what the last mask shows plus what the user marked as object since.
+  const auto include = [&](double x, double y) {
+    const int px = std::clamp(static_cast<int>(std::floor(x)), 0, width - 1);
+    const int py = std::clamp(static_cast<int>(std::floor(y)), 0, height - 1);
+    const PixelRect pixel{px, py, px + 1, py + 1};
+    extent = extent ? PixelRect{std::min(extent->x0, pixel.x0), std::min(extent->y0, pixel.y0),
+                                std::max(extent->x1, pixel.x1), std::max(extent->y1, pixel.y1)}
+                    : pixel;
+  };
+  for (const PromptPoint& p : prompt.points) {
+    if (p.positive) include(p.x, p.y);
+  }
+  if (prompt.box) {
+    include(prompt.box->x0, prompt.box->y0);
+    include(prompt.box->x1, prompt.box->y1);
+  }
+  if (!extent) return std::nullopt;  // nothing yet marks the object: answer in the picture
+  const ZoomGeometry geometry;
+  const PixelRect wanted = zoomRegion(*extent, width, height, geometry);
+  const PixelRect region = prompt.previous->region && keepsRegion(*prompt.previous->region, wanted)
+                               ? *prompt.previous->region
+                               : wanted;
+  const double share =
+      static_cast<double>(region.width()) * region.height() / (static_cast<double>(width) * height);
+  if (share >= geometry.wholeFraction || region.width() < 2 || region.height() < 2)
+    return std::nullopt;
+  return region;
+}
+
+void Predictor::Impl::encodeCrop(PixelRect region) {
+  const std::string key = pictureKey + "|zoom " + std::to_string(region.x0) + "," +
+                          std::to_string(region.y0) + "," + std::to_string(region.x1) + "," +
+                          std::to_string(region.y1);
+  timings.zoomEncoderMs = 0;
+  if (crop && crop->key == key) return;
+  const auto start = Clock::now();
+  RgbImage part(region.width(), region.height());
+  for (int y = 0; y < part.height; ++y) {
+    std::copy_n(picture.pixel(region.x0, region.y0 + y), static_cast<std::size_t>(part.width) * 3,
+                part.pixel(0, y));
+  }
+  SamModel::Impl& m = model->impl();
+  torch::Tensor encoded = m.encode(pictureInput(m.options.profile, part, m.config.imageSize));
+  crop = Crop{key, region, frameOf(region), std::move(encoded), std::nullopt};
+  timings.zoomEncoderMs = millisecondsSince(start);
+}
+
+Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
+  if (!hasImage) return Error{ErrorCode::InvalidArgument, "no picture: call setImage first", {}};
+  const PixelRect whole{0, 0, frame.originalWidth, frame.originalHeight};
+  const std::optional<PixelRect> from = prompt.previous ? prompt.previous->region : std::nullopt;
+  if (from && (from->x0 < 0 || from->y0 < 0 || from->x1 > whole.x1 || from->y1 > whole.y1 ||
+               from->width() < 1 || from->height() < 1)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "the previous mask's region lies outside the picture (a mask of another picture?)",
+                 {}};
+  }
+  if (Status status = validatePrompt(prompt, model->impl().config.lowResSize()); !status)
+    return status.error();
+  const std::optional<PixelRect> region = zoomRegionFor(prompt);
+  const PixelRect target = region.value_or(whole);
+  if (region) encodeCrop(*region);
+  Prompt local = region ? promptInRegion(prompt, *region) : prompt;
+  if (local.previous) {
+    // The last answer's logits, moved into the frame this one is answered in.
+    if (from.value_or(whole) != target) {
+      const std::vector<float>& logits = prompt.previous->logits;
+      const float outside = std::min(*std::min_element(logits.begin(), logits.end()), -1.0f);
+      local.previous->logits =
+          resampleLowRes(logits, prompt.previous->size, from.value_or(whole),
+                         frameOf(from.value_or(whole)), target, frameOf(target), outside);
+    }
+    local.previous->region.reset();
+  }
+  Result<std::vector<Decoded>> decoded =
+      region ? decodeIn(View{crop->embedding, crop->frame, crop->prepared}, {local})
+             : decodeIn(View{embedding, frame, prepared}, {local});
+  if (!decoded.ok()) return decoded.error();
+  Decoded& d = decoded->front();
+  if (region) {
+    // The crop's answer in the picture: outside the crop nothing is the object.
+    const float outside = std::min(d.logits.min().item<float>(), -1.0f);
+    torch::Tensor full = torch::full({d.logits.size(0), whole.y1, whole.x1}, outside);
+    full.slice(1, region->y0, region->y1).slice(2, region->x0, region->x1).copy_(d.logits);
+    d.logits = full;
+  }
+  Prediction prediction = toPrediction(d);
+  for (LowResMask& low : prediction.lowRes) low.region = region;
+  return prediction;
+}
+
 Result<Prediction> Predictor::predict(const Prompt& prompt) {
   return guarded("running the mask decoder", [&]() -> Result<Prediction> {
-    Result<std::vector<Impl::Decoded>> decoded = impl_->decode({prompt});
-    if (!decoded.ok()) return decoded.error();
-    return Impl::toPrediction(decoded->front());
+    impl_->timings.zoomEncoderMs = 0;
+    return impl_->predictOne(prompt);
   });
 }
 
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
   return guarded("running the mask decoder", [&]() -> Result<std::vector<Prediction>> {
+    impl_->timings.zoomEncoderMs = 0;
+    // Prompts with a previous mask may be answered in crops of their own, or come from one.
+    const bool oneByOne = std::any_of(prompts.begin(), prompts.end(), [&](const Prompt& p) {
+      return p.previous && (impl_->zoomIn || p.previous->region);
+    });
+    if (oneByOne) {
+      std::vector<Prediction> predictions;
+      double zoomMs = 0;
+      for (const Prompt& prompt : prompts) {
+        Result<Prediction> prediction = impl_->predictOne(prompt);
+        if (!prediction.ok()) return prediction.error();
+        predictions.push_back(std::move(prediction.value()));
+        zoomMs += impl_->timings.zoomEncoderMs;
+      }
+      impl_->timings.zoomEncoderMs = zoomMs;
+      return predictions;
+    }
     Result<std::vector<Impl::Decoded>> decoded = impl_->decode(prompts);
     if (!decoded.ok()) return decoded.error();
     std::vector<Prediction> predictions;

@@ -22,10 +22,20 @@ struct Predictor::Impl {
     torch::Tensor logits;  ///< [C, H, W] at the original size
   };
 
+  /// What prompts are decoded against: the picture's embedding, or a zoomed-in crop's.
+  struct View {
+    const torch::Tensor& embedding;
+    const FrameGeometry& frame;
+    std::optional<PreparedImage>& prepared;  ///< made at its first click without a mask input
+  };
+
   /// Uses an already resized picture (parity tests start from the reference resize).
   void setResized(const RgbImage& resized, int originalWidth, int originalHeight,
                   const BlockObserver& observer = {});
   Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
+  Result<std::vector<Decoded>> decodeIn(View view, const std::vector<Prompt>& prompts);
+  /// One prompt, answered in a crop when zoom-in applies (zoom_in.h).
+  Result<Prediction> predictOne(const Prompt& prompt);
   static Prediction toPrediction(const Decoded& decoded);
 
   std::shared_ptr<SamModel> model;
@@ -42,6 +52,26 @@ struct Predictor::Impl {
   std::optional<PreparedImage> prepared;  ///< of `embedding`, made at the first click
   FrameGeometry frame;
   bool hasImage = false;
+
+  // Zoom-in (zoom_in.h).
+  bool zoomIn = false;     ///< zoomInEnabled(model), fixed at construction
+  RgbImage picture;        ///< the current picture, kept for crops when zoomIn (else empty)
+  std::string pictureKey;  ///< its embedding-cache key
+  /// The last crop encoded, reused by the clicks that stay in it.
+  struct Crop {
+    std::string key;  ///< pictureKey and region
+    PixelRect region;
+    FrameGeometry frame;
+    torch::Tensor embedding;
+    std::optional<PreparedImage> prepared;
+  };
+  std::optional<Crop> crop;
+  /// The crop the prompt is answered in; nullopt for the whole picture.
+  std::optional<PixelRect> zoomRegionFor(const Prompt& prompt) const;
+  /// Makes `crop` the one at `region`, encoding it unless it already is.
+  void encodeCrop(PixelRect region);
+  FrameGeometry frameOf(PixelRect region) const;
+  void rememberPicture(const RgbImage& image, const std::string& cacheKey);
   bool lastCached = false;
   PredictorTimings timings;
 };

@@ -169,6 +169,27 @@ Result<Precision> parsePrecision(std::string_view name) {
                {}};
 }
 
+Result<ZoomIn> parseZoomIn(std::string_view name) {
+  if (name == "auto") return ZoomIn::Auto;
+  if (name == "on") return ZoomIn::On;
+  if (name == "off") return ZoomIn::Off;
+  return Error{ErrorCode::InvalidArgument,
+               "unknown zoom-in mode '" + std::string(name) + "' (use auto, on or off)",
+               {}};
+}
+
+std::string_view zoomInName(ZoomIn zoom) {
+  switch (zoom) {
+    case ZoomIn::On:
+      return "on";
+    case ZoomIn::Off:
+      return "off";
+    case ZoomIn::Auto:
+      break;
+  }
+  return "auto";
+}
+
 std::string_view deviceName(Device device) { return device == Device::Cuda ? "cuda" : "cpu"; }
 
 std::string_view precisionName(Precision precision) {

@@ -261,7 +261,7 @@ class TestPredictor : public QObject {
     Prompt prompt = click(10, 10);
     if (kind == 1) prompt.points.clear();
     if (kind == 2) prompt.points[0].x = std::nan("");
-    if (kind == 3) prompt.previous = LowResMask{32, std::vector<float>(32 * 32)};
+    if (kind == 3) prompt.previous = LowResMask{32, std::vector<float>(32 * 32), std::nullopt};
     const Result<Prediction> result = predictor.predict(prompt);
     QVERIFY(!result.ok());
     QVERIFY2(result.error().message.find(message.toStdString()) != std::string::npos,

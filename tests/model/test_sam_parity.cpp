@@ -56,7 +56,7 @@ Prompt promptFromCase(const std::map<std::string, torch::Tensor>& cases, const s
     const torch::Tensor m = it->second.to(torch::kFloat).contiguous();
     const int size = static_cast<int>(m.size(-1));
     prompt.previous =
-        LowResMask{size, std::vector<float>(m.data_ptr<float>(), m.data_ptr<float>() + m.numel())};
+        LowResMask{size, std::vector<float>(m.data_ptr<float>(), m.data_ptr<float>() + m.numel()), std::nullopt};
   }
   return prompt;
 }

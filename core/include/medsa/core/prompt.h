@@ -20,11 +20,22 @@ struct PromptBox {
   friend bool operator==(const PromptBox&, const PromptBox&) = default;
 };
 
+/// A rectangle of picture pixels: columns x0 .. x1 - 1, rows y0 .. y1 - 1.
+struct PixelRect {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  int width() const { return x1 - x0; }
+  int height() const { return y1 - y0; }
+  friend bool operator==(const PixelRect&, const PixelRect&) = default;
+};
+
 /// Low-resolution mask logits returned by a previous prediction, fed back so that a correction
 /// click refines the last answer instead of starting over. size x size floats, row-major.
 struct LowResMask {
   int size = 0;
   std::vector<float> logits;
+  /// The part of the picture whose model frame the logits cover, when the engine answered in a
+  /// zoomed-in crop; none for the whole picture. Pass it back unchanged.
+  std::optional<PixelRect> region;
 };
 
 /// Everything the user said about one object on one slice.

@@ -23,6 +23,7 @@ struct CacheStats {
 /// Timings of the last call, milliseconds.
 struct PredictorTimings {
   double preprocessMs = 0, encoderMs = 0, decoderMs = 0, postprocessMs = 0;
+  double zoomEncoderMs = 0;  ///< encoding a zoomed-in crop in the last predict (0: none needed)
 };
 
 /// SAM's interactive predictor: one embedding per picture (cached), then a cheap decoder run per

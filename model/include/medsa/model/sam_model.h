@@ -18,11 +18,15 @@ enum class Device { Cpu, Cuda };
 /// Numeric precision of a part of the model. The prompt encoder and pre/post-processing are
 /// always fp32.
 enum class Precision { Fp32, Bf16, Fp16 };
+/// Whether correction clicks are answered in a crop around the object (zoom_in.h).
+enum class ZoomIn { Auto, On, Off };
 
 Result<Device> parseDevice(std::string_view name);
 Result<Precision> parsePrecision(std::string_view name);
+Result<ZoomIn> parseZoomIn(std::string_view name);
 std::string_view deviceName(Device device);
 std::string_view precisionName(Precision precision);
+std::string_view zoomInName(ZoomIn zoom);
 
 struct EngineOptions {
   Device device = Device::Cpu;
@@ -38,6 +42,11 @@ struct EngineOptions {
   /// unless adapterFile provides trained ones, whose own configuration then applies.
   std::optional<AdapterConfig> adapters;
   std::string adapterFile;  ///< an adapter .safetensors written by SamModel::saveAdapters
+  /// Correction clicks (a prompt with a previous mask) answered in a crop around the object,
+  /// encoded at the model's full input size: finer masks for objects small in the picture.
+  /// Auto: on for models whose input is at most 512 pixels (the starter model encodes a crop
+  /// in tens of milliseconds), off for SAM-sized ones, whose crop costs seconds on a CPU.
+  ZoomIn zoomIn = ZoomIn::Auto;
 };
 
 /// Parameters of one part of the model: how many there are and how many training updates.
