@@ -87,6 +87,7 @@ int runSyntheticEvaluation(CommandContext& context, std::shared_ptr<model::SamMo
     out["pictures"] = pictures;
     out["seed"] = static_cast<double>(kSyntheticHeldOutSeed);
     out["mix"] = "SceneMix::heldOut";
+    out["zoom_in"] = std::string(model::zoomInName(model->options().zoomIn));
     out["by_shape"] = groupsJson(byKind);
     out["by_style"] = groupsJson(byStyle);
     Json::Array curve;

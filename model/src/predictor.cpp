@@ -40,6 +40,11 @@ Status validatePrompt(const Prompt& prompt, int lowResSize) {
                      std::to_string(lowResSize) + " low-res logits from this model",
                  {}};
   }
+  if (prompt.previous && !std::all_of(prompt.previous->logits.begin(),
+                                      prompt.previous->logits.end(),
+                                      [](float v) { return std::isfinite(v); })) {
+    return Error{ErrorCode::InvalidArgument, "the previous mask's logits must be finite", {}};
+  }
   return {};
 }
 
@@ -157,6 +162,8 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   Impl& d = *impl_;
   SamModel::Impl& m = d.model->impl();
   const std::string cacheKey = EmbeddingCache::keyOf(key, m.version);
+  d.hasImage = false;  // until this picture's embedding is in place
+  d.picture = {};
   d.frame =
       FrameGeometry::compute(m.options.profile, image.width, image.height, m.config.imageSize);
   d.timings = {};
@@ -286,15 +293,17 @@ FrameGeometry Predictor::Impl::frameOf(PixelRect region) const {
 }
 
 std::optional<PixelRect> Predictor::Impl::zoomRegionFor(const Prompt& prompt) const {
-  if (!zoomIn || !picture.isValid() || !prompt.previous) return std::nullopt;
   const int width = frame.originalWidth, height = frame.originalHeight;
+  if (!zoomIn || !prompt.previous || !picture.isValid() || picture.width != width ||
+      picture.height != height)
+    return std::nullopt;
   const PixelRect from = prompt.previous->region.value_or(PixelRect{0, 0, width, height});
   std::optional<PixelRect> extent =
       positiveExtent(prompt.previous->logits, prompt.previous->size, from, frameOf(from));
   // The object is what the last mask shows plus what the user marked as object since.
   const auto include = [&](double x, double y) {
-    const int px = std::clamp(static_cast<int>(std::floor(x)), 0, width - 1);
-    const int py = std::clamp(static_cast<int>(std::floor(y)), 0, height - 1);
+    const int px = static_cast<int>(std::clamp(std::floor(x), 0.0, width - 1.0));
+    const int py = static_cast<int>(std::clamp(std::floor(y), 0.0, height - 1.0));
     const PixelRect pixel{px, py, px + 1, py + 1};
     extent = extent ? PixelRect{std::min(extent->x0, pixel.x0), std::min(extent->y0, pixel.y0),
                                 std::max(extent->x1, pixel.x1), std::max(extent->y1, pixel.y1)}
@@ -339,6 +348,7 @@ void Predictor::Impl::encodeCrop(PixelRect region) {
 }
 
 Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
+  timings.zoomEncoderMs = 0;
   if (!hasImage) return Error{ErrorCode::InvalidArgument, "no picture: call setImage first", {}};
   const PixelRect whole{0, 0, frame.originalWidth, frame.originalHeight};
   const std::optional<PixelRect> from = prompt.previous ? prompt.previous->region : std::nullopt;
@@ -350,10 +360,14 @@ Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
   }
   if (Status status = validatePrompt(prompt, model->impl().config.lowResSize()); !status)
     return status.error();
-  const std::optional<PixelRect> region = zoomRegionFor(prompt);
+  std::optional<PixelRect> region = zoomRegionFor(prompt);
+  Prompt local = region ? promptInRegion(prompt, *region) : prompt;
+  if (local.points.empty() && !local.box) {  // negative clicks only, all outside the crop
+    region.reset();
+    local = prompt;
+  }
   const PixelRect target = region.value_or(whole);
   if (region) encodeCrop(*region);
-  Prompt local = region ? promptInRegion(prompt, *region) : prompt;
   if (local.previous) {
     // The last answer's logits, moved into the frame this one is answered in.
     if (from.value_or(whole) != target) {
@@ -383,10 +397,8 @@ Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
 }
 
 Result<Prediction> Predictor::predict(const Prompt& prompt) {
-  return guarded("running the mask decoder", [&]() -> Result<Prediction> {
-    impl_->timings.zoomEncoderMs = 0;
-    return impl_->predictOne(prompt);
-  });
+  return guarded("running the mask decoder",
+                 [&]() -> Result<Prediction> { return impl_->predictOne(prompt); });
 }
 
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {

@@ -50,14 +50,20 @@ std::optional<PixelRect> positiveExtent(const std::vector<float>& logits, int si
 PixelRect zoomRegion(PixelRect content, int width, int height, const ZoomGeometry& geometry) {
   const double w = geometry.expansion * std::max(content.width(), 1);
   const double h = geometry.expansion * std::max(content.height(), 1);
-  const double side = std::max({w, h, geometry.minSideFraction * std::max(width, height)});
+  const double minSide = geometry.minSideFraction * std::max(width, height);
   // At most 2:1, so a thin object still gets context across it.
-  const double halfW = std::max(w, side / 2) / 2, halfH = std::max(h, side / 2) / 2;
+  const double halfW = std::max({w, h / 2, minSide}) / 2;
+  const double halfH = std::max({h, w / 2, minSide}) / 2;
   const double cx = (content.x0 + content.x1) / 2.0, cy = (content.y0 + content.y1) / 2.0;
-  return {std::max(0, static_cast<int>(std::floor(cx - halfW))),
-          std::max(0, static_cast<int>(std::floor(cy - halfH))),
-          std::min(width, static_cast<int>(std::ceil(cx + halfW))),
-          std::min(height, static_cast<int>(std::ceil(cy + halfH)))};
+  // Moved inside the picture at its edges, so that the crop keeps its size.
+  const auto span = [](double centre, double half, int limit) {
+    const int size = std::min(limit, static_cast<int>(std::ceil(2 * half)));
+    const int start = std::clamp(static_cast<int>(std::floor(centre - half)), 0, limit - size);
+    return std::pair{start, start + size};
+  };
+  const auto [x0, x1] = span(cx, halfW, width);
+  const auto [y0, y1] = span(cy, halfH, height);
+  return {x0, y0, x1, y1};
 }
 
 bool keepsRegion(PixelRect current, PixelRect wanted, const ZoomGeometry& geometry) {
@@ -106,9 +112,15 @@ std::vector<float> resampleLowRes(const std::vector<float>& logits, int size, Pi
 
 Prompt promptInRegion(const Prompt& prompt, PixelRect region) {
   Prompt local = prompt;
-  for (PromptPoint& p : local.points) {
+  local.points.clear();
+  for (PromptPoint p : prompt.points) {
     p.x -= region.x0;
     p.y -= region.y0;
+    // A click outside the crop would sit outside the frame the model was trained on; only
+    // negative ones can be there (positives are part of the crop), and the crop already leaves
+    // out what they excluded.
+    const bool inside = p.x >= 0 && p.y >= 0 && p.x < region.width() && p.y < region.height();
+    if (inside || p.positive) local.points.push_back(p);
   }
   if (local.box) {
     local.box->x0 -= region.x0;

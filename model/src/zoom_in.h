@@ -2,8 +2,8 @@
 // Zoom-in for correction clicks (the "Zoom-In" of RITM, Sofiiuk et al. 2022, used by FocalClick
 // and SimpleClick): once an object has a mask, each further click is answered in a crop around
 // it, encoded at the model's full input size. The starter model (256-pixel input, 16 x 16 image
-// tokens) then sees a small object at up to four times the detail; on the held-out synthetic set
-// this took NoC@90 from 9.0 to 4.3 (docs/models/starter.md). The crop follows from the prompt
+// tokens) then sees a small object at up to eight times the detail; on the held-out synthetic set
+// this took NoC@90 from 9.0 to 4.2 (docs/models/starter.md). The crop follows from the prompt
 // alone (the previous mask, its region and the clicks), so answers stay reproducible.
 
 #include <optional>
@@ -16,11 +16,11 @@
 namespace medsa::model {
 
 struct ZoomGeometry {
-  double expansion = 2.0;        ///< crop side / object side (measured: 1.4 4.95, 1.7 4.42,
-                                 ///< 2.0 4.33, 2.5 4.52 clicks to IoU 0.90)
-  double minSideFraction = 0.25; ///< the crop's sides are at least this of the longer side
-  double keepIou = 0.75;         ///< a crop is kept while the wanted one lies inside and overlaps
-  double wholeFraction = 0.8;    ///< crops of at least this share of the picture: no zoom
+  double expansion = 2.0;  ///< crop side / object side (NoC@90 measured with 1.4, 1.7, 2.0 and
+                           ///< 2.5, crops cut at the edges: 4.95, 4.42, 4.33, 4.52)
+  double minSideFraction = 0.125;  ///< of the picture's longer side: at most 8x the detail
+  double keepIou = 0.75;           ///< a crop is kept while the wanted one lies inside and overlaps
+  double wholeFraction = 0.8;      ///< crops of at least this share of the picture: no zoom
 };
 
 /// Whether `model` answers correction clicks in crops: ZoomIn::On, or Auto with an input of at
@@ -33,8 +33,8 @@ std::optional<PixelRect> positiveExtent(const std::vector<float>& logits, int si
                                         PixelRect region, const FrameGeometry& frame);
 
 /// The crop to answer in: `content` grown `expansion` times around its centre, each side at least
-/// minSideFraction of the picture's longer side and half the crop's longer side, cut to the
-/// picture (width x height).
+/// half the other and minSideFraction of the picture's longer side, moved inside the picture (width
+/// x height).
 PixelRect zoomRegion(PixelRect content, int width, int height, const ZoomGeometry& geometry = {});
 
 /// Whether the next click stays in crop `current` when its mask asks for `wanted`: `wanted` lies
@@ -47,8 +47,8 @@ std::vector<float> resampleLowRes(const std::vector<float>& logits, int size, Pi
                                   const FrameGeometry& fromFrame, PixelRect to,
                                   const FrameGeometry& toFrame, float outside);
 
-/// The prompt's points and box in the pixel coordinates of a crop at `region` (the previous mask
-/// is left as it is).
+/// The prompt's points and box in the pixel coordinates of a crop at `region`, without the
+/// negative clicks outside it (the previous mask is left as it is).
 Prompt promptInRegion(const Prompt& prompt, PixelRect region);
 
 }  // namespace medsa::model
