@@ -2,6 +2,8 @@
 // moved between frames, and the predictor answering in crops, on the shipped starter model. The
 // gain it was built for is checked as a property (fewer clicks on held-out synthetic pictures),
 // never as a timing.
+#include <torch/torch.h>  // before Qt: Qt's `slots` macro breaks LibTorch's headers
+
 #include <QTest>
 
 #include <algorithm>
@@ -13,7 +15,7 @@
 #include "medsa/core/synthetic_scene.h"
 #include "medsa/model/model_evaluation.h"
 #include "medsa/model/predictor.h"
-#include "zoom_in.h"  // LibTorch before Qt: Qt's `slots` macro breaks LibTorch's headers
+#include "zoom_in.h"
 
 using namespace medsa;
 using namespace medsa::model;
