@@ -21,9 +21,10 @@ const char* const kModelOptionsHelp =
     "  --precision NAME     image encoder precision: fp32 (default), bf16 or fp16\n"
     "  --decoder-precision NAME  mask decoder precision: fp32 (default), bf16 or fp16\n"
     "  --threads N          CPU threads (default: every core)\n"
-    "  --zoom-in MODE       answer correction clicks in a crop around the object: auto\n"
-    "                       (default: on for models with an input of at most 512 pixels,\n"
-    "                       such as the starter), on or off\n";
+    "  --zoom-in MODE       answer boxes and correction clicks in a crop around the object,\n"
+    "                       encoded anew: auto (default: on for models with an input of at\n"
+    "                       most 512 pixels, such as the starter), on (also SAM-sized models:\n"
+    "                       an encoder run per new crop) or off\n";
 
 Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   ModelOptions options;

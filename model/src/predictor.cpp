@@ -40,9 +40,9 @@ Status validatePrompt(const Prompt& prompt, int lowResSize) {
                      std::to_string(lowResSize) + " low-res logits from this model",
                  {}};
   }
-  if (prompt.previous && !std::all_of(prompt.previous->logits.begin(),
-                                      prompt.previous->logits.end(),
-                                      [](float v) { return std::isfinite(v); })) {
+  if (prompt.previous &&
+      !std::all_of(prompt.previous->logits.begin(), prompt.previous->logits.end(),
+                   [](float v) { return std::isfinite(v); })) {
     return Error{ErrorCode::InvalidArgument, "the previous mask's logits must be finite", {}};
   }
   return {};
@@ -140,7 +140,8 @@ Prediction Predictor::Impl::toPrediction(const Decoded& d) {
                  [](float logit) { return static_cast<std::uint8_t>(logit > 0); });
   prediction.iou = toVector(d.iou);
   for (int i = 0; i < prediction.count; ++i) {
-    prediction.lowRes.push_back({static_cast<int>(d.lowRes.size(-1)), toVector(d.lowRes[i]), std::nullopt});
+    prediction.lowRes.push_back(
+        {static_cast<int>(d.lowRes.size(-1)), toVector(d.lowRes[i]), std::nullopt});
   }
   return prediction;
 }
@@ -294,12 +295,15 @@ FrameGeometry Predictor::Impl::frameOf(PixelRect region) const {
 
 std::optional<PixelRect> Predictor::Impl::zoomRegionFor(const Prompt& prompt) const {
   const int width = frame.originalWidth, height = frame.originalHeight;
-  if (!zoomIn || !prompt.previous || !picture.isValid() || picture.width != width ||
+  // A lone click says too little about the object's size to choose a crop.
+  if (!zoomIn || !(prompt.previous || prompt.box) || !picture.isValid() || picture.width != width ||
       picture.height != height)
     return std::nullopt;
-  const PixelRect from = prompt.previous->region.value_or(PixelRect{0, 0, width, height});
-  std::optional<PixelRect> extent =
-      positiveExtent(prompt.previous->logits, prompt.previous->size, from, frameOf(from));
+  std::optional<PixelRect> extent;
+  if (prompt.previous) {
+    const PixelRect from = prompt.previous->region.value_or(PixelRect{0, 0, width, height});
+    extent = positiveExtent(prompt.previous->logits, prompt.previous->size, from, frameOf(from));
+  }
   // The object is what the last mask shows plus what the user marked as object since.
   const auto include = [&](double x, double y) {
     const int px = static_cast<int>(std::clamp(std::floor(x), 0.0, width - 1.0));
@@ -319,9 +323,10 @@ std::optional<PixelRect> Predictor::Impl::zoomRegionFor(const Prompt& prompt) co
   if (!extent) return std::nullopt;  // nothing yet marks the object: answer in the picture
   const ZoomGeometry geometry;
   const PixelRect wanted = zoomRegion(*extent, width, height, geometry);
-  const PixelRect region = prompt.previous->region && keepsRegion(*prompt.previous->region, wanted)
-                               ? *prompt.previous->region
-                               : wanted;
+  const PixelRect region =
+      prompt.previous && prompt.previous->region && keepsRegion(*prompt.previous->region, wanted)
+          ? *prompt.previous->region
+          : wanted;
   const double share =
       static_cast<double>(region.width()) * region.height() / (static_cast<double>(width) * height);
   if (share >= geometry.wholeFraction || region.width() < 2 || region.height() < 2)

@@ -18,7 +18,7 @@ enum class Device { Cpu, Cuda };
 /// Numeric precision of a part of the model. The prompt encoder and pre/post-processing are
 /// always fp32.
 enum class Precision { Fp32, Bf16, Fp16 };
-/// Whether correction clicks are answered in a crop around the object (zoom_in.h).
+/// Whether boxes and correction clicks are answered in a crop around the object.
 enum class ZoomIn { Auto, On, Off };
 
 Result<Device> parseDevice(std::string_view name);
@@ -42,8 +42,9 @@ struct EngineOptions {
   /// unless adapterFile provides trained ones, whose own configuration then applies.
   std::optional<AdapterConfig> adapters;
   std::string adapterFile;  ///< an adapter .safetensors written by SamModel::saveAdapters
-  /// Correction clicks (a prompt with a previous mask) answered in a crop around the object,
-  /// encoded at the model's full input size: finer masks for objects small in the picture.
+  /// Boxes and correction clicks (a prompt with a previous mask) answered in a crop around the
+  /// object, encoded at the model's full input size: finer masks for objects small in the
+  /// picture (model/src/zoom_in.h).
   /// Auto: on for models whose input is at most 512 pixels (the starter model encodes a crop
   /// in tens of milliseconds), off for SAM-sized ones, whose crop costs seconds on a CPU.
   ZoomIn zoomIn = ZoomIn::Auto;
