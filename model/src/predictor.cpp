@@ -409,9 +409,10 @@ Result<Prediction> Predictor::predict(const Prompt& prompt) {
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
   return guarded("running the mask decoder", [&]() -> Result<std::vector<Prediction>> {
     impl_->timings.zoomEncoderMs = 0;
-    // Prompts with a previous mask may be answered in crops of their own, or come from one.
+    // Boxes and prompts with a previous mask may be answered in crops of their own, or come from
+    // one: each on its own then.
     const bool oneByOne = std::any_of(prompts.begin(), prompts.end(), [&](const Prompt& p) {
-      return p.previous && (impl_->zoomIn || p.previous->region);
+      return (impl_->zoomIn && (p.previous || p.box)) || (p.previous && p.previous->region);
     });
     if (oneByOne) {
       std::vector<Prediction> predictions;

@@ -278,13 +278,19 @@ class TestZoomIn : public QObject {
     const Prompt prompt = correctionPrompt(predictor, scene.picture);
     Prompt firstClick;
     firstClick.points = {prompt.points[0]};
+    Prompt box;
+    box.box = boxFromMask(MaskView(scene.picture.masks[0], scene.picture.image.width,
+                                   scene.picture.image.height));
     Result<Prediction> single = predictor.predict(prompt);
     Result<Prediction> plainClick = predictor.predict(firstClick);
-    Result<std::vector<Prediction>> batch = predictor.predictBatch({prompt, firstClick});
-    QVERIFY(single.ok() && plainClick.ok() && batch.ok());
+    Result<Prediction> boxed = predictor.predict(box);
+    Result<std::vector<Prediction>> batch = predictor.predictBatch({prompt, firstClick, box});
+    QVERIFY(single.ok() && plainClick.ok() && boxed.ok() && batch.ok());
     QCOMPARE(batch->at(0).masks, single->masks);
     QCOMPARE(batch->at(0).lowRes[0].region, single->lowRes[0].region);
     QCOMPARE(batch->at(1).masks, plainClick->masks);
+    QCOMPARE(batch->at(2).masks, boxed->masks);
+    QVERIFY(batch->at(2).lowRes[0].region);
   }
 
   void previousLogitsThatAreNotNumbersAreRefused() {

@@ -40,7 +40,9 @@ class Predictor final : public SegmentationEngine {
   /// adapters sees its chunk (slices in order, one key each); every embedding goes to the cache,
   /// where setImage finds it. Without depth adapters each slice is encoded on its own.
   Status encodeChunk(const std::vector<RgbImage>& slices, const std::vector<ImageKey>& keys);
-  /// Several prompt sets on the current picture in one decoder batch (one object each).
+  /// Several prompt sets on the current picture in one decoder batch (one object each); with
+  /// zoom-in, a batch holding a box or a previous mask is answered prompt by prompt, each as
+  /// predict() would.
   Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
   std::string modelVersion() const override;
   /// Embeddings are also kept in `folder` (fp16, keyed by encoder and pixels): setImage takes
