@@ -24,6 +24,7 @@
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/model_menu.h"
 #include "medsa/ui/startup_sequence.h"
 #include "medsa/ui/window_geometry.h"
 #include "model_config.h"
@@ -57,6 +58,15 @@ QString starterModelPath() {
       QDir(QCoreApplication::applicationDirPath())
           .absoluteFilePath(QStringLiteral("../share/medsa-studio/models/starter.safetensors"));
   return QFileInfo::exists(path) ? QFileInfo(path).canonicalFilePath() : QString();
+}
+
+/// The engine's options as the user chose them in the Model menu (zoom-in); read when an engine
+/// is made, so that a change applies to the next model load.
+medsa::model::EngineOptions engineOptions() {
+  medsa::model::EngineOptions options;
+  const auto zoom = medsa::model::parseZoomIn(medsa::ui::zoomInSetting().toStdString());
+  if (zoom) options.zoomIn = zoom.value();
+  return options;
 }
 
 QString libraryDetails() {
@@ -160,7 +170,7 @@ int main(int argc, char** argv) {
         [configs, chosen, adapter]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
           auto config = configs.configFor(chosen);
           if (!config) return config.error();
-          medsa::model::EngineOptions options;
+          medsa::model::EngineOptions options = engineOptions();
           options.adapterFile = adapter.toStdString();
           auto model = medsa::model::SamModel::load(chosen.toStdString(), config.value(), options);
           if (!model) return model.error();
@@ -183,7 +193,7 @@ int main(int argc, char** argv) {
       [configs](const QString& chosen) -> medsa::Result<std::shared_ptr<medsa::model::SamModel>> {
     auto config = configs.configFor(chosen);
     if (!config) return config.error();
-    return medsa::model::SamModel::load(chosen.toStdString(), config.value(), {});
+    return medsa::model::SamModel::load(chosen.toStdString(), config.value(), engineOptions());
   };
   medsa::app::TrainerService trainer(window, engines, loadBase, trainerSettings);
   window.setTrainer(&trainer);

@@ -19,6 +19,7 @@
 #include "fake_engine.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/model_manager_dialog.h"
+#include "medsa/ui/model_menu.h"
 #include "range_http_server.h"
 
 using medsa::test::RangeHttpServer;
@@ -26,6 +27,7 @@ using medsa::ui::ModelCatalogue;
 using medsa::ui::ModelDownloader;
 using medsa::ui::ModelManagerDialog;
 using medsa::ui::ModelStore;
+using medsa::ui::zoomInSetting;
 
 namespace {
 
@@ -220,6 +222,44 @@ class TestModelManager : public QObject {
     manage->trigger();
     QCOMPARE(window.findChildren<ModelManagerDialog*>().size(), 1);
     qunsetenv("MEDSA_MODELS_DIR");
+  }
+
+  void theZoomInChoiceIsRememberedAndReloadsTheModel() {
+    QSettings().remove(QStringLiteral("model/zoomIn"));
+    QCOMPARE(zoomInSetting(), QStringLiteral("auto"));
+    medsa::ui::MainWindow window;
+    window.setAutosaveFolder(dir_.filePath(QStringLiteral("autosave")));
+    QStringList loads;
+    window.setModelLoader([&loads](const QString& path) -> medsa::ui::EngineFactory {
+      loads << path + QLatin1Char(' ') + zoomInSetting();  // what the engine would be made with
+      return [] {
+        return medsa::Result<std::unique_ptr<medsa::SegmentationEngine>>(
+            std::unique_ptr<medsa::SegmentationEngine>(std::make_unique<FakeEngine>()));
+      };
+    });
+    auto* automatic = window.findChild<QAction*>(QStringLiteral("zoomIn_auto"));
+    auto* never = window.findChild<QAction*>(QStringLiteral("zoomIn_off"));
+    auto* always = window.findChild<QAction*>(QStringLiteral("zoomIn_on"));
+    QVERIFY(automatic && never && always);
+    QVERIFY(automatic->isChecked() && !never->isChecked() && !always->isChecked());
+    // No model yet: the choice is remembered, nothing is loaded.
+    never->trigger();
+    QCOMPARE(QSettings().value(QStringLiteral("model/zoomIn")).toString(), QStringLiteral("off"));
+    QVERIFY(loads.isEmpty());
+    // With a model: the same model again, made with the new choice.
+    window.loadModel(QStringLiteral("/models/a.safetensors"));
+    always->trigger();
+    QVERIFY(always->isChecked() && !never->isChecked());
+    QCOMPARE(loads, (QStringList{QStringLiteral("/models/a.safetensors off"),
+                                 QStringLiteral("/models/a.safetensors on")}));
+    always->trigger();  // already the choice: no reload
+    QCOMPARE(loads.size(), 2);
+    // A window opened later shows the remembered choice; an unknown value reads as automatic.
+    medsa::ui::MainWindow later;
+    QVERIFY(later.findChild<QAction*>(QStringLiteral("zoomIn_on"))->isChecked());
+    QSettings().setValue(QStringLiteral("model/zoomIn"), QStringLiteral("sometimes"));
+    QCOMPARE(zoomInSetting(), QStringLiteral("auto"));
+    QSettings().remove(QStringLiteral("model/zoomIn"));
   }
 
  private:
