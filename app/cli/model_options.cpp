@@ -24,7 +24,7 @@ const char* const kModelOptionsHelp =
     "  --zoom-in MODE       answer boxes and correction clicks in a crop around the object,\n"
     "                       encoded anew: auto (default: on for models with an input of at\n"
     "                       most 512 pixels, such as the starter), on (also SAM-sized models:\n"
-    "                       an encoder run per new crop) or off\n";
+    "                       an encoder run per new crop) or off; never with depth adapters\n";
 
 Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   ModelOptions options;

@@ -396,6 +396,8 @@ int runPretrain(CommandContext& context) {
   metrics["pictures"] = static_cast<int>(heldOut.size());
   metrics["seed"] = static_cast<double>(kSyntheticHeldOutSeed);
   metrics["mix"] = "SceneMix::heldOut";
+  // Measured as the app answers it: zoom-in (auto, so on for this model) for boxes and corrections.
+  metrics["zoom_in"] = std::string(model::zoomInName(engine.zoomIn));
   training["held_out"] = metrics;
   // The same weights again, now with their measurements in the metadata.
   if (Status s = shipped.value()->saveModel(request.out, model::Precision::Fp16, training); !s)

@@ -243,6 +243,7 @@ int runSegment(CommandContext& context) {
                                                        {"load", loadMs},
                                                        {"encode", encodeMs},
                                                        {"click", clickMs},
+                                                       {"zoom_encode", t.zoomEncoderMs},
                                                        {"decoder", t.decoderMs},
                                                        {"postprocess", t.postprocessMs}}},
                        })

@@ -338,7 +338,6 @@ void Predictor::Impl::encodeCrop(PixelRect region) {
   const std::string key = pictureKey + "|zoom " + std::to_string(region.x0) + "," +
                           std::to_string(region.y0) + "," + std::to_string(region.x1) + "," +
                           std::to_string(region.y1);
-  timings.zoomEncoderMs = 0;
   if (crop && crop->key == key) return;
   const auto start = Clock::now();
   RgbImage part(region.width(), region.height());
@@ -350,6 +349,7 @@ void Predictor::Impl::encodeCrop(PixelRect region) {
   torch::Tensor encoded = m.encode(pictureInput(m.options.profile, part, m.config.imageSize));
   crop = Crop{key, region, frameOf(region), std::move(encoded), std::nullopt};
   timings.zoomEncoderMs = millisecondsSince(start);
+  ++cropsEncoded;
 }
 
 Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
@@ -408,28 +408,36 @@ Result<Prediction> Predictor::predict(const Prompt& prompt) {
 
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
   return guarded("running the mask decoder", [&]() -> Result<std::vector<Prediction>> {
-    impl_->timings.zoomEncoderMs = 0;
-    // Boxes and prompts with a previous mask may be answered in crops of their own, or come from
-    // one: each on its own then.
-    const bool oneByOne = std::any_of(prompts.begin(), prompts.end(), [&](const Prompt& p) {
-      return (impl_->zoomIn && (p.previous || p.box)) || (p.previous && p.previous->region);
-    });
-    if (oneByOne) {
-      std::vector<Prediction> predictions;
-      double zoomMs = 0;
-      for (const Prompt& prompt : prompts) {
-        Result<Prediction> prediction = impl_->predictOne(prompt);
-        if (!prediction.ok()) return prediction.error();
-        predictions.push_back(std::move(prediction.value()));
-        zoomMs += impl_->timings.zoomEncoderMs;
+    Impl& d = *impl_;
+    // Prompts answered in a crop of their own (or coming from one) go one by one, as predict
+    // would answer them; the others share one decoder batch.
+    std::vector<Prompt> batched;
+    std::vector<std::size_t> batchedIndex, single;
+    for (std::size_t i = 0; i < prompts.size(); ++i) {
+      const Prompt& p = prompts[i];
+      const bool own = (p.previous && p.previous->region) || (d.hasImage && d.zoomRegionFor(p));
+      if (own) {
+        single.push_back(i);
+      } else {
+        batched.push_back(p);
+        batchedIndex.push_back(i);
       }
-      impl_->timings.zoomEncoderMs = zoomMs;
-      return predictions;
     }
-    Result<std::vector<Impl::Decoded>> decoded = impl_->decode(prompts);
-    if (!decoded.ok()) return decoded.error();
-    std::vector<Prediction> predictions;
-    for (const Impl::Decoded& d : decoded.value()) predictions.push_back(Impl::toPrediction(d));
+    std::vector<Prediction> predictions(prompts.size());
+    double zoomMs = 0;
+    for (std::size_t i : single) {
+      Result<Prediction> prediction = d.predictOne(prompts[i]);
+      if (!prediction.ok()) return prediction.error();
+      predictions[i] = std::move(prediction.value());
+      zoomMs += d.timings.zoomEncoderMs;
+    }
+    if (!batched.empty()) {
+      Result<std::vector<Impl::Decoded>> decoded = d.decode(batched);
+      if (!decoded.ok()) return decoded.error();
+      for (std::size_t k = 0; k < batched.size(); ++k)
+        predictions[batchedIndex[k]] = Impl::toPrediction(decoded.value()[k]);
+    }
+    d.timings.zoomEncoderMs = zoomMs;
     return predictions;
   });
 }
@@ -440,5 +448,6 @@ bool Predictor::lastSetImageWasCached() const { return impl_->lastCached; }
 CacheStats Predictor::cacheStats() const { return impl_->cache.stats(); }
 const PredictorTimings& Predictor::lastTimings() const { return impl_->timings; }
 const SamModel& Predictor::model() const { return *impl_->model; }
+std::size_t Predictor::zoomCropsEncoded() const { return impl_->cropsEncoded; }
 
 }  // namespace medsa::model

@@ -66,6 +66,7 @@ struct Predictor::Impl {
     std::optional<PreparedImage> prepared;
   };
   std::optional<Crop> crop;
+  std::size_t cropsEncoded = 0;
   /// The crop the prompt is answered in; nullopt for the whole picture.
   std::optional<PixelRect> zoomRegionFor(const Prompt& prompt) const;
   /// Makes `crop` the one at `region`, encoding it unless it already is.

@@ -55,7 +55,8 @@ class ScriptedEngine : public SegmentationEngine {
     p.count = static_cast<int>(candidates.size());
     for (const Mask& m : candidates) {
       p.masks.insert(p.masks.end(), m.begin(), m.end());
-      p.lowRes.push_back({4, std::vector<float>(16, static_cast<float>(p.lowRes.size()))});
+      p.lowRes.push_back(
+          {4, std::vector<float>(16, static_cast<float>(p.lowRes.size())), std::nullopt});
     }
     return p;
   }

@@ -56,7 +56,8 @@ Prompt promptFromCase(const std::map<std::string, torch::Tensor>& cases, const s
     const torch::Tensor m = it->second.to(torch::kFloat).contiguous();
     const int size = static_cast<int>(m.size(-1));
     prompt.previous =
-        LowResMask{size, std::vector<float>(m.data_ptr<float>(), m.data_ptr<float>() + m.numel()), std::nullopt};
+        LowResMask{size, std::vector<float>(m.data_ptr<float>(), m.data_ptr<float>() + m.numel()),
+                   std::nullopt};
   }
   return prompt;
 }
@@ -172,8 +173,8 @@ void runBf16(const QString& dir, const std::string& name) {
   // clearly inside or outside must not.
   double worst = 1, worstConfident = 1;
   for (const CaseResult& r : runCases(predictor, cases)) {
-    qInfo("bf16 %s: mask agreement %.5f (%.5f where |logit| >= 1), IoU diff %.4f",
-          r.name.c_str(), r.agreement, r.confidentAgreement, r.iouDiff);
+    qInfo("bf16 %s: mask agreement %.5f (%.5f where |logit| >= 1), IoU diff %.4f", r.name.c_str(),
+          r.agreement, r.confidentAgreement, r.iouDiff);
     worst = std::min(worst, r.agreement);
     worstConfident = std::min(worstConfident, r.confidentAgreement);
   }

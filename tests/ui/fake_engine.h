@@ -106,7 +106,8 @@ class FakeEngine : public medsa::SegmentationEngine {
         }
       }
       p.iou.push_back(c == 1 ? 0.95f : 0.9f);  // the middle one is "best"
-      p.lowRes.push_back(medsa::LowResMask{4, std::vector<float>(16, static_cast<float>(c)), std::nullopt});
+      p.lowRes.push_back(
+          medsa::LowResMask{4, std::vector<float>(16, static_cast<float>(c)), std::nullopt});
     }
     lastPrompt = prompt;
     return p;

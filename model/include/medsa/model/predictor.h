@@ -40,9 +40,8 @@ class Predictor final : public SegmentationEngine {
   /// adapters sees its chunk (slices in order, one key each); every embedding goes to the cache,
   /// where setImage finds it. Without depth adapters each slice is encoded on its own.
   Status encodeChunk(const std::vector<RgbImage>& slices, const std::vector<ImageKey>& keys);
-  /// Several prompt sets on the current picture in one decoder batch (one object each); with
-  /// zoom-in, a batch holding a box or a previous mask is answered prompt by prompt, each as
-  /// predict() would.
+  /// Several prompt sets on the current picture in one decoder batch (one object each); prompts
+  /// that zoom-in answers in a crop are answered one by one, each as predict() would.
   Result<std::vector<Prediction>> predictBatch(const std::vector<Prompt>& prompts);
   std::string modelVersion() const override;
   /// Embeddings are also kept in `folder` (fp16, keyed by encoder and pixels): setImage takes
@@ -63,6 +62,8 @@ class Predictor final : public SegmentationEngine {
   };
   StoreStats storeStats() const;
   const PredictorTimings& lastTimings() const;
+  /// Crops encoded for zoom-in since construction (a crop kept from click to click counts once).
+  std::size_t zoomCropsEncoded() const;
   const SamModel& model() const;
 
   struct Impl;
