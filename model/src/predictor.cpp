@@ -323,10 +323,10 @@ std::optional<PixelRect> Predictor::Impl::zoomRegionFor(const Prompt& prompt) co
   if (!extent) return std::nullopt;  // nothing yet marks the object: answer in the picture
   const ZoomGeometry geometry;
   const PixelRect wanted = zoomRegion(*extent, width, height, geometry);
-  const PixelRect region =
-      prompt.previous && prompt.previous->region && keepsRegion(*prompt.previous->region, wanted)
-          ? *prompt.previous->region
-          : wanted;
+  const PixelRect region = prompt.previous && prompt.previous->region &&
+                                   keepsRegion(*prompt.previous->region, *extent, wanted, geometry)
+                               ? *prompt.previous->region
+                               : wanted;
   const double share =
       static_cast<double>(region.width()) * region.height() / (static_cast<double>(width) * height);
   if (share >= geometry.wholeFraction || region.width() < 2 || region.height() < 2)

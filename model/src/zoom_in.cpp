@@ -66,13 +66,16 @@ PixelRect zoomRegion(PixelRect content, int width, int height, const ZoomGeometr
   return {x0, y0, x1, y1};
 }
 
-bool keepsRegion(PixelRect current, PixelRect wanted, const ZoomGeometry& geometry) {
-  const bool inside = wanted.x0 >= current.x0 && wanted.y0 >= current.y0 &&
-                      wanted.x1 <= current.x1 && wanted.y1 <= current.y1;
-  if (!inside) return false;
+bool keepsRegion(PixelRect current, PixelRect content, PixelRect wanted,
+                 const ZoomGeometry& geometry) {
+  const double cx = (content.x0 + content.x1) / 2.0, cy = (content.y0 + content.y1) / 2.0;
+  const double halfW = geometry.keepMargin * content.width() / 2;
+  const double halfH = geometry.keepMargin * content.height() / 2;
+  const bool inside = cx - halfW >= current.x0 && cy - halfH >= current.y0 &&
+                      cx + halfW <= current.x1 && cy + halfH <= current.y1;
   const double area = static_cast<double>(current.width()) * current.height();
-  return area > 0 && static_cast<double>(wanted.width()) * wanted.height() / area >=
-                         geometry.keepIou;  // inside: the IoU is the ratio of the areas
+  return inside && area > 0 &&
+         static_cast<double>(wanted.width()) * wanted.height() / area >= geometry.keepShare;
 }
 
 std::vector<float> resampleLowRes(const std::vector<float>& logits, int size, PixelRect from,
