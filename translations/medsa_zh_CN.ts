@@ -1380,6 +1380,41 @@ any more. Locate it? (Its content is checked.)</source>
         <translation>下载、校验并选择 SAM 与 MedSAM 检查点</translation>
     </message>
     <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>&amp;Zoom In on Boxes and Corrections</source>
+        <translation>框选与修正时放大(&amp;Z)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>&amp;Automatic (Small Models)</source>
+        <translation>自动（小模型）(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>Boxes and correction clicks are answered in a crop around the object for models with a small input, such as the starter model</source>
+        <translation>对输入尺寸较小的模型（如入门模型），框选与修正点击在目标周围的裁剪区域中作答</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>A&amp;lways</source>
+        <translation>总是(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>Also for SAM-sized models: each new crop costs an image encoding</source>
+        <translation>也用于 SAM 尺寸的模型：每个新的裁剪区域需要一次图像编码</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>&amp;Never</source>
+        <translation>从不(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../ui/src/model_menu.cpp" line="40"/>
+        <source>Every prompt is answered in the whole picture</source>
+        <translation>所有提示都在整幅图像中作答</translation>
+    </message>
+    <message>
         <location filename="../ui/src/main_window_trainer.cpp" line="15"/>
         <source>Trainer</source>
         <translation>训练器</translation>
