@@ -3,7 +3,7 @@
 // and every click once the object has a mask, is answered in a crop around the object, encoded
 // at the model's full input size. The starter model (256-pixel input, 16 x 16 image tokens) then
 // sees a small object at up to eight times the detail; on the held-out synthetic set this took
-// the Dice after one box from 0.915 to 0.944 and NoC@90 from 9.0 to 4.4
+// the Dice after one box from 0.919 to 0.948 and NoC@90 from 8.0 to 4.1
 // (docs/models/starter.md). A lone first click says too little about the object's size and is
 // answered in the whole picture. The crop follows from the prompt alone (the previous mask, its
 // region, the clicks and the box), so answers stay reproducible.

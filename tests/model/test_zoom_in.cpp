@@ -324,7 +324,7 @@ class TestZoomIn : public QObject {
 
   void zoomInTakesFewerClicksOnHeldOutPictures() {
     // The first 12 held-out pictures of `medsa evaluate --synthetic`: the full set measured box
-    // Dice 0.915 and NoC@90 8.98 without, 0.944 and 4.38 with zoom-in (docs/models/starter.md).
+    // Dice 0.919 and NoC@90 8.03 without, 0.948 and 4.06 with zoom-in (docs/models/starter.md).
     SceneOptions options;
     options.mix = SceneMix::heldOut();
     const std::vector<LabeledPicture> pictures =
