@@ -445,7 +445,8 @@ void addEvaluateCommand(CommandRegistry& registry) {
                    "                       (--synthetic: ..., model, pictures, by_shape, "
                    "by_style,\n"
                    "                       iou_after_click: the mean IoU after each of the 20 "
-                   "clicks)\n\n") +
+                   "clicks,\n"
+                   "                       zoom_in: the --zoom-in mode measured with)\n\n") +
            kModelOptionsHelp + "Without --model the shipped starter model is the base.\n",
        runEvaluate});
 }
