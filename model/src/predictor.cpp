@@ -79,17 +79,15 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
 
 Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
     const std::vector<Prompt>& prompts) {
-  if (!hasImage) return Error{ErrorCode::InvalidArgument, "no picture: call setImage first", {}};
+  for (const Prompt& prompt : prompts) {
+    if (Status status = checkPrompt(prompt); !status) return status.error();
+  }
   return decodeIn(View{embedding, frame, prepared}, prompts);
 }
 
 Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decodeIn(
     View view, const std::vector<Prompt>& prompts) {
   SamModel::Impl& m = model->impl();
-  for (const Prompt& prompt : prompts) {
-    if (Status status = validatePrompt(prompt, m.config.lowResSize()); !status)
-      return status.error();
-  }
   torch::InferenceMode inference;
   const auto start = Clock::now();
   // Prompts with the same shape (point count, box, previous mask, multimask) share a batch;
@@ -163,8 +161,8 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   Impl& d = *impl_;
   SamModel::Impl& m = d.model->impl();
   const std::string cacheKey = EmbeddingCache::keyOf(key, m.version);
-  d.hasImage = false;  // until this picture's embedding is in place
-  d.picture = {};
+  d.hasImage = false;                            // until this picture's embedding is in place
+  if (cacheKey != d.pictureKey) d.picture = {};  // never a crop of the previous picture
   d.frame =
       FrameGeometry::compute(m.options.profile, image.width, image.height, m.config.imageSize);
   d.timings = {};
@@ -281,8 +279,10 @@ Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,
 }
 
 void Predictor::Impl::rememberPicture(const RgbImage& image, const std::string& cacheKey) {
-  if (!zoomIn) return;
-  if (pictureKey != cacheKey) crop.reset();
+  // The same key means the same pixels: the app sets the picture again before clicks and
+  // while it reads ahead, and the copy and its crop stay.
+  if (!zoomIn || (cacheKey == pictureKey && picture.isValid())) return;
+  crop.reset();
   picture = image;
   pictureKey = cacheKey;
 }
@@ -352,19 +352,23 @@ void Predictor::Impl::encodeCrop(PixelRect region) {
   ++cropsEncoded;
 }
 
-Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
-  timings.zoomEncoderMs = 0;
+Status Predictor::Impl::checkPrompt(const Prompt& prompt) const {
   if (!hasImage) return Error{ErrorCode::InvalidArgument, "no picture: call setImage first", {}};
-  const PixelRect whole{0, 0, frame.originalWidth, frame.originalHeight};
   const std::optional<PixelRect> from = prompt.previous ? prompt.previous->region : std::nullopt;
-  if (from && (from->x0 < 0 || from->y0 < 0 || from->x1 > whole.x1 || from->y1 > whole.y1 ||
-               from->width() < 1 || from->height() < 1)) {
+  if (from && (from->x0 < 0 || from->y0 < 0 || from->x1 > frame.originalWidth ||
+               from->y1 > frame.originalHeight || from->width() < 1 || from->height() < 1)) {
     return Error{ErrorCode::InvalidArgument,
                  "the previous mask's region lies outside the picture (a mask of another picture?)",
                  {}};
   }
-  if (Status status = validatePrompt(prompt, model->impl().config.lowResSize()); !status)
-    return status.error();
+  return validatePrompt(prompt, model->impl().config.lowResSize());
+}
+
+Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
+  timings.zoomEncoderMs = 0;
+  if (Status status = checkPrompt(prompt); !status) return status.error();
+  const PixelRect whole{0, 0, frame.originalWidth, frame.originalHeight};
+  const std::optional<PixelRect> from = prompt.previous ? prompt.previous->region : std::nullopt;
   std::optional<PixelRect> region = zoomRegionFor(prompt);
   Prompt local = region ? promptInRegion(prompt, *region) : prompt;
   if (local.points.empty() && !local.box) {  // negative clicks only, all outside the crop
@@ -409,13 +413,17 @@ Result<Prediction> Predictor::predict(const Prompt& prompt) {
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {
   return guarded("running the mask decoder", [&]() -> Result<std::vector<Prediction>> {
     Impl& d = *impl_;
+    // Checked first: choosing a crop reads the previous mask's logits.
+    for (const Prompt& p : prompts) {
+      if (Status status = d.checkPrompt(p); !status) return status.error();
+    }
     // Prompts answered in a crop of their own (or coming from one) go one by one, as predict
     // would answer them; the others share one decoder batch.
     std::vector<Prompt> batched;
     std::vector<std::size_t> batchedIndex, single;
     for (std::size_t i = 0; i < prompts.size(); ++i) {
       const Prompt& p = prompts[i];
-      const bool own = (p.previous && p.previous->region) || (d.hasImage && d.zoomRegionFor(p));
+      const bool own = (p.previous && p.previous->region) || d.zoomRegionFor(p);
       if (own) {
         single.push_back(i);
       } else {
@@ -432,7 +440,8 @@ Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt
       zoomMs += d.timings.zoomEncoderMs;
     }
     if (!batched.empty()) {
-      Result<std::vector<Impl::Decoded>> decoded = d.decode(batched);
+      Result<std::vector<Impl::Decoded>> decoded =
+          d.decodeIn(Impl::View{d.embedding, d.frame, d.prepared}, batched);
       if (!decoded.ok()) return decoded.error();
       for (std::size_t k = 0; k < batched.size(); ++k)
         predictions[batchedIndex[k]] = Impl::toPrediction(decoded.value()[k]);

@@ -32,8 +32,13 @@ struct Predictor::Impl {
   /// Uses an already resized picture (parity tests start from the reference resize).
   void setResized(const RgbImage& resized, int originalWidth, int originalHeight,
                   const BlockObserver& observer = {});
+  /// Checks the prompts (checkPrompt), then decodes them against the picture's embedding.
   Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
+  /// Decodes prompts the caller has checked, against `view`.
   Result<std::vector<Decoded>> decodeIn(View view, const std::vector<Prompt>& prompts);
+  /// A picture is set and the prompt is well formed (its previous mask of this model, its region
+  /// inside the picture).
+  Status checkPrompt(const Prompt& prompt) const;
   /// One prompt, answered in a crop when zoom-in applies (zoom_in.h).
   Result<Prediction> predictOne(const Prompt& prompt);
   static Prediction toPrediction(const Decoded& decoded);

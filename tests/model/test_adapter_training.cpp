@@ -150,8 +150,8 @@ class TestAdapterTraining : public QObject {
       qInfo("starter %s: held-out score %.3f -> %.3f, loss %.3f -> %.3f, %.1f s",
             std::string(trainingPlanName(plan)).c_str(), before, after, result->firstLoss,
             result->lastLoss, result->seconds);
-      // Measured with the fourth run's starter: 0.799 -> 0.829 (decoder side, 100 steps) and
-      // -> 0.828 (with the encoder, 60 steps).
+      // Measured with the fifth run's starter, scored with zoom-in as the gate scores: 0.815 ->
+      // 0.843 (decoder side, 100 steps) and -> 0.852 (with the encoder, 60 steps).
       QVERIFY2(1 - after < 0.9 * (1 - before),
                qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(after)));
     }

@@ -307,6 +307,18 @@ class TestZoomIn : public QObject {
     QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
   }
 
+  void aBatchIsCheckedBeforeItsCropsAreChosen() {
+    // Choosing a crop reads the previous mask: a mask of another size must be refused first.
+    const SyntheticScene scene = smallObjectScene();
+    Predictor predictor(starter(ZoomIn::On));
+    QVERIFY(predictor.setImage(scene.picture.image, {"p"}).ok());
+    Prompt prompt = correctionPrompt(predictor, scene.picture);
+    prompt.previous->size = 128;  // claims more logits than it holds
+    Result<std::vector<Prediction>> refused = predictor.predictBatch({prompt});
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+  }
+
   void aRegionOutsideThePictureIsRefused() {
     const SyntheticScene scene = smallObjectScene();
     Predictor predictor(starter(ZoomIn::On));
