@@ -6,14 +6,14 @@
 #
 # Usage: scripts/bench-vs-official.sh [--runs N] [--arch vit_b] [--precision fp32|bf16]
 #                                     [--clicks N] [--threads N] [--official-dir DIR]
-#                                     [--medsa PATH]
+#                                     [--medsa PATH] [--device cpu|cuda] [--encoder-runs N]
 # Needs Debian's python3-torch and python3-torchvision, and a checkout of
 # https://github.com/facebookresearch/segment-anything in --official-dir (default
 # build/official-sam, which git ignores; it is read, never vendored or installed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=3 arch=vit_b precision=fp32 clicks=20 threads=0
+runs=3 arch=vit_b precision=fp32 clicks=20 threads=0 device=cpu encoder_runs=1
 official_dir=build/official-sam medsa=build/bin/medsa
 python=${PYTHON:-/usr/bin/python3}
 while [ $# -gt 0 ]; do
@@ -25,6 +25,8 @@ while [ $# -gt 0 ]; do
     --threads) threads=$2; shift 2 ;;
     --official-dir) official_dir=$2; shift 2 ;;
     --medsa) medsa=$2; shift 2 ;;
+    --device) device=$2; shift 2 ;;
+    --encoder-runs) encoder_runs=$2; shift 2 ;;
     -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-vs-official: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -37,11 +39,12 @@ done
 
 official() {
   "$python" scripts/bench_official_sam.py --official-dir "$official_dir" --arch "$arch" \
-    --precision "$precision" --clicks "$clicks" --threads "$threads"
+    --precision "$precision" --clicks "$clicks" --threads "$threads" --device "$device" \
+    --encoder-runs "$encoder_runs"
 }
 ours() {  # one line of JSON, as the official script prints
   "$medsa" bench --arch "$arch" --random-weights --precision "$precision" --clicks "$clicks" \
-    --threads "$threads" --json | "$python" -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))'
+    --threads "$threads" --device "$device" --encoder-runs "$encoder_runs" --json | "$python" -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))'
 }
 
 log=$(mktemp)
@@ -66,6 +69,7 @@ first = runs[0]
 summary["runs"] = len(runs)
 summary["arch"] = first["ours"]["arch"]
 summary["precision"] = first["ours"]["precision"]
+summary["device"] = first["ours"]["device"]
 summary["threads"] = first["ours"]["threads"]
 summary["attention_kernel"] = first["ours"].get("attention_kernel")
 summary["peak_rss_mb"] = max(r["ours"]["peak_rss_mb"] for r in runs)

@@ -17,6 +17,7 @@
 #include "preprocess.h"
 #include "sam/sam.h"
 #include "sam_model_impl.h"
+#include "torch_compat.h"
 
 namespace medsa::model {
 namespace {
@@ -317,12 +318,11 @@ Status AdapterTrainingRun::Impl::encodeVariants(TrainingMonitor* monitor,
 // Autocast is per thread: on for one step's forward passes, back to what it was after.
 class CpuAutocast {
  public:
-  explicit CpuAutocast(bool on) : was_(at::autocast::is_cpu_enabled()) {
-    at::autocast::set_cpu_enabled(on);
-    if (on) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+  explicit CpuAutocast(bool on) : was_(compat::cpuAutocastEnabled()) {
+    compat::setCpuBf16Autocast(on);
   }
   ~CpuAutocast() {
-    at::autocast::set_cpu_enabled(was_);
+    compat::setCpuBf16Autocast(was_);
     at::autocast::clear_cache();
   }
   CpuAutocast(const CpuAutocast&) = delete;

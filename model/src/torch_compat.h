@@ -4,6 +4,7 @@
 // model/ calls these helpers instead of testing versions itself.
 
 #include <ATen/autocast_mode.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -16,6 +17,32 @@
 namespace medsa::model::compat {
 
 inline std::string torchVersion() { return TORCH_VERSION; }
+
+/// Waits until the GPU has run everything queued (its kernels start asynchronously): an
+/// embedding is ready, and its time measured, only then.
+inline void waitForDevice(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+}
+
+/// Whether CPU autocast is on in this thread (LibTorch 2.4 made the per-device calls the API).
+inline bool cpuAutocastEnabled() {
+#if MEDSA_TORCH_AT_LEAST(2, 4)
+  return at::autocast::is_autocast_enabled(at::kCPU);
+#else
+  return at::autocast::is_cpu_enabled();
+#endif
+}
+
+/// Turns CPU autocast on (in bf16) or off in this thread.
+inline void setCpuBf16Autocast(bool enable) {
+#if MEDSA_TORCH_AT_LEAST(2, 4)
+  at::autocast::set_autocast_enabled(at::kCPU, enable);
+  if (enable) at::autocast::set_autocast_dtype(at::kCPU, at::kBFloat16);
+#else
+  at::autocast::set_cpu_enabled(enable);
+  if (enable) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+#endif
+}
 
 }  // namespace medsa::model::compat
 

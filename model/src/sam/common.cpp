@@ -77,7 +77,7 @@ torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x,
   const int64_t in = weight.size(1), out = weight.size(0);
   // Inference only, as for the decoder's other kernels; with autocast LibTorch runs it in bf16.
   if (!isa || !isCpuFloat(x) || !isCpuFloat(weight) || torch::GradMode::is_enabled() ||
-      at::autocast::is_cpu_enabled() || x.dim() < 1 || x.size(-1) != in ||
+      compat::cpuAutocastEnabled() || x.dim() < 1 || x.size(-1) != in ||
       !fewRowsLinearFits(x.numel() / std::max<int64_t>(in, 1), in)) {
     const torch::Tensor y = linear.forward(x);
     return relu ? torch::relu(y) : y;

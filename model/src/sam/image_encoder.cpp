@@ -24,11 +24,12 @@ torch::Tensor relativePositions(int64_t querySize, int64_t keySize, const torch:
   // Scale the coordinates of the shorter side when query and key sizes differ.
   const double queryScale = std::max(static_cast<double>(keySize) / querySize, 1.0);
   const double keyScale = std::max(static_cast<double>(querySize) / keySize, 1.0);
-  const auto options = torch::TensorOptions().dtype(torch::kFloat64);
+  // Made where the table is: a GPU waited for a copy from the CPU in every block before.
+  const auto options = torch::TensorOptions().dtype(torch::kFloat64).device(table.device());
   const torch::Tensor queryCoords = torch::arange(querySize, options).unsqueeze(1) * queryScale;
   const torch::Tensor keyCoords = torch::arange(keySize, options).unsqueeze(0) * keyScale;
   const torch::Tensor relative = (queryCoords - keyCoords) + (keySize - 1) * keyScale;
-  return resized.index({relative.to(torch::kLong).to(table.device())});
+  return resized.index({relative.to(torch::kLong)});
 }
 
 EncoderAttentionImpl::EncoderAttentionImpl(int64_t dim, int64_t heads_, int64_t gridSide)

@@ -6,6 +6,7 @@
 
 #include "sam/image_to_tokens.h"
 #include "sam/mask_tail.h"
+#include "torch_compat.h"
 
 namespace medsa::model {
 namespace {
@@ -52,7 +53,7 @@ std::optional<ImageTokens> fusedImageToTokens(
       !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) ||
       !isCpuFloat(keyPe) || keyPe.sizes() != keys.sizes() || !attention.foldsFor(n) ||
       !imageToTokensFits(dim, heads * n) ||
-      at::autocast::is_cpu_enabled())  // its LibTorch half would run in bf16
+      compat::cpuAutocastEnabled())  // its LibTorch half would run in bf16
     return std::nullopt;
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 #include <string_view>
 
 #include "sam/biased_softmax_kernel.h"
 #include "sam/encoder_progress.h"
 #include "sam/tiled_attention.h"
+#include "torch_compat.h"
 
 namespace medsa::model {
 namespace {
@@ -90,7 +92,35 @@ torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, con
   return out;
 }
 
+// MEDSA_CUDA_ATTENTION=chunked keeps a GPU on the chunked strategies (comparisons), read once.
+bool deviceSdpaWanted() {
+  static const bool wanted = [] {
+    const char* variable = std::getenv("MEDSA_CUDA_ATTENTION");
+    return variable == nullptr || std::string_view(variable) != "chunked";
+  }();
+  return wanted;
+}
+
+torch::Tensor deviceSdpa(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                         const torch::Tensor& relH, const torch::Tensor& relW, double scale,
+                         int64_t h, int64_t w) {
+#if MEDSA_TORCH_AT_LEAST(2, 1)
+  const int64_t bh = q.size(0), tokens = h * w;
+  const torch::ScalarType type = q.scalar_type();
+  const torch::Tensor bias =
+      (relH.unsqueeze(-1) + relW.unsqueeze(-2)).reshape({1, bh, tokens, tokens}).to(type);
+  return at::scaled_dot_product_attention(q.unsqueeze(0), k.to(type).unsqueeze(0),
+                                          v.to(type).unsqueeze(0), bias, 0.0, false, scale)
+      .squeeze(0);
+#else
+  (void)q, (void)k, (void)v, (void)relH, (void)relW, (void)scale, (void)h, (void)w;
+  throw std::logic_error("scaled_dot_product_attention needs LibTorch 2.1");
+#endif
+}
+
 }  // namespace
+
+bool deviceSdpaAvailable() { return MEDSA_TORCH_AT_LEAST(2, 1); }
 
 std::string_view cpuAttentionKernelName(bool bf16) {
   return kernelChoice().chunked ? std::string_view("chunked")
@@ -99,6 +129,8 @@ std::string_view cpuAttentionKernelName(bool bf16) {
 
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q) {
   const torch::ScalarType type = q.scalar_type();
+  if (!q.device().is_cpu() && deviceSdpaAvailable() && deviceSdpaWanted())
+    return BiasStrategy::DeviceSdpa;
   if (tiledKernelRuns(q)) {
     return kernelChoice().chunked ? BiasStrategy::FusedCpuKernel : BiasStrategy::TiledCpuKernel;
   }
@@ -124,6 +156,10 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
   if (strategy == BiasStrategy::TiledCpuKernel) {
     if (tiledKernelRuns(q)) return tiledAttention(q, k, v, relH, relW, scale, h, w);
     strategy = BiasStrategy::AddInPlace;  // other element types and devices
+  }
+  if (strategy == BiasStrategy::DeviceSdpa) {
+    if (deviceSdpaAvailable()) return deviceSdpa(q, k, v, relH, relW, scale, h, w);
+    strategy = BiasStrategy::AddInPlace;  // an older LibTorch
   }
   const int64_t rows = rowsPerChunk(bh, h, w, q.element_size());
   torch::Tensor out = torch::empty({bh, tokens, v.size(2)}, v.options());

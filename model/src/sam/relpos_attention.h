@@ -26,6 +26,10 @@ enum class BiasStrategy {
   /// matmul yields scores plus bias. In bf16/fp16 the matmul runs on AMX / tensor cores for
   /// almost nothing, while the broadcast add it replaces is memory-bound.
   FoldIntoMatmul,
+  /// A GPU, LibTorch 2.1 or later: LibTorch's scaled_dot_product_attention with the bias as its
+  /// additive mask (the memory-efficient kernel adds it per tile; the bias itself is built
+  /// whole, 400 MB in bf16 for a ViT-B global block). Elsewhere it runs as the strategies above.
+  DeviceSdpa,
 };
 
 /// q, k, v: [BH, h*w, d] (q unscaled); relH: [BH, h, w, h]; relW: [BH, h, w, w].
@@ -36,12 +40,16 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
 
 /// On the CPU, fp32 or bf16: TiledCpuKernel on bestAttentionIsa() (AMX tiles for bf16 where
 /// the CPU has them), or what MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|
-/// avx512|avx512bf16|amx asks for. Elsewhere FoldIntoMatmul for reduced precision, AddInPlace
+/// avx512|avx512bf16|amx asks for. On a GPU DeviceSdpa where LibTorch has it (unless
+/// MEDSA_CUDA_ATTENTION=chunked); else FoldIntoMatmul for reduced precision, AddInPlace
 /// otherwise.
 BiasStrategy defaultBiasStrategy(const torch::Tensor& q);
 
 /// What defaultBiasStrategy runs on the CPU for fp32 or bf16 queries: "chunked" or the tiled
 /// kernel's instruction set.
 std::string_view cpuAttentionKernelName(bool bf16);
+
+/// Whether this LibTorch has scaled_dot_product_attention (2.1 and later).
+bool deviceSdpaAvailable();
 
 }  // namespace medsa::model
