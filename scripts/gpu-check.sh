@@ -6,10 +6,12 @@
 # bf16 encoder once more with the chunked attention instead of LibTorch's fused one, the bf16
 # decoder, and adapter training steps.
 #
-# Usage: scripts/gpu-check.sh [--qt-debs DIR] [--out DIR] [--runs N]
+# Usage: scripts/gpu-check.sh [--qt-debs DIR] [--out DIR] [--runs N] [--short]
+#        scripts/gpu-check.sh --fetch-qt-debs DIR    (on a Debian 12 machine, beforehand)
 #   --qt-debs DIR  Debian 12's Qt Core and Test packages (.deb, with their libraries), unpacked
 #                  into a temporary prefix for the Qt tests; nothing is installed. Without it only
 #                  the CLI is built and `medsa --version` is the only test.
+#   --fetch-qt-debs DIR  downloads those packages into DIR (apt-get download) and stops
 #   --out DIR      where the logs and results go (default $OUT, else /tmp/gpu-check)
 #   --runs N       paired runs per precision (default 3)
 #   --short        only the tests and the side-by-side runs
@@ -25,7 +27,12 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --short) short=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --fetch-qt-debs)
+      mkdir -p "$2" && cd "$2" || exit 1
+      exec apt-get download qt6-base-dev qt6-base-dev-tools qmake6 qmake6-bin libqt6core6 \
+        libqt6test6 libicu72 libdouble-conversion3 libb2-1 libpcre2-16-0 libpcre2-8-0 \
+        libglib2.0-0 libffi8 libmount1 libblkid1 libselinux1 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gpu-check: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
