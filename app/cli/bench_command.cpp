@@ -88,7 +88,7 @@ int runBench(CommandContext& context) {
 
   model::Predictor predictor(model.value(), {.cacheBytes = 0});  // no cache: measure the encoder
   const RgbImage picture = benchPicture();
-  std::vector<double> encoderMs;
+  std::vector<double> encoderMs, resizeMs, networkMs;
   for (long long run = 0; run < encoderRuns.value(); ++run) {
     const auto start = Clock::now();
     if (Status s = predictor.setImage(picture, {"bench", 0, static_cast<int>(run), 0, 0}); !s) {
@@ -96,6 +96,8 @@ int runBench(CommandContext& context) {
       return kExitFailure;
     }
     encoderMs.push_back(msSince(start));
+    resizeMs.push_back(predictor.lastTimings().preprocessMs);
+    networkMs.push_back(predictor.lastTimings().encoderMs);
   }
 
   std::vector<double> clickMs, decoderMs, postprocessMs;
@@ -135,6 +137,8 @@ int runBench(CommandContext& context) {
       {"load_ms", loadMs},
       {"encoder_ms", percentile(encoderMs, 0.5)},
       {"encoder_runs", static_cast<int>(encoderRuns.value())},
+      {"encoder_resize_ms", percentile(resizeMs, 0.5)},
+      {"encoder_network_ms", percentile(networkMs, 0.5)},
       {"click_ms_p50", percentile(clickMs, 0.5)},
       {"click_ms_p95", percentile(clickMs, 0.95)},
       {"clicks", static_cast<int>(clicks.value())},
@@ -166,12 +170,15 @@ void addBenchCommand(CommandRegistry& registry) {
            "       medsa bench ... --train [--train-steps N] [--checkpointing] [--json]\n\n"
            "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks\n"
            "(two warm-up clicks are not counted). With --json prints one object with\n"
-           "load_ms, encoder_ms, click_ms_p50, click_ms_p95, peak_rss_mb, device and\n"
+           "load_ms, encoder_ms (of it, encoder_resize_ms resizes the picture to the\n"
+           "model's input size, encoder_network_ms normalises it and runs the network),\n"
+           "click_ms_p50, click_ms_p95, peak_rss_mb, device and\n"
            "attention_kernel (the CPU attention kernel in use for the encoder's precision;\n"
            "MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512|avx512bf16|amx picks\n"
            "another, for comparisons; MEDSA_MASK_TAIL=off|portable|avx2|avx512 does the\n"
            "same for the fp32 decoder's fused last steps, MEDSA_IMAGE_TO_TOKENS for its\n"
-           "fused image-to-token attention and norm4).\n"
+           "fused image-to-token attention and norm4; on a GPU MEDSA_CUDA_ATTENTION=chunked\n"
+           "runs the chunked attention instead of LibTorch's fused one).\n"
            "With --train it times adapter training steps on the same picture instead\n"
            "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +

@@ -60,10 +60,11 @@ QString starterModelPath() {
   return QFileInfo::exists(path) ? QFileInfo(path).canonicalFilePath() : QString();
 }
 
-/// The engine's options as the user chose them in the Model menu (zoom-in); read when an engine
-/// is made, so that a change applies to the next model load.
+/// The engine's options: this machine's preferred device and precision (a GPU when there is
+/// one), and zoom-in as the user chose it in the Model menu; read when an engine is made, so that
+/// a change applies to the next model load.
 medsa::model::EngineOptions engineOptions() {
-  medsa::model::EngineOptions options;
+  medsa::model::EngineOptions options = medsa::model::preferredEngineOptions();
   const auto zoom = medsa::model::parseZoomIn(medsa::ui::zoomInSetting().toStdString());
   if (zoom) options.zoomIn = zoom.value();
   return options;

@@ -8,7 +8,6 @@
 
 #include "guarded.h"
 #include "predictor_impl.h"
-#include "torch_compat.h"
 #include "zoom_in.h"
 
 namespace medsa::model {
@@ -73,7 +72,6 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
   const auto start = Clock::now();
   const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize);
   embedding = m.encode(input, 1, observer);
-  compat::waitForDevice(m.device);
   prepared.reset();
   timings.encoderMs = millisecondsSince(start);
   hasImage = true;

@@ -7,6 +7,7 @@
 #include "medsa/core/sha256.h"
 #include "medsa/model/runtime.h"
 #include "sam_model_impl.h"
+#include "torch_compat.h"
 
 #include <sys/stat.h>
 
@@ -149,7 +150,19 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
 torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth,
                                      const BlockObserver& observer) {
   torch::InferenceMode inference;
-  return encoder(input.to(device, encoderType), depth, observer).to(torch::kFloat);
+  torch::Tensor embedding =
+      encoder(input.to(device, encoderType), depth, observer).to(torch::kFloat);
+  compat::waitForDevice(device);
+  return embedding;
+}
+
+EngineOptions preferredEngineOptions() {
+  EngineOptions options;
+  if (runtimeInfo().cudaAvailable) {
+    options.device = Device::Cuda;
+    options.encoderPrecision = Precision::Bf16;
+  }
+  return options;
 }
 
 Result<Device> parseDevice(std::string_view name) {

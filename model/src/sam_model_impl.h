@@ -44,7 +44,8 @@ struct SamModel::Impl {
   /// (so cached embeddings of the old weights are never reused).
   void weightsChanged();
 
-  /// [1, 3, S, S] model input -> embedding [1, C, g, g] in fp32.
+  /// [1, 3, S, S] model input -> embedding [1, C, g, g] in fp32, computed (a GPU is waited for,
+  /// so that the time spent here is the encoder's).
   /// With depth > 1 the batch holds one chunk of `depth` consecutive slices (SD-Trans).
   torch::Tensor encode(const torch::Tensor& input, int64_t depth = 1,
                        const BlockObserver& observer = {});

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "medsa/model/runtime.h"
+#include "medsa/model/sam_model.h"
 
 using namespace medsa::model;
 
@@ -26,6 +27,17 @@ class TestModel : public QObject {
     QVERIFY(info.torchVersion.front() >= '1' && info.torchVersion.front() <= '9');
     QVERIFY(info.cudaDeviceCount >= 0);
     QCOMPARE(info.cudaDeviceCount > 0, info.cudaAvailable);
+  }
+
+  // The app runs where the work is fastest: a GPU in bf16 when there is one, else the CPU in
+  // fp32 (test_model_gpu runs the engine both ways on a GPU).
+  void preferredEngineFollowsTheMachine() {
+    const EngineOptions preferred = preferredEngineOptions();
+    const bool gpu = runtimeInfo().cudaAvailable;
+    QCOMPARE(preferred.device, gpu ? Device::Cuda : Device::Cpu);
+    QCOMPARE(preferred.encoderPrecision, gpu ? Precision::Bf16 : Precision::Fp32);
+    QCOMPARE(preferred.decoderPrecision, Precision::Fp32);
+    QCOMPARE(preferred.zoomIn, ZoomIn::Auto);
   }
 };
 
