@@ -129,6 +129,51 @@ class TestAdapters : public QObject {
     }
   }
 
+  // A windowed block runs qkv, proj and the attention adapter on the picture's tokens only (the
+  // windows are padded with qkv's bias): the same outputs and gradients as the official order,
+  // which pads the normed grid with zeros and runs them on every padded token too. A 16 x 16
+  // grid in windows of 5 has 4 rows and columns of padding.
+  void windowedBlockSkipsThePaddingExactly() {
+    AdapterConfig adapters;
+    const int64_t dim = 48, window = 5, side = 16, batch = 2;
+    EncoderBlock block(dim, 2, 96, window, side, &adapters);
+    perturbAdapters(*block, 0.2);
+    {
+      torch::NoGradGuard noGrad;
+      block->attn->qkv->bias.normal_();  // far from zero, so that the padding's value matters
+      block->attn->rel_pos_h.normal_(0, 0.5);
+      block->attn->rel_pos_w.normal_(0, 0.5);
+    }
+    const auto official = [&](const torch::Tensor& x) {
+      torch::Tensor windows = block->attn(partitionWindows(block->norm1(x), window));
+      windows = windows + block->adapter_attn(windows);
+      const torch::Tensor y = x + mergeWindows(windows, window, batch, side, side);
+      const torch::Tensor n = block->norm2(y);
+      return y + block->mlp(n) + block->mlpScale * block->adapter_mlp(n);
+    };
+    const torch::Tensor x = torch::randn({batch, side, side, dim});
+    const torch::Tensor outputWeights = torch::randn({batch, side, side, dim});
+    const auto gradients = [&](const torch::Tensor& out) {
+      block->zero_grad();
+      (out * outputWeights).sum().backward();
+      return std::vector<torch::Tensor>{
+          block->attn->qkv->weight.grad().clone(), block->attn->qkv->bias.grad().clone(),
+          block->attn->proj->weight.grad().clone(), block->attn->rel_pos_h.grad().clone(),
+          block->adapter_attn->up->weight.grad().clone()};
+    };
+    const torch::Tensor expected = official(x);
+    const std::vector<torch::Tensor> expectedGradients = gradients(expected);
+    const torch::Tensor got = block->forward(x);
+    const std::vector<torch::Tensor> gotGradients = gradients(got);
+    QVERIFY((got - expected).abs().max().item<double>() < 1e-5);
+    for (size_t i = 0; i < expectedGradients.size(); ++i) {
+      const double scale = expectedGradients[i].abs().max().item<double>();
+      QVERIFY2(scale > 0, "a gradient that is zero tests nothing");
+      QVERIFY2((gotGradients[i] - expectedGradients[i]).abs().max().item<double>() < 1e-4 * scale,
+               qPrintable(QString::number(i)));
+    }
+  }
+
   void predictorEncodesVolumeChunksWithTheDepthBranch() {
     AdapterConfig config;
     config.depth = true;

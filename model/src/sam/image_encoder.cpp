@@ -40,12 +40,15 @@ EncoderAttentionImpl::EncoderAttentionImpl(int64_t dim, int64_t heads_, int64_t 
   rel_pos_w = register_parameter("rel_pos_w", torch::zeros({2 * gridSide - 1, dim / heads}));
 }
 
-torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
-  const int64_t batch = x.size(0), height = x.size(1), width = x.size(2), dim = x.size(3);
+torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) { return proj(attend(qkv(x))); }
+
+torch::Tensor EncoderAttentionImpl::attend(const torch::Tensor& qkvOut) {
+  const int64_t batch = qkvOut.size(0), height = qkvOut.size(1), width = qkvOut.size(2),
+                dim = qkvOut.size(3) / 3;
   const int64_t headDim = dim / heads, tokens = height * width;
   // qkv weight rows are [q | k | v], each head-major.
   const torch::Tensor qkvAll =
-      qkv(x).reshape({batch, tokens, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
+      qkvOut.reshape({batch, tokens, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
   // Contiguous per head: as strided views of the qkv output (token stride 3 * dim) they send
   // the attention matmuls down LibTorch's slow batched path (bf16: ~4x slower than the copies).
   const torch::Tensor q = qkvAll[0].reshape({batch * heads, tokens, headDim}).contiguous();
@@ -61,9 +64,9 @@ torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
   const torch::Tensor out =
       relPosAttention(q, k, v, relH, relW, 1.0 / std::sqrt(static_cast<double>(headDim)), height,
                       width, defaultBiasStrategy(q));
-  return proj(out.view({batch, heads, height, width, headDim})
-                  .permute({0, 2, 3, 1, 4})
-                  .reshape({batch, height, width, dim}));
+  return out.view({batch, heads, height, width, headDim})
+      .permute({0, 2, 3, 1, 4})
+      .reshape({batch, height, width, dim});
 }
 
 EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
@@ -75,12 +78,21 @@ torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) {
   return lin2(compat::gelu(lin1(x)));
 }
 
-torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window) {
+torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window, const torch::Tensor& fill) {
   const int64_t batch = x.size(0), height = x.size(1), width = x.size(2), dim = x.size(3);
   const int64_t padH = (window - height % window) % window;
   const int64_t padW = (window - width % window) % window;
   torch::Tensor padded = x;
-  if (padH > 0 || padW > 0) padded = F::pad(x, F::PadFuncOptions({0, 0, 0, padW, 0, padH}));
+  if (padH > 0 || padW > 0) {
+    padded = F::pad(x, F::PadFuncOptions({0, 0, 0, padW, 0, padH}));
+    if (fill.defined()) {
+      // 0 + fill is fill exactly; only the strips of padding are touched (in place, on views
+      // of a fresh tensor, which autograd follows).
+      const torch::Tensor value = fill.to(x.scalar_type());
+      if (padH > 0) padded.narrow(1, height, padH).add_(value);
+      if (padW > 0) padded.narrow(1, 0, height).narrow(2, width, padW).add_(value);
+    }
+  }
   const int64_t rows = (height + padH) / window, cols = (width + padW) / window;
   return padded.view({batch, rows, window, cols, window, dim})
       .permute({0, 1, 3, 2, 4, 5})
@@ -137,13 +149,21 @@ torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x, int64_t depth) {
   torch::Tensor normed, attended;
   if (window > 0 && padBeforeNorm) {
     // The reference Med-SA code pads before norm1: padded tokens become norm1's bias.
-    attended = attn(norm1(partitionWindows(x, window)));
+    attended = mergeWindows(attn(norm1(partitionWindows(x, window))), window, batch, height, width);
+  } else if (window > 0) {
+    // The official code pads the normed grid with zeros and runs qkv and proj on every padded
+    // token (ViT-B: 64 x 64 padded to 70 x 70, 20 % more rows). Both are per token, and qkv of
+    // a zero token is its bias: so they run on the picture's tokens only, and the windows are
+    // padded with qkv's bias between them.
+    normed = norm1(x);
+    const torch::Tensor windows = partitionWindows(attn->qkv(normed), window, attn->qkv->bias);
+    attended = attn->proj(mergeWindows(attn->attend(windows), window, batch, height, width));
   } else {
     normed = norm1(x);
-    attended = attn(window > 0 ? partitionWindows(normed, window) : normed);
+    attended = attn(normed);
   }
+  // Per token, so after the windows are merged (the padding has no adapter to pay for).
   if (adapter_attn) attended = attended + adapter_attn(attended);
-  if (window > 0) attended = mergeWindows(attended, window, batch, height, width);
   if (adapter_depth && depth > 1) {
     attended = attended + depthBranch(normed.defined() ? normed : norm1(x), depth);
   }

@@ -18,7 +18,9 @@ namespace medsa::model {
 /// attn.rel_pos_h, attn.rel_pos_w). Input and output are channels-last [B, H, W, C].
 struct EncoderAttentionImpl : torch::nn::Module {
   EncoderAttentionImpl(int64_t dim, int64_t heads, int64_t gridSide);
-  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor forward(const torch::Tensor& x);  ///< proj(attend(qkv(x)))
+  /// The attention between the two linear layers: qkv's output [B, h, w, 3C] -> [B, h, w, C].
+  torch::Tensor attend(const torch::Tensor& qkvOut);
 
   torch::nn::Linear qkv{nullptr}, proj{nullptr};
   torch::Tensor rel_pos_h, rel_pos_w;
@@ -37,8 +39,9 @@ struct EncoderMlpImpl : torch::nn::Module {
 };
 TORCH_MODULE(EncoderMlp);
 
-/// One ViT block. window > 0: attention inside window x window tiles (the grid is zero-padded
-/// after norm1, as in the official code); window == 0: global attention.
+/// One ViT block. window > 0: attention inside window x window tiles, padded at the bottom and
+/// right with qkv's bias (what the official code's zero padding after norm1 gives; qkv and proj
+/// run on the picture's tokens only); window == 0: global attention.
 /// With adapters (Med-SA): adapter_attn refines the attention output before the residual,
 /// adapter_mlp runs parallel to the MLP scaled by s, and the SD-Trans depth branch lets every
 /// token attend over the same position in the other slices of its chunk (true positions, in
@@ -62,8 +65,10 @@ struct EncoderBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(EncoderBlock);
 
-/// Splits [B, H, W, C] into [B * nWindows, w, w, C] tiles, zero-padding bottom/right.
-torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window);
+/// Splits [B, H, W, C] into [B * nWindows, w, w, C] tiles, padding bottom/right with zeros, or
+/// with `fill` [C] where it is given.
+torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window,
+                               const torch::Tensor& fill = {});
 /// Inverse of partitionWindows, cropping the padding: back to [B, height, width, C].
 torch::Tensor mergeWindows(const torch::Tensor& windows, int64_t window, int64_t batch,
                            int64_t height, int64_t width);
