@@ -302,8 +302,7 @@ Status AdapterTrainingRun::Impl::encodeVariants(TrainingMonitor* monitor,
       if (embedding) {
         ++result.embeddingsReused;
       } else {
-        embedding =
-            m.encode(modelInput(m.options.profile, resized, m.config.imageSize).to(m.device));
+        embedding = m.encode(modelInput(m.options.profile, resized, m.config.imageSize, m.device));
         ++result.embeddingsComputed;
         if (store) (void)store->insert(key, *embedding);  // a full disk costs only the reuse
       }

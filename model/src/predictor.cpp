@@ -70,7 +70,7 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
   frame =
       FrameGeometry::compute(m.options.profile, originalWidth, originalHeight, m.config.imageSize);
   const auto start = Clock::now();
-  const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize);
+  const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize, m.device);
   embedding = m.encode(input, 1, observer);
   prepared.reset();
   timings.encoderMs = millisecondsSince(start);
@@ -260,7 +260,7 @@ Status Predictor::encodeChunk(const std::vector<RgbImage>& slices,
         return Error{
             ErrorCode::InvalidArgument, "the slices of a chunk must be pictures of one size", {}};
       }
-      inputs.push_back(pictureInput(m.options.profile, slice, m.config.imageSize));
+      inputs.push_back(pictureInput(m.options.profile, slice, m.config.imageSize, m.device));
     }
     const bool depth = m.sam->adapters && m.sam->adapters->depth;
     torch::Tensor embeddings;
@@ -346,7 +346,8 @@ void Predictor::Impl::encodeCrop(PixelRect region) {
                 part.pixel(0, y));
   }
   SamModel::Impl& m = model->impl();
-  torch::Tensor encoded = m.encode(pictureInput(m.options.profile, part, m.config.imageSize));
+  torch::Tensor encoded =
+      m.encode(pictureInput(m.options.profile, part, m.config.imageSize, m.device));
   crop = Crop{key, region, frameOf(region), std::move(encoded), std::nullopt};
   timings.zoomEncoderMs = millisecondsSince(start);
   ++cropsEncoded;

@@ -111,29 +111,33 @@ FrameGeometry FrameGeometry::compute(ProcessingProfile profile, int width, int h
   return frame;
 }
 
-torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize) {
+torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize,
+                         const torch::Device& device) {
   const torch::Tensor hwc = torch::from_blob(const_cast<std::uint8_t*>(resized.pixels.data()),
                                              {resized.height, resized.width, 3}, torch::kUInt8)
+                                .to(device)
                                 .to(torch::kFloat);
   torch::Tensor chw = hwc.permute({2, 0, 1}).unsqueeze(0);
   if (profile == ProcessingProfile::MedSam) {
     const torch::Tensor low = chw.min(), high = chw.max();
     return ((chw - low) / torch::clamp_min(high - low, 1e-8)).contiguous();
   }
-  const torch::Tensor mean = torch::tensor({123.675f, 116.28f, 103.53f}).view({1, 3, 1, 1});
-  const torch::Tensor std = torch::tensor({58.395f, 57.12f, 57.375f}).view({1, 3, 1, 1});
+  const torch::Tensor mean =
+      torch::tensor({123.675f, 116.28f, 103.53f}).view({1, 3, 1, 1}).to(device);
+  const torch::Tensor std = torch::tensor({58.395f, 57.12f, 57.375f}).view({1, 3, 1, 1}).to(device);
   chw = (chw - mean) / std;
   return F::pad(chw,
                 F::PadFuncOptions({0, modelSize - resized.width, 0, modelSize - resized.height}))
       .contiguous();
 }
 
-torch::Tensor pictureInput(ProcessingProfile profile, const RgbImage& picture, int modelSize) {
+torch::Tensor pictureInput(ProcessingProfile profile, const RgbImage& picture, int modelSize,
+                           const torch::Device& device) {
   const FrameGeometry frame =
       FrameGeometry::compute(profile, picture.width, picture.height, modelSize);
   return modelInput(profile,
                     resizeBilinearAntialiased(picture, frame.resizedWidth, frame.resizedHeight),
-                    modelSize);
+                    modelSize, device);
 }
 
 torch::Tensor pointsToFrame(const std::vector<PromptPoint>& points, const FrameGeometry& frame) {

@@ -28,11 +28,15 @@ struct FrameGeometry {
   double scaleY() const { return static_cast<double>(resizedHeight) / originalHeight; }
 };
 
-/// The resized picture (resizedWidth x resizedHeight) -> model input [1, 3, S, S], float32.
-torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize);
+/// The resized picture (resizedWidth x resizedHeight) -> model input [1, 3, S, S], float32, on
+/// `device`: the picture travels there as bytes, a quarter of the input's size, and is
+/// normalised there (as the official code does on a GPU).
+torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int modelSize,
+                         const torch::Device& device = torch::kCPU);
 
 /// A whole picture -> model input [1, 3, S, S]: resize into the frame, then modelInput.
-torch::Tensor pictureInput(ProcessingProfile profile, const RgbImage& picture, int modelSize);
+torch::Tensor pictureInput(ProcessingProfile profile, const RgbImage& picture, int modelSize,
+                           const torch::Device& device = torch::kCPU);
 
 /// Points [N, 2] and box [4] in original pixels -> model-frame pixels.
 torch::Tensor pointsToFrame(const std::vector<PromptPoint>& points, const FrameGeometry& frame);
