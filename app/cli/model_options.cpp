@@ -17,8 +17,9 @@ const char* const kModelOptionsHelp =
     "window,\n"
     "                       prompt_dim, mask_in, dec_mlp, dec_heads, iou_hidden\n"
     "  --profile NAME       pre-processing: sam (default) or medsam\n"
-    "  --device NAME        cpu (default) or cuda\n"
-    "  --precision NAME     image encoder precision: fp32 (default), bf16 or fp16\n"
+    "  --device NAME        cpu or cuda (default: cuda where LibTorch sees a GPU, as the app)\n"
+    "  --precision NAME     image encoder precision: fp32, bf16 or fp16 (default: bf16 on a\n"
+    "                       GPU, fp32 on the CPU)\n"
     "  --decoder-precision NAME  mask decoder precision: fp32 (default), bf16 or fp16\n"
     "  --threads N          CPU threads (default: every core)\n"
     "  --zoom-in MODE       answer boxes and correction clicks in a crop around the object,\n"
@@ -28,6 +29,7 @@ const char* const kModelOptionsHelp =
 
 Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
   ModelOptions options;
+  options.engine = model::preferredEngineOptions();  // what the app runs with on this machine
   options.checkpoint = parser.option("--model");
   options.randomWeights = parser.flag("--random-weights");
   const std::optional<std::string> arch = parser.option("--arch");
@@ -80,6 +82,8 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
     Result<model::Device> parsed = model::parseDevice(*device);
     if (!parsed.ok()) return parsed.error();
     options.engine.device = parsed.value();
+    options.engine.encoderPrecision =
+        parsed.value() == model::Device::Cuda ? model::Precision::Bf16 : model::Precision::Fp32;
   }
   if (precision) {
     Result<model::Precision> parsed = model::parsePrecision(*precision);
