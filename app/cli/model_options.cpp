@@ -82,8 +82,7 @@ Result<ModelOptions> ModelOptions::parse(ArgumentParser& parser) {
     Result<model::Device> parsed = model::parseDevice(*device);
     if (!parsed.ok()) return parsed.error();
     options.engine.device = parsed.value();
-    options.engine.encoderPrecision =
-        parsed.value() == model::Device::Cuda ? model::Precision::Bf16 : model::Precision::Fp32;
+    options.engine.encoderPrecision = model::preferredEncoderPrecision(parsed.value());
   }
   if (precision) {
     Result<model::Precision> parsed = model::parsePrecision(*precision);

@@ -156,12 +156,14 @@ torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth,
   return embedding;
 }
 
+Precision preferredEncoderPrecision(Device device) {
+  return device == Device::Cuda ? Precision::Bf16 : Precision::Fp32;
+}
+
 EngineOptions preferredEngineOptions() {
   EngineOptions options;
-  if (runtimeInfo().cudaAvailable) {
-    options.device = Device::Cuda;
-    options.encoderPrecision = Precision::Bf16;
-  }
+  options.device = runtimeInfo().cudaAvailable ? Device::Cuda : Device::Cpu;
+  options.encoderPrecision = preferredEncoderPrecision(options.device);
   return options;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <stdexcept>
 #include <string_view>
 
 #include "sam/biased_softmax_kernel.h"
@@ -101,10 +100,10 @@ bool deviceSdpaWanted() {
   return wanted;
 }
 
+#if MEDSA_TORCH_AT_LEAST(2, 1)
 torch::Tensor deviceSdpa(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                          const torch::Tensor& relH, const torch::Tensor& relW, double scale,
                          int64_t h, int64_t w) {
-#if MEDSA_TORCH_AT_LEAST(2, 1)
   const int64_t bh = q.size(0), tokens = h * w;
   const torch::ScalarType type = q.scalar_type();
   const torch::Tensor bias =
@@ -112,11 +111,8 @@ torch::Tensor deviceSdpa(const torch::Tensor& q, const torch::Tensor& k, const t
   return at::scaled_dot_product_attention(q.unsqueeze(0), k.to(type).unsqueeze(0),
                                           v.to(type).unsqueeze(0), bias, 0.0, false, scale)
       .squeeze(0);
-#else
-  (void)q, (void)k, (void)v, (void)relH, (void)relW, (void)scale, (void)h, (void)w;
-  throw std::logic_error("scaled_dot_product_attention needs LibTorch 2.1");
-#endif
 }
+#endif
 
 }  // namespace
 
@@ -158,8 +154,11 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
     strategy = BiasStrategy::AddInPlace;  // other element types and devices
   }
   if (strategy == BiasStrategy::DeviceSdpa) {
-    if (deviceSdpaAvailable()) return deviceSdpa(q, k, v, relH, relW, scale, h, w);
+#if MEDSA_TORCH_AT_LEAST(2, 1)
+    return deviceSdpa(q, k, v, relH, relW, scale, h, w);
+#else
     strategy = BiasStrategy::AddInPlace;  // an older LibTorch
+#endif
   }
   const int64_t rows = rowsPerChunk(bh, h, w, q.element_size());
   torch::Tensor out = torch::empty({bh, tokens, v.size(2)}, v.options());

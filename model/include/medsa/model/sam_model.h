@@ -50,9 +50,12 @@ struct EngineOptions {
   ZoomIn zoomIn = ZoomIn::Auto;
 };
 
-/// What the app runs with on this machine: the first GPU when this LibTorch sees one, with its
-/// encoder in bf16 (tensor cores; masks agree with fp32 on >= 99.9 % of pixels on the parity
-/// fixtures), else the CPU in fp32. Every other option keeps its default.
+/// The encoder precision that goes with a device: bf16 on a GPU (tensor cores; masks agree with
+/// fp32 on >= 99.9 % of pixels on the parity fixtures), fp32 on the CPU.
+Precision preferredEncoderPrecision(Device device);
+
+/// What the app runs with on this machine: the first GPU when this LibTorch sees one, else the
+/// CPU, with preferredEncoderPrecision. Every other option keeps its default.
 EngineOptions preferredEngineOptions();
 
 /// Parameters of one part of the model: how many there are and how many training updates.
