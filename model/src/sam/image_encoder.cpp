@@ -75,7 +75,11 @@ EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
 }
 
 torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) {
-  return lin2(compat::gelu(lin1(x)));
+  torch::Tensor hidden = lin1(x);
+  // Without autograd the activation may overwrite lin1's output: one tensor of the MLP's
+  // width less per block (48 MB for ViT-B), the same values.
+  if (!torch::GradMode::is_enabled()) return lin2(torch::gelu_(hidden));
+  return lin2(compat::gelu(hidden));
 }
 
 torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window, const torch::Tensor& fill) {

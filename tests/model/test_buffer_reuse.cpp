@@ -1,0 +1,156 @@
+// The reuse of large CPU buffers within an encoder pass (model/src/buffer_reuse.h): a freed
+// buffer comes back for the next tensor of nearly its size only while a scope lives, the
+// values written into reused memory are the tensor's own, kept memory is bounded and freed when
+// the last scope ends, and the encoder gives the same embedding with and without it.
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include <thread>
+
+#include "buffer_reuse.h"
+#include "sam/image_encoder.h"
+
+using namespace medsa::model;
+
+namespace {
+
+constexpr int64_t kMiB = 1 << 20;
+
+// A float tensor of `mib` MiB.
+torch::Tensor tensorOf(int64_t mib) { return torch::empty({mib * kMiB / 4}); }
+
+const void* address(const torch::Tensor& t) { return t.data_ptr(); }
+
+bool reuseCompiledIn() {
+#if defined(__SANITIZE_ADDRESS__)
+  return false;
+#else
+  return true;
+#endif
+}
+
+}  // namespace
+
+class TestBufferReuse : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void init() {
+    if (!reuseCompiledIn()) QSKIP("buffers are not reused under AddressSanitizer");
+  }
+
+  void aFreedBufferComesBackWithinAScope() {
+    const BufferReuseScope scope;
+    const BufferReuseStats before = bufferReuseStats();
+    const void* first = nullptr;
+    {
+      const torch::Tensor a = tensorOf(40);
+      first = address(a);
+    }
+    QCOMPARE(bufferReuseStats().keptBytes, before.keptBytes + 40 * kMiB);
+    const torch::Tensor b = tensorOf(40);
+    QCOMPARE(address(b), first);
+    QCOMPARE(bufferReuseStats().reused, before.reused + 1);
+    QCOMPARE(bufferReuseStats().keptBytes, before.keptBytes);
+  }
+
+  void nearlyTheSameSizeFitsAndMuchSmallerDoesNot() {
+    const BufferReuseScope scope;
+    const void* kept = nullptr;
+    {
+      const torch::Tensor a = tensorOf(40);
+      kept = address(a);
+    }
+    // 34 MiB would leave more than an eighth of the 40 unused: a buffer of its own.
+    const torch::Tensor small = tensorOf(34);
+    QVERIFY(address(small) != kept);
+    const torch::Tensor near = tensorOf(36);
+    QCOMPARE(address(near), kept);
+  }
+
+  void smallBuffersAreLeftToTheCLibrary() {
+    const BufferReuseScope scope;
+    const BufferReuseStats before = bufferReuseStats();
+    { const torch::Tensor a = tensorOf(8); }
+    QCOMPARE(bufferReuseStats().keptBytes, before.keptBytes);
+    { const torch::Tensor b = tensorOf(8); }
+    QCOMPARE(bufferReuseStats().reused, before.reused);
+  }
+
+  void nothingIsKeptOutsideAScope() {
+    const BufferReuseStats before = bufferReuseStats();
+    { const torch::Tensor a = tensorOf(40); }
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{0});
+    { const torch::Tensor b = tensorOf(40); }
+    QCOMPARE(bufferReuseStats().reused, before.reused);
+  }
+
+  void keptBuffersAreFreedWhenTheLastScopeEnds() {
+    {
+      const BufferReuseScope outer;
+      {
+        const BufferReuseScope inner;
+        { const torch::Tensor a = tensorOf(40); }
+      }
+      // The inner scope's end frees nothing: the outer pass goes on.
+      QCOMPARE(bufferReuseStats().keptBytes, std::size_t{40 * kMiB});
+    }
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{0});
+  }
+
+  void keptMemoryIsBounded() {
+    const BufferReuseScope scope;
+    {
+      std::vector<torch::Tensor> many;
+      for (int i = 0; i < 12; ++i) many.push_back(tensorOf(48));  // 576 MiB
+    }
+    QVERIFY(bufferReuseStats().keptBytes <= kMaxKeptBytes);
+    QVERIFY(bufferReuseStats().keptBytes >= kMaxKeptBytes - 48 * kMiB);
+  }
+
+  void reusedMemoryHoldsTheNewTensorsValues() {
+    const BufferReuseScope scope;
+    { const torch::Tensor old = torch::full({40 * kMiB / 4}, 7.0f); }
+    const torch::Tensor zeros = torch::zeros({40 * kMiB / 4});
+    QCOMPARE(zeros.abs().max().item<float>(), 0.0f);
+    const torch::Tensor sum = zeros + 1.0f;  // a second buffer of the same size, fresh
+    QCOMPARE(sum.min().item<float>(), 1.0f);
+  }
+
+  void buffersFreedOnAnotherThreadComeBack() {
+    const BufferReuseScope scope;
+    torch::Tensor a = tensorOf(40);
+    const void* first = address(a);
+    std::thread([moved = std::move(a)]() mutable { moved = torch::Tensor(); }).join();
+    QCOMPARE(address(tensorOf(40)), first);
+  }
+
+  void theEncoderGivesTheSameEmbeddingWithReuse() {
+    // Small enough for a unit test, with tensors in the reused range: 4 pictures of 32 x 32
+    // tokens make the MLP's hidden activations 4096 x 2048 floats (32 MiB).
+    SamConfig config;
+    config.imageSize = 512;
+    config.embedDim = 256;
+    config.heads = 4;
+    config.depth = 2;
+    config.globalAttentionBlocks = {1};
+    config.mlpRatio = 8;
+    ImageEncoder encoder(config, nullptr);
+    encoder->eval();
+    torch::InferenceMode inference;
+    const torch::Tensor pictures = torch::randn({4, 3, config.imageSize, config.imageSize});
+    const torch::Tensor plain = encoder->forward(pictures);
+
+    const BufferReuseScope scope;
+    const BufferReuseStats before = bufferReuseStats();
+    encoder->forward(pictures);  // leaves its buffers, with its values, for the next pass
+    const torch::Tensor reused = encoder->forward(pictures);
+    QVERIFY(bufferReuseStats().reused > before.reused);
+    QVERIFY(torch::equal(reused, plain));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestBufferReuse)
+#include "test_buffer_reuse.moc"
