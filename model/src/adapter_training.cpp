@@ -9,6 +9,7 @@
 #include <limits>
 #include <numbers>
 
+#include "buffer_reuse.h"
 #include "checkpoint/checkpoint_reader.h"
 #include "embedding_store.h"
 #include "guarded.h"
@@ -552,6 +553,8 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
     }
     auto lastSave = Clock::now();
     d.keepAsGood();
+    // Each step frees the buffers the next one makes again (ViT-B on 2 cores: 47 -> 22 s).
+    const BufferReuseScope reuse(kTrainingReuse);
     while (!result.stopped && !d.budgetSpent()) {
       if (monitor &&
           !monitor->proceed(d.progress("training", result.lastLoss, result.skippedSteps))) {

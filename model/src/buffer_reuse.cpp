@@ -3,11 +3,15 @@
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
+#include <c10/util/Exception.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -21,10 +25,16 @@ constexpr bool kReuseEnabled = false;
 constexpr bool kReuseEnabled = true;
 #endif
 
-/// The large buffers: those handed out (with their real size, which may exceed the tensor's)
-/// and those kept for reuse. One mutex: a ViT-B encode makes a few thousand large allocations.
-class LargeBufferPool {
+constexpr std::size_t kNoScope = std::numeric_limits<std::size_t>::max();
+
+/// The pooled buffers: those handed out (with their real size, which may exceed the tensor's)
+/// and those kept for reuse. One mutex: a ViT-B encode makes a few hundred pooled allocations,
+/// a training step a few thousand.
+class BufferPool {
  public:
+  /// The smallest size pooled now: the least minBytes of the scopes alive (kNoScope: none).
+  std::size_t minBytes() const { return minBytes_.load(std::memory_order_relaxed); }
+
   void* take(std::size_t bytes) {
     {
       std::lock_guard lock(mutex_);
@@ -41,7 +51,15 @@ class LargeBufferPool {
         return data;
       }
     }
-    void* data = c10::alloc_cpu(bytes);  // throws on failure, as Torch's own allocator
+    void* data = nullptr;
+    try {
+      data = c10::alloc_cpu(bytes);
+    } catch (const c10::Error&) {
+      // The kept buffers may be what the memory went to: give them back and try once more
+      // (a second failure is the caller's out-of-memory, as with Torch's own allocator).
+      releaseKeptAbove(0);
+      data = c10::alloc_cpu(bytes);
+    }
     std::lock_guard lock(mutex_);
     handedOut_.emplace(data, bytes);
     ++stats_.fresh;
@@ -55,7 +73,7 @@ class LargeBufferPool {
     if (it == handedOut_.end()) return false;
     const std::size_t bytes = it->second;
     handedOut_.erase(it);
-    if (scopes_ > 0 && stats_.keptBytes + bytes <= kMaxKeptBytes) {
+    if (stats_.keptBytes + bytes <= maxKeptBytesLocked()) {
       kept_.emplace(bytes, data);
       stats_.keptBytes += bytes;
       stats_.peakKeptBytes = std::max(stats_.peakKeptBytes, stats_.keptBytes);
@@ -66,21 +84,24 @@ class LargeBufferPool {
     return true;
   }
 
-  void enterScope() {
+  void enterScope(const BufferReusePolicy& policy) {
     std::lock_guard lock(mutex_);
-    ++scopes_;
+    minima_.insert(policy.minBytes);
+    caps_.insert(policy.maxKeptBytes);
+    minBytes_.store(*minima_.begin(), std::memory_order_relaxed);
   }
 
-  void leaveScope() {
-    std::vector<void*> released;
+  /// Frees what the scopes still alive do not allow: everything when the last one ends.
+  void leaveScope(const BufferReusePolicy& policy) {
+    std::size_t cap = 0;
     {
       std::lock_guard lock(mutex_);
-      if (--scopes_ > 0) return;
-      for (const auto& [bytes, data] : kept_) released.push_back(data);
-      kept_.clear();
-      stats_.keptBytes = 0;
+      minima_.erase(minima_.find(policy.minBytes));
+      caps_.erase(caps_.find(policy.maxKeptBytes));
+      minBytes_.store(minima_.empty() ? kNoScope : *minima_.begin(), std::memory_order_relaxed);
+      cap = maxKeptBytesLocked();
     }
-    for (void* data : released) c10::free_cpu(data);
+    releaseKeptAbove(cap);
   }
 
   BufferReuseStats stats() {
@@ -89,39 +110,57 @@ class LargeBufferPool {
   }
 
  private:
+  std::size_t maxKeptBytesLocked() const { return caps_.empty() ? 0 : *caps_.rbegin(); }
+
+  /// Frees kept buffers, the largest first, until at most `cap` bytes are kept.
+  void releaseKeptAbove(std::size_t cap) {
+    std::vector<void*> released;
+    {
+      std::lock_guard lock(mutex_);
+      while (stats_.keptBytes > cap) {
+        const auto largest = std::prev(kept_.end());
+        released.push_back(largest->second);
+        stats_.keptBytes -= largest->first;
+        kept_.erase(largest);
+      }
+    }
+    for (void* data : released) c10::free_cpu(data);
+  }
+
   std::mutex mutex_;
-  int scopes_ = 0;
+  std::atomic<std::size_t> minBytes_{kNoScope};
+  std::multiset<std::size_t> minima_, caps_;  // one entry each per scope alive
   std::multimap<std::size_t, void*> kept_;
   std::unordered_map<void*, std::size_t> handedOut_;
   BufferReuseStats stats_;
 };
 
 // Never destroyed: tensors may be freed during static destruction at exit.
-LargeBufferPool& pool() {
-  static auto* instance = new LargeBufferPool();
+BufferPool& pool() {
+  static auto* instance = new BufferPool();
   return *instance;
 }
 
-void releaseLarge(void* data) {
+void releasePooled(void* data) {
   if (!pool().giveBack(data)) c10::free_cpu(data);
 }
 
-/// Torch's CPU allocator (64-byte aligned memory from the C library) plus the pool for large
-/// buffers.
+/// Torch's CPU allocator (64-byte aligned memory from the C library), with the pool for the
+/// buffers that a scope alive asks to reuse.
 class ReusingCpuAllocator final : public c10::Allocator {
  public:
   c10::DataPtr allocate(std::size_t bytes) const override {
     const c10::Device cpu(c10::DeviceType::CPU);
-    if (bytes < kMinReusedBytes) {
+    if (bytes < pool().minBytes()) {
       void* data = c10::alloc_cpu(bytes);
       return {data, data, &c10::free_cpu, cpu};
     }
     void* data = pool().take(bytes);
-    return {data, data, &releaseLarge, cpu};
+    return {data, data, &releasePooled, cpu};
   }
 
-  // raw_deallocate gets no size: releaseLarge looks the pointer up and frees small ones.
-  c10::DeleterFnPtr raw_deleter() const override { return &releaseLarge; }
+  // raw_deallocate gets no size: releasePooled looks the pointer up and frees others.
+  c10::DeleterFnPtr raw_deleter() const override { return &releasePooled; }
 
   // LibTorch 2.3 made copying through the allocator pure virtual (one of these two
   // signatures, depending on the version); on 1.13 they are unused members.
@@ -153,14 +192,15 @@ bool reuseEnabled() {
 
 }  // namespace
 
-BufferReuseScope::BufferReuseScope() : active_(reuseEnabled()) {
+BufferReuseScope::BufferReuseScope(BufferReusePolicy policy)
+    : active_(reuseEnabled()), policy_(policy) {
   if (!active_) return;
   installOnce();
-  pool().enterScope();
+  pool().enterScope(policy_);
 }
 
 BufferReuseScope::~BufferReuseScope() {
-  if (active_) pool().leaveScope();
+  if (active_) pool().leaveScope(policy_);
 }
 
 BufferReuseStats bufferReuseStats() { return pool().stats(); }

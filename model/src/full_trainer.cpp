@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "buffer_reuse.h"
 #include "checkpoint/checkpoint_reader.h"
 #include "checkpoint/state_dict_loader.h"
 #include "guarded.h"
@@ -57,6 +58,8 @@ struct FullTrainer::Impl {
   std::vector<torch::Tensor> parameters, firstMoments, secondMoments;
   std::vector<bool> decay;
   std::int64_t steps = 0;
+  // Each step frees the buffers the next one makes again.
+  BufferReuseScope reuse{kTrainingReuse};
 
   void update(double learningRate);
 };

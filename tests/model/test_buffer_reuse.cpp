@@ -1,7 +1,8 @@
-// The reuse of large CPU buffers within an encoder pass (model/src/buffer_reuse.h): a freed
-// buffer comes back for the next tensor of nearly its size only while a scope lives, the
-// values written into reused memory are the tensor's own, kept memory is bounded and freed when
-// the last scope ends, and the encoder gives the same embedding with and without it.
+// The reuse of large CPU buffers within an encoder pass or a training run
+// (model/src/buffer_reuse.h): a freed buffer comes back for the next tensor of nearly its size
+// only while a scope lives and only from its policy's size, the values written into reused
+// memory are the tensor's own, kept memory is bounded, freed when the last scope ends and given
+// back when an allocation fails, and the encoder gives the same embedding with and without it.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -106,8 +107,51 @@ class TestBufferReuse : public QObject {
       std::vector<torch::Tensor> many;
       for (int i = 0; i < 12; ++i) many.push_back(tensorOf(48));  // 576 MiB
     }
-    QVERIFY(bufferReuseStats().keptBytes <= kMaxKeptBytes);
-    QVERIFY(bufferReuseStats().keptBytes >= kMaxKeptBytes - 48 * kMiB);
+    const std::size_t cap = kEncoderPassReuse.maxKeptBytes;
+    QVERIFY(bufferReuseStats().keptBytes <= cap);
+    QVERIFY(bufferReuseStats().keptBytes >= cap - 48 * kMiB);
+  }
+
+  void trainingKeepsSmallerBuffersAndMoreOfThem() {
+    const BufferReuseScope training(kTrainingReuse);
+    const void* kept = nullptr;
+    {
+      const torch::Tensor a = tensorOf(2);
+      kept = address(a);
+    }
+    QCOMPARE(address(tensorOf(2)), kept);
+    {
+      std::vector<torch::Tensor> many;
+      for (int i = 0; i < 12; ++i) many.push_back(tensorOf(48));
+    }
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{(12 * 48 + 2) * kMiB});  // all of them
+  }
+
+  void anEncoderPassWithinTrainingLeavesTheTrainingsBuffers() {
+    const BufferReuseScope training(kTrainingReuse);
+    { const torch::Tensor a = tensorOf(2); }
+    {
+      const BufferReuseScope encoder;  // the held-out evaluation's encodes
+      { const torch::Tensor b = tensorOf(40); }
+      QCOMPARE(bufferReuseStats().keptBytes, std::size_t{42 * kMiB});
+    }
+    // The training's policy still applies: nothing is freed.
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{42 * kMiB});
+  }
+
+  void aFailedAllocationGivesTheKeptBuffersBack() {
+    const BufferReuseScope scope;
+    { const torch::Tensor a = tensorOf(40); }
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{40 * kMiB});
+    // 64 TiB: more than any machine this runs on can map.
+    bool threw = false;
+    try {
+      const torch::Tensor huge = torch::empty({int64_t{16} << 40});
+    } catch (const c10::Error&) {
+      threw = true;
+    }
+    QVERIFY(threw);
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{0});
   }
 
   void reusedMemoryHoldsTheNewTensorsValues() {

@@ -44,7 +44,9 @@ struct StepStats {
 /// logits at the picture's size plus the IoU head's error.
 ///
 /// It updates the model it is given: train a separate instance from the one a predictor uses;
-/// the app swaps the trained model in when an evaluation says it is better.
+/// the app swaps the trained model in when an evaluation says it is better. While it lives it
+/// keeps the CPU buffers its steps free for its next step (up to the largest step's working
+/// set), so destroy it when training ends.
 class AdapterTrainer {
  public:
   AdapterTrainer(std::shared_ptr<SamModel> model, TrainOptions options);

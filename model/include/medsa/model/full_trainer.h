@@ -54,7 +54,8 @@ struct FullStepStats {
 /// multimask minimum for a lone click. AdamW with warm-up and cosine decay; gradient clipping.
 ///
 /// Pictures of any size are resized into the model frame as the predictor does. Seeded: the
-/// same model, batches and step numbers give the same weights.
+/// same model, batches and step numbers give the same weights. While it lives it keeps the CPU
+/// buffers its steps free for its next step.
 class FullTrainer {
  public:
   FullTrainer(std::shared_ptr<SamModel> model, FullTrainOptions options);
