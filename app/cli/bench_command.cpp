@@ -177,12 +177,12 @@ void addBenchCommand(CommandRegistry& registry) {
            "MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512|avx512bf16|amx picks\n"
            "another, for comparisons; MEDSA_MASK_TAIL=off|portable|avx2|avx512 does the\n"
            "same for the fp32 decoder's fused last steps, MEDSA_IMAGE_TO_TOKENS for its\n"
-           "fused image-to-token attention and norm4; MEDSA_BUFFER_REUSE=off gives the\n"
-           "encoder's large buffers back to the C library after each use; on a GPU\n"
-           "MEDSA_CUDA_ATTENTION=chunked runs the chunked attention instead of LibTorch's\n"
-           "fused one).\n"
+           "fused image-to-token attention and norm4; on a GPU MEDSA_CUDA_ATTENTION=chunked\n"
+           "runs the chunked attention instead of LibTorch's fused one).\n"
            "With --train it times adapter training steps on the same picture instead\n"
-           "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
+           "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb;\n"
+           "MEDSA_BUFFER_REUSE=off gives each step's buffers back to the C library\n"
+           "instead of keeping them for the next step).\n\n") +
            kModelOptionsHelp +
            "Bench options:\n"
            "  --clicks N           clicks to time (default 30, at least 20)\n"

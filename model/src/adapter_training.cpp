@@ -554,7 +554,7 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
     auto lastSave = Clock::now();
     d.keepAsGood();
     // Each step frees the buffers the next one makes again (ViT-B on 2 cores: 47 -> 22 s).
-    const BufferReuseScope reuse(kTrainingReuse);
+    const BufferReuseScope reuse;
     while (!result.stopped && !d.budgetSpent()) {
       if (monitor &&
           !monitor->proceed(d.progress("training", result.lastLoss, result.skippedSteps))) {

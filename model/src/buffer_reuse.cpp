@@ -8,10 +8,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <map>
 #include <mutex>
-#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -25,22 +23,19 @@ constexpr bool kReuseEnabled = false;
 constexpr bool kReuseEnabled = true;
 #endif
 
-constexpr std::size_t kNoScope = std::numeric_limits<std::size_t>::max();
-
 /// The pooled buffers: those handed out (with their real size, which may exceed the tensor's)
-/// and those kept for reuse. One mutex: a ViT-B encode makes a few hundred pooled allocations,
-/// a training step a few thousand.
+/// and those kept for reuse. One mutex: a ViT-B training step makes a few thousand pooled
+/// allocations.
 class BufferPool {
  public:
-  /// The smallest size pooled now: the least minBytes of the scopes alive (kNoScope: none).
-  std::size_t minBytes() const { return minBytes_.load(std::memory_order_relaxed); }
+  /// Whether a scope lives: only then are buffers pooled.
+  bool active() const { return scopes_.load(std::memory_order_relaxed) > 0; }
 
   void* take(std::size_t bytes) {
     {
       std::lock_guard lock(mutex_);
-      // The smallest kept buffer that fits with at most 1/8 to spare: the blocks of one
-      // encoder make tensors of a handful of sizes, and windowed and global blocks differ a
-      // little in some of them.
+      // The smallest kept buffer that fits with at most 1/8 to spare: a step makes tensors of
+      // a few hundred sizes, and some differ a little (windowed and global encoder blocks).
       const auto fit = kept_.lower_bound(bytes);
       if (fit != kept_.end() && fit->first <= bytes + bytes / 8) {
         void* data = fit->second;
@@ -73,7 +68,7 @@ class BufferPool {
     if (it == handedOut_.end()) return false;
     const std::size_t bytes = it->second;
     handedOut_.erase(it);
-    if (stats_.keptBytes + bytes <= maxKeptBytesLocked()) {
+    if (active() && stats_.keptBytes + bytes <= kMaxKeptBytes) {
       kept_.emplace(bytes, data);
       stats_.keptBytes += bytes;
       stats_.peakKeptBytes = std::max(stats_.peakKeptBytes, stats_.keptBytes);
@@ -84,24 +79,18 @@ class BufferPool {
     return true;
   }
 
-  void enterScope(const BufferReusePolicy& policy) {
+  void enterScope() {
     std::lock_guard lock(mutex_);
-    minima_.insert(policy.minBytes);
-    caps_.insert(policy.maxKeptBytes);
-    minBytes_.store(*minima_.begin(), std::memory_order_relaxed);
+    scopes_.fetch_add(1, std::memory_order_relaxed);
   }
 
-  /// Frees what the scopes still alive do not allow: everything when the last one ends.
-  void leaveScope(const BufferReusePolicy& policy) {
-    std::size_t cap = 0;
+  /// Frees the kept buffers when the last scope ends.
+  void leaveScope() {
     {
       std::lock_guard lock(mutex_);
-      minima_.erase(minima_.find(policy.minBytes));
-      caps_.erase(caps_.find(policy.maxKeptBytes));
-      minBytes_.store(minima_.empty() ? kNoScope : *minima_.begin(), std::memory_order_relaxed);
-      cap = maxKeptBytesLocked();
+      if (scopes_.fetch_sub(1, std::memory_order_relaxed) > 1) return;
     }
-    releaseKeptAbove(cap);
+    releaseKeptAbove(0);
   }
 
   BufferReuseStats stats() {
@@ -110,8 +99,6 @@ class BufferPool {
   }
 
  private:
-  std::size_t maxKeptBytesLocked() const { return caps_.empty() ? 0 : *caps_.rbegin(); }
-
   /// Frees kept buffers, the largest first, until at most `cap` bytes are kept.
   void releaseKeptAbove(std::size_t cap) {
     std::vector<void*> released;
@@ -128,8 +115,7 @@ class BufferPool {
   }
 
   std::mutex mutex_;
-  std::atomic<std::size_t> minBytes_{kNoScope};
-  std::multiset<std::size_t> minima_, caps_;  // one entry each per scope alive
+  std::atomic<int> scopes_{0};
   std::multimap<std::size_t, void*> kept_;
   std::unordered_map<void*, std::size_t> handedOut_;
   BufferReuseStats stats_;
@@ -151,7 +137,7 @@ class ReusingCpuAllocator final : public c10::Allocator {
  public:
   c10::DataPtr allocate(std::size_t bytes) const override {
     const c10::Device cpu(c10::DeviceType::CPU);
-    if (bytes < pool().minBytes()) {
+    if (bytes < kMinReusedBytes || !pool().active()) {
       void* data = c10::alloc_cpu(bytes);
       return {data, data, &c10::free_cpu, cpu};
     }
@@ -192,15 +178,14 @@ bool reuseEnabled() {
 
 }  // namespace
 
-BufferReuseScope::BufferReuseScope(BufferReusePolicy policy)
-    : active_(reuseEnabled()), policy_(policy) {
+BufferReuseScope::BufferReuseScope() : active_(reuseEnabled()) {
   if (!active_) return;
   installOnce();
-  pool().enterScope(policy_);
+  pool().enterScope();
 }
 
 BufferReuseScope::~BufferReuseScope() {
-  if (active_) pool().leaveScope(policy_);
+  if (active_) pool().leaveScope();
 }
 
 BufferReuseStats bufferReuseStats() { return pool().stats(); }

@@ -59,7 +59,7 @@ struct FullTrainer::Impl {
   std::vector<bool> decay;
   std::int64_t steps = 0;
   // Each step frees the buffers the next one makes again.
-  BufferReuseScope reuse{kTrainingReuse};
+  BufferReuseScope reuse;
 
   void update(double learningRate);
 };

@@ -1,6 +1,5 @@
 #include "medsa/model/sam_model.h"
 
-#include "buffer_reuse.h"
 #include "checkpoint/checkpoint_reader.h"
 #include "checkpoint/reference_compat.h"
 #include "checkpoint/state_dict_loader.h"
@@ -151,7 +150,6 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
 torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth,
                                      const BlockObserver& observer) {
   torch::InferenceMode inference;
-  const BufferReuseScope reuse;  // the blocks make the same large tensors again and again
   torch::Tensor embedding =
       encoder(input.to(device, encoderType), depth, observer).to(torch::kFloat);
   compat::waitForDevice(device);
