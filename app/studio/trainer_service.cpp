@@ -310,8 +310,8 @@ void TrainerService::applyVersions(std::vector<ui::TrainerVersion> versions, int
   versions_ = std::move(versions);
   emit versionsChanged();
   if (liveFile == liveAdapter_) return;
-  // The hot swap: the engine thread loads base + adapter and replaces its predictor; clicks
-  // keep going to the old one until the new one is ready.
+  // The hot swap: the engine thread loads base + adapter, then replaces its predictor; the AI
+  // tool stays on meanwhile (clicks wait for the new one), and a failed load keeps the old one.
   liveAdapter_ = liveFile;
   const QString checkpoint = window_.modelCheckpoint();
   if (checkpoint.isEmpty() || !engines_) return;

@@ -49,7 +49,7 @@ struct AdapterTrainer::Impl {
   std::unique_ptr<torch::optim::AdamW> optimizer;
   int calls = 0;
   int steps = 0;
-  // Each step frees the buffers the next one makes again (ViT-B on 2 cores: 47 -> 22 s).
+  // Each step frees the buffers the next one makes again (ViT-B on 2 cores: 47-50 -> 25-30 s).
   BufferReuseScope reuse;
 };
 

@@ -553,7 +553,7 @@ Result<AdapterTrainingResult> AdapterTrainingRun::run(TrainingMonitor* monitor) 
     }
     auto lastSave = Clock::now();
     d.keepAsGood();
-    // Each step frees the buffers the next one makes again (ViT-B on 2 cores: 47 -> 22 s).
+    // Each step frees the buffers the next one makes again (ViT-B on 2 cores: 47-50 -> 25-30 s).
     const BufferReuseScope reuse;
     while (!result.stopped && !d.budgetSpent()) {
       if (monitor &&

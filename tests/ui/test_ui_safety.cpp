@@ -1,7 +1,8 @@
 // The window's side of "nothing lost": what it asks before labels are replaced or left, and what
 // happens when the answer cannot be carried out (a save that fails on close, labels given on
 // the command line while a crashed session's work is recovered, an engine that throws while it
-// works ahead), and the recovery dialog listing every crashed session.
+// works ahead, a model swap that is slow or fails), and the recovery dialog listing every
+// crashed session.
 #include <QAction>
 #include <QApplication>
 #include <QDir>
@@ -17,6 +18,7 @@
 #include <QTimer>
 #include <QUndoStack>
 
+#include <atomic>
 #include <memory>
 
 #include "fake_engine.h"
@@ -298,6 +300,46 @@ class TestUiSafety : public QObject {
     SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
     QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
     QTRY_VERIFY(!window.tools()->candidate().empty());
+  }
+  // A model swap (the trainer's hot swap, File -> Load Model) while the user works: the AI tool
+  // stays on, a click made during a slow load is answered by the new engine, and a load that
+  // fails leaves the engine there was.
+  void aModelSwapKeepsTheAiToolOnAndAFailedOneKeepsTheModel() {
+    std::atomic<int> newPredicts{0};  // outlives the window, whose engine counts into it
+    QSemaphore checkpointRead;
+    QTemporaryDir dir;
+    MainWindow window;
+    showSphereWithEngine(window, dir.path(), fakeEngine());
+    if (QTest::currentTestFailed()) return;
+    window.tools()->setTool(Tool::Ai);
+    QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+    window.engine()->load(
+        [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          checkpointRead.tryAcquire(1, 10000);  // a slow checkpoint
+          return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine(nullptr, &newPredicts));
+        },
+        QStringLiteral("swapped engine"));
+    QVERIFY(window.engine()->hasEngine());
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QCOMPARE(window.tools()->tool(), Tool::Ai);
+    checkpointRead.release();
+    QVERIFY(loaded.wait(10000));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QVERIFY(newPredicts.load() >= 1);
+    QCOMPARE(window.engine()->engineName(), QStringLiteral("swapped engine"));
+
+    QSignalSpy failed(window.engine(), &medsa::ui::EngineController::engineFailed);
+    closeMessageBoxesSoon();  // "Cannot load the model"
+    window.engine()->load(
+        []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          return medsa::Error{medsa::ErrorCode::FileNotFound, "no such checkpoint", "gone.pth"};
+        },
+        QStringLiteral("gone.pth"));
+    QVERIFY(failed.wait(10000));
+    QVERIFY(window.engine()->hasEngine());
+    QCOMPARE(window.engine()->engineName(), QStringLiteral("swapped engine"));
+    QCOMPARE(window.tools()->tool(), Tool::Ai);
   }
 };
 

@@ -39,30 +39,31 @@ class EngineWorker : public QObject {
   }
 
   void loadEngine(const EngineFactory& factory, const QString& name) {
-    engine_.reset();
-    lastKey_.reset();
+    // The engine in use stays until the new one is made (both in memory for that moment): a
+    // hot swap never turns the AI tool off, and a load that fails leaves the model there was.
     const QString failure = failureOf([&]() -> QString {
       Result<std::unique_ptr<SegmentationEngine>> made = factory();
       if (!made) return describe(made.error());
-      engine_ = std::move(made).value();
       std::string folder;
       {
         std::lock_guard lock(mailbox_->mutex);
         folder = mailbox_->embeddingFolder;
       }
-      engine_->setEmbeddingFolder(folder);
+      made.value()->setEmbeddingFolder(folder);
+      engine_ = std::move(made).value();
+      lastKey_.reset();
       return {};
     });
     QMetaObject::invokeMethod(
         controller_,
-        [c = controller_, failure, name] {
+        [c = controller_, failure, name, hasEngine = engine_ != nullptr] {
           c->loading_ = false;
-          c->hasEngine_ = failure.isEmpty();
+          c->hasEngine_ = hasEngine;
           if (failure.isEmpty()) {
             c->name_ = name;
             emit c->engineLoaded(name);
           } else {
-            c->name_.clear();
+            if (!hasEngine) c->name_.clear();
             emit c->engineFailed(failure);
           }
         },
@@ -266,8 +267,7 @@ EngineController::~EngineController() {
 }
 
 void EngineController::load(EngineFactory factory, const QString& name) {
-  loading_ = true;
-  hasEngine_ = false;
+  loading_ = true;  // hasEngine_ stays: the engine in use answers until the new one is made
   ++mailbox_->jobsQueued;  // the old engine's warm-up gives way to the new engine
   QMetaObject::invokeMethod(
       worker_, [w = worker_, f = std::move(factory), name] { w->load(f, name); },

@@ -57,7 +57,9 @@ class EngineController : public QObject {
   ~EngineController() override;
 
   /// Replaces the engine with what `factory` makes on the engine thread; engineLoaded or
-  /// engineFailed follows. `name` is shown to the user.
+  /// engineFailed follows. `name` is shown to the user. The engine in use stays until the new
+  /// one is made: prompts sent meanwhile wait and are answered by the new one, and if making it
+  /// fails the old one stays in use (hasEngine() and engineName() unchanged).
   void load(EngineFactory factory, const QString& name);
   bool hasEngine() const { return hasEngine_; }
   bool isLoading() const { return loading_; }
