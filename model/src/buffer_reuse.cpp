@@ -4,6 +4,7 @@
 #include <c10/core/CPUAllocator.h>
 #include <c10/core/impl/alloc_cpu.h>
 #include <c10/util/Exception.h>
+#include <torch/version.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -16,11 +17,11 @@
 namespace medsa::model {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer finds a use after free only in memory given back to the C library.
-constexpr bool kReuseEnabled = false;
-#else
-constexpr bool kReuseEnabled = true;
+// LibTorch 2.x (the CUDA builds of GPU machines, which train on the GPU) changed the allocator
+// interface from one version to the next: the pool is built against Debian's 1.13 only.
+#if !defined(__SANITIZE_ADDRESS__) && TORCH_VERSION_MAJOR < 2
+#define MEDSA_BUFFER_REUSE_BUILT 1
 #endif
 
 /// The pooled buffers: those handed out (with their real size, which may exceed the tensor's)
@@ -131,6 +132,7 @@ void releasePooled(void* data) {
   if (!pool().giveBack(data)) c10::free_cpu(data);
 }
 
+#if MEDSA_BUFFER_REUSE_BUILT
 /// Torch's CPU allocator (64-byte aligned memory from the C library), with the pool for the
 /// buffers that a scope alive asks to reuse.
 class ReusingCpuAllocator final : public c10::Allocator {
@@ -147,15 +149,6 @@ class ReusingCpuAllocator final : public c10::Allocator {
 
   // raw_deallocate gets no size: releasePooled looks the pointer up and frees others.
   c10::DeleterFnPtr raw_deleter() const override { return &releasePooled; }
-
-  // LibTorch 2.3 made copying through the allocator pure virtual (one of these two
-  // signatures, depending on the version); on 1.13 they are unused members.
-  void copy_data(void* dest, const void* src, std::size_t count) const {
-    std::memcpy(dest, src, count);
-  }
-  void copy_data(void* dest, const void* src, std::size_t count, bool /*sync*/) const {
-    std::memcpy(dest, src, count);
-  }
 };
 
 void installOnce() {
@@ -166,17 +159,28 @@ void installOnce() {
     c10::SetCPUAllocator(allocator, /*priority=*/1);
   });
 }
+#else
+void installOnce() {}
+#endif
 
 bool reuseEnabled() {
   // MEDSA_BUFFER_REUSE=off leaves every buffer to the C library, for comparisons.
   static const bool enabled = [] {
     const char* value = std::getenv("MEDSA_BUFFER_REUSE");
-    return kReuseEnabled && !(value && std::strcmp(value, "off") == 0);
+    return bufferReuseBuilt() && !(value && std::strcmp(value, "off") == 0);
   }();
   return enabled;
 }
 
 }  // namespace
+
+bool bufferReuseBuilt() {
+#if MEDSA_BUFFER_REUSE_BUILT
+  return true;
+#else
+  return false;
+#endif
+}
 
 BufferReuseScope::BufferReuseScope() : active_(reuseEnabled()) {
   if (!active_) return;

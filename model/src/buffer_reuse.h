@@ -28,7 +28,7 @@ class BufferReuseScope {
  public:
   /// Installs the reusing CPU allocator on first use. Process-wide: while a scope lives, the
   /// buffers of every thread are pooled; while none does every allocation behaves exactly as
-  /// before. Does nothing under AddressSanitizer or with MEDSA_BUFFER_REUSE=off.
+  /// before. Does nothing where !bufferReuseBuilt() or with MEDSA_BUFFER_REUSE=off.
   BufferReuseScope();
   ~BufferReuseScope();
   BufferReuseScope(const BufferReuseScope&) = delete;
@@ -37,6 +37,12 @@ class BufferReuseScope {
  private:
   bool active_;
 };
+
+/// Whether this build has the reusing allocator: not under AddressSanitizer (which finds a use
+/// after free only in memory given back to the C library), and only against LibTorch 1.13,
+/// whose allocator interface it implements (LibTorch 2.x builds are the GPU machines' CUDA
+/// ones, which train on the GPU).
+bool bufferReuseBuilt();
 
 /// What the reusing allocator did since the process started (tests and benchmarks).
 struct BufferReuseStats {
