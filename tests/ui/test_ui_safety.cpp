@@ -329,16 +329,26 @@ class TestUiSafety : public QObject {
     QVERIFY(newPredicts.load() >= 1);
     QCOMPARE(window.engine()->engineName(), QStringLiteral("swapped engine"));
 
+    // File -> Load Model with a file that cannot be loaded: the swapped engine stays, and so
+    // does the checkpoint the trainer builds on.
+    window.setModelLoader([](const QString& checkpoint) -> medsa::ui::EngineFactory {
+      if (checkpoint == QStringLiteral("gone.pth")) {
+        return []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          return medsa::Error{medsa::ErrorCode::FileNotFound, "no such checkpoint", "gone.pth"};
+        };
+      }
+      return fakeEngine();
+    });
+    loaded.clear();
+    window.loadModel(QStringLiteral("good.pth"));
+    QVERIFY(loaded.wait(10000));
     QSignalSpy failed(window.engine(), &medsa::ui::EngineController::engineFailed);
     closeMessageBoxesSoon();  // "Cannot load the model"
-    window.engine()->load(
-        []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-          return medsa::Error{medsa::ErrorCode::FileNotFound, "no such checkpoint", "gone.pth"};
-        },
-        QStringLiteral("gone.pth"));
+    window.loadModel(QStringLiteral("gone.pth"));
     QVERIFY(failed.wait(10000));
     QVERIFY(window.engine()->hasEngine());
-    QCOMPARE(window.engine()->engineName(), QStringLiteral("swapped engine"));
+    QCOMPARE(window.engine()->engineName(), QStringLiteral("good.pth"));
+    QCOMPARE(window.modelCheckpoint(), QStringLiteral("good.pth"));
     QCOMPARE(window.tools()->tool(), Tool::Ai);
   }
 };

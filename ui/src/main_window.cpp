@@ -234,12 +234,14 @@ void MainWindow::connectEngine() {
                                    4000);
           });
   connect(engine_, &EngineController::engineLoaded, this, [this](const QString& name) {
+    loadedCheckpoint_ = modelCheckpoint_;
     status_->setActivity({}, false);
     status_->showMessage(tr("Model loaded: %1").arg(name), 5000);
     updateActions();
     updateHint();
   });
   connect(engine_, &EngineController::engineFailed, this, [this](const QString& why) {
+    if (engine_->hasEngine()) modelCheckpoint_ = loadedCheckpoint_;  // the model still in use
     status_->setActivity({}, false);
     QMessageBox::warning(this, tr("Cannot load the model"), why);
     updateActions();

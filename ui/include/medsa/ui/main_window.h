@@ -95,9 +95,11 @@ class MainWindow : public QMainWindow {
   /// Reads a label map for the open image on a worker thread (File → Open Labels); unsaved
   /// labels are offered for saving first, and the replaced ones stay one Undo away.
   void openLabelsFile(const QString& path);
-  /// Loads the model on the engine thread; AI tools enable when it is ready.
+  /// Loads the model on the engine thread; AI tools enable when it is ready. If it cannot be
+  /// loaded, the model in use (if any) stays, and so does its checkpoint.
   void loadModel(const QString& checkpoint);
-  /// The checkpoint last given to loadModel ("" before any).
+  /// The checkpoint last given to loadModel ("" before any), or after a load that failed, the
+  /// one of the model still in use.
   QString modelCheckpoint() const { return modelCheckpoint_; }
   /// Looks for autosaves of sessions that did not end cleanly (on a worker thread) and offers
   /// them (ask = false recovers the newest without asking). Returns false when none can be
@@ -188,6 +190,7 @@ class MainWindow : public QMainWindow {
   ProjectPanel* projectPanel_ = nullptr;
   TrainerClient* trainer_ = nullptr;
   QString modelCheckpoint_;
+  QString loadedCheckpoint_;  ///< modelCheckpoint_ when the engine last loaded
   LabelPanel* labelPanel_ = nullptr;
   QUndoView* undoView_ = nullptr;
 
