@@ -267,7 +267,7 @@ EngineController::~EngineController() {
 }
 
 void EngineController::load(EngineFactory factory, const QString& name) {
-  loading_ = true;  // hasEngine_ stays: the engine in use stays until the new one is made
+  loading_ = true;         // hasEngine_ stays: the engine in use stays until the new one is made
   ++mailbox_->jobsQueued;  // the old engine's warm-up gives way to the new engine
   QMetaObject::invokeMethod(
       worker_, [w = worker_, f = std::move(factory), name] { w->load(f, name); },
