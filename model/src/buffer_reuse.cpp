@@ -12,7 +12,6 @@
 #include <map>
 #include <mutex>
 #include <unordered_map>
-#include <vector>
 
 namespace medsa::model {
 namespace {
@@ -53,12 +52,11 @@ class BufferPool {
     } catch (const c10::Error&) {
       // The kept buffers may be what the memory went to: give them back and try once more
       // (a second failure is the caller's out-of-memory, as with Torch's own allocator).
-      releaseKeptAbove(0);
+      releaseKept();
       data = c10::alloc_cpu(bytes);
     }
     std::lock_guard lock(mutex_);
     handedOut_.emplace(data, bytes);
-    ++stats_.fresh;
     return data;
   }
 
@@ -72,7 +70,6 @@ class BufferPool {
     if (active() && stats_.keptBytes + bytes <= kMaxKeptBytes) {
       kept_.emplace(bytes, data);
       stats_.keptBytes += bytes;
-      stats_.peakKeptBytes = std::max(stats_.peakKeptBytes, stats_.keptBytes);
       return true;
     }
     lock.unlock();
@@ -80,18 +77,11 @@ class BufferPool {
     return true;
   }
 
-  void enterScope() {
-    std::lock_guard lock(mutex_);
-    scopes_.fetch_add(1, std::memory_order_relaxed);
-  }
+  void enterScope() { scopes_.fetch_add(1, std::memory_order_relaxed); }
 
   /// Frees the kept buffers when the last scope ends.
   void leaveScope() {
-    {
-      std::lock_guard lock(mutex_);
-      if (scopes_.fetch_sub(1, std::memory_order_relaxed) > 1) return;
-    }
-    releaseKeptAbove(0);
+    if (scopes_.fetch_sub(1, std::memory_order_relaxed) == 1) releaseKept();
   }
 
   BufferReuseStats stats() {
@@ -100,19 +90,15 @@ class BufferPool {
   }
 
  private:
-  /// Frees kept buffers, the largest first, until at most `cap` bytes are kept.
-  void releaseKeptAbove(std::size_t cap) {
-    std::vector<void*> released;
+  /// Frees every kept buffer (outside the lock: freeing unmaps).
+  void releaseKept() {
+    std::multimap<std::size_t, void*> released;
     {
       std::lock_guard lock(mutex_);
-      while (stats_.keptBytes > cap) {
-        const auto largest = std::prev(kept_.end());
-        released.push_back(largest->second);
-        stats_.keptBytes -= largest->first;
-        kept_.erase(largest);
-      }
+      released.swap(kept_);
+      stats_.keptBytes = 0;
     }
-    for (void* data : released) c10::free_cpu(data);
+    for (const auto& [bytes, data] : released) c10::free_cpu(data);
   }
 
   std::mutex mutex_;

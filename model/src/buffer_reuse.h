@@ -46,10 +46,8 @@ bool bufferReuseBuilt();
 
 /// What the reusing allocator did since the process started (tests and benchmarks).
 struct BufferReuseStats {
-  std::size_t reused = 0;         ///< allocations served from a kept buffer
-  std::size_t fresh = 0;          ///< pooled allocations that went to the C library
-  std::size_t keptBytes = 0;      ///< bytes kept for reuse right now
-  std::size_t peakKeptBytes = 0;  ///< the most bytes kept at once
+  std::size_t reused = 0;     ///< allocations served from a kept buffer
+  std::size_t keptBytes = 0;  ///< bytes kept for reuse right now
 };
 BufferReuseStats bufferReuseStats();
 

@@ -122,9 +122,9 @@ torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int
     const torch::Tensor low = chw.min(), high = chw.max();
     return ((chw - low) / torch::clamp_min(high - low, 1e-8)).contiguous();
   }
-  const torch::Tensor mean =
-      torch::tensor({123.675f, 116.28f, 103.53f}).view({1, 3, 1, 1}).to(device);
-  const torch::Tensor std = torch::tensor({58.395f, 57.12f, 57.375f}).view({1, 3, 1, 1}).to(device);
+  const auto onDevice = torch::TensorOptions().device(device);
+  const torch::Tensor mean = torch::tensor({123.675f, 116.28f, 103.53f}, onDevice).view({1, 3, 1, 1});
+  const torch::Tensor std = torch::tensor({58.395f, 57.12f, 57.375f}, onDevice).view({1, 3, 1, 1});
   chw = (chw - mean) / std;
   return F::pad(chw,
                 F::PadFuncOptions({0, modelSize - resized.width, 0, modelSize - resized.height}))
