@@ -166,11 +166,59 @@ class TestAdapters : public QObject {
     const torch::Tensor got = block->forward(x);
     const std::vector<torch::Tensor> gotGradients = gradients(got);
     QVERIFY((got - expected).abs().max().item<double>() < 1e-5);
+    {
+      // Without autograd the tiled kernel reads the windows' heads in place (items = windows).
+      torch::NoGradGuard noGrad;
+      QVERIFY((block->forward(x) - expected).abs().max().item<double>() < 1e-5);
+    }
     for (size_t i = 0; i < expectedGradients.size(); ++i) {
       const double scale = expectedGradients[i].abs().max().item<double>();
       QVERIFY2(scale > 0, "a gradient that is zero tests nothing");
       QVERIFY2((gotGradients[i] - expectedGradients[i]).abs().max().item<double>() < 1e-4 * scale,
                qPrintable(QString::number(i)));
+    }
+  }
+
+  // partitionWindows copies each window's part of the grid into place and fills only the
+  // padding: the same windows as padding the grid first and reordering it, with gradients to
+  // the grid and to the fill value.
+  void windowPartitionEqualsPaddingThenReordering() {
+    namespace F = torch::nn::functional;
+    const int64_t window = 5, batch = 2, dim = 3;
+    for (const auto& [height, width] : {std::pair{16, 13}, std::pair{10, 10}, std::pair{4, 12}}) {
+      const torch::Tensor x = torch::randn({batch, height, width, dim}, torch::requires_grad());
+      const torch::Tensor fill = torch::randn({dim}, torch::requires_grad());
+      const int64_t padH = (window - height % window) % window;
+      const int64_t padW = (window - width % window) % window;
+      const int64_t rows = (height + padH) / window, cols = (width + padW) / window;
+      const auto reordered = [&](const torch::Tensor& padded) {
+        return padded.reshape({batch, rows, window, cols, window, dim})
+            .permute({0, 1, 3, 2, 4, 5})
+            .reshape({-1, window, window, dim});
+      };
+      torch::Tensor mask = torch::ones({1, height, width, 1});
+      mask = F::pad(mask, F::PadFuncOptions({0, 0, 0, padW, 0, padH}));
+      const torch::Tensor zeroPadded = F::pad(x, F::PadFuncOptions({0, 0, 0, padW, 0, padH}));
+      const torch::Tensor filled = zeroPadded + (1 - mask) * fill;
+
+      const torch::Tensor got = partitionWindows(x, window, fill);
+      QVERIFY(torch::equal(got, reordered(filled)));
+      QVERIFY(torch::equal(partitionWindows(x, window), reordered(zeroPadded)));
+      QVERIFY(torch::equal(mergeWindows(got, window, batch, height, width), x));
+
+      const torch::Tensor weights = torch::randn_like(got);
+      const auto gradients = [&](const torch::Tensor& out) {
+        x.mutable_grad() = torch::Tensor();
+        fill.mutable_grad() = torch::Tensor();
+        (out * weights).sum().backward();
+        // Without padding the fill is never read and gets no gradient.
+        return std::pair{x.grad().clone(),
+                         fill.grad().defined() ? fill.grad().clone() : torch::zeros({dim})};
+      };
+      const auto [expectedX, expectedFill] = gradients(reordered(filled));
+      const auto [gotX, gotFill] = gradients(got);
+      QVERIFY(torch::allclose(gotX, expectedX));
+      QVERIFY(torch::allclose(gotFill, expectedFill, 1e-5, 1e-5));
     }
   }
 

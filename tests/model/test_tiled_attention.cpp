@@ -280,6 +280,94 @@ class TestTiledAttention : public QObject {
     QVERIFY(maxError(half, tiledOut) < 3e-2);
   }
 
+  // Heads read from slices of a qkv linear's output [items, tokens, 3, heads, d] and written
+  // side by side [items, tokens, heads, d], as the encoder runs the kernel: the same values as
+  // the formula on contiguous heads, on every kernel, fp32 and bf16, rows outside the range
+  // untouched.
+  void stridedHeadRowsMatchTheFormula() {
+    const int64_t items = 3, heads = 2, h = 5, w = 7, d = 24, tokens = h * w;
+    const Inputs in = randomInputs(items * heads, h, w, d, true, 1.0, 21);
+    // [items * heads, tokens, d] -> [items, tokens, heads, d]
+    const auto sideBySide = [&](const torch::Tensor& t) {
+      return t.view({items, heads, tokens, d}).permute({0, 2, 1, 3});
+    };
+    const torch::Tensor qkv =
+        torch::stack({sideBySide(in.q), sideBySide(in.k), sideBySide(in.v)}, 2).contiguous();
+    const HeadRows qkvRows{heads, tokens * 3 * heads * d, d, 3 * heads * d};
+    const HeadRows outRows{heads, tokens * heads * d, d, heads * d};
+    const int64_t first = 6, count = 20;
+    const torch::Tensor expected = sideBySide(reference(in)).narrow(1, first, count);
+    const torch::Tensor relH = in.relH.contiguous(), relW = in.relW.contiguous();
+    for (AttentionIsa isa : kAllIsas) {
+      if (!attentionIsaSupported(isa)) continue;
+      for (const bool bf16 : {false, true}) {
+        const torch::Tensor source = bf16 ? qkv.to(torch::kBFloat16) : qkv;
+        torch::Tensor out = torch::full({items, tokens, heads, d}, 7.0, source.options());
+        if (bf16) {
+          const c10::BFloat16* base = source.data_ptr<c10::BFloat16>();
+          TiledRelPosAttention attention(base + heads * d, base + 2 * heads * d, qkvRows,
+                                         items * heads, h, w, d, isa);
+          attention.attend(base, qkvRows, relH.data_ptr<float>(), relW.data_ptr<float>(),
+                           static_cast<float>(in.scale), out.data_ptr<c10::BFloat16>(), outRows,
+                           first, count);
+        } else {
+          const float* base = source.data_ptr<float>();
+          TiledRelPosAttention attention(base + heads * d, base + 2 * heads * d, qkvRows,
+                                         items * heads, h, w, d, isa);
+          attention.attend(base, qkvRows, relH.data_ptr<float>(), relW.data_ptr<float>(),
+                           static_cast<float>(in.scale), out.data_ptr<float>(), outRows, first,
+                           count);
+        }
+        const QByteArray where = QByteArray(attentionIsaName(isa).data()) + (bf16 ? " bf16" : "");
+        // bf16: the inputs' rounding (up to 2^-8 relative) moves the outputs by a few 1e-2.
+        QVERIFY2(maxError(out.narrow(1, first, count), expected) < (bf16 ? 6e-2 : 1e-5),
+                 where.constData());
+        QVERIFY2((out.narrow(1, 0, first) == 7).all().item<bool>(), where.constData());
+        QVERIFY2((out.narrow(1, first + count, tokens - first - count) == 7).all().item<bool>(),
+                 where.constData());
+      }
+    }
+  }
+
+  // The encoder's entry point: slices of qkv in, heads side by side out, the same values as
+  // relPosAttention on contiguous heads; with autograd it declines, and the caller falls back.
+  void headsLastEntryAgreesAndDeclinesUnderAutograd() {
+    const int64_t items = 2, heads = 3, h = 6, w = 6, d = 16, tokens = h * w;
+    torch::manual_seed(4);
+    const torch::Tensor qkv = torch::randn({items, tokens, 3, heads, d});
+    const torch::Tensor all = qkv.permute({2, 0, 3, 1, 4});  // [3, items, heads, tokens, d]
+    const torch::Tensor relH = torch::randn({items * heads, h, w, h});
+    const torch::Tensor relW = torch::randn({items * heads, h, w, w});
+    const auto contiguousHeads = [&](int i) {
+      return all[i].reshape({items * heads, tokens, d}).contiguous();
+    };
+    torch::Tensor expected;
+    torch::Tensor got;
+    {
+      torch::NoGradGuard noGrad;
+      expected = relPosAttention(contiguousHeads(0), contiguousHeads(1), contiguousHeads(2), relH,
+                                 relW, 0.25, h, w, BiasStrategy::AddInPlace)
+                     .view({items, heads, tokens, d})
+                     .permute({0, 2, 1, 3});
+      got = tiledRelPosAttentionHeadsLast(all[0], all[1], all[2], relH, relW, 0.25, h, w);
+    }
+    QVERIFY(got.defined());
+    QCOMPARE(got.sizes(), (std::vector<int64_t>{items, tokens, heads, d}));
+    QVERIFY(got.is_contiguous());
+    QVERIFY(maxError(got, expected) < 1e-5);
+
+    const torch::Tensor trained = qkv.clone().requires_grad_();
+    const torch::Tensor trainedAll = trained.permute({2, 0, 3, 1, 4});
+    QVERIFY(!tiledRelPosAttentionHeadsLast(trainedAll[0], trainedAll[1], trainedAll[2], relH, relW,
+                                           0.25, h, w)
+                 .defined());
+    const torch::Tensor doubles = all.to(torch::kDouble);
+    torch::NoGradGuard noGrad;
+    QVERIFY(
+        !tiledRelPosAttentionHeadsLast(doubles[0], doubles[1], doubles[2], relH, relW, 0.25, h, w)
+             .defined());
+  }
+
   void otherElementTypesTakeThePlainPath() {
     // Double has no tiled kernel: the strategy falls back instead of misreading the memory.
     torch::NoGradGuard noGrad;

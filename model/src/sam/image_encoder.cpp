@@ -1,5 +1,6 @@
 #include "sam/image_encoder.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sam/gradient_checkpoint.h"
@@ -46,24 +47,31 @@ torch::Tensor EncoderAttentionImpl::attend(const torch::Tensor& qkvOut) {
   const int64_t batch = qkvOut.size(0), height = qkvOut.size(1), width = qkvOut.size(2),
                 dim = qkvOut.size(3) / 3;
   const int64_t headDim = dim / heads, tokens = height * width;
-  // qkv weight rows are [q | k | v], each head-major.
+  // qkv weight rows are [q | k | v], each head-major: [3, batch, heads, tokens, headDim].
   const torch::Tensor qkvAll =
       qkvOut.reshape({batch, tokens, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
-  // Contiguous per head: as strided views of the qkv output (token stride 3 * dim) they send
-  // the attention matmuls down LibTorch's slow batched path (bf16: ~4x slower than the copies).
-  const torch::Tensor q = qkvAll[0].reshape({batch * heads, tokens, headDim}).contiguous();
-  const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim}).contiguous();
-  const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim}).contiguous();
+  const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
 
   // The relative-position bias uses the unscaled queries (as the official code does).
-  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h).to(q.scalar_type());
-  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w).to(q.scalar_type());
-  const torch::Tensor gridQ = q.reshape({batch * heads, height, width, headDim});
+  const torch::Tensor gridQ = qkvAll[0].reshape({batch * heads, height, width, headDim});
+  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h).to(gridQ.scalar_type());
+  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w).to(gridQ.scalar_type());
   const torch::Tensor relH = torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh});
   const torch::Tensor relW = torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw});
+
+  // The tiled CPU kernel reads the heads straight out of qkv's output and writes them side by
+  // side as proj takes them: four copies fewer per block (12.6 MB each in ViT-B fp32).
+  const torch::Tensor headsLast = tiledRelPosAttentionHeadsLast(qkvAll[0], qkvAll[1], qkvAll[2],
+                                                                relH, relW, scale, height, width);
+  if (headsLast.defined()) return headsLast.view({batch, height, width, dim});
+
+  // Contiguous per head: as strided views of the qkv output (token stride 3 * dim) they send
+  // the attention matmuls down LibTorch's slow batched path (bf16: ~4x slower than the copies).
+  const torch::Tensor q = gridQ.reshape({batch * heads, tokens, headDim}).contiguous();
+  const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim}).contiguous();
+  const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim}).contiguous();
   const torch::Tensor out =
-      relPosAttention(q, k, v, relH, relW, 1.0 / std::sqrt(static_cast<double>(headDim)), height,
-                      width, defaultBiasStrategy(q));
+      relPosAttention(q, k, v, relH, relW, scale, height, width, defaultBiasStrategy(q));
   return out.view({batch, heads, height, width, headDim})
       .permute({0, 2, 3, 1, 4})
       .reshape({batch, height, width, dim});
@@ -84,23 +92,33 @@ torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) {
 
 torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window, const torch::Tensor& fill) {
   const int64_t batch = x.size(0), height = x.size(1), width = x.size(2), dim = x.size(3);
-  const int64_t padH = (window - height % window) % window;
-  const int64_t padW = (window - width % window) % window;
-  torch::Tensor padded = x;
-  if (padH > 0 || padW > 0) {
-    padded = F::pad(x, F::PadFuncOptions({0, 0, 0, padW, 0, padH}));
-    if (fill.defined()) {
-      // 0 + fill is fill exactly; only the strips of padding are touched (in place, on views
-      // of a fresh tensor, which autograd follows).
-      const torch::Tensor value = fill.to(x.scalar_type());
-      if (padH > 0) padded.narrow(1, height, padH).add_(value);
-      if (padW > 0) padded.narrow(1, 0, height).narrow(2, width, padW).add_(value);
+  const int64_t rows = (height + window - 1) / window, cols = (width + window - 1) / window;
+  if (rows * window == height && cols * window == width) {
+    return x.view({batch, rows, window, cols, window, dim})
+        .permute({0, 1, 3, 2, 4, 5})
+        .reshape({-1, window, window, dim});
+  }
+  // One pass: each window's part of the grid is copied straight into its place and only the
+  // padding is filled (padding the grid first, then reordering it, wrote everything twice).
+  // Copies into views of a fresh tensor, which autograd follows.
+  const torch::Tensor value =
+      fill.defined() ? fill.to(x.scalar_type()) : torch::zeros({}, x.options());
+  torch::Tensor windows = torch::empty({batch, rows, cols, window, window, dim}, x.options());
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t top = row * window, filled = std::min(window, height - top);
+    for (int64_t col = 0; col < cols; ++col) {
+      const int64_t left = col * window, filledCols = std::min(window, width - left);
+      const torch::Tensor tile = windows.select(1, row).select(1, col);  // [batch, w, w, dim]
+      tile.narrow(1, 0, filled)
+          .narrow(2, 0, filledCols)
+          .copy_(x.narrow(1, top, filled).narrow(2, left, filledCols));
+      if (filled < window) tile.narrow(1, filled, window - filled).copy_(value);
+      if (filledCols < window) {
+        tile.narrow(1, 0, filled).narrow(2, filledCols, window - filledCols).copy_(value);
+      }
     }
   }
-  const int64_t rows = (height + padH) / window, cols = (width + padW) / window;
-  return padded.view({batch, rows, window, cols, window, dim})
-      .permute({0, 1, 3, 2, 4, 5})
-      .reshape({-1, window, window, dim});
+  return windows.view({-1, window, window, dim});
 }
 
 torch::Tensor mergeWindows(const torch::Tensor& windows, int64_t window, int64_t batch,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <iostream>
 #include <string_view>
 
@@ -56,39 +57,53 @@ const KernelChoice& kernelChoice() {
   return choice;
 }
 
+// [items, heads, tokens, d] with the last stride 1, as the kernel addresses heads.
+HeadRows headRowsOf(const torch::Tensor& t) {
+  return {t.size(1), t.stride(0), t.stride(1), t.stride(2)};
+}
+
+// q, k, v, out: [items, heads, h*w, d] views, last stride 1, one element type (fp32 or bf16).
 // Query rows in chunks of grid rows, so that a stop request is honoured within a long block.
 // K and V are packed once for all chunks.
-torch::Tensor tiledAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                             const torch::Tensor& relH, const torch::Tensor& relW, double scale,
-                             int64_t h, int64_t w) {
-  const int64_t bh = q.size(0), d = q.size(2);
-  const torch::Tensor qc = q.contiguous(), kc = k.to(q.scalar_type()).contiguous(),
-                      vc = v.to(q.scalar_type()).contiguous();
+void tiledAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                    const torch::Tensor& relH, const torch::Tensor& relW, double scale, int64_t h,
+                    int64_t w, const torch::Tensor& out) {
+  const int64_t heads = q.size(0) * q.size(1), d = q.size(3);
+  const HeadRows qRows = headRowsOf(q), kRows = headRowsOf(k), outRows = headRowsOf(out);
+  TORCH_CHECK(kRows.item == headRowsOf(v).item && kRows.head == headRowsOf(v).head &&
+                  kRows.token == headRowsOf(v).token,
+              "tiled attention: k and v must share a layout");
   const torch::Tensor relHFloat = relH.to(torch::kFloat).contiguous();
   const torch::Tensor relWFloat = relW.to(torch::kFloat).contiguous();
-  torch::Tensor out = torch::empty_like(qc);
   const bool bf16 = q.scalar_type() == torch::kBFloat16;
   const AttentionIsa isa = kernelChoice().isa;
   const TiledRelPosAttention packed =
-      bf16 ? TiledRelPosAttention(kc.data_ptr<c10::BFloat16>(), vc.data_ptr<c10::BFloat16>(), bh, h,
-                                  w, d, isa)
-           : TiledRelPosAttention(kc.data_ptr<float>(), vc.data_ptr<float>(), bh, h, w, d, isa);
+      bf16 ? TiledRelPosAttention(k.data_ptr<c10::BFloat16>(), v.data_ptr<c10::BFloat16>(), kRows,
+                                  heads, h, w, d, isa)
+           : TiledRelPosAttention(k.data_ptr<float>(), v.data_ptr<float>(), kRows, heads, h, w, d,
+                                  isa);
   // The same chunks as the chunked kernel's: a stop can come as often as before, and small
   // blocks (windows, the starter's grid) stay one chunk with no reports inside.
-  const int64_t rows = rowsPerChunk(bh, h, w, static_cast<int64_t>(sizeof(float)));
+  const int64_t rows = rowsPerChunk(heads, h, w, static_cast<int64_t>(sizeof(float)));
   for (int64_t row = 0; row < h; row += rows) {
     if (row > 0) reportWithinBlock(static_cast<double>(row) / static_cast<double>(h));
     const int64_t first = row * w, count = std::min(rows, h - row) * w;
     if (bf16) {
-      packed.attend(qc.data_ptr<c10::BFloat16>(), relHFloat.data_ptr<float>(),
+      packed.attend(q.data_ptr<c10::BFloat16>(), qRows, relHFloat.data_ptr<float>(),
                     relWFloat.data_ptr<float>(), static_cast<float>(scale),
-                    out.data_ptr<c10::BFloat16>(), first, count);
+                    out.data_ptr<c10::BFloat16>(), outRows, first, count);
     } else {
-      packed.attend(qc.data_ptr<float>(), relHFloat.data_ptr<float>(), relWFloat.data_ptr<float>(),
-                    static_cast<float>(scale), out.data_ptr<float>(), first, count);
+      packed.attend(q.data_ptr<float>(), qRows, relHFloat.data_ptr<float>(),
+                    relWFloat.data_ptr<float>(), static_cast<float>(scale), out.data_ptr<float>(),
+                    outRows, first, count);
     }
   }
-  return out;
+}
+
+bool gradientWanted(std::initializer_list<const torch::Tensor*> tensors) {
+  if (!torch::GradMode::is_enabled()) return false;
+  return std::any_of(tensors.begin(), tensors.end(),
+                     [](const torch::Tensor* t) { return t->requires_grad(); });
 }
 
 // MEDSA_CUDA_ATTENTION=chunked keeps a GPU on the chunked strategies (comparisons), read once.
@@ -139,9 +154,7 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy) {
   const int64_t bh = q.size(0), tokens = h * w;
-  if (torch::GradMode::is_enabled() &&
-      (q.requires_grad() || k.requires_grad() || v.requires_grad() || relH.requires_grad() ||
-       relW.requires_grad())) {
+  if (gradientWanted({&q, &k, &v, &relH, &relW})) {
     // Training: the chunked paths below write through raw pointers and into preallocated
     // outputs, which autograd cannot follow (the gradients would be silently wrong). Autograd
     // keeps every score for the backward pass anyway, so chunking would save nothing here.
@@ -150,7 +163,14 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
     return scores.view({bh, tokens, tokens}).softmax(-1).matmul(v);
   }
   if (strategy == BiasStrategy::TiledCpuKernel) {
-    if (tiledKernelRuns(q)) return tiledAttention(q, k, v, relH, relW, scale, h, w);
+    if (tiledKernelRuns(q)) {
+      const torch::Tensor qc = q.contiguous();
+      torch::Tensor out = torch::empty_like(qc);
+      tiledAttention(qc.unsqueeze(0), k.to(q.scalar_type()).contiguous().unsqueeze(0),
+                     v.to(q.scalar_type()).contiguous().unsqueeze(0), relH, relW, scale, h, w,
+                     out.unsqueeze(0));
+      return out;
+    }
     strategy = BiasStrategy::AddInPlace;  // other element types and devices
   }
   if (strategy == BiasStrategy::DeviceSdpa) {
@@ -214,6 +234,27 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
     }
     out.narrow(1, first, n).copy_(scores.softmax(-1).matmul(v));
   }
+  return out;
+}
+
+torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch::Tensor& k,
+                                            const torch::Tensor& v, const torch::Tensor& relH,
+                                            const torch::Tensor& relW, double scale, int64_t h,
+                                            int64_t w) {
+  const bool applies = tiledKernelRuns(q) && !kernelChoice().chunked &&
+                       !gradientWanted({&q, &k, &v, &relH, &relW}) &&
+                       k.scalar_type() == q.scalar_type() && v.scalar_type() == q.scalar_type();
+  if (!applies) return {};
+  const auto rowsContiguous = [](const torch::Tensor& t) { return t.stride(3) == 1; };
+  const torch::Tensor qr = rowsContiguous(q) ? q : q.contiguous();
+  torch::Tensor kr = k, vr = v;
+  if (!rowsContiguous(k) || !rowsContiguous(v) || k.strides() != v.strides()) {
+    kr = k.contiguous();
+    vr = v.contiguous();
+  }
+  const int64_t items = q.size(0), heads = q.size(1), tokens = q.size(2), d = q.size(3);
+  torch::Tensor out = torch::empty({items, tokens, heads, d}, q.options());
+  tiledAttention(qr, kr, vr, relH, relW, scale, h, w, out.permute({0, 2, 1, 3}));
   return out;
 }
 

@@ -38,6 +38,16 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& relW, double scale, int64_t h, int64_t w,
                               BiasStrategy strategy);
 
+/// The tiled CPU kernel (TiledCpuKernel) reading q, k, v as [items, heads, h*w, d] views with
+/// any strides (such as slices of a qkv linear's output) and writing [items, h*w, heads, d]:
+/// splitting and merging the heads costs no copies. relH, relW: [items * heads, h, w, h|w].
+/// Returns an undefined tensor where that kernel does not run (not the CPU, not fp32 or bf16,
+/// mixed element types, autograd, MEDSA_ATTENTION_KERNEL=chunked): use relPosAttention then.
+torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch::Tensor& k,
+                                            const torch::Tensor& v, const torch::Tensor& relH,
+                                            const torch::Tensor& relW, double scale, int64_t h,
+                                            int64_t w);
+
 /// On the CPU, fp32 or bf16: TiledCpuKernel on bestAttentionIsa() (AMX tiles for bf16 where
 /// the CPU has them), or what MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|
 /// avx512|avx512bf16|amx asks for. On a GPU DeviceSdpa where LibTorch has it (unless

@@ -113,19 +113,30 @@ AttentionIsa attentionKernelFor(AttentionIsa isa, bool bf16) {
 TiledRelPosAttention::TiledRelPosAttention(const float* k, const float* v, std::int64_t heads,
                                            std::int64_t h, std::int64_t w, std::int64_t d,
                                            AttentionIsa isa)
-    : heads_(heads), h_(h), w_(w), d_(d), tokens_(h * w) {
-  pack(k, v, isa);
-}
+    : TiledRelPosAttention(k, v, HeadRows::contiguous(heads, h * w, d), heads, h, w, d, isa) {}
 
 TiledRelPosAttention::TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v,
                                            std::int64_t heads, std::int64_t h, std::int64_t w,
                                            std::int64_t d, AttentionIsa isa)
+    : TiledRelPosAttention(k, v, HeadRows::contiguous(heads, h * w, d), heads, h, w, d, isa) {}
+
+TiledRelPosAttention::TiledRelPosAttention(const float* k, const float* v, const HeadRows& rows,
+                                           std::int64_t heads, std::int64_t h, std::int64_t w,
+                                           std::int64_t d, AttentionIsa isa)
     : heads_(heads), h_(h), w_(w), d_(d), tokens_(h * w) {
-  pack(k, v, isa);
+  pack(k, v, rows, isa);
+}
+
+TiledRelPosAttention::TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v,
+                                           const HeadRows& rows, std::int64_t heads, std::int64_t h,
+                                           std::int64_t w, std::int64_t d, AttentionIsa isa)
+    : heads_(heads), h_(h), w_(w), d_(d), tokens_(h * w) {
+  pack(k, v, rows, isa);
 }
 
 template <typename T>
-void TiledRelPosAttention::pack(const T* k, const T* v, AttentionIsa requested) {
+void TiledRelPosAttention::pack(const T* k, const T* v, const HeadRows& rows,
+                                AttentionIsa requested) {
   if (!attentionIsaSupported(requested)) {
     throw std::invalid_argument("this CPU cannot run the " +
                                 std::string(attentionIsaName(requested)) + " attention kernel");
@@ -141,7 +152,7 @@ void TiledRelPosAttention::pack(const T* k, const T* v, AttentionIsa requested) 
     keyCol_[static_cast<std::size_t>(j)] = static_cast<std::int32_t>(j % w_);
   }
   if constexpr (std::is_same_v<T, c10::BFloat16>) {
-    if (usesPairs(isa_)) return packPairs(k, v);
+    if (usesPairs(isa_)) return packPairs(k, v, rows);
   }
   const std::int64_t lanes = lanesFor(isa_);
   const std::int64_t perHead = paddedTokens_ * paddedDim_;
@@ -152,8 +163,8 @@ void TiledRelPosAttention::pack(const T* k, const T* v, AttentionIsa requested) 
       float* keys = keys_.data() + head * perHead;
       float* values = values_.data() + head * perHead;
       for (std::int64_t j = 0; j < tokens_; ++j) {
-        const T* kRow = k + (head * tokens_ + j) * d_;
-        const T* vRow = v + (head * tokens_ + j) * d_;
+        const T* kRow = k + rows.offset(head, j);
+        const T* vRow = v + rows.offset(head, j);
         // Keys as [block of `lanes` keys][dim][lane]: one vector load per dim and block.
         float* kBlock = keys + (j / lanes) * paddedDim_ * lanes + j % lanes;
         for (std::int64_t c = 0; c < d_; ++c) kBlock[c * lanes] = widen(kRow[c]);
@@ -163,7 +174,8 @@ void TiledRelPosAttention::pack(const T* k, const T* v, AttentionIsa requested) 
   });
 }
 
-void TiledRelPosAttention::packPairs(const c10::BFloat16* k, const c10::BFloat16* v) {
+void TiledRelPosAttention::packPairs(const c10::BFloat16* k, const c10::BFloat16* v,
+                                     const HeadRows& rows) {
   const std::int64_t perHead = paddedTokens_ * paddedDim_;
   keyPairs_.assign(static_cast<std::size_t>(heads_ * perHead), c10::BFloat16(0.0f));
   valuePairs_.assign(static_cast<std::size_t>(heads_ * perHead), c10::BFloat16(0.0f));
@@ -172,8 +184,8 @@ void TiledRelPosAttention::packPairs(const c10::BFloat16* k, const c10::BFloat16
       c10::BFloat16* keys = keyPairs_.data() + head * perHead;
       c10::BFloat16* values = valuePairs_.data() + head * perHead;
       for (std::int64_t j = 0; j < tokens_; ++j) {
-        const c10::BFloat16* kRow = k + (head * tokens_ + j) * d_;
-        const c10::BFloat16* vRow = v + (head * tokens_ + j) * d_;
+        const c10::BFloat16* kRow = k + rows.offset(head, j);
+        const c10::BFloat16* vRow = v + rows.offset(head, j);
         // Keys as [block of 16][dim / 2][16][2]: pairs of dimensions of each key side by side.
         c10::BFloat16* kBlock = keys + (j / 16) * paddedDim_ * 16 + (j % 16) * 2;
         for (std::int64_t c = 0; c < d_; ++c) kBlock[(c / 2) * 32 + c % 2] = kRow[c];
@@ -187,23 +199,41 @@ void TiledRelPosAttention::packPairs(const c10::BFloat16* k, const c10::BFloat16
 
 void TiledRelPosAttention::attend(const float* q, const float* relH, const float* relW, float scale,
                                   float* out, std::int64_t first, std::int64_t count) const {
-  attendRows(q, relH, relW, scale, out, first, count);
+  const HeadRows rows = HeadRows::contiguous(heads_, tokens_, d_);
+  attendRows(q, rows, relH, relW, scale, out, rows, first, count);
 }
 
 void TiledRelPosAttention::attend(const c10::BFloat16* q, const float* relH, const float* relW,
                                   float scale, c10::BFloat16* out, std::int64_t first,
                                   std::int64_t count) const {
-  attendRows(q, relH, relW, scale, out, first, count);
+  const HeadRows rows = HeadRows::contiguous(heads_, tokens_, d_);
+  attendRows(q, rows, relH, relW, scale, out, rows, first, count);
+}
+
+void TiledRelPosAttention::attend(const float* q, const HeadRows& qRows, const float* relH,
+                                  const float* relW, float scale, float* out,
+                                  const HeadRows& outRows, std::int64_t first,
+                                  std::int64_t count) const {
+  attendRows(q, qRows, relH, relW, scale, out, outRows, first, count);
+}
+
+void TiledRelPosAttention::attend(const c10::BFloat16* q, const HeadRows& qRows, const float* relH,
+                                  const float* relW, float scale, c10::BFloat16* out,
+                                  const HeadRows& outRows, std::int64_t first,
+                                  std::int64_t count) const {
+  attendRows(q, qRows, relH, relW, scale, out, outRows, first, count);
 }
 
 template <typename T>
-void TiledRelPosAttention::attendRows(const T* q, const float* relH, const float* relW, float scale,
-                                      T* out, std::int64_t first, std::int64_t count) const {
+void TiledRelPosAttention::attendRows(const T* q, const HeadRows& qRows, const float* relH,
+                                      const float* relW, float scale, T* out,
+                                      const HeadRows& outRows, std::int64_t first,
+                                      std::int64_t count) const {
   if (count <= 0) return;
   if (usesPairs(isa_)) {
-    attendRowsOn(keyPairs_, valuePairs_, q, relH, relW, scale, out, first, count);
+    attendRowsOn(keyPairs_, valuePairs_, q, qRows, relH, relW, scale, out, outRows, first, count);
   } else {
-    attendRowsOn(keys_, values_, q, relH, relW, scale, out, first, count);
+    attendRowsOn(keys_, values_, q, qRows, relH, relW, scale, out, outRows, first, count);
   }
 }
 
@@ -212,7 +242,8 @@ void TiledRelPosAttention::attendRows(const T* q, const float* relH, const float
 template <typename Element, typename T>
 void TiledRelPosAttention::attendRowsOn(const std::vector<Element>& keys,
                                         const std::vector<Element>& values, const T* q,
-                                        const float* relH, const float* relW, float scale, T* out,
+                                        const HeadRows& qRows, const float* relH, const float* relW,
+                                        float scale, T* out, const HeadRows& outRows,
                                         std::int64_t first, std::int64_t count) const {
   const std::int64_t queryTile = isa_ == AttentionIsa::Amx ? tiled::amx::kAmxQueryTile : kQueryTile;
   const std::int64_t tilesPerHead = (count + queryTile - 1) / queryTile;
@@ -226,7 +257,7 @@ void TiledRelPosAttention::attendRowsOn(const std::vector<Element>& keys,
       const std::int64_t rows = std::min(queryTile, first + count - row0);
       const std::int64_t token0 = head * tokens_ + row0;
       for (std::int64_t r = 0; r < rows; ++r) {
-        const T* source = q + (token0 + r) * d_;
+        const T* source = q + qRows.offset(head, row0 + r);
         std::copy(source, source + d_, queries.data() + r * paddedDim_);  // widens bf16 to fp32
       }
       const tiled::TileJobOf<Element> tile{queries.data(),
@@ -247,7 +278,7 @@ void TiledRelPosAttention::attendRowsOn(const std::vector<Element>& keys,
       runTile(isa_, tile);
       for (std::int64_t r = 0; r < rows; ++r) {
         const float* source = result.data() + r * paddedDim_;
-        T* target = out + (token0 + r) * d_;
+        T* target = out + outRows.offset(head, row0 + r);
         for (std::int64_t c = 0; c < d_; ++c) narrow(source[c], target[c]);
       }
     }

@@ -37,6 +37,21 @@ std::optional<AttentionIsa> attentionIsaFromName(std::string_view name);
 /// The kernel that `isa` runs for fp32 or bf16 inputs (fp32 never uses bf16 dot products).
 AttentionIsa attentionKernelFor(AttentionIsa isa, bool bf16);
 
+/// Where a head's token rows lie in a buffer, in elements: the d values of token t of head i
+/// start at (i / perItem) * item + (i % perItem) * head + t * token and are contiguous. Heads
+/// may thus be read from, and written to, slices of a wider tensor (a qkv linear's output
+/// [items, tokens, 3, perItem, d], an output [items, tokens, perItem, d]) with no copy.
+struct HeadRows {
+  std::int64_t perItem, item, head, token;
+  /// [heads, tokens, d], contiguous.
+  static HeadRows contiguous(std::int64_t heads, std::int64_t tokens, std::int64_t d) {
+    return {heads, heads * tokens * d, tokens * d, d};
+  }
+  std::int64_t offset(std::int64_t i, std::int64_t t) const {
+    return (i / perItem) * item + (i % perItem) * head + t * token;
+  }
+};
+
 /// Keys and values of `heads` attention heads over an h x w token grid, packed once for the
 /// kernel of `isa` (which the CPU must support), then attended by query ranges.
 class TiledRelPosAttention {
@@ -46,6 +61,12 @@ class TiledRelPosAttention {
                        std::int64_t w, std::int64_t d, AttentionIsa isa);
   TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v, std::int64_t heads,
                        std::int64_t h, std::int64_t w, std::int64_t d, AttentionIsa isa);
+  /// k and v laid out as `rows` says.
+  TiledRelPosAttention(const float* k, const float* v, const HeadRows& rows, std::int64_t heads,
+                       std::int64_t h, std::int64_t w, std::int64_t d, AttentionIsa isa);
+  TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
+                       std::int64_t heads, std::int64_t h, std::int64_t w, std::int64_t d,
+                       AttentionIsa isa);
 
   /// Rows [first, first + count) of every head. q, out: [heads, h*w, d] (q unscaled);
   /// relH: [heads, h*w, h], relW: [heads, h*w, w], fp32, contiguous.
@@ -53,18 +74,27 @@ class TiledRelPosAttention {
               std::int64_t first, std::int64_t count) const;
   void attend(const c10::BFloat16* q, const float* relH, const float* relW, float scale,
               c10::BFloat16* out, std::int64_t first, std::int64_t count) const;
+  /// The same with q and out laid out as qRows and outRows say (relH, relW as above).
+  void attend(const float* q, const HeadRows& qRows, const float* relH, const float* relW,
+              float scale, float* out, const HeadRows& outRows, std::int64_t first,
+              std::int64_t count) const;
+  void attend(const c10::BFloat16* q, const HeadRows& qRows, const float* relH, const float* relW,
+              float scale, c10::BFloat16* out, const HeadRows& outRows, std::int64_t first,
+              std::int64_t count) const;
 
  private:
   template <typename T>
-  void pack(const T* k, const T* v, AttentionIsa requested);
-  void packPairs(const c10::BFloat16* k, const c10::BFloat16* v);
+  void pack(const T* k, const T* v, const HeadRows& rows, AttentionIsa requested);
+  void packPairs(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows);
   template <typename T>
-  void attendRows(const T* q, const float* relH, const float* relW, float scale, T* out,
-                  std::int64_t first, std::int64_t count) const;
+  void attendRows(const T* q, const HeadRows& qRows, const float* relH, const float* relW,
+                  float scale, T* out, const HeadRows& outRows, std::int64_t first,
+                  std::int64_t count) const;
   template <typename Element, typename T>
   void attendRowsOn(const std::vector<Element>& keys, const std::vector<Element>& values,
-                    const T* q, const float* relH, const float* relW, float scale, T* out,
-                    std::int64_t first, std::int64_t count) const;
+                    const T* q, const HeadRows& qRows, const float* relH, const float* relW,
+                    float scale, T* out, const HeadRows& outRows, std::int64_t first,
+                    std::int64_t count) const;
 
   AttentionIsa isa_;  // the kernel run: attentionKernelFor(the isa asked for, element type)
   std::int64_t heads_, h_, w_, d_, tokens_;
