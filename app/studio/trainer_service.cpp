@@ -310,8 +310,9 @@ void TrainerService::applyVersions(std::vector<ui::TrainerVersion> versions, int
   versions_ = std::move(versions);
   emit versionsChanged();
   if (liveFile == liveAdapter_) return;
-  // The hot swap: the engine thread loads base + adapter, then replaces its predictor; the AI
-  // tool stays on meanwhile (clicks wait for the new one), and a failed load keeps the old one.
+  // The hot swap: a loader thread makes base + adapter and embeds the picture on screen, then
+  // the engine thread swaps it in; clicks are answered by the old engine meanwhile, and a
+  // failed load keeps it.
   liveAdapter_ = liveFile;
   const QString checkpoint = window_.modelCheckpoint();
   if (checkpoint.isEmpty() || !engines_) return;

@@ -32,6 +32,10 @@ class FakeEngine : public medsa::SegmentationEngine {
       std::lock_guard lock(mutex);
       return std::find(embedded.begin(), embedded.end(), key) != embedded.end();
     }
+    std::vector<medsa::ImageKey> embeddedCopy() {
+      std::lock_guard lock(mutex);
+      return embedded;
+    }
   };
 
   /// Makes each new picture's embedding take `ms`, and records into `log`.

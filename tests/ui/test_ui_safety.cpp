@@ -1,7 +1,8 @@
 // The window's side of "nothing lost": what it asks before labels are replaced or left, and what
 // happens when the answer cannot be carried out (a save that fails on close, labels given on
 // the command line while a crashed session's work is recovered, an engine that throws while it
-// works ahead, a model swap that is slow or fails), and the recovery dialog listing every
+// works ahead, a model swap that is slow, replaced by another or fails, or under way when the
+// window closes), and the recovery dialog listing every
 // crashed session.
 #include <QAction>
 #include <QApplication>
@@ -35,6 +36,7 @@
 #include "volume_fixture.h"
 #include "window_fixture.h"
 
+using medsa::ImageKey;
 using medsa::SliceAxis;
 using medsa::ui::MainWindow;
 using medsa::ui::SliceView;
@@ -42,6 +44,22 @@ using medsa::ui::Tool;
 using medsa::ui::UnsavedChoice;
 
 namespace {
+
+/// A fake engine that names itself, and counts its destruction.
+class VersionedEngine : public FakeEngine {
+ public:
+  VersionedEngine(std::string version, std::atomic<int>* setImages = nullptr,
+                  std::atomic<int>* predicts = nullptr, std::atomic<int>* destroyed = nullptr)
+      : FakeEngine(setImages, predicts), version_(std::move(version)), destroyed_(destroyed) {}
+  ~VersionedEngine() override {
+    if (destroyed_) ++*destroyed_;
+  }
+  std::string modelVersion() const override { return version_; }
+
+ private:
+  std::string version_;
+  std::atomic<int>* destroyed_;
+};
 
 medsa::ui::EngineFactory fakeEngine() {
   return []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
@@ -304,30 +322,66 @@ class TestUiSafety : public QObject {
   // A model swap (the trainer's hot swap, File -> Load Model) while the user works: the AI tool
   // stays on, a click made during a slow load is answered by the new engine, and a load that
   // fails leaves the engine there was.
-  void aModelSwapKeepsTheAiToolOnAndAFailedOneKeepsTheModel() {
-    std::atomic<int> newPredicts{0};  // outlives the window, whose engine counts into it
+  // A hot swap: the new engine is made, and embeds the picture on screen, on the loader thread
+  // while the engine in use goes on answering clicks; then it takes over, the picture already
+  // embedded. A job asked for meanwhile runs with the new engine. A failed load keeps the model.
+  void aModelSwapAnswersWithTheOldEngineUntilTheNewOneIsReady() {
+    // Outlive the window, whose engines count into them.
+    std::atomic<int> oldPredicts{0}, newPredicts{0};
+    auto newEmbeddings = std::make_shared<FakeEngine::Log>();
     QSemaphore checkpointRead;
     QTemporaryDir dir;
     MainWindow window;
-    showSphereWithEngine(window, dir.path(), fakeEngine());
+    showSphereWithEngine(
+        window, dir.path(), [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine(nullptr, &oldPredicts));
+        });
     if (QTest::currentTestFailed()) return;
     window.tools()->setTool(Tool::Ai);
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QTRY_VERIFY(oldPredicts.load() >= 1);
+    window.prefetchPlanner()->setNeighbours(0);  // the list: the picture on screen alone
+    window.prefetchPlanner()->update();
+    QVERIFY(!window.prefetchPlanner()->planned().empty());
+
     QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
     window.engine()->load(
         [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
           checkpointRead.tryAcquire(1, 10000);  // a slow checkpoint
-          return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine(nullptr, &newPredicts));
+          auto engine = std::make_unique<VersionedEngine>("new", nullptr, &newPredicts);
+          engine->simulateEmbedding(100, newEmbeddings);
+          return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
         },
         QStringLiteral("swapped engine"));
-    QVERIFY(window.engine()->hasEngine());
-    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
-    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QVERIFY(window.engine()->isLoading());
+    auto jobSaw = std::make_shared<std::string>();  // written on the engine thread
+    window.engine()->runJob([jobSaw](medsa::SegmentationEngine* engine) {
+      *jobSaw = engine ? engine->modelVersion() : "none";
+    });
+
+    // While the checkpoint is read, clicks are answered by the engine in use.
+    const int before = oldPredicts.load();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 30.5, 30.5));
+    QTRY_VERIFY(oldPredicts.load() > before);
     QCOMPARE(window.tools()->tool(), Tool::Ai);
+    QCOMPARE(newPredicts.load(), 0);
+    QCOMPARE(window.engine()->engineName(), QStringLiteral("test engine"));
+    QVERIFY(loaded.isEmpty());
+
     checkpointRead.release();
     QVERIFY(loaded.wait(10000));
-    QTRY_VERIFY(!window.tools()->candidate().empty());
-    QVERIFY(newPredicts.load() >= 1);
     QCOMPARE(window.engine()->engineName(), QStringLiteral("swapped engine"));
+    QVERIFY(!window.engine()->isLoading());
+    QTRY_COMPARE(QString::fromStdString(*jobSaw), QStringLiteral("new"));
+    // The picture on screen was embedded before the swap: the next click there needs no
+    // embedding of its own and is answered by the new engine.
+    const std::vector<ImageKey> embeddedBySwap = newEmbeddings->embeddedCopy();
+    QVERIFY(embeddedBySwap == std::vector<ImageKey>{window.prefetchPlanner()->planned().front()});
+    const int newBefore = newPredicts.load();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 33.5, 33.5));
+    QTRY_VERIFY(newPredicts.load() > newBefore);
+    QVERIFY(newEmbeddings->embeddedCopy() == embeddedBySwap);
 
     // File -> Load Model with a file that cannot be loaded: the swapped engine stays, and so
     // does the checkpoint the trainer builds on.
@@ -350,6 +404,78 @@ class TestUiSafety : public QObject {
     QCOMPARE(window.engine()->engineName(), QStringLiteral("good.pth"));
     QCOMPARE(window.modelCheckpoint(), QStringLiteral("good.pth"));
     QCOMPARE(window.tools()->tool(), Tool::Ai);
+  }
+
+  // A second load while the first is under way: only the newest engine takes over; the older
+  // one, made meanwhile, is destroyed without ever answering.
+  void aNewerLoadReplacesOneUnderWay() {
+    std::atomic<int> destroyed{0}, olderPredicts{0};
+    {
+      medsa::ui::EngineController controller;
+      QSignalSpy loaded(&controller, &medsa::ui::EngineController::engineLoaded);
+      QSignalSpy failed(&controller, &medsa::ui::EngineController::engineFailed);
+      QSemaphore started, release;
+      controller.load(
+          [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+            started.release();
+            release.tryAcquire(1, 10000);
+            return std::unique_ptr<medsa::SegmentationEngine>(
+                new VersionedEngine("older", nullptr, &olderPredicts, &destroyed));
+          },
+          QStringLiteral("older"));
+      QVERIFY(started.tryAcquire(1, 10000));  // its checkpoint is being read
+      controller.load(
+          []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+            return std::unique_ptr<medsa::SegmentationEngine>(new VersionedEngine("newer"));
+          },
+          QStringLiteral("newer"));
+      release.release();
+      QVERIFY(loaded.wait(10000));
+      QCOMPARE(loaded.count(), 1);
+      QCOMPARE(loaded.first().first().toString(), QStringLiteral("newer"));
+      QTRY_COMPARE(destroyed.load(), 1);  // the older one was made (the factory had begun)
+      QVERIFY(failed.isEmpty());
+      auto saw = std::make_shared<std::string>();
+      controller.runJob(
+          [saw](medsa::SegmentationEngine* engine) { *saw = engine->modelVersion(); });
+      QTRY_COMPARE(QString::fromStdString(*saw), QStringLiteral("newer"));
+      QCOMPARE(olderPredicts.load(), 0);
+    }
+  }
+
+  // Closing while a new engine is made and embeds its first picture: the controller waits for
+  // the checkpoint, stops the embedding, hands nothing over and destroys both engines.
+  void closingDuringALoadStopsItCleanly() {
+    std::atomic<int> destroyed{0}, secondSetImages{0};
+    auto log = std::make_shared<FakeEngine::Log>();
+    {
+      medsa::ui::EngineController controller;
+      QSignalSpy loaded(&controller, &medsa::ui::EngineController::engineLoaded);
+      controller.load(
+          [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+            return std::unique_ptr<medsa::SegmentationEngine>(
+                new VersionedEngine("first", nullptr, nullptr, &destroyed));
+          },
+          QStringLiteral("first"));
+      QVERIFY(loaded.wait(10000));
+      const std::shared_ptr<const medsa::Image> volume = makeSphereVolume();
+      controller.prefetch(
+          {medsa::ui::slicePrefetchItem(volume, "sphere", SliceAxis::Axial, 16, {40, 400})});
+      controller.load(
+          [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+            auto engine =
+                std::make_unique<VersionedEngine>("second", &secondSetImages, nullptr, &destroyed);
+            engine->simulateEmbedding(5000, log);  // a long first embedding
+            return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+          },
+          QStringLiteral("second"));
+      QTRY_COMPARE(secondSetImages.load(), 1);  // the second engine is made and embedding
+      QCOMPARE(destroyed.load(), 0);
+    }
+    QCOMPARE(destroyed.load(), 2);
+    std::lock_guard lock(log->mutex);
+    QCOMPARE(log->cancelled, 1);
+    QVERIFY(log->embedded.empty());
   }
 };
 

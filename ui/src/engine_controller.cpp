@@ -32,42 +32,97 @@ class EngineWorker : public QObject {
   EngineWorker(EngineController* controller, std::shared_ptr<EngineController::Mailbox> mailbox)
       : controller_(controller), mailbox_(std::move(mailbox)) {}
 
-  void load(const EngineFactory& factory, const QString& name) {
-    loadEngine(factory, name);
-    --mailbox_->jobsQueued;
-    drain();  // what waited behind the load
-  }
+  /// A new engine's first embedding goes on while its load is the newest one asked for (a newer
+  /// load, or closing, stops it between encoder blocks).
+  class LoadStillWanted : public ProgressSink {
+   public:
+    LoadStillWanted(std::shared_ptr<EngineController::Mailbox> mailbox, std::uint64_t generation)
+        : mailbox_(std::move(mailbox)), generation_(generation) {}
+    bool report(double, std::string_view) override {
+      return mailbox_->loadsRequested.load() == generation_;
+    }
 
-  void loadEngine(const EngineFactory& factory, const QString& name) {
-    // The engine in use stays until the new one is made (both in memory for that moment): a
-    // hot swap never turns the AI tool off, and a load that fails leaves the model there was.
+   private:
+    std::shared_ptr<EngineController::Mailbox> mailbox_;
+    std::uint64_t generation_;
+  };
+
+  /// Loader thread: makes load `generation`'s engine and embeds the picture on screen with it,
+  /// then hands it to the engine thread (adopt). Nothing here touches the engine in use.
+  static void makeAndWarm(EngineWorker* worker, std::uint64_t generation,
+                          const EngineFactory& factory, const QString& name) {
+    const std::shared_ptr<EngineController::Mailbox> mailbox = worker->mailbox_;
+    if (generation != mailbox->loadsRequested.load()) return;  // replaced before it began
+    std::unique_ptr<SegmentationEngine> engine;
     const QString failure = failureOf([&]() -> QString {
       Result<std::unique_ptr<SegmentationEngine>> made = factory();
       if (!made) return describe(made.error());
       std::string folder;
       {
-        std::lock_guard lock(mailbox_->mutex);
-        folder = mailbox_->embeddingFolder;
+        std::lock_guard lock(mailbox->mutex);
+        folder = mailbox->embeddingFolder;
       }
       made.value()->setEmbeddingFolder(folder);
-      engine_ = std::move(made).value();
-      lastKey_.reset();
+      engine = std::move(made).value();
       return {};
     });
+    if (!engine) {
+      worker->settle(generation, failure.isEmpty() ? QStringLiteral("no engine was made") : failure,
+                     name);
+      return;
+    }
+    std::optional<PrefetchItem> onScreen;
+    {
+      std::lock_guard lock(mailbox->mutex);
+      onScreen = mailbox->onScreen;
+    }
+    // The picture on screen, embedded before the swap: the next click is answered at once.
+    // Not needed for the load to succeed; a newer load or closing stops it between blocks.
+    std::optional<ImageKey> warmed;
+    if (onScreen) {
+      failureOf([&]() -> QString {
+        const RgbImage picture = onScreen->picture();
+        LoadStillWanted wanted(mailbox, generation);
+        if (picture.isValid() && engine->setImage(picture, onScreen->key, &wanted)) {
+          warmed = onScreen->key;
+        }
+        return {};
+      });
+    }
+    auto handOver = std::make_shared<std::unique_ptr<SegmentationEngine>>(std::move(engine));
     QMetaObject::invokeMethod(
-        controller_,
-        [c = controller_, failure, name, hasEngine = engine_ != nullptr] {
-          c->loading_ = false;
-          c->hasEngine_ = hasEngine;
-          if (failure.isEmpty()) {
-            c->name_ = name;
-            emit c->engineLoaded(name);
-          } else {
-            if (!hasEngine) c->name_.clear();
-            emit c->engineFailed(failure);
-          }
+        worker,
+        [worker, generation, handOver, warmed, name] {
+          worker->adopt(generation, std::move(*handOver), warmed, name);
         },
         Qt::QueuedConnection);
+  }
+
+  /// Engine thread: load `generation`'s engine replaces the one in use (destroyed here, on
+  /// its own thread), unless a newer load was asked for meanwhile.
+  void adopt(std::uint64_t generation, std::unique_ptr<SegmentationEngine> engine,
+             const std::optional<ImageKey>& warmed, const QString& name) {
+    if (generation != mailbox_->loadsRequested.load()) return;  // the newer load follows
+    engine_ = std::move(engine);
+    lastKey_ = warmed;
+    settle(generation, {}, name);
+    drain();  // what waited behind the load
+  }
+
+  /// Load `generation` ended: prompts and warm-up go on, and the UI hears of it. Called on the
+  /// loader thread for a failure, on the engine thread for an adoption; it touches only the
+  /// mailbox and posts the rest.
+  void settle(std::uint64_t generation, const QString& failure, const QString& name) {
+    if (generation == mailbox_->loadsRequested.load()) mailbox_->loadsSettled = generation;
+    QMetaObject::invokeMethod(
+        controller_,
+        [c = controller_, generation, failure, name] { c->settleLoad(generation, failure, name); },
+        Qt::QueuedConnection);
+    if (!failure.isEmpty()) {
+      // Prompts that waited for a first engine get their answer ("no model is loaded").
+      QMetaObject::invokeMethod(
+          this, [this] { drain(); }, Qt::QueuedConnection);
+    }
   }
 
   /// Runs whatever waits, newest request first, then the prefetch list, until nothing is left
@@ -78,8 +133,9 @@ class EngineWorker : public QObject {
       std::optional<PrefetchItem> prefetch;
       {
         std::lock_guard lock(mailbox_->mutex);
-        request.swap(mailbox_->pending);
-        if (!request && engine_ && !mailbox_->prefetch.empty()) {
+        const bool loading = mailbox_->loading();
+        if (engine_ || !loading) request.swap(mailbox_->pending);
+        if (!request && engine_ && !loading && !mailbox_->prefetch.empty()) {
           prefetch = std::move(mailbox_->prefetch.front());
           mailbox_->prefetch.erase(mailbox_->prefetch.begin());
           prefetchGeneration_ = mailbox_->prefetchGeneration;
@@ -163,6 +219,7 @@ class EngineWorker : public QObject {
   bool supersedes(const ImageKey& key, bool background) {
     std::lock_guard lock(mailbox_->mutex);
     if (mailbox_->jobsQueued.load() > 0) return true;
+    if (background && mailbox_->loading()) return true;  // the new engine warms up instead
     if (mailbox_->pending) return !(mailbox_->pending->key == key);
     if (!background || mailbox_->prefetchGeneration == prefetchGeneration_) return false;
     // A new list was posted (the user moved on): keep going only if it still wants this one.
@@ -250,6 +307,11 @@ EngineController::EngineController(QObject* parent)
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   thread_.setObjectName(QStringLiteral("medsa-engine"));
   thread_.start();
+  loader_ = new QObject;
+  loader_->moveToThread(&loaderThread_);
+  connect(&loaderThread_, &QThread::finished, loader_, &QObject::deleteLater);
+  loaderThread_.setObjectName(QStringLiteral("medsa-engine-loader"));
+  loaderThread_.start();
 }
 
 EngineController::~EngineController() {
@@ -259,6 +321,11 @@ EngineController::~EngineController() {
     mailbox_->prefetch.clear();
   }
   ++latest_;
+  // A load under way is no longer wanted: its first embedding stops at the next block (making
+  // the engine itself, reading a checkpoint, runs to its end), and nothing is handed over.
+  ++mailbox_->loadsRequested;
+  loaderThread_.quit();
+  loaderThread_.wait();
   // Counts as a waiting job: an embedding in progress stops at its next block, so closing the
   // app never waits for a whole warm-up list.
   ++mailbox_->jobsQueued;
@@ -267,11 +334,30 @@ EngineController::~EngineController() {
 }
 
 void EngineController::load(EngineFactory factory, const QString& name) {
-  loading_ = true;         // hasEngine_ stays: the engine in use stays until the new one is made
-  ++mailbox_->jobsQueued;  // the old engine's warm-up gives way to the new engine
+  loading_ = true;  // hasEngine_ stays: the engine in use answers until the new one takes over
+  const std::uint64_t generation = ++mailbox_->loadsRequested;
   QMetaObject::invokeMethod(
-      worker_, [w = worker_, f = std::move(factory), name] { w->load(f, name); },
+      loader_,
+      [w = worker_, generation, f = std::move(factory), name] {
+        EngineWorker::makeAndWarm(w, generation, f, name);
+      },
       Qt::QueuedConnection);
+}
+
+void EngineController::settleLoad(std::uint64_t generation, const QString& failure,
+                                  const QString& name) {
+  if (generation != mailbox_->loadsRequested.load()) return;  // a newer load is under way
+  loading_ = false;
+  if (failure.isEmpty()) {
+    hasEngine_ = true;
+    name_ = name;
+    emit engineLoaded(name);
+  } else {
+    emit engineFailed(failure);
+  }
+  std::vector<DeferredJob> jobs;
+  jobs.swap(jobsAfterLoad_);
+  for (DeferredJob& job : jobs) postJob(std::move(job));
 }
 
 quint64 EngineController::submit(RgbImage image, ImageKey key, Prompt prompt) {
@@ -316,6 +402,7 @@ void EngineController::setEmbeddingFolder(const QString& folder) {
 void EngineController::prefetch(std::vector<PrefetchItem> items) {
   {
     std::lock_guard lock(mailbox_->mutex);
+    mailbox_->onScreen = items.empty() ? std::nullopt : std::optional<PrefetchItem>(items.front());
     mailbox_->prefetch = std::move(items);
     ++mailbox_->prefetchGeneration;
   }
@@ -325,9 +412,19 @@ void EngineController::prefetch(std::vector<PrefetchItem> items) {
 
 void EngineController::runJob(std::function<void(SegmentationEngine*)> job,
                               std::function<void(const QString&)> failed) {
+  DeferredJob deferred{std::move(job), std::move(failed)};
+  if (loading_) {
+    jobsAfterLoad_.push_back(std::move(deferred));  // for the engine the load leaves in place
+    return;
+  }
+  postJob(std::move(deferred));
+}
+
+void EngineController::postJob(DeferredJob job) {
   ++mailbox_->jobsQueued;  // an embedding in progress gives way to the job
   QMetaObject::invokeMethod(
-      worker_, [w = worker_, j = std::move(job), f = std::move(failed)] { w->runJob(j, f); },
+      worker_,
+      [w = worker_, j = std::move(job.job), f = std::move(job.failed)] { w->runJob(j, f); },
       Qt::QueuedConnection);
 }
 

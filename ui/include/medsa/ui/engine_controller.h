@@ -19,7 +19,8 @@
 
 namespace medsa::ui {
 
-/// Makes an engine; runs on the engine thread, so loading weights never blocks the UI.
+/// Makes an engine; runs on the engine loader thread, so loading weights never blocks the UI
+/// or the engine in use.
 using EngineFactory = std::function<Result<std::unique_ptr<SegmentationEngine>>()>;
 
 struct EngineRequest {
@@ -56,10 +57,14 @@ class EngineController : public QObject {
   explicit EngineController(QObject* parent = nullptr);
   ~EngineController() override;
 
-  /// Replaces the engine with what `factory` makes on the engine thread; engineLoaded or
-  /// engineFailed follows. `name` is shown to the user. The engine in use stays until the new
-  /// one is made: prompts sent meanwhile wait and are answered by the new one, and if making it
-  /// fails the old one stays in use (hasEngine() and engineName() unchanged).
+  /// Replaces the engine with what `factory` makes; engineLoaded or engineFailed follows.
+  /// `name` is shown to the user. The new engine is made on a loader thread and embeds the
+  /// picture on screen (the first of the prefetch list) there, while the engine in use goes on
+  /// answering prompts; then it takes over, and the old one is destroyed. Background warm-up
+  /// pauses meanwhile, and jobs submitted meanwhile wait for the outcome, so they run with the
+  /// engine that follows the load. With no engine yet, prompts wait for the load. If making it
+  /// fails the old engine stays (hasEngine() and engineName() unchanged). A newer load
+  /// replaces an older one still under way.
   void load(EngineFactory factory, const QString& name);
   bool hasEngine() const { return hasEngine_; }
   bool isLoading() const { return loading_; }
@@ -74,9 +79,10 @@ class EngineController : public QObject {
   /// the prompt), milliseconds; predictionReady's latency adds the queues on both sides.
   double lastEngineMs() const { return lastEngineMs_; }
 
-  /// Runs `job` on the engine thread with the engine (null when none is loaded). A job reports
-  /// its own outcome; if it throws instead, `failed` runs on the UI thread with the reason, so
-  /// whoever waits for the job (a progress dialog) always hears back.
+  /// Runs `job` on the engine thread with the engine (null when none is loaded; asked for
+  /// during a load, after it, with the engine it leaves in place). A job reports its own
+  /// outcome; if it throws instead, `failed` runs on the UI thread with the reason, so whoever
+  /// waits for the job (a progress dialog) always hears back.
   void runJob(std::function<void(SegmentationEngine*)> job,
               std::function<void(const QString&)> failed = {});
   /// Replaces the prefetch list: embeddings computed in this order while no request or job
@@ -110,9 +116,24 @@ class EngineController : public QObject {
     std::uint64_t prefetchGeneration = 0;  ///< counts the lists posted
     std::atomic<int> jobsQueued{0};
     std::string embeddingFolder;  ///< applied to every engine loaded
+    std::optional<PrefetchItem> onScreen;  ///< the latest list's first picture, for a new engine
+    std::atomic<std::uint64_t> loadsRequested{0};  ///< generation of the newest load
+    std::atomic<std::uint64_t> loadsSettled{0};    ///< generation of the newest load settled
+    bool loading() const { return loadsSettled.load() < loadsRequested.load(); }
   };
+  struct DeferredJob {
+    std::function<void(SegmentationEngine*)> job;
+    std::function<void(const QString&)> failed;
+  };
+  /// UI thread: load `generation` ended (adopted, or `failure`). Older generations are ignored.
+  void settleLoad(std::uint64_t generation, const QString& failure, const QString& name);
+  void postJob(DeferredJob job);
+
   QThread thread_;
   EngineWorker* worker_ = nullptr;
+  QThread loaderThread_;
+  QObject* loader_ = nullptr;  ///< lives on loaderThread_: the context that loads run in
+  std::vector<DeferredJob> jobsAfterLoad_;
   std::shared_ptr<Mailbox> mailbox_;
   quint64 latest_ = 0;
   bool hasEngine_ = false;

@@ -95,8 +95,9 @@ class MainWindow : public QMainWindow {
   /// Reads a label map for the open image on a worker thread (File → Open Labels); unsaved
   /// labels are offered for saving first, and the replaced ones stay one Undo away.
   void openLabelsFile(const QString& path);
-  /// Loads the model on the engine thread; AI tools enable when it is ready. If it cannot be
-  /// loaded, the model in use (if any) stays, and so does its checkpoint.
+  /// Loads the model off the UI thread (EngineController::load); AI tools enable when it is
+  /// ready, and a model in use answers until then. If it cannot be loaded, the model in use
+  /// (if any) stays, and so does its checkpoint.
   void loadModel(const QString& checkpoint);
   /// The checkpoint last given to loadModel ("" before any), or after a load that failed, the
   /// one of the model still in use.
