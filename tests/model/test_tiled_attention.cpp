@@ -66,16 +66,18 @@ torch::Tensor tiled(const Inputs& in, AttentionIsa isa, int64_t first, int64_t c
   const torch::Tensor relH = in.relH.to(torch::kFloat).contiguous();
   const torch::Tensor relW = in.relW.to(torch::kFloat).contiguous();
   if (!out.defined()) out = torch::full_like(in.q, 7.0);  // rows outside the range stay 7
+  const HeadRows rows = HeadRows::contiguous(in.heads, in.h * in.w, in.d);
   if (in.q.scalar_type() == torch::kBFloat16) {
     TiledRelPosAttention attention(in.k.data_ptr<c10::BFloat16>(), in.v.data_ptr<c10::BFloat16>(),
-                                   in.heads, in.h, in.w, in.d, isa);
-    attention.attend(in.q.data_ptr<c10::BFloat16>(), relH.data_ptr<float>(), relW.data_ptr<float>(),
-                     static_cast<float>(in.scale), out.data_ptr<c10::BFloat16>(), first, count);
+                                   rows, in.heads, in.h, in.w, in.d, isa);
+    attention.attend(in.q.data_ptr<c10::BFloat16>(), rows, relH.data_ptr<float>(),
+                     relW.data_ptr<float>(), static_cast<float>(in.scale),
+                     out.data_ptr<c10::BFloat16>(), rows, first, count);
   } else {
-    TiledRelPosAttention attention(in.k.data_ptr<float>(), in.v.data_ptr<float>(), in.heads, in.h,
-                                   in.w, in.d, isa);
-    attention.attend(in.q.data_ptr<float>(), relH.data_ptr<float>(), relW.data_ptr<float>(),
-                     static_cast<float>(in.scale), out.data_ptr<float>(), first, count);
+    TiledRelPosAttention attention(in.k.data_ptr<float>(), in.v.data_ptr<float>(), rows, in.heads,
+                                   in.h, in.w, in.d, isa);
+    attention.attend(in.q.data_ptr<float>(), rows, relH.data_ptr<float>(), relW.data_ptr<float>(),
+                     static_cast<float>(in.scale), out.data_ptr<float>(), rows, first, count);
   }
   return out;
 }
@@ -384,7 +386,8 @@ class TestTiledAttention : public QObject {
       const torch::Tensor k = torch::zeros({1, 4, 16});
       QVERIFY_THROWS_EXCEPTION(
           std::invalid_argument,
-          TiledRelPosAttention(k.data_ptr<float>(), k.data_ptr<float>(), 1, 2, 2, 16, isa));
+          TiledRelPosAttention(k.data_ptr<float>(), k.data_ptr<float>(),
+                               HeadRows::contiguous(1, 4, 16), 1, 2, 2, 16, isa));
       return;
     }
     QSKIP("this CPU runs every kernel, so none can be refused here");

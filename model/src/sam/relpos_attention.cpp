@@ -70,9 +70,7 @@ void tiledAttention(const torch::Tensor& q, const torch::Tensor& k, const torch:
                     int64_t w, const torch::Tensor& out) {
   const int64_t heads = q.size(0) * q.size(1), d = q.size(3);
   const HeadRows qRows = headRowsOf(q), kRows = headRowsOf(k), outRows = headRowsOf(out);
-  TORCH_CHECK(kRows.item == headRowsOf(v).item && kRows.head == headRowsOf(v).head &&
-                  kRows.token == headRowsOf(v).token,
-              "tiled attention: k and v must share a layout");
+  TORCH_CHECK(k.strides() == v.strides(), "tiled attention: k and v must share a layout");
   const torch::Tensor relHFloat = relH.to(torch::kFloat).contiguous();
   const torch::Tensor relWFloat = relW.to(torch::kFloat).contiguous();
   const bool bf16 = q.scalar_type() == torch::kBFloat16;
@@ -241,7 +239,7 @@ torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch:
                                             const torch::Tensor& v, const torch::Tensor& relH,
                                             const torch::Tensor& relW, double scale, int64_t h,
                                             int64_t w) {
-  const bool applies = tiledKernelRuns(q) && !kernelChoice().chunked &&
+  const bool applies = defaultBiasStrategy(q) == BiasStrategy::TiledCpuKernel &&
                        !gradientWanted({&q, &k, &v, &relH, &relW}) &&
                        k.scalar_type() == q.scalar_type() && v.scalar_type() == q.scalar_type();
   if (!applies) return {};

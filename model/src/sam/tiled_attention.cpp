@@ -110,16 +110,6 @@ AttentionIsa attentionKernelFor(AttentionIsa isa, bool bf16) {
   return usesPairs(isa) && !bf16 ? AttentionIsa::Avx512 : isa;
 }
 
-TiledRelPosAttention::TiledRelPosAttention(const float* k, const float* v, std::int64_t heads,
-                                           std::int64_t h, std::int64_t w, std::int64_t d,
-                                           AttentionIsa isa)
-    : TiledRelPosAttention(k, v, HeadRows::contiguous(heads, h * w, d), heads, h, w, d, isa) {}
-
-TiledRelPosAttention::TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v,
-                                           std::int64_t heads, std::int64_t h, std::int64_t w,
-                                           std::int64_t d, AttentionIsa isa)
-    : TiledRelPosAttention(k, v, HeadRows::contiguous(heads, h * w, d), heads, h, w, d, isa) {}
-
 TiledRelPosAttention::TiledRelPosAttention(const float* k, const float* v, const HeadRows& rows,
                                            std::int64_t heads, std::int64_t h, std::int64_t w,
                                            std::int64_t d, AttentionIsa isa)
@@ -195,19 +185,6 @@ void TiledRelPosAttention::packPairs(const c10::BFloat16* k, const c10::BFloat16
       }
     }
   });
-}
-
-void TiledRelPosAttention::attend(const float* q, const float* relH, const float* relW, float scale,
-                                  float* out, std::int64_t first, std::int64_t count) const {
-  const HeadRows rows = HeadRows::contiguous(heads_, tokens_, d_);
-  attendRows(q, rows, relH, relW, scale, out, rows, first, count);
-}
-
-void TiledRelPosAttention::attend(const c10::BFloat16* q, const float* relH, const float* relW,
-                                  float scale, c10::BFloat16* out, std::int64_t first,
-                                  std::int64_t count) const {
-  const HeadRows rows = HeadRows::contiguous(heads_, tokens_, d_);
-  attendRows(q, rows, relH, relW, scale, out, rows, first, count);
 }
 
 void TiledRelPosAttention::attend(const float* q, const HeadRows& qRows, const float* relH,

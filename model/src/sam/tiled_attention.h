@@ -56,25 +56,15 @@ struct HeadRows {
 /// kernel of `isa` (which the CPU must support), then attended by query ranges.
 class TiledRelPosAttention {
  public:
-  /// k, v: [heads, h*w, d], contiguous.
-  TiledRelPosAttention(const float* k, const float* v, std::int64_t heads, std::int64_t h,
-                       std::int64_t w, std::int64_t d, AttentionIsa isa);
-  TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v, std::int64_t heads,
-                       std::int64_t h, std::int64_t w, std::int64_t d, AttentionIsa isa);
-  /// k and v laid out as `rows` says.
+  /// k and v laid out as `rows` says ([heads, h*w, d] contiguous: HeadRows::contiguous).
   TiledRelPosAttention(const float* k, const float* v, const HeadRows& rows, std::int64_t heads,
                        std::int64_t h, std::int64_t w, std::int64_t d, AttentionIsa isa);
   TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
                        std::int64_t heads, std::int64_t h, std::int64_t w, std::int64_t d,
                        AttentionIsa isa);
 
-  /// Rows [first, first + count) of every head. q, out: [heads, h*w, d] (q unscaled);
-  /// relH: [heads, h*w, h], relW: [heads, h*w, w], fp32, contiguous.
-  void attend(const float* q, const float* relH, const float* relW, float scale, float* out,
-              std::int64_t first, std::int64_t count) const;
-  void attend(const c10::BFloat16* q, const float* relH, const float* relW, float scale,
-              c10::BFloat16* out, std::int64_t first, std::int64_t count) const;
-  /// The same with q and out laid out as qRows and outRows say (relH, relW as above).
+  /// Rows [first, first + count) of every head; q (unscaled) and out laid out as qRows and
+  /// outRows say. relH: [heads, h*w, h], relW: [heads, h*w, w], fp32, contiguous.
   void attend(const float* q, const HeadRows& qRows, const float* relH, const float* relW,
               float scale, float* out, const HeadRows& outRows, std::int64_t first,
               std::int64_t count) const;
