@@ -123,7 +123,8 @@ torch::Tensor modelInput(ProcessingProfile profile, const RgbImage& resized, int
     return ((chw - low) / torch::clamp_min(high - low, 1e-8)).contiguous();
   }
   const auto onDevice = torch::TensorOptions().device(device);
-  const torch::Tensor mean = torch::tensor({123.675f, 116.28f, 103.53f}, onDevice).view({1, 3, 1, 1});
+  const torch::Tensor mean =
+      torch::tensor({123.675f, 116.28f, 103.53f}, onDevice).view({1, 3, 1, 1});
   const torch::Tensor std = torch::tensor({58.395f, 57.12f, 57.375f}, onDevice).view({1, 3, 1, 1});
   chw = (chw - mean) / std;
   return F::pad(chw,
