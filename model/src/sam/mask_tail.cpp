@@ -78,8 +78,7 @@ MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* pr
 #pragma GCC unroll 8
       for (int r = 0; r < Rows; ++r)
 #pragma GCC unroll 32
-        for (int v = 0; v < Group; ++v)
-          acc[r][v] = load<V>(p.weights->upBias + (v0 + v) * Lanes);
+        for (int v = 0; v < Group; ++v) acc[r][v] = load<V>(p.weights->upBias + (v0 + v) * Lanes);
       for (int c = 0; c < In; ++c) {
         V weight[Group];
 #pragma GCC unroll 32
@@ -103,8 +102,8 @@ MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* pr
         for (int chain = 0; chain < kChains; ++chain)
 #pragma GCC unroll 4
           for (int m = 0; m < kMaskVectors; ++m)
-            sums[chain][m] += features[r][k + chain] *
-                              load<V>(product + (k + chain) * kMaskLanes + m * Lanes);
+            sums[chain][m] +=
+                features[r][k + chain] * load<V>(product + (k + chain) * kMaskLanes + m * Lanes);
 #pragma GCC unroll 4
       for (int m = 0; m < kMaskVectors; ++m) {
 #pragma GCC unroll 8
