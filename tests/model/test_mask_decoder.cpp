@@ -1,9 +1,10 @@
 // The mask decoder's fast forms against the plain formulas they replace: the folded cross
 // attentions (projections moved to the few prompt tokens' side) against DecoderAttention's
-// forward, values and gradients; the channels-last upscaling against LibTorch's
-// conv_transpose2d and the NCHW LayerNorm2d; and a whole decoder's masks against the official
-// computation order (transformer, NCHW upscaling, hypernetwork products).
-// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+// forward, values and gradients; the token-to-image attentions, folded and prepared per
+// picture, in inference (the fused kernel) and with gradients; the channels-last upscaling against
+// LibTorch's conv_transpose2d and the NCHW LayerNorm2d; and a whole decoder's masks against the
+// official computation order (transformer, NCHW upscaling, hypernetwork products). Torch before Qt:
+// Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
 #include <QTest>
@@ -122,6 +123,44 @@ class TestMaskDecoder : public QObject {
     QFETCH(int, few);
     QFETCH(bool, toMany);
     compareFolded({dim, heads, downsample, batch, few, 300}, toMany);
+  }
+
+  // Inference, where the CPU runs tokens_to_image.h's kernel (unless MEDSA_TOKENS_TO_IMAGE=off),
+  // and with gradients recorded, where LibTorch's steps run: the folded attention and the one
+  // with keys and values projected once per picture, read per head from [B, N, heads x c]
+  // (expanded over a batch, as a picture's are), equal forward's.
+  void tokensToImageWithAndWithoutGradients_data() {
+    QTest::addColumn<bool>("gradients");
+    QTest::newRow("inference") << false;
+    QTest::newRow("gradients recorded") << true;
+  }
+  void tokensToImageWithAndWithoutGradients() {
+    QFETCH(bool, gradients);
+    DecoderAttention attention(256, 8, 2);  // SAM's: heads of 16, folded rows 256 wide
+    randomise(*attention, 21);
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!gradients) noGrad.emplace();
+    torch::manual_seed(22);
+    const int64_t batch = 2, tokens = 700;
+    const torch::Tensor queries = torch::randn({batch, 7, 256});
+    const torch::Tensor keys = (torch::randn({1, tokens, 256}) * 2).expand({batch, -1, -1});
+    const torch::Tensor values = torch::randn({1, tokens, 256}).expand({batch, -1, -1});
+    const torch::Tensor plain = attention->forward(queries, keys, values);
+
+    const torch::Tensor folded = attention->attendToMany(queries, keys, values);
+    QVERIFY2(maxAbsDifference(folded, plain) < 1e-4,
+             qPrintable(QString::number(maxAbsDifference(folded, plain))));
+    // The image tokens channels last by a permute, as an unprepared picture's are.
+    const torch::Tensor permutedKeys = keys.permute({0, 2, 1}).contiguous().permute({0, 2, 1});
+    QVERIFY(maxAbsDifference(attention->attendToMany(queries, permutedKeys, values), plain) < 1e-4);
+
+    const double scale = 1.0 / std::sqrt(16.0);
+    const torch::Tensor scaledKeys = attention->k_proj(keys.narrow(0, 0, 1)) * scale;
+    const torch::Tensor projectedValues = attention->v_proj(values.narrow(0, 0, 1));
+    const torch::Tensor prepared = attention->attendPrepared(
+        queries, scaledKeys.expand({batch, -1, -1}), projectedValues.expand({batch, -1, -1}));
+    QVERIFY2(maxAbsDifference(prepared, plain) < 1e-4,
+             qPrintable(QString::number(maxAbsDifference(prepared, plain))));
   }
 
   void foldsOnlyWhileItSavesWork() {

@@ -6,6 +6,7 @@
 
 #include "sam/image_to_tokens.h"
 #include "sam/mask_tail.h"
+#include "sam/tokens_to_image.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -33,6 +34,44 @@ std::optional<VectorIsa> maskTailChoice() {
 std::optional<VectorIsa> imageToTokensChoice() {
   static const std::optional<VectorIsa> choice = kernelChoice("MEDSA_IMAGE_TO_TOKENS");
   return choice;
+}
+std::optional<VectorIsa> tokensToImageChoice() {
+  static const std::optional<VectorIsa> choice = kernelChoice("MEDSA_TOKENS_TO_IMAGE");
+  return choice;
+}
+
+// Per head, softmax(queries keys^T) values through tokens_to_image.h's kernel, for fp32
+// inference on the CPU: queries [B, heads, n, c], keys and values [B, N, heads x c] (one head
+// of c = C: the folded form). nullopt where the kernel does not apply.
+std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, torch::Tensor keys,
+                                                torch::Tensor values) {
+  const std::optional<VectorIsa> isa = tokensToImageChoice();
+  const int64_t batch = queries.size(0), heads = queries.size(1), n = queries.size(2);
+  const int64_t c = queries.size(3), tokens = keys.size(1);
+  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(queries) || !isCpuFloat(keys) ||
+      !isCpuFloat(values) || keys.size(2) != heads * c || values.sizes() != keys.sizes() ||
+      tokens < 1 || !tokensToImageFits(n, c) || compat::cpuAutocastEnabled())
+    return std::nullopt;
+  // Each token's row contiguous (image tokens made channels last by a permute are not).
+  if (keys.stride(2) != 1) keys = keys.contiguous();
+  if (values.stride(2) != 1) values = values.contiguous();
+  const torch::Tensor q = queries.contiguous();
+  torch::Tensor out = torch::empty({batch, heads, n, c}, q.options());
+  for (int64_t b = 0; b < batch; ++b) {
+    const torch::Tensor k = keys.select(0, b), v = values.select(0, b);
+    TokensToImageInput input{};
+    input.queries = q.select(0, b).data_ptr<float>();
+    input.keys = k.data_ptr<float>();
+    input.values = v.data_ptr<float>();
+    input.heads = heads;
+    input.n = n;
+    input.dim = c;
+    input.tokens = tokens;
+    input.keyStride = k.stride(0);
+    input.valueStride = v.stride(0);
+    tokensToImage(*isa, input, out.select(0, b).data_ptr<float>());
+  }
+  return out;
 }
 
 // keys (the image tokens) updated by their attention to the prompt tokens, the residual and
@@ -129,7 +168,11 @@ torch::Tensor DecoderAttentionImpl::queryHeads(const torch::Tensor& q) {
 
 torch::Tensor DecoderAttentionImpl::mergeHeads(const torch::Tensor& attention,
                                                const torch::Tensor& vh) {
-  const torch::Tensor out = attention.matmul(vh).transpose(1, 2);
+  return projectHeads(attention.matmul(vh));
+}
+
+torch::Tensor DecoderAttentionImpl::projectHeads(const torch::Tensor& attended) {
+  const torch::Tensor out = attended.transpose(1, 2);
   return out_proj(out.reshape({out.size(0), out.size(1), -1}));
 }
 
@@ -141,9 +184,15 @@ torch::Tensor DecoderAttentionImpl::attend(const torch::Tensor& q, const torch::
 }
 
 torch::Tensor DecoderAttentionImpl::attendPrepared(const torch::Tensor& q,
-                                                   const torch::Tensor& scaledKeysT,
-                                                   const torch::Tensor& vh) {
-  return mergeHeads(queryHeads(q).matmul(scaledKeysT).softmax(-1), vh);
+                                                   const torch::Tensor& scaledKeys,
+                                                   const torch::Tensor& values) {
+  const torch::Tensor qh = queryHeads(q);
+  if (std::optional<torch::Tensor> attended = fusedTokensToImage(qh, scaledKeys, values))
+    return projectHeads(*attended);
+  const int64_t batch = scaledKeys.size(0), tokens = scaledKeys.size(1), c = qh.size(3);
+  const torch::Tensor keysT = scaledKeys.view({batch, tokens, heads, c}).permute({0, 2, 3, 1});
+  const torch::Tensor vh = values.view({batch, tokens, heads, c}).transpose(1, 2);
+  return mergeHeads(qh.matmul(keysT).softmax(-1), vh);
 }
 
 torch::Tensor DecoderAttentionImpl::forward(const torch::Tensor& q, const torch::Tensor& k,
@@ -168,9 +217,15 @@ torch::Tensor DecoderAttentionImpl::attendToMany(const torch::Tensor& q, const t
   // score row, which softmax drops.
   const torch::Tensor queriesInImageSpace =
       qh.matmul(k_proj->weight.view({heads, c, dim})).reshape({batch, heads * n, dim});
-  const torch::Tensor attention = queriesInImageSpace.matmul(k.transpose(1, 2)).softmax(-1);
   // P (v Wv_h^T + bv_h) = (P v) Wv_h^T + bv_h, because every row of P sums to one.
-  const torch::Tensor mixed = attention.matmul(v).view({batch, heads, n, dim});
+  torch::Tensor mixed;
+  if (std::optional<torch::Tensor> fused =
+          fusedTokensToImage(queriesInImageSpace.unsqueeze(1), k, v)) {
+    mixed = fused->view({batch, heads, n, dim});
+  } else {
+    const torch::Tensor attention = queriesInImageSpace.matmul(k.transpose(1, 2)).softmax(-1);
+    mixed = attention.matmul(v).view({batch, heads, n, dim});
+  }
   const torch::Tensor out = mixed.matmul(v_proj->weight.view({heads, c, dim}).transpose(1, 2)) +
                             v_proj->bias.view({1, heads, 1, c});
   return out_proj(out.transpose(1, 2).reshape({batch, n, inner}));
@@ -245,8 +300,8 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
   if (prepared) {
     const int64_t batch = queries.size(0);
     attended = cross_attn_token_to_image->attendPrepared(
-        q, prepared->firstScaledKeysT.expand({batch, -1, -1, -1}),
-        prepared->firstValues.expand({batch, -1, -1, -1}));
+        q, prepared->firstScaledKeys.expand({batch, -1, -1}),
+        prepared->firstValues.expand({batch, -1, -1}));
   } else {
     attended = tokensToImage(*cross_attn_token_to_image, q, keysWithPe, keys);
   }
@@ -397,13 +452,12 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   prepared.keys = (embedding + noMaskDense).flatten(2).permute({0, 2, 1}).contiguous();
   prepared.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
   prepared.keysWithPe = prepared.keys + prepared.keyPe;
-  auto* first = transformer->layers[0]->as<TwoWayBlock>();
-  auto [keys, values] =
-      first->cross_attn_token_to_image->projectKeysValues(prepared.keysWithPe, prepared.keys);
-  // Contiguous per head in the layouts a click's matmuls read, so that none copies them again.
-  const double scale = 1.0 / std::sqrt(static_cast<double>(keys.size(3)));
-  prepared.firstScaledKeysT = (keys * scale).transpose(2, 3).contiguous();
-  prepared.firstValues = values.contiguous();
+  DecoderAttentionImpl& first =
+      *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_token_to_image;
+  const int64_t c = first.k_proj->weight.size(0) / first.heads;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(c));
+  prepared.firstScaledKeys = first.k_proj(prepared.keysWithPe) * scale;
+  prepared.firstValues = first.v_proj(prepared.keys);
   return prepared;
 }
 

@@ -25,10 +25,11 @@ struct DecoderAttentionImpl : torch::nn::Module {
   /// The query half, with keys and values from projectKeysValues.
   torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& keys,
                        const torch::Tensor& values);
-  /// attend with keys transposed and scaled by 1/sqrt(c) once per picture, [B, heads, c, N]
-  /// (MaskDecoder::prepare): the click's score matmul then reads them in the layout it wants
-  /// and skips the scale (1.85 -> 0.78 ms for ViT-B's first block on two cores).
-  torch::Tensor attendPrepared(const torch::Tensor& q, const torch::Tensor& scaledKeysT,
+  /// attend with keys and values projected once per picture, [B, N, heads x c] as k_proj and
+  /// v_proj give them, the keys scaled by 1/sqrt(c) (MaskDecoder::prepare). For fp32 inference
+  /// on the CPU the fused kernel of tokens_to_image.h reads them per head as they lie
+  /// (MEDSA_TOKENS_TO_IMAGE=off|portable|avx2|avx512 forces LibTorch or an instruction set).
+  torch::Tensor attendPrepared(const torch::Tensor& q, const torch::Tensor& scaledKeys,
                                const torch::Tensor& values);
 
   /// forward for the decoder's lopsided calls, with the same result up to rounding: a few
@@ -36,7 +37,8 @@ struct DecoderAttentionImpl : torch::nn::Module {
   /// and many image tokens attending to a few prompt tokens (attendFromMany). The projections
   /// are moved to the few tokens' side (softmax ignores the key bias's per-row constant, and
   /// attention rows sum to one), so the N image tokens are never projected. Pays while
-  /// foldsFor(n): heads x n <= the inner dimension.
+  /// foldsFor(n): heads x n <= the inner dimension. attendToMany's scores, softmax and weighted
+  /// sum run in tokens_to_image.h's kernel where attendPrepared's do.
   torch::Tensor attendToMany(const torch::Tensor& q, const torch::Tensor& k,
                              const torch::Tensor& v);
   torch::Tensor attendFromMany(const torch::Tensor& q, const torch::Tensor& k,
@@ -50,6 +52,8 @@ struct DecoderAttentionImpl : torch::nn::Module {
   torch::Tensor queryHeads(const torch::Tensor& q);  ///< projected, [B, heads, n, c]
   /// out_proj of the attention-weighted values, heads merged back.
   torch::Tensor mergeHeads(const torch::Tensor& attention, const torch::Tensor& vh);
+  /// out_proj of the heads' outputs [B, heads, n, c], merged back.
+  torch::Tensor projectHeads(const torch::Tensor& attended);
 };
 TORCH_MODULE(DecoderAttention);
 
@@ -58,8 +62,8 @@ TORCH_MODULE(DecoderAttention);
 /// them for token-to-image attention. Computed once per picture instead of once per click.
 struct PreparedImage {
   torch::Tensor keys, keyPe, keysWithPe;  ///< [1, N, C]
-  torch::Tensor firstScaledKeysT;         ///< [1, heads, c, N], times 1/sqrt(c)
-  torch::Tensor firstValues;              ///< [1, heads, N, c]
+  torch::Tensor firstScaledKeys;          ///< [1, N, heads x c], times 1/sqrt(c)
+  torch::Tensor firstValues;              ///< [1, N, heads x c]
 };
 
 /// The image tokens between the decoder's blocks and, where the fused image-to-token kernel

@@ -1,0 +1,246 @@
+#include "sam/tokens_to_image.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sam/simd_math.h"
+
+namespace medsa::model {
+namespace {
+
+using namespace simd;
+
+constexpr std::int64_t kMaxRows = 256;
+constexpr std::int64_t kMaxDim = 4096;
+constexpr std::int64_t kDimMultiple = 16;   // every compilation's ValueGroup x L divides it
+constexpr std::int64_t kBlockTokens = 48;   // a multiple of every compilation's score rows
+constexpr std::int64_t kChunkTokens = 512;  // image tokens per running state
+// The running maximum before the first block: below every score, and e^(it - a score) is 0.
+constexpr float kNoScore = -1e30f;
+
+// A compilation's padding: query rows to whole blocks of its weighted sums, the columns of the
+// packed queries (one per query row) to whole groups of its scores.
+struct Shape {
+  std::int64_t rows, stride;
+};
+
+// One chunk's running state for one head: per query row the maximum score so far and the sum of
+// e^(score - maximum) (`stride` each), and the weighted sum of the values relative to that
+// maximum ([rows][dim]).
+struct State {
+  float *maxima, *sums, *weighted;
+};
+State stateAt(float* base, const Shape& shape) {
+  return {base, base + shape.stride, base + 2 * shape.stride};
+}
+
+// Image tokens [first, last) into the chunk's states (one per head, perState floats apart),
+// kBlockTokens at a time. columns: each head's queries transposed, [heads][dim][stride];
+// scratch: kBlockTokens x stride scores and stride rescale factors. Scores take ScoreRows
+// tokens x ScoreGroup vectors of query rows per register block, the weighted sums ValueRows
+// query rows x ValueGroup vectors of dims.
+template <int L, int ScoreRows, int ScoreGroup, int ValueRows, int ValueGroup>
+MEDSA_INLINE void chunkOf(const TokensToImageInput& p, const float* columns, const Shape& shape,
+                          std::int64_t first, std::int64_t last, float* states,
+                          std::int64_t perState, float* scratch) {
+  using V = typename Simd<L>::F;
+  using I = typename Simd<L>::I;
+  static_assert(kBlockTokens % ScoreRows == 0, "a block holds whole register blocks of tokens");
+  const std::int64_t dim = p.dim, stride = shape.stride;
+  float* const scores = scratch;
+  float* const rescale = scratch + kBlockTokens * stride;
+  const auto stateOf = [&](std::int64_t head) { return stateAt(states + head * perState, shape); };
+  for (std::int64_t head = 0; head < p.heads; ++head) {
+    const State state = stateOf(head);
+    std::fill(state.maxima, state.maxima + stride, kNoScore);
+    std::fill(state.sums, state.sums + stride, 0.0f);
+    std::fill(state.weighted, state.weighted + shape.rows * dim, 0.0f);
+  }
+
+  for (std::int64_t block = first; block < last; block += kBlockTokens) {
+    const std::int64_t count = std::min(kBlockTokens, last - block);
+    for (std::int64_t head = 0; head < p.heads; ++head) {
+      const State state = stateOf(head);
+      const float* headColumns = columns + head * dim * stride;
+
+      // Scores of the block's tokens (rows past `count` repeat the last token, never read).
+      for (std::int64_t t0 = 0; t0 < count; t0 += ScoreRows) {
+        const float* key[ScoreRows];
+        for (int r = 0; r < ScoreRows; ++r) {
+          const std::int64_t t = block + std::min<std::int64_t>(t0 + r, count - 1);
+          key[r] = p.keys + t * p.keyStride + head * dim;
+        }
+        for (std::int64_t c0 = 0; c0 < stride; c0 += ScoreGroup * L) {
+          V acc[ScoreRows][ScoreGroup] = {};
+          for (std::int64_t d = 0; d < dim; ++d) {
+            V column[ScoreGroup];
+            for (int g = 0; g < ScoreGroup; ++g)
+              column[g] = load<V>(headColumns + d * stride + c0 + g * L);
+            for (int r = 0; r < ScoreRows; ++r) {
+              const V x = key[r][d] - V{};  // a broadcast: x - 0 folds, x + 0 would not (-0)
+              for (int g = 0; g < ScoreGroup; ++g) acc[r][g] += x * column[g];
+            }
+          }
+          for (int r = 0; r < ScoreRows; ++r)
+            for (int g = 0; g < ScoreGroup; ++g)
+              store(scores + (t0 + r) * stride + c0 + g * L, acc[r][g]);
+        }
+      }
+
+      // The online softmax, L query rows at a time down the block's tokens: the new maximum,
+      // the factor for what was summed relative to the old one, the weights e^(score - max).
+      for (std::int64_t c = 0; c < stride; c += L) {
+        V top = load<V>(scores + c);
+        for (std::int64_t t = 1; t < count; ++t) {
+          const V x = load<V>(scores + t * stride + c);
+          top = x > top ? x : top;
+        }
+        const V old = load<V>(state.maxima + c);
+        const V highest = old > top ? old : top;
+        const V factor = expNonPositive<V, I>(old - highest);
+        V total{};
+        for (std::int64_t t = 0; t < count; ++t) {
+          const V e = expNonPositive<V, I>(load<V>(scores + t * stride + c) - highest);
+          store(scores + t * stride + c, e);
+          total += e;
+        }
+        store(rescale + c, factor);
+        store(state.sums + c, load<V>(state.sums + c) * factor + total);
+        store(state.maxima + c, highest);
+      }
+
+      // The weighted sums, rescaled to the new maxima as they are loaded.
+      for (std::int64_t u0 = 0; u0 < dim; u0 += ValueGroup * L) {
+        const float* values = p.values + block * p.valueStride + head * dim + u0;
+        for (std::int64_t j0 = 0; j0 < shape.rows; j0 += ValueRows) {
+          V acc[ValueRows][ValueGroup];
+          for (int r = 0; r < ValueRows; ++r) {
+            const V factor = rescale[j0 + r] - V{};
+            for (int g = 0; g < ValueGroup; ++g)
+              acc[r][g] = load<V>(state.weighted + (j0 + r) * dim + u0 + g * L) * factor;
+          }
+          for (std::int64_t t = 0; t < count; ++t) {
+            V value[ValueGroup];
+            for (int g = 0; g < ValueGroup; ++g)
+              value[g] = load<V>(values + t * p.valueStride + g * L);
+            const float* weight = scores + t * stride + j0;
+            for (int r = 0; r < ValueRows; ++r) {
+              const V w = weight[r] - V{};
+              for (int g = 0; g < ValueGroup; ++g) acc[r][g] += w * value[g];
+            }
+          }
+          for (int r = 0; r < ValueRows; ++r)
+            for (int g = 0; g < ValueGroup; ++g)
+              store(state.weighted + (j0 + r) * dim + u0 + g * L, acc[r][g]);
+        }
+      }
+    }
+  }
+}
+
+// One function per instruction set, called per job: code inlined into a lambda would be
+// compiled for the lambda's own (baseline) target, whatever its caller's. Score blocks of 24
+// accumulators of AVX-512's 32 registers, 12 of AVX2's 16 and 8 of SSE's 16, each with its
+// operands (a few loads per multiply-add group, as in image_to_tokens.cpp); weighted sums of
+// one 16-wide vector per row on AVX-512, so that a head of 16 dims fits it.
+using ChunkFunction = void (*)(const TokensToImageInput&, const float*, const Shape&, std::int64_t,
+                               std::int64_t, float*, std::int64_t, float*);
+struct Compiled {
+  ChunkFunction chunk;
+  std::int64_t rowMultiple, columnMultiple;  // ValueRows; ScoreGroup x L
+};
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f,avx512dq,fma"))) void chunkAvx512(
+    const TokensToImageInput& p, const float* columns, const Shape& shape, std::int64_t first,
+    std::int64_t last, float* states, std::int64_t perState, float* scratch) {
+  chunkOf<16, 12, 2, 12, 1>(p, columns, shape, first, last, states, perState, scratch);
+}
+__attribute__((target("avx2,fma"))) void chunkAvx2(const TokensToImageInput& p,
+                                                   const float* columns, const Shape& shape,
+                                                   std::int64_t first, std::int64_t last,
+                                                   float* states, std::int64_t perState,
+                                                   float* scratch) {
+  chunkOf<8, 6, 2, 6, 2>(p, columns, shape, first, last, states, perState, scratch);
+}
+#endif
+void chunkPortable(const TokensToImageInput& p, const float* columns, const Shape& shape,
+                   std::int64_t first, std::int64_t last, float* states, std::int64_t perState,
+                   float* scratch) {
+  chunkOf<4, 4, 2, 4, 2>(p, columns, shape, first, last, states, perState, scratch);
+}
+
+Compiled compiledFor(VectorIsa isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (isa == VectorIsa::Avx512) return {chunkAvx512, 12, 32};
+  if (isa == VectorIsa::Avx2) return {chunkAvx2, 6, 16};
+#endif
+  return {chunkPortable, 4, 8};
+}
+
+std::int64_t roundUp(std::int64_t x, std::int64_t multiple) {
+  return (x + multiple - 1) / multiple * multiple;
+}
+
+}  // namespace
+
+bool tokensToImageFits(std::int64_t n, std::int64_t dim) {
+  return n >= 1 && n <= kMaxRows && dim > 0 && dim % kDimMultiple == 0 && dim <= kMaxDim;
+}
+
+void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out) {
+  const Compiled compiled = compiledFor(isa);
+  const std::int64_t heads = input.heads, n = input.n, dim = input.dim;
+  Shape shape;
+  shape.rows = roundUp(n, compiled.rowMultiple);
+  shape.stride = roundUp(shape.rows, compiled.columnMultiple);
+
+  // Each head's queries as columns; padding columns are zero (scores 0, never written out).
+  std::vector<float> columns(static_cast<std::size_t>(heads * dim * shape.stride), 0.0f);
+  for (std::int64_t h = 0; h < heads; ++h)
+    for (std::int64_t j = 0; j < n; ++j)
+      for (std::int64_t d = 0; d < dim; ++d)
+        columns[(h * dim + d) * shape.stride + j] = input.queries[(h * n + j) * dim + d];
+
+  const std::int64_t chunks = (input.tokens + kChunkTokens - 1) / kChunkTokens;
+  const std::int64_t perState = 2 * shape.stride + shape.rows * dim;
+  std::vector<float> states(static_cast<std::size_t>(chunks * heads * perState));
+  at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<float> scratch(static_cast<std::size_t>((kBlockTokens + 1) * shape.stride));
+    for (std::int64_t chunk = begin; chunk < end; ++chunk) {
+      const std::int64_t first = chunk * kChunkTokens;
+      compiled.chunk(input, columns.data(), shape, first,
+                     std::min(input.tokens, first + kChunkTokens),
+                     states.data() + chunk * heads * perState, perState, scratch.data());
+    }
+  });
+
+  // The chunks merged in order: each one's sums rescaled to the overall maximum.
+  std::vector<float> factor(static_cast<std::size_t>(chunks));
+  for (std::int64_t h = 0; h < heads; ++h) {
+    const auto stateOf = [&](std::int64_t chunk) {
+      return stateAt(states.data() + (chunk * heads + h) * perState, shape);
+    };
+    for (std::int64_t j = 0; j < n; ++j) {
+      float highest = kNoScore;
+      for (std::int64_t c = 0; c < chunks; ++c) highest = std::max(highest, stateOf(c).maxima[j]);
+      float total = 0.0f;
+      for (std::int64_t c = 0; c < chunks; ++c) {
+        factor[c] = std::exp(stateOf(c).maxima[j] - highest);
+        total += stateOf(c).sums[j] * factor[c];
+      }
+      float* target = out + (h * n + j) * dim;
+      std::fill(target, target + dim, 0.0f);
+      for (std::int64_t c = 0; c < chunks; ++c) {
+        const float share = factor[c] / total;
+        const float* weighted = stateOf(c).weighted + j * dim;
+        for (std::int64_t u = 0; u < dim; ++u) target[u] += weighted[u] * share;
+      }
+    }
+  }
+}
+
+}  // namespace medsa::model

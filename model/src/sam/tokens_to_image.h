@@ -1,0 +1,46 @@
+#pragma once
+// The prompt tokens' attention to the image tokens in the mask decoder as one pass over the
+// image tokens, for fp32 inference on the CPU: each query row takes the softmax of its scores
+// against every image token and the weighted sum of their values. Two forms use it: the folded
+// one (DecoderAttentionImpl::attendToMany: heads x n rows already in image space against the
+// image tokens themselves) and the first block's, per head against keys and values projected
+// once per picture (attendPrepared: 7 query rows x 16 dims per head for ViT-B, where LibTorch's
+// batched matmuls take ~1.5 ms for 15 M multiply-adds).
+//
+// Step by step these are two thin matmuls (ViT-B: 56 x 256 against 4096 tokens, at about half
+// the CPU's matmul rate) around a softmax over a 56 x 4096 score matrix that does not stay in
+// L2: about 3 ms of each of a click's two unprepared token-to-image attentions on two cores.
+// Here blocks of 48 image tokens go from their scores through an online softmax (running
+// maximum and sum per query row, earlier sums rescaled, as flash-attention kernels do) into the
+// weighted sums, and no score array larger than a block ever exists. The image tokens are split
+// into chunks of 512, each with its own running state, merged in a fixed order at the end: the
+// result does not depend on the number of threads.
+
+#include <cstdint>
+
+#include "sam/vector_isa.h"
+
+namespace medsa::model {
+
+struct TokensToImageInput {
+  /// [heads][n][dim]: each head's query rows. Folded (one head): the rows in image space (head
+  /// h's queries times its key projection); per head: the projected queries. The attention's
+  /// scale is included, in the queries or the keys.
+  const float* queries;
+  /// Image token t's keys and values of head h start at keys + t keyStride + h dim (values
+  /// alike): the image tokens with and without their positional encoding when folded, their
+  /// projections [tokens][heads x dim] per head.
+  const float* keys;
+  const float* values;
+  std::int64_t heads, n, dim, tokens, keyStride, valueStride;
+};
+
+/// The sizes the kernel takes: 1 to 256 query rows per head, dim a multiple of 16 up to 4096.
+bool tokensToImageFits(std::int64_t n, std::int64_t dim);
+
+/// out [heads][n][dim] = per head, softmax over the tokens of (queries keys^T), times values.
+/// Sizes must satisfy tokensToImageFits and tokens >= 1; `isa` must be supported. Splits the
+/// image tokens over LibTorch's threads.
+void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out);
+
+}  // namespace medsa::model

@@ -1,0 +1,134 @@
+// The fused token-to-image attention of the mask decoder (per head, the softmax over every image
+// token of the query rows' scores, times the values) against the same steps in double precision
+// with LibTorch: the folded form (one head, ViT-B's and the starter's widths) and the first
+// block's per-head form (8 heads of 16 dims read from [tokens][heads x 16] rows), with token
+// counts that fill no block or chunk evenly, fewer tokens than a register block, scores far
+// apart (the online softmax's rescaling), on every instruction set this CPU runs; and the same
+// result on one thread as on two.
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include "sam/tokens_to_image.h"
+
+using namespace medsa::model;
+
+namespace {
+
+struct Case {
+  int64_t heads, n, dim, tokens;
+  double scoreScale;  // the scores' spread: large values move each row's maximum often
+};
+
+struct Problem {
+  torch::Tensor queries;       // [heads, n, dim]
+  torch::Tensor keys, values;  // [tokens, heads x dim], with a spare column after each row
+};
+
+Problem randomProblem(const Case& c, int64_t seed) {
+  torch::manual_seed(seed);
+  Problem p;
+  p.queries =
+      torch::randn({c.heads, c.n, c.dim}) * (c.scoreScale / std::sqrt(static_cast<double>(c.dim)));
+  // Rows wider than heads x dim: the kernel must follow the given stride.
+  p.keys = torch::randn({c.tokens, c.heads * c.dim + 3}).narrow(1, 0, c.heads * c.dim);
+  p.values = torch::randn({c.tokens, c.heads * c.dim + 3}).narrow(1, 0, c.heads * c.dim);
+  return p;
+}
+
+torch::Tensor reference(const Problem& p, const Case& c) {
+  const auto d = [](const torch::Tensor& t) { return t.to(torch::kDouble); };
+  const torch::Tensor k = d(p.keys).view({c.tokens, c.heads, c.dim}).permute({1, 2, 0});
+  const torch::Tensor v = d(p.values).view({c.tokens, c.heads, c.dim}).transpose(0, 1);
+  return d(p.queries).matmul(k).softmax(-1).matmul(v);  // [heads, n, dim]
+}
+
+torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c) {
+  torch::Tensor out = torch::full({c.heads, c.n, c.dim}, std::nanf(""));
+  TokensToImageInput input{};
+  input.queries = p.queries.data_ptr<float>();
+  input.keys = p.keys.data_ptr<float>();
+  input.values = p.values.data_ptr<float>();
+  input.heads = c.heads;
+  input.n = c.n;
+  input.dim = c.dim;
+  input.tokens = c.tokens;
+  input.keyStride = p.keys.stride(0);
+  input.valueStride = p.values.stride(0);
+  tokensToImage(isa, input, out.data_ptr<float>());
+  return out;
+}
+
+}  // namespace
+
+Q_DECLARE_METATYPE(Case)
+
+class TestTokensToImage : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { torch::set_num_threads(2); }
+
+  void matchesStepByStep_data() {
+    QTest::addColumn<int>("isa");
+    QTest::addColumn<Case>("shape");
+    const Case cases[] = {{1, 56, 256, 4096, 3.0},   // ViT-B, folded: 8 heads x 7 tokens
+                          {1, 40, 256, 4096, 3.0},   // the final attention: 5 kept tokens
+                          {8, 7, 16, 4096, 3.0},     // ViT-B's first block, per head
+                          {1, 28, 128, 1024, 3.0},   // the starter, folded
+                          {4, 5, 16, 1000, 30.0},    // chunks and blocks cut short, far scores
+                          {1, 9, 64, 5, 3.0},        // fewer tokens than a register block
+                          {2, 1, 32, 577, 60.0},     // one query row per head
+                          {1, 256, 512, 300, 3.0}};  // the most rows the kernel takes
+    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
+      if (!vectorIsaSupported(isa)) continue;
+      for (const Case& c : cases) {
+        const QString name = QStringLiteral("%1 %2 heads x %3 rows x %4, %5 tokens, spread %6")
+                                 .arg(QString::fromUtf8(vectorIsaName(isa).data()))
+                                 .arg(c.heads)
+                                 .arg(c.n)
+                                 .arg(c.dim)
+                                 .arg(c.tokens)
+                                 .arg(c.scoreScale);
+        QTest::newRow(qPrintable(name)) << static_cast<int>(isa) << c;
+      }
+    }
+  }
+
+  void matchesStepByStep() {
+    QFETCH(int, isa);
+    QFETCH(Case, shape);
+    QVERIFY(tokensToImageFits(shape.n, shape.dim));
+    const Problem problem = randomProblem(shape, shape.tokens + shape.dim + shape.n);
+    const torch::Tensor expected = reference(problem, shape);
+    const torch::Tensor got = fused(static_cast<VectorIsa>(isa), problem, shape);
+    QVERIFY2(torch::isfinite(got).all().item<bool>(), "every output written");
+    const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
+    qInfo("max abs error %.3g", error);
+    QVERIFY2(error < 2e-5, qPrintable(QString::number(error)));
+  }
+
+  void theThreadCountDoesNotChangeTheResult() {
+    const Case shape{1, 56, 256, 4096, 3.0};
+    const Problem problem = randomProblem(shape, 7);
+    const VectorIsa isa = bestVectorIsa();
+    const torch::Tensor onTwo = fused(isa, problem, shape);
+    torch::set_num_threads(1);
+    const torch::Tensor onOne = fused(isa, problem, shape);
+    torch::set_num_threads(2);
+    QVERIFY(torch::equal(onOne, onTwo));
+  }
+
+  void refusesSizesItWasNotWrittenFor() {
+    QVERIFY(tokensToImageFits(1, 16));
+    QVERIFY(tokensToImageFits(256, 4096));
+    QVERIFY(!tokensToImageFits(0, 256));
+    QVERIFY(!tokensToImageFits(257, 256));
+    QVERIFY(!tokensToImageFits(7, 24));
+    QVERIFY(!tokensToImageFits(7, 4112));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestTokensToImage)
+#include "test_tokens_to_image.moc"
