@@ -65,6 +65,7 @@ AdapterTrainer::AdapterTrainer(std::shared_ptr<SamModel> model, TrainOptions opt
     item.value().set_requires_grad(train);
     if (train) impl_->trainable.push_back(item.value());
   }
+  m.ownTensorsToTrain(impl_->trainable);  // shared base tensors are never changed in place
   m.sam->image_encoder->checkpointBlocks = options.gradientCheckpointing;
   if (!impl_->trainable.empty()) {
     impl_->optimizer = std::make_unique<torch::optim::AdamW>(

@@ -239,6 +239,7 @@ Status AdapterTrainingRun::Impl::buildTrainee(TrainingPlan chosen) {
   }
   if (trainable.empty())
     return Error{ErrorCode::InvalidArgument, "the plan leaves nothing to train", {}};
+  m.ownTensorsToTrain(trainable);  // the decoder's weights may be the engine's too
   makeOptimizer();
   return {};
 }

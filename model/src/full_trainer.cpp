@@ -78,6 +78,7 @@ FullTrainer::FullTrainer(std::shared_ptr<SamModel> model, FullTrainOptions optio
     impl_->secondMoments.push_back(torch::zeros_like(item.value()));
     impl_->decay.push_back(decays(item.key(), item.value()));
   }
+  m.ownTensorsToTrain(impl_->parameters);  // shared base tensors are never changed in place
 }
 
 FullTrainer::~FullTrainer() = default;

@@ -1,7 +1,10 @@
 #include "medsa/model/sam_model.h"
 
+#include <set>
+
 #include "checkpoint/checkpoint_reader.h"
 #include "checkpoint/reference_compat.h"
+#include "checkpoint/shared_base.h"
 #include "checkpoint/state_dict_loader.h"
 #include "guarded.h"
 #include "medsa/core/sha256.h"
@@ -93,6 +96,20 @@ void SamModel::Impl::weightsChanged() {
   const size_t mark = version.find("#trained-");
   version = version.substr(0, mark) + "#trained-" + std::to_string(generation);
   encoderIdentityCache.clear();
+}
+
+void SamModel::Impl::ownTensorsToTrain(const std::vector<torch::Tensor>& trainable) {
+  if (!sharedBase) return;
+  if (forgetSharedBaseIfSoleUser(sharedBase)) {
+    sharedBase.reset();  // no later load finds them: this model's tensors are its own
+    return;
+  }
+  std::set<const void*> shared;
+  for (const auto& item : sharedBase->tensors) shared.insert(item.second.storage().data());
+  torch::NoGradGuard noGrad;
+  for (torch::Tensor tensor : trainable) {
+    if (shared.count(tensor.storage().data())) tensor.set_data(tensor.detach().clone());
+  }
 }
 
 const std::string& SamModel::Impl::encoderIdentity() const {
@@ -266,27 +283,50 @@ Result<std::shared_ptr<SamModel>> SamModel::load(const std::string& checkpoint,
   });
 }
 
-Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& checkpoint,
-                                                          const std::optional<SamConfig>& config,
-                                                          const EngineOptions& requested) {
+namespace {
+
+// What a load takes from the base checkpoint: read from the file, or shared with a model of the
+// same file, geometry and device that is still alive (checkpoint/shared_base.h).
+struct BaseTensors {
+  SamConfig geometry;
+  bool isReference = false;
+  std::optional<AdapterConfig> referenceAdapters;
+  std::vector<std::string> notes;
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  std::shared_ptr<SharedBase> shared;  ///< set when they come from the registry
+};
+
+BaseTensors fromShared(std::shared_ptr<SharedBase> shared) {
+  BaseTensors base;
+  base.geometry = shared->geometry;
+  base.isReference = shared->isReference;
+  base.referenceAdapters = shared->referenceAdapters;
+  base.notes = shared->notes;
+  base.tensors = shared->tensors;
+  base.shared = std::move(shared);
+  return base;
+}
+
+Result<BaseTensors> readBase(const std::string& checkpoint,
+                             const std::optional<SamConfig>& config) {
   Result<LoadedCheckpoint> loaded = readCheckpoint(checkpoint);
   if (!loaded.ok()) return loaded.error();
   Result<ReferenceMapping> reference = mapReferenceCheckpoint(loaded->tensors, checkpoint);
   if (!reference.ok()) return reference.error();
-  EngineOptions options = requested;
-  if (reference->adapters && !options.adapters) options.adapters = reference->adapters;
-
-  SamConfig geometry;
+  BaseTensors base;
+  base.isReference = reference->isReference;
+  base.referenceAdapters = reference->adapters;
+  base.notes = reference->notes;
   const Json* stored = loaded->metadata.find("sam_config");
   if (config) {
-    geometry = *config;
+    base.geometry = *config;
   } else if (stored && stored->isString()) {
     // Our own model files name their geometry: a decoder narrower than SAM's cannot be inferred.
     Result<Json> json = parseJson(stored->asString(), checkpoint);
     if (!json.ok()) return json.error();
     Result<SamConfig> named = SamConfig::fromJson(json.value(), checkpoint);
     if (!named.ok()) return named.error();
-    geometry = named.value();
+    base.geometry = named.value();
   } else {
     std::map<std::string, std::vector<long>> shapes;
     for (const auto& [name, tensor] : loaded->tensors) shapes[name] = tensor.sizes().vec();
@@ -296,8 +336,39 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
       error.path = checkpoint;
       return error;
     }
-    geometry = inferred.value();
+    base.geometry = inferred.value();
   }
+  base.tensors = std::move(loaded->tensors);
+  return base;
+}
+
+// The SHA-256 of the base checkpoint, hashed once per shared base.
+Result<std::string> baseSha256Of(const std::string& checkpoint, const BaseTensors& base) {
+  if (base.shared) {
+    if (std::string known = base.shared->sha256(); !known.empty()) return known;
+  }
+  Result<std::string> sha = sha256File(checkpoint);
+  if (sha.ok() && base.shared) base.shared->setSha256(sha.value());
+  return sha;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& checkpoint,
+                                                          const std::optional<SamConfig>& config,
+                                                          const EngineOptions& requested) {
+  const std::string sharedKey =
+      sharedBaseKey(checkpoint, requested.device == Device::Cuda ? "cuda" : "cpu");
+  Result<BaseTensors> base = Error{ErrorCode::Internal, "", {}};
+  if (std::shared_ptr<SharedBase> shared = findSharedBase(sharedKey, config)) {
+    base = fromShared(std::move(shared));
+  } else {
+    base = readBase(checkpoint, config);
+    if (!base.ok()) return base.error();
+  }
+  EngineOptions options = requested;
+  if (base->referenceAdapters && !options.adapters) options.adapters = base->referenceAdapters;
+  const SamConfig& geometry = base->geometry;
 
   // Trained adapters replace the requested configuration with their own and must have been
   // trained on this very base checkpoint.
@@ -310,7 +381,7 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
       return Error{ErrorCode::CheckpointInvalid,
                    "the adapters were trained on a model of another geometry", options.adapterFile};
     }
-    Result<std::string> sha = sha256File(checkpoint);
+    Result<std::string> sha = baseSha256Of(checkpoint, base.value());
     if (!sha.ok()) return sha.error();
     if (sha.value() != info->baseSha256) {
       return Error{ErrorCode::CheckpointInvalid,
@@ -330,14 +401,21 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   std::map<std::string, torch::Tensor> merged;
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (auto& item : adapterTensors) merged.insert(item);
-  for (auto& [name, tensor] : loaded->tensors) {
-    if (!merged.count(name)) tensors.emplace_back(name, tensor);
+  bool overridden = false;  // whether the adapter file replaces any of the base's tensors
+  for (auto& [name, tensor] : base->tensors) {
+    if (merged.count(name)) {
+      overridden = true;
+    } else {
+      tensors.emplace_back(name, tensor);
+    }
   }
   for (auto& item : adapterTensors) tensors.push_back(item);
-  const bool freshAdapters = adapterTensors.empty() && !reference->isReference;
-  if (Status status =
-          loadStateDict(*impl.value()->sam, tensors, checkpoint,
-                        [&](const std::string& key) { return freshAdapters && isAdapterKey(key); });
+  const bool freshAdapters = adapterTensors.empty() && !base->isReference;
+  const auto fromBase = [&](const std::string& key) { return !merged.count(key); };
+  if (Status status = loadStateDict(
+          *impl.value()->sam, tensors, checkpoint,
+          [&](const std::string& key) { return freshAdapters && isAdapterKey(key); },
+          base->shared ? std::function<bool(const std::string&)>(fromBase) : nullptr);
       !status) {
     return status.error();
   }
@@ -345,7 +423,7 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   ::stat(checkpoint.c_str(), &info);
   impl.value()->checkpointPath = checkpoint;
   impl.value()->checkpointSha256 = baseSha;  // already hashed when adapters were verified
-  impl.value()->notes = reference->notes;
+  impl.value()->notes = base->notes;
   impl.value()->baseIdentity =
       checkpoint + ":" + std::to_string(info.st_size) + ":" + std::to_string(info.st_mtime);
   // A file replaced in place with the same size and second (cp -p, rsync -a) is another file.
@@ -355,6 +433,24 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   impl.value()->version = impl.value()->baseIdentity +
                           (options.adapterFile.empty() ? std::string() : "+" + options.adapterFile);
   finish(*impl.value());
+  impl.value()->sharedBase = base->shared;
+  if (!base->shared && !overridden && !sharedKey.empty()) {
+    // The first model of this file: later loads share its tensors as loaded (on its device).
+    auto entry = std::make_shared<SharedBase>();
+    entry->key = sharedKey;
+    entry->geometry = geometry;
+    entry->geometryIsTheFiles = !config;
+    entry->isReference = base->isReference;
+    entry->referenceAdapters = base->referenceAdapters;
+    entry->notes = base->notes;
+    std::map<std::string, torch::Tensor> own;
+    for (auto& [name, tensor] : namedTensors(*impl.value()->sam)) own.emplace(name, tensor);
+    for (const auto& item : base->tensors)
+      entry->tensors.emplace_back(item.first, own.at(item.first));
+    if (!baseSha.empty()) entry->setSha256(baseSha);
+    impl.value()->sharedBase = entry;
+    rememberSharedBase(entry);
+  }
   return std::shared_ptr<SamModel>(new SamModel(std::move(impl.value())));
 }
 

@@ -9,6 +9,8 @@
 
 namespace medsa::model {
 
+struct SharedBase;
+
 struct SamModel::Impl {
   SamConfig config;
   EngineOptions options;
@@ -30,6 +32,14 @@ struct SamModel::Impl {
   /// The mask decoder in decoderType (a cast copy, as for the encoder).
   MaskDecoder decoder{nullptr};
   torch::Tensor densePe;  ///< cached: depends only on the weights
+  /// The base checkpoint's tensors this model shares with others of the same file
+  /// (checkpoint/shared_base.h); null for random weights and where training took them over.
+  std::shared_ptr<SharedBase> sharedBase;
+
+  /// Before a trainer changes `trainable` in place: each one this model shares with another
+  /// model or the registry becomes its own copy (or, where no other model uses the shared base,
+  /// the registry forgets it and nothing is copied).
+  void ownTensorsToTrain(const std::vector<torch::Tensor>& trainable);
 
   /// Runs the decoder in its precision; returns fp32 low-res logits [B, T, L, L] and IoU [B, T].
   /// `prepared` (from prepare) replaces embedding + dense for prompts without a mask input.

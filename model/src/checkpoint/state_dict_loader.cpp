@@ -28,7 +28,8 @@ std::string shapeText(c10::IntArrayRef shape) {
 Status loadStateDict(torch::nn::Module& module,
                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
                      const std::string& source,
-                     const std::function<bool(const std::string&)>& mayBeMissing) {
+                     const std::function<bool(const std::string&)>& mayBeMissing,
+                     const std::function<bool(const std::string&)>& share) {
   std::map<std::string, torch::Tensor> expected;
   for (auto& [name, tensor] : namedTensors(module)) expected.emplace(name, tensor);
 
@@ -66,7 +67,12 @@ Status loadStateDict(torch::nn::Module& module,
     if (!tensor->is_floating_point() && target.is_floating_point()) {
       return Error{ErrorCode::CheckpointInvalid, name + " is not a floating-point tensor", source};
     }
-    target.copy_(*tensor);
+    if (share && share(name) && tensor->scalar_type() == target.scalar_type() &&
+        tensor->device() == target.device()) {
+      target.set_data(*tensor);
+    } else {
+      target.copy_(*tensor);
+    }
   }
   return {};
 }

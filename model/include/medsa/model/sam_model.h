@@ -91,7 +91,9 @@ class SamModel {
  public:
   /// Loads a .pth (torch.save) or .safetensors checkpoint. The geometry is `config` when given,
   /// else the one a saveModel file names in its metadata, else inferred from the tensor shapes.
-  /// Every tensor must match (see loadStateDict).
+  /// Every tensor must match (see loadStateDict). While another model of the same file, geometry
+  /// and device lives, its base tensors are shared instead of read again (one copy in memory;
+  /// trainers copy what they change: checkpoint/shared_base.h).
   static Result<std::shared_ptr<SamModel>> load(const std::string& checkpoint,
                                                 const std::optional<SamConfig>& config,
                                                 const EngineOptions& options);
@@ -117,8 +119,8 @@ class SamModel {
   /// SHA-256 of the base checkpoint file (computed once, on first use); "" for random weights.
   Result<std::string> baseSha256() const;
   /// This model's base checkpoint again, with the adapters (and decoder weights) of an adapter
-  /// file: what a hot swap hands to the predictor. The base is read from its file once more (its
-  /// tensors are not shared); refuses a file trained on another base checkpoint (SHA-256) or
+  /// file: what a hot swap hands to the predictor. The base's tensors are this model's own (as
+  /// load shares them); refuses a file trained on another base checkpoint (SHA-256) or
   /// geometry, naming both. Safe on a worker thread while a predictor uses this model.
   Result<std::shared_ptr<SamModel>> withAdapterFile(const std::string& file) const;
   /// This model's base checkpoint again, without adapters.
