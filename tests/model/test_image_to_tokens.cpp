@@ -9,6 +9,7 @@
 
 #include <QTest>
 
+#include "isa_test_rows.h"
 #include "sam/image_to_tokens.h"
 
 using namespace medsa::model;
@@ -93,26 +94,19 @@ class TestImageToTokens : public QObject {
   void initTestCase() { torch::set_num_threads(2); }
 
   void matchesStepByStep_data() {
-    QTest::addColumn<int>("isa");
-    QTest::addColumn<Case>("shape");
     const Case cases[] = {{4096, 256, 8, 7},    // ViT-B, a click: 5 output tokens + 2 points
                           {1024, 128, 4, 7},    // the starter
                           {131, 256, 8, 20},    // many clicks: 160 columns
                           {67, 64, 2, 1},       // a lone token per head (a softmax of one)
                           {5, 192, 3, 9},       // fewer tokens than a register block
                           {200, 512, 1, 256}};  // the widest the kernel takes
-    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
-      if (!vectorIsaSupported(isa)) continue;
-      for (const Case& c : cases) {
-        const QString name = QStringLiteral("%1 %2x%3 %4 heads x %5")
-                                 .arg(QString::fromUtf8(vectorIsaName(isa).data()))
-                                 .arg(c.tokens)
-                                 .arg(c.dim)
-                                 .arg(c.heads)
-                                 .arg(c.perHead);
-        QTest::newRow(qPrintable(name)) << static_cast<int>(isa) << c;
-      }
-    }
+    medsa::test::addRowsForEachIsa(cases, [](const Case& c) {
+      return QStringLiteral("%1x%2 %3 heads x %4")
+          .arg(c.tokens)
+          .arg(c.dim)
+          .arg(c.heads)
+          .arg(c.perHead);
+    });
   }
 
   void matchesStepByStep() {

@@ -7,6 +7,7 @@
 
 #include <QTest>
 
+#include "isa_test_rows.h"
 #include "sam/mask_tail.h"
 
 using namespace medsa::model;
@@ -49,27 +50,20 @@ class TestMaskTail : public QObject {
   void initTestCase() { torch::set_num_threads(2); }
 
   void matchesStepByStep_data() {
-    QTest::addColumn<int>("isa");
-    QTest::addColumn<Case>("shape");
     const Case cases[] = {{64, 32, 1, 4, 8, 8},
                           {64, 32, 2, 3, 3, 5},
                           {32, 16, 1, 4, 5, 3},
                           {32, 16, 2, 1, 4, 4},
                           {16, 8, 3, 2, 2, 7}};
-    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
-      if (!vectorIsaSupported(isa)) continue;
-      for (const Case& c : cases) {
-        const QString name = QString("%1 in %2 out %3 batch %4 tokens %5 grid %6x%7")
-                                 .arg(QString::fromLatin1(vectorIsaName(isa).data()))
-                                 .arg(c.in)
-                                 .arg(c.out)
-                                 .arg(c.batch)
-                                 .arg(c.tokens)
-                                 .arg(c.h)
-                                 .arg(c.w);
-        QTest::newRow(qPrintable(name)) << static_cast<int>(isa) << c;
-      }
-    }
+    medsa::test::addRowsForEachIsa(cases, [](const Case& c) {
+      return QStringLiteral("in %1 out %2 batch %3 tokens %4 grid %5x%6")
+          .arg(c.in)
+          .arg(c.out)
+          .arg(c.batch)
+          .arg(c.tokens)
+          .arg(c.h)
+          .arg(c.w);
+    });
   }
 
   void matchesStepByStep() {

@@ -10,6 +10,7 @@
 
 #include <QTest>
 
+#include "isa_test_rows.h"
 #include "sam/tokens_to_image.h"
 
 using namespace medsa::model;
@@ -71,8 +72,6 @@ class TestTokensToImage : public QObject {
   void initTestCase() { torch::set_num_threads(2); }
 
   void matchesStepByStep_data() {
-    QTest::addColumn<int>("isa");
-    QTest::addColumn<Case>("shape");
     const Case cases[] = {{1, 56, 256, 4096, 3.0},   // ViT-B, folded: 8 heads x 7 tokens
                           {1, 40, 256, 4096, 3.0},   // the final attention: 5 kept tokens
                           {8, 7, 16, 4096, 3.0},     // ViT-B's first block, per head
@@ -81,19 +80,14 @@ class TestTokensToImage : public QObject {
                           {1, 9, 64, 5, 3.0},        // fewer tokens than a register block
                           {2, 1, 32, 577, 60.0},     // one query row per head
                           {1, 256, 512, 300, 3.0}};  // the most rows the kernel takes
-    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
-      if (!vectorIsaSupported(isa)) continue;
-      for (const Case& c : cases) {
-        const QString name = QStringLiteral("%1 %2 heads x %3 rows x %4, %5 tokens, spread %6")
-                                 .arg(QString::fromUtf8(vectorIsaName(isa).data()))
-                                 .arg(c.heads)
-                                 .arg(c.n)
-                                 .arg(c.dim)
-                                 .arg(c.tokens)
-                                 .arg(c.scoreScale);
-        QTest::newRow(qPrintable(name)) << static_cast<int>(isa) << c;
-      }
-    }
+    medsa::test::addRowsForEachIsa(cases, [](const Case& c) {
+      return QStringLiteral("%1 heads x %2 rows x %3, %4 tokens, spread %5")
+          .arg(c.heads)
+          .arg(c.n)
+          .arg(c.dim)
+          .arg(c.tokens)
+          .arg(c.scoreScale);
+    });
   }
 
   void matchesStepByStep() {
