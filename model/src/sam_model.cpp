@@ -521,10 +521,13 @@ std::vector<ParameterCount> SamModel::parameterCounts(bool trainDecoder) const {
 
 Result<std::string> SamModel::baseSha256() const {
   if (impl_->checkpointPath.empty()) return std::string();
+  if (impl_->checkpointSha256.empty() && impl_->sharedBase)
+    impl_->checkpointSha256 = impl_->sharedBase->sha256();  // hashed by another model, if any
   if (impl_->checkpointSha256.empty()) {
     Result<std::string> sha = sha256File(impl_->checkpointPath);
     if (!sha.ok()) return sha.error();
     impl_->checkpointSha256 = sha.value();
+    if (impl_->sharedBase) impl_->sharedBase->setSha256(sha.value());
   }
   return impl_->checkpointSha256;
 }
