@@ -445,8 +445,10 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
     entry->notes = base->notes;
     std::map<std::string, torch::Tensor> own;
     for (auto& [name, tensor] : namedTensors(*impl.value()->sam)) own.emplace(name, tensor);
+    // Aliases of the storage, not the module's own tensor objects: a trainer that later gives
+    // this model's tensor other storage (ownTensorsToTrain) leaves the registry's as it was.
     for (const auto& item : base->tensors)
-      entry->tensors.emplace_back(item.first, own.at(item.first));
+      entry->tensors.emplace_back(item.first, own.at(item.first).detach());
     if (!baseSha.empty()) entry->setSha256(baseSha);
     impl.value()->sharedBase = entry;
     rememberSharedBase(entry);
