@@ -95,6 +95,40 @@ AxisTaps composeResizes(std::int64_t inputs, const std::vector<ResizeStep>& step
   return axis;
 }
 
+namespace {
+
+// out[c] = the taps of output column c over `line`; Taps > 0 fixes their count at compile time
+// (the common 2 of a bilinear upsampling: the whole resize 0.62 -> 0.45 ms for a click).
+template <int Taps>
+inline void blendColumnsOf(const float* line, const AxisTaps& cols, float* out) {
+  const std::int64_t taps = Taps > 0 ? Taps : cols.taps;
+  const float* weight = cols.weight.data();
+  const std::int64_t* index = cols.index.data();
+  for (std::int64_t c = 0; c < cols.outputs; ++c) {
+    float sum = 0.0f;
+    for (std::int64_t k = 0; k < taps; ++k) sum += weight[c * taps + k] * line[index[c * taps + k]];
+    out[c] = sum;
+  }
+}
+inline void blendColumns(const float* line, const AxisTaps& cols, float* out) {
+  if (cols.taps == 2) return blendColumnsOf<2>(line, cols, out);
+  blendColumnsOf<0>(line, cols, out);
+}
+
+// out = the taps of output row `row` over the rows of `source` (each `width` long).
+inline void blendRowsOf(const float* source, std::int64_t width, const AxisTaps& rows,
+                        std::int64_t row, float* out) {
+  std::fill(out, out + width, 0.0f);
+  for (std::int64_t k = 0; k < rows.taps; ++k) {
+    const float w = rows.weight[static_cast<size_t>(row * rows.taps + k)];
+    if (w == 0.0f) continue;
+    const float* line = source + rows.index[static_cast<size_t>(row * rows.taps + k)] * width;
+    for (std::int64_t c = 0; c < width; ++c) out[c] += w * line[c];
+  }
+}
+
+}  // namespace
+
 torch::Tensor resizeSeparable(const torch::Tensor& x, const AxisTaps& rows, const AxisTaps& cols) {
   if (x.dim() < 2 || x.scalar_type() != torch::kFloat || !x.device().is_cpu() ||
       x.size(-2) != rows.inputs || x.size(-1) != cols.inputs) {
@@ -109,29 +143,31 @@ torch::Tensor resizeSeparable(const torch::Tensor& x, const AxisTaps& rows, cons
   const std::int64_t planes = input.numel() / (height * width);
   const float* in = input.data_ptr<float>();
   float* o = out.data_ptr<float>();
+  if (rows.outputs > height) {
+    // Upsampling rows: the columns' gathers (scalar) on the fewer input rows first, then each
+    // output row as a blend of whole rows (vectorised).
+    std::vector<float> narrow(static_cast<size_t>(planes * height * cols.outputs));
+    at::parallel_for(0, planes * height, 16, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t task = begin; task < end; ++task)
+        blendColumns(in + task * width, cols, narrow.data() + task * cols.outputs);
+    });
+    at::parallel_for(0, planes * rows.outputs, 16, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t task = begin; task < end; ++task) {
+        const std::int64_t plane = task / rows.outputs, row = task % rows.outputs;
+        blendRowsOf(narrow.data() + plane * height * cols.outputs, cols.outputs, rows, row,
+                    o + task * cols.outputs);
+      }
+    });
+    return out;
+  }
   // One output row per task: its input rows blended into one row of `width`, then each output
   // column blended from that row.
   at::parallel_for(0, planes * rows.outputs, 16, [&](std::int64_t begin, std::int64_t end) {
     std::vector<float> blended(static_cast<size_t>(width));
     for (std::int64_t task = begin; task < end; ++task) {
       const std::int64_t plane = task / rows.outputs, row = task % rows.outputs;
-      const float* source = in + plane * height * width;
-      std::fill(blended.begin(), blended.end(), 0.0f);
-      for (std::int64_t k = 0; k < rows.taps; ++k) {
-        const float w = rows.weight[static_cast<size_t>(row * rows.taps + k)];
-        if (w == 0.0f) continue;
-        const float* line = source + rows.index[static_cast<size_t>(row * rows.taps + k)] * width;
-        for (std::int64_t c = 0; c < width; ++c) blended[static_cast<size_t>(c)] += w * line[c];
-      }
-      float* target = o + task * cols.outputs;
-      for (std::int64_t c = 0; c < cols.outputs; ++c) {
-        float sum = 0.0f;
-        for (std::int64_t k = 0; k < cols.taps; ++k) {
-          const size_t t = static_cast<size_t>(c * cols.taps + k);
-          sum += cols.weight[t] * blended[static_cast<size_t>(cols.index[t])];
-        }
-        target[c] = sum;
-      }
+      blendRowsOf(in + plane * height * width, width, rows, row, blended.data());
+      blendColumns(blended.data(), cols, o + task * cols.outputs);
     }
   });
   return out;
