@@ -12,8 +12,6 @@
 #include "sam_model_impl.h"
 #include "torch_compat.h"
 
-#include <sys/stat.h>
-
 namespace medsa::model {
 namespace {
 
@@ -285,48 +283,29 @@ Result<std::shared_ptr<SamModel>> SamModel::load(const std::string& checkpoint,
 
 namespace {
 
-// What a load takes from the base checkpoint: read from the file, or shared with a model of the
-// same file, geometry and device that is still alive (checkpoint/shared_base.h).
-struct BaseTensors {
-  SamConfig geometry;
-  bool isReference = false;
-  std::optional<AdapterConfig> referenceAdapters;
-  std::vector<std::string> notes;
-  std::vector<std::pair<std::string, torch::Tensor>> tensors;
-  std::shared_ptr<SharedBase> shared;  ///< set when they come from the registry
-};
-
-BaseTensors fromShared(std::shared_ptr<SharedBase> shared) {
-  BaseTensors base;
-  base.geometry = shared->geometry;
-  base.isReference = shared->isReference;
-  base.referenceAdapters = shared->referenceAdapters;
-  base.notes = shared->notes;
-  base.tensors = shared->tensors;
-  base.shared = std::move(shared);
-  return base;
-}
-
-Result<BaseTensors> readBase(const std::string& checkpoint,
-                             const std::optional<SamConfig>& config) {
+// The base as read from the file: an entry for the registry, not yet in it (no key), with the
+// file's own tensors until a model has taken them.
+Result<std::shared_ptr<SharedBase>> readBase(const std::string& checkpoint,
+                                             const std::optional<SamConfig>& config) {
   Result<LoadedCheckpoint> loaded = readCheckpoint(checkpoint);
   if (!loaded.ok()) return loaded.error();
   Result<ReferenceMapping> reference = mapReferenceCheckpoint(loaded->tensors, checkpoint);
   if (!reference.ok()) return reference.error();
-  BaseTensors base;
-  base.isReference = reference->isReference;
-  base.referenceAdapters = reference->adapters;
-  base.notes = reference->notes;
+  auto base = std::make_shared<SharedBase>();
+  base->isReference = reference->isReference;
+  base->referenceAdapters = reference->adapters;
+  base->notes = reference->notes;
+  base->geometryIsTheFiles = !config;
   const Json* stored = loaded->metadata.find("sam_config");
   if (config) {
-    base.geometry = *config;
+    base->geometry = *config;
   } else if (stored && stored->isString()) {
     // Our own model files name their geometry: a decoder narrower than SAM's cannot be inferred.
     Result<Json> json = parseJson(stored->asString(), checkpoint);
     if (!json.ok()) return json.error();
     Result<SamConfig> named = SamConfig::fromJson(json.value(), checkpoint);
     if (!named.ok()) return named.error();
-    base.geometry = named.value();
+    base->geometry = named.value();
   } else {
     std::map<std::string, std::vector<long>> shapes;
     for (const auto& [name, tensor] : loaded->tensors) shapes[name] = tensor.sizes().vec();
@@ -336,19 +315,17 @@ Result<BaseTensors> readBase(const std::string& checkpoint,
       error.path = checkpoint;
       return error;
     }
-    base.geometry = inferred.value();
+    base->geometry = inferred.value();
   }
-  base.tensors = std::move(loaded->tensors);
+  base->tensors = std::move(loaded->tensors);
   return base;
 }
 
-// The SHA-256 of the base checkpoint, hashed once per shared base.
-Result<std::string> baseSha256Of(const std::string& checkpoint, const BaseTensors& base) {
-  if (base.shared) {
-    if (std::string known = base.shared->sha256(); !known.empty()) return known;
-  }
+// The SHA-256 of the base checkpoint, hashed once per base.
+Result<std::string> baseSha256Of(const std::string& checkpoint, const SharedBase& base) {
+  if (std::string known = base.sha256(); !known.empty()) return known;
   Result<std::string> sha = sha256File(checkpoint);
-  if (sha.ok() && base.shared) base.shared->setSha256(sha.value());
+  if (sha.ok()) base.setSha256(sha.value());
   return sha;
 }
 
@@ -357,14 +334,16 @@ Result<std::string> baseSha256Of(const std::string& checkpoint, const BaseTensor
 Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& checkpoint,
                                                           const std::optional<SamConfig>& config,
                                                           const EngineOptions& requested) {
+  const FileStamp stamp = stampFile(checkpoint);
   const std::string sharedKey =
-      sharedBaseKey(checkpoint, requested.device == Device::Cuda ? "cuda" : "cpu");
-  Result<BaseTensors> base = Error{ErrorCode::Internal, "", {}};
-  if (std::shared_ptr<SharedBase> shared = findSharedBase(sharedKey, config)) {
-    base = fromShared(std::move(shared));
-  } else {
-    base = readBase(checkpoint, config);
-    if (!base.ok()) return base.error();
+      sharedBaseKey(stamp, requested.device == Device::Cuda ? "cuda" : "cpu");
+  // A live model's tensors where one of this file, geometry and device exists, else the file's.
+  std::shared_ptr<SharedBase> base = findSharedBase(sharedKey, config);
+  const bool shared = base != nullptr;
+  if (!shared) {
+    Result<std::shared_ptr<SharedBase>> read = readBase(checkpoint, config);
+    if (!read.ok()) return read.error();
+    base = read.value();
   }
   EngineOptions options = requested;
   if (base->referenceAdapters && !options.adapters) options.adapters = base->referenceAdapters;
@@ -381,7 +360,7 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
       return Error{ErrorCode::CheckpointInvalid,
                    "the adapters were trained on a model of another geometry", options.adapterFile};
     }
-    Result<std::string> sha = baseSha256Of(checkpoint, base.value());
+    Result<std::string> sha = baseSha256Of(checkpoint, *base);
     if (!sha.ok()) return sha.error();
     if (sha.value() != info->baseSha256) {
       return Error{ErrorCode::CheckpointInvalid,
@@ -415,43 +394,31 @@ Result<std::shared_ptr<SamModel>> SamModel::loadUnguarded(const std::string& che
   if (Status status = loadStateDict(
           *impl.value()->sam, tensors, checkpoint,
           [&](const std::string& key) { return freshAdapters && isAdapterKey(key); },
-          base->shared ? std::function<bool(const std::string&)>(fromBase) : nullptr);
+          shared ? std::function<bool(const std::string&)>(fromBase) : nullptr);
       !status) {
     return status.error();
   }
-  struct stat info {};
-  ::stat(checkpoint.c_str(), &info);
   impl.value()->checkpointPath = checkpoint;
   impl.value()->checkpointSha256 = baseSha;  // already hashed when adapters were verified
   impl.value()->notes = base->notes;
-  impl.value()->baseIdentity =
-      checkpoint + ":" + std::to_string(info.st_size) + ":" + std::to_string(info.st_mtime);
-  // A file replaced in place with the same size and second (cp -p, rsync -a) is another file.
-  impl.value()->checkpointStamp =
-      std::to_string(info.st_ino) + ":" + std::to_string(info.st_mtim.tv_nsec) + ":" +
-      std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
+  impl.value()->baseIdentity = stamp.identity;
+  impl.value()->checkpointStamp = stamp.detail;
   impl.value()->version = impl.value()->baseIdentity +
                           (options.adapterFile.empty() ? std::string() : "+" + options.adapterFile);
   finish(*impl.value());
-  impl.value()->sharedBase = base->shared;
-  if (!base->shared && !overridden && !sharedKey.empty()) {
+  if (shared) {
+    impl.value()->sharedBase = base;
+  } else if (!overridden && !sharedKey.empty()) {
     // The first model of this file: later loads share its tensors as loaded (on its device).
-    auto entry = std::make_shared<SharedBase>();
-    entry->key = sharedKey;
-    entry->geometry = geometry;
-    entry->geometryIsTheFiles = !config;
-    entry->isReference = base->isReference;
-    entry->referenceAdapters = base->referenceAdapters;
-    entry->notes = base->notes;
+    // The registry keeps aliases of their storage, not the module's own tensor objects: a
+    // trainer that later gives this model's tensor other storage (ownTensorsToTrain) leaves
+    // the registry's as it was.
     std::map<std::string, torch::Tensor> own;
     for (auto& [name, tensor] : namedTensors(*impl.value()->sam)) own.emplace(name, tensor);
-    // Aliases of the storage, not the module's own tensor objects: a trainer that later gives
-    // this model's tensor other storage (ownTensorsToTrain) leaves the registry's as it was.
-    for (const auto& item : base->tensors)
-      entry->tensors.emplace_back(item.first, own.at(item.first).detach());
-    if (!baseSha.empty()) entry->setSha256(baseSha);
-    impl.value()->sharedBase = entry;
-    rememberSharedBase(entry);
+    for (auto& item : base->tensors) item.second = own.at(item.first).detach();
+    base->key = sharedKey;
+    impl.value()->sharedBase = base;
+    rememberSharedBase(base);
   }
   return std::shared_ptr<SamModel>(new SamModel(std::move(impl.value())));
 }

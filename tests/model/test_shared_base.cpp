@@ -43,6 +43,14 @@ std::shared_ptr<SamModel> load(const QString& path, const std::string& adapterFi
   return loaded.ok() ? loaded.value() : nullptr;
 }
 
+// A model to train adapters on: the base with fresh (zero) adapters.
+std::shared_ptr<SamModel> loadTrainee(const QString& path) {
+  EngineOptions options = cpuOptions();
+  options.adapters = AdapterConfig{};
+  auto loaded = SamModel::load(path.toStdString(), std::nullopt, options);
+  return loaded.ok() ? loaded.value() : nullptr;
+}
+
 std::map<std::string, torch::Tensor> tensorsOf(const SamModel& model) {
   std::map<std::string, torch::Tensor> out;
   for (auto& [name, tensor] : namedTensors(*model.impl().sam)) out.emplace(name, tensor);
@@ -95,6 +103,14 @@ std::vector<TrainingSample> squareBatch() {
   return {sample};
 }
 
+// Three steps on the adapters and the mask decoder's own weights; whether each succeeded.
+bool trainAdaptersAndDecoder(const std::shared_ptr<SamModel>& model) {
+  AdapterTrainer trainer(model, TrainOptions{.learningRate = 1e-2, .trainDecoder = true});
+  for (int i = 0; i < 3; ++i)
+    if (!trainer.step(squareBatch()).ok()) return false;
+  return true;
+}
+
 }  // namespace
 
 class TestSharedBase : public QObject {
@@ -129,14 +145,10 @@ class TestSharedBase : public QObject {
     const std::string adapterFile = dir.filePath(QStringLiteral("v1.safetensors")).toStdString();
     std::map<std::string, torch::Tensor> expected;
     {
-      EngineOptions options = cpuOptions();
-      options.adapters = AdapterConfig{};
-      auto trainee = SamModel::load(path.toStdString(), std::nullopt, options);
-      QVERIFY(trainee.ok());
-      AdapterTrainer trainer(trainee.value(),
-                             TrainOptions{.learningRate = 1e-2, .trainDecoder = true});
-      for (int i = 0; i < 3; ++i) QVERIFY(trainer.step(squareBatch()).ok());
-      QVERIFY(trainee.value()->saveAdapters(adapterFile, Json::Object{}, true).ok());
+      const auto trainee = loadTrainee(path);
+      QVERIFY(trainee);
+      QVERIFY(trainAdaptersAndDecoder(trainee));
+      QVERIFY(trainee->saveAdapters(adapterFile, Json::Object{}, true).ok());
       // The trainee, trained while no other model used the file, was forgotten by the
       // registry: this load reads the file (and registers nothing, its decoder being the
       // adapter file's).
@@ -173,29 +185,23 @@ class TestSharedBase : public QObject {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("base.safetensors"));
     QVERIFY(writeModel(path, 5));
-    EngineOptions options = cpuOptions();
-    options.adapters = AdapterConfig{};
-    Result<std::shared_ptr<SamModel>> trainee = Error{ErrorCode::Internal, "", {}};
-    if (traineeFirst) trainee = SamModel::load(path.toStdString(), std::nullopt, options);
+    std::shared_ptr<SamModel> trainee;
+    if (traineeFirst) trainee = loadTrainee(path);
     const auto engine = load(path);
     QVERIFY(engine);
-    if (!traineeFirst) trainee = SamModel::load(path.toStdString(), std::nullopt, options);
-    QVERIFY(trainee.ok());
+    if (!traineeFirst) trainee = loadTrainee(path);
+    QVERIFY(trainee);
     const auto before = snapshot(*engine);
-    QVERIFY(!sharedKeys(*engine, *trainee.value()).empty());
-    {
-      AdapterTrainer trainer(trainee.value(),
-                             TrainOptions{.learningRate = 1e-2, .trainDecoder = true});
-      for (int i = 0; i < 3; ++i) QVERIFY(trainer.step(squareBatch()).ok());
-    }
+    QVERIFY(!sharedKeys(*engine, *trainee).empty());
+    QVERIFY(trainAdaptersAndDecoder(trainee));
     QVERIFY(equalTo(*engine, before));
     // The trainee's decoder changed and is its own; its encoder is still the engine's.
     bool changed = false;
-    const auto trained = tensorsOf(*trainee.value());
+    const auto trained = tensorsOf(*trainee);
     for (const auto& [name, tensor] : before)
       if (isDecoderWeight(name) && !torch::equal(trained.at(name), tensor)) changed = true;
     QVERIFY(changed);
-    for (const std::string& key : sharedKeys(*engine, *trainee.value()))
+    for (const std::string& key : sharedKeys(*engine, *trainee))
       QVERIFY2(!isDecoderWeight(key), key.c_str());
     // A later load gets the file's weights, not the trained ones.
     const auto later = load(path);

@@ -25,13 +25,18 @@ void SharedBase::setSha256(const std::string& sha) const {
   sha256_ = sha;
 }
 
-std::string sharedBaseKey(const std::string& checkpoint, const std::string& device) {
+FileStamp stampFile(const std::string& path) {
   struct stat info {};
-  if (::stat(checkpoint.c_str(), &info) != 0) return {};
-  return checkpoint + "|" + std::to_string(info.st_size) + ":" + std::to_string(info.st_ino) + ":" +
-         std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
-         std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec) + "|" +
-         device;
+  FileStamp stamp;
+  stamp.exists = ::stat(path.c_str(), &info) == 0;
+  stamp.identity = path + ":" + std::to_string(info.st_size) + ":" + std::to_string(info.st_mtime);
+  stamp.detail = std::to_string(info.st_ino) + ":" + std::to_string(info.st_mtim.tv_nsec) + ":" +
+                 std::to_string(info.st_ctim.tv_sec) + "." + std::to_string(info.st_ctim.tv_nsec);
+  return stamp;
+}
+
+std::string sharedBaseKey(const FileStamp& stamp, const std::string& device) {
+  return stamp.exists ? stamp.identity + "|" + stamp.detail + "|" + device : std::string();
 }
 
 std::shared_ptr<SharedBase> findSharedBase(const std::string& key,

@@ -24,16 +24,18 @@
 
 namespace medsa::model {
 
-/// What a load took from one checkpoint file, as the first model got it: after the move to its
-/// device, before any training.
+/// What a load takes from one checkpoint file. As read, before a model has taken it, it has no
+/// key and is in no registry; once in the registry its tensors are the first model's as that
+/// model got them (after the move to its device, before any training).
 struct SharedBase {
-  std::string key;  ///< its key in the registry
+  std::string key;  ///< its key in the registry ("" until it is there)
   SamConfig geometry;
   bool geometryIsTheFiles = false;  ///< named in or inferred from the file, not asked for
   bool isReference = false;         ///< a reference Med-SA checkpoint
   std::optional<AdapterConfig> referenceAdapters;  ///< what its adapter tensors imply
   std::vector<std::string> notes;                  ///< compatibility notes
-  /// Every tensor the model took from the file, by state_dict key (the module's own tensors).
+  /// Every tensor taken from the file, by state_dict key: as read, then aliases of the first
+  /// model's storage.
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
 
   /// The file's SHA-256 if known ("" if not yet computed), and once computed.
@@ -45,9 +47,19 @@ struct SharedBase {
   mutable std::string sha256_;
 };
 
-/// The registry's key: the file (path, size, inode, nanosecond modification and change times:
-/// a file replaced in place is another file) and the device; "" where the file cannot be read.
-std::string sharedBaseKey(const std::string& checkpoint, const std::string& device);
+/// What identifies a file's contents without reading it.
+struct FileStamp {
+  bool exists = false;
+  std::string identity;  ///< "path:size:mtime": a model's base identity in cache keys
+  /// Inode and nanosecond modification and change times: a file replaced in place with the same
+  /// size and second (cp -p, rsync -a) is another file.
+  std::string detail;
+};
+/// One stat of `path` (zero sizes and times where it fails, as before a load reports why).
+FileStamp stampFile(const std::string& path);
+
+/// The registry's key: the file's stamp and the device; "" where the file does not exist.
+std::string sharedBaseKey(const FileStamp& stamp, const std::string& device);
 
 /// The entry under `key` while a model uses it and if its geometry is the one asked for (nullopt:
 /// the file's own), else null. Thread-safe, as the others.
