@@ -12,7 +12,9 @@ AdapterImpl::AdapterImpl(int64_t dim, int64_t hidden) {
   up->bias.zero_();
 }
 
-torch::Tensor AdapterImpl::forward(const torch::Tensor& x) { return up(compat::gelu(down(x))); }
+torch::Tensor AdapterImpl::forward(const torch::Tensor& x) {
+  return rowsLinear(*up, compat::gelu(rowsLinear(*down, x)));
+}
 
 HyperAdapterImpl::HyperAdapterImpl(int64_t dim, int64_t r) : bottleneck(r) {
   down = register_module("down", torch::nn::Linear(dim, r));

@@ -71,6 +71,13 @@ bool isCpuFloat(const torch::Tensor& t) {
   return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
 }
 
+torch::Tensor rowsLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x) {
+  if (x.dim() == 2) return linear.forward(x);
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = linear.weight.size(0);
+  return torch::linear(x.reshape({-1, x.size(-1)}), linear.weight, linear.bias).view(shape);
+}
+
 torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x, bool relu) {
   static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_FEW_ROWS_LINEAR");
   const torch::Tensor& weight = linear.weight;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sam/common.h"
 #include "sam/gradient_checkpoint.h"
 #include "sam/relpos_attention.h"
 #include "torch_compat.h"
@@ -41,7 +42,9 @@ EncoderAttentionImpl::EncoderAttentionImpl(int64_t dim, int64_t heads_, int64_t 
   rel_pos_w = register_parameter("rel_pos_w", torch::zeros({2 * gridSide - 1, dim / heads}));
 }
 
-torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) { return proj(attend(qkv(x))); }
+torch::Tensor EncoderAttentionImpl::forward(const torch::Tensor& x) {
+  return rowsLinear(*proj, attend(rowsLinear(*qkv, x)));
+}
 
 torch::Tensor EncoderAttentionImpl::attend(const torch::Tensor& qkvOut) {
   const int64_t batch = qkvOut.size(0), height = qkvOut.size(1), width = qkvOut.size(2),
@@ -83,11 +86,11 @@ EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
 }
 
 torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) {
-  torch::Tensor hidden = lin1(x);
+  torch::Tensor hidden = rowsLinear(*lin1, x);
   // Without autograd the activation may overwrite lin1's output: one tensor of the MLP's
   // width less per block (48 MB for ViT-B), the same values.
-  if (!torch::GradMode::is_enabled()) return lin2(torch::gelu_(hidden));
-  return lin2(compat::gelu(hidden));
+  if (!torch::GradMode::is_enabled()) return rowsLinear(*lin2, torch::gelu_(hidden));
+  return rowsLinear(*lin2, compat::gelu(hidden));
 }
 
 torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window, const torch::Tensor& fill) {
@@ -178,8 +181,9 @@ torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x, int64_t depth) {
     // a zero token is its bias: so they run on the picture's tokens only, and the windows are
     // padded with qkv's bias between them.
     normed = norm1(x);
-    const torch::Tensor windows = partitionWindows(attn->qkv(normed), window, attn->qkv->bias);
-    attended = attn->proj(mergeWindows(attn->attend(windows), window, batch, height, width));
+    const torch::Tensor windows = partitionWindows(rowsLinear(*attn->qkv, normed), window, attn->qkv->bias);
+    attended =
+        rowsLinear(*attn->proj, mergeWindows(attn->attend(windows), window, batch, height, width));
   } else {
     normed = norm1(x);
     attended = attn(normed);

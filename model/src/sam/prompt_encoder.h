@@ -36,7 +36,8 @@ struct PromptEncoderImpl : torch::nn::Module {
   explicit PromptEncoderImpl(const SamConfig& config);
 
   /// points [B, N, 2] in model-frame pixels with labels [B, N]; boxes [B, 4]; masks
-  /// [B, 1, 4g, 4g] low-res logits. Returns sparse [B, n, C] and dense [B, C, g, g].
+  /// [B, 1, 4g, 4g] low-res logits. Returns sparse [B, n, C] and dense [B, C, g, g] (channels
+  /// last in memory for mask prompts, as the image encoder's embedding is).
   std::pair<torch::Tensor, torch::Tensor> forward(const std::optional<torch::Tensor>& points,
                                                   const std::optional<torch::Tensor>& labels,
                                                   const std::optional<torch::Tensor>& boxes,
@@ -52,6 +53,7 @@ struct PromptEncoderImpl : torch::nn::Module {
  private:
   torch::Tensor embedPoints(torch::Tensor points, torch::Tensor labels, bool pad);
   torch::Tensor embedBoxes(const torch::Tensor& boxes);
+  torch::Tensor embedMasks(const torch::Tensor& masks);
   torch::Tensor pointEmbedding(int index);
 };
 TORCH_MODULE(PromptEncoder);
