@@ -1,5 +1,7 @@
 #include "medsa/model/sam_model.h"
 
+#include "buffer_reuse.h"
+
 #include <set>
 
 #include "checkpoint/checkpoint_reader.h"
@@ -165,6 +167,9 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
 torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth,
                                      const BlockObserver& observer) {
   torch::InferenceMode inference;
+  // Each block's qkv and first MLP outputs (38 and 50 MB in ViT-B) are above glibc's largest
+  // mmap threshold: without reuse they were mapped and faulted in anew in every block.
+  const BufferReuseScope reuse;
   torch::Tensor embedding =
       encoder(input.to(device, encoderType), depth, observer).to(torch::kFloat);
   compat::waitForDevice(device);

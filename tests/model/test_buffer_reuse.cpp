@@ -2,7 +2,7 @@
 // comes back for the next tensor of nearly its size only while a scope lives, the values
 // written into reused memory are the tensor's own, kept memory is bounded, freed when the last
 // scope ends and given back when an allocation fails, and the encoder gives the same embedding
-// with and without it.
+// with and without it; an inference encode holds a scope of its own.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -11,13 +11,28 @@
 #include <thread>
 
 #include "buffer_reuse.h"
+#include "medsa/model/sam_model.h"
 #include "sam/image_encoder.h"
+#include "sam_model_impl.h"
 
 using namespace medsa::model;
 
 namespace {
 
 constexpr int64_t kMiB = 1 << 20;
+
+// Small enough for a unit test, with tensors in the reused range: 32 x 32 tokens make the MLP's
+// hidden activations 1024 x 2048 floats (8 MiB) per picture.
+SamConfig smallEncoderConfig() {
+  SamConfig config;
+  config.imageSize = 512;
+  config.embedDim = 256;
+  config.heads = 4;
+  config.depth = 2;
+  config.globalAttentionBlocks = {1};
+  config.mlpRatio = 8;
+  return config;
+}
 
 // A float tensor of `mib` MiB.
 torch::Tensor tensorOf(int64_t mib) { return torch::empty({mib * kMiB / 4}); }
@@ -147,15 +162,7 @@ class TestBufferReuse : public QObject {
   }
 
   void theEncoderGivesTheSameEmbeddingWithReuse() {
-    // Small enough for a unit test, with tensors in the reused range: 4 pictures of 32 x 32
-    // tokens make the MLP's hidden activations 4096 x 2048 floats (32 MiB).
-    SamConfig config;
-    config.imageSize = 512;
-    config.embedDim = 256;
-    config.heads = 4;
-    config.depth = 2;
-    config.globalAttentionBlocks = {1};
-    config.mlpRatio = 8;
+    const SamConfig config = smallEncoderConfig();
     ImageEncoder encoder(config, nullptr);
     encoder->eval();
     torch::InferenceMode inference;
@@ -168,6 +175,20 @@ class TestBufferReuse : public QObject {
     const torch::Tensor reused = encoder->forward(pictures);
     QVERIFY(bufferReuseStats().reused > before.reused);
     QVERIFY(torch::equal(reused, plain));
+  }
+
+  void anInferenceEncodeReusesItsBlocksBuffers() {
+    // The second block's activations take the first block's freed buffers; nothing stays kept
+    // once the encode has returned.
+    EngineOptions options;
+    options.threads = 1;
+    const auto model = SamModel::randomWeights(smallEncoderConfig(), options, 3).value();
+    const BufferReuseStats before = bufferReuseStats();
+    const torch::Tensor embedding =
+        model->impl().encode(torch::randn({1, 3, 512, 512}), 1, {});
+    QCOMPARE(embedding.size(2), int64_t{32});
+    QVERIFY(bufferReuseStats().reused > before.reused);
+    QCOMPARE(bufferReuseStats().keptBytes, std::size_t{0});
   }
 };
 
