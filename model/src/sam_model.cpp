@@ -1,9 +1,8 @@
 #include "medsa/model/sam_model.h"
 
-#include "buffer_reuse.h"
-
 #include <set>
 
+#include "buffer_reuse.h"
 #include "checkpoint/checkpoint_reader.h"
 #include "checkpoint/reference_compat.h"
 #include "checkpoint/shared_base.h"

@@ -184,8 +184,7 @@ class TestBufferReuse : public QObject {
     options.threads = 1;
     const auto model = SamModel::randomWeights(smallEncoderConfig(), options, 3).value();
     const BufferReuseStats before = bufferReuseStats();
-    const torch::Tensor embedding =
-        model->impl().encode(torch::randn({1, 3, 512, 512}), 1, {});
+    const torch::Tensor embedding = model->impl().encode(torch::randn({1, 3, 512, 512}), 1, {});
     QCOMPARE(embedding.size(2), int64_t{32});
     QVERIFY(bufferReuseStats().reused > before.reused);
     QCOMPARE(bufferReuseStats().keptBytes, std::size_t{0});

@@ -56,11 +56,10 @@ torch::Tensor EncoderAttentionImpl::attend(const torch::Tensor& qkvOut) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(headDim));
 
   // The relative-position bias uses the unscaled queries (as the official code does).
-  const torch::Tensor gridQ = qkvAll[0].reshape({batch * heads, height, width, headDim});
-  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h).to(gridQ.scalar_type());
-  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w).to(gridQ.scalar_type());
-  const torch::Tensor relH = torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh});
-  const torch::Tensor relW = torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw});
+  const torch::ScalarType type = qkvOut.scalar_type();
+  const torch::Tensor Rh = relativePositions(height, height, rel_pos_h).to(type);
+  const torch::Tensor Rw = relativePositions(width, width, rel_pos_w).to(type);
+  const auto [relH, relW] = relativePositionTerms(qkvAll[0], Rh, Rw, height, width);
 
   // The tiled CPU kernel reads the heads straight out of qkv's output and writes them side by
   // side as proj takes them: four copies fewer per block (12.6 MB each in ViT-B fp32).
@@ -70,7 +69,7 @@ torch::Tensor EncoderAttentionImpl::attend(const torch::Tensor& qkvOut) {
 
   // Contiguous per head: as strided views of the qkv output (token stride 3 * dim) they send
   // the attention matmuls down LibTorch's slow batched path (bf16: ~4x slower than the copies).
-  const torch::Tensor q = gridQ.reshape({batch * heads, tokens, headDim}).contiguous();
+  const torch::Tensor q = qkvAll[0].reshape({batch * heads, tokens, headDim}).contiguous();
   const torch::Tensor k = qkvAll[1].reshape({batch * heads, tokens, headDim}).contiguous();
   const torch::Tensor v = qkvAll[2].reshape({batch * heads, tokens, headDim}).contiguous();
   const torch::Tensor out =
@@ -181,7 +180,8 @@ torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x, int64_t depth) {
     // a zero token is its bias: so they run on the picture's tokens only, and the windows are
     // padded with qkv's bias between them.
     normed = norm1(x);
-    const torch::Tensor windows = partitionWindows(rowsLinear(*attn->qkv, normed), window, attn->qkv->bias);
+    const torch::Tensor windows =
+        partitionWindows(rowsLinear(*attn->qkv, normed), window, attn->qkv->bias);
     attended =
         rowsLinear(*attn->proj, mergeWindows(attn->attend(windows), window, batch, height, width));
   } else {

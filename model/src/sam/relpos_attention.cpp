@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "sam/biased_softmax_kernel.h"
+#include "sam/common.h"
 #include "sam/encoder_progress.h"
+#include "sam/relpos_bias.h"
 #include "sam/tiled_attention.h"
 #include "torch_compat.h"
 
@@ -233,6 +235,33 @@ torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,
     out.narrow(1, first, n).copy_(scores.softmax(-1).matmul(v));
   }
   return out;
+}
+
+std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tensor& q,
+                                                              const torch::Tensor& Rh,
+                                                              const torch::Tensor& Rw, int64_t h,
+                                                              int64_t w) {
+  static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_RELPOS_BIAS");
+  const int64_t items = q.size(0), heads = q.size(1), d = q.size(3);
+  if (!isa || !isCpuFloat(q) || !isCpuFloat(Rh) || !isCpuFloat(Rw) || q.stride(3) != 1 ||
+      gradientWanted({&q, &Rh, &Rw})) {
+    const torch::Tensor gridQ = q.reshape({items * heads, h, w, d});
+    return {torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh}),
+            torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw})};
+  }
+  const torch::Tensor rh = Rh.contiguous(), rw = Rw.contiguous();
+  torch::Tensor relH = torch::empty({items * heads, h, w, h}, q.options());
+  torch::Tensor relW = torch::empty({items * heads, h, w, w}, q.options());
+  RelPosBiasInput input{q.data_ptr<float>(),
+                        headRowsOf(q),
+                        rh.data_ptr<float>(),
+                        rw.data_ptr<float>(),
+                        items * heads,
+                        h,
+                        w,
+                        d};
+  relPosBias(*isa, input, relH.data_ptr<float>(), relW.data_ptr<float>());
+  return {relH, relW};
 }
 
 torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch::Tensor& k,

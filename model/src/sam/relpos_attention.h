@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <string_view>
+#include <utility>
 
 namespace medsa::model {
 
@@ -31,6 +32,16 @@ enum class BiasStrategy {
   /// whole, 400 MB in bf16 for a ViT-B global block). Elsewhere it runs as the strategies above.
   DeviceSdpa,
 };
+
+/// SAM's decomposed relative-position terms for q [items, heads, h*w, d] (unscaled; any
+/// strides with the last one 1) and the tables Rh [h, h, d], Rw [w, w, d]: relH [items * heads,
+/// h, w, h] and relW [items * heads, h, w, w], contiguous. fp32 inference on the CPU runs
+/// relpos_bias.h's kernel (MEDSA_RELPOS_BIAS=off|portable|avx2|avx512 forces LibTorch's
+/// einsums or an instruction set), anything else LibTorch's einsums.
+std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tensor& q,
+                                                              const torch::Tensor& Rh,
+                                                              const torch::Tensor& Rw, int64_t h,
+                                                              int64_t w);
 
 /// q, k, v: [BH, h*w, d] (q unscaled); relH: [BH, h, w, h]; relW: [BH, h, w, w].
 torch::Tensor relPosAttention(const torch::Tensor& q, const torch::Tensor& k,

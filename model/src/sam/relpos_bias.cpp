@@ -1,0 +1,153 @@
+#include "sam/relpos_bias.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "sam/simd_math.h"
+
+namespace medsa::model {
+namespace {
+
+using namespace simd;
+
+constexpr int kRows = 4;     // query rows per register block
+constexpr int kVectors = 2;  // output vectors per register block: 8 accumulators
+
+// One side's terms: for each grid line g (a row for relH, a column for relW) the table
+// packed[g] = R[g] transposed, [d][keysPadded], times every query on that line.
+struct Side {
+  const std::vector<float>* packed;
+  std::int64_t lines, along, keys, keysPadded;  // along: tokens per line
+  bool rows;                                    // lines are grid rows (relH)
+  float* out;                                   // [heads][h * w][keys]
+};
+
+// Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
+// repeat the last query and are not written. Outputs past `keys` are dropped.
+template <int L, int V>
+MEDSA_INLINE void block(const float* const* q, std::int64_t d, const float* b,
+                        std::int64_t keysPadded, std::int64_t v0, std::int64_t keys,
+                        float* const* out, int rows) {
+  using F = typename Simd<L>::F;
+  F acc[kRows][V];
+  for (int r = 0; r < kRows; ++r)
+    for (int v = 0; v < V; ++v) acc[r][v] = F{};
+  for (std::int64_t c = 0; c < d; ++c) {
+    F bv[V];
+    for (int v = 0; v < V; ++v) bv[v] = load<F>(b + c * keysPadded + (v0 + v) * L);
+    for (int r = 0; r < kRows; ++r) {
+      const F a = q[r][c] - F{};  // a broadcast: x - 0 folds, x + 0 would not (-0)
+      for (int v = 0; v < V; ++v) acc[r][v] += a * bv[v];
+    }
+  }
+  for (int r = 0; r < rows; ++r) {
+    for (int v = 0; v < V; ++v) {
+      const std::int64_t first = (v0 + v) * L;
+      if (first + L <= keys) {
+        store(out[r] + first, acc[r][v]);
+      } else {
+        float lanes[L];
+        store(lanes, acc[r][v]);
+        std::copy(lanes, lanes + (keys - first), out[r] + first);
+      }
+    }
+  }
+}
+
+// Jobs [begin, end) of one side, a job being one head's tokens on one grid line.
+template <int L>
+MEDSA_INLINE void linesOf(const RelPosBiasInput& p, const Side& s, std::int64_t begin,
+                          std::int64_t end) {
+  const std::int64_t vectors = s.keysPadded / L, tokens = p.h * p.w;
+  for (std::int64_t job = begin; job < end; ++job) {
+    const std::int64_t line = job / p.heads, head = job % p.heads;
+    const float* table = s.packed->data() + line * p.d * s.keysPadded;
+    for (std::int64_t i0 = 0; i0 < s.along; i0 += kRows) {
+      const float* q[kRows];
+      float* out[kRows];
+      const int rows = static_cast<int>(std::min<std::int64_t>(kRows, s.along - i0));
+      for (int r = 0; r < kRows; ++r) {
+        const std::int64_t i = i0 + std::min(r, rows - 1);
+        const std::int64_t t = s.rows ? line * p.w + i : i * p.w + line;
+        q[r] = p.q + p.rows.offset(head, t);
+        out[r] = s.out + (head * tokens + t) * s.keys;
+      }
+      std::int64_t v = 0;
+      for (; v + kVectors <= vectors; v += kVectors)
+        block<L, kVectors>(q, p.d, table, s.keysPadded, v, s.keys, out, rows);
+      for (; v < vectors; ++v) block<L, 1>(q, p.d, table, s.keysPadded, v, s.keys, out, rows);
+    }
+  }
+}
+
+// One function per instruction set (see image_to_tokens.cpp: a lambda would be compiled for
+// the baseline).
+using LinesFunction = void (*)(const RelPosBiasInput&, const Side&, std::int64_t, std::int64_t);
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f,avx512dq,fma"))) void linesAvx512(const RelPosBiasInput& p,
+                                                                 const Side& s, std::int64_t begin,
+                                                                 std::int64_t end) {
+  linesOf<16>(p, s, begin, end);
+}
+__attribute__((target("avx2,fma"))) void linesAvx2(const RelPosBiasInput& p, const Side& s,
+                                                   std::int64_t begin, std::int64_t end) {
+  linesOf<8>(p, s, begin, end);
+}
+#endif
+void linesPortable(const RelPosBiasInput& p, const Side& s, std::int64_t begin, std::int64_t end) {
+  linesOf<4>(p, s, begin, end);
+}
+
+LinesFunction linesFor(VectorIsa isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return functionFor<LinesFunction>(isa, linesAvx512, linesAvx2, linesPortable);
+#else
+  return linesPortable;
+#endif
+}
+
+std::int64_t lanesOf(VectorIsa isa) {
+  switch (isa) {
+    case VectorIsa::Avx512:
+      return 16;
+    case VectorIsa::Avx2:
+      return 8;
+    case VectorIsa::Portable:
+      break;
+  }
+  return 4;
+}
+
+// table [lines][keys][d] -> [lines][d][keysPadded], zero past `keys`.
+std::vector<float> packTable(const float* table, std::int64_t lines, std::int64_t keys,
+                             std::int64_t keysPadded, std::int64_t d) {
+  std::vector<float> packed(static_cast<std::size_t>(lines * d * keysPadded), 0.0f);
+  for (std::int64_t g = 0; g < lines; ++g)
+    for (std::int64_t k = 0; k < keys; ++k)
+      for (std::int64_t c = 0; c < d; ++c)
+        packed[static_cast<std::size_t>((g * d + c) * keysPadded + k)] =
+            table[(g * keys + k) * d + c];
+  return packed;
+}
+
+}  // namespace
+
+void relPosBias(VectorIsa isa, const RelPosBiasInput& input, float* relH, float* relW) {
+  const std::int64_t lanes = lanesOf(isa);
+  const auto padded = [lanes](std::int64_t n) { return (n + lanes - 1) / lanes * lanes; };
+  const std::vector<float> packedH =
+      packTable(input.rh, input.h, input.h, padded(input.h), input.d);
+  const std::vector<float> packedW =
+      packTable(input.rw, input.w, input.w, padded(input.w), input.d);
+  const Side sides[] = {{&packedH, input.h, input.w, input.h, padded(input.h), true, relH},
+                        {&packedW, input.w, input.h, input.w, padded(input.w), false, relW}};
+  const LinesFunction lines = linesFor(isa);
+  for (const Side& side : sides) {
+    at::parallel_for(0, side.lines * input.heads, 1,
+                     [&](std::int64_t begin, std::int64_t end) { lines(input, side, begin, end); });
+  }
+}
+
+}  // namespace medsa::model

@@ -1,0 +1,124 @@
+// The encoder attention's relative-position terms (sam/relpos_bias.h) against LibTorch's
+// einsums in double precision: ViT-B's global block and windows, a non-square grid with widths
+// no vector divides, the depth adapter's 1 x depth grid and a single token, with the queries
+// read from a qkv output as the encoder holds them, on every instruction set this CPU runs;
+// and relativePositionTerms, which keeps LibTorch's einsums where gradients are wanted.
+// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+#include <torch/torch.h>
+
+#include <QTest>
+
+#include "isa_test_rows.h"
+#include "sam/relpos_attention.h"
+#include "sam/relpos_bias.h"
+
+using namespace medsa::model;
+
+namespace {
+
+struct Case {
+  int64_t items, heads, h, w, d;
+};
+
+struct Problem {
+  torch::Tensor qkv;  // [items, h, w, 3 * heads * d], as the qkv linear writes it
+  torch::Tensor q;    // [items, heads, h * w, d]: a strided view of it
+  torch::Tensor rh, rw;
+};
+
+Problem randomProblem(const Case& c, int64_t seed) {
+  torch::manual_seed(seed);
+  Problem p;
+  p.qkv = torch::randn({c.items, c.h, c.w, 3 * c.heads * c.d});
+  p.q = p.qkv.view({c.items, c.h * c.w, 3, c.heads, c.d}).permute({2, 0, 3, 1, 4})[0];
+  p.rh = torch::randn({c.h, c.h, c.d});
+  p.rw = torch::randn({c.w, c.w, c.d});
+  return p;
+}
+
+std::pair<torch::Tensor, torch::Tensor> reference(const Problem& p, const Case& c) {
+  const torch::Tensor q = p.q.to(torch::kDouble).reshape({c.items * c.heads, c.h, c.w, c.d});
+  return {torch::einsum("bhwc,hkc->bhwk", {q, p.rh.to(torch::kDouble)}),
+          torch::einsum("bhwc,wkc->bhwk", {q, p.rw.to(torch::kDouble)})};
+}
+
+void expectClose(const torch::Tensor& actual, const torch::Tensor& expected) {
+  QCOMPARE(actual.sizes().vec(), expected.sizes().vec());
+  const double error = (actual.to(torch::kDouble) - expected).abs().max().item<double>();
+  const double scale = expected.abs().max().item<double>();
+  QVERIFY2(error <= 1e-5 * (1 + scale),
+           qPrintable(QString("max error %1 of %2").arg(error).arg(scale)));
+}
+
+}  // namespace
+
+Q_DECLARE_METATYPE(Case)
+
+class TestRelPosBias : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { torch::set_num_threads(2); }
+
+  void matchesTheEinsums_data() {
+    const Case cases[] = {{1, 12, 64, 64, 64},   // ViT-B's global blocks
+                          {25, 12, 14, 14, 64},  // ViT-B's windows (5 x 5 of 14 x 14)
+                          {2, 3, 5, 7, 20},      // non-square; widths and d no vector divides
+                          {4, 2, 1, 8, 16},      // the depth adapter: a 1 x depth grid
+                          {1, 1, 1, 1, 8}};      // one token
+    medsa::test::addRowsForEachIsa(cases, [](const Case& c) {
+      return QString("%1 x %2 heads, %3 x %4 grid, d %5")
+          .arg(c.items)
+          .arg(c.heads)
+          .arg(c.h)
+          .arg(c.w)
+          .arg(c.d);
+    });
+  }
+
+  void matchesTheEinsums() {
+    QFETCH(int, isa);
+    QFETCH(Case, shape);
+    const Problem p = randomProblem(shape, 11);
+    const int64_t bh = shape.items * shape.heads;
+    // NaN where nothing is written: every term must be.
+    torch::Tensor relH = torch::full({bh, shape.h, shape.w, shape.h}, std::nanf(""));
+    torch::Tensor relW = torch::full({bh, shape.h, shape.w, shape.w}, std::nanf(""));
+    const RelPosBiasInput input{p.q.data_ptr<float>(),
+                                {p.q.size(1), p.q.stride(0), p.q.stride(1), p.q.stride(2)},
+                                p.rh.data_ptr<float>(),
+                                p.rw.data_ptr<float>(),
+                                bh,
+                                shape.h,
+                                shape.w,
+                                shape.d};
+    relPosBias(static_cast<VectorIsa>(isa), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+    const auto [expectedH, expectedW] = reference(p, shape);
+    expectClose(relH, expectedH);
+    expectClose(relW, expectedW);
+  }
+
+  void theTorchEntryPointMatchesWithAndWithoutGradients() {
+    const Case shape{3, 4, 6, 9, 32};
+    Problem p = randomProblem(shape, 5);
+    const auto [expectedH, expectedW] = reference(p, shape);
+    {
+      torch::NoGradGuard noGrad;
+      const auto [relH, relW] = relativePositionTerms(p.q, p.rh, p.rw, shape.h, shape.w);
+      QVERIFY(relH.is_contiguous() && relW.is_contiguous());
+      expectClose(relH, expectedH);
+      expectClose(relW, expectedW);
+    }
+    // Training: LibTorch's einsums, through which the tables get their gradients.
+    p.rh.requires_grad_(true);
+    p.rw.requires_grad_(true);
+    const auto [relH, relW] = relativePositionTerms(p.q, p.rh, p.rw, shape.h, shape.w);
+    expectClose(relH.detach(), expectedH);
+    (relH.sum() + relW.sum()).backward();
+    QVERIFY(p.rh.grad().defined() && p.rw.grad().defined());
+    QVERIFY(p.rh.grad().abs().sum().item<double>() > 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRelPosBias)
+#include "test_relpos_bias.moc"
