@@ -178,12 +178,13 @@ void addBenchCommand(CommandRegistry& registry) {
            "another, for comparisons; MEDSA_MASK_TAIL=off|portable|avx2|avx512 does the\n"
            "same for the fp32 decoder's fused last steps, MEDSA_IMAGE_TO_TOKENS for its\n"
            "fused image-to-token attention and norm4, MEDSA_TOKENS_TO_IMAGE for its fused\n"
-           "token-to-image attentions; on a GPU MEDSA_CUDA_ATTENTION=chunked\n"
+           "token-to-image attentions, MEDSA_RELPOS_BIAS for the encoder's\n"
+           "relative-position terms; on a GPU MEDSA_CUDA_ATTENTION=chunked\n"
            "runs the chunked attention instead of LibTorch's fused one).\n"
+           "MEDSA_BUFFER_REUSE=off gives the buffers of an encode and of each training\n"
+           "step back to the C library instead of keeping them for the next block or step.\n"
            "With --train it times adapter training steps on the same picture instead\n"
-           "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb;\n"
-           "MEDSA_BUFFER_REUSE=off gives each step's buffers back to the C library\n"
-           "instead of keeping them for the next step).\n\n") +
+           "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +
            "Bench options:\n"
            "  --clicks N           clicks to time (default 30, at least 20)\n"
