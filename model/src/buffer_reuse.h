@@ -13,7 +13,7 @@
 // and first MLP outputs (38 and 50 MB) are above glibc's largest mmap threshold and were
 // faulted in anew in every block, ~60,000 page faults per encode. With the scope a bench of
 // six encodes faulted 0.29 instead of 0.63 million pages and spent 1.7 instead of 3.0 s in the
-// kernel; its peak memory grew by 48 MB (921 MB).
+// kernel; its peak memory grew by 30-65 MB (864 MB after one encode, 938 MB after three).
 
 #include <cstddef>
 
