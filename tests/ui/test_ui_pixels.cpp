@@ -236,6 +236,35 @@ class TestUiPixels : public QObject {
     QCOMPARE(overlap, 0);
   }
 
+  void titlesStayReadableOverABrightImage() {
+    // Zoomed in until the image fills the view, with a window that shows all of it white: the
+    // title's box must stay dark around its letters.
+    QTemporaryDir dir;
+    MainWindow window;
+    showSphereWithEngine(window, dir.path(), fakeEngine());
+    window.document()->setWindow({0, 20, false});
+    SliceView* sagittal = window.viewerArea()->view(SliceAxis::Sagittal);
+    const QPointF centre = QPointF(sagittal->width() / 2.0, sagittal->height() / 2.0);
+    for (int step = 0; step < 12; ++step) {
+      QWheelEvent wheel(centre, sagittal->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                        Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+      QApplication::sendEvent(sagittal, &wheel);
+    }
+    QTRY_VERIFY(sagittal->zoom() > 8);
+    const QImage shown = grabView(sagittal);
+    QVERIFY(near(shown.pixel(shown.width() / 2 + 20, shown.height() / 3), qRgb(255, 255, 255), 12));
+    const QRect title(8, 6, sagittal->fontMetrics().horizontalAdvance(QStringLiteral("Sagittal")),
+                      sagittal->fontMetrics().ascent() - 2);
+    int white = 0;
+    for (int y = title.top(); y <= title.bottom(); ++y)
+      for (int x = title.left(); x <= title.right(); ++x)
+        if (near(shown.pixel(x, y), qRgb(255, 255, 255), 40)) ++white;
+    QVERIFY2(white < title.width() * title.height() / 10,
+             qPrintable(QStringLiteral("%1 white pixels of %2")
+                            .arg(white)
+                            .arg(title.width() * title.height())));
+  }
+
   void photographsShowOneViewVolumesThree() {
     QTemporaryDir dir;
     MainWindow window;

@@ -39,6 +39,15 @@ QColor planeColour(SliceAxis axis) {
   return QColor(0x40, 0x80, 0xff);
 }
 
+// Text over the image on a dark, translucent backing: where the image fills the view (zoomed
+// in, or a slice as tall as its view) the plane colours on grey tissue were hard to read.
+void drawOverlayText(QPainter& painter, const QRect& area, int flags, const QString& text,
+                     QRect* bounds = nullptr) {
+  const QRect box = painter.boundingRect(area, flags, text);
+  painter.fillRect(box.adjusted(-2, 0, 2, 0), QColor(0, 0, 0, 160));
+  painter.drawText(area, flags, text, bounds);
+}
+
 }  // namespace
 
 SliceView::SliceView(Document* document, ToolController* tools, SliceAxis axis, QWidget* parent)
@@ -310,7 +319,7 @@ void SliceView::paintTitles(QPainter& painter) const {
   const QRect area = rect().adjusted(6, 4, -6, -4);
   painter.setPen(planeColour(axis_));
   QRect titleRect;
-  painter.drawText(area, Qt::AlignTop | Qt::AlignLeft, title, &titleRect);
+  drawOverlayText(painter, area, Qt::AlignTop | Qt::AlignLeft, title, &titleRect);
   const auto letters = orientationLetters(axis_);
   painter.setPen(QColor(0xd0, 0xd0, 0x60));
   const QFontMetrics metrics = painter.fontMetrics();
@@ -318,10 +327,11 @@ void SliceView::paintTitles(QPainter& painter) const {
   const int topLetterLeft = width() / 2 - metrics.horizontalAdvance(QLatin1Char('W'));
   const QRect top =
       titleRect.right() + 4 >= topLetterLeft ? r.adjusted(0, titleRect.height(), 0, 0) : r;
-  painter.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, QString::fromLatin1(letters[0]));
-  painter.drawText(r, Qt::AlignRight | Qt::AlignVCenter, QString::fromLatin1(letters[1]));
-  painter.drawText(top, Qt::AlignTop | Qt::AlignHCenter, QString::fromLatin1(letters[2]));
-  painter.drawText(r, Qt::AlignBottom | Qt::AlignHCenter, QString::fromLatin1(letters[3]));
+  drawOverlayText(painter, r, Qt::AlignLeft | Qt::AlignVCenter, QString::fromLatin1(letters[0]));
+  drawOverlayText(painter, r, Qt::AlignRight | Qt::AlignVCenter, QString::fromLatin1(letters[1]));
+  drawOverlayText(painter, top, Qt::AlignTop | Qt::AlignHCenter, QString::fromLatin1(letters[2]));
+  drawOverlayText(painter, r, Qt::AlignBottom | Qt::AlignHCenter,
+                  QString::fromLatin1(letters[3]));
   painter.restore();
 }
 
