@@ -330,8 +330,7 @@ void SliceView::paintTitles(QPainter& painter) const {
   drawOverlayText(painter, r, Qt::AlignLeft | Qt::AlignVCenter, QString::fromLatin1(letters[0]));
   drawOverlayText(painter, r, Qt::AlignRight | Qt::AlignVCenter, QString::fromLatin1(letters[1]));
   drawOverlayText(painter, top, Qt::AlignTop | Qt::AlignHCenter, QString::fromLatin1(letters[2]));
-  drawOverlayText(painter, r, Qt::AlignBottom | Qt::AlignHCenter,
-                  QString::fromLatin1(letters[3]));
+  drawOverlayText(painter, r, Qt::AlignBottom | Qt::AlignHCenter, QString::fromLatin1(letters[3]));
   painter.restore();
 }
 
