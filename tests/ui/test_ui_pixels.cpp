@@ -314,6 +314,26 @@ class TestUiPixels : public QObject {
       QVERIFY(!near(image.pixel(image.width() - 2, y), qRgb(200, 0, 0), 40));
     }
   }
+
+  void aShortChartKeepsItsYTitleWhole() {
+    // The trainer panel's charts are short: the y title must not be cut to the plot's height.
+    medsa::ui::LineChart chart;
+    chart.resize(300, 120);
+    chart.setAxisTitles(QStringLiteral("case"), QStringLiteral("clicks / minutes"));
+    const QImage image = chart.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const QRgb text = chart.palette().color(QPalette::Text).rgb();
+    const int strip = chart.fontMetrics().height() + 2;  // the rotated title's column
+    int top = image.height(), bottom = -1;
+    for (int y = 0; y < image.height(); ++y)
+      for (int x = 0; x < strip; ++x)
+        if (near(image.pixel(x, y), text, 60)) {
+          top = std::min(top, y);
+          bottom = std::max(bottom, y);
+        }
+    const int titleLength = chart.fontMetrics().horizontalAdvance(QStringLiteral("clicks / minutes"));
+    QVERIFY2(bottom - top >= titleLength * 8 / 10,
+             qPrintable(QStringLiteral("title spans rows %1-%2, %3 px long").arg(top).arg(bottom).arg(titleLength)));
+  }
 };
 
 QTEST_MAIN(TestUiPixels)

@@ -151,11 +151,14 @@ void LineChart::paintEvent(QPaintEvent* /*event*/) {
   painter.drawRect(plot);
   painter.drawText(QRect(plot.left(), plot.bottom() + line + 2, plot.width(), line),
                    Qt::AlignHCenter, xTitle_);
+  // The y title may run past the plot, over the widget's whole height (the plot is centred in
+  // it), and is elided beyond that: a short chart cut "clicks / minutes" to "ks / min".
+  const int room = height() - 4;
   painter.save();
   painter.translate(line / 2.0 + 2, plot.center().y());
   painter.rotate(-90);
-  painter.drawText(QRect(-plot.height() / 2, -line / 2, plot.height(), line), Qt::AlignCenter,
-                   yTitle_);
+  painter.drawText(QRect(-room / 2, -line / 2, room, line), Qt::AlignCenter,
+                   metrics.elidedText(yTitle_, Qt::ElideRight, room));
   painter.restore();
 
   // Markers: a dashed line and its text at the top.
