@@ -330,9 +330,13 @@ class TestUiPixels : public QObject {
           top = std::min(top, y);
           bottom = std::max(bottom, y);
         }
-    const int titleLength = chart.fontMetrics().horizontalAdvance(QStringLiteral("clicks / minutes"));
+    const int titleLength =
+        chart.fontMetrics().horizontalAdvance(QStringLiteral("clicks / minutes"));
     QVERIFY2(bottom - top >= titleLength * 8 / 10,
-             qPrintable(QStringLiteral("title spans rows %1-%2, %3 px long").arg(top).arg(bottom).arg(titleLength)));
+             qPrintable(QStringLiteral("title spans rows %1-%2, %3 px long")
+                            .arg(top)
+                            .arg(bottom)
+                            .arg(titleLength)));
   }
 };
 
