@@ -325,7 +325,7 @@ Result<std::shared_ptr<SharedBase>> readBase(const std::string& checkpoint,
   return base;
 }
 
-// The SHA-256 of the base checkpoint, hashed once per base.
+// The SHA-256 of the base checkpoint, hashed once per base (another model may have done it).
 Result<std::string> baseSha256Of(const std::string& checkpoint, const SharedBase& base) {
   if (std::string known = base.sha256(); !known.empty()) return known;
   Result<std::string> sha = sha256File(checkpoint);
@@ -494,13 +494,13 @@ std::vector<ParameterCount> SamModel::parameterCounts(bool trainDecoder) const {
 
 Result<std::string> SamModel::baseSha256() const {
   if (impl_->checkpointPath.empty()) return std::string();
-  if (impl_->checkpointSha256.empty() && impl_->sharedBase)
-    impl_->checkpointSha256 = impl_->sharedBase->sha256();  // hashed by another model, if any
   if (impl_->checkpointSha256.empty()) {
-    Result<std::string> sha = sha256File(impl_->checkpointPath);
+    // A shared base is hashed once for every model that shares it.
+    Result<std::string> sha = impl_->sharedBase
+                                  ? baseSha256Of(impl_->checkpointPath, *impl_->sharedBase)
+                                  : sha256File(impl_->checkpointPath);
     if (!sha.ok()) return sha.error();
     impl_->checkpointSha256 = sha.value();
-    if (impl_->sharedBase) impl_->sharedBase->setSha256(sha.value());
   }
   return impl_->checkpointSha256;
 }
