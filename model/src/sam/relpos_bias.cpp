@@ -16,12 +16,13 @@ constexpr int kRows = 4;     // query rows per register block
 constexpr int kVectors = 2;  // output vectors per register block: 8 accumulators
 
 // One side's terms: for each grid line g (a row for relH, a column for relW) the table
-// packed[g] = R[g] transposed, [d][keysPadded], times every query on that line.
+// packed[g] = R[g] transposed, [d][keysPadded], times every query on that line. The tables are
+// square: a side has as many key lines as grid lines (`lines`).
 struct Side {
   const std::vector<float>* packed;
-  std::int64_t lines, along, keys, keysPadded;  // along: tokens per line
-  bool rows;                                    // lines are grid rows (relH)
-  float* out;                                   // [heads][h * w][keys]
+  std::int64_t lines, along, keysPadded;  // along: tokens per line
+  bool rows;                              // lines are grid rows (relH)
+  float* out;                             // [heads][h * w][lines]
 };
 
 // Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
@@ -72,12 +73,12 @@ MEDSA_INLINE void linesOf(const RelPosBiasInput& p, const Side& s, std::int64_t 
         const std::int64_t i = i0 + std::min(r, rows - 1);
         const std::int64_t t = s.rows ? line * p.w + i : i * p.w + line;
         q[r] = p.q + p.rows.offset(head, t);
-        out[r] = s.out + (head * tokens + t) * s.keys;
+        out[r] = s.out + (head * tokens + t) * s.lines;
       }
       std::int64_t v = 0;
       for (; v + kVectors <= vectors; v += kVectors)
-        block<L, kVectors>(q, p.d, table, s.keysPadded, v, s.keys, out, rows);
-      for (; v < vectors; ++v) block<L, 1>(q, p.d, table, s.keysPadded, v, s.keys, out, rows);
+        block<L, kVectors>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
+      for (; v < vectors; ++v) block<L, 1>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
     }
   }
 }
@@ -120,15 +121,15 @@ std::int64_t lanesOf(VectorIsa isa) {
   return 4;
 }
 
-// table [lines][keys][d] -> [lines][d][keysPadded], zero past `keys`.
-std::vector<float> packTable(const float* table, std::int64_t lines, std::int64_t keys,
-                             std::int64_t keysPadded, std::int64_t d) {
+// table [lines][lines][d] -> [lines][d][keysPadded], zero past `lines` keys.
+std::vector<float> packTable(const float* table, std::int64_t lines, std::int64_t keysPadded,
+                             std::int64_t d) {
   std::vector<float> packed(static_cast<std::size_t>(lines * d * keysPadded), 0.0f);
   for (std::int64_t g = 0; g < lines; ++g)
-    for (std::int64_t k = 0; k < keys; ++k)
+    for (std::int64_t k = 0; k < lines; ++k)
       for (std::int64_t c = 0; c < d; ++c)
         packed[static_cast<std::size_t>((g * d + c) * keysPadded + k)] =
-            table[(g * keys + k) * d + c];
+            table[(g * lines + k) * d + c];
   return packed;
 }
 
@@ -137,12 +138,11 @@ std::vector<float> packTable(const float* table, std::int64_t lines, std::int64_
 void relPosBias(VectorIsa isa, const RelPosBiasInput& input, float* relH, float* relW) {
   const std::int64_t lanes = lanesOf(isa);
   const auto padded = [lanes](std::int64_t n) { return (n + lanes - 1) / lanes * lanes; };
-  const std::vector<float> packedH =
-      packTable(input.rh, input.h, input.h, padded(input.h), input.d);
-  const std::vector<float> packedW =
-      packTable(input.rw, input.w, input.w, padded(input.w), input.d);
-  const Side sides[] = {{&packedH, input.h, input.w, input.h, padded(input.h), true, relH},
-                        {&packedW, input.w, input.h, input.w, padded(input.w), false, relW}};
+  const std::int64_t paddedH = padded(input.h), paddedW = padded(input.w);
+  const std::vector<float> packedH = packTable(input.rh, input.h, paddedH, input.d);
+  const std::vector<float> packedW = packTable(input.rw, input.w, paddedW, input.d);
+  const Side sides[] = {{&packedH, input.h, input.w, paddedH, true, relH},
+                        {&packedW, input.w, input.h, paddedW, false, relW}};
   const LinesFunction lines = linesFor(isa);
   for (const Side& side : sides) {
     at::parallel_for(0, side.lines * input.heads, 1,
