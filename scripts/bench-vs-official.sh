@@ -58,7 +58,7 @@ done
 import json, statistics, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
 summary = {}
-for key in ("encoder_ms", "click_ms_p50"):
+for key in ("encoder_ms", "click_ms_p50", "correction_click_ms_p50"):
     official = statistics.median(r["official"][key] for r in runs)
     ours = statistics.median(r["ours"][key] for r in runs)
     ratios = [r["ours"][key] / r["official"][key] for r in runs]

@@ -2,7 +2,8 @@
 """Times the official Segment Anything code (facebookresearch/segment-anything) the way
 `medsa bench` times ours: a synthetic 512 x 512 picture through SamPredictor.set_image (resized to
 1024, as ours), then one-point multimask clicks (SamPredictor.predict, three masks at the
-picture's size), two warm-up clicks not counted. Random weights, as `medsa bench
+picture's size) and correction clicks (two points and the last low-res logits, one mask), two
+warm-up clicks of each kind not counted. Random weights, as `medsa bench
 --random-weights`. Prints one JSON object. Used by scripts/bench-vs-official.sh.
 
 Needs Debian's python3-torch and python3-torchvision and a checkout of the official code
@@ -76,6 +77,22 @@ def main():
             if i >= 0:
                 click_ms.append((time.perf_counter() - start) * 1000)
 
+        # Correction clicks as medsa bench makes them: the disc's centre, a negative point and
+        # the best candidate's low-res logits fed back, one mask.
+        centre = np.array([[300.0, 220.0]])
+        _, scores, low_res = predictor.predict(point_coords=centre, point_labels=np.array([1]),
+                                               multimask_output=True)
+        previous = low_res[int(np.argmax(scores))][None]
+        correction_ms = []
+        for i in range(-2, args.clicks):
+            points = np.array([centre[0], [160.0 + (i * 53) % 280, 100.0 + (i * 71) % 280]])
+            start = time.perf_counter()
+            predictor.predict(point_coords=points, point_labels=np.array([1, 0]),
+                              mask_input=previous, multimask_output=False)
+            wait()
+            if i >= 0:
+                correction_ms.append((time.perf_counter() - start) * 1000)
+
     print(json.dumps({
         "implementation": "official segment_anything (PyTorch)",
         "torch": torch.__version__,
@@ -89,6 +106,8 @@ def main():
         "click_ms_p50": statistics.median(click_ms),
         "click_ms_p95": statistics.quantiles(click_ms, n=20)[-1],
         "clicks": args.clicks,
+        "correction_click_ms_p50": statistics.median(correction_ms),
+        "correction_click_ms_p95": statistics.quantiles(correction_ms, n=20)[-1],
     }))
 
 

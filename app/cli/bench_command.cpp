@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <ostream>
 
 #include "bench_training.h"
@@ -28,6 +29,27 @@ double percentile(std::vector<double> values, double p) {
   const size_t low = static_cast<size_t>(std::floor(rank)),
                high = static_cast<size_t>(std::ceil(rank));
   return values[low] + (values[high] - values[low]) * (rank - low);
+}
+
+struct ClickTimes {
+  std::vector<double> total, decoder, postprocess;
+};
+
+// Times `count` clicks made by `prompt(i)`, after two warm-up clicks (i = -2, -1).
+Status timeClicks(model::Predictor& predictor, long long count,
+                  const std::function<Prompt(long long)>& prompt, ClickTimes& times) {
+  for (long long i = -2; i < count; ++i) {
+    const Prompt click = prompt(i);
+    const auto start = Clock::now();
+    Result<Prediction> prediction = predictor.predict(click);
+    const double ms = msSince(start);
+    if (!prediction.ok()) return prediction.error();
+    if (i < 0) continue;
+    times.total.push_back(ms);
+    times.decoder.push_back(predictor.lastTimings().decoderMs);
+    times.postprocess.push_back(predictor.lastTimings().postprocessMs);
+  }
+  return {};
 }
 
 // A synthetic 512 x 512 scan-like picture: a soft gradient with a bright disc to click on.
@@ -100,23 +122,39 @@ int runBench(CommandContext& context) {
     networkMs.push_back(predictor.lastTimings().encoderMs);
   }
 
-  std::vector<double> clickMs, decoderMs, postprocessMs;
-  for (long long i = -2; i < clicks.value(); ++i) {  // two warm-up clicks, not counted
+  // First clicks: one point, three candidates. Then correction clicks as the app sends them
+  // once an object has an answer: the first click's point, a negative point, the best
+  // candidate's low-res logits fed back, one mask. Two warm-up clicks of each kind not counted.
+  const std::function<Prompt(long long)> firstClick = [](long long i) {
     Prompt prompt;
     prompt.multimask = true;
     prompt.points.push_back({64.0 + (i * 97) % 384, 64.0 + (i * 61) % 384, true});
-    const auto start = Clock::now();
-    Result<Prediction> prediction = predictor.predict(prompt);
-    const double ms = msSince(start);
-    if (!prediction.ok()) {
-      context.err << "medsa bench: " << prediction.error().describe() << '\n';
-      return kExitFailure;
-    }
-    if (i >= 0) {
-      clickMs.push_back(ms);
-      decoderMs.push_back(predictor.lastTimings().decoderMs);
-      postprocessMs.push_back(predictor.lastTimings().postprocessMs);
-    }
+    return prompt;
+  };
+  ClickTimes first;
+  if (Status s = timeClicks(predictor, clicks.value(), firstClick, first); !s) {
+    context.err << "medsa bench: " << s.error().describe() << '\n';
+    return kExitFailure;
+  }
+  Prompt object;
+  object.points.push_back({300.0, 220.0, true});  // the bright disc's centre
+  object.multimask = true;
+  Result<Prediction> answer = predictor.predict(object);
+  if (!answer.ok()) {
+    context.err << "medsa bench: " << answer.error().describe() << '\n';
+    return kExitFailure;
+  }
+  object.multimask = false;
+  object.previous = answer->lowRes[static_cast<size_t>(answer->best())];
+  const std::function<Prompt(long long)> correctionClick = [&object](long long i) {
+    Prompt prompt = object;
+    prompt.points.push_back({160.0 + (i * 53) % 280, 100.0 + (i * 71) % 280, false});
+    return prompt;
+  };
+  ClickTimes correction;
+  if (Status s = timeClicks(predictor, clicks.value(), correctionClick, correction); !s) {
+    context.err << "medsa bench: " << s.error().describe() << '\n';
+    return kExitFailure;
   }
 
   const model::RuntimeInfo runtime = model::runtimeInfo();
@@ -139,11 +177,14 @@ int runBench(CommandContext& context) {
       {"encoder_runs", static_cast<int>(encoderRuns.value())},
       {"encoder_resize_ms", percentile(resizeMs, 0.5)},
       {"encoder_network_ms", percentile(networkMs, 0.5)},
-      {"click_ms_p50", percentile(clickMs, 0.5)},
-      {"click_ms_p95", percentile(clickMs, 0.95)},
+      {"click_ms_p50", percentile(first.total, 0.5)},
+      {"click_ms_p95", percentile(first.total, 0.95)},
       {"clicks", static_cast<int>(clicks.value())},
-      {"click_decoder_ms_p50", percentile(decoderMs, 0.5)},
-      {"click_postprocess_ms_p50", percentile(postprocessMs, 0.5)},
+      {"click_decoder_ms_p50", percentile(first.decoder, 0.5)},
+      {"click_postprocess_ms_p50", percentile(first.postprocess, 0.5)},
+      {"correction_click_ms_p50", percentile(correction.total, 0.5)},
+      {"correction_click_ms_p95", percentile(correction.total, 0.95)},
+      {"correction_click_decoder_ms_p50", percentile(correction.decoder, 0.5)},
       {"peak_rss_mb", peakResidentMiB()},
   };
   if (json) {
@@ -153,8 +194,11 @@ int runBench(CommandContext& context) {
                 << "encoder      " << percentile(encoderMs, 0.5) << " ms (512 x 512, "
                 << model::precisionName(engine.encoderPrecision) << ", " << runtime.threads
                 << " threads)\n"
-                << "click        p50 " << percentile(clickMs, 0.5) << " ms, p95 "
-                << percentile(clickMs, 0.95) << " ms over " << clicks.value() << " clicks\n"
+                << "click        p50 " << percentile(first.total, 0.5) << " ms, p95 "
+                << percentile(first.total, 0.95) << " ms over " << clicks.value() << " clicks\n"
+                << "correction   p50 " << percentile(correction.total, 0.5) << " ms, p95 "
+                << percentile(correction.total, 0.95) << " ms over " << clicks.value()
+                << " clicks\n"
                 << "peak memory  " << peakResidentMiB() << " MiB\n";
   }
   return kExitOk;
@@ -168,11 +212,14 @@ void addBenchCommand(CommandRegistry& registry) {
        std::string(
            "Usage: medsa bench (--model CKPT | --arch NAME --random-weights) [options] [--json]\n"
            "       medsa bench ... --train [--train-steps N] [--checkpointing] [--json]\n\n"
-           "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks\n"
-           "(two warm-up clicks are not counted). With --json prints one object with\n"
+           "Encodes a synthetic 512 x 512 picture and times one-point multimask clicks,\n"
+           "then correction clicks as the app sends them (the first point, a negative\n"
+           "one and the last answer's low-res logits, one mask); two warm-up clicks of\n"
+           "each kind are not counted. With --json prints one object with\n"
            "load_ms, encoder_ms (of it, encoder_resize_ms resizes the picture to the\n"
            "model's input size, encoder_network_ms normalises it and runs the network),\n"
-           "click_ms_p50, click_ms_p95, peak_rss_mb, device and\n"
+           "click_ms_p50, click_ms_p95, correction_click_ms_p50, correction_click_ms_p95,\n"
+           "peak_rss_mb, device and\n"
            "attention_kernel (the CPU attention kernel in use for the encoder's precision;\n"
            "MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|avx512|avx512bf16|amx picks\n"
            "another, for comparisons; MEDSA_MASK_TAIL=off|portable|avx2|avx512 does the\n"
@@ -187,7 +234,7 @@ void addBenchCommand(CommandRegistry& registry) {
            "(first_step_ms, step_ms, trainable_parameters, peak_rss_mb).\n\n") +
            kModelOptionsHelp +
            "Bench options:\n"
-           "  --clicks N           clicks to time (default 30, at least 20)\n"
+           "  --clicks N           clicks of each kind to time (default 30, at least 20)\n"
            "  --encoder-runs N     encoder runs; the median is reported (default 1)\n"
            "  --train              time adapter training steps instead of clicks\n"
            "  --train-steps N      training steps to time with --train (default 2)\n"
