@@ -128,11 +128,14 @@ class TestCliEngine : public QObject {
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const QJsonObject report = parseObject(run.out);
     for (const char* key :
-         {"encoder_ms", "click_ms_p50", "click_ms_p95", "load_ms", "peak_rss_mb"}) {
+         {"encoder_ms", "click_ms_p50", "click_ms_p95", "correction_click_ms_p50",
+          "correction_click_ms_p95", "load_ms", "peak_rss_mb"}) {
       QVERIFY2(report[QLatin1String(key)].toDouble() > 0, key);
     }
     QCOMPARE(report["device"].toString(), QStringLiteral("cpu"));
     QVERIFY(report["click_ms_p95"].toDouble() >= report["click_ms_p50"].toDouble());
+    QVERIFY(report["correction_click_ms_p95"].toDouble() >=
+            report["correction_click_ms_p50"].toDouble());
   }
 
   void benchTimesATrainingStep() {
