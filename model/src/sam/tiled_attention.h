@@ -16,6 +16,7 @@
 // and the sums still in fp32; fp32 inputs take the AVX-512F kernel there. bf16 outputs are
 // rounded from fp32.
 
+#include <c10/core/Allocator.h>
 #include <c10/util/BFloat16.h>
 
 #include <cstdint>
@@ -73,26 +74,43 @@ class TiledRelPosAttention {
               std::int64_t count) const;
 
  private:
+  template <typename Element>
+  struct Scratch;
+  /// The layout only: nothing packed yet.
+  TiledRelPosAttention(std::int64_t heads, std::int64_t h, std::int64_t w, std::int64_t d,
+                       AttentionIsa requested, bool bf16);
   template <typename T>
-  void pack(const T* k, const T* v, const HeadRows& rows, AttentionIsa requested);
-  void packPairs(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows);
+  void packEveryHead(const T* k, const T* v, const HeadRows& rows);
+  /// One head's keys and values in the fp32 kernels' layout, or in the dot-product kernels'.
+  template <typename T>
+  void packHead(const T* k, const T* v, const HeadRows& rows, std::int64_t head, float* keys,
+                float* values) const;
+  void packHead(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
+                std::int64_t head, c10::BFloat16* keys, c10::BFloat16* values) const;
+  std::int64_t queryTile() const;
   template <typename T>
   void attendRows(const T* q, const HeadRows& qRows, const float* relH, const float* relW,
                   float scale, T* out, const HeadRows& outRows, std::int64_t first,
                   std::int64_t count) const;
   template <typename Element, typename T>
-  void attendRowsOn(const std::vector<Element>& keys, const std::vector<Element>& values,
-                    const T* q, const HeadRows& qRows, const float* relH, const float* relW,
-                    float scale, T* out, const HeadRows& outRows, std::int64_t first,
+  void attendRowsOn(const Element* keys, const Element* values, const T* q,
+                    const HeadRows& qRows, const float* relH, const float* relW, float scale,
+                    T* out, const HeadRows& outRows, std::int64_t first,
                     std::int64_t count) const;
+  template <typename Element, typename T>
+  void attendTile(const Element* keys, const Element* values, const T* q, const HeadRows& qRows,
+                  const float* relH, const float* relW, float scale, T* out,
+                  const HeadRows& outRows, std::int64_t head, std::int64_t row0,
+                  std::int64_t rows, Scratch<Element>& scratch) const;
 
   AttentionIsa isa_;  // the kernel run: attentionKernelFor(the isa asked for, element type)
   std::int64_t heads_, h_, w_, d_, tokens_;
+  std::int64_t keysPerRow_;  // packed keys per grid row: w, or w padded to whole vectors
   std::int64_t paddedTokens_, paddedDim_;
-  // Per head, in the layouts of tiled_attention_kernels.h: fp32 kernels fill the first two,
-  // bf16 dot-product kernels the last two.
-  std::vector<float> keys_, values_;
-  std::vector<c10::BFloat16> keyPairs_, valuePairs_;
+  // Every head's keys and values, packed up front in the layouts of tiled_attention_kernels.h:
+  // fp32, or bf16 pairs for the dot-product kernels. From the CPU allocator, whose buffers an
+  // encode reuses (buffer_reuse.h): a std::vector faulted in 25 MB anew per global block.
+  c10::DataPtr keys_, values_;
   std::vector<std::int32_t> keyRow_, keyCol_;  // grid row and column of each (padded) key
 };
 
