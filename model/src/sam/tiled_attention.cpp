@@ -173,8 +173,8 @@ void TiledRelPosAttention::packEveryHead(const T* k, const T* v, const HeadRows&
 }
 
 template <typename T>
-void TiledRelPosAttention::packHead(const T* k, const T* v, const HeadRows& rows,
-                                    std::int64_t head, float* keys, float* values) const {
+void TiledRelPosAttention::packHead(const T* k, const T* v, const HeadRows& rows, std::int64_t head,
+                                    float* keys, float* values) const {
   // Every element is written once, the padding (keys past a grid row's end or the last row,
   // dimensions past d) as zeros, instead of a fill of the whole buffer before the copy.
   const std::int64_t lanes = lanesFor(isa_);
@@ -232,8 +232,8 @@ void TiledRelPosAttention::attendRows(const T* q, const HeadRows& qRows, const f
   if (count <= 0) return;
   if (usesPairs(isa_)) {
     attendRowsOn(static_cast<const c10::BFloat16*>(keys_.get()),
-                 static_cast<const c10::BFloat16*>(values_.get()), q, qRows, relH, relW, scale,
-                 out, outRows, first, count);
+                 static_cast<const c10::BFloat16*>(values_.get()), q, qRows, relH, relW, scale, out,
+                 outRows, first, count);
   } else {
     attendRowsOn(static_cast<const float*>(keys_.get()), static_cast<const float*>(values_.get()),
                  q, qRows, relH, relW, scale, out, outRows, first, count);

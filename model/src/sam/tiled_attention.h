@@ -93,15 +93,14 @@ class TiledRelPosAttention {
                   float scale, T* out, const HeadRows& outRows, std::int64_t first,
                   std::int64_t count) const;
   template <typename Element, typename T>
-  void attendRowsOn(const Element* keys, const Element* values, const T* q,
-                    const HeadRows& qRows, const float* relH, const float* relW, float scale,
-                    T* out, const HeadRows& outRows, std::int64_t first,
-                    std::int64_t count) const;
+  void attendRowsOn(const Element* keys, const Element* values, const T* q, const HeadRows& qRows,
+                    const float* relH, const float* relW, float scale, T* out,
+                    const HeadRows& outRows, std::int64_t first, std::int64_t count) const;
   template <typename Element, typename T>
   void attendTile(const Element* keys, const Element* values, const T* q, const HeadRows& qRows,
                   const float* relH, const float* relW, float scale, T* out,
-                  const HeadRows& outRows, std::int64_t head, std::int64_t row0,
-                  std::int64_t rows, Scratch<Element>& scratch) const;
+                  const HeadRows& outRows, std::int64_t head, std::int64_t row0, std::int64_t rows,
+                  Scratch<Element>& scratch) const;
 
   AttentionIsa isa_;  // the kernel run: attentionKernelFor(the isa asked for, element type)
   std::int64_t heads_, h_, w_, d_, tokens_;
