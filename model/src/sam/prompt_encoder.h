@@ -54,6 +54,9 @@ struct PromptEncoderImpl : torch::nn::Module {
   torch::Tensor embedPoints(torch::Tensor points, torch::Tensor labels, bool pad);
   torch::Tensor embedBoxes(const torch::Tensor& boxes);
   torch::Tensor embedMasks(const torch::Tensor& masks);
+  /// embedMasks in one pass (sam/mask_embedding.h) for fp32 inference on the CPU; nullopt
+  /// elsewhere, or with MEDSA_MASK_EMBEDDING=off.
+  std::optional<torch::Tensor> fusedMaskEmbedding(const torch::Tensor& masks);
   torch::Tensor pointEmbedding(int index);
 };
 TORCH_MODULE(PromptEncoder);
