@@ -52,6 +52,33 @@ Status timeClicks(model::Predictor& predictor, long long count,
   return {};
 }
 
+// First clicks: one point, three candidates. Then correction clicks as the app sends them once
+// an object has an answer: the first click's point, a negative point, the best candidate's
+// low-res logits fed back, one mask.
+Status timeFirstAndCorrectionClicks(model::Predictor& predictor, long long count, ClickTimes& first,
+                                    ClickTimes& correction) {
+  const auto firstClick = [](long long i) {
+    Prompt prompt;
+    prompt.multimask = true;
+    prompt.points.push_back({64.0 + (i * 97) % 384, 64.0 + (i * 61) % 384, true});
+    return prompt;
+  };
+  if (Status s = timeClicks(predictor, count, firstClick, first); !s) return s;
+  Prompt object;
+  object.points.push_back({300.0, 220.0, true});  // the bright disc's centre
+  object.multimask = true;
+  Result<Prediction> answer = predictor.predict(object);
+  if (!answer.ok()) return answer.error();
+  object.multimask = false;
+  object.previous = answer->lowRes[static_cast<size_t>(answer->best())];
+  const auto correctionClick = [&object](long long i) {
+    Prompt prompt = object;
+    prompt.points.push_back({160.0 + (i * 53) % 280, 100.0 + (i * 71) % 280, false});
+    return prompt;
+  };
+  return timeClicks(predictor, count, correctionClick, correction);
+}
+
 // A synthetic 512 x 512 scan-like picture: a soft gradient with a bright disc to click on.
 }  // namespace
 
@@ -122,37 +149,8 @@ int runBench(CommandContext& context) {
     networkMs.push_back(predictor.lastTimings().encoderMs);
   }
 
-  // First clicks: one point, three candidates. Then correction clicks as the app sends them
-  // once an object has an answer: the first click's point, a negative point, the best
-  // candidate's low-res logits fed back, one mask. Two warm-up clicks of each kind not counted.
-  const std::function<Prompt(long long)> firstClick = [](long long i) {
-    Prompt prompt;
-    prompt.multimask = true;
-    prompt.points.push_back({64.0 + (i * 97) % 384, 64.0 + (i * 61) % 384, true});
-    return prompt;
-  };
-  ClickTimes first;
-  if (Status s = timeClicks(predictor, clicks.value(), firstClick, first); !s) {
-    context.err << "medsa bench: " << s.error().describe() << '\n';
-    return kExitFailure;
-  }
-  Prompt object;
-  object.points.push_back({300.0, 220.0, true});  // the bright disc's centre
-  object.multimask = true;
-  Result<Prediction> answer = predictor.predict(object);
-  if (!answer.ok()) {
-    context.err << "medsa bench: " << answer.error().describe() << '\n';
-    return kExitFailure;
-  }
-  object.multimask = false;
-  object.previous = answer->lowRes[static_cast<size_t>(answer->best())];
-  const std::function<Prompt(long long)> correctionClick = [&object](long long i) {
-    Prompt prompt = object;
-    prompt.points.push_back({160.0 + (i * 53) % 280, 100.0 + (i * 71) % 280, false});
-    return prompt;
-  };
-  ClickTimes correction;
-  if (Status s = timeClicks(predictor, clicks.value(), correctionClick, correction); !s) {
+  ClickTimes first, correction;
+  if (Status s = timeFirstAndCorrectionClicks(predictor, clicks.value(), first, correction); !s) {
     context.err << "medsa bench: " << s.error().describe() << '\n';
     return kExitFailure;
   }
