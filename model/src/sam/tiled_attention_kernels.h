@@ -24,6 +24,10 @@ constexpr float kMaskedScore = -1e30f;   // padding keys; e^(x - max) of it is 0
 ///         dimensions, as vdpbf16ps and AMX's B tiles take them);
 ///         values [paddedTokens / 2][paddedDim][2] (pairs of keys)
 /// In both, key tile `first` starts at keys + first * paddedDim and values + first * paddedDim.
+/// keyRow and keyCol give each packed key's grid row and column, indices into a query row's
+/// relH (gridH values) and relW (gridW values). The fp32 kernels' keys come row by row with each
+/// grid row padded to gridW slots, a whole number of vectors; relW's extra columns hold
+/// kMaskedScore, which masks the padding keys. Keys from `tokens` on are masked too.
 template <typename Element>
 struct TileJobOf {
   const Element* queries;
