@@ -1,5 +1,7 @@
 #include "sam/prompt_encoder.h"
 
+#include <algorithm>
+#include <initializer_list>
 #include <numbers>
 
 #include "sam/mask_embedding.h"
@@ -94,11 +96,11 @@ std::optional<torch::Tensor> PromptEncoderImpl::fusedMaskEmbedding(const torch::
   const auto& norm2 = *mask_downscaling[4]->as<LayerNorm2dImpl>();
   const auto& projection = *mask_downscaling[6]->as<torch::nn::Conv2dImpl>();
   const int64_t c1 = conv1.weight.size(0), c2 = conv2.weight.size(0);
-  const bool weightsFit = isCpuFloat(conv1.weight) && isCpuFloat(conv1.bias) &&
-                          isCpuFloat(norm1.weight) && isCpuFloat(norm1.bias) &&
-                          isCpuFloat(conv2.weight) && isCpuFloat(conv2.bias) &&
-                          isCpuFloat(norm2.weight) && isCpuFloat(norm2.bias) &&
-                          isCpuFloat(projection.weight) && isCpuFloat(projection.bias);
+  const std::initializer_list<const torch::Tensor*> parameters = {
+      &conv1.weight, &conv1.bias,   &norm1.weight, &norm1.bias,        &conv2.weight,
+      &conv2.bias,   &norm2.weight, &norm2.bias,   &projection.weight, &projection.bias};
+  const bool weightsFit = std::all_of(parameters.begin(), parameters.end(),
+                                      [](const torch::Tensor* t) { return isCpuFloat(*t); });
   if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(masks) || masks.dim() != 4 ||
       masks.size(1) != 1 || masks.size(2) % 4 != 0 || masks.size(3) % 4 != 0 || !weightsFit ||
       !maskEmbeddingFits(c1, c2, dim)) {

@@ -253,7 +253,7 @@ struct TiledRelPosAttention::Scratch {
   explicit Scratch(const TiledRelPosAttention& layout)
       : queries(static_cast<std::size_t>(layout.queryTile() * layout.paddedDim_), Element(0)),
         result(static_cast<std::size_t>(layout.queryTile() * layout.paddedDim_)),
-        paddedRelW(layout.keysPerRow_ != layout.w_
+        paddedRelW(layout.rowsPadded()
                        ? static_cast<std::size_t>(layout.queryTile() * layout.keysPerRow_)
                        : 0,
                    tiled::kMaskedScore) {}
@@ -292,8 +292,7 @@ void TiledRelPosAttention::attendTile(const Element* keys, const Element* values
     std::copy(source, source + d_, scratch.queries.data() + r * paddedDim_);  // widens bf16
   }
   const float* tileRelW = relW + token0 * w_;
-  const bool paddedRows = keysPerRow_ != w_;
-  if (paddedRows) {
+  if (rowsPadded()) {
     for (std::int64_t r = 0; r < rows; ++r)
       std::copy(tileRelW + r * w_, tileRelW + (r + 1) * w_,
                 scratch.paddedRelW.data() + r * keysPerRow_);
@@ -307,7 +306,7 @@ void TiledRelPosAttention::attendTile(const Element* keys, const Element* values
                                        keyRow_.data(),
                                        keyCol_.data(),
                                        rows,
-                                       paddedRows ? paddedTokens_ : tokens_,
+                                       rowsPadded() ? paddedTokens_ : tokens_,
                                        paddedTokens_,
                                        paddedDim_,
                                        h_,

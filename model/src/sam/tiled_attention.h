@@ -88,6 +88,8 @@ class TiledRelPosAttention {
   void packHead(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
                 std::int64_t head, c10::BFloat16* keys, c10::BFloat16* values) const;
   std::int64_t queryTile() const;
+  /// Whether grid rows are packed wider than w (their padding keys masked through relW).
+  bool rowsPadded() const { return keysPerRow_ != w_; }
   template <typename T>
   void attendRows(const T* q, const HeadRows& qRows, const float* relH, const float* relW,
                   float scale, T* out, const HeadRows& outRows, std::int64_t first,
