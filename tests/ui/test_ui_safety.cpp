@@ -293,8 +293,10 @@ class TestUiSafety : public QObject {
     QVERIFY(checked.first().first().toBool());
     QVERIFY(recovered.wait(10000));
     QVERIFY(window.document()->path().endsWith(QStringLiteral("first.nii")));
-    // The other one is left for the next start.
-    QTRY_COMPARE(QDir(autosaves).entryList({QStringLiteral("*.medsa-autosave")}).size(), 2);
+    // The other one is left for the next start. (Up to 15 s: with the whole suite running on
+    // two cores the recovered session's first autosave once took 5.05 s.)
+    QTRY_COMPARE_WITH_TIMEOUT(
+        QDir(autosaves).entryList({QStringLiteral("*.medsa-autosave")}).size(), 2, 15000);
   }
 
   void anEngineThatThrowsWhileWorkingAheadIsReportedAndLivesOn() {
