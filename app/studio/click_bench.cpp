@@ -73,6 +73,21 @@ class PaintClock : public QObject {
   const QElapsedTimer& clock_;
 };
 
+struct PhantomClick {
+  std::array<std::size_t, 3> voxel;
+  bool positive;
+};
+
+// Objects of the demo phantom on one axial slice, each a first click and the corrections a user
+// might make after it (taking out a neighbour, adding a missed part), in the phantom's voxels
+// (demo_phantom.cpp).
+const std::array<std::vector<PhantomClick>, 4> kObjects{{
+    {{{64, 74, 44}, true}, {{56, 66, 44}, false}, {{40, 80, 44}, true}, {{104, 98, 44}, false}},
+    {{{58, 80, 44}, true}, {{70, 62, 44}, true}, {{100, 60, 44}, false}, {{50, 92, 44}, true}},
+    {{{128, 64, 44}, true}, {{104, 98, 44}, false}, {{136, 72, 44}, true}, {{96, 124, 44}, false}},
+    {{{56, 66, 44}, true}, {{64, 74, 44}, false}, {{54, 64, 44}, true}, {{60, 70, 44}, true}},
+}};
+
 class ClickBench {
  public:
   ClickBench(ui::MainWindow& window, const ClickBenchOptions& options, std::ostream& out)
@@ -112,37 +127,19 @@ class ClickBench {
     PaintClock paints(clock_);
     axial->installEventFilter(&paints);
 
-    // Points inside the phantom's body on one axial slice (the liver and what lies near it).
-    const std::array<std::array<std::size_t, 3>, 4> voxels{
-        {{64, 74, 44}, {58, 80, 44}, {70, 68, 44}, {62, 86, 44}}};
-    // Where they are on the view; then the cursor stays put (moving it would make the engine
-    // warm up other coronal and sagittal slices behind the clicks, which a click does not do).
-    std::vector<QPointF> targets;
-    for (const auto& voxel : voxels) {
-      document.setCursor(voxel);
-      const auto plane = document.cursorInPlane(SliceAxis::Axial);
-      targets.push_back(axial->toWidget(QPointF(plane[0] + 0.5, plane[1] + 0.5)));
-    }
-    document.setCursor(voxels.front());
+    // Where each object's clicks are on the view; then the cursor stays put (moving it would
+    // make the engine warm up other coronal and sagittal slices behind the clicks, which a
+    // click does not do).
+    const std::vector<std::vector<ViewClick>> objects = placeClicks(document, *axial);
+    document.setCursor(kObjects.front().front().voxel);
     std::vector<double> endToEnd, engine, answer;
+    std::vector<double> correctionEndToEnd, correctionEngine, correctionAnswer;
     for (int i = -1; i < options_.clicks; ++i) {  // click -1 computes the embedding: not counted
-      const QPointF at = targets[static_cast<std::size_t>(i + 1) % targets.size()];
+      const std::vector<ViewClick>& object =
+          objects[static_cast<std::size_t>(i + 1) % objects.size()];
       tools.discard();
       waitUntil([] { return false; }, 20);  // the discard painted, events settled
-      engineMs_ = -1;
-      candidateAt_ = -1;
-      QMouseEvent press(QEvent::MouseButtonPress, at, axial->mapToGlobal(at), Qt::LeftButton,
-                        Qt::LeftButton, Qt::NoModifier);
-      QMouseEvent release(QEvent::MouseButtonRelease, at, axial->mapToGlobal(at), Qt::LeftButton,
-                          Qt::NoButton, Qt::NoModifier);
-      QApplication::sendEvent(axial, &press);
-      const qint64 released = clock_.nsecsElapsed();
-      QApplication::sendEvent(axial, &release);
-      const auto painted = [&] { return candidateAt_ >= 0 && paints.lastPaintEnd > candidateAt_; };
-      if (!waitUntil(painted, 120000)) {
-        return fail("click " + std::to_string(i + 2) +
-                    (candidateAt_ < 0 ? " got no candidate" : " was not painted"));
-      }
+      if (!click(*axial, paints, object.front(), i + 2)) return 1;
       if (i < 0) {
         // The engine warms up neighbouring slices after the first click: measure once it is
         // quiet, so every click meets the same engine (a second without embedding work).
@@ -150,9 +147,19 @@ class ClickBench {
                   120000);
         continue;
       }
-      endToEnd.push_back(static_cast<double>(paints.lastPaintEnd - released) / 1e6);
+      endToEnd.push_back(lastEndToEndMs_);
       engine.push_back(engineMs_);
       answer.push_back(answerMs_);
+      // Corrections on the same object, as users go on: the earlier points and the last
+      // answer's mask go with each of them.
+      for (int c = 0; c < options_.corrections; ++c) {
+        const ViewClick& next = object[1 + static_cast<std::size_t>(c) % (object.size() - 1)];
+        waitUntil([] { return false; }, 20);  // a user's next click comes later still
+        if (!click(*axial, paints, next, i + 2)) return 1;
+        correctionEndToEnd.push_back(lastEndToEndMs_);
+        correctionEngine.push_back(engineMs_);
+        correctionAnswer.push_back(answerMs_);
+      }
     }
     tools.discard();
     axial->removeEventFilter(&paints);
@@ -166,7 +173,18 @@ class ClickBench {
                         {"answer_p50_ms", percentile(answer, 0.5)},
                         {"answer_p95_ms", percentile(answer, 0.95)},
                         {"overhead_p50_ms", percentile(endToEnd, 0.5) - percentile(engine, 0.5)},
-                        {"while_training", options_.whileTraining}};
+                        {"while_training", options_.whileTraining},
+                        {"corrections_per_object", options_.corrections}};
+    if (options_.corrections > 0) {
+      report["correction_p50_ms"] = percentile(correctionEndToEnd, 0.5);
+      report["correction_p95_ms"] = percentile(correctionEndToEnd, 0.95);
+      report["correction_engine_p50_ms"] = percentile(correctionEngine, 0.5);
+      report["correction_engine_p95_ms"] = percentile(correctionEngine, 0.95);
+      report["correction_answer_p50_ms"] = percentile(correctionAnswer, 0.5);
+      report["correction_answer_p95_ms"] = percentile(correctionAnswer, 0.95);
+      report["correction_overhead_p50_ms"] =
+          percentile(correctionEndToEnd, 0.5) - percentile(correctionEngine, 0.5);
+    }
     if (options_.whileTraining) {
       ui::TrainerClient* trainer = window_.trainer();
       report["training_steps_meanwhile"] =
@@ -186,6 +204,49 @@ class ClickBench {
   }
 
  private:
+  struct ViewClick {
+    QPointF at;     ///< widget coordinates on the axial view
+    bool positive;  ///< left button; right button for a negative point
+  };
+
+  static std::vector<std::vector<ViewClick>> placeClicks(ui::Document& document,
+                                                         ui::SliceView& axial) {
+    std::vector<std::vector<ViewClick>> objects;
+    for (const auto& object : kObjects) {
+      std::vector<ViewClick>& clicks = objects.emplace_back();
+      for (const PhantomClick& phantom : object) {
+        document.setCursor(phantom.voxel);
+        const auto plane = document.cursorInPlane(SliceAxis::Axial);
+        clicks.push_back(
+            {axial.toWidget(QPointF(plane[0] + 0.5, plane[1] + 0.5)), phantom.positive});
+      }
+    }
+    return objects;
+  }
+
+  /// Presses and releases a button at `where`, then waits until the view has painted the
+  /// candidate; lastEndToEndMs_, engineMs_ and answerMs_ hold its times.
+  bool click(ui::SliceView& axial, const PaintClock& paints, const ViewClick& where, int number) {
+    engineMs_ = -1;
+    candidateAt_ = -1;
+    const Qt::MouseButton button = where.positive ? Qt::LeftButton : Qt::RightButton;
+    const QPointF at = where.at;
+    QMouseEvent press(QEvent::MouseButtonPress, at, axial.mapToGlobal(at), button, button,
+                      Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, at, axial.mapToGlobal(at), button, Qt::NoButton,
+                        Qt::NoModifier);
+    QApplication::sendEvent(&axial, &press);
+    const qint64 released = clock_.nsecsElapsed();
+    QApplication::sendEvent(&axial, &release);
+    const auto painted = [&] { return candidateAt_ >= 0 && paints.lastPaintEnd > candidateAt_; };
+    if (!waitUntil(painted, 120000)) {
+      return fail("click " + std::to_string(number) +
+                  (candidateAt_ < 0 ? " got no candidate" : " was not painted")) == 0;
+    }
+    lastEndToEndMs_ = static_cast<double>(paints.lastPaintEnd - released) / 1e6;
+    return true;
+  }
+
   // A project the trainer can train on, open in the window in both modes (its panels change
   // the views' sizes, and with them the painting's cost), so the two differ only by training.
   bool openProject(const QTemporaryDir& dir) {
@@ -229,7 +290,7 @@ class ClickBench {
   std::ostream& out_;
   QElapsedTimer clock_;
   QObject context_;  ///< the receiver of this run's connections
-  double engineMs_ = -1, answerMs_ = -1;
+  double engineMs_ = -1, answerMs_ = -1, lastEndToEndMs_ = -1;
   qint64 candidateAt_ = -1;       ///< clock nanoseconds when the last candidate came in
   qint64 lastEmbeddingWork_ = 0;  ///< clock nanoseconds of the last embedding progress
 };

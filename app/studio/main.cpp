@@ -21,6 +21,7 @@
 #include "medsa/core/build_info.h"
 #include "medsa/io/backends.h"
 #include "medsa/model/predictor.h"
+#include "medsa/model/runtime.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
@@ -137,8 +138,16 @@ int main(int argc, char** argv) {
       QApplication::translate("main",
                               "With --bench-clicks: click while the background trainer trains "
                               "on a demo project."));
+  const QCommandLineOption benchCorrectionsOption(
+      QStringLiteral("bench-corrections"),
+      QApplication::translate("main",
+                              "With --bench-clicks: after each first click, C correction clicks "
+                              "on the same object (negative and positive points, the last "
+                              "answer's mask sent along), timed apart from the first clicks."),
+      QStringLiteral("C"));
   parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption,
-                     labelsOption, screenshotsOption, benchClicksOption, benchTrainingOption});
+                     labelsOption, screenshotsOption, benchClicksOption, benchTrainingOption,
+                     benchCorrectionsOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -180,6 +189,8 @@ int main(int argc, char** argv) {
         };
   };
   window.setModelLoader([engines](const QString& chosen) { return engines(chosen, QString()); });
+  // Only the engine thread keeps LibTorch's parallel workers (runtime.h says why).
+  window.engine()->setLoaderCleanup([] { medsa::model::releaseParallelWorkers(); });
   // The background trainer learns from the open project's labelled cases.
   medsa::app::TrainerSettings trainerSettings = medsa::app::TrainerSettings::load();
   if (parser.isSet(screenshotsOption)) {
@@ -219,12 +230,23 @@ int main(int argc, char** argv) {
                    qPrintable(parser.value(benchClicksOption)));
       return 2;
     }
+    int corrections = 0;
+    if (parser.isSet(benchCorrectionsOption)) {
+      corrections = parser.value(benchCorrectionsOption).toInt(&ok);
+      if (!ok || corrections < 0 || corrections > 1000) {
+        std::fprintf(stderr,
+                     "medsa-studio: --bench-corrections needs a count from 0 to 1000, not '%s'\n",
+                     qPrintable(parser.value(benchCorrectionsOption)));
+        return 2;
+      }
+    }
     QTemporaryDir autosaves;
     window.setAutosaveFolder(autosaves.path());
     window.resize(1400, 880);
     window.show();
     if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
     medsa::app::ClickBenchOptions bench;
+    bench.corrections = corrections;
     bench.clicks = clicks;
     bench.whileTraining = parser.isSet(benchTrainingOption);
     const int status = medsa::app::runClickBench(window, bench, std::cout);

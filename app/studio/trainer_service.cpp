@@ -10,6 +10,7 @@
 
 #include "medsa/annotations/project_store.h"
 #include "medsa/core/sha256.h"
+#include "medsa/model/runtime.h"
 #include "medsa/model/sam_model.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
@@ -81,6 +82,9 @@ class TrainerService::Monitor : public model::TrainingMonitor, public ProgressSi
           status.state = State::Paused;
           status.message = s_.paused_ ? tr("Paused") : tr("Waiting while you work");
         });
+        // While it waits, this thread's parallel workers would make the engine's sleep between
+        // parallel steps (runtime.h): the clicks the user makes now would pay for them.
+        model::releaseParallelWorkers();
         waited = true;
       }
       std::unique_lock lock(s_.wakeMutex_);
@@ -199,7 +203,14 @@ std::vector<std::pair<double, double>> TrainerService::lossCurve() const {
 }
 
 void TrainerService::post(std::function<void()> work) {
-  QMetaObject::invokeMethod(worker_, std::move(work), Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      worker_,
+      [work = std::move(work)] {
+        work();
+        // Idle until the next job: the engine thread alone keeps parallel workers.
+        model::releaseParallelWorkers();
+      },
+      Qt::QueuedConnection);
 }
 
 void TrainerService::setState(State state, const QString& message) {

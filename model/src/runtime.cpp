@@ -10,6 +10,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#if __has_include(<omp.h>)
+#include <omp.h>
+#endif
 
 #include "sam/relpos_attention.h"
 #include "torch_compat.h"
@@ -35,6 +38,13 @@ int defaultThreadCount() {
 int setThreadCount(int threads) {
   at::set_num_threads(threads > 0 ? threads : defaultThreadCount());
   return at::get_num_threads();
+}
+
+void releaseParallelWorkers() {
+#if __has_include(<omp.h>)
+  // OpenMP 5.0: frees the calling thread's pool (libgomp: only outside a parallel region).
+  omp_pause_resource_all(omp_pause_soft);
+#endif
 }
 
 void keepEncoderAllocationsResident() {

@@ -1,6 +1,7 @@
 // `medsa-studio --bench-clicks N`: clicks go through the real window (offscreen) and the app
 // reports its own latencies; mouse release -> candidate painted includes the engine's part.
-// With --bench-while-training the background trainer takes steps while the clicks come.
+// With --bench-while-training the background trainer takes steps while the clicks come; with
+// --bench-corrections each first click is followed by correction clicks, timed apart.
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -36,7 +37,8 @@ class TestStudioBench : public QObject {
  private slots:
   void clicksThroughTheWindow() {
     const Outcome bench = runStudio({QStringLiteral("--model"), QStringLiteral("starter"),
-                                     QStringLiteral("--bench-clicks"), QStringLiteral("6")});
+                                     QStringLiteral("--bench-clicks"), QStringLiteral("6"),
+                                     QStringLiteral("--bench-corrections"), QStringLiteral("2")});
     QVERIFY2(bench.exitCode == 0, qPrintable(bench.err + QJsonDocument(bench.json).toJson()));
     QCOMPARE(bench.json.value(QStringLiteral("clicks")).toInt(), 6);
     QVERIFY(
@@ -48,6 +50,15 @@ class TestStudioBench : public QObject {
     QVERIFY2(endToEnd >= engine, qPrintable(QStringLiteral("%1 < %2").arg(endToEnd).arg(engine)));
     QVERIFY(bench.json.value(QStringLiteral("p95_ms")).toDouble() >= endToEnd);
     QCOMPARE(bench.json.value(QStringLiteral("while_training")).toBool(), false);
+    // Two corrections after each first click, timed apart: the same order holds for them.
+    QCOMPARE(bench.json.value(QStringLiteral("corrections_per_object")).toInt(), 2);
+    const double correction = bench.json.value(QStringLiteral("correction_p50_ms")).toDouble();
+    const double correctionEngine =
+        bench.json.value(QStringLiteral("correction_engine_p50_ms")).toDouble();
+    QVERIFY(correctionEngine > 0);
+    QVERIFY2(correction >= correctionEngine,
+             qPrintable(QStringLiteral("%1 < %2").arg(correction).arg(correctionEngine)));
+    QVERIFY(bench.json.value(QStringLiteral("correction_p95_ms")).toDouble() >= correction);
   }
 
   void clicksWhileTraining() {
@@ -64,6 +75,11 @@ class TestStudioBench : public QObject {
     const Outcome bench = runStudio({QStringLiteral("--bench-clicks"), QStringLiteral("0")});
     QCOMPARE(bench.exitCode, 2);
     QVERIFY(bench.err.contains(QStringLiteral("--bench-clicks")));
+    const Outcome corrections =
+        runStudio({QStringLiteral("--bench-clicks"), QStringLiteral("2"),
+                   QStringLiteral("--bench-corrections"), QStringLiteral("-1")});
+    QCOMPARE(corrections.exitCode, 2);
+    QVERIFY(corrections.err.contains(QStringLiteral("--bench-corrections")));
   }
 };
 

@@ -3,10 +3,15 @@
 // back, Pause holds training between steps, user interaction makes it wait, Stop keeps the
 // state and records nothing, a decoder-plan adapter going live keeps the embeddings, and a project
 // without enough labelled cases fails with a reason.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <thread>
 
 #include "labelled_project.h"
 #include "medsa/model/sam_model.h"
@@ -32,6 +37,17 @@ bool waitFor(const std::function<bool()>& condition, int ms) {
     QTest::qWait(20);
   }
   return true;
+}
+
+// Threads of this process with the name `name` (OpenMP workers take their master's name).
+int threadsNamed(const QString& name) {
+  int count = 0;
+  const QDir tasks(QStringLiteral("/proc/self/task"));
+  for (const QString& task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    QFile comm(tasks.filePath(task + QStringLiteral("/comm")));
+    if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == name.toUtf8()) ++count;
+  }
+  return count;
 }
 
 struct Fixture {
@@ -156,8 +172,22 @@ class TestTrainerService : public QObject {
     f.trainer->trainNow();
     QVERIFY(waitFor([&] { return f.trainer->status().state == State::Training; }, 60000));
     // Pause: no step is taken until Resume.
+    QVERIFY(waitFor([&] { return !f.trainer->lossCurve().empty(); }, 60000));  // a whole step
+    const int training = threadsNamed(QStringLiteral("trainer"));
     f.trainer->pause();
     QVERIFY(waitFor([&] { return f.trainer->status().state == State::Paused; }, 20000));
+    // While it waits, its OpenMP workers (one per further core, named after it) are gone: they
+    // would make the engine's clicks sleep between parallel steps (model/runtime.h).
+    const int workers = static_cast<int>(std::thread::hardware_concurrency()) - 1;
+    if (QFileInfo::exists(QStringLiteral("/proc/self/task")) && workers > 0) {
+      const auto released = [&] {
+        return threadsNamed(QStringLiteral("trainer")) <= training - workers;
+      };
+      QVERIFY2(waitFor(released, 5000),
+               qPrintable(QStringLiteral("%1 trainer threads while training, %2 paused")
+                              .arg(training)
+                              .arg(threadsNamed(QStringLiteral("trainer")))));
+    }
     const std::size_t steps = f.trainer->lossCurve().size();
     QTest::qWait(1500);
     QCOMPARE(f.trainer->lossCurve().size(), steps);

@@ -1,7 +1,10 @@
+#include <QDir>
+#include <QFileInfo>
 #include <QTest>
 
 #include <thread>
 
+#include "medsa/model/predictor.h"
 #include "medsa/model/runtime.h"
 #include "medsa/model/sam_model.h"
 
@@ -19,6 +22,34 @@ class TestModel : public QObject {
     QCOMPARE(runtimeInfo().threads, 1);
     QCOMPARE(setThreadCount(0), cores);
     QCOMPARE(runtimeInfo().threads, cores);
+  }
+
+  // A thread done computing lets its OpenMP workers go: while more of them live than there are
+  // cores, libgomp makes every thread's workers sleep between parallel steps (runtime.h).
+  void aThreadLetsItsParallelWorkersGo() {
+    if (!QFileInfo::exists(QStringLiteral("/proc/self/task"))) QSKIP("no /proc/self/task here");
+    const auto threads = [] {
+      return QDir(QStringLiteral("/proc/self/task"))
+          .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+          .size();
+    };
+    auto model = SamModel::randomWeights(SamConfig::preset("starter").value(), {}, 1);
+    QVERIFY(model.ok());
+    qsizetype before = 0, working = 0, after = 0;
+    bool encoded = false;
+    std::thread computing([&] {
+      setThreadCount(2);  // this thread's parallel steps take two threads on any machine
+      before = threads();
+      Predictor predictor(model.value());
+      encoded = predictor.setImage(medsa::RgbImage(64, 64), {"zeros", 0, 0, 0, 0}).ok();
+      working = threads();
+      releaseParallelWorkers();
+      for (int i = 0; i < 500 && (after = threads()) > before; ++i) QTest::qSleep(10);
+    });
+    computing.join();
+    QVERIFY(encoded);
+    QVERIFY2(working > before, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(working)));
+    QCOMPARE(after, before);
   }
 
   void runtimeReportsTorchVersion() {

@@ -21,6 +21,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "fake_engine.h"
 #include "medsa/annotations/label_map_io.h"
@@ -443,6 +446,45 @@ class TestUiSafety : public QObject {
       QTRY_COMPARE(QString::fromStdString(*saw), QStringLiteral("newer"));
       QCOMPARE(olderPredicts.load(), 0);
     }
+  }
+
+  // The composition root's cleanup runs after every load, made or failed, on the thread that
+  // loaded (the app lets LibTorch's parallel workers of that thread go there).
+  void theLoaderCleansUpAfterEveryLoad() {
+    medsa::ui::EngineController controller;
+    auto cleanups = std::make_shared<std::vector<std::thread::id>>();
+    auto factories = std::make_shared<std::vector<std::thread::id>>();
+    std::mutex mutex;
+    controller.setLoaderCleanup([&] {
+      std::lock_guard lock(mutex);
+      cleanups->push_back(std::this_thread::get_id());
+    });
+    QSignalSpy loaded(&controller, &medsa::ui::EngineController::engineLoaded);
+    QSignalSpy failed(&controller, &medsa::ui::EngineController::engineFailed);
+    controller.load(
+        [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          std::lock_guard lock(mutex);
+          factories->push_back(std::this_thread::get_id());
+          return std::unique_ptr<medsa::SegmentationEngine>(new VersionedEngine("made"));
+        },
+        QStringLiteral("made"));
+    QVERIFY(loaded.wait(10000));
+    controller.load(
+        [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          std::lock_guard lock(mutex);
+          factories->push_back(std::this_thread::get_id());
+          return medsa::Error{medsa::ErrorCode::InvalidArgument, "not a checkpoint", "x.pth"};
+        },
+        QStringLiteral("broken"));
+    QVERIFY(failed.wait(10000));
+    const auto cleaned = [&] {
+      std::lock_guard lock(mutex);
+      return cleanups->size();
+    };
+    QTRY_COMPARE(cleaned(), std::size_t{2});
+    std::lock_guard lock(mutex);
+    QCOMPARE(*cleanups, *factories);
+    QVERIFY(cleanups->front() != std::this_thread::get_id());
   }
 
   // Closing while a new engine is made and embeds its first picture: the controller waits for

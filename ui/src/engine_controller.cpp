@@ -338,8 +338,9 @@ void EngineController::load(EngineFactory factory, const QString& name) {
   const std::uint64_t generation = ++mailbox_->loadsRequested;
   QMetaObject::invokeMethod(
       loader_,
-      [w = worker_, generation, f = std::move(factory), name] {
+      [w = worker_, generation, f = std::move(factory), name, cleanup = loaderCleanup_] {
         EngineWorker::makeAndWarm(w, generation, f, name);
+        if (cleanup) cleanup();
       },
       Qt::QueuedConnection);
 }

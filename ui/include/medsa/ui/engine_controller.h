@@ -66,6 +66,11 @@ class EngineController : public QObject {
   /// fails the old engine stays (hasEngine() and engineName() unchanged). A newer load
   /// replaces an older one still under way.
   void load(EngineFactory factory, const QString& name);
+  /// Runs on the loader thread after each load, made or failed: where the composition root
+  /// lets the engine library release what it keeps per calling thread (medsa-studio: LibTorch's
+  /// OpenMP workers, which would otherwise slow every parallel step of the engine thread's
+  /// clicks and encodes). Applies to the loads asked for after it is set.
+  void setLoaderCleanup(std::function<void()> cleanup) { loaderCleanup_ = std::move(cleanup); }
   bool hasEngine() const { return hasEngine_; }
   bool isLoading() const { return loading_; }
   QString engineName() const { return name_; }
@@ -133,6 +138,7 @@ class EngineController : public QObject {
   EngineWorker* worker_ = nullptr;
   QThread loaderThread_;
   QObject* loader_ = nullptr;  ///< lives on loaderThread_: the context that loads run in
+  std::function<void()> loaderCleanup_;  ///< run on loaderThread_ after each load
   std::vector<DeferredJob> jobsAfterLoad_;
   std::shared_ptr<Mailbox> mailbox_;
   quint64 latest_ = 0;
