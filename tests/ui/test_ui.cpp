@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -46,6 +47,20 @@ using medsa::ui::SliceView;
 using medsa::ui::Tool;
 
 namespace {
+
+/// Counts paint events per view (the views' "axis" property).
+class PaintCounter : public QObject {
+ public:
+  explicit PaintCounter(std::map<SliceAxis, int>& paints) : paints_(paints) {}
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (event->type() == QEvent::Paint)
+      ++paints_[static_cast<SliceAxis>(watched->property("axis").toInt())];
+    return false;
+  }
+
+ private:
+  std::map<SliceAxis, int>& paints_;
+};
 
 // A window showing the sphere volume with the fake engine loaded and autosaves in `folder`.
 void prepare(MainWindow& window, const QString& folder, std::atomic<int>* predicts = nullptr) {
@@ -253,6 +268,38 @@ class TestUi : public QObject {
     QCOMPARE(labelled(window, 1), std::size_t(0));
     QTest::keyClick(axial, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(labelled(window, 1), area);
+  }
+
+  // A click and its candidate on the axial plane repaint the axial view only: the coronal and
+  // sagittal views show nothing of the prompt, and each repaint costs the UI thread beside the
+  // engine. A view that showed the candidate repaints when it goes.
+  void aPromptRepaintsOnlyTheViewsThatShowIt() {
+    QTemporaryDir dir;
+    MainWindow window;
+    prepare(window, dir.path());
+    std::map<SliceAxis, int> paints;
+    PaintCounter counter(paints);
+    for (SliceAxis axis : {SliceAxis::Axial, SliceAxis::Coronal, SliceAxis::Sagittal}) {
+      SliceView* view = window.viewerArea()->view(axis);
+      view->setProperty("axis", static_cast<int>(axis));
+      view->installEventFilter(&counter);
+    }
+    SliceView* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::keyClick(axial, Qt::Key_A);
+    QTest::qWait(100);  // the tool's change painted
+    paints.clear();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, at(axial, 32.5, 32.5));
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QTRY_VERIFY(paints[SliceAxis::Axial] > 0);
+    QTest::qWait(100);
+    QCOMPARE(paints[SliceAxis::Coronal], 0);
+    QCOMPARE(paints[SliceAxis::Sagittal], 0);
+    const int shown = paints[SliceAxis::Axial];
+    QTest::keyClick(axial, Qt::Key_Escape);  // the candidate goes: the axial view repaints
+    QTRY_VERIFY(paints[SliceAxis::Axial] > shown);
+    QTest::qWait(100);
+    QCOMPARE(paints[SliceAxis::Coronal], 0);
+    QCOMPARE(paints[SliceAxis::Sagittal], 0);
   }
 
   void escapeDiscardsAndBoxPrompts() {

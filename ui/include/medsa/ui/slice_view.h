@@ -66,6 +66,7 @@ class SliceView : public QWidget {
   void moveCursorTo(QPointF widget);
   void reportHover(QPointF widget);
   bool showsPromptPlane() const;
+  bool showsToolLayers() const;
   double scaleX() const;
   double scaleY() const;
   QPointF origin() const;
@@ -77,6 +78,7 @@ class SliceView : public QWidget {
   QImage overlay_;
   bool imageDirty_ = true;
   bool overlayDirty_ = true;
+  bool paintedToolLayers_ = false;  ///< whether the last paint drew a layer of the tools
   double zoom_ = 1;
   QPointF pan_{0, 0};
   Drag drag_ = Drag::None;
