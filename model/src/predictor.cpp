@@ -66,7 +66,7 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
   SamModel::Impl& m = model->impl();
   hasImage = false;  // until the new embedding exists (the encoder may stop or fail)
   picture = {};      // no crops of a picture only known resized
-  crop.reset();
+  forgetCrops();
   frame =
       FrameGeometry::compute(m.options.profile, originalWidth, originalHeight, m.config.imageSize);
   const auto start = Clock::now();
@@ -282,7 +282,7 @@ void Predictor::Impl::rememberPicture(const RgbImage& image, const std::string& 
   // The same key means the same pixels: the app sets the picture again before clicks and
   // while it reads ahead, and the copy and its crop stay.
   if (!zoomIn || (cacheKey == pictureKey && picture.isValid())) return;
-  crop.reset();
+  forgetCrops();
   picture = image;
   pictureKey = cacheKey;
 }
@@ -334,12 +334,12 @@ std::optional<PixelRect> Predictor::Impl::zoomRegionFor(const Prompt& prompt) co
   return region;
 }
 
-void Predictor::Impl::encodeCrop(PixelRect region) {
-  const std::string key = pictureKey + "|zoom " + std::to_string(region.x0) + "," +
-                          std::to_string(region.y0) + "," + std::to_string(region.x1) + "," +
-                          std::to_string(region.y1);
-  if (crop && crop->key == key) return;
-  const auto start = Clock::now();
+std::string Predictor::Impl::cropKey(PixelRect region) const {
+  return pictureKey + "|zoom " + std::to_string(region.x0) + "," + std::to_string(region.y0) + "," +
+         std::to_string(region.x1) + "," + std::to_string(region.y1);
+}
+
+Predictor::Impl::Crop Predictor::Impl::makeCrop(PixelRect region, const BlockObserver& observer) {
   RgbImage part(region.width(), region.height());
   for (int y = 0; y < part.height; ++y) {
     std::copy_n(picture.pixel(region.x0, region.y0 + y), static_cast<std::size_t>(part.width) * 3,
@@ -347,10 +347,41 @@ void Predictor::Impl::encodeCrop(PixelRect region) {
   }
   SamModel::Impl& m = model->impl();
   torch::Tensor encoded =
-      m.encode(pictureInput(m.options.profile, part, m.config.imageSize, m.device));
-  crop = Crop{key, region, frameOf(region), std::move(encoded), std::nullopt};
-  timings.zoomEncoderMs = millisecondsSince(start);
+      m.encode(pictureInput(m.options.profile, part, m.config.imageSize, m.device), 1, observer);
   ++cropsEncoded;
+  return Crop{cropKey(region), region, frameOf(region), std::move(encoded), std::nullopt};
+}
+
+void Predictor::Impl::encodeCrop(PixelRect region) {
+  const std::string key = cropKey(region);
+  if (crop && crop->key == key) return;
+  if (ahead && ahead->key == key) {  // encoded while the user looked at the last answer
+    crop = std::move(ahead);
+    ahead.reset();
+    return;
+  }
+  const auto start = Clock::now();
+  crop = makeCrop(region);
+  timings.zoomEncoderMs = millisecondsSince(start);
+}
+
+void Predictor::Impl::planAhead(const Prompt& prompt, const Prediction& answer) {
+  aheadRegion.reset();
+  if (!zoomIn || answer.lowRes.empty()) return;
+  // The next click sends this answer's shown candidate (the best) back with the same points;
+  // a negative click, or a positive one inside the object, leaves the object's extent and so
+  // the crop as computed here.
+  Prompt next = prompt;
+  next.multimask = false;
+  next.previous = answer.lowRes[static_cast<std::size_t>(answer.best())];
+  const std::optional<PixelRect> region = zoomRegionFor(next);
+  if (region && !(crop && crop->key == cropKey(*region))) aheadRegion = region;
+}
+
+void Predictor::Impl::forgetCrops() {
+  crop.reset();
+  ahead.reset();
+  aheadRegion.reset();
 }
 
 Status Predictor::Impl::checkPrompt(const Prompt& prompt) const {
@@ -407,8 +438,33 @@ Result<Prediction> Predictor::Impl::predictOne(const Prompt& prompt) {
 }
 
 Result<Prediction> Predictor::predict(const Prompt& prompt) {
-  return guarded("running the mask decoder",
-                 [&]() -> Result<Prediction> { return impl_->predictOne(prompt); });
+  return guarded("running the mask decoder", [&]() -> Result<Prediction> {
+    Result<Prediction> answer = impl_->predictOne(prompt);
+    if (answer.ok()) impl_->planAhead(prompt, answer.value());
+    return answer;
+  });
+}
+
+Status Predictor::workAhead(ProgressSink* progress) {
+  return guarded("encoding the crop of the next correction", [&]() -> Status {
+    Impl& d = *impl_;
+    if (!d.aheadRegion || !d.hasImage) return {};
+    const PixelRect region = *d.aheadRegion;
+    d.aheadRegion.reset();
+    if (d.ahead && d.ahead->key == d.cropKey(region)) return {};
+    BlockObserver observer;
+    if (progress) {
+      observer = [progress](double fraction) {
+        return progress->report(fraction, "Encoding the crop of the next correction");
+      };
+    }
+    try {
+      d.ahead = d.makeCrop(region, observer);
+    } catch (const EncodingStopped&) {
+      return Error{ErrorCode::Cancelled, "the crop's encoding was cancelled", {}};
+    }
+    return {};
+  });
 }
 
 Result<std::vector<Prediction>> Predictor::predictBatch(const std::vector<Prompt>& prompts) {

@@ -71,11 +71,21 @@ struct Predictor::Impl {
     std::optional<PreparedImage> prepared;
   };
   std::optional<Crop> crop;
+  /// Encoded by workAhead for the next correction; becomes `crop` when a prompt needs it.
+  std::optional<Crop> ahead;
+  /// The crop a correction of the last answer will need, if it is not `crop`: workAhead's job.
+  std::optional<PixelRect> aheadRegion;
   std::size_t cropsEncoded = 0;
   /// The crop the prompt is answered in; nullopt for the whole picture.
   std::optional<PixelRect> zoomRegionFor(const Prompt& prompt) const;
-  /// Makes `crop` the one at `region`, encoding it unless it already is.
+  /// Makes `crop` the one at `region`, encoding it unless it already is (or `ahead` is it).
   void encodeCrop(PixelRect region);
+  std::string cropKey(PixelRect region) const;
+  /// Encodes the picture's crop at `region`; the observer may stop it between blocks.
+  Crop makeCrop(PixelRect region, const BlockObserver& observer = {});
+  /// Sets aheadRegion from the prompt just answered and its answer.
+  void planAhead(const Prompt& prompt, const Prediction& answer);
+  void forgetCrops();
   FrameGeometry frameOf(PixelRect region) const;
   void rememberPicture(const RgbImage& image, const std::string& cacheKey);
   bool lastCached = false;

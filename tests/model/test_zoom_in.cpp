@@ -209,6 +209,84 @@ class TestZoomIn : public QObject {
     QVERIFY(predictor.predict(next).ok());
   }
 
+  // While the user looks at an answer, the crop its next correction is answered in is encoded
+  // ahead: the correction finds it ready (no encoding in the click) and answers as it would
+  // have without the work ahead.
+  void theNextCorrectionsCropIsEncodedAhead() {
+    const SyntheticScene scene = smallObjectScene();
+    const LabeledPicture& picture = scene.picture;
+    const MaskView target(picture.masks[0], picture.image.width, picture.image.height);
+    Predictor ahead(starter(ZoomIn::On)), plain(starter(ZoomIn::On));
+    QVERIFY(ahead.setImage(picture.image, {"p"}).ok());
+    QVERIFY(plain.setImage(picture.image, {"p"}).ok());
+    Prompt first;
+    first.points.push_back(*centralClick(target));
+    first.multimask = true;
+    Result<Prediction> shown = ahead.predict(first);
+    QVERIFY(shown.ok() && plain.predict(first).ok());
+    QVERIFY(!shown->lowRes[0].region);  // a lone click: the whole picture
+    QVERIFY(ahead.workAhead().ok());
+    QCOMPARE(ahead.zoomCropsEncoded(), std::size_t(1));
+    QVERIFY(ahead.workAhead().ok());  // done already: nothing more
+    QCOMPARE(ahead.zoomCropsEncoded(), std::size_t(1));
+    // A negative click far from the object never widens it: its crop is the one made ahead.
+    Prompt correction = first;
+    correction.multimask = false;
+    correction.points.push_back({0.5, 0.5, false});
+    correction.previous = shown->lowRes[static_cast<std::size_t>(shown->best())];
+    Result<Prediction> fast = ahead.predict(correction);
+    Result<Prediction> expected = plain.predict(correction);
+    QVERIFY(fast.ok() && expected.ok());
+    QVERIFY(fast->lowRes[0].region);
+    QCOMPARE(ahead.zoomCropsEncoded(), std::size_t(1));
+    QCOMPARE(ahead.lastTimings().zoomEncoderMs, 0.0);
+    QVERIFY(plain.lastTimings().zoomEncoderMs > 0);
+    QCOMPARE(fast->lowRes[0].region, expected->lowRes[0].region);
+    QCOMPARE(fast->masks, expected->masks);
+    QCOMPARE(fast->lowRes[0].logits, expected->lowRes[0].logits);
+  }
+
+  // The work ahead stops when its sink says so; the correction then encodes its crop itself.
+  // A new picture, or a model that does not zoom, leaves nothing to do ahead.
+  void workAheadStopsAndForgetsTheOldPicture() {
+    struct StopAtOnce : ProgressSink {
+      bool report(double, std::string_view) override { return false; }
+    } stop;
+    const SyntheticScene scene = smallObjectScene();
+    const LabeledPicture& picture = scene.picture;
+    const MaskView target(picture.masks[0], picture.image.width, picture.image.height);
+    Prompt first;
+    first.points.push_back(*centralClick(target));
+    first.multimask = true;
+    Predictor predictor(starter(ZoomIn::On));
+    QVERIFY(predictor.setImage(picture.image, {"p"}).ok());
+    Result<Prediction> shown = predictor.predict(first);
+    QVERIFY(shown.ok());
+    const Status stopped = predictor.workAhead(&stop);
+    QCOMPARE(stopped.error().code, ErrorCode::Cancelled);
+    QCOMPARE(predictor.zoomCropsEncoded(), std::size_t(0));
+    Prompt correction = first;
+    correction.multimask = false;
+    correction.points.push_back({0.5, 0.5, false});
+    correction.previous = shown->lowRes[static_cast<std::size_t>(shown->best())];
+    QVERIFY(predictor.predict(correction).ok());
+    QCOMPARE(predictor.zoomCropsEncoded(), std::size_t(1));
+    QVERIFY(predictor.lastTimings().zoomEncoderMs > 0);
+
+    QVERIFY(predictor.predict(first).ok());  // plans a crop of this picture
+    RgbImage other = picture.image;
+    for (std::uint8_t& v : other.pixels) v = static_cast<std::uint8_t>(255 - v);
+    QVERIFY(predictor.setImage(other, {"other"}).ok());
+    QVERIFY(predictor.workAhead().ok());
+    QCOMPARE(predictor.zoomCropsEncoded(), std::size_t(1));
+
+    Predictor unzoomed(starter(ZoomIn::Off));
+    QVERIFY(unzoomed.setImage(picture.image, {"p"}).ok());
+    QVERIFY(unzoomed.predict(first).ok());
+    QVERIFY(unzoomed.workAhead().ok());
+    QCOMPARE(unzoomed.zoomCropsEncoded(), std::size_t(0));
+  }
+
   void aBoxIsAnsweredInACropAndALoneClickInThePicture() {
     const SyntheticScene scene = smallObjectScene();
     const LabeledPicture& picture = scene.picture;

@@ -28,6 +28,9 @@ class FakeEngine : public medsa::SegmentationEngine {
     std::mutex mutex;
     std::vector<medsa::ImageKey> embedded;  ///< keys whose embedding was computed, in order
     int cancelled = 0;
+    int workedAhead = 0;       ///< workAhead calls that ran to their end
+    int workAheadStopped = 0;  ///< workAhead calls stopped by their sink
+    bool workingAhead = false;
     bool contains(const medsa::ImageKey& key) {
       std::lock_guard lock(mutex);
       return std::find(embedded.begin(), embedded.end(), key) != embedded.end();
@@ -42,6 +45,28 @@ class FakeEngine : public medsa::SegmentationEngine {
   void simulateEmbedding(int ms, std::shared_ptr<Log> log) {
     embedMs_ = ms;
     log_ = std::move(log);
+  }
+
+  /// Makes workAhead take `ms` (reporting every 10 ms, stopping when the sink says so),
+  /// recorded into the log given to simulateEmbedding.
+  void simulateWorkAhead(int ms) { workAheadMs_ = ms; }
+
+  medsa::Status workAhead(medsa::ProgressSink* progress) override {
+    if (!log_ || workAheadMs_ <= 0) return {};
+    {
+      std::lock_guard lock(log_->mutex);
+      log_->workingAhead = true;
+    }
+    bool stopped = false;
+    for (int waited = 0; waited < workAheadMs_ && !stopped; waited += 10) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      stopped = progress && !progress->report(waited / double(workAheadMs_), "ahead");
+    }
+    std::lock_guard lock(log_->mutex);
+    log_->workingAhead = false;
+    ++(stopped ? log_->workAheadStopped : log_->workedAhead);
+    if (stopped) return medsa::Error{medsa::ErrorCode::Cancelled, "stopped", {}};
+    return {};
   }
 
   /// Makes setImage throw for the keys `when` picks, and predict throw once `predicts` is
@@ -126,6 +151,7 @@ class FakeEngine : public medsa::SegmentationEngine {
   std::atomic<int>* setImages_;
   std::atomic<int>* predicts_;
   int embedMs_ = 0;
+  int workAheadMs_ = 0;
   std::shared_ptr<Log> log_;
   std::function<bool(const medsa::ImageKey&)> throwInSetImage_;
   std::shared_ptr<std::atomic<bool>> throwInPredict_;

@@ -4,6 +4,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -213,6 +214,51 @@ class TestUiPrefetch : public QObject {
     QVERIFY(std::find(log->embedded.begin(), log->embedded.end(), axialKey(window, 5)) ==
             log->embedded.end());
     QCOMPARE(log->embedded.front(), axialKey(window, 20));
+  }
+
+  // After an answer the engine works ahead for the next prompt on that picture (the predictor
+  // encodes the next correction's crop); a click on another picture stops it at once.
+  void theEngineWorksAheadAfterAnAnswerAndGivesWayToAClick() {
+    QTemporaryDir dir;
+    MainWindow window;
+    auto log = std::make_shared<Log>();
+    showSphereWithEngine(window, dir.path(),
+                         [log]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+                           auto engine = std::make_unique<FakeEngine>();
+                           engine->simulateEmbedding(1, log);
+                           engine->simulateWorkAhead(100);
+                           return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+                         });
+    window.tools()->setTool(Tool::Ai);
+    window.prefetchPlanner()->setNeighbours(0);
+    auto* axial = window.viewerArea()->view(SliceAxis::Axial);
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    const auto count = [&](int Log::*field) {
+      std::lock_guard lock(log->mutex);
+      return (*log).*field;
+    };
+    QTRY_COMPARE(count(&Log::workedAhead), 1);
+
+    // Work ahead that would take a minute: a click on another slice stops it.
+    window.tools()->discard();
+    QVERIFY(window.engine()->hasEngine());
+    window.engine()->runJob([](medsa::SegmentationEngine* engine) {
+      static_cast<FakeEngine*>(engine)->simulateWorkAhead(60000);
+    });
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({30.5, 32.5}).toPoint());
+    QTRY_VERIFY([&] {
+      std::lock_guard lock(log->mutex);
+      return log->workingAhead;
+    }());
+    window.tools()->discard();
+    window.document()->setSliceIndex(SliceAxis::Axial, 20);
+    QElapsedTimer answered;
+    answered.start();
+    QTest::mouseClick(axial, Qt::LeftButton, {}, axial->toWidget({32.5, 32.5}).toPoint());
+    QTRY_VERIFY(!window.tools()->candidate().empty());
+    QVERIFY2(answered.elapsed() < 30000, qPrintable(QString::number(answered.elapsed())));
+    QCOMPARE(count(&Log::workAheadStopped), 1);
   }
 
   void closingOrReloadingStopsTheWarmUp() {

@@ -135,7 +135,7 @@ class EngineWorker : public QObject {
         std::lock_guard lock(mailbox_->mutex);
         const bool loading = mailbox_->loading();
         if (engine_ || !loading) request.swap(mailbox_->pending);
-        if (!request && engine_ && !loading && !mailbox_->prefetch.empty()) {
+        if (!request && !workAheadDue_ && engine_ && !loading && !mailbox_->prefetch.empty()) {
           prefetch = std::move(mailbox_->prefetch.front());
           mailbox_->prefetch.erase(mailbox_->prefetch.begin());
           prefetchGeneration_ = mailbox_->prefetchGeneration;
@@ -143,6 +143,9 @@ class EngineWorker : public QObject {
       }
       if (request) {
         run(*request);
+      } else if (workAheadDue_) {
+        workAheadDue_ = false;
+        workAhead();
       } else if (prefetch) {
         warmUp(*prefetch);
       } else {
@@ -183,6 +186,29 @@ class EngineWorker : public QObject {
     QMetaObject::invokeMethod(
         controller_, [c = controller_, failure] { emit c->backgroundFailed(failure); },
         Qt::QueuedConnection);
+  }
+
+  /// After an answer, before any warm-up: the engine's work for the next prompt on this picture
+  /// (the SAM predictor encodes the crop of the next correction), while the user looks at the
+  /// answer. It gives way to a job, a load or a click on another picture; a failure costs only
+  /// its time (the next prompt does the work itself).
+  void workAhead() {
+    if (!engine_ || !lastKey_) return;
+    class UntilSuperseded : public ProgressSink {
+     public:
+      UntilSuperseded(EngineWorker* worker, const ImageKey& key) : worker_(worker), key_(key) {}
+      bool report(double, std::string_view) override {
+        return !worker_->supersedes(key_, /*background=*/false);
+      }
+
+     private:
+      EngineWorker* worker_;
+      ImageKey key_;
+    } sink(this, *lastKey_);
+    failureOf([&]() -> QString {
+      (void)engine_->workAhead(&sink);
+      return {};
+    });
   }
 
   /// Reports an embedding's progress to the UI and decides when to abandon it: when a request
@@ -269,6 +295,7 @@ class EngineWorker : public QObject {
       Result<Prediction> predicted = engine_->predict(request.prompt);
       if (!predicted) return describe(predicted.error());
       prediction = std::move(predicted).value();
+      workAheadDue_ = true;
       return {};
     });
     if (superseded) return;
@@ -294,6 +321,7 @@ class EngineWorker : public QObject {
   std::unique_ptr<SegmentationEngine> engine_;
   std::optional<ImageKey> lastKey_;
   std::uint64_t prefetchGeneration_ = 0;  ///< of the list the current warm-up came from
+  bool workAheadDue_ = false;  ///< an answer went out: the engine may prepare the next prompt
 };
 
 EngineController::EngineController(QObject* parent)

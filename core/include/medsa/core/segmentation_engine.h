@@ -53,6 +53,12 @@ class SegmentationEngine {
   /// Keeps embeddings in `folder` on disk as well as in memory ("" stops it), where a later
   /// session and the trainer find them. Engines without such a store ignore it.
   virtual void setEmbeddingFolder(const std::string& /*folder*/) {}
+  /// Work that makes the next prompt on the current picture faster, done while the user looks
+  /// at the last answer (the UI's engine thread calls it when nothing waits). The SAM predictor
+  /// encodes the zoom-in crop that a correction of its last answer would be answered in. The
+  /// answers stay what they would have been. A sink that answers false stops the work with
+  /// ErrorCode::Cancelled. Default: nothing to do.
+  virtual Status workAhead(ProgressSink* /*progress*/) { return {}; }
 };
 
 }  // namespace medsa

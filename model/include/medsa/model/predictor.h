@@ -36,6 +36,11 @@ class Predictor final : public SegmentationEngine {
   Status setImage(const RgbImage& image, const ImageKey& key,
                   ProgressSink* progress = nullptr) override;
   Result<Prediction> predict(const Prompt& prompt) override;
+  /// With zoom-in: encodes the crop that the next correction of the last answer from predict()
+  /// is answered in (the answer's best candidate fed back, and a click that does not widen the
+  /// object: any negative point, or a positive one inside it), when that is not the crop in
+  /// use. The correction then finds it ready; its answer is the same.
+  Status workAhead(ProgressSink* progress = nullptr) override;
   /// Encodes consecutive slices of a volume together, so that a model with SD-Trans depth
   /// adapters sees its chunk (slices in order, one key each); every embedding goes to the cache,
   /// where setImage finds it. Without depth adapters each slice is encoded on its own.
@@ -62,7 +67,8 @@ class Predictor final : public SegmentationEngine {
   };
   StoreStats storeStats() const;
   const PredictorTimings& lastTimings() const;
-  /// Crops encoded for zoom-in since construction (a crop kept from click to click counts once).
+  /// Crops encoded for zoom-in since construction (a crop kept from click to click counts once;
+  /// those encoded by workAhead count too).
   std::size_t zoomCropsEncoded() const;
   const SamModel& model() const;
 
