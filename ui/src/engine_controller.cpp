@@ -190,21 +190,22 @@ class EngineWorker : public QObject {
 
   /// After an answer, before any warm-up: the engine's work for the next prompt on this picture
   /// (the SAM predictor encodes the crop of the next correction), while the user looks at the
-  /// answer. It gives way to a job, a load or a click on another picture; a failure costs only
-  /// its time (the next prompt does the work itself).
+  /// answer. Any request, job or load that comes stops it: a click then does its own work, as
+  /// it would have without it (a crop of a large model may take seconds; the click must not
+  /// wait for one it may not need). A failure costs only its time.
   void workAhead() {
-    if (!engine_ || !lastKey_) return;
-    class UntilSuperseded : public ProgressSink {
+    if (!engine_) return;
+    class UntilAnythingWaits : public ProgressSink {
      public:
-      UntilSuperseded(EngineWorker* worker, const ImageKey& key) : worker_(worker), key_(key) {}
+      explicit UntilAnythingWaits(EngineController::Mailbox& box) : box_(box) {}
       bool report(double, std::string_view) override {
-        return !worker_->supersedes(key_, /*background=*/false);
+        std::lock_guard lock(box_.mutex);
+        return !box_.pending && box_.jobsQueued.load() == 0 && !box_.loading();
       }
 
      private:
-      EngineWorker* worker_;
-      ImageKey key_;
-    } sink(this, *lastKey_);
+      EngineController::Mailbox& box_;
+    } sink(*mailbox_);
     failureOf([&]() -> QString {
       (void)engine_->workAhead(&sink);
       return {};
