@@ -29,14 +29,14 @@ int setThreadCount(int threads);
 
 /// Ends the calling thread's parallel helper threads (LibTorch's OpenMP workers); its next
 /// parallel work starts new ones, which costs milliseconds (so the engine thread, which answers
-/// clicks, keeps its own). Each thread that ever ran LibTorch
-/// work in parallel keeps such workers while it lives, and once a process holds more of them
-/// than there are cores, the OpenMP runtime (libgomp) stops letting any worker spin between
-/// two parallel steps: each sleeps and must be woken for the next, in every thread's work. A
-/// thread that is done computing for a while (the app's model loader after a load, the
-/// trainer between steps and runs) calls this, so that the engine thread's clicks and
-/// encodes keep spinning workers. Does nothing inside a parallel region, nor where LibTorch's
-/// OpenMP runtime is not the one this library links (a pip wheel's bundled libgomp).
+/// clicks, keeps its own). Each thread that ever ran LibTorch work in parallel keeps such workers
+/// while it lives, and once a process holds more of them than there are cores, the OpenMP
+/// runtime (libgomp) stops letting any worker spin between two parallel steps: each sleeps and
+/// must be woken for the next, in every thread's work. A thread that is done computing for a
+/// while (the app's model loader after a load, the trainer between steps and runs) calls this,
+/// so that the engine thread's clicks and encodes keep spinning workers. Does nothing inside a
+/// parallel region, nor where LibTorch's OpenMP runtime is not the one this library links (a
+/// pip wheel's bundled libgomp).
 void releaseParallelWorkers();
 
 /// Keeps the encoder's short-lived tensors (up to 32 MB each) in the heap instead of returning
