@@ -154,7 +154,9 @@ class ClickBench {
       // answer's mask go with each of them.
       for (int c = 0; c < options_.corrections; ++c) {
         const ViewClick& next = object[1 + static_cast<std::size_t>(c) % (object.size() - 1)];
-        waitUntil([] { return false; }, 20);  // a user's next click comes later still
+        // A user looks at the answer before correcting it (a second or so; the engine works
+        // ahead meanwhile, once the answer is painted).
+        waitUntil([] { return false; }, 100);
         if (!click(*axial, paints, next, i + 2)) return 1;
         correctionEndToEnd.push_back(lastEndToEndMs_);
         correctionEngine.push_back(engineMs_);
