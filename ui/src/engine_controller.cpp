@@ -335,7 +335,7 @@ class EngineWorker : public QObject {
   std::unique_ptr<SegmentationEngine> engine_;
   std::optional<ImageKey> lastKey_;
   std::uint64_t prefetchGeneration_ = 0;  ///< of the list the current warm-up came from
-  bool workAheadDue_ = false;  ///< an answer went out: the engine may prepare the next prompt
+  bool workAheadDue_ = false;        ///< an answer went out: the engine may prepare the next prompt
   bool workAheadScheduled_ = false;  ///< the work ahead waits for the UI to paint the answer
   std::uint64_t answers_ = 0;        ///< answers given, to tell the work ahead of the newest
   static constexpr int kWorkAheadDelayMs = 15;
