@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "click_bench.h"
 #include "demo_phantom.h"
@@ -69,6 +70,18 @@ medsa::model::EngineOptions engineOptions() {
   const auto zoom = medsa::model::parseZoomIn(medsa::ui::zoomInSetting().toStdString());
   if (zoom) options.zoomIn = zoom.value();
   return options;
+}
+
+// The count an option gives, from `least` to `most`; nullopt after saying what is wrong.
+std::optional<int> countOption(const QCommandLineParser& parser, const QCommandLineOption& option,
+                               int least, int most) {
+  bool ok = false;
+  const int count = parser.value(option).toInt(&ok);
+  if (ok && count >= least && count <= most) return count;
+  std::fprintf(stderr, "medsa-studio: --%s needs a count from %d to %d, not '%s'\n",
+               qPrintable(option.names().constFirst()), least, most,
+               qPrintable(parser.value(option)));
+  return std::nullopt;
 }
 
 QString libraryDetails() {
@@ -222,32 +235,19 @@ int main(int argc, char** argv) {
     return status;
   }
   if (parser.isSet(benchClicksOption)) {
-    bool ok = false;
-    const int clicks = parser.value(benchClicksOption).toInt(&ok);
-    if (!ok || clicks < 1 || clicks > 100000) {
-      std::fprintf(stderr,
-                   "medsa-studio: --bench-clicks needs a count from 1 to 100000, not '%s'\n",
-                   qPrintable(parser.value(benchClicksOption)));
-      return 2;
-    }
-    int corrections = 0;
-    if (parser.isSet(benchCorrectionsOption)) {
-      corrections = parser.value(benchCorrectionsOption).toInt(&ok);
-      if (!ok || corrections < 0 || corrections > 1000) {
-        std::fprintf(stderr,
-                     "medsa-studio: --bench-corrections needs a count from 0 to 1000, not '%s'\n",
-                     qPrintable(parser.value(benchCorrectionsOption)));
-        return 2;
-      }
-    }
+    const std::optional<int> clicks = countOption(parser, benchClicksOption, 1, 100000);
+    const std::optional<int> corrections =
+        parser.isSet(benchCorrectionsOption) ? countOption(parser, benchCorrectionsOption, 0, 1000)
+                                             : std::optional<int>(0);
+    if (!clicks || !corrections) return 2;
     QTemporaryDir autosaves;
     window.setAutosaveFolder(autosaves.path());
     window.resize(1400, 880);
     window.show();
     if (!checkpoint.isEmpty()) window.loadModel(checkpoint);
     medsa::app::ClickBenchOptions bench;
-    bench.corrections = corrections;
-    bench.clicks = clicks;
+    bench.clicks = *clicks;
+    bench.corrections = *corrections;
     bench.whileTraining = parser.isSet(benchTrainingOption);
     const int status = medsa::app::runClickBench(window, bench, std::cout);
     window.session()->discardChanges();

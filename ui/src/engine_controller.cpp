@@ -126,8 +126,9 @@ class EngineWorker : public QObject {
     }
   }
 
-  /// Runs whatever waits, newest request first, then the prefetch list, until nothing is left
-  /// or a job waits (jobs run from the event queue, after this returns).
+  /// Runs whatever waits, newest request first, then the prefetch list (once the last answer's
+  /// work ahead is done), until nothing is left or a job waits (jobs run from the event queue,
+  /// after this returns).
   void drain() {
     while (mailbox_->jobsQueued.load() == 0) {
       std::optional<EngineRequest> request;
@@ -136,7 +137,7 @@ class EngineWorker : public QObject {
         std::lock_guard lock(mailbox_->mutex);
         const bool loading = mailbox_->loading();
         if (engine_ || !loading) request.swap(mailbox_->pending);
-        if (!request && !workAheadDue_ && !workAheadScheduled_ && engine_ && !loading &&
+        if (!request && !workAheadScheduled_ && engine_ && !loading &&
             !mailbox_->prefetch.empty()) {
           prefetch = std::move(mailbox_->prefetch.front());
           mailbox_->prefetch.erase(mailbox_->prefetch.begin());
@@ -145,19 +146,6 @@ class EngineWorker : public QObject {
       }
       if (request) {
         run(*request);
-      } else if (workAheadDue_) {
-        // Once the UI has painted the answer: working at once competes with the painting for
-        // the cores (release-to-painted overhead p50 +1-2 ms, measured with a ViT-B work ahead).
-        // The user's next click comes far later.
-        workAheadDue_ = false;
-        workAheadScheduled_ = true;
-        QTimer::singleShot(kWorkAheadDelayMs, this, [this, answer = answers_] {
-          if (answer != answers_) return;  // a newer answer scheduled its own
-          workAheadScheduled_ = false;
-          workAhead();
-          drain();  // the warm-up that waited
-        });
-        return;
       } else if (prefetch) {
         warmUp(*prefetch);
       } else {
@@ -198,6 +186,19 @@ class EngineWorker : public QObject {
     QMetaObject::invokeMethod(
         controller_, [c = controller_, failure] { emit c->backgroundFailed(failure); },
         Qt::QueuedConnection);
+  }
+
+  /// After an answer: the work ahead once the UI has painted it, and the warm-up after that.
+  /// Working at once competes with the painting for the cores (release-to-painted overhead p50
+  /// +1-2 ms, measured with a ViT-B work ahead); the user's next click comes far later.
+  void scheduleWorkAhead() {
+    workAheadScheduled_ = true;
+    QTimer::singleShot(kWorkAheadDelayMs, this, [this, answer = ++answers_] {
+      if (answer != answers_) return;  // a newer answer scheduled its own
+      workAheadScheduled_ = false;
+      workAhead();
+      drain();  // the warm-up that waited
+    });
   }
 
   /// After an answer, before any warm-up: the engine's work for the next prompt on this picture
@@ -308,11 +309,10 @@ class EngineWorker : public QObject {
       Result<Prediction> predicted = engine_->predict(request.prompt);
       if (!predicted) return describe(predicted.error());
       prediction = std::move(predicted).value();
-      workAheadDue_ = true;
-      ++answers_;
       return {};
     });
     if (superseded) return;
+    if (failure.isEmpty()) scheduleWorkAhead();
     const double engineMs = static_cast<double>(working.nsecsElapsed()) / 1e6;
     QMetaObject::invokeMethod(
         controller_,
@@ -335,7 +335,6 @@ class EngineWorker : public QObject {
   std::unique_ptr<SegmentationEngine> engine_;
   std::optional<ImageKey> lastKey_;
   std::uint64_t prefetchGeneration_ = 0;  ///< of the list the current warm-up came from
-  bool workAheadDue_ = false;        ///< an answer went out: the engine may prepare the next prompt
   bool workAheadScheduled_ = false;  ///< the work ahead waits for the UI to paint the answer
   std::uint64_t answers_ = 0;        ///< answers given, to tell the work ahead of the newest
   static constexpr int kWorkAheadDelayMs = 15;

@@ -204,16 +204,23 @@ bool SliceView::showsPromptPlane() const {
   return tools_->promptAxis() == axis_ && tools_->promptSlice() == document_->sliceIndex(axis_);
 }
 
-// What paintStroke, paintPrompts, paintPolygon and paintBrushOutline would draw here.
+bool SliceView::showsStroke() const {
+  return tools_->isStroking() && tools_->strokeAxis() == axis_ &&
+         tools_->strokeSlice() == document_->sliceIndex(axis_);
+}
+
+bool SliceView::showsPolygon() const {
+  return tools_->hasPolygon() && tools_->polygonAxis() == axis_ &&
+         tools_->polygonSlice() == document_->sliceIndex(axis_);
+}
+
+bool SliceView::showsBrushOutline() const {
+  return hover_ && (tools_->tool() == Tool::Brush || tools_->tool() == Tool::Eraser);
+}
+
+// Whether paintStroke, paintPrompts, paintPolygon or paintBrushOutline draws anything here.
 bool SliceView::showsToolLayers() const {
-  const std::size_t slice = document_->sliceIndex(axis_);
-  const Tool tool = tools_->tool();
-  return showsPromptPlane() ||
-         (tools_->isStroking() && tools_->strokeAxis() == axis_ &&
-          tools_->strokeSlice() == slice) ||
-         (tools_->hasPolygon() && tools_->polygonAxis() == axis_ &&
-          tools_->polygonSlice() == slice) ||
-         (hover_ && (tool == Tool::Brush || tool == Tool::Eraser));
+  return showsPromptPlane() || showsStroke() || showsPolygon() || showsBrushOutline();
 }
 
 // Every layer paints inside its own save()/restore(): a pen or brush set for one layer (a filled
@@ -242,9 +249,7 @@ void SliceView::paintEvent(QPaintEvent* /*event*/) {
 }
 
 void SliceView::paintStroke(QPainter& painter, const QRectF& target) const {
-  if (!tools_->isStroking() || tools_->strokeAxis() != axis_ ||
-      tools_->strokeSlice() != document_->sliceIndex(axis_))
-    return;
+  if (!showsStroke()) return;
   const SliceLayout l = sliceLayout(*document_->image(), axis_);
   QImage stroke(static_cast<int>(l.width), static_cast<int>(l.height),
                 QImage::Format_ARGB32_Premultiplied);
@@ -278,9 +283,7 @@ void SliceView::paintPrompts(QPainter& painter, const QRectF& target) const {
 }
 
 void SliceView::paintPolygon(QPainter& painter) const {
-  if (!tools_->hasPolygon() || tools_->polygonAxis() != axis_ ||
-      tools_->polygonSlice() != document_->sliceIndex(axis_))
-    return;
+  if (!showsPolygon()) return;
   QPolygonF outline;
   for (std::size_t i = 0; i < tools_->polygonX().size(); ++i)
     outline << toWidget({tools_->polygonX()[i], tools_->polygonY()[i]});
@@ -315,7 +318,7 @@ void SliceView::paintRubberBand(QPainter& painter) const {
 }
 
 void SliceView::paintBrushOutline(QPainter& painter) const {
-  if (!hover_ || (tools_->tool() != Tool::Brush && tools_->tool() != Tool::Eraser)) return;
+  if (!showsBrushOutline()) return;
   painter.save();
   painter.setRenderHint(QPainter::Antialiasing);
   painter.setPen(QPen(tools_->tool() == Tool::Brush ? Qt::white : QColor(0xff, 0x80, 0x80), 1));

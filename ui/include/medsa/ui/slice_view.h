@@ -66,6 +66,9 @@ class SliceView : public QWidget {
   void moveCursorTo(QPointF widget);
   void reportHover(QPointF widget);
   bool showsPromptPlane() const;
+  bool showsStroke() const;
+  bool showsPolygon() const;
+  bool showsBrushOutline() const;
   bool showsToolLayers() const;
   double scaleX() const;
   double scaleY() const;
