@@ -176,7 +176,8 @@ class ClickBench {
                         {"answer_p95_ms", percentile(answer, 0.95)},
                         {"overhead_p50_ms", percentile(endToEnd, 0.5) - percentile(engine, 0.5)},
                         {"while_training", options_.whileTraining},
-                        {"corrections_per_object", options_.corrections}};
+                        {"corrections_per_object", options_.corrections},
+                        {"hold_ms", options_.holdMs}};
     if (options_.corrections > 0) {
       report["correction_p50_ms"] = percentile(correctionEndToEnd, 0.5);
       report["correction_p95_ms"] = percentile(correctionEndToEnd, 0.95);
@@ -238,6 +239,7 @@ class ClickBench {
     QMouseEvent release(QEvent::MouseButtonRelease, at, axial.mapToGlobal(at), button, Qt::NoButton,
                         Qt::NoModifier);
     QApplication::sendEvent(&axial, &press);
+    if (options_.holdMs > 0) waitUntil([] { return false; }, options_.holdMs);
     const qint64 released = clock_.nsecsElapsed();
     QApplication::sendEvent(&axial, &release);
     const auto painted = [&] { return candidateAt_ >= 0 && paints.lastPaintEnd > candidateAt_; };

@@ -158,9 +158,16 @@ int main(int argc, char** argv) {
                               "on the same object (negative and positive points, the last "
                               "answer's mask sent along), timed apart from the first clicks."),
       QStringLiteral("C"));
+  const QCommandLineOption benchHoldOption(
+      QStringLiteral("bench-hold"),
+      QApplication::translate("main",
+                              "With --bench-clicks: hold the button MS milliseconds between "
+                              "press and release, as a hand does (default 0); the engine starts "
+                              "on a click's point when the button goes down."),
+      QStringLiteral("MS"));
   parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption,
                      labelsOption, screenshotsOption, benchClicksOption, benchTrainingOption,
-                     benchCorrectionsOption});
+                     benchCorrectionsOption, benchHoldOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -239,7 +246,10 @@ int main(int argc, char** argv) {
     const std::optional<int> corrections =
         parser.isSet(benchCorrectionsOption) ? countOption(parser, benchCorrectionsOption, 0, 1000)
                                              : std::optional<int>(0);
-    if (!clicks || !corrections) return 2;
+    const std::optional<int> hold = parser.isSet(benchHoldOption)
+                                        ? countOption(parser, benchHoldOption, 0, 10000)
+                                        : std::optional<int>(0);
+    if (!clicks || !corrections || !hold) return 2;
     QTemporaryDir autosaves;
     window.setAutosaveFolder(autosaves.path());
     window.resize(1400, 880);
@@ -248,6 +258,7 @@ int main(int argc, char** argv) {
     medsa::app::ClickBenchOptions bench;
     bench.clicks = *clicks;
     bench.corrections = *corrections;
+    bench.holdMs = *hold;
     bench.whileTraining = parser.isSet(benchTrainingOption);
     const int status = medsa::app::runClickBench(window, bench, std::cout);
     window.session()->discardChanges();

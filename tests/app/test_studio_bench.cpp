@@ -1,7 +1,8 @@
 // `medsa-studio --bench-clicks N`: clicks go through the real window (offscreen) and the app
 // reports its own latencies; mouse release -> candidate painted includes the engine's part.
 // With --bench-while-training the background trainer takes steps while the clicks come; with
-// --bench-corrections each first click is followed by correction clicks, timed apart.
+// --bench-corrections each first click is followed by correction clicks, timed apart; with
+// --bench-hold the button is held between press and release.
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -71,6 +72,20 @@ class TestStudioBench : public QObject {
     QVERIFY(bench.json.value(QStringLiteral("engine_p50_ms")).toDouble() > 0);
   }
 
+  void aHeldButtonHidesTheEngine() {
+    // The engine starts on a click's point when the button goes down: held 300 ms, the answer
+    // is there at the release, and the app's answer time (release -> answer) is below the
+    // engine's own time; without the early start it contains it.
+    const Outcome bench = runStudio({QStringLiteral("--model"), QStringLiteral("starter"),
+                                     QStringLiteral("--bench-clicks"), QStringLiteral("4"),
+                                     QStringLiteral("--bench-hold"), QStringLiteral("300")});
+    QVERIFY2(bench.exitCode == 0, qPrintable(bench.err + QJsonDocument(bench.json).toJson()));
+    QCOMPARE(bench.json.value(QStringLiteral("hold_ms")).toInt(), 300);
+    const double answer = bench.json.value(QStringLiteral("answer_p50_ms")).toDouble();
+    const double engine = bench.json.value(QStringLiteral("engine_p50_ms")).toDouble();
+    QVERIFY2(answer < engine, qPrintable(QStringLiteral("%1 >= %2").arg(answer).arg(engine)));
+  }
+
   void aBadCountIsRefused() {
     const Outcome bench = runStudio({QStringLiteral("--bench-clicks"), QStringLiteral("0")});
     QCOMPARE(bench.exitCode, 2);
@@ -80,6 +95,10 @@ class TestStudioBench : public QObject {
                    QStringLiteral("--bench-corrections"), QStringLiteral("-1")});
     QCOMPARE(corrections.exitCode, 2);
     QVERIFY(corrections.err.contains(QStringLiteral("--bench-corrections")));
+    const Outcome hold = runStudio({QStringLiteral("--bench-clicks"), QStringLiteral("2"),
+                                    QStringLiteral("--bench-hold"), QStringLiteral("soon")});
+    QCOMPARE(hold.exitCode, 2);
+    QVERIFY(hold.err.contains(QStringLiteral("--bench-hold")));
   }
 };
 

@@ -69,6 +69,21 @@ class FakeEngine : public medsa::SegmentationEngine {
     return {};
   }
 
+  /// Every prompt predict was given, in order (shared, for the test thread).
+  struct Prompts {
+    std::mutex mutex;
+    std::vector<medsa::Prompt> list;
+    std::vector<medsa::Prompt> copy() {
+      std::lock_guard lock(mutex);
+      return list;
+    }
+  };
+  /// Makes predict take `ms` and record its prompts into `prompts` (either may be left out).
+  void simulatePredict(int ms, std::shared_ptr<Prompts> prompts = nullptr) {
+    predictMs_ = ms;
+    prompts_ = std::move(prompts);
+  }
+
   /// Makes setImage throw for the keys `when` picks, and predict throw once `predicts` is
   /// set: an engine that fails as a bug would, not as an error value.
   void throwInSetImage(std::function<bool(const medsa::ImageKey&)> when) {
@@ -102,6 +117,11 @@ class FakeEngine : public medsa::SegmentationEngine {
   }
 
   medsa::Result<medsa::Prediction> predict(const medsa::Prompt& prompt) override {
+    if (predictMs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(predictMs_));
+    if (prompts_) {
+      std::lock_guard lock(prompts_->mutex);
+      prompts_->list.push_back(prompt);
+    }
     if (predicts_) ++*predicts_;
     if (throwInPredict_ && *throwInPredict_) throw std::runtime_error("decoder exploded");
     medsa::Prediction p;
@@ -152,6 +172,8 @@ class FakeEngine : public medsa::SegmentationEngine {
   std::atomic<int>* predicts_;
   int embedMs_ = 0;
   int workAheadMs_ = 0;
+  int predictMs_ = 0;
+  std::shared_ptr<Prompts> prompts_;
   std::shared_ptr<Log> log_;
   std::function<bool(const medsa::ImageKey&)> throwInSetImage_;
   std::shared_ptr<std::atomic<bool>> throwInPredict_;

@@ -48,6 +48,11 @@ void drawOverlayText(QPainter& painter, const QRect& area, int flags, const QStr
   painter.drawText(area, flags, text, bounds);
 }
 
+// A click's point is negative with the right button or with Shift held.
+bool pointIsPositive(Qt::MouseButton button, Qt::KeyboardModifiers modifiers) {
+  return button == Qt::LeftButton && !(modifiers & Qt::ShiftModifier);
+}
+
 }  // namespace
 
 SliceView::SliceView(Document* document, ToolController* tools, SliceAxis axis, QWidget* parent)
@@ -127,6 +132,11 @@ QPointF SliceView::toWidget(QPointF pixel) const {
 QPointF SliceView::toPixel(QPointF widget) const {
   const QPointF d = widget - origin();
   return {d.x() / scaleX(), d.y() / scaleY()};
+}
+
+bool SliceView::insideSlice(QPointF pixel) const {
+  const SliceLayout l = sliceLayout(*document_->image(), axis_);
+  return pixel.x() >= 0 && pixel.y() >= 0 && pixel.x() < l.width && pixel.y() < l.height;
 }
 
 void SliceView::rebuildImage() {
@@ -405,6 +415,11 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
     moveCursorTo(event->position());
   } else if (tool == Tool::Ai) {
     drag_ = Drag::PendingClick;  // a click becomes a point, a drag a box
+    // The point a release here would add: the engine starts on it while the button is down.
+    if (insideSlice(p)) {
+      tools_->anticipatePoint(axis_, document_->sliceIndex(axis_), p.x(), p.y(),
+                              pointIsPositive(event->button(), event->modifiers()));
+    }
   } else if (tool == Tool::Brush || tool == Tool::Eraser) {
     drag_ = Drag::Stroke;
     const bool erase = tool == Tool::Eraser || event->button() == Qt::RightButton;
@@ -444,6 +459,7 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
     case Drag::PendingClick:
       if ((pos - pressWidget_).manhattanLength() > 5 && dragButton_ == Qt::LeftButton) {
         drag_ = Drag::Box;
+        tools_->forgetAnticipatedPoint();
       }
       break;
     case Drag::Stroke: {
@@ -474,11 +490,8 @@ void SliceView::mouseReleaseEvent(QMouseEvent* event) {
   const std::size_t slice = document_->sliceIndex(axis_);
   if (drag == Drag::PendingClick) {
     const QPointF p = toPixel(pressWidget_);
-    const SliceLayout l = sliceLayout(*document_->image(), axis_);
-    if (p.x() >= 0 && p.y() >= 0 && p.x() < l.width && p.y() < l.height) {
-      const bool positive =
-          dragButton_ == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier);
-      tools_->addPoint(axis_, slice, p.x(), p.y(), positive);
+    if (insideSlice(p)) {
+      tools_->addPoint(axis_, slice, p.x(), p.y(), pointIsPositive(dragButton_, event->modifiers()));
     }
   } else if (drag == Drag::Box) {
     const SliceLayout l = sliceLayout(*document_->image(), axis_);

@@ -15,6 +15,10 @@ ToolController::ToolController(Document* document, EngineController* engine, QOb
   connect(engine_, &EngineController::predictionReady, this, &ToolController::onPrediction);
   connect(engine_, &EngineController::predictionFailed, this,
           [this](quint64 id, const QString& why) {
+            if (anticipated_ && id == anticipated_->id && !anticipated_->released) {
+              anticipated_.reset();  // the release asks again, and reports what it gets
+              return;
+            }
             if (id != requestId_) return;
             predicting_ = false;
             emit message(tr("The engine could not segment: %1").arg(why));
@@ -50,8 +54,14 @@ float ToolController::candidateIou() const {
   return prediction_.iou[static_cast<std::size_t>(candidateIndex_)];
 }
 
-void ToolController::startPrompt(SliceAxis axis, std::size_t slice) {
-  if (hasPrompt() && (axis != axis_ || slice != slice_)) discard();
+void ToolController::startPrompt(SliceAxis axis, std::size_t slice, bool keepRequest) {
+  if (hasPrompt() && (axis != axis_ || slice != slice_)) {
+    if (keepRequest) {
+      clearPrompt();
+    } else {
+      discard();
+    }
+  }
   axis_ = axis;
   slice_ = slice;
 }
@@ -62,14 +72,57 @@ void ToolController::log(const QString& kind, QJsonObject detail, double iou) {
 
 void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, double y,
                               bool positive) {
-  startPrompt(axis, slice);
+  const bool anticipated = anticipates(axis, slice, {x, y, positive});
+  if (!anticipated) anticipated_.reset();
+  startPrompt(axis, slice, anticipated);
   points_.push_back({x, y, positive});
   log(QStringLiteral("point"), {{QStringLiteral("axis"), static_cast<int>(axis)},
                                 {QStringLiteral("slice"), static_cast<qint64>(slice)},
                                 {QStringLiteral("x"), x},
                                 {QStringLiteral("y"), y},
                                 {QStringLiteral("positive"), positive}});
-  requestPrediction();
+  if (!anticipated) {
+    requestPrediction();
+    return;
+  }
+  // The engine started on this prompt when the button went down.
+  predicting_ = true;
+  requestId_ = anticipated_->id;
+  anticipated_->released = true;
+  released_.start();
+  emit overlayChanged();
+  if (std::optional<Prediction> answer = std::move(anticipated_->answer)) {
+    onPrediction(requestId_, *answer, 0);
+  }
+}
+
+bool ToolController::anticipates(SliceAxis axis, std::size_t slice,
+                                 const PromptPoint& point) const {
+  return anticipated_ && !anticipated_->released && anticipated_->axis == axis &&
+         anticipated_->slice == slice && anticipated_->point == point &&
+         anticipated_->id == engine_->latestId() &&
+         anticipated_->key == document_->imageKey(axis, slice);
+}
+
+void ToolController::anticipatePoint(SliceAxis axis, std::size_t slice, double x, double y,
+                                     bool positive) {
+  forgetAnticipatedPoint();
+  if (tool_ != Tool::Ai || predicting_ || !engine_->hasEngine() || !document_->hasImage()) return;
+  // The prompt addPoint will make: this one's points and candidate, or a new prompt.
+  const bool samePrompt = hasPrompt() && axis == axis_ && slice == slice_;
+  std::vector<PromptPoint> points = samePrompt ? points_ : std::vector<PromptPoint>{};
+  const PromptPoint point{x, y, positive};
+  points.push_back(point);
+  Prompt prompt = promptFor(points, samePrompt ? box_ : std::nullopt, samePrompt);
+  ImageKey key = document_->imageKey(axis, slice);
+  const quint64 id = engine_->submit(document_->rgbSlice(axis, slice), key, std::move(prompt));
+  anticipated_ = AnticipatedPoint{axis, slice, point, std::move(key), id, std::nullopt, false};
+}
+
+void ToolController::forgetAnticipatedPoint() {
+  if (!anticipated_ || anticipated_->released) return;
+  if (anticipated_->id == engine_->latestId()) engine_->discard();
+  anticipated_.reset();
 }
 
 void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
@@ -92,21 +145,37 @@ void ToolController::requestPrediction() {
                      : tr("No model loaded: choose one with File \u2192 Load Model\u2026"));
     return;
   }
-  Prompt prompt;
-  prompt.points = points_;
-  prompt.box = box_;
-  // One click is ambiguous (a part or the whole?): ask for three candidates, as SAM does.
-  prompt.multimask = points_.size() == 1 && !box_;
-  // Feed back the last answer's logits so a correction refines it instead of starting over.
-  if (!candidate_.empty() && candidateIndex_ < static_cast<int>(prediction_.lowRes.size())) {
-    prompt.previous = prediction_.lowRes[static_cast<std::size_t>(candidateIndex_)];
-  }
+  anticipated_.reset();  // this request replaces it
   predicting_ = true;
   requestId_ = engine_->submit(document_->rgbSlice(axis_, slice_),
-                               document_->imageKey(axis_, slice_), std::move(prompt));
+                               document_->imageKey(axis_, slice_), promptFor(points_, box_, true));
+}
+
+Prompt ToolController::promptFor(const std::vector<PromptPoint>& points,
+                                 const std::optional<PromptBox>& box, bool feedBack) const {
+  Prompt prompt;
+  prompt.points = points;
+  prompt.box = box;
+  // One click is ambiguous (a part or the whole?): ask for three candidates, as SAM does.
+  prompt.multimask = points.size() == 1 && !box;
+  // Feed back the last answer's logits so a correction refines it instead of starting over.
+  if (feedBack && !candidate_.empty() &&
+      candidateIndex_ < static_cast<int>(prediction_.lowRes.size())) {
+    prompt.previous = prediction_.lowRes[static_cast<std::size_t>(candidateIndex_)];
+  }
+  return prompt;
 }
 
 void ToolController::onPrediction(quint64 id, const Prediction& prediction, double latencyMs) {
+  if (anticipated_ && id == anticipated_->id) {
+    if (!anticipated_->released) {
+      anticipated_->answer = prediction;  // shown if the release makes this point
+      return;
+    }
+    // The user waited from the release, not from the press that asked.
+    latencyMs = static_cast<double>(released_.nsecsElapsed()) / 1e6;
+    anticipated_.reset();
+  }
   if (id != requestId_ || !hasPrompt()) return;
   predicting_ = false;
   prediction_ = prediction;
@@ -136,6 +205,7 @@ void ToolController::nextCandidate() {
     emit message(tr("Only one candidate for several points or a box: click again to correct it."));
     return;
   }
+  forgetAnticipatedPoint();  // its prompt fed back the candidate shown before
   candidateIndex_ = (candidateIndex_ + 1) % prediction_.count;
   const std::size_t n =
       static_cast<std::size_t>(prediction_.width) * static_cast<std::size_t>(prediction_.height);
@@ -201,6 +271,13 @@ bool ToolController::accept() {
 
 void ToolController::discard() {
   cancelPolygon();
+  anticipated_.reset();
+  engine_->discard();
+  requestId_ = 0;
+  clearPrompt();
+}
+
+void ToolController::clearPrompt() {
   const bool had = hasPrompt() || !candidate_.empty();
   points_.clear();
   box_.reset();
@@ -208,8 +285,6 @@ void ToolController::discard() {
   candidate_.clear();
   candidateIndex_ = 0;
   predicting_ = false;
-  engine_->discard();
-  requestId_ = 0;
   if (had && !accepting_) log(QStringLiteral("discard"), {});
   if (had) emit overlayChanged();
 }

@@ -70,6 +70,8 @@ class SliceView : public QWidget {
   bool showsPolygon() const;
   bool showsBrushOutline() const;
   bool showsToolLayers() const;
+  /// Whether a display pixel position lies on the slice.
+  bool insideSlice(QPointF pixel) const;
   double scaleX() const;
   double scaleY() const;
   QPointF origin() const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 
@@ -41,6 +42,17 @@ class ToolController : public QObject {
   const std::optional<PromptBox>& box() const { return box_; }
   void addPoint(SliceAxis axis, std::size_t slice, double x, double y, bool positive);
   void setBox(SliceAxis axis, std::size_t slice, const PromptBox& box);
+  /// The button went down where releasing it would add this point: the engine starts on that
+  /// prompt at once, so its answer can be ready when the button comes up (a click holds it
+  /// ~100 ms). Nothing shows and nothing is logged until addPoint takes the answer over with
+  /// the same point on the same picture, the engine's latest request still this one; anything
+  /// else (another prompt, a discard, another candidate chosen) leaves it unused. Not while an
+  /// answer is awaited: its reply would be pushed out, and the press may never become a point.
+  void anticipatePoint(SliceAxis axis, std::size_t slice, double x, double y, bool positive);
+  /// The press became something else (a box drag): its answer is not wanted.
+  void forgetAnticipatedPoint();
+  /// Whether a press's point waits for its release.
+  bool hasAnticipatedPoint() const { return anticipated_ && !anticipated_->released; }
   /// The shown candidate (empty when none), its index and how many there are.
   const annotations::Mask& candidate() const { return candidate_; }
   int candidateIndex() const { return candidateIndex_; }
@@ -101,7 +113,17 @@ class ToolController : public QObject {
  private:
   /// The slice's labels when the active label may be edited there (else a message, nullopt).
   std::optional<annotations::LabelSlice> activeLabelSlice(SliceAxis axis, std::size_t slice);
-  void startPrompt(SliceAxis axis, std::size_t slice);
+  /// Begins prompting on this plane and slice; a prompt elsewhere is discarded, and with it the
+  /// engine's outstanding request unless `keepRequest` (the request is the new prompt's own).
+  void startPrompt(SliceAxis axis, std::size_t slice, bool keepRequest = false);
+  /// Forgets the prompt, its answer and the candidate (logged as a discard unless accepted).
+  void clearPrompt();
+  /// What the engine is asked for these prompts; `feedBack`: the shown candidate's low-res
+  /// logits go with them, so a correction refines it instead of starting over.
+  Prompt promptFor(const std::vector<PromptPoint>& points, const std::optional<PromptBox>& box,
+                   bool feedBack) const;
+  /// Whether addPoint(axis, slice, point) can take the anticipated answer over.
+  bool anticipates(SliceAxis axis, std::size_t slice, const PromptPoint& point) const;
   void requestPrediction();
   void onPrediction(quint64 id, const Prediction& prediction, double latencyMs);
   bool applyMask(SliceAxis axis, std::size_t slice, const annotations::Mask& mask, bool erase,
@@ -126,6 +148,19 @@ class ToolController : public QObject {
   bool accepting_ = false;
   quint64 requestId_ = 0;
   double lastLatencyMs_ = 0;
+
+  /// A point whose answer was asked for when the button went down (anticipatePoint).
+  struct AnticipatedPoint {
+    SliceAxis axis;
+    std::size_t slice;
+    PromptPoint point;
+    ImageKey key;
+    quint64 id;                         ///< the engine request
+    std::optional<Prediction> answer;   ///< when it came before the release
+    bool released = false;              ///< addPoint took it over; the answer is still to come
+  };
+  std::optional<AnticipatedPoint> anticipated_;
+  QElapsedTimer released_;  ///< since the release that took an anticipated point over
 
   bool stroking_ = false;
   bool strokeErase_ = false;
