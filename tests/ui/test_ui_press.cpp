@@ -1,6 +1,7 @@
-// A click's answer started when the button goes down: shown at the release only if the release
-// makes that very point, never shown for a press that becomes something else, and never at the
-// cost of an answer the user waits for.
+// A prompt's answer started before its release: a click's when the button goes down, a box's
+// while the drag goes on. Shown at the release only if the release sends that very prompt,
+// never shown for a gesture that becomes something else, never at the cost of an answer the
+// user waits for.
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -76,7 +77,7 @@ class TestUiPress : public QObject {
     QTRY_COMPARE(setup.predicts.load(), 1);
     QTest::qWait(30);  // the answer is back on the UI thread
     // Nothing shows and nothing is logged while the button is down.
-    QVERIFY(tools->hasAnticipatedPoint());
+    QVERIFY(tools->isAnticipating());
     QVERIFY(!tools->hasPrompt());
     QVERIFY(tools->candidate().empty());
     QVERIFY(!tools->isPredicting());
@@ -87,7 +88,7 @@ class TestUiPress : public QObject {
     QVERIFY(!tools->candidate().empty());
     QCOMPARE(tools->candidateCount(), 3);
     QCOMPARE(tools->points().size(), std::size_t(1));
-    QVERIFY(!tools->hasAnticipatedPoint());
+    QVERIFY(!tools->isAnticipating());
     QVERIFY(tools->lastLatencyMs() < 20);  // from the release, not from the press
     QTest::qWait(50);
     QCOMPARE(setup.predicts.load(), 1);
@@ -150,13 +151,72 @@ class TestUiPress : public QObject {
     SliceView* axial = prepare(window, folder.path(), setup);
     ToolController* tools = window.tools();
     dragBox(axial, 20, 20, 44, 44);
-    QVERIFY(!tools->hasAnticipatedPoint());
+    QVERIFY(!tools->isAnticipating());
     QTRY_VERIFY(!tools->candidate().empty());
     QTest::qWait(50);
     QVERIFY(tools->points().empty());
     QVERIFY(tools->box().has_value());
     QCOMPARE(tools->candidateCount(), 1);
     QVERIFY(setup.prompts->copy().back().box.has_value());
+  }
+
+  void aBoxDragThatStopsFindsItsAnswerReady() {
+    QTemporaryDir folder;
+    MainWindow window;
+    Setup setup;
+    SliceView* axial = prepare(window, folder.path(), setup);
+    ToolController* tools = window.tools();
+    press(axial, 20, 20);
+    QTest::mouseMove(axial, at(axial, 32, 32));
+    QTest::mouseMove(axial, at(axial, 44, 44));
+    // The drag rests: the engine answers the box the release would set.
+    QTRY_VERIFY(!setup.prompts->copy().empty() && setup.prompts->copy().back().box &&
+                setup.prompts->copy().back().box->x1 > 43);
+    QTest::qWait(30);
+    const int asked = setup.predicts.load();
+    QVERIFY(tools->isAnticipating());
+    QVERIFY(tools->candidate().empty());
+    release(axial, 44, 44);
+    QVERIFY(!tools->candidate().empty());  // at once: taken over
+    QVERIFY(tools->box().has_value());
+    QTest::qWait(50);
+    QCOMPARE(setup.predicts.load(), asked);
+  }
+
+  void aBoxMovedAtItsReleaseAsksAgain() {
+    QTemporaryDir folder;
+    MainWindow window;
+    Setup setup;
+    SliceView* axial = prepare(window, folder.path(), setup);
+    ToolController* tools = window.tools();
+    press(axial, 20, 20);
+    QTest::mouseMove(axial, at(axial, 40, 40));
+    QTRY_VERIFY(!setup.prompts->copy().empty() && setup.prompts->copy().back().box);
+    QTest::qWait(30);
+    const int asked = setup.predicts.load();
+    release(axial, 46, 46);
+    QTRY_COMPARE(setup.predicts.load(), asked + 1);
+    QTRY_VERIFY(!tools->candidate().empty());
+    QVERIFY(setup.prompts->copy().back().box->x1 > 45);
+    QCOMPARE(tools->box()->x1, setup.prompts->copy().back().box->x1);
+  }
+
+  void aBoxDraggedBackToNothingLeavesNoAnswer() {
+    QTemporaryDir folder;
+    MainWindow window;
+    Setup setup;
+    SliceView* axial = prepare(window, folder.path(), setup);
+    ToolController* tools = window.tools();
+    press(axial, 20, 20);
+    QTest::mouseMove(axial, at(axial, 40, 40));
+    QTRY_VERIFY(!setup.prompts->copy().empty());
+    QTest::mouseMove(axial, at(axial, 20, 20));
+    release(axial, 20, 20);
+    QVERIFY(!tools->isAnticipating());
+    QTest::qWait(50);
+    QVERIFY(!tools->hasPrompt());
+    QVERIFY(tools->candidate().empty());
+    QVERIFY(!tools->isPredicting());
   }
 
   void aReleaseThatMakesAnotherPointAsksAgain() {
@@ -186,7 +246,7 @@ class TestUiPress : public QObject {
     QVERIFY(tools->isPredicting());
     const quint64 awaited = window.engine()->latestId();
     press(axial, 36.5, 30.5);
-    QVERIFY(!tools->hasAnticipatedPoint());
+    QVERIFY(!tools->isAnticipating());
     QCOMPARE(window.engine()->latestId(), awaited);
     // The first answer still comes while the button is down, and its release asks as always.
     QTRY_VERIFY(!tools->candidate().empty());
@@ -207,7 +267,7 @@ class TestUiPress : public QObject {
     press(axial, 36.5, 30.5);
     QTRY_COMPARE(setup.predicts.load(), 2);
     tools->discard();  // Escape, as the menu's Discard Prompt does
-    QVERIFY(!tools->hasAnticipatedPoint());
+    QVERIFY(!tools->isAnticipating());
     release(axial, 36.5, 30.5);
     // A new prompt of one point, asked for anew: the anticipated one had two.
     QTRY_COMPARE(setup.predicts.load(), 3);
@@ -227,7 +287,7 @@ class TestUiPress : public QObject {
     press(axial, 36.5, 30.5);
     QTRY_COMPARE(setup.predicts.load(), 2);
     tools->nextCandidate();  // candidate 3 of 3 now, not the one the press fed back
-    QVERIFY(!tools->hasAnticipatedPoint());
+    QVERIFY(!tools->isAnticipating());
     release(axial, 36.5, 30.5);
     QTRY_COMPARE(setup.predicts.load(), 3);
     QTRY_COMPARE(tools->candidateCount(), 1);
@@ -243,7 +303,7 @@ class TestUiPress : public QObject {
     QSignalSpy messages(tools, &ToolController::message);
     *setup.failPredicts = true;
     press(axial, 32.5, 32.5);
-    QTRY_VERIFY(!tools->hasAnticipatedPoint());  // its failure came back, silently
+    QTRY_VERIFY(!tools->isAnticipating());  // its failure came back, silently
     QCOMPARE(messages.count(), 0);
     release(axial, 32.5, 32.5);
     QTRY_COMPARE(messages.count(), 1);

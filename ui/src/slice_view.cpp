@@ -134,6 +134,27 @@ QPointF SliceView::toPixel(QPointF widget) const {
   return {d.x() / scaleX(), d.y() / scaleY()};
 }
 
+std::optional<PromptBox> SliceView::boxTo(QPointF widget) const {
+  const SliceLayout l = sliceLayout(*document_->image(), axis_);
+  const QRectF r = QRectF(toPixel(pressWidget_), toPixel(widget)).normalized();
+  const double x0 = std::clamp(r.left(), 0.0, double(l.width));
+  const double y0 = std::clamp(r.top(), 0.0, double(l.height));
+  const double x1 = std::clamp(r.right(), 0.0, double(l.width));
+  const double y1 = std::clamp(r.bottom(), 0.0, double(l.height));
+  if (x1 - x0 < 1 || y1 - y0 < 1) return std::nullopt;
+  return PromptBox{x0, y0, x1, y1};
+}
+
+void SliceView::anticipateBox(QPointF widget) {
+  // The box a release here would set: the engine starts on it while the drag goes on, so a
+  // drag that stops before its release finds the answer ready.
+  if (const std::optional<PromptBox> box = boxTo(widget)) {
+    tools_->anticipateBox(axis_, document_->sliceIndex(axis_), *box);
+  } else {
+    tools_->forgetAnticipation();
+  }
+}
+
 bool SliceView::insideSlice(QPointF pixel) const {
   const SliceLayout l = sliceLayout(*document_->image(), axis_);
   return pixel.x() >= 0 && pixel.y() >= 0 && pixel.x() < l.width && pixel.y() < l.height;
@@ -459,7 +480,7 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
     case Drag::PendingClick:
       if ((pos - pressWidget_).manhattanLength() > 5 && dragButton_ == Qt::LeftButton) {
         drag_ = Drag::Box;
-        tools_->forgetAnticipatedPoint();
+        anticipateBox(pos);
       }
       break;
     case Drag::Stroke: {
@@ -476,6 +497,8 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
       }
       break;
     case Drag::Box:
+      anticipateBox(pos);
+      break;
     case Drag::None:
       break;
   }
@@ -494,13 +517,11 @@ void SliceView::mouseReleaseEvent(QMouseEvent* event) {
       tools_->addPoint(axis_, slice, p.x(), p.y(), pointIsPositive(dragButton_, event->modifiers()));
     }
   } else if (drag == Drag::Box) {
-    const SliceLayout l = sliceLayout(*document_->image(), axis_);
-    const QRectF r = QRectF(toPixel(pressWidget_), toPixel(event->position())).normalized();
-    const double x0 = std::clamp(r.left(), 0.0, double(l.width));
-    const double y0 = std::clamp(r.top(), 0.0, double(l.height));
-    const double x1 = std::clamp(r.right(), 0.0, double(l.width));
-    const double y1 = std::clamp(r.bottom(), 0.0, double(l.height));
-    if (x1 - x0 >= 1 && y1 - y0 >= 1) tools_->setBox(axis_, slice, PromptBox{x0, y0, x1, y1});
+    if (const std::optional<PromptBox> box = boxTo(event->position())) {
+      tools_->setBox(axis_, slice, *box);
+    } else {
+      tools_->forgetAnticipation();
+    }
   } else if (drag == Drag::Stroke) {
     tools_->endStroke();
   } else if (drag == Drag::Lasso && lassoDragged_) {

@@ -15,9 +15,10 @@ ToolController::ToolController(Document* document, EngineController* engine, QOb
   connect(engine_, &EngineController::predictionReady, this, &ToolController::onPrediction);
   connect(engine_, &EngineController::predictionFailed, this,
           [this](quint64 id, const QString& why) {
-            if (anticipated_ && id == anticipated_->id && !anticipated_->released) {
-              anticipated_.reset();  // the release asks again, and reports what it gets
-              return;
+            if (anticipation_ && id == anticipation_->id) {
+              const bool released = anticipation_->released;
+              anticipation_.reset();
+              if (!released) return;  // the release asks again, and reports what it gets
             }
             if (id != requestId_) return;
             predicting_ = false;
@@ -72,61 +73,21 @@ void ToolController::log(const QString& kind, QJsonObject detail, double iou) {
 
 void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, double y,
                               bool positive) {
-  const bool anticipated = anticipates(axis, slice, {x, y, positive});
-  if (!anticipated) anticipated_.reset();
+  const PromptPoint point{x, y, positive};
+  const bool anticipated = anticipates(axis, slice, promptAfter(axis, slice, point, std::nullopt));
   startPrompt(axis, slice, anticipated);
-  points_.push_back({x, y, positive});
+  points_.push_back(point);
   log(QStringLiteral("point"), {{QStringLiteral("axis"), static_cast<int>(axis)},
                                 {QStringLiteral("slice"), static_cast<qint64>(slice)},
                                 {QStringLiteral("x"), x},
                                 {QStringLiteral("y"), y},
                                 {QStringLiteral("positive"), positive}});
-  if (!anticipated) {
-    requestPrediction();
-    return;
-  }
-  // The engine started on this prompt when the button went down.
-  predicting_ = true;
-  requestId_ = anticipated_->id;
-  anticipated_->released = true;
-  released_.start();
-  emit overlayChanged();
-  if (std::optional<Prediction> answer = std::move(anticipated_->answer)) {
-    onPrediction(requestId_, *answer, 0);
-  }
-}
-
-bool ToolController::anticipates(SliceAxis axis, std::size_t slice,
-                                 const PromptPoint& point) const {
-  return anticipated_ && !anticipated_->released && anticipated_->axis == axis &&
-         anticipated_->slice == slice && anticipated_->point == point &&
-         anticipated_->id == engine_->latestId() &&
-         anticipated_->key == document_->imageKey(axis, slice);
-}
-
-void ToolController::anticipatePoint(SliceAxis axis, std::size_t slice, double x, double y,
-                                     bool positive) {
-  forgetAnticipatedPoint();
-  if (tool_ != Tool::Ai || predicting_ || !engine_->hasEngine() || !document_->hasImage()) return;
-  // The prompt addPoint will make: this one's points and candidate, or a new prompt.
-  const bool samePrompt = hasPrompt() && axis == axis_ && slice == slice_;
-  std::vector<PromptPoint> points = samePrompt ? points_ : std::vector<PromptPoint>{};
-  const PromptPoint point{x, y, positive};
-  points.push_back(point);
-  Prompt prompt = promptFor(points, samePrompt ? box_ : std::nullopt, samePrompt);
-  ImageKey key = document_->imageKey(axis, slice);
-  const quint64 id = engine_->submit(document_->rgbSlice(axis, slice), key, std::move(prompt));
-  anticipated_ = AnticipatedPoint{axis, slice, point, std::move(key), id, std::nullopt, false};
-}
-
-void ToolController::forgetAnticipatedPoint() {
-  if (!anticipated_ || anticipated_->released) return;
-  if (anticipated_->id == engine_->latestId()) engine_->discard();
-  anticipated_.reset();
+  requestOrTakeOver(anticipated);
 }
 
 void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
-  startPrompt(axis, slice);
+  const bool anticipated = anticipates(axis, slice, promptAfter(axis, slice, std::nullopt, box));
+  startPrompt(axis, slice, anticipated);
   box_ = box;
   log(QStringLiteral("box"), {{QStringLiteral("axis"), static_cast<int>(axis)},
                               {QStringLiteral("slice"), static_cast<qint64>(slice)},
@@ -134,10 +95,64 @@ void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& 
                               {QStringLiteral("y0"), box.y0},
                               {QStringLiteral("x1"), box.x1},
                               {QStringLiteral("y1"), box.y1}});
-  requestPrediction();
+  requestOrTakeOver(anticipated);
+}
+
+void ToolController::requestOrTakeOver(bool anticipated) {
+  if (!anticipated) {
+    requestPrediction();
+    return;
+  }
+  predicting_ = true;
+  requestId_ = anticipation_->id;
+  anticipation_->released = true;
+  released_.start();
+  emit overlayChanged();
+  if (std::optional<Prediction> answer = std::move(anticipation_->answer)) {
+    onPrediction(requestId_, *answer, 0);
+  }
+}
+
+Prompt ToolController::promptAfter(SliceAxis axis, std::size_t slice,
+                                   const std::optional<PromptPoint>& point,
+                                   const std::optional<PromptBox>& box) const {
+  // Onto this prompt with its candidate fed back, or (startPrompt) a new one.
+  const bool same = hasPrompt() && axis == axis_ && slice == slice_;
+  std::vector<PromptPoint> points = same ? points_ : std::vector<PromptPoint>{};
+  if (point) points.push_back(*point);
+  return promptFor(points, box ? box : (same ? box_ : std::nullopt), same);
+}
+
+bool ToolController::anticipates(SliceAxis axis, std::size_t slice, const Prompt& prompt) const {
+  return isAnticipating() && anticipation_->id == engine_->latestId() &&
+         anticipation_->key == document_->imageKey(axis, slice) && anticipation_->prompt == prompt;
+}
+
+void ToolController::anticipatePoint(SliceAxis axis, std::size_t slice, double x, double y,
+                                     bool positive) {
+  anticipate(axis, slice, promptAfter(axis, slice, PromptPoint{x, y, positive}, std::nullopt));
+}
+
+void ToolController::anticipateBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
+  anticipate(axis, slice, promptAfter(axis, slice, std::nullopt, box));
+}
+
+void ToolController::anticipate(SliceAxis axis, std::size_t slice, Prompt prompt) {
+  forgetAnticipation();
+  if (tool_ != Tool::Ai || predicting_ || !engine_->hasEngine() || !document_->hasImage()) return;
+  ImageKey key = document_->imageKey(axis, slice);
+  const quint64 id = engine_->submit(document_->rgbSlice(axis, slice), key, prompt);
+  anticipation_ = Anticipation{std::move(key), std::move(prompt), id, std::nullopt, false};
+}
+
+void ToolController::forgetAnticipation() {
+  if (!isAnticipating()) return;
+  if (anticipation_->id == engine_->latestId()) engine_->discard();
+  anticipation_.reset();
 }
 
 void ToolController::requestPrediction() {
+  anticipation_.reset();  // this request replaces it
   emit overlayChanged();
   if (!engine_->hasEngine()) {
     emit message(engine_->isLoading()
@@ -145,7 +160,6 @@ void ToolController::requestPrediction() {
                      : tr("No model loaded: choose one with File \u2192 Load Model\u2026"));
     return;
   }
-  anticipated_.reset();  // this request replaces it
   predicting_ = true;
   requestId_ = engine_->submit(document_->rgbSlice(axis_, slice_),
                                document_->imageKey(axis_, slice_), promptFor(points_, box_, true));
@@ -167,14 +181,14 @@ Prompt ToolController::promptFor(const std::vector<PromptPoint>& points,
 }
 
 void ToolController::onPrediction(quint64 id, const Prediction& prediction, double latencyMs) {
-  if (anticipated_ && id == anticipated_->id) {
-    if (!anticipated_->released) {
-      anticipated_->answer = prediction;  // shown if the release makes this point
+  if (anticipation_ && id == anticipation_->id) {
+    if (!anticipation_->released) {
+      anticipation_->answer = prediction;  // shown if the release sends this prompt
       return;
     }
     // The user waited from the release, not from the press that asked.
     latencyMs = static_cast<double>(released_.nsecsElapsed()) / 1e6;
-    anticipated_.reset();
+    anticipation_.reset();
   }
   if (id != requestId_ || !hasPrompt()) return;
   predicting_ = false;
@@ -205,7 +219,7 @@ void ToolController::nextCandidate() {
     emit message(tr("Only one candidate for several points or a box: click again to correct it."));
     return;
   }
-  forgetAnticipatedPoint();  // its prompt fed back the candidate shown before
+  forgetAnticipation();  // its prompt fed back the candidate shown before
   candidateIndex_ = (candidateIndex_ + 1) % prediction_.count;
   const std::size_t n =
       static_cast<std::size_t>(prediction_.width) * static_cast<std::size_t>(prediction_.height);
@@ -271,7 +285,7 @@ bool ToolController::accept() {
 
 void ToolController::discard() {
   cancelPolygon();
-  anticipated_.reset();
+  anticipation_.reset();
   engine_->discard();
   requestId_ = 0;
   clearPrompt();

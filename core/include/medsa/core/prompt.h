@@ -36,6 +36,7 @@ struct LowResMask {
   /// The part of the picture whose model frame the logits cover, when the engine answered in a
   /// zoomed-in crop; none for the whole picture. Pass it back unchanged.
   std::optional<PixelRect> region;
+  friend bool operator==(const LowResMask&, const LowResMask&) = default;
 };
 
 /// Everything the user said about one object on one slice.
@@ -44,6 +45,7 @@ struct Prompt {
   std::optional<PromptBox> box;
   std::optional<LowResMask> previous;  ///< the last low-res logits of this object, if any
   bool multimask = false;  ///< ask for three candidates (ambiguous single clicks) instead of one
+  friend bool operator==(const Prompt&, const Prompt&) = default;
 };
 
 }  // namespace medsa

@@ -8,6 +8,7 @@
 
 class QPainter;
 
+#include "medsa/core/prompt.h"
 #include "medsa/core/slice.h"
 
 namespace medsa::ui {
@@ -70,6 +71,10 @@ class SliceView : public QWidget {
   bool showsPolygon() const;
   bool showsBrushOutline() const;
   bool showsToolLayers() const;
+  /// The box a drag from the press to `widget` sets (clamped to the slice); none when it is
+  /// under a pixel wide or high.
+  std::optional<PromptBox> boxTo(QPointF widget) const;
+  void anticipateBox(QPointF widget);
   /// Whether a display pixel position lies on the slice.
   bool insideSlice(QPointF pixel) const;
   double scaleX() const;

@@ -42,17 +42,20 @@ class ToolController : public QObject {
   const std::optional<PromptBox>& box() const { return box_; }
   void addPoint(SliceAxis axis, std::size_t slice, double x, double y, bool positive);
   void setBox(SliceAxis axis, std::size_t slice, const PromptBox& box);
-  /// The button went down where releasing it would add this point: the engine starts on that
-  /// prompt at once, so its answer can be ready when the button comes up (a click holds it
-  /// ~100 ms). Nothing shows and nothing is logged until addPoint takes the answer over with
-  /// the same point on the same picture, the engine's latest request still this one; anything
-  /// else (another prompt, a discard, another candidate chosen) leaves it unused. Not while an
-  /// answer is awaited: its reply would be pushed out, and the press may never become a point.
+  /// The button went down, or a box drag moved, where releasing it would add this point or set
+  /// this box: the engine starts at once on the prompt the release would send, so its answer
+  /// can be ready when the button comes up (a click holds it for tens of milliseconds, and a
+  /// drag usually stops before it ends). Nothing shows and nothing is logged until addPoint or
+  /// setBox sends that very prompt for the same picture while it is still the engine's latest
+  /// request: then they take its answer over instead of asking again. Not while an answer is
+  /// awaited: its reply would be pushed out, and the gesture may never make a prompt.
   void anticipatePoint(SliceAxis axis, std::size_t slice, double x, double y, bool positive);
-  /// The press became something else (a box drag): its answer is not wanted.
-  void forgetAnticipatedPoint();
-  /// Whether a press's point waits for its release.
-  bool hasAnticipatedPoint() const { return anticipated_ && !anticipated_->released; }
+  void anticipateBox(SliceAxis axis, std::size_t slice, const PromptBox& box);
+  /// The gesture makes no such prompt after all (a press that became a box drag, a box too
+  /// small to set): the engine's answer to it is not wanted.
+  void forgetAnticipation();
+  /// Whether an answer started by a press or a drag waits for its release.
+  bool isAnticipating() const { return anticipation_ && !anticipation_->released; }
   /// The shown candidate (empty when none), its index and how many there are.
   const annotations::Mask& candidate() const { return candidate_; }
   int candidateIndex() const { return candidateIndex_; }
@@ -122,8 +125,14 @@ class ToolController : public QObject {
   /// logits go with them, so a correction refines it instead of starting over.
   Prompt promptFor(const std::vector<PromptPoint>& points, const std::optional<PromptBox>& box,
                    bool feedBack) const;
-  /// Whether addPoint(axis, slice, point) can take the anticipated answer over.
-  bool anticipates(SliceAxis axis, std::size_t slice, const PromptPoint& point) const;
+  /// The prompt that adding `point` or setting `box` on this plane and slice sends.
+  Prompt promptAfter(SliceAxis axis, std::size_t slice, const std::optional<PromptPoint>& point,
+                     const std::optional<PromptBox>& box) const;
+  void anticipate(SliceAxis axis, std::size_t slice, Prompt prompt);
+  /// Whether sending `prompt` for this picture may take the anticipated answer over instead.
+  bool anticipates(SliceAxis axis, std::size_t slice, const Prompt& prompt) const;
+  /// After addPoint or setBox changed the prompt: asks for it, or takes the anticipated answer.
+  void requestOrTakeOver(bool anticipated);
   void requestPrediction();
   void onPrediction(quint64 id, const Prediction& prediction, double latencyMs);
   bool applyMask(SliceAxis axis, std::size_t slice, const annotations::Mask& mask, bool erase,
@@ -149,18 +158,16 @@ class ToolController : public QObject {
   quint64 requestId_ = 0;
   double lastLatencyMs_ = 0;
 
-  /// A point whose answer was asked for when the button went down (anticipatePoint).
-  struct AnticipatedPoint {
-    SliceAxis axis;
-    std::size_t slice;
-    PromptPoint point;
+  /// A prompt the engine was asked for before the release that sends it (anticipatePoint).
+  struct Anticipation {
     ImageKey key;
-    quint64 id;                         ///< the engine request
-    std::optional<Prediction> answer;   ///< when it came before the release
-    bool released = false;              ///< addPoint took it over; the answer is still to come
+    Prompt prompt;
+    quint64 id;                        ///< the engine request
+    std::optional<Prediction> answer;  ///< when it came before the release
+    bool released = false;             ///< taken over; the answer is still to come
   };
-  std::optional<AnticipatedPoint> anticipated_;
-  QElapsedTimer released_;  ///< since the release that took an anticipated point over
+  std::optional<Anticipation> anticipation_;
+  QElapsedTimer released_;  ///< since the release that took an anticipated answer over
 
   bool stroking_ = false;
   bool strokeErase_ = false;
