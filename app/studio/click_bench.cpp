@@ -170,6 +170,20 @@ class ClickBench {
         correctionAnswer.push_back(answerMs_);
       }
     }
+    // Boxes around the same objects, dragged as a hand drags them (then resting for the hold).
+    std::vector<double> boxEndToEnd, boxEngine;
+    for (int b = 0; b < options_.boxes; ++b) {
+      tools.discard();
+      waitUntil([] { return false; }, 20);
+      const QPointF centre =
+          axial->toPixel(objects[static_cast<std::size_t>(b) % objects.size()].front().at);
+      const QPointF reach(kBoxHalfSide, kBoxHalfSide);
+      if (!drag(*axial, paints, axial->toWidget(centre - reach), axial->toWidget(centre + reach),
+                b + 1))
+        return 1;
+      boxEndToEnd.push_back(lastEndToEndMs_);
+      boxEngine.push_back(engineMs_);
+    }
     tools.discard();
     axial->removeEventFilter(&paints);
 
@@ -195,6 +209,13 @@ class ClickBench {
       report["correction_answer_p95_ms"] = percentile(correctionAnswer, 0.95);
       report["correction_overhead_p50_ms"] =
           percentile(correctionEndToEnd, 0.5) - percentile(correctionEngine, 0.5);
+    }
+    if (options_.boxes > 0) {
+      report["boxes"] = options_.boxes;
+      report["box_p50_ms"] = percentile(boxEndToEnd, 0.5);
+      report["box_p95_ms"] = percentile(boxEndToEnd, 0.95);
+      report["box_engine_p50_ms"] = percentile(boxEngine, 0.5);
+      report["box_engine_p95_ms"] = percentile(boxEngine, 0.95);
     }
     if (options_.whileTraining) {
       ui::TrainerClient* trainer = window_.trainer();
@@ -238,28 +259,57 @@ class ClickBench {
   /// Presses and releases a button at `where`, then waits until the view has painted the
   /// candidate; lastEndToEndMs_, engineMs_ and answerMs_ hold its times.
   bool click(ui::SliceView& axial, const PaintClock& paints, const ViewClick& where, int number) {
+    const Qt::MouseButton button = where.positive ? Qt::LeftButton : Qt::RightButton;
+    const qint64 pressed = press(axial, where.at, button);
+    if (options_.holdMs > 0) holdFor(options_.holdMs);
+    held_.push_back(static_cast<double>(clock_.nsecsElapsed() - pressed) / 1e6);
+    return release(axial, paints, where.at, button, "click " + std::to_string(number));
+  }
+
+  /// A left-button drag from `from` to `to` in kBoxMoves moves a display frame apart, resting
+  /// at `to` for the hold before the release; then as click().
+  bool drag(ui::SliceView& axial, const PaintClock& paints, QPointF from, QPointF to, int number) {
+    press(axial, from, Qt::LeftButton);
+    for (int step = 1; step <= kBoxMoves; ++step) {
+      holdFor(kFrameMs);
+      const QPointF at = from + (to - from) * (static_cast<double>(step) / kBoxMoves);
+      QMouseEvent move(QEvent::MouseMove, at, axial.mapToGlobal(at), Qt::NoButton, Qt::LeftButton,
+                       Qt::NoModifier);
+      QApplication::sendEvent(&axial, &move);
+    }
+    if (options_.holdMs > 0) holdFor(options_.holdMs);
+    return release(axial, paints, to, Qt::LeftButton, "box " + std::to_string(number));
+  }
+
+  /// Sends a press; returns when, by the bench's clock.
+  qint64 press(ui::SliceView& axial, QPointF at, Qt::MouseButton button) {
     engineMs_ = -1;
     candidateAt_ = -1;
-    const Qt::MouseButton button = where.positive ? Qt::LeftButton : Qt::RightButton;
-    const QPointF at = where.at;
-    QMouseEvent press(QEvent::MouseButtonPress, at, axial.mapToGlobal(at), button, button,
+    QMouseEvent event(QEvent::MouseButtonPress, at, axial.mapToGlobal(at), button, button,
                       Qt::NoModifier);
-    QMouseEvent release(QEvent::MouseButtonRelease, at, axial.mapToGlobal(at), button, Qt::NoButton,
-                        Qt::NoModifier);
     const qint64 pressed = clock_.nsecsElapsed();
-    QApplication::sendEvent(&axial, &press);
-    if (options_.holdMs > 0) holdFor(options_.holdMs);
+    QApplication::sendEvent(&axial, &event);
+    return pressed;
+  }
+
+  /// Sends the release, then waits until the view has painted the candidate.
+  bool release(ui::SliceView& axial, const PaintClock& paints, QPointF at, Qt::MouseButton button,
+               const std::string& what) {
+    QMouseEvent event(QEvent::MouseButtonRelease, at, axial.mapToGlobal(at), button, Qt::NoButton,
+                      Qt::NoModifier);
     const qint64 released = clock_.nsecsElapsed();
-    held_.push_back(static_cast<double>(released - pressed) / 1e6);
-    QApplication::sendEvent(&axial, &release);
+    QApplication::sendEvent(&axial, &event);
     const auto painted = [&] { return candidateAt_ >= 0 && paints.lastPaintEnd > candidateAt_; };
     if (!waitUntil(painted, 120000)) {
-      return fail("click " + std::to_string(number) +
-                  (candidateAt_ < 0 ? " got no candidate" : " was not painted")) == 0;
+      return fail(what + (candidateAt_ < 0 ? " got no candidate" : " was not painted")) == 0;
     }
     lastEndToEndMs_ = static_cast<double>(paints.lastPaintEnd - released) / 1e6;
     return true;
   }
+
+  static constexpr int kBoxMoves = 8;         ///< mouse moves of a box drag
+  static constexpr int kFrameMs = 16;         ///< between two of them (a 60 Hz mouse)
+  static constexpr double kBoxHalfSide = 14;  ///< slice pixels from a box's centre to its sides
 
   // A project the trainer can train on, open in the window in both modes (its panels change
   // the views' sizes, and with them the painting's cost), so the two differ only by training.

@@ -165,9 +165,16 @@ int main(int argc, char** argv) {
                               "press and release, as a hand does (default 0); the engine starts "
                               "on a click's point when the button goes down."),
       QStringLiteral("MS"));
+  const QCommandLineOption benchBoxesOption(
+      QStringLiteral("bench-boxes"),
+      QApplication::translate("main",
+                              "With --bench-clicks: then drag B boxes around the same objects "
+                              "(eight mouse moves 16 ms apart, the hold before the release), "
+                              "timed apart from the clicks."),
+      QStringLiteral("B"));
   parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption,
                      labelsOption, screenshotsOption, benchClicksOption, benchTrainingOption,
-                     benchCorrectionsOption, benchHoldOption});
+                     benchCorrectionsOption, benchHoldOption, benchBoxesOption});
   parser.addPositionalArgument(QStringLiteral("image"),
                                QApplication::translate("main", "Image file or DICOM folder."));
   parser.process(app);
@@ -249,7 +256,10 @@ int main(int argc, char** argv) {
     const std::optional<int> hold = parser.isSet(benchHoldOption)
                                         ? countOption(parser, benchHoldOption, 0, 10000)
                                         : std::optional<int>(0);
-    if (!clicks || !corrections || !hold) return 2;
+    const std::optional<int> boxes = parser.isSet(benchBoxesOption)
+                                         ? countOption(parser, benchBoxesOption, 0, 100000)
+                                         : std::optional<int>(0);
+    if (!clicks || !corrections || !hold || !boxes) return 2;
     QTemporaryDir autosaves;
     window.setAutosaveFolder(autosaves.path());
     window.resize(1400, 880);
@@ -259,6 +269,7 @@ int main(int argc, char** argv) {
     bench.clicks = *clicks;
     bench.corrections = *corrections;
     bench.holdMs = *hold;
+    bench.boxes = *boxes;
     bench.whileTraining = parser.isSet(benchTrainingOption);
     const int status = medsa::app::runClickBench(window, bench, std::cout);
     window.session()->discardChanges();

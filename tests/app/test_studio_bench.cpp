@@ -2,7 +2,7 @@
 // reports its own latencies; mouse release -> candidate painted includes the engine's part.
 // With --bench-while-training the background trainer takes steps while the clicks come; with
 // --bench-corrections each first click is followed by correction clicks, timed apart; with
-// --bench-hold the button is held between press and release.
+// --bench-hold the button is held between press and release; --bench-boxes drags boxes.
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -78,12 +78,19 @@ class TestStudioBench : public QObject {
     // engine's own time; without the early start it contains it.
     const Outcome bench = runStudio({QStringLiteral("--model"), QStringLiteral("starter"),
                                      QStringLiteral("--bench-clicks"), QStringLiteral("4"),
-                                     QStringLiteral("--bench-hold"), QStringLiteral("300")});
+                                     QStringLiteral("--bench-hold"), QStringLiteral("300"),
+                                     QStringLiteral("--bench-boxes"), QStringLiteral("3")});
     QVERIFY2(bench.exitCode == 0, qPrintable(bench.err + QJsonDocument(bench.json).toJson()));
     QCOMPARE(bench.json.value(QStringLiteral("hold_ms")).toInt(), 300);
     const double answer = bench.json.value(QStringLiteral("answer_p50_ms")).toDouble();
     const double engine = bench.json.value(QStringLiteral("engine_p50_ms")).toDouble();
     QVERIFY2(answer < engine, qPrintable(QStringLiteral("%1 >= %2").arg(answer).arg(engine)));
+    // A box drag that rests 300 ms before its release: the box's answer (a crop's encoding and
+    // the decoder, with the starter) is ready by then, so the release waits for the painting.
+    QCOMPARE(bench.json.value(QStringLiteral("boxes")).toInt(), 3);
+    const double box = bench.json.value(QStringLiteral("box_p50_ms")).toDouble();
+    const double boxEngine = bench.json.value(QStringLiteral("box_engine_p50_ms")).toDouble();
+    QVERIFY2(box < boxEngine, qPrintable(QStringLiteral("%1 >= %2").arg(box).arg(boxEngine)));
   }
 
   void aBadCountIsRefused() {
@@ -99,6 +106,10 @@ class TestStudioBench : public QObject {
                                     QStringLiteral("--bench-hold"), QStringLiteral("soon")});
     QCOMPARE(hold.exitCode, 2);
     QVERIFY(hold.err.contains(QStringLiteral("--bench-hold")));
+    const Outcome boxes = runStudio({QStringLiteral("--bench-clicks"), QStringLiteral("2"),
+                                     QStringLiteral("--bench-boxes"), QStringLiteral("-2")});
+    QCOMPARE(boxes.exitCode, 2);
+    QVERIFY(boxes.err.contains(QStringLiteral("--bench-boxes")));
   }
 };
 

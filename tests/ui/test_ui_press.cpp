@@ -183,6 +183,25 @@ class TestUiPress : public QObject {
     QCOMPARE(setup.predicts.load(), asked);
   }
 
+  void aMovingDragAsksForNoBoxUntilItRests() {
+    QTemporaryDir folder;
+    MainWindow window;
+    Setup setup;
+    SliceView* axial = prepare(window, folder.path(), setup);
+    ToolController* tools = window.tools();
+    press(axial, 20, 20);
+    QVERIFY(tools->isAnticipating());  // the press's point
+    QTest::mouseMove(axial, at(axial, 28, 28));
+    QTest::mouseMove(axial, at(axial, 36, 36));
+    QTest::mouseMove(axial, at(axial, 44, 44));
+    // A drag: the point is dropped, and no box is asked for while the mouse moves on.
+    QVERIFY(!tools->isAnticipating());
+    QTRY_VERIFY(tools->isAnticipating());  // it rested
+    QTRY_VERIFY(!setup.prompts->copy().empty() && setup.prompts->copy().back().box);
+    release(axial, 44, 44);
+    QTRY_VERIFY(!tools->candidate().empty());
+  }
+
   void aBoxMovedAtItsReleaseAsksAgain() {
     QTemporaryDir folder;
     MainWindow window;

@@ -3,6 +3,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -62,6 +63,14 @@ SliceView::SliceView(Document* document, ToolController* tools, SliceAxis axis, 
   setFocusPolicy(Qt::StrongFocus);
   setMinimumSize(160, 160);
   setAttribute(Qt::WA_OpaquePaintEvent);
+  // A box drag that rests a moment is likely to end there: the engine starts on that box.
+  // Not at every move: a run for a box passed over would hold up the box at the release.
+  boxRest_ = new QTimer(this);
+  boxRest_->setSingleShot(true);
+  boxRest_->setInterval(kBoxRestMs);
+  connect(boxRest_, &QTimer::timeout, this, [this] {
+    if (drag_ == Drag::Box) anticipateBox(lastWidget_);
+  });
   connect(document_, &Document::imageChanged, this, [this] {
     resetView();
     imageDirty_ = overlayDirty_ = true;
@@ -146,8 +155,6 @@ std::optional<PromptBox> SliceView::boxTo(QPointF widget) const {
 }
 
 void SliceView::anticipateBox(QPointF widget) {
-  // The box a release here would set: the engine starts on it while the drag goes on, so a
-  // drag that stops before its release finds the answer ready.
   if (const std::optional<PromptBox> box = boxTo(widget)) {
     tools_->anticipateBox(axis_, document_->sliceIndex(axis_), *box);
   } else {
@@ -480,7 +487,8 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
     case Drag::PendingClick:
       if ((pos - pressWidget_).manhattanLength() > 5 && dragButton_ == Qt::LeftButton) {
         drag_ = Drag::Box;
-        anticipateBox(pos);
+        tools_->forgetAnticipation();  // the press's point
+        boxRest_->start();
       }
       break;
     case Drag::Stroke: {
@@ -497,7 +505,7 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
       }
       break;
     case Drag::Box:
-      anticipateBox(pos);
+      boxRest_->start();
       break;
     case Drag::None:
       break;
@@ -509,6 +517,7 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
 void SliceView::mouseReleaseEvent(QMouseEvent* event) {
   const Drag drag = drag_;
   drag_ = Drag::None;
+  boxRest_->stop();
   if (!document_->hasImage()) return;
   const std::size_t slice = document_->sliceIndex(axis_);
   if (drag == Drag::PendingClick) {

@@ -4,6 +4,8 @@
 #include <QPointF>
 #include <QWidget>
 
+class QTimer;
+
 #include <optional>
 
 class QPainter;
@@ -74,6 +76,7 @@ class SliceView : public QWidget {
   /// The box a drag from the press to `widget` sets (clamped to the slice); none when it is
   /// under a pixel wide or high.
   std::optional<PromptBox> boxTo(QPointF widget) const;
+  /// Asks the tools to start on the box a release at `widget` would set.
   void anticipateBox(QPointF widget);
   /// Whether a display pixel position lies on the slice.
   bool insideSlice(QPointF pixel) const;
@@ -94,6 +97,8 @@ class SliceView : public QWidget {
   Drag drag_ = Drag::None;
   Qt::MouseButton dragButton_ = Qt::NoButton;
   QPointF pressWidget_, lastWidget_;
+  QTimer* boxRest_;  ///< a box drag resting: anticipate the box (see the constructor)
+  static constexpr int kBoxRestMs = 20;  ///< over a display frame: moves come every 16 ms
   QPointF lassoVertex_;  // where the last freehand vertex was added, in widget pixels
   bool lassoDragged_ = false;
   std::optional<QPointF> hover_;
