@@ -355,7 +355,7 @@ class ClickBench {
   QElapsedTimer clock_;
   QObject context_;  ///< the receiver of this run's connections
   double engineMs_ = -1, answerMs_ = -1, lastEndToEndMs_ = -1;
-  std::vector<double> held_;  ///< press -> release of every click, ms
+  std::vector<double> held_;      ///< press -> release of every click, ms
   qint64 candidateAt_ = -1;       ///< clock nanoseconds when the last candidate came in
   qint64 lastEmbeddingWork_ = 0;  ///< clock nanoseconds of the last embedding progress
 };

@@ -38,13 +38,13 @@ struct Setup {
 
 // The sphere volume with a fake engine whose predictions take `setup.predictMs`, the AI tool on.
 SliceView* prepare(MainWindow& window, const QString& folder, Setup& setup) {
-  showSphereWithEngine(
-      window, folder, [&setup]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
-        auto engine = std::make_unique<FakeEngine>(nullptr, &setup.predicts);
-        engine->simulatePredict(setup.predictMs, setup.prompts);
-        engine->throwInPredict(setup.failPredicts);
-        return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
-      });
+  showSphereWithEngine(window, folder,
+                       [&setup]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+                         auto engine = std::make_unique<FakeEngine>(nullptr, &setup.predicts);
+                         engine->simulatePredict(setup.predictMs, setup.prompts);
+                         engine->throwInPredict(setup.failPredicts);
+                         return std::unique_ptr<medsa::SegmentationEngine>(std::move(engine));
+                       });
   window.tools()->setTool(Tool::Ai);
   return window.viewerArea()->view(SliceAxis::Axial);
 }

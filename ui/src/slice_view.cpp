@@ -523,7 +523,8 @@ void SliceView::mouseReleaseEvent(QMouseEvent* event) {
   if (drag == Drag::PendingClick) {
     const QPointF p = toPixel(pressWidget_);
     if (insideSlice(p)) {
-      tools_->addPoint(axis_, slice, p.x(), p.y(), pointIsPositive(dragButton_, event->modifiers()));
+      tools_->addPoint(axis_, slice, p.x(), p.y(),
+                       pointIsPositive(dragButton_, event->modifiers()));
     }
   } else if (drag == Drag::Box) {
     if (const std::optional<PromptBox> box = boxTo(event->position())) {

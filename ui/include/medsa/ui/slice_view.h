@@ -4,11 +4,10 @@
 #include <QPointF>
 #include <QWidget>
 
-class QTimer;
-
 #include <optional>
 
 class QPainter;
+class QTimer;
 
 #include "medsa/core/prompt.h"
 #include "medsa/core/slice.h"

@@ -158,7 +158,8 @@ class ToolController : public QObject {
   quint64 requestId_ = 0;
   double lastLatencyMs_ = 0;
 
-  /// A prompt the engine was asked for before the release that sends it (anticipatePoint).
+  /// A prompt the engine was asked for before the release that sends it (anticipatePoint,
+  /// anticipateBox).
   struct Anticipation {
     ImageKey key;
     Prompt prompt;
