@@ -74,7 +74,9 @@ void ToolController::log(const QString& kind, QJsonObject detail, double iou) {
 void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, double y,
                               bool positive) {
   const PromptPoint point{x, y, positive};
-  const bool anticipated = anticipates(axis, slice, promptAfter(axis, slice, point, std::nullopt));
+  // The prompt (with its fed-back logits) is built only when there is an answer to compare.
+  const bool anticipated =
+      isAnticipating() && anticipates(axis, slice, promptAfter(axis, slice, point, std::nullopt));
   startPrompt(axis, slice, anticipated);
   points_.push_back(point);
   log(QStringLiteral("point"), {{QStringLiteral("axis"), static_cast<int>(axis)},
@@ -86,7 +88,8 @@ void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, doubl
 }
 
 void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
-  const bool anticipated = anticipates(axis, slice, promptAfter(axis, slice, std::nullopt, box));
+  const bool anticipated =
+      isAnticipating() && anticipates(axis, slice, promptAfter(axis, slice, std::nullopt, box));
   startPrompt(axis, slice, anticipated);
   box_ = box;
   log(QStringLiteral("box"), {{QStringLiteral("axis"), static_cast<int>(axis)},
