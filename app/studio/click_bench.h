@@ -19,8 +19,8 @@ struct ClickBenchOptions {
   /// Correction clicks after each first click, on the same object (negative and positive
   /// points; the app sends the earlier points and the last answer's mask with each).
   int corrections = 0;
-  /// Milliseconds between each click's press and its release (a hand holds the button ~100 ms;
-  /// the engine starts on the point when it goes down).
+  /// Milliseconds between each click's press and its release, as a hand holds the button (the
+  /// engine starts on the point when it goes down).
   int holdMs = 0;
   /// Boxes dragged around the same objects after the clicks (eight moves 16 ms apart, then the
   /// hold before the release), timed from the release as the clicks are.

@@ -250,15 +250,13 @@ int main(int argc, char** argv) {
   }
   if (parser.isSet(benchClicksOption)) {
     const std::optional<int> clicks = countOption(parser, benchClicksOption, 1, 100000);
-    const std::optional<int> corrections =
-        parser.isSet(benchCorrectionsOption) ? countOption(parser, benchCorrectionsOption, 0, 1000)
-                                             : std::optional<int>(0);
-    const std::optional<int> hold = parser.isSet(benchHoldOption)
-                                        ? countOption(parser, benchHoldOption, 0, 10000)
-                                        : std::optional<int>(0);
-    const std::optional<int> boxes = parser.isSet(benchBoxesOption)
-                                         ? countOption(parser, benchBoxesOption, 0, 100000)
-                                         : std::optional<int>(0);
+    // The bench's other counts are 0 unless given.
+    const auto optionalCount = [&parser](const QCommandLineOption& option, int most) {
+      return parser.isSet(option) ? countOption(parser, option, 0, most) : std::optional<int>(0);
+    };
+    const std::optional<int> corrections = optionalCount(benchCorrectionsOption, 1000);
+    const std::optional<int> hold = optionalCount(benchHoldOption, 10000);
+    const std::optional<int> boxes = optionalCount(benchBoxesOption, 100000);
     if (!clicks || !corrections || !hold || !boxes) return 2;
     QTemporaryDir autosaves;
     window.setAutosaveFolder(autosaves.path());
