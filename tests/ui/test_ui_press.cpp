@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "fake_engine.h"
+#include "medsa/ui/document.h"
 #include "medsa/ui/engine_controller.h"
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/slice_view.h"
@@ -128,6 +129,29 @@ class TestUiPress : public QObject {
     QTRY_COMPARE(s.tools->candidateCount(), 1);
     QTest::qWait(50);
     QCOMPARE(s.setup.predicts.load(), 2);
+  }
+
+  void aPressOnAnotherSliceStartsTheNewPrompt() {
+    Scene s;
+    s.firstClick();
+    QSignalSpy interactions(s.tools, &ToolController::interaction);
+    const std::size_t slice = s.window.document()->sliceIndex(SliceAxis::Axial);
+    s.window.document()->setSliceIndex(SliceAxis::Axial, slice + 1);
+    press(s.axial, 30.5, 30.5);
+    QTRY_COMPARE(s.setup.predicts.load(), 2);
+    const medsa::Prompt asked = s.setup.prompts->copy().back();
+    QCOMPARE(asked.points.size(), std::size_t(1));  // a new prompt: the old one is not fed back
+    QVERIFY(!asked.previous.has_value());
+    QVERIFY(asked.multimask);
+    QCOMPARE(s.tools->promptSlice(), slice);  // the old prompt stays until the release
+    QTest::qWait(30);
+    release(s.axial, 30.5, 30.5);
+    // The old prompt goes (logged as discarded), and the answer asked for at the press is taken.
+    QCOMPARE(s.tools->promptSlice(), slice + 1);
+    QCOMPARE(s.tools->candidateCount(), 3);
+    QTest::qWait(50);
+    QCOMPARE(s.setup.predicts.load(), 2);
+    QCOMPARE(interactions.at(0).at(0).toString(), QStringLiteral("discard"));
   }
 
   void aSlowAnswerIsShownWhenItComes() {
