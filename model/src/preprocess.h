@@ -9,13 +9,9 @@
 #include "medsa/core/prompt.h"
 #include "medsa/core/rgb_image.h"
 #include "medsa/model/processing_profile.h"
+#include "pil_resize.h"
 
 namespace medsa::model {
-
-/// Bilinear resize of an 8-bit RGB picture that reproduces PIL's Image.resize(BILINEAR)
-/// bit for bit: a triangle filter widened by the scale when shrinking (antialiasing),
-/// fixed-point weights, horizontal then vertical pass, each rounded to 8 bits.
-RgbImage resizeBilinearAntialiased(const RgbImage& image, int width, int height);
 
 /// Size of the picture inside the model frame: longest side = modelSize for Sam (rounded as
 /// int(x * scale + 0.5)), modelSize x modelSize for MedSam.
