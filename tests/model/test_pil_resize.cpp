@@ -41,10 +41,9 @@ class TestPilResize : public QObject {
 
  private slots:
   void shrinkingMatchesPil() {
-    const std::vector<std::uint8_t> pil{55,  108, 147, 130, 168, 168, 163, 134, 104,
-                                        138, 145, 128, 131, 142, 99,  95,  116, 169,
-                                        95,  102, 117, 96,  143, 152, 169, 169, 126,
-                                        117, 170, 182, 140, 114, 103, 83,  114, 125};
+    const std::vector<std::uint8_t> pil{55,  108, 147, 130, 168, 168, 163, 134, 104, 138, 145, 128,
+                                        131, 142, 99,  95,  116, 169, 95,  102, 117, 96,  143, 152,
+                                        169, 169, 126, 117, 170, 182, 140, 114, 103, 83,  114, 125};
     const RgbImage resized = resizeBilinearAntialiased(steps(), 3, 4);
     QCOMPARE(resized.width, 3);
     QCOMPARE(resized.height, 4);
