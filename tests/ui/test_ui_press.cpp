@@ -2,6 +2,7 @@
 // while the drag goes on. Shown at the release only if the release sends that very prompt,
 // never shown for a gesture that becomes something else, never at the cost of an answer the
 // user waits for.
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -52,6 +53,13 @@ struct Scene {
     tools = window.tools();
     tools->setTool(Tool::Ai);
     axial = window.viewerArea()->view(SliceAxis::Axial);
+    answers = std::make_unique<QSignalSpy>(window.engine(),
+                                           &medsa::ui::EngineController::predictionReady);
+  }
+  /// Waits until the engine's latest request has been answered on the UI thread.
+  void latestAnswered() {
+    QTRY_VERIFY(!answers->isEmpty() &&
+                answers->last().at(0).value<quint64>() == window.engine()->latestId());
   }
   /// A click at (32.5, 32.5), its answer awaited: a prompt to correct.
   void firstClick() {
@@ -64,6 +72,7 @@ struct Scene {
   Setup setup;
   ToolController* tools = nullptr;
   SliceView* axial = nullptr;
+  std::unique_ptr<QSignalSpy> answers;  ///< the engine's answers that reached the UI thread
 };
 
 void press(SliceView* view, double x, double y, Qt::MouseButton button = Qt::LeftButton) {
@@ -87,8 +96,8 @@ class TestUiPress : public QObject {
     QSignalSpy interactions(s.tools, &ToolController::interaction);
 
     press(s.axial, 32.5, 32.5);
-    QTRY_COMPARE(s.setup.predicts.load(), 1);
-    QTest::qWait(30);  // the answer is back on the UI thread
+    s.latestAnswered();
+    QCOMPARE(s.setup.predicts.load(), 1);
     // Nothing shows and nothing is logged while the button is down.
     QVERIFY(s.tools->isAnticipating());
     QVERIFY(!s.tools->hasPrompt());
@@ -144,7 +153,7 @@ class TestUiPress : public QObject {
     QVERIFY(!asked.previous.has_value());
     QVERIFY(asked.multimask);
     QCOMPARE(s.tools->promptSlice(), slice);  // the old prompt stays until the release
-    QTest::qWait(30);
+    s.latestAnswered();
     release(s.axial, 30.5, 30.5);
     // The old prompt goes (logged as discarded), and the answer asked for at the press is taken.
     QCOMPARE(s.tools->promptSlice(), slice + 1);
@@ -155,7 +164,7 @@ class TestUiPress : public QObject {
   }
 
   void aSlowAnswerIsShownWhenItComes() {
-    Scene s(300);
+    Scene s(600);
     QSignalSpy latency(s.tools, &ToolController::latencyMeasured);
 
     press(s.axial, 32.5, 32.5);
@@ -166,8 +175,9 @@ class TestUiPress : public QObject {
     QTRY_VERIFY(!s.tools->candidate().empty());
     QCOMPARE(s.setup.predicts.load(), 1);
     QCOMPARE(latency.count(), 1);
-    // The wait after the release: the 300 ms less the 100 ms the button was held.
-    QVERIFY2(latency.at(0).at(0).toDouble() < 290, qPrintable(latency.at(0).at(0).toString()));
+    // The wait after the release: the 600 ms less the 100 ms (or more) the button was held;
+    // counted from the press it would be 600 ms or more.
+    QVERIFY2(latency.at(0).at(0).toDouble() < 590, qPrintable(latency.at(0).at(0).toString()));
   }
 
   void aDragBecomesABoxAndThePointIsNeverShown() {
@@ -190,7 +200,7 @@ class TestUiPress : public QObject {
     // The drag rests: the engine answers the box the release would set.
     QTRY_VERIFY(!s.setup.prompts->copy().empty() && s.setup.prompts->copy().back().box &&
                 s.setup.prompts->copy().back().box->x1 > 43);
-    QTest::qWait(30);
+    s.latestAnswered();
     const int asked = s.setup.predicts.load();
     QVERIFY(s.tools->isAnticipating());
     QVERIFY(s.tools->candidate().empty());
@@ -205,11 +215,14 @@ class TestUiPress : public QObject {
     Scene s;
     press(s.axial, 20, 20);
     QVERIFY(s.tools->isAnticipating());  // the press's point
+    QElapsedTimer moving;
+    moving.start();
     QTest::mouseMove(s.axial, at(s.axial, 28, 28));
     QTest::mouseMove(s.axial, at(s.axial, 36, 36));
     QTest::mouseMove(s.axial, at(s.axial, 44, 44));
-    // A drag: the point is dropped, and no box is asked for while the mouse moves on.
-    QVERIFY(!s.tools->isAnticipating());
+    // A drag: the point is dropped, and no box is asked for while the mouse moves on (unless
+    // the moves themselves took longer than a rest: a machine too busy to tell).
+    if (moving.elapsed() < 15) QVERIFY(!s.tools->isAnticipating());
     QTRY_VERIFY(s.tools->isAnticipating());  // it rested
     QTRY_VERIFY(!s.setup.prompts->copy().empty() && s.setup.prompts->copy().back().box);
     release(s.axial, 44, 44);
@@ -221,7 +234,7 @@ class TestUiPress : public QObject {
     press(s.axial, 20, 20);
     QTest::mouseMove(s.axial, at(s.axial, 40, 40));
     QTRY_VERIFY(!s.setup.prompts->copy().empty() && s.setup.prompts->copy().back().box);
-    QTest::qWait(30);
+    s.latestAnswered();
     const int asked = s.setup.predicts.load();
     release(s.axial, 46, 46);
     QTRY_COMPARE(s.setup.predicts.load(), asked + 1);
