@@ -222,6 +222,23 @@ class TestMaskDecoder : public QObject {
                              norm->forward(rounded.to(torch::kFloat))) < 1e-4);
   }
 
+  void layerNorm2dInferenceMatchesTheFormula() {
+    // Without gradients LayerNorm2d takes one fused pass (layer_norm over each pixel's
+    // channels); with them, SAM's formula step by step. NCHW and channels-last inputs alike.
+    LayerNorm2d norm(7);
+    randomise(*norm, 8);
+    torch::manual_seed(9);
+    const torch::Tensor nchw = torch::randn({2, 7, 3, 5}) * 3 + 1;
+    const torch::Tensor channelsLast = nchw.contiguous(torch::MemoryFormat::ChannelsLast);
+    for (const torch::Tensor& x : {nchw, channelsLast}) {
+      const torch::Tensor formula = norm->forward(x);
+      torch::NoGradGuard inference;
+      const torch::Tensor fused = norm->forward(x);
+      QCOMPARE(fused.sizes(), x.sizes());
+      QVERIFY(maxAbsDifference(fused, formula) < 1e-5);
+    }
+  }
+
   // A click on a prepared picture (first block's image side computed once) decodes as without.
   // Width 32 takes the step-by-step image-to-token update, width 64 the fused kernel, which
   // also hands keys + keyPe to the next attention.

@@ -14,6 +14,11 @@ LayerNorm2dImpl::LayerNorm2dImpl(int64_t channels, double eps_) : eps(eps_) {
 }
 
 torch::Tensor LayerNorm2dImpl::forward(const torch::Tensor& x) {
+  if (x.dim() == 4 && x.scalar_type() == weight.scalar_type() && !torch::GradMode::is_enabled()) {
+    // Inference: one fused pass over each pixel's channels (the encoder's neck gets them
+    // channels last from its convolutions), instead of the six element-wise passes below.
+    return forwardChannelsLast(x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
+  }
   const torch::Tensor mean = x.mean(1, /*keepdim=*/true);
   const torch::Tensor centred = x - mean;
   const torch::Tensor variance = centred.pow(2).mean(1, /*keepdim=*/true);
