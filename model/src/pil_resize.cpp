@@ -97,11 +97,13 @@ RgbImage resamplePass(const RgbImage& in, int outWidth, int outHeight, bool hori
 }  // namespace
 
 RgbImage resizeBilinearAntialiased(const RgbImage& image, int width, int height) {
-  RgbImage current = image;
-  if (width != image.width)
-    current = resamplePass(current, width, current.height, /*horizontal=*/true);
-  if (height != image.height) current = resamplePass(current, width, height, /*horizontal=*/false);
-  return current;
+  // PIL's order: across the rows first, then down the columns; an axis kept is not resampled.
+  if (width == image.width) {
+    return height == image.height ? image : resamplePass(image, width, height, false);
+  }
+  RgbImage across = resamplePass(image, width, image.height, /*horizontal=*/true);
+  if (height == image.height) return across;
+  return resamplePass(across, width, height, /*horizontal=*/false);
 }
 
 }  // namespace medsa::model
