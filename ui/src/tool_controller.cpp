@@ -74,9 +74,7 @@ void ToolController::log(const QString& kind, QJsonObject detail, double iou) {
 void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, double y,
                               bool positive) {
   const PromptPoint point{x, y, positive};
-  // The prompt (with its fed-back logits) is built only when there is an answer to compare.
-  const bool anticipated =
-      isAnticipating() && anticipates(axis, slice, promptAfter(axis, slice, point, std::nullopt));
+  const bool anticipated = anticipates(axis, slice, point, std::nullopt);
   startPrompt(axis, slice, anticipated);
   points_.push_back(point);
   log(QStringLiteral("point"), {{QStringLiteral("axis"), static_cast<int>(axis)},
@@ -88,8 +86,7 @@ void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, doubl
 }
 
 void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& box) {
-  const bool anticipated =
-      isAnticipating() && anticipates(axis, slice, promptAfter(axis, slice, std::nullopt, box));
+  const bool anticipated = anticipates(axis, slice, std::nullopt, box);
   startPrompt(axis, slice, anticipated);
   box_ = box;
   log(QStringLiteral("box"), {{QStringLiteral("axis"), static_cast<int>(axis)},
@@ -126,9 +123,13 @@ Prompt ToolController::promptAfter(SliceAxis axis, std::size_t slice,
   return promptFor(points, box ? box : (same ? box_ : std::nullopt), same);
 }
 
-bool ToolController::anticipates(SliceAxis axis, std::size_t slice, const Prompt& prompt) const {
+bool ToolController::anticipates(SliceAxis axis, std::size_t slice,
+                                 const std::optional<PromptPoint>& point,
+                                 const std::optional<PromptBox>& box) const {
+  // The cheap checks first: the prompt (with its fed-back logits) is built only when they hold.
   return isAnticipating() && anticipation_->id == engine_->latestId() &&
-         anticipation_->key == document_->imageKey(axis, slice) && anticipation_->prompt == prompt;
+         anticipation_->key == document_->imageKey(axis, slice) &&
+         anticipation_->prompt == promptAfter(axis, slice, point, box);
 }
 
 void ToolController::anticipatePoint(SliceAxis axis, std::size_t slice, double x, double y,

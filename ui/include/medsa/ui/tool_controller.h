@@ -129,8 +129,10 @@ class ToolController : public QObject {
   Prompt promptAfter(SliceAxis axis, std::size_t slice, const std::optional<PromptPoint>& point,
                      const std::optional<PromptBox>& box) const;
   void anticipate(SliceAxis axis, std::size_t slice, Prompt prompt);
-  /// Whether sending `prompt` for this picture may take the anticipated answer over instead.
-  bool anticipates(SliceAxis axis, std::size_t slice, const Prompt& prompt) const;
+  /// Whether the prompt that adding `point` or setting `box` here sends is the anticipated one,
+  /// still the engine's latest request for this picture: then its answer is taken over.
+  bool anticipates(SliceAxis axis, std::size_t slice, const std::optional<PromptPoint>& point,
+                   const std::optional<PromptBox>& box) const;
   /// After addPoint or setBox changed the prompt: asks for it, or takes the anticipated answer.
   void requestOrTakeOver(bool anticipated);
   void requestPrediction();
