@@ -2,11 +2,12 @@
 // SAM's relative-position attention for inference on the CPU as one fused pass, the tiling of
 // flash-attention kernels with a relative-position bias, written for CPU vector units:
 //   softmax(scale * q k^T + relH[query, key row] + relW[query, key col]) v
-// Each job takes 48 query rows of one head through the keys 64 at a time (AMX: 64 rows, 256
-// keys); the scores of a few query rows against one key tile (at most 32 x 256 floats, on the
-// stack) are the largest score array that ever exists. The bias is read per tile from relH and
-// relW (never expanded to a [tokens x tokens] tensor), the softmax runs online in fp32 (running
-// maximum and sum per query row, earlier partial sums rescaled), and P.V is accumulated in fp32.
+// Each job takes 48 query rows of one head through the keys 64 at a time (vdpbf16ps: 512 keys;
+// AMX: 64 rows, 256 keys); the scores of a few query rows against one key tile (at most 32 x 256
+// floats, on the stack) are the largest score array that ever exists. The bias is read per tile
+// from relH and relW (never expanded to a [tokens x tokens] tensor), the softmax runs online in
+// fp32 (running maximum and sum per query row, earlier partial sums rescaled), and P.V is
+// accumulated in fp32.
 //
 // One algorithm (tiled_attention_body.inc) is compiled once per instruction set and chosen at
 // run time: AVX-512F (16 lanes), AVX2 + FMA (8 lanes) and a portable build (8-lane arrays the
@@ -30,8 +31,8 @@ namespace medsa::model {
 enum class AttentionIsa { Portable, Avx2, Avx512, Avx512Bf16, Amx };
 
 bool attentionIsaSupported(AttentionIsa isa);
-/// The fastest kernel measured for this CPU's instruction sets: Amx, else Avx512, Avx2,
-/// Portable (Avx512Bf16 only when asked for).
+/// The fastest kernel measured for this CPU's instruction sets: Amx, else Avx512Bf16 where the
+/// CPU has no AMX units (AMD Zen 4), else Avx512, Avx2, Portable.
 AttentionIsa bestAttentionIsa();
 std::string_view attentionIsaName(AttentionIsa isa);
 std::optional<AttentionIsa> attentionIsaFromName(std::string_view name);

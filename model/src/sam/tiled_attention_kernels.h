@@ -63,6 +63,8 @@ void attendTile(const PairTileJob& job);
 namespace amx {
 /// Query rows per job: two register blocks of 32 rows.
 constexpr std::int64_t kAmxQueryTile = 64;
+/// Whether the CPU has AMX bf16 tiles, whether or not this process may use them.
+bool cpuHasUnits();
 /// Asks Linux for the AMX tile state (once per process); false where the CPU or kernel lacks it.
 bool available();
 void attendTile(const PairTileJob& job);
