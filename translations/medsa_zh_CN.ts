@@ -452,6 +452,11 @@
         <translation>点击 → 掩膜 %1 ms</translation>
     </message>
     <message>
+        <location filename="../ui/src/main_window.cpp" line="97"/>
+        <source>box → mask %1 ms</source>
+        <translation>框选 → 掩膜 %1 ms</translation>
+    </message>
+    <message>
         <location filename="../ui/src/main_window.cpp" line="233"/>
         <source>Image embedding computed in %1 ms</source>
         <translation>图像嵌入计算完成，用时 %1 ms</translation>

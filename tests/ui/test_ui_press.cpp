@@ -23,6 +23,7 @@
 
 using medsa::SliceAxis;
 using medsa::ui::MainWindow;
+using medsa::ui::PromptGesture;
 using medsa::ui::SliceView;
 using medsa::ui::Tool;
 using medsa::ui::ToolController;
@@ -178,10 +179,12 @@ class TestUiPress : public QObject {
     // The wait after the release: the 600 ms less the 100 ms (or more) the button was held;
     // counted from the press it would be 600 ms or more.
     QVERIFY2(latency.at(0).at(0).toDouble() < 590, qPrintable(latency.at(0).at(0).toString()));
+    QCOMPARE(latency.at(0).at(1).value<PromptGesture>(), PromptGesture::Click);
   }
 
   void aDragBecomesABoxAndThePointIsNeverShown() {
     Scene s;
+    QSignalSpy latency(s.tools, &ToolController::latencyMeasured);
     dragBox(s.axial, 20, 20, 44, 44);
     QVERIFY(!s.tools->isAnticipating());
     QTRY_VERIFY(!s.tools->candidate().empty());
@@ -190,6 +193,13 @@ class TestUiPress : public QObject {
     QVERIFY(s.tools->box().has_value());
     QCOMPARE(s.tools->candidateCount(), 1);
     QVERIFY(s.setup.prompts->copy().back().box.has_value());
+    // The status bar names the gesture it timed: this box, then a click that corrects it.
+    QCOMPARE(latency.count(), 1);
+    QCOMPARE(latency.at(0).at(1).value<PromptGesture>(), PromptGesture::Box);
+    press(s.axial, 30.5, 30.5);
+    release(s.axial, 30.5, 30.5);
+    QTRY_COMPARE(latency.count(), 2);
+    QCOMPARE(latency.at(1).at(1).value<PromptGesture>(), PromptGesture::Click);
   }
 
   void aBoxDragThatStopsFindsItsAnswerReady() {

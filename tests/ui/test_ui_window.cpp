@@ -175,8 +175,14 @@ class TestUiWindow : public QObject {
     window.tools()->setTool(Tool::Ai);
     window.tools()->addPoint(SliceAxis::Axial, 17, 32.5, 32.5, true);
     QTRY_VERIFY(window.statusLine()->latency().contains(QStringLiteral("ms")));
+    QVERIFY2(window.statusLine()->latency().startsWith(QStringLiteral("click")),
+             qPrintable(window.statusLine()->latency()));
     window.tools()->discard();
     QVERIFY(!window.statusLine()->latency().contains(QStringLiteral("ms")));
+    // ... and names it: a box is timed as a box.
+    window.tools()->setBox(SliceAxis::Axial, 17, {20, 20, 44, 44});
+    QTRY_VERIFY2(window.statusLine()->latency().startsWith(QStringLiteral("box")),
+                 qPrintable(window.statusLine()->latency()));
   }
 
   void openingMessageEndsWithTheOpening() {

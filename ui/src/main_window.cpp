@@ -91,8 +91,10 @@ MainWindow::MainWindow(QWidget* parent)
   });
   connect(tools_, &ToolController::message, this,
           [this](const QString& text) { status_->showMessage(text, 6000); });
-  connect(tools_, &ToolController::latencyMeasured, this, [this](double ms) {
-    status_->setLatency(tr("click \u2192 mask %1 ms").arg(ms, 0, 'f', 0));
+  connect(tools_, &ToolController::latencyMeasured, this, [this](double ms, PromptGesture gesture) {
+    const QString text =
+        gesture == PromptGesture::Box ? tr("box \u2192 mask %1 ms") : tr("click \u2192 mask %1 ms");
+    status_->setLatency(text.arg(ms, 0, 'f', 0));
   });
   connect(viewerArea_, &ViewerArea::hovered, this, &MainWindow::updateHover);
   updateActions();

@@ -77,6 +77,7 @@ void ToolController::addPoint(SliceAxis axis, std::size_t slice, double x, doubl
   const bool anticipated = anticipates(axis, slice, point, std::nullopt);
   startPrompt(axis, slice, anticipated);
   points_.push_back(point);
+  gesture_ = PromptGesture::Click;
   log(QStringLiteral("point"), {{QStringLiteral("axis"), static_cast<int>(axis)},
                                 {QStringLiteral("slice"), static_cast<qint64>(slice)},
                                 {QStringLiteral("x"), x},
@@ -89,6 +90,7 @@ void ToolController::setBox(SliceAxis axis, std::size_t slice, const PromptBox& 
   const bool anticipated = anticipates(axis, slice, std::nullopt, box);
   startPrompt(axis, slice, anticipated);
   box_ = box;
+  gesture_ = PromptGesture::Box;
   log(QStringLiteral("box"), {{QStringLiteral("axis"), static_cast<int>(axis)},
                               {QStringLiteral("slice"), static_cast<qint64>(slice)},
                               {QStringLiteral("x0"), box.x0},
@@ -209,7 +211,7 @@ void ToolController::onPrediction(quint64 id, const Prediction& prediction, doub
   log(QStringLiteral("prediction"),
       {{QStringLiteral("ms"), latencyMs}, {QStringLiteral("candidates"), prediction_.count}},
       candidate_.empty() ? -1 : candidateIou());
-  emit latencyMeasured(latencyMs);
+  emit latencyMeasured(latencyMs, gesture_);
   emit overlayChanged();
 }
 

@@ -18,6 +18,8 @@ class Document;
 class EngineController;
 
 enum class Tool { Navigate, Ai, Brush, Eraser, Polygon };
+/// The gesture whose prompt the engine answered last: a click (a point) or a box.
+enum class PromptGesture { Click, Box };
 
 /// The annotation tools and their state: AI prompts with the candidate they produced, brush and
 /// eraser strokes, and the slice operations. Views feed it positions in display pixels of one
@@ -107,7 +109,8 @@ class ToolController : public QObject {
   /// A short note for the status bar (why something did not happen, latency, ...).
   void message(const QString& text);
   void accepted(medsa::SliceAxis axis, std::size_t slice);
-  void latencyMeasured(double milliseconds);
+  /// The engine answered: milliseconds from the release of `gesture` to the answer.
+  void latencyMeasured(double milliseconds, medsa::ui::PromptGesture gesture);
   /// Something the user did with a tool, for the interaction log: "point", "box",
   /// "prediction", "candidate", "accept", "discard", "stroke", "polygon", "fill-holes",
   /// "islands", "clear-slice"; `iou` is the predicted IoU concerned (negative: none).
@@ -159,6 +162,7 @@ class ToolController : public QObject {
   bool accepting_ = false;
   quint64 requestId_ = 0;
   double lastLatencyMs_ = 0;
+  PromptGesture gesture_ = PromptGesture::Click;  ///< the last point or box sent
 
   /// A prompt the engine was asked for before the release that sends it (anticipatePoint,
   /// anticipateBox).
