@@ -82,12 +82,14 @@ class TiledRelPosAttention {
                        AttentionIsa requested, bool bf16);
   template <typename T>
   void packEveryHead(const T* k, const T* v, const HeadRows& rows);
-  /// One head's keys and values in the fp32 kernels' layout, or in the dot-product kernels'.
+  /// Key slots [first, last) of every head (first even) in the fp32 kernels' layout, or in the
+  /// dot-product kernels'.
   template <typename T>
-  void packHead(const T* k, const T* v, const HeadRows& rows, std::int64_t head, float* keys,
-                float* values) const;
-  void packHead(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
-                std::int64_t head, c10::BFloat16* keys, c10::BFloat16* values) const;
+  void packSlots(const T* k, const T* v, const HeadRows& rows, float* keys, float* values,
+                 std::int64_t first, std::int64_t last) const;
+  void packSlots(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
+                 c10::BFloat16* keys, c10::BFloat16* values, std::int64_t first,
+                 std::int64_t last) const;
   std::int64_t queryTile() const;
   /// Whether grid rows are packed wider than w (their padding keys masked through relW).
   bool rowsPadded() const { return keysPerRow_ != w_; }
