@@ -1,8 +1,9 @@
 // The encoder attention's relative-position terms (sam/relpos_bias.h) against LibTorch's
 // einsums in double precision: ViT-B's global block and windows, a non-square grid with widths
 // no vector divides, the depth adapter's 1 x depth grid and a single token, with the queries
-// read from a qkv output as the encoder holds them, on every instruction set this CPU runs;
-// and relativePositionTerms, which keeps LibTorch's einsums where gradients are wanted.
+// read from a qkv output as the encoder holds them (fp32, and bf16 summed in fp32), on every
+// instruction set this CPU runs; and relativePositionTerms, which keeps LibTorch's einsums where
+// gradients are wanted.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -98,6 +99,35 @@ class TestRelPosBias : public QObject {
     expectClose(relW, expectedW);
   }
 
+  void bf16QueriesAreSummedInFp32_data() { matchesTheEinsums_data(); }
+  void bf16QueriesAreSummedInFp32() {
+    // A bf16 encoder's queries, read from its bf16 qkv output: the terms are those of the
+    // rounded queries, in fp32 (not rounded to bf16 as LibTorch's einsums leave them).
+    QFETCH(int, isa);
+    QFETCH(Case, shape);
+    Problem p = randomProblem(shape, 12);
+    const torch::Tensor qkv = p.qkv.to(torch::kBFloat16);
+    const torch::Tensor q = qkv.view({shape.items, shape.h * shape.w, 3, shape.heads, shape.d})
+                                .permute({2, 0, 3, 1, 4})[0];
+    const int64_t bh = shape.items * shape.heads;
+    torch::Tensor relH = torch::full({bh, shape.h, shape.w, shape.h}, std::nanf(""));
+    torch::Tensor relW = torch::full({bh, shape.h, shape.w, shape.w}, std::nanf(""));
+    const RelPosBiasInput input{nullptr,
+                                {q.size(1), q.stride(0), q.stride(1), q.stride(2)},
+                                p.rh.data_ptr<float>(),
+                                p.rw.data_ptr<float>(),
+                                bh,
+                                shape.h,
+                                shape.w,
+                                shape.d,
+                                q.data_ptr<c10::BFloat16>()};
+    relPosBias(static_cast<VectorIsa>(isa), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+    p.q = q.to(torch::kFloat);
+    const auto [expectedH, expectedW] = reference(p, shape);
+    expectClose(relH, expectedH);
+    expectClose(relW, expectedW);
+  }
+
   void theTorchEntryPointMatchesWithAndWithoutGradients() {
     const Case shape{3, 4, 6, 9, 32};
     Problem p = randomProblem(shape, 5);
@@ -108,6 +138,20 @@ class TestRelPosBias : public QObject {
       QVERIFY(relH.is_contiguous() && relW.is_contiguous());
       expectClose(relH, expectedH);
       expectClose(relW, expectedW);
+    }
+    {
+      // A bf16 encoder: fp32 terms of the bf16 queries and tables.
+      torch::NoGradGuard noGrad;
+      Problem rounded = p;
+      rounded.q = p.q.to(torch::kBFloat16);
+      rounded.rh = p.rh.to(torch::kBFloat16);
+      rounded.rw = p.rw.to(torch::kBFloat16);
+      const auto [relH, relW] =
+          relativePositionTerms(rounded.q, rounded.rh, rounded.rw, shape.h, shape.w);
+      QCOMPARE(relH.scalar_type(), torch::kFloat);
+      const auto [roundedH, roundedW] = reference(rounded, shape);
+      expectClose(relH, roundedH);
+      expectClose(relW, roundedW);
     }
     // Training: LibTorch's einsums, through which the tables get their gradients.
     p.rh.requires_grad_(true);

@@ -243,23 +243,33 @@ std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tenso
                                                               int64_t w) {
   static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_RELPOS_BIAS");
   const int64_t items = q.size(0), heads = q.size(1), d = q.size(3);
-  if (!isa || !isCpuFloat(q) || !isCpuFloat(Rh) || !isCpuFloat(Rw) || q.stride(3) != 1 ||
+  // bf16 queries (a bf16 encoder) too: the terms come out in fp32, which the tiled attention
+  // reads anyway, instead of einsums rounded to bf16 and widened again.
+  const bool bf16 = q.device().is_cpu() && q.scalar_type() == torch::kBFloat16;
+  const auto cpuTable = [](const torch::Tensor& t) {
+    return t.device().is_cpu() &&
+           (t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kBFloat16);
+  };
+  if (!isa || !(isCpuFloat(q) || bf16) || !cpuTable(Rh) || !cpuTable(Rw) || q.stride(3) != 1 ||
       gradientWanted({&q, &Rh, &Rw})) {
     const torch::Tensor gridQ = q.reshape({items * heads, h, w, d});
     return {torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh}),
             torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw})};
   }
-  const torch::Tensor rh = Rh.contiguous(), rw = Rw.contiguous();
-  torch::Tensor relH = torch::empty({items * heads, h, w, h}, q.options());
-  torch::Tensor relW = torch::empty({items * heads, h, w, w}, q.options());
-  RelPosBiasInput input{q.data_ptr<float>(),
+  const torch::Tensor rh = Rh.to(torch::kFloat).contiguous();
+  const torch::Tensor rw = Rw.to(torch::kFloat).contiguous();
+  const auto terms = q.options().dtype(torch::kFloat);
+  torch::Tensor relH = torch::empty({items * heads, h, w, h}, terms);
+  torch::Tensor relW = torch::empty({items * heads, h, w, w}, terms);
+  RelPosBiasInput input{bf16 ? nullptr : q.data_ptr<float>(),
                         headRowsOf(q),
                         rh.data_ptr<float>(),
                         rw.data_ptr<float>(),
                         items * heads,
                         h,
                         w,
-                        d};
+                        d,
+                        bf16 ? q.data_ptr<c10::BFloat16>() : nullptr};
   relPosBias(*isa, input, relH.data_ptr<float>(), relW.data_ptr<float>());
   return {relH, relW};
 }

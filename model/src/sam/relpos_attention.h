@@ -35,9 +35,10 @@ enum class BiasStrategy {
 
 /// SAM's decomposed relative-position terms for q [items, heads, h*w, d] (unscaled; any
 /// strides with the last one 1) and the tables Rh [h, h, d], Rw [w, w, d]: relH [items * heads,
-/// h, w, h] and relW [items * heads, h, w, w], contiguous. fp32 inference on the CPU runs
-/// relpos_bias.h's kernel (MEDSA_RELPOS_BIAS=off|portable|avx2|avx512 forces LibTorch's
-/// einsums or an instruction set), anything else LibTorch's einsums.
+/// h, w, h] and relW [items * heads, h, w, w], contiguous. fp32 and bf16 inference on the CPU
+/// runs relpos_bias.h's kernel, whose terms are fp32 for either (MEDSA_RELPOS_BIAS=off|portable|
+/// avx2|avx512 forces LibTorch's einsums or an instruction set); anything else LibTorch's
+/// einsums, in q's type.
 std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tensor& q,
                                                               const torch::Tensor& Rh,
                                                               const torch::Tensor& Rw, int64_t h,

@@ -27,10 +27,12 @@ struct Side {
 
 // Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
 // repeat the last query and are not written. Outputs past `keys` are dropped.
-template <int L, int V>
-MEDSA_INLINE void block(const float* const* q, std::int64_t d, const float* b,
-                        std::int64_t keysPadded, std::int64_t v0, std::int64_t keys,
-                        float* const* out, int rows) {
+inline float widened(float x) { return x; }
+inline float widened(c10::BFloat16 x) { return static_cast<float>(x); }
+
+template <int L, int V, class Q>
+MEDSA_INLINE void block(const Q* const* q, std::int64_t d, const float* b, std::int64_t keysPadded,
+                        std::int64_t v0, std::int64_t keys, float* const* out, int rows) {
   using F = typename Simd<L>::F;
   F acc[kRows][V];
   for (int r = 0; r < kRows; ++r)
@@ -39,7 +41,7 @@ MEDSA_INLINE void block(const float* const* q, std::int64_t d, const float* b,
     F bv[V];
     for (int v = 0; v < V; ++v) bv[v] = load<F>(b + c * keysPadded + (v0 + v) * L);
     for (int r = 0; r < kRows; ++r) {
-      const F a = q[r][c] - F{};  // a broadcast: x - 0 folds, x + 0 would not (-0)
+      const F a = widened(q[r][c]) - F{};  // a broadcast: x - 0 folds, x + 0 would not (-0)
       for (int v = 0; v < V; ++v) acc[r][v] += a * bv[v];
     }
   }
@@ -57,28 +59,33 @@ MEDSA_INLINE void block(const float* const* q, std::int64_t d, const float* b,
   }
 }
 
-// Jobs [begin, end) of one side, a job being one head's tokens on one grid line.
-template <int L>
+inline const float* queries(const RelPosBiasInput& p, float) { return p.q; }
+inline const c10::BFloat16* queries(const RelPosBiasInput& p, c10::BFloat16) { return p.qBf16; }
+
+// Jobs [begin, end) of one side, a job being one head's tokens on one grid line; Q is the
+// queries' element type.
+template <int L, class Q>
 MEDSA_INLINE void linesOf(const RelPosBiasInput& p, const Side& s, std::int64_t begin,
                           std::int64_t end) {
+  const Q* const all = queries(p, Q{});
   const std::int64_t vectors = s.keysPadded / L, tokens = p.h * p.w;
   for (std::int64_t job = begin; job < end; ++job) {
     const std::int64_t line = job / p.heads, head = job % p.heads;
     const float* table = s.packed->data() + line * p.d * s.keysPadded;
     for (std::int64_t i0 = 0; i0 < s.along; i0 += kRows) {
-      const float* q[kRows];
+      const Q* q[kRows];
       float* out[kRows];
       const int rows = static_cast<int>(std::min<std::int64_t>(kRows, s.along - i0));
       for (int r = 0; r < kRows; ++r) {
         const std::int64_t i = i0 + std::min(r, rows - 1);
         const std::int64_t t = s.rows ? line * p.w + i : i * p.w + line;
-        q[r] = p.q + p.rows.offset(head, t);
+        q[r] = all + p.rows.offset(head, t);
         out[r] = s.out + (head * tokens + t) * s.lines;
       }
       std::int64_t v = 0;
       for (; v + kVectors <= vectors; v += kVectors)
-        block<L, kVectors>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
-      for (; v < vectors; ++v) block<L, 1>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
+        block<L, kVectors, Q>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
+      for (; v < vectors; ++v) block<L, 1, Q>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
     }
   }
 }
@@ -87,25 +94,29 @@ MEDSA_INLINE void linesOf(const RelPosBiasInput& p, const Side& s, std::int64_t 
 // the baseline).
 using LinesFunction = void (*)(const RelPosBiasInput&, const Side&, std::int64_t, std::int64_t);
 #if defined(__x86_64__) && defined(__GNUC__)
+template <class Q>
 __attribute__((target("avx512f,avx512dq,fma"))) void linesAvx512(const RelPosBiasInput& p,
                                                                  const Side& s, std::int64_t begin,
                                                                  std::int64_t end) {
-  linesOf<16>(p, s, begin, end);
+  linesOf<16, Q>(p, s, begin, end);
 }
+template <class Q>
 __attribute__((target("avx2,fma"))) void linesAvx2(const RelPosBiasInput& p, const Side& s,
                                                    std::int64_t begin, std::int64_t end) {
-  linesOf<8>(p, s, begin, end);
+  linesOf<8, Q>(p, s, begin, end);
 }
 #endif
+template <class Q>
 void linesPortable(const RelPosBiasInput& p, const Side& s, std::int64_t begin, std::int64_t end) {
-  linesOf<4>(p, s, begin, end);
+  linesOf<4, Q>(p, s, begin, end);
 }
 
+template <class Q>
 LinesFunction linesFor(VectorIsa isa) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  return functionFor<LinesFunction>(isa, linesAvx512, linesAvx2, linesPortable);
+  return functionFor<LinesFunction>(isa, linesAvx512<Q>, linesAvx2<Q>, linesPortable<Q>);
 #else
-  return linesPortable;
+  return linesPortable<Q>;
 #endif
 }
 
@@ -143,7 +154,8 @@ void relPosBias(VectorIsa isa, const RelPosBiasInput& input, float* relH, float*
   const std::vector<float> packedW = packTable(input.rw, input.w, paddedW, input.d);
   const Side sides[] = {{&packedH, input.h, input.w, paddedH, true, relH},
                         {&packedW, input.w, input.h, paddedW, false, relW}};
-  const LinesFunction lines = linesFor(isa);
+  const LinesFunction lines =
+      input.qBf16 != nullptr ? linesFor<c10::BFloat16>(isa) : linesFor<float>(isa);
   for (const Side& side : sides) {
     at::parallel_for(0, side.lines * input.heads, 1,
                      [&](std::int64_t begin, std::int64_t end) { lines(input, side, begin, end); });
