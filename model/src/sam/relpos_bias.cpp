@@ -25,11 +25,11 @@ struct Side {
   float* out;                             // [heads][h * w][lines]
 };
 
-// Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
-// repeat the last query and are not written. Outputs past `keys` are dropped.
 inline float widened(float x) { return x; }
 inline float widened(c10::BFloat16 x) { return static_cast<float>(x); }
 
+// Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
+// repeat the last query and are not written. Outputs past `keys` are dropped.
 template <int L, int V, class Q>
 MEDSA_INLINE void block(const Q* const* q, std::int64_t d, const float* b, std::int64_t keysPadded,
                         std::int64_t v0, std::int64_t keys, float* const* out, int rows) {
