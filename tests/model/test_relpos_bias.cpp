@@ -51,6 +51,27 @@ void expectClose(const torch::Tensor& actual, const torch::Tensor& expected) {
            qPrintable(QString("max error %1 of %2").arg(error).arg(scale)));
 }
 
+// relPosBias on `q` (fp32 or bf16, laid out as the encoder holds it) and the problem's
+// tables; every term starts as NaN, so a term not written fails the comparison.
+std::pair<torch::Tensor, torch::Tensor> kernelTerms(int isa, const Case& c, const torch::Tensor& q,
+                                                    const Problem& p) {
+  const int64_t bh = c.items * c.heads;
+  torch::Tensor relH = torch::full({bh, c.h, c.w, c.h}, std::nanf(""));
+  torch::Tensor relW = torch::full({bh, c.h, c.w, c.w}, std::nanf(""));
+  const bool bf16 = q.scalar_type() == torch::kBFloat16;
+  const RelPosBiasInput input{bf16 ? nullptr : q.data_ptr<float>(),
+                              {q.size(1), q.stride(0), q.stride(1), q.stride(2)},
+                              p.rh.data_ptr<float>(),
+                              p.rw.data_ptr<float>(),
+                              bh,
+                              c.h,
+                              c.w,
+                              c.d,
+                              bf16 ? q.data_ptr<c10::BFloat16>() : nullptr};
+  relPosBias(static_cast<VectorIsa>(isa), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+  return {relH, relW};
+}
+
 }  // namespace
 
 Q_DECLARE_METATYPE(Case)
@@ -81,19 +102,7 @@ class TestRelPosBias : public QObject {
     QFETCH(int, isa);
     QFETCH(Case, shape);
     const Problem p = randomProblem(shape, 11);
-    const int64_t bh = shape.items * shape.heads;
-    // NaN where nothing is written: every term must be.
-    torch::Tensor relH = torch::full({bh, shape.h, shape.w, shape.h}, std::nanf(""));
-    torch::Tensor relW = torch::full({bh, shape.h, shape.w, shape.w}, std::nanf(""));
-    const RelPosBiasInput input{p.q.data_ptr<float>(),
-                                {p.q.size(1), p.q.stride(0), p.q.stride(1), p.q.stride(2)},
-                                p.rh.data_ptr<float>(),
-                                p.rw.data_ptr<float>(),
-                                bh,
-                                shape.h,
-                                shape.w,
-                                shape.d};
-    relPosBias(static_cast<VectorIsa>(isa), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+    const auto [relH, relW] = kernelTerms(isa, shape, p.q, p);
     const auto [expectedH, expectedW] = reference(p, shape);
     expectClose(relH, expectedH);
     expectClose(relW, expectedW);
@@ -109,19 +118,7 @@ class TestRelPosBias : public QObject {
     const torch::Tensor qkv = p.qkv.to(torch::kBFloat16);
     const torch::Tensor q = qkv.view({shape.items, shape.h * shape.w, 3, shape.heads, shape.d})
                                 .permute({2, 0, 3, 1, 4})[0];
-    const int64_t bh = shape.items * shape.heads;
-    torch::Tensor relH = torch::full({bh, shape.h, shape.w, shape.h}, std::nanf(""));
-    torch::Tensor relW = torch::full({bh, shape.h, shape.w, shape.w}, std::nanf(""));
-    const RelPosBiasInput input{nullptr,
-                                {q.size(1), q.stride(0), q.stride(1), q.stride(2)},
-                                p.rh.data_ptr<float>(),
-                                p.rw.data_ptr<float>(),
-                                bh,
-                                shape.h,
-                                shape.w,
-                                shape.d,
-                                q.data_ptr<c10::BFloat16>()};
-    relPosBias(static_cast<VectorIsa>(isa), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+    const auto [relH, relW] = kernelTerms(isa, shape, q, p);
     p.q = q.to(torch::kFloat);
     const auto [expectedH, expectedW] = reference(p, shape);
     expectClose(relH, expectedH);

@@ -7,7 +7,6 @@
 #include <string_view>
 
 #include "sam/biased_softmax_kernel.h"
-#include "sam/common.h"
 #include "sam/encoder_progress.h"
 #include "sam/relpos_bias.h"
 #include "sam/tiled_attention.h"
@@ -245,17 +244,13 @@ std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tenso
   const int64_t items = q.size(0), heads = q.size(1), d = q.size(3);
   // bf16 queries (a bf16 encoder) too: the terms come out in fp32, which the tiled attention
   // reads anyway, instead of einsums rounded to bf16 and widened again.
-  const bool bf16 = q.device().is_cpu() && q.scalar_type() == torch::kBFloat16;
-  const auto cpuTable = [](const torch::Tensor& t) {
-    return t.device().is_cpu() &&
-           (t.scalar_type() == torch::kFloat || t.scalar_type() == torch::kBFloat16);
-  };
-  if (!isa || !(isCpuFloat(q) || bf16) || !cpuTable(Rh) || !cpuTable(Rw) || q.stride(3) != 1 ||
-      gradientWanted({&q, &Rh, &Rw})) {
+  if (!isa || !tiledKernelRuns(q) || !tiledKernelRuns(Rh) || !tiledKernelRuns(Rw) ||
+      q.stride(3) != 1 || gradientWanted({&q, &Rh, &Rw})) {
     const torch::Tensor gridQ = q.reshape({items * heads, h, w, d});
     return {torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh}),
             torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw})};
   }
+  const bool bf16 = q.scalar_type() == torch::kBFloat16;
   const torch::Tensor rh = Rh.to(torch::kFloat).contiguous();
   const torch::Tensor rw = Rw.to(torch::kFloat).contiguous();
   const auto terms = q.options().dtype(torch::kFloat);

@@ -25,9 +25,6 @@ struct Side {
   float* out;                             // [heads][h * w][lines]
 };
 
-inline float widened(float x) { return x; }
-inline float widened(c10::BFloat16 x) { return static_cast<float>(x); }
-
 // Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
 // repeat the last query and are not written. Outputs past `keys` are dropped.
 template <int L, int V, class Q>
@@ -41,7 +38,8 @@ MEDSA_INLINE void block(const Q* const* q, std::int64_t d, const float* b, std::
     F bv[V];
     for (int v = 0; v < V; ++v) bv[v] = load<F>(b + c * keysPadded + (v0 + v) * L);
     for (int r = 0; r < kRows; ++r) {
-      const F a = widened(q[r][c]) - F{};  // a broadcast: x - 0 folds, x + 0 would not (-0)
+      // A broadcast (bf16 widened): x - 0 folds, x + 0 would not (-0).
+      const F a = static_cast<float>(q[r][c]) - F{};
       for (int v = 0; v < V; ++v) acc[r][v] += a * bv[v];
     }
   }

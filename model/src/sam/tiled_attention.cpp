@@ -224,16 +224,17 @@ void TiledRelPosAttention::packSlots(const c10::BFloat16* k, const c10::BFloat16
   const std::int64_t pairs = paddedDim_ / 2, perHead = paddedTokens_ * paddedDim_;
   std::vector<std::uint32_t> keyWords(static_cast<std::size_t>(2 * pairs));
   std::vector<std::uint16_t> valueBits(static_cast<std::size_t>(2 * paddedDim_));
+  const auto copyRow = [&](const c10::BFloat16* from, std::int64_t head, std::int64_t token,
+                           void* to) {
+    std::memset(to, 0, sizeof(c10::BFloat16) * paddedDim_);
+    if (token < tokens_)
+      std::memcpy(to, from + rows.offset(head, token), sizeof(c10::BFloat16) * d_);
+  };
   for (std::int64_t slot = first; slot < last; slot += 2) {
     for (std::int64_t head = 0; head < heads_; ++head) {
-      const auto copyRow = [&](const c10::BFloat16* from, std::int64_t token, void* to) {
-        std::memset(to, 0, sizeof(c10::BFloat16) * paddedDim_);
-        if (token < tokens_)
-          std::memcpy(to, from + rows.offset(head, token), sizeof(c10::BFloat16) * d_);
-      };
       for (int i = 0; i < 2; ++i) {
-        copyRow(k, slot + i, keyWords.data() + i * pairs);
-        copyRow(v, slot + i, valueBits.data() + i * paddedDim_);
+        copyRow(k, head, slot + i, keyWords.data() + i * pairs);
+        copyRow(v, head, slot + i, valueBits.data() + i * paddedDim_);
       }
       // Keys as [block of 16][dim / 2][16][2]: word c of key j at (j / 16, c, j % 16).
       auto* kBlock =
