@@ -241,7 +241,8 @@ class TestMaskDecoder : public QObject {
 
   // A click on a prepared picture (first block's image side computed once) decodes as without.
   // Width 32 takes the step-by-step image-to-token update, width 64 the fused kernel, which
-  // also hands keys + keyPe to the next attention.
+  // also hands keys + keyPe to the next attention, and in the first block reads the image
+  // tokens' queries projected by prepare (36 tokens: three blocks of 16, the last one partly).
   void preparedPictureDecodesTheSame_data() {
     QTest::addColumn<int>("width");
     QTest::newRow("width 32") << 32;
@@ -258,6 +259,9 @@ class TestMaskDecoder : public QObject {
     const torch::Tensor imagePe = torch::randn({1, width, grid, grid});
     const torch::Tensor noMask = torch::randn({1, width, grid, grid});
     const PreparedImage prepared = decoder->prepare(embedding, imagePe, noMask);
+    QCOMPARE(prepared.firstImageQueries.defined(), width == 64);
+    if (width == 64)
+      QCOMPARE(prepared.firstImageQueries.sizes(), (torch::IntArrayRef{1, 3, 32, 16}));
     for (int64_t batch : {1, 2}) {
       const torch::Tensor sparse = torch::randn({batch, 3, width});
       const torch::Tensor dense = noMask.expand({batch, -1, -1, -1});

@@ -15,11 +15,80 @@ using namespace simd;
 constexpr std::int64_t kMaxColumns = 256;
 constexpr std::int64_t kMaxDim = 512;
 constexpr std::int64_t kColumnMultiple = 64;
-constexpr std::int64_t kJobRows = 48;  // whole register blocks of 6 (AVX2) and 4 rows
+constexpr std::int64_t kJobRows = 48;  // whole blocks of 16 tokens, 6 (AVX2) and 4 rows
+constexpr std::int64_t kTokenBlock = kProjectedTokenBlock;
 
-// Rows [row0, row0 + rows) of the output, R at a time (rows <= R; spare lanes of the register
-// block repeat the last row and are never written), G vectors of columns (scores) or of
-// outputs (values) per pass.
+// The second half of a block of rows: the residual, the output bias and the weights times the
+// values, G output vectors at a time, then norm4. Rows [row0, row0 + rows), R at a time (rows
+// <= R; spare lanes of the register block repeat the last row and are never written); row r's
+// weight of column c at weights[r rowStep + c columnStep].
+template <int L, int R, int G>
+MEDSA_INLINE void finishRows(const ImageToTokensInput& p, std::int64_t row0, std::int64_t rows,
+                             const float* weights, std::int64_t rowStep, std::int64_t columnStep,
+                             float* out, float* outWithPe) {
+  using V = typename Simd<L>::F;
+  const std::int64_t dim = p.dim, columns = p.heads * p.perHead;
+  alignas(64) float sum[R][kMaxDim];
+  const float* residual[R];
+  const float* weight[R];
+  for (int r = 0; r < R; ++r) {
+    const std::int64_t spare = std::min<std::int64_t>(r, rows - 1);
+    residual[r] = p.keys + (row0 + spare) * dim;
+    weight[r] = weights + spare * rowStep;
+  }
+  for (std::int64_t d0 = 0; d0 < dim; d0 += G * L) {
+    V acc[R][G];
+    for (int g = 0; g < G; ++g) {
+      const V bias = load<V>(p.outBias + d0 + g * L);
+      for (int r = 0; r < R; ++r) acc[r][g] = bias + load<V>(residual[r] + d0 + g * L);
+    }
+    for (std::int64_t c = 0; c < columns; ++c) {
+      V value[G];
+      for (int g = 0; g < G; ++g) value[g] = load<V>(p.values + c * dim + d0 + g * L);
+      for (int r = 0; r < R; ++r) {
+        const V w = weight[r][c * columnStep] - V{};
+        for (int g = 0; g < G; ++g) acc[r][g] += w * value[g];
+      }
+    }
+    for (int r = 0; r < R; ++r)
+      for (int g = 0; g < G; ++g) store(sum[r] + d0 + g * L, acc[r][g]);
+  }
+
+  // norm4: mean and variance in two passes, as LibTorch's layer_norm computes them in fp32.
+  for (int r = 0; r < R && r < rows; ++r) {
+    const float* y = sum[r];
+    V total{};
+    for (std::int64_t d = 0; d < dim; d += L) total += load<V>(y + d);
+    float mean = 0;
+    for (int l = 0; l < L; ++l) mean += total[l];
+    mean /= static_cast<float>(dim);
+    V squares{};
+    for (std::int64_t d = 0; d < dim; d += L) {
+      const V centred = load<V>(y + d) - mean;
+      squares += centred * centred;
+    }
+    float variance = 0;
+    for (int l = 0; l < L; ++l) variance += squares[l];
+    variance /= static_cast<float>(dim);
+    const float scale = 1.0f / std::sqrt(variance + p.normEps);
+    float* target = out + (row0 + r) * dim;
+    for (std::int64_t d = 0; d < dim; d += L) {
+      const V normalised = (load<V>(y + d) - mean) * scale;
+      store(target + d, normalised * load<V>(p.normWeight + d) + load<V>(p.normBias + d));
+    }
+    if (outWithPe != nullptr) {
+      // Added to the stored values (still in L1), so that the sum equals keys + keyPe exactly.
+      const float* pe = p.pe + (row0 + r) * dim;
+      float* withPe = outWithPe + (row0 + r) * dim;
+      for (std::int64_t d = 0; d < dim; d += L)
+        store(withPe + d, load<V>(target + d) + load<V>(pe + d));
+    }
+  }
+}
+
+// Rows [row0, row0 + rows) of the output, R at a time (rows <= R), from the folded columns:
+// every row's scores against every column, G vectors of columns per pass, each head's softmax,
+// then finishRows.
 template <int L, int R, int G>
 MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, std::int64_t rows,
                               float* out, float* outWithPe) {
@@ -27,16 +96,10 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
   using I = typename Simd<L>::I;
   const std::int64_t dim = p.dim, columns = p.heads * p.perHead, stride = p.columnStride;
   alignas(64) float score[R][kMaxColumns];
-  alignas(64) float sum[R][kMaxDim];
   const float* query[R];
-  const float* residual[R];
-  for (int r = 0; r < R; ++r) {
-    const std::int64_t row = row0 + std::min<std::int64_t>(r, rows - 1);
-    query[r] = p.queries + row * dim;
-    residual[r] = p.keys + row * dim;
-  }
+  for (int r = 0; r < R; ++r)
+    query[r] = p.queries + (row0 + std::min<std::int64_t>(r, rows - 1)) * dim;
 
-  // Scores: every row against every column, G vectors of columns at a time.
   for (std::int64_t c0 = 0; c0 < columns; c0 += G * L) {
     V acc[R][G];
     for (int g = 0; g < G; ++g) {
@@ -76,62 +139,64 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
       for (std::int64_t j = 0; j < p.perHead; ++j) head[j] *= inverse;
     }
   }
+  finishRows<L, R, G>(p, row0, rows, score[0], kMaxColumns, 1, out, outWithPe);
+}
 
-  // The residual, the output bias and the weights times the values, G output vectors at a
-  // time.
-  for (std::int64_t d0 = 0; d0 < dim; d0 += G * L) {
-    V acc[R][G];
-    for (int g = 0; g < G; ++g) {
-      const V bias = load<V>(p.outBias + d0 + g * L);
-      for (int r = 0; r < R; ++r) acc[r][g] = bias + load<V>(residual[r] + d0 + g * L);
-    }
-    for (std::int64_t c = 0; c < columns; ++c) {
-      V value[G];
-      for (int g = 0; g < G; ++g) value[g] = load<V>(p.values + c * dim + d0 + g * L);
-      for (int r = 0; r < R; ++r) {
-        const V weight = score[r][c] - V{};
-        for (int g = 0; g < G; ++g) acc[r][g] += weight * value[g];
+// Rows [row0, row0 + rows) (rows <= kTokenBlock, row0 a multiple of it) from queries projected
+// once per picture: each column's scores for the block's tokens are a vector (per head, the
+// projected queries' c dims times the prompt token's key), and so is each head's softmax over
+// its n columns, without a scalar step; then finishRows, R rows at a time.
+template <int L, int R, int G>
+MEDSA_INLINE void blockOfProjected(const ImageToTokensInput& p, std::int64_t row0,
+                                   std::int64_t rows, float* out, float* outWithPe) {
+  using V = typename Simd<L>::F;
+  using I = typename Simd<L>::I;
+  constexpr int kVectors = kTokenBlock / L;
+  const std::int64_t c = p.headDim, n = p.perHead;
+  alignas(64) float weights[kMaxColumns][kTokenBlock];
+  const float* block = p.projectedQueries + row0 * p.heads * c;  // [heads x c][kTokenBlock]
+  for (std::int64_t h = 0; h < p.heads; ++h) {
+    const float* headQueries = block + h * c * kTokenBlock;
+    for (std::int64_t j = 0; j < n; ++j) {
+      const float* key = p.tokenKeys + (h * n + j) * c;
+      V acc[kVectors] = {};
+      for (std::int64_t d = 0; d < c; ++d) {
+        const V k = key[d] - V{};
+        for (int v = 0; v < kVectors; ++v)
+          acc[v] += k * load<V>(headQueries + d * kTokenBlock + v * L);
       }
+      for (int v = 0; v < kVectors; ++v) store(weights[h * n + j] + v * L, acc[v]);
     }
-    for (int r = 0; r < R; ++r)
-      for (int g = 0; g < G; ++g) store(sum[r] + d0 + g * L, acc[r][g]);
-  }
-
-  // norm4: mean and variance in two passes, as LibTorch's layer_norm computes them in fp32.
-  for (int r = 0; r < R && r < rows; ++r) {
-    const float* y = sum[r];
-    V total{};
-    for (std::int64_t d = 0; d < dim; d += L) total += load<V>(y + d);
-    float mean = 0;
-    for (int l = 0; l < L; ++l) mean += total[l];
-    mean /= static_cast<float>(dim);
-    V squares{};
-    for (std::int64_t d = 0; d < dim; d += L) {
-      const V centred = load<V>(y + d) - mean;
-      squares += centred * centred;
-    }
-    float variance = 0;
-    for (int l = 0; l < L; ++l) variance += squares[l];
-    variance /= static_cast<float>(dim);
-    const float scale = 1.0f / std::sqrt(variance + p.normEps);
-    float* target = out + (row0 + r) * dim;
-    for (std::int64_t d = 0; d < dim; d += L) {
-      const V normalised = (load<V>(y + d) - mean) * scale;
-      store(target + d, normalised * load<V>(p.normWeight + d) + load<V>(p.normBias + d));
-    }
-    if (outWithPe != nullptr) {
-      // Added to the stored values (still in L1), so that the sum equals keys + keyPe exactly.
-      const float* pe = p.pe + (row0 + r) * dim;
-      float* withPe = outWithPe + (row0 + r) * dim;
-      for (std::int64_t d = 0; d < dim; d += L)
-        store(withPe + d, load<V>(target + d) + load<V>(pe + d));
+    for (int v = 0; v < kVectors; ++v) {
+      V top = load<V>(weights[h * n] + v * L);
+      for (std::int64_t j = 1; j < n; ++j) {
+        const V x = load<V>(weights[h * n + j] + v * L);
+        top = x > top ? x : top;
+      }
+      V total{};
+      for (std::int64_t j = 0; j < n; ++j) {
+        const V e = expNonPositive<V, I>(load<V>(weights[h * n + j] + v * L) - top);
+        store(weights[h * n + j] + v * L, e);
+        total += e;
+      }
+      const V inverse = 1.0f / total;
+      for (std::int64_t j = 0; j < n; ++j)
+        store(weights[h * n + j] + v * L, load<V>(weights[h * n + j] + v * L) * inverse);
     }
   }
+  for (std::int64_t r0 = 0; r0 < rows; r0 += R)
+    finishRows<L, R, G>(p, row0 + r0, std::min<std::int64_t>(R, rows - r0), weights[0] + r0, 1,
+                        kTokenBlock, out, outWithPe);
 }
 
 template <int L, int R, int G>
 MEDSA_INLINE void rowsOf(const ImageToTokensInput& p, std::int64_t first, std::int64_t last,
                          float* out, float* outWithPe) {
+  if (p.projectedQueries != nullptr) {
+    for (std::int64_t row = first; row < last; row += kTokenBlock)
+      blockOfProjected<L, R, G>(p, row, std::min(kTokenBlock, last - row), out, outWithPe);
+    return;
+  }
   for (std::int64_t row = first; row < last; row += R)
     blockOfRows<L, R, G>(p, row, std::min<std::int64_t>(R, last - row), out, outWithPe);
 }

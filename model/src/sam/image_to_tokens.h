@@ -9,6 +9,11 @@
 // matmul rate), a softmax over a [heads, n, 4096] tensor, an add and a LayerNorm, each a pass over
 // the 1 M image-token values: about 6 ms of each of the two blocks of a click on two cores.
 // Fused, a few rows stay in L1 from their scores to their normalised output.
+//
+// The first block's image tokens are the same for every click on a picture (no mask input), so
+// their query projection can be made once per picture (MaskDecoder::prepare): the scores then
+// cost heads x n x c per token instead of dim x (heads x n), and each head's softmax runs over
+// vectors of 16 tokens instead of scalars.
 
 #include <cstdint>
 
@@ -31,7 +36,18 @@ struct ImageToTokensInput {
   const float* normBias;    ///< [dim]
   float normEps;
   std::int64_t tokens, dim, heads, perHead, columnStride;
+  /// Where given, the scores come from these instead of `queries`, `columns` and `columnBias`:
+  /// the image tokens' projected queries (bias included) in blocks of kProjectedTokenBlock
+  /// tokens, [ceil(tokens / 16)][heads x headDim][16] (token 16 b + i's dim e at [b][e][i]),
+  /// against `tokenKeys` [heads][perHead][headDim], the prompt tokens' keys with the
+  /// attention's scale.
+  const float* projectedQueries = nullptr;
+  const float* tokenKeys = nullptr;
+  std::int64_t headDim = 0;
 };
+
+/// Image tokens per block of ImageToTokensInput::projectedQueries.
+inline constexpr std::int64_t kProjectedTokenBlock = 16;
 
 /// The widths the kernel takes: dim a multiple of 64 up to 512, heads x n up to 256.
 bool imageToTokensFits(std::int64_t dim, std::int64_t columns);

@@ -79,10 +79,12 @@ std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, to
 // keyPe; nullopt where the kernel does not apply (the caller then takes the step-by-step form).
 // `imageQueries` are the image tokens with their positional encoding, `tokenKeys` the prompt
 // tokens with theirs.
+// `projectedQueries`, where defined, are the image queries' projection as
+// ImageToTokensInput::projectedQueries lays it out ([1, blocks, inner, 16], MaskDecoder::prepare).
 std::optional<ImageTokens> fusedImageToTokens(
     DecoderAttentionImpl& attention, FloatLayerNormImpl& norm, const torch::Tensor& imageQueries,
     const torch::Tensor& tokenKeys, const torch::Tensor& tokenValues, const torch::Tensor& keys,
-    const torch::Tensor& keyPe) {
+    const torch::Tensor& keyPe, const torch::Tensor& projectedQueries) {
   const std::optional<VectorIsa> isa = imageToTokensChoice();
   const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
@@ -100,14 +102,21 @@ std::optional<ImageTokens> fusedImageToTokens(
       (attention.k_proj(tokenKeys) * scale).view({batch, n, heads, c}).transpose(1, 2);
   const torch::Tensor vh = attention.v_proj(tokenValues).view({batch, n, heads, c}).transpose(1, 2);
   const int64_t columns = heads * n, stride = imageToTokensColumnStride(columns);
-  torch::Tensor columnMatrix = torch::zeros({batch, dim, stride}, keys.options());
-  columnMatrix.narrow(2, 0, columns)
-      .copy_(kh.matmul(attention.q_proj->weight.view({heads, c, dim}))
-                 .reshape({batch, columns, dim})
-                 .transpose(1, 2));
-  torch::Tensor columnBias = torch::zeros({batch, stride}, keys.options());
-  columnBias.narrow(1, 0, columns)
-      .copy_(kh.matmul(attention.q_proj->bias.view({heads, c, 1})).reshape({batch, columns}));
+  const bool projected = projectedQueries.defined() && isCpuFloat(projectedQueries) &&
+                         projectedQueries.size(2) == inner;
+  torch::Tensor columnMatrix, columnBias, tokenKeysPerHead;
+  if (projected) {
+    tokenKeysPerHead = kh.contiguous();  // [B, heads, n, c]
+  } else {
+    columnMatrix = torch::zeros({batch, dim, stride}, keys.options());
+    columnMatrix.narrow(2, 0, columns)
+        .copy_(kh.matmul(attention.q_proj->weight.view({heads, c, dim}))
+                   .reshape({batch, columns, dim})
+                   .transpose(1, 2));
+    columnBias = torch::zeros({batch, stride}, keys.options());
+    columnBias.narrow(1, 0, columns)
+        .copy_(kh.matmul(attention.q_proj->bias.view({heads, c, 1})).reshape({batch, columns}));
+  }
   const torch::Tensor values =
       vh.matmul(attention.out_proj->weight.view({dim, heads, c}).permute({1, 2, 0}))
           .reshape({batch, columns, dim})
@@ -124,8 +133,15 @@ std::optional<ImageTokens> fusedImageToTokens(
     input.queries = queries.data_ptr<float>();
     input.keys = residual.data_ptr<float>();
     input.pe = pe.data_ptr<float>();
-    input.columns = columnMatrix.select(0, b).data_ptr<float>();
-    input.columnBias = columnBias.select(0, b).data_ptr<float>();
+    if (projected) {
+      const int64_t item = projectedQueries.size(0) == 1 ? 0 : b;
+      input.projectedQueries = projectedQueries.select(0, item).data_ptr<float>();
+      input.tokenKeys = tokenKeysPerHead.select(0, b).data_ptr<float>();
+      input.headDim = c;
+    } else {
+      input.columns = columnMatrix.select(0, b).data_ptr<float>();
+      input.columnBias = columnBias.select(0, b).data_ptr<float>();
+    }
     input.values = values.select(0, b).data_ptr<float>();
     input.outBias = outBias.data_ptr<float>();
     input.normWeight = normWeight.data_ptr<float>();
@@ -315,8 +331,9 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
   queries = norm3(queries + transformed);
 
   q = queries + queryPe;
-  if (std::optional<ImageTokens> updated = fusedImageToTokens(
-          *cross_attn_image_to_token, *norm4, keysWithPe, q, queries, keys, keyPe)) {
+  if (std::optional<ImageTokens> updated =
+          fusedImageToTokens(*cross_attn_image_to_token, *norm4, keysWithPe, q, queries, keys,
+                             keyPe, prepared ? prepared->firstImageQueries : torch::Tensor())) {
     return {queries, *updated};
   }
   return {queries,
@@ -458,6 +475,20 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
   prepared.firstScaledKeys = first.k_proj(prepared.keysWithPe) * scale;
   prepared.firstValues = first.v_proj(prepared.keys);
+  // The first image-to-token attention's queries, where its fused kernel will read them.
+  DecoderAttentionImpl& second =
+      *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_image_to_token;
+  if (imageToTokensChoice() && imageToTokensFits(prepared.keys.size(2), 1) &&
+      isCpuFloat(prepared.keysWithPe) && isCpuFloat(second.q_proj->weight)) {
+    const torch::Tensor projected = second.q_proj(prepared.keysWithPe);  // [1, N, inner]
+    const int64_t tokens = projected.size(1), inner = projected.size(2);
+    const int64_t blocks = (tokens + kProjectedTokenBlock - 1) / kProjectedTokenBlock;
+    prepared.firstImageQueries =
+        torch::constant_pad_nd(projected, {0, 0, 0, blocks * kProjectedTokenBlock - tokens})
+            .view({1, blocks, kProjectedTokenBlock, inner})
+            .transpose(2, 3)
+            .contiguous();
+  }
   return prepared;
 }
 

@@ -64,6 +64,10 @@ struct PreparedImage {
   torch::Tensor keys, keyPe, keysWithPe;  ///< [1, N, C]
   torch::Tensor firstScaledKeys;          ///< [1, N, heads x c], times 1/sqrt(c)
   torch::Tensor firstValues;              ///< [1, N, heads x c]
+  /// The first block's image-to-token queries (q_proj of keysWithPe) as the fused kernel reads
+  /// them (image_to_tokens.h: [1, ceil(N / 16), heads x c, 16]); undefined where that kernel
+  /// does not run (off, GPU, bf16).
+  torch::Tensor firstImageQueries;
 };
 
 /// The image tokens between the decoder's blocks and, where the fused image-to-token kernel
