@@ -243,10 +243,13 @@ class TestMaskDecoder : public QObject {
   // Width 32 takes the step-by-step image-to-token update, width 64 the fused kernel, which
   // also hands keys + keyPe to the next attention, and in the first block reads the image
   // tokens' queries projected by prepare (36 tokens: three blocks of 16, the last one partly).
+  // Width 128 (4 heads of 16 dims, as ViT-B and the starter) also reads the first block's keys
+  // in blocks of 16 tokens in its token-to-image kernel.
   void preparedPictureDecodesTheSame_data() {
     QTest::addColumn<int>("width");
     QTest::newRow("width 32") << 32;
     QTest::newRow("width 64, fused") << 64;
+    QTest::newRow("width 128, fused, keys in blocks") << 128;
   }
 
   void preparedPictureDecodesTheSame() {
@@ -259,9 +262,13 @@ class TestMaskDecoder : public QObject {
     const torch::Tensor imagePe = torch::randn({1, width, grid, grid});
     const torch::Tensor noMask = torch::randn({1, width, grid, grid});
     const PreparedImage prepared = decoder->prepare(embedding, imagePe, noMask);
-    QCOMPARE(prepared.firstImageQueries.defined(), width == 64);
-    if (width == 64)
-      QCOMPARE(prepared.firstImageQueries.sizes(), (torch::IntArrayRef{1, 3, 32, 16}));
+    QCOMPARE(prepared.firstImageQueries.defined(), width >= 64);
+    if (width >= 64) {
+      QCOMPARE(prepared.firstImageQueries.sizes(), (torch::IntArrayRef{1, 3, width / 2, 16}));
+    }
+    QCOMPARE(prepared.firstKeysInBlocks.defined(), width == 128);
+    if (width == 128)
+      QCOMPARE(prepared.firstKeysInBlocks.sizes(), (torch::IntArrayRef{1, 3, 64, 16}));
     for (int64_t batch : {1, 2}) {
       const torch::Tensor sparse = torch::randn({batch, 3, width});
       const torch::Tensor dense = noMask.expand({batch, -1, -1, -1});

@@ -4,7 +4,8 @@
 // block's per-head form (8 heads of 16 dims read from [tokens][heads x 16] rows), with token
 // counts that fill no block or chunk evenly, fewer tokens than a register block, scores far
 // apart (the online softmax's rescaling), on every instruction set this CPU runs; and the same
-// result on one thread as on two.
+// result on one thread as on two. The same with the keys in blocks of 16 tokens (the first
+// block's keys as prepared once per picture), garbage in the last block's missing tokens.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -45,7 +46,15 @@ torch::Tensor reference(const Problem& p, const Case& c) {
   return d(p.queries).matmul(k).softmax(-1).matmul(v);  // [heads, n, dim]
 }
 
-torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c) {
+// The keys as TokensToImageInput::keysInBlocks: [blocks][heads x dim][16], missing tokens 1e3.
+torch::Tensor inBlocks(const Problem& p, const Case& c) {
+  const int64_t blocks = (c.tokens + kKeyBlockTokens - 1) / kKeyBlockTokens;
+  torch::Tensor padded = torch::full({blocks * kKeyBlockTokens, c.heads * c.dim}, 1e3f);
+  padded.narrow(0, 0, c.tokens).copy_(p.keys);
+  return padded.view({blocks, kKeyBlockTokens, -1}).transpose(1, 2).contiguous();
+}
+
+torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, bool keysInBlocks = false) {
   torch::Tensor out = torch::full({c.heads, c.n, c.dim}, std::nanf(""));
   TokensToImageInput input{};
   input.queries = p.queries.data_ptr<float>();
@@ -57,13 +66,55 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c) {
   input.tokens = c.tokens;
   input.keyStride = p.keys.stride(0);
   input.valueStride = p.values.stride(0);
+  torch::Tensor blocks;
+  if (keysInBlocks) {
+    blocks = inBlocks(p, c);
+    input.keysInBlocks = blocks.data_ptr<float>();
+    input.keys = nullptr;  // not read in this form
+  }
   tokensToImage(isa, input, out.data_ptr<float>());
   return out;
+}
+
+constexpr Case kCases[] = {{1, 56, 256, 4096, 3.0},   // ViT-B, folded: 8 heads x 7 tokens
+                           {1, 40, 256, 4096, 3.0},   // the final attention: 5 kept tokens
+                           {8, 7, 16, 4096, 3.0},     // ViT-B's first block, per head
+                           {1, 28, 128, 1024, 3.0},   // the starter, folded
+                           {4, 5, 16, 1000, 30.0},    // chunks and blocks cut short, far scores
+                           {1, 9, 64, 5, 3.0},        // fewer tokens than a register block
+                           {2, 1, 32, 577, 60.0},     // one query row per head
+                           {1, 256, 512, 300, 3.0}};  // the most rows the kernel takes
+
+QString describe(const Case& c) {
+  return QStringLiteral("%1 heads x %2 rows x %3, %4 tokens, spread %5")
+      .arg(c.heads)
+      .arg(c.n)
+      .arg(c.dim)
+      .arg(c.tokens)
+      .arg(c.scoreScale);
 }
 
 }  // namespace
 
 Q_DECLARE_METATYPE(Case)
+
+namespace {
+
+// One row of the *StepByStep tests.
+void check(bool keysInBlocks) {
+  QFETCH(int, isa);
+  QFETCH(Case, shape);
+  QVERIFY(tokensToImageFits(shape.n, shape.dim));
+  const Problem problem = randomProblem(shape, shape.tokens + shape.dim + shape.n);
+  const torch::Tensor expected = reference(problem, shape);
+  const torch::Tensor got = fused(static_cast<VectorIsa>(isa), problem, shape, keysInBlocks);
+  QVERIFY2(torch::isfinite(got).all().item<bool>(), "every output written");
+  const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
+  qInfo("max abs error %.3g", error);
+  QVERIFY2(error < 2e-5, qPrintable(QString::number(error)));
+}
+
+}  // namespace
 
 class TestTokensToImage : public QObject {
   Q_OBJECT
@@ -71,45 +122,27 @@ class TestTokensToImage : public QObject {
  private slots:
   void initTestCase() { torch::set_num_threads(2); }
 
-  void matchesStepByStep_data() {
-    const Case cases[] = {{1, 56, 256, 4096, 3.0},   // ViT-B, folded: 8 heads x 7 tokens
-                          {1, 40, 256, 4096, 3.0},   // the final attention: 5 kept tokens
-                          {8, 7, 16, 4096, 3.0},     // ViT-B's first block, per head
-                          {1, 28, 128, 1024, 3.0},   // the starter, folded
-                          {4, 5, 16, 1000, 30.0},    // chunks and blocks cut short, far scores
-                          {1, 9, 64, 5, 3.0},        // fewer tokens than a register block
-                          {2, 1, 32, 577, 60.0},     // one query row per head
-                          {1, 256, 512, 300, 3.0}};  // the most rows the kernel takes
-    medsa::test::addRowsForEachIsa(cases, [](const Case& c) {
-      return QStringLiteral("%1 heads x %2 rows x %3, %4 tokens, spread %5")
-          .arg(c.heads)
-          .arg(c.n)
-          .arg(c.dim)
-          .arg(c.tokens)
-          .arg(c.scoreScale);
-    });
-  }
+  void matchesStepByStep_data() { medsa::test::addRowsForEachIsa(kCases, describe); }
+  void matchesStepByStep() { check(false); }
 
-  void matchesStepByStep() {
-    QFETCH(int, isa);
-    QFETCH(Case, shape);
-    QVERIFY(tokensToImageFits(shape.n, shape.dim));
-    const Problem problem = randomProblem(shape, shape.tokens + shape.dim + shape.n);
-    const torch::Tensor expected = reference(problem, shape);
-    const torch::Tensor got = fused(static_cast<VectorIsa>(isa), problem, shape);
-    QVERIFY2(torch::isfinite(got).all().item<bool>(), "every output written");
-    const double error = (got.to(torch::kDouble) - expected).abs().max().item<double>();
-    qInfo("max abs error %.3g", error);
-    QVERIFY2(error < 2e-5, qPrintable(QString::number(error)));
+  void keysInBlocksMatchStepByStep_data() { medsa::test::addRowsForEachIsa(kCases, describe); }
+  void keysInBlocksMatchStepByStep() { check(true); }
+
+  void theThreadCountDoesNotChangeTheResult_data() {
+    QTest::addColumn<Case>("shape");
+    QTest::addColumn<bool>("keysInBlocks");
+    QTest::newRow("folded") << Case{1, 56, 256, 4096, 3.0} << false;
+    QTest::newRow("per head, keys in blocks") << Case{8, 7, 16, 4096, 3.0} << true;
   }
 
   void theThreadCountDoesNotChangeTheResult() {
-    const Case shape{1, 56, 256, 4096, 3.0};
+    QFETCH(Case, shape);
+    QFETCH(bool, keysInBlocks);
     const Problem problem = randomProblem(shape, 7);
     const VectorIsa isa = bestVectorIsa();
-    const torch::Tensor onTwo = fused(isa, problem, shape);
+    const torch::Tensor onTwo = fused(isa, problem, shape, keysInBlocks);
     torch::set_num_threads(1);
-    const torch::Tensor onOne = fused(isa, problem, shape);
+    const torch::Tensor onOne = fused(isa, problem, shape, keysInBlocks);
     torch::set_num_threads(2);
     QVERIFY(torch::equal(onOne, onTwo));
   }

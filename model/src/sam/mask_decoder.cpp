@@ -43,8 +43,11 @@ std::optional<VectorIsa> tokensToImageChoice() {
 // Per head, softmax(queries keys^T) values through tokens_to_image.h's kernel, for fp32
 // inference on the CPU: queries [B, heads, n, c], keys and values [B, N, heads x c] (one head
 // of c = C: the folded form). nullopt where the kernel does not apply.
+// `keysInBlocks`, where defined, are the keys as TokensToImageInput::keysInBlocks lays them out
+// ([1, blocks, heads x c, 16], MaskDecoder::prepare).
 std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, torch::Tensor keys,
-                                                torch::Tensor values) {
+                                                torch::Tensor values,
+                                                const torch::Tensor& keysInBlocks = {}) {
   const std::optional<VectorIsa> isa = tokensToImageChoice();
   const int64_t batch = queries.size(0), heads = queries.size(1), n = queries.size(2);
   const int64_t c = queries.size(3), tokens = keys.size(1);
@@ -69,6 +72,11 @@ std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, to
     input.tokens = tokens;
     input.keyStride = k.stride(0);
     input.valueStride = v.stride(0);
+    if (keysInBlocks.defined() && isCpuFloat(keysInBlocks) &&
+        keysInBlocks.size(2) == keys.size(2)) {
+      input.keysInBlocks =
+          keysInBlocks.select(0, keysInBlocks.size(0) == 1 ? 0 : b).data_ptr<float>();
+    }
     tokensToImage(*isa, input, out.select(0, b).data_ptr<float>());
   }
   return out;
@@ -158,6 +166,17 @@ std::optional<ImageTokens> fusedImageToTokens(
   return out;
 }
 
+// x [1, N, C] as [1, ceil(N / block), C, block]: each block of tokens with its channels as
+// rows (the layout of the kernels' keysInBlocks and projectedQueries), missing tokens zero.
+torch::Tensor inTokenBlocks(const torch::Tensor& x, int64_t block) {
+  const int64_t tokens = x.size(1), channels = x.size(2);
+  const int64_t blocks = (tokens + block - 1) / block;
+  return torch::constant_pad_nd(x, {0, 0, 0, blocks * block - tokens})
+      .view({1, blocks, block, channels})
+      .transpose(2, 3)
+      .contiguous();
+}
+
 }  // namespace
 
 DecoderAttentionImpl::DecoderAttentionImpl(int64_t dim, int64_t heads_, int64_t downsample)
@@ -201,9 +220,11 @@ torch::Tensor DecoderAttentionImpl::attend(const torch::Tensor& q, const torch::
 
 torch::Tensor DecoderAttentionImpl::attendPrepared(const torch::Tensor& q,
                                                    const torch::Tensor& scaledKeys,
-                                                   const torch::Tensor& values) {
+                                                   const torch::Tensor& values,
+                                                   const torch::Tensor& keysInBlocks) {
   const torch::Tensor qh = queryHeads(q);
-  if (std::optional<torch::Tensor> attended = fusedTokensToImage(qh, scaledKeys, values))
+  if (std::optional<torch::Tensor> attended =
+          fusedTokensToImage(qh, scaledKeys, values, keysInBlocks))
     return projectHeads(*attended);
   const int64_t batch = scaledKeys.size(0), tokens = scaledKeys.size(1), c = qh.size(3);
   const torch::Tensor keysT = scaledKeys.view({batch, tokens, heads, c}).permute({0, 2, 3, 1});
@@ -317,7 +338,7 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
     const int64_t batch = queries.size(0);
     attended = cross_attn_token_to_image->attendPrepared(
         q, prepared->firstScaledKeys.expand({batch, -1, -1}),
-        prepared->firstValues.expand({batch, -1, -1}));
+        prepared->firstValues.expand({batch, -1, -1}), prepared->firstKeysInBlocks);
   } else {
     attended = tokensToImage(*cross_attn_token_to_image, q, keysWithPe, keys);
   }
@@ -475,19 +496,17 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
   prepared.firstScaledKeys = first.k_proj(prepared.keysWithPe) * scale;
   prepared.firstValues = first.v_proj(prepared.keys);
-  // The first image-to-token attention's queries, where its fused kernel will read them.
+  // The same keys and the first image-to-token attention's queries where the fused kernels
+  // will read them, in their blocks of tokens.
+  if (tokensToImageChoice() && isCpuFloat(prepared.firstScaledKeys) && tokensToImageFits(1, c)) {
+    prepared.firstKeysInBlocks = inTokenBlocks(prepared.firstScaledKeys, kKeyBlockTokens);
+  }
   DecoderAttentionImpl& second =
       *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_image_to_token;
   if (imageToTokensChoice() && imageToTokensFits(prepared.keys.size(2), 1) &&
       isCpuFloat(prepared.keysWithPe) && isCpuFloat(second.q_proj->weight)) {
-    const torch::Tensor projected = second.q_proj(prepared.keysWithPe);  // [1, N, inner]
-    const int64_t tokens = projected.size(1), inner = projected.size(2);
-    const int64_t blocks = (tokens + kProjectedTokenBlock - 1) / kProjectedTokenBlock;
     prepared.firstImageQueries =
-        torch::constant_pad_nd(projected, {0, 0, 0, blocks * kProjectedTokenBlock - tokens})
-            .view({1, blocks, kProjectedTokenBlock, inner})
-            .transpose(2, 3)
-            .contiguous();
+        inTokenBlocks(second.q_proj(prepared.keysWithPe), kProjectedTokenBlock);
   }
   return prepared;
 }

@@ -29,8 +29,9 @@ struct DecoderAttentionImpl : torch::nn::Module {
   /// v_proj give them, the keys scaled by 1/sqrt(c) (MaskDecoder::prepare). For fp32 inference
   /// on the CPU the fused kernel of tokens_to_image.h reads them per head as they lie
   /// (MEDSA_TOKENS_TO_IMAGE=off|portable|avx2|avx512 forces LibTorch or an instruction set).
+  /// `keysInBlocks` (optional): the same keys as that kernel's keysInBlocks lays them out.
   torch::Tensor attendPrepared(const torch::Tensor& q, const torch::Tensor& scaledKeys,
-                               const torch::Tensor& values);
+                               const torch::Tensor& values, const torch::Tensor& keysInBlocks = {});
 
   /// forward for the decoder's lopsided calls, with the same result up to rounding: a few
   /// prompt tokens q [B, n, C] attending to many image tokens k, v [B, N, C] (attendToMany),
@@ -64,6 +65,9 @@ struct PreparedImage {
   torch::Tensor keys, keyPe, keysWithPe;  ///< [1, N, C]
   torch::Tensor firstScaledKeys;          ///< [1, N, heads x c], times 1/sqrt(c)
   torch::Tensor firstValues;              ///< [1, N, heads x c]
+  /// firstScaledKeys as tokens_to_image.h's fused kernel reads them ([1, ceil(N / 16),
+  /// heads x c, 16]); undefined where that kernel does not run (off, GPU, bf16).
+  torch::Tensor firstKeysInBlocks;
   /// The first block's image-to-token queries (q_proj of keysWithPe) as the fused kernel reads
   /// them (image_to_tokens.h: [1, ceil(N / 16), heads x c, 16]); undefined where that kernel
   /// does not run (off, GPU, bf16).

@@ -17,7 +17,8 @@ constexpr std::int64_t kMaxRows = 256;
 constexpr std::int64_t kMaxDim = 4096;
 constexpr std::int64_t kDimMultiple = 16;   // every compilation's ValueGroup x L divides it
 constexpr std::int64_t kBlockTokens = 48;   // a multiple of every compilation's score rows
-constexpr std::int64_t kChunkTokens = 512;  // image tokens per running state
+constexpr std::int64_t kChunkTokens = 512;  // image tokens per running state, whole key blocks
+constexpr std::int64_t kKeyBlock = kKeyBlockTokens;
 // The running maximum before the first block: below every score, and e^(it - a score) is 0.
 constexpr float kNoScore = -1e30f;
 
@@ -141,6 +142,72 @@ MEDSA_INLINE void chunkOf(const TokensToImageInput& p, const float* columns, con
   }
 }
 
+// The same for keys in blocks of kKeyBlock tokens (TokensToImageInput::keysInBlocks), every
+// head's n query rows of c dims: each row's scores over the chunk's tokens are vectors (c
+// multiply-adds per token, no padding of n or c), the chunk's softmax runs along them, and the
+// weighted sums take RowGroup rows at a time (spare rows repeat the last one, never written).
+// `scratch`: n x kChunkTokens scores.
+template <int L, int RowGroup>
+MEDSA_INLINE void blockedChunkOf(const TokensToImageInput& p, std::int64_t first, std::int64_t last,
+                                 float* states, std::int64_t perState, float* scratch) {
+  using V = typename Simd<L>::F;
+  using I = typename Simd<L>::I;
+  constexpr int kVectors = kKeyBlock / L;
+  const std::int64_t n = p.n, dim = p.dim, span = last - first;
+  const std::int64_t padded = (span + kKeyBlock - 1) / kKeyBlock * kKeyBlock;
+  for (std::int64_t head = 0; head < p.heads; ++head) {
+    const State state = stateAt(states + head * perState, Shape{n, n});
+    for (std::int64_t b = 0; b < padded; b += kKeyBlock) {
+      const float* keys =
+          p.keysInBlocks + ((first + b) / kKeyBlock * p.heads + head) * dim * kKeyBlock;
+      for (std::int64_t j = 0; j < n; ++j) {
+        const float* query = p.queries + (head * n + j) * dim;
+        V acc[kVectors] = {};
+        for (std::int64_t d = 0; d < dim; ++d) {
+          const V x = query[d] - V{};
+          for (int v = 0; v < kVectors; ++v) acc[v] += x * load<V>(keys + d * kKeyBlock + v * L);
+        }
+        for (int v = 0; v < kVectors; ++v) store(scratch + j * kChunkTokens + b + v * L, acc[v]);
+      }
+    }
+    for (std::int64_t j = 0; j < n; ++j) {
+      float* row = scratch + j * kChunkTokens;
+      std::fill(row + span, row + padded, kNoScore);  // tokens past the last: no score
+      V top = load<V>(row);
+      for (std::int64_t t = L; t < padded; t += L) {
+        const V x = load<V>(row + t);
+        top = x > top ? x : top;
+      }
+      float highest = top[0];
+      for (int l = 1; l < L; ++l) highest = std::max(highest, top[l]);
+      for (std::int64_t t = 0; t < padded; t += L)
+        store(row + t, expNonPositive<V, I>(load<V>(row + t) - highest));
+      std::fill(row + span, row + padded, 0.0f);  // e^-87, not 0, where flushed
+      V total{};
+      for (std::int64_t t = 0; t < padded; t += L) total += load<V>(row + t);
+      float sum = 0.0f;
+      for (int l = 0; l < L; ++l) sum += total[l];
+      state.maxima[j] = highest;
+      state.sums[j] = sum;
+    }
+    const float* values = p.values + first * p.valueStride + head * dim;
+    for (std::int64_t j0 = 0; j0 < n; j0 += RowGroup) {
+      const float* weight[RowGroup];
+      for (int r = 0; r < RowGroup; ++r)
+        weight[r] = scratch + std::min<std::int64_t>(j0 + r, n - 1) * kChunkTokens;
+      for (std::int64_t u0 = 0; u0 < dim; u0 += L) {
+        V acc[RowGroup] = {};
+        for (std::int64_t t = 0; t < span; ++t) {
+          const V value = load<V>(values + t * p.valueStride + u0);
+          for (int r = 0; r < RowGroup; ++r) acc[r] += (weight[r][t] - V{}) * value;
+        }
+        for (int r = 0; r < RowGroup && j0 + r < n; ++r)
+          store(state.weighted + (j0 + r) * dim + u0, acc[r]);
+      }
+    }
+  }
+}
+
 // One function per instruction set, called per job: code inlined into a lambda would be
 // compiled for the lambda's own (baseline) target, whatever its caller's. Score blocks of 24
 // accumulators of AVX-512's 32 registers, 12 of AVX2's 16 and 8 of SSE's 16, each with its
@@ -173,6 +240,35 @@ void chunkPortable(const TokensToImageInput& p, const float* columns, const Shap
   chunkOf<4, 4, 2, 4, 2>(p, columns, shape, first, last, states, perState, scratch);
 }
 
+using BlockedChunkFunction = void (*)(const TokensToImageInput&, std::int64_t, std::int64_t, float*,
+                                      std::int64_t, float*);
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f,avx512dq,fma"))) void blockedChunkAvx512(
+    const TokensToImageInput& p, std::int64_t first, std::int64_t last, float* states,
+    std::int64_t perState, float* scratch) {
+  blockedChunkOf<16, 8>(p, first, last, states, perState, scratch);
+}
+__attribute__((target("avx2,fma"))) void blockedChunkAvx2(const TokensToImageInput& p,
+                                                          std::int64_t first, std::int64_t last,
+                                                          float* states, std::int64_t perState,
+                                                          float* scratch) {
+  blockedChunkOf<8, 8>(p, first, last, states, perState, scratch);
+}
+#endif
+void blockedChunkPortable(const TokensToImageInput& p, std::int64_t first, std::int64_t last,
+                          float* states, std::int64_t perState, float* scratch) {
+  blockedChunkOf<4, 8>(p, first, last, states, perState, scratch);
+}
+
+BlockedChunkFunction blockedChunkFor(VectorIsa isa) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return functionFor<BlockedChunkFunction>(isa, blockedChunkAvx512, blockedChunkAvx2,
+                                           blockedChunkPortable);
+#else
+  return blockedChunkPortable;
+#endif
+}
+
 Compiled compiledFor(VectorIsa isa) {
 #if defined(__x86_64__) && defined(__GNUC__)
   if (isa == VectorIsa::Avx512) return {chunkAvx512, 12, 32};
@@ -191,38 +287,17 @@ bool tokensToImageFits(std::int64_t n, std::int64_t dim) {
   return n >= 1 && n <= kMaxRows && dim > 0 && dim % kDimMultiple == 0 && dim <= kMaxDim;
 }
 
-void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out) {
-  const Compiled compiled = compiledFor(isa);
+namespace {
+
+// The chunks' states (`perState` floats per head, chunk after chunk) merged in order: each one's
+// sums rescaled to the overall maximum.
+void mergeChunks(const TokensToImageInput& input, const Shape& shape, float* states,
+                 std::int64_t chunks, std::int64_t perState, float* out) {
   const std::int64_t heads = input.heads, n = input.n, dim = input.dim;
-  Shape shape;
-  shape.rows = roundUp(n, compiled.rowMultiple);
-  shape.stride = roundUp(shape.rows, compiled.columnMultiple);
-
-  // Each head's queries as columns; padding columns are zero (scores 0, never written out).
-  std::vector<float> columns(static_cast<std::size_t>(heads * dim * shape.stride), 0.0f);
-  for (std::int64_t h = 0; h < heads; ++h)
-    for (std::int64_t j = 0; j < n; ++j)
-      for (std::int64_t d = 0; d < dim; ++d)
-        columns[(h * dim + d) * shape.stride + j] = input.queries[(h * n + j) * dim + d];
-
-  const std::int64_t chunks = (input.tokens + kChunkTokens - 1) / kChunkTokens;
-  const std::int64_t perState = 2 * shape.stride + shape.rows * dim;
-  std::vector<float> states(static_cast<std::size_t>(chunks * heads * perState));
-  at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> scratch(static_cast<std::size_t>((kBlockTokens + 1) * shape.stride));
-    for (std::int64_t chunk = begin; chunk < end; ++chunk) {
-      const std::int64_t first = chunk * kChunkTokens;
-      compiled.chunk(input, columns.data(), shape, first,
-                     std::min(input.tokens, first + kChunkTokens),
-                     states.data() + chunk * heads * perState, perState, scratch.data());
-    }
-  });
-
-  // The chunks merged in order: each one's sums rescaled to the overall maximum.
   std::vector<float> factor(static_cast<std::size_t>(chunks));
   for (std::int64_t h = 0; h < heads; ++h) {
     const auto stateOf = [&](std::int64_t chunk) {
-      return stateAt(states.data() + (chunk * heads + h) * perState, shape);
+      return stateAt(states + (chunk * heads + h) * perState, shape);
     };
     for (std::int64_t j = 0; j < n; ++j) {
       float highest = kNoScore;
@@ -241,6 +316,54 @@ void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out) {
       }
     }
   }
+}
+
+}  // namespace
+
+void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out) {
+  const std::int64_t heads = input.heads, n = input.n, dim = input.dim;
+  const std::int64_t chunks = (input.tokens + kChunkTokens - 1) / kChunkTokens;
+  if (input.keysInBlocks != nullptr) {
+    const BlockedChunkFunction chunk = blockedChunkFor(isa);
+    const Shape shape{n, n};
+    const std::int64_t perState = 2 * n + n * dim;
+    std::vector<float> states(static_cast<std::size_t>(chunks * heads * perState));
+    at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+      std::vector<float> scratch(static_cast<std::size_t>(n * kChunkTokens));
+      for (std::int64_t c = begin; c < end; ++c) {
+        const std::int64_t first = c * kChunkTokens;
+        chunk(input, first, std::min(input.tokens, first + kChunkTokens),
+              states.data() + c * heads * perState, perState, scratch.data());
+      }
+    });
+    mergeChunks(input, shape, states.data(), chunks, perState, out);
+    return;
+  }
+
+  const Compiled compiled = compiledFor(isa);
+  Shape shape;
+  shape.rows = roundUp(n, compiled.rowMultiple);
+  shape.stride = roundUp(shape.rows, compiled.columnMultiple);
+
+  // Each head's queries as columns; padding columns are zero (scores 0, never written out).
+  std::vector<float> columns(static_cast<std::size_t>(heads * dim * shape.stride), 0.0f);
+  for (std::int64_t h = 0; h < heads; ++h)
+    for (std::int64_t j = 0; j < n; ++j)
+      for (std::int64_t d = 0; d < dim; ++d)
+        columns[(h * dim + d) * shape.stride + j] = input.queries[(h * n + j) * dim + d];
+
+  const std::int64_t perState = 2 * shape.stride + shape.rows * dim;
+  std::vector<float> states(static_cast<std::size_t>(chunks * heads * perState));
+  at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<float> scratch(static_cast<std::size_t>((kBlockTokens + 1) * shape.stride));
+    for (std::int64_t chunk = begin; chunk < end; ++chunk) {
+      const std::int64_t first = chunk * kChunkTokens;
+      compiled.chunk(input, columns.data(), shape, first,
+                     std::min(input.tokens, first + kChunkTokens),
+                     states.data() + chunk * heads * perState, perState, scratch.data());
+    }
+  });
+  mergeChunks(input, shape, states.data(), chunks, perState, out);
 }
 
 }  // namespace medsa::model

@@ -14,6 +14,10 @@
 // kernels do) into the weighted sums, and no score array larger than a block ever exists. The
 // image tokens are split into chunks of 512, each with its own running state, merged in a fixed
 // order at the end: the result does not depend on the number of threads.
+//
+// The first block's keys, projected once per picture, can also come in blocks of 16 tokens
+// (keysInBlocks): each query row's scores are then vectors along the tokens, with neither the
+// 7 rows nor the 16 dims padded to a register block (ViT-B on a Zen 4: 0.84 -> 0.39 ms a click).
 
 #include <cstdint>
 
@@ -32,7 +36,15 @@ struct TokensToImageInput {
   const float* keys;
   const float* values;
   std::int64_t heads, n, dim, tokens, keyStride, valueStride;
+  /// Where given, the keys instead of `keys`: in blocks of kKeyBlockTokens image tokens,
+  /// [ceil(tokens / 16)][heads x dim][16] (token 16 b + i's dim e of head h at [b][h dim + e][i]),
+  /// as MaskDecoder::prepare lays out the first block's projected keys. The scores then run
+  /// along the tokens, without padding the few query rows to a register block.
+  const float* keysInBlocks = nullptr;
 };
+
+/// Image tokens per block of TokensToImageInput::keysInBlocks.
+inline constexpr std::int64_t kKeyBlockTokens = 16;
 
 /// The sizes the kernel takes: 1 to 256 query rows per head, dim a multiple of 16 up to 4096.
 bool tokensToImageFits(std::int64_t n, std::int64_t dim);
