@@ -14,6 +14,13 @@ namespace {
 
 FloatLayerNorm layerNorm(int64_t dim) { return FloatLayerNorm(dim, 1e-5); }
 
+// An attention's projection: the prompt tokens' few rows through the few-rows kernel in fp32
+// inference (LibTorch's linear took 19 us for 7 x 256 -> 256 warm, and runs 18 times a click),
+// anything else (image tokens, training) through LibTorch's linear.
+torch::Tensor projectFew(torch::nn::LinearImpl& projection, const torch::Tensor& x) {
+  return tokenLinear(projection, x, /*relu=*/false);
+}
+
 // Prompt tokens q attending to image tokens k, v; and image tokens q attending to prompt tokens.
 torch::Tensor tokensToImage(DecoderAttentionImpl& attention, const torch::Tensor& q,
                             const torch::Tensor& k, const torch::Tensor& v) {
@@ -107,8 +114,9 @@ std::optional<ImageTokens> fusedImageToTokens(
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
   const torch::Tensor kh =
-      (attention.k_proj(tokenKeys) * scale).view({batch, n, heads, c}).transpose(1, 2);
-  const torch::Tensor vh = attention.v_proj(tokenValues).view({batch, n, heads, c}).transpose(1, 2);
+      (projectFew(*attention.k_proj, tokenKeys) * scale).view({batch, n, heads, c}).transpose(1, 2);
+  const torch::Tensor vh =
+      projectFew(*attention.v_proj, tokenValues).view({batch, n, heads, c}).transpose(1, 2);
   const int64_t columns = heads * n, stride = imageToTokensColumnStride(columns);
   const bool projected = projectedQueries.defined() && isCpuFloat(projectedQueries) &&
                          projectedQueries.size(2) == inner;
@@ -193,11 +201,11 @@ std::pair<torch::Tensor, torch::Tensor> DecoderAttentionImpl::projectKeysValues(
   const auto splitHeads = [this](const torch::Tensor& x) {
     return x.view({x.size(0), x.size(1), heads, x.size(2) / heads}).transpose(1, 2);
   };
-  return {splitHeads(k_proj(k)), splitHeads(v_proj(v))};
+  return {splitHeads(projectFew(*k_proj, k)), splitHeads(projectFew(*v_proj, v))};
 }
 
 torch::Tensor DecoderAttentionImpl::queryHeads(const torch::Tensor& q) {
-  const torch::Tensor projected = q_proj(q);
+  const torch::Tensor projected = projectFew(*q_proj, q);
   return projected.view({q.size(0), q.size(1), heads, projected.size(2) / heads}).transpose(1, 2);
 }
 
@@ -208,7 +216,7 @@ torch::Tensor DecoderAttentionImpl::mergeHeads(const torch::Tensor& attention,
 
 torch::Tensor DecoderAttentionImpl::projectHeads(const torch::Tensor& attended) {
   const torch::Tensor out = attended.transpose(1, 2);
-  return out_proj(out.reshape({out.size(0), out.size(1), -1}));
+  return projectFew(*out_proj, out.reshape({out.size(0), out.size(1), -1}));
 }
 
 torch::Tensor DecoderAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& kh,
@@ -249,7 +257,8 @@ torch::Tensor DecoderAttentionImpl::attendToMany(const torch::Tensor& q, const t
   const int64_t batch = q.size(0), n = q.size(1), dim = q.size(2);
   const int64_t inner = q_proj->weight.size(0), c = inner / heads;
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
-  const torch::Tensor qh = (q_proj(q) * scale).view({batch, n, heads, c}).transpose(1, 2);
+  const torch::Tensor qh =
+      (projectFew(*q_proj, q) * scale).view({batch, n, heads, c}).transpose(1, 2);
   // q_h . (k Wk_h^T + bk_h) = (q_h Wk_h) . k + q_h . bk_h; the second term is one constant per
   // score row, which softmax drops.
   const torch::Tensor queriesInImageSpace =
@@ -265,7 +274,7 @@ torch::Tensor DecoderAttentionImpl::attendToMany(const torch::Tensor& q, const t
   }
   const torch::Tensor out = mixed.matmul(v_proj->weight.view({heads, c, dim}).transpose(1, 2)) +
                             v_proj->bias.view({1, heads, 1, c});
-  return out_proj(out.transpose(1, 2).reshape({batch, n, inner}));
+  return projectFew(*out_proj, out.transpose(1, 2).reshape({batch, n, inner}));
 }
 
 torch::Tensor DecoderAttentionImpl::attendFromMany(const torch::Tensor& q, const torch::Tensor& k,
@@ -273,8 +282,9 @@ torch::Tensor DecoderAttentionImpl::attendFromMany(const torch::Tensor& q, const
   const int64_t batch = q.size(0), tokens = q.size(1), n = k.size(1), dim = q.size(2);
   const int64_t inner = q_proj->weight.size(0), c = inner / heads;
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
-  const torch::Tensor kh = (k_proj(k) * scale).view({batch, n, heads, c}).transpose(1, 2);
-  const torch::Tensor vh = v_proj(v).view({batch, n, heads, c}).transpose(1, 2);
+  const torch::Tensor kh =
+      (projectFew(*k_proj, k) * scale).view({batch, n, heads, c}).transpose(1, 2);
+  const torch::Tensor vh = projectFew(*v_proj, v).view({batch, n, heads, c}).transpose(1, 2);
   // (q Wq_h^T + bq_h) . k_h = q . (k_h Wq_h) + bq_h . k_h: one column per head and prompt token.
   const torch::Tensor keysInImageSpace =
       kh.matmul(q_proj->weight.view({heads, c, dim})).reshape({batch, heads * n, dim});
