@@ -64,9 +64,8 @@ MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* pr
   using I = typename Simd<Lanes>::I;
   constexpr int kVectors = Columns / Lanes, kMaskVectors = kMaskLanes / Lanes;
   static_assert(kVectors % Group == 0, "a pass takes whole groups of columns");
-  constexpr int kChains = 8 / kMaskVectors;
   alignas(64) float x[Rows][In] = {};  // rows past `last` stay zero
-  alignas(64) float features[Rows][Columns];
+  alignas(64) float features[Rows][Columns] = {};  // rows past `last` are summed, never stored
   alignas(64) float mask[kMaskLanes];
   const std::int64_t w = p.w, plane = 16 * p.h * w;
   for (std::int64_t row = first; row < last; row += Rows) {
@@ -94,22 +93,24 @@ MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* pr
         for (int v = 0; v < Group; ++v)
           store(features[r] + (v0 + v) * Lanes, gelu<V, I>(acc[r][v]));
     }
-    for (int r = 0; r < count; ++r) {
-      // Eight independent sums: one chain of 128 dependent FMAs took a third of the kernel.
-      V sums[kChains][kMaskVectors] = {};
-      for (int k = 0; k < Columns; k += kChains)
-#pragma GCC unroll 8
-        for (int chain = 0; chain < kChains; ++chain)
+    // Every row's token products at once: each product row is loaded once for all of them,
+    // and the rows' sums are independent chains of multiply-adds.
+    V sums[Rows][kMaskVectors] = {};
+    for (int k = 0; k < Columns; ++k) {
+      V weight[kMaskVectors];
 #pragma GCC unroll 4
-          for (int m = 0; m < kMaskVectors; ++m)
-            sums[chain][m] +=
-                features[r][k + chain] * load<V>(product + (k + chain) * kMaskLanes + m * Lanes);
-#pragma GCC unroll 4
-      for (int m = 0; m < kMaskVectors; ++m) {
+      for (int m = 0; m < kMaskVectors; ++m)
+        weight[m] = load<V>(product + k * kMaskLanes + m * Lanes);
 #pragma GCC unroll 8
-        for (int chain = 1; chain < kChains; ++chain) sums[0][m] += sums[chain][m];
-        store(mask + m * Lanes, sums[0][m]);
+      for (int r = 0; r < Rows; ++r) {
+        const V feature = features[r][k] - V{};
+#pragma GCC unroll 4
+        for (int m = 0; m < kMaskVectors; ++m) sums[r][m] += feature * weight[m];
       }
+    }
+    for (int r = 0; r < count; ++r) {
+#pragma GCC unroll 4
+      for (int m = 0; m < kMaskVectors; ++m) store(mask + m * Lanes, sums[r][m]);
       // Row (i w + j) 4 + 2 di + dj: pixel (4i + 2di + di2, 4j + 2dj + dj2) of each mask.
       const std::int64_t pixel = row + r, token = pixel / 4, quarter = pixel % 4;
       const std::int64_t top = 4 * (token / w) + 2 * (quarter / 2);
@@ -127,10 +128,13 @@ MEDSA_INLINE void tailRows(const Prepared& p, const float* half, const float* pr
 
 // The shapes compiled: in 16/32/64 with 4 x out = 32/64/128 columns (decoder widths 64, 128,
 // 256), each with its rows per block and vectors of columns per pass. Rows x Group accumulators
-// stay in registers: on AVX-512 every column at once (24 of its 32 registers at ViT-B's
-// width). AVX2's 16 registers held one row of ViT-B's 16 column vectors with a spill in the
-// inner loop and a weight load per multiply-add; 6 rows x 2 vectors (12 accumulators) load a
-// weight per 6 and took the whole kernel from 5.3 to 4.1 ms on a Zen 3 (ViT-B, two cores).
+// stay in registers with the Group weights they multiply: at ViT-B's width on AVX-512, 6 rows x
+// 4 vectors in two passes (29 of its 32 registers) instead of 3 rows x all 8 (whose weights
+// GCC then read from memory in every multiply-add): the kernel 3.34 -> 3.00 ms on a Zen 4, and
+// 2.69 ms with the products' rows shared by the block's rows. AVX2's 16 registers held one row of
+// ViT-B's 16 column vectors with a spill in the inner loop and a weight load per multiply-add; 6
+// rows x 2 vectors (12 accumulators) load a weight per 6 and took the whole kernel from 5.3 to 4.1
+// ms on a Zen 3 (ViT-B, two cores).
 template <int Lanes, int Rows128, int Group128, int Rows64, int Group64, int Rows32, int Group32>
 MEDSA_INLINE void rowsOfShape(const Prepared& p, const float* half, const float* product,
                               std::int64_t first, std::int64_t last, float* masks) {
@@ -153,7 +157,7 @@ __attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(const Prepared& 
                                                                 const float* product,
                                                                 std::int64_t first,
                                                                 std::int64_t last, float* masks) {
-  rowsOfShape<16, 3, 8, 6, 4, 8, 2>(p, half, product, first, last, masks);
+  rowsOfShape<16, 6, 4, 6, 4, 8, 2>(p, half, product, first, last, masks);
 }
 __attribute__((target("avx2,fma"))) void rowsAvx2(const Prepared& p, const float* half,
                                                   const float* product, std::int64_t first,
