@@ -80,7 +80,7 @@ std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, to
     input.keyStride = k.stride(0);
     input.valueStride = v.stride(0);
     if (keysInBlocks.defined() && isCpuFloat(keysInBlocks) &&
-        keysInBlocks.size(2) == keys.size(2)) {
+        keysInBlocks.size(2) == keys.size(2) && keysInBlocks.size(1) * kKeyBlockTokens >= tokens) {
       input.keysInBlocks =
           keysInBlocks.select(0, keysInBlocks.size(0) == 1 ? 0 : b).data_ptr<float>();
     }
@@ -119,7 +119,8 @@ std::optional<ImageTokens> fusedImageToTokens(
       projectFew(*attention.v_proj, tokenValues).view({batch, n, heads, c}).transpose(1, 2);
   const int64_t columns = heads * n, stride = imageToTokensColumnStride(columns);
   const bool projected = projectedQueries.defined() && isCpuFloat(projectedQueries) &&
-                         projectedQueries.size(2) == inner;
+                         projectedQueries.size(2) == inner &&
+                         projectedQueries.size(1) * kProjectedTokenBlock >= tokens;
   torch::Tensor columnMatrix, columnBias, tokenKeysPerHead;
   if (projected) {
     tokenKeysPerHead = kh.contiguous();  // [B, heads, n, c]
