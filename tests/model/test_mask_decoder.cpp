@@ -240,8 +240,8 @@ class TestMaskDecoder : public QObject {
   }
 
   // A click on a prepared picture (first block's image side computed once) decodes as without.
-  // Width 32 takes the step-by-step image-to-token update, width 64 the fused kernel, which
-  // also hands keys + keyPe to the next attention, and in the first block reads the image
+  // Width 32 takes the step-by-step image-to-token update, width 64 the fused kernels, which
+  // add keyPe to the image tokens as they read them, and in the first block read the image
   // tokens' queries projected by prepare (36 tokens: three blocks of 16, the last one partly).
   // Width 128 (4 heads of 16 dims, as ViT-B and the starter) also reads the first block's keys
   // in blocks of 16 tokens in its token-to-image kernel.

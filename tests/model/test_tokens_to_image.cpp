@@ -5,7 +5,8 @@
 // counts that fill no block or chunk evenly, fewer tokens than a register block, scores far
 // apart (the online softmax's rescaling), on every instruction set this CPU runs; and the same
 // result on one thread as on two. The same with the keys in blocks of 16 tokens (the first
-// block's keys as prepared once per picture), garbage in the last block's missing tokens.
+// block's keys as prepared once per picture), garbage in the last block's missing tokens; and
+// with the keys summed from the image tokens and their positional encoding as they are read.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -54,7 +55,9 @@ torch::Tensor inBlocks(const Problem& p, const Case& c) {
   return padded.view({blocks, kKeyBlockTokens, -1}).transpose(1, 2).contiguous();
 }
 
-torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, bool keysInBlocks = false) {
+// With `keyPe` the kernel's keys are p.keys + keyPe, summed as it reads them.
+torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, bool keysInBlocks = false,
+                    const torch::Tensor* keyPe = nullptr) {
   torch::Tensor out = torch::full({c.heads, c.n, c.dim}, std::nanf(""));
   TokensToImageInput input{};
   input.queries = p.queries.data_ptr<float>();
@@ -71,6 +74,10 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, bool keysInB
     blocks = inBlocks(p, c);
     input.keysInBlocks = blocks.data_ptr<float>();
     input.keys = nullptr;  // not read in this form
+  }
+  if (keyPe != nullptr) {
+    input.keyPe = keyPe->data_ptr<float>();
+    input.keyPeStride = keyPe->stride(0);
   }
   tokensToImage(isa, input, out.data_ptr<float>());
   return out;
@@ -127,6 +134,25 @@ class TestTokensToImage : public QObject {
 
   void keysInBlocksMatchStepByStep_data() { medsa::test::addRowsForEachIsa(kCases, describe); }
   void keysInBlocksMatchStepByStep() { check(true); }
+
+  // The decoder's later blocks: keys + their positional encoding (rows of another stride; half
+  // the keys' scale, so that each row's score spread stays near its name's).
+  void keysPlusEncodingMatchStepByStep_data() { medsa::test::addRowsForEachIsa(kCases, describe); }
+
+  void keysPlusEncodingMatchStepByStep() {
+    QFETCH(int, isa);
+    QFETCH(Case, shape);
+    Problem problem = randomProblem(shape, shape.tokens + shape.dim + shape.n);
+    const torch::Tensor pe = (torch::randn({shape.tokens, shape.heads * shape.dim + 5}) * 0.5)
+                                 .narrow(1, 0, shape.heads * shape.dim);
+    const torch::Tensor got = fused(static_cast<VectorIsa>(isa), problem, shape, false, &pe);
+    problem.keys = problem.keys + pe;
+    const double error =
+        (got.to(torch::kDouble) - reference(problem, shape)).abs().max().item<double>();
+    qInfo("max abs error %.3g", error);
+    QVERIFY2(torch::isfinite(got).all().item<bool>(), "every output written");
+    QVERIFY2(error < 2e-5, qPrintable(QString::number(error)));
+  }
 
   void theThreadCountDoesNotChangeTheResult_data() {
     QTest::addColumn<Case>("shape");

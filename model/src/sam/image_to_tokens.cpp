@@ -25,7 +25,7 @@ constexpr std::int64_t kTokenBlock = kProjectedTokenBlock;
 template <int L, int R, int G>
 MEDSA_INLINE void finishRows(const ImageToTokensInput& p, std::int64_t row0, std::int64_t rows,
                              const float* weights, std::int64_t rowStep, std::int64_t columnStep,
-                             float* out, float* outWithPe) {
+                             float* out) {
   using V = typename Simd<L>::F;
   const std::int64_t dim = p.dim, columns = p.heads * p.perHead;
   alignas(64) float sum[R][kMaxDim];
@@ -76,13 +76,6 @@ MEDSA_INLINE void finishRows(const ImageToTokensInput& p, std::int64_t row0, std
       const V normalised = (load<V>(y + d) - mean) * scale;
       store(target + d, normalised * load<V>(p.normWeight + d) + load<V>(p.normBias + d));
     }
-    if (outWithPe != nullptr) {
-      // Added to the stored values (still in L1), so that the sum equals keys + keyPe exactly.
-      const float* pe = p.pe + (row0 + r) * dim;
-      float* withPe = outWithPe + (row0 + r) * dim;
-      for (std::int64_t d = 0; d < dim; d += L)
-        store(withPe + d, load<V>(target + d) + load<V>(pe + d));
-    }
   }
 }
 
@@ -91,14 +84,23 @@ MEDSA_INLINE void finishRows(const ImageToTokensInput& p, std::int64_t row0, std
 // then finishRows.
 template <int L, int R, int G>
 MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, std::int64_t rows,
-                              float* out, float* outWithPe) {
+                              float* out) {
   using V = typename Simd<L>::F;
   using I = typename Simd<L>::I;
   const std::int64_t dim = p.dim, columns = p.heads * p.perHead, stride = p.columnStride;
   alignas(64) float score[R][kMaxColumns];
+  alignas(64) float summed[R][kMaxDim];  // without `queries`: keys + pe, added here
   const float* query[R];
-  for (int r = 0; r < R; ++r)
-    query[r] = p.queries + (row0 + std::min<std::int64_t>(r, rows - 1)) * dim;
+  for (int r = 0; r < R; ++r) {
+    const std::int64_t row = row0 + std::min<std::int64_t>(r, rows - 1);
+    if (p.queries != nullptr) {
+      query[r] = p.queries + row * dim;
+    } else {
+      for (std::int64_t d = 0; d < dim; d += L)
+        store(summed[r] + d, load<V>(p.keys + row * dim + d) + load<V>(p.pe + row * dim + d));
+      query[r] = summed[r];
+    }
+  }
 
   for (std::int64_t c0 = 0; c0 < columns; c0 += G * L) {
     V acc[R][G];
@@ -139,7 +141,7 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
       for (std::int64_t j = 0; j < p.perHead; ++j) head[j] *= inverse;
     }
   }
-  finishRows<L, R, G>(p, row0, rows, score[0], kMaxColumns, 1, out, outWithPe);
+  finishRows<L, R, G>(p, row0, rows, score[0], kMaxColumns, 1, out);
 }
 
 // Rows [row0, row0 + rows) (rows <= kTokenBlock, row0 a multiple of it) from queries projected
@@ -148,7 +150,7 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
 // its n columns, without a scalar step; then finishRows, R rows at a time.
 template <int L, int R, int G>
 MEDSA_INLINE void blockOfProjected(const ImageToTokensInput& p, std::int64_t row0,
-                                   std::int64_t rows, float* out, float* outWithPe) {
+                                   std::int64_t rows, float* out) {
   using V = typename Simd<L>::F;
   using I = typename Simd<L>::I;
   constexpr int kVectors = kTokenBlock / L;
@@ -186,19 +188,19 @@ MEDSA_INLINE void blockOfProjected(const ImageToTokensInput& p, std::int64_t row
   }
   for (std::int64_t r0 = 0; r0 < rows; r0 += R)
     finishRows<L, R, G>(p, row0 + r0, std::min<std::int64_t>(R, rows - r0), weights[0] + r0, 1,
-                        kTokenBlock, out, outWithPe);
+                        kTokenBlock, out);
 }
 
 template <int L, int R, int G>
 MEDSA_INLINE void rowsOf(const ImageToTokensInput& p, std::int64_t first, std::int64_t last,
-                         float* out, float* outWithPe) {
+                         float* out) {
   if (p.projectedQueries != nullptr) {
     for (std::int64_t row = first; row < last; row += kTokenBlock)
-      blockOfProjected<L, R, G>(p, row, std::min(kTokenBlock, last - row), out, outWithPe);
+      blockOfProjected<L, R, G>(p, row, std::min(kTokenBlock, last - row), out);
     return;
   }
   for (std::int64_t row = first; row < last; row += R)
-    blockOfRows<L, R, G>(p, row, std::min<std::int64_t>(R, last - row), out, outWithPe);
+    blockOfRows<L, R, G>(p, row, std::min<std::int64_t>(R, last - row), out);
 }
 
 // One function per instruction set, called per job: code inlined into a lambda would be
@@ -208,23 +210,20 @@ MEDSA_INLINE void rowsOf(const ImageToTokensInput& p, std::int64_t first, std::i
 // AVX2, 6 rows x 2 vectors read the columns and values a third as often per multiply-add as
 // 2 x 4 did (whose 57-64 KB per pass come from L2): 1.7x faster on a Zen 3 (4.4 -> 2.5 ms
 // for ViT-B's 4096 tokens on two cores).
-using RowsFunction = void (*)(const ImageToTokensInput&, std::int64_t, std::int64_t, float*,
-                              float*);
+using RowsFunction = void (*)(const ImageToTokensInput&, std::int64_t, std::int64_t, float*);
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(const ImageToTokensInput& p,
                                                                 std::int64_t first,
-                                                                std::int64_t last, float* out,
-                                                                float* outWithPe) {
-  rowsOf<16, 4, 4>(p, first, last, out, outWithPe);
+                                                                std::int64_t last, float* out) {
+  rowsOf<16, 4, 4>(p, first, last, out);
 }
 __attribute__((target("avx2,fma"))) void rowsAvx2(const ImageToTokensInput& p, std::int64_t first,
-                                                  std::int64_t last, float* out, float* outWithPe) {
-  rowsOf<8, 6, 2>(p, first, last, out, outWithPe);
+                                                  std::int64_t last, float* out) {
+  rowsOf<8, 6, 2>(p, first, last, out);
 }
 #endif
-void rowsPortable(const ImageToTokensInput& p, std::int64_t first, std::int64_t last, float* out,
-                  float* outWithPe) {
-  rowsOf<4, 2, 4>(p, first, last, out, outWithPe);
+void rowsPortable(const ImageToTokensInput& p, std::int64_t first, std::int64_t last, float* out) {
+  rowsOf<4, 2, 4>(p, first, last, out);
 }
 
 RowsFunction rowsFor(VectorIsa isa) {
@@ -246,13 +245,12 @@ std::int64_t imageToTokensColumnStride(std::int64_t columns) {
   return (columns + kColumnMultiple - 1) / kColumnMultiple * kColumnMultiple;
 }
 
-void imageToTokens(VectorIsa isa, const ImageToTokensInput& input, float* out, float* outWithPe) {
+void imageToTokens(VectorIsa isa, const ImageToTokensInput& input, float* out) {
   const RowsFunction rows = rowsFor(isa);
-  if (input.pe == nullptr) outWithPe = nullptr;
   const std::int64_t jobs = (input.tokens + kJobRows - 1) / kJobRows;
   at::parallel_for(0, jobs, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t job = begin; job < end; ++job)
-      rows(input, job * kJobRows, std::min(input.tokens, (job + 1) * kJobRows), out, outWithPe);
+      rows(input, job * kJobRows, std::min(input.tokens, (job + 1) * kJobRows), out);
   });
 }
 

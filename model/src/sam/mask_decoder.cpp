@@ -21,11 +21,12 @@ torch::Tensor projectFew(torch::nn::LinearImpl& projection, const torch::Tensor&
   return tokenLinear(projection, x, /*relu=*/false);
 }
 
-// Prompt tokens q attending to image tokens k, v; and image tokens q attending to prompt tokens.
+// Prompt tokens q attending to the image tokens `keys` (keys + keyPe as the attention's keys,
+// keys as its values); and image tokens q attending to prompt tokens k, v.
 torch::Tensor tokensToImage(DecoderAttentionImpl& attention, const torch::Tensor& q,
-                            const torch::Tensor& k, const torch::Tensor& v) {
-  return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, k, v)
-                                       : attention.forward(q, k, v);
+                            const torch::Tensor& keys, const torch::Tensor& keyPe) {
+  return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, keys, keys, keyPe)
+                                       : attention.forward(q, keys + keyPe, keys);
 }
 torch::Tensor imageToTokens(DecoderAttentionImpl& attention, const torch::Tensor& q,
                             const torch::Tensor& k, const torch::Tensor& v) {
@@ -51,20 +52,24 @@ std::optional<VectorIsa> tokensToImageChoice() {
 // inference on the CPU: queries [B, heads, n, c], keys and values [B, N, heads x c] (one head
 // of c = C: the folded form). nullopt where the kernel does not apply.
 // `keysInBlocks`, where defined, are the keys as TokensToImageInput::keysInBlocks lays them out
-// ([1, blocks, heads x c, 16], MaskDecoder::prepare).
+// ([1, blocks, heads x c, 16], MaskDecoder::prepare); `keyPe`, where defined, is added to the
+// keys as the kernel reads them.
 std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, torch::Tensor keys,
                                                 torch::Tensor values,
-                                                const torch::Tensor& keysInBlocks = {}) {
+                                                const torch::Tensor& keysInBlocks = {},
+                                                torch::Tensor keyPe = {}) {
   const std::optional<VectorIsa> isa = tokensToImageChoice();
   const int64_t batch = queries.size(0), heads = queries.size(1), n = queries.size(2);
   const int64_t c = queries.size(3), tokens = keys.size(1);
   if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(queries) || !isCpuFloat(keys) ||
       !isCpuFloat(values) || keys.size(2) != heads * c || values.sizes() != keys.sizes() ||
-      tokens < 1 || !tokensToImageFits(n, c) || compat::cpuAutocastEnabled())
+      tokens < 1 || !tokensToImageFits(n, c) || compat::cpuAutocastEnabled() ||
+      (keyPe.defined() && (!isCpuFloat(keyPe) || keyPe.sizes() != keys.sizes())))
     return std::nullopt;
   // Each token's row contiguous (image tokens made channels last by a permute are not).
   if (keys.stride(2) != 1) keys = keys.contiguous();
   if (values.stride(2) != 1) values = values.contiguous();
+  if (keyPe.defined() && keyPe.stride(2) != 1) keyPe = keyPe.contiguous();
   const torch::Tensor q = queries.contiguous();
   torch::Tensor out = torch::empty({batch, heads, n, c}, q.options());
   for (int64_t b = 0; b < batch; ++b) {
@@ -84,30 +89,34 @@ std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, to
       input.keysInBlocks =
           keysInBlocks.select(0, keysInBlocks.size(0) == 1 ? 0 : b).data_ptr<float>();
     }
+    if (keyPe.defined()) {
+      const torch::Tensor pe = keyPe.select(0, b);
+      input.keyPe = pe.data_ptr<float>();
+      input.keyPeStride = pe.stride(0);
+    }
     tokensToImage(*isa, input, out.select(0, b).data_ptr<float>());
   }
   return out;
 }
 
 // keys (the image tokens) updated by their attention to the prompt tokens, the residual and
-// `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU, with the same plus
-// keyPe; nullopt where the kernel does not apply (the caller then takes the step-by-step form).
-// `imageQueries` are the image tokens with their positional encoding, `tokenKeys` the prompt
-// tokens with theirs.
-// `projectedQueries`, where defined, are the image queries' projection as
+// `norm`, in one pass (image_to_tokens.h), for fp32 inference on the CPU; nullopt where the
+// kernel does not apply (the caller then takes the step-by-step form). The image tokens' queries
+// are keys + keyPe, summed as the kernel reads them; `tokenKeys` are the prompt tokens with their
+// encoding. `projectedQueries`, where defined, are the image queries' projection as
 // ImageToTokensInput::projectedQueries lays it out ([1, blocks, inner, 16], MaskDecoder::prepare).
-std::optional<ImageTokens> fusedImageToTokens(
-    DecoderAttentionImpl& attention, FloatLayerNormImpl& norm, const torch::Tensor& imageQueries,
-    const torch::Tensor& tokenKeys, const torch::Tensor& tokenValues, const torch::Tensor& keys,
-    const torch::Tensor& keyPe, const torch::Tensor& projectedQueries) {
+std::optional<torch::Tensor> fusedImageToTokens(
+    DecoderAttentionImpl& attention, FloatLayerNormImpl& norm, const torch::Tensor& tokenKeys,
+    const torch::Tensor& tokenValues, const torch::Tensor& keys, const torch::Tensor& keyPe,
+    const torch::Tensor& projectedQueries) {
   const std::optional<VectorIsa> isa = imageToTokensChoice();
   const int64_t batch = keys.size(0), tokens = keys.size(1), dim = keys.size(2);
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
   const int64_t inner = attention.q_proj->weight.size(0), c = inner / heads;
   // Inference only, as for the mask tail: with gradients recorded, the steps LibTorch knows.
-  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(imageQueries) ||
-      !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) ||
-      !isCpuFloat(keyPe) || keyPe.sizes() != keys.sizes() || !attention.foldsFor(n) ||
+  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(tokenKeys) ||
+      !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) || !isCpuFloat(keyPe) ||
+      keyPe.sizes() != keys.sizes() || !attention.foldsFor(n) ||
       !imageToTokensFits(dim, heads * n) ||
       compat::cpuAutocastEnabled())  // its LibTorch half would run in bf16
     return std::nullopt;
@@ -140,14 +149,12 @@ std::optional<ImageTokens> fusedImageToTokens(
           .contiguous();
   const torch::Tensor outBias = attention.out_proj->bias.contiguous();
   const torch::Tensor normWeight = norm.weight.contiguous(), normBias = norm.bias.contiguous();
-  ImageTokens out{torch::empty({batch, tokens, dim}, keys.options()),
-                  torch::empty({batch, tokens, dim}, keys.options())};
+  torch::Tensor out = torch::empty({batch, tokens, dim}, keys.options());
   for (int64_t b = 0; b < batch; ++b) {
-    const torch::Tensor queries = imageQueries.select(0, b).contiguous();
     const torch::Tensor residual = keys.select(0, b).contiguous();
     const torch::Tensor pe = keyPe.select(0, b).contiguous();
     ImageToTokensInput input{};
-    input.queries = queries.data_ptr<float>();
+    input.queries = nullptr;  // keys + pe
     input.keys = residual.data_ptr<float>();
     input.pe = pe.data_ptr<float>();
     if (projected) {
@@ -169,8 +176,7 @@ std::optional<ImageTokens> fusedImageToTokens(
     input.heads = heads;
     input.perHead = n;
     input.columnStride = stride;
-    imageToTokens(*isa, input, out.keys.select(0, b).data_ptr<float>(),
-                  out.keysWithPe.select(0, b).data_ptr<float>());
+    imageToTokens(*isa, input, out.select(0, b).data_ptr<float>());
   }
   return out;
 }
@@ -254,7 +260,8 @@ bool DecoderAttentionImpl::foldsFor(int64_t fewTokens) const {
 }
 
 torch::Tensor DecoderAttentionImpl::attendToMany(const torch::Tensor& q, const torch::Tensor& k,
-                                                 const torch::Tensor& v) {
+                                                 const torch::Tensor& v,
+                                                 const torch::Tensor& keyPe) {
   const int64_t batch = q.size(0), n = q.size(1), dim = q.size(2);
   const int64_t inner = q_proj->weight.size(0), c = inner / heads;
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
@@ -267,10 +274,11 @@ torch::Tensor DecoderAttentionImpl::attendToMany(const torch::Tensor& q, const t
   // P (v Wv_h^T + bv_h) = (P v) Wv_h^T + bv_h, because every row of P sums to one.
   torch::Tensor mixed;
   if (std::optional<torch::Tensor> fused =
-          fusedTokensToImage(queriesInImageSpace.unsqueeze(1), k, v)) {
+          fusedTokensToImage(queriesInImageSpace.unsqueeze(1), k, v, {}, keyPe)) {
     mixed = fused->view({batch, heads, n, dim});
   } else {
-    const torch::Tensor attention = queriesInImageSpace.matmul(k.transpose(1, 2)).softmax(-1);
+    const torch::Tensor keys = keyPe.defined() ? k + keyPe : k;
+    const torch::Tensor attention = queriesInImageSpace.matmul(keys.transpose(1, 2)).softmax(-1);
     mixed = attention.matmul(v).view({batch, heads, n, dim});
   }
   const torch::Tensor out = mixed.matmul(v_proj->weight.view({heads, c, dim}).transpose(1, 2)) +
@@ -328,10 +336,9 @@ TwoWayBlockImpl::TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, boo
   }
 }
 
-std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
-    torch::Tensor queries, const ImageTokens& image, const torch::Tensor& queryPe,
+std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
+    torch::Tensor queries, const torch::Tensor& keys, const torch::Tensor& queryPe,
     const torch::Tensor& keyPe, const torch::Tensor& prompt, const PreparedImage* prepared) {
-  const torch::Tensor& keys = image.keys;
   if (skipFirstLayerPe) {
     queries = self_attn(queries, queries, queries);  // no residual on the first layer
   } else {
@@ -340,10 +347,9 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
   }
   queries = norm1(queries);
 
+  // Both cross attentions read the image tokens as the block received them, keys + keyPe as
+  // their keys (the fused kernels add keyPe as they read).
   torch::Tensor q = queries + queryPe;
-  // Both cross attentions read the image tokens as the block received them.
-  const torch::Tensor keysWithPe =
-      prepared ? prepared->keysWithPe.expand({queries.size(0), -1, -1}) : image.withPe(keyPe);
   torch::Tensor attended;
   if (prepared) {
     const int64_t batch = queries.size(0);
@@ -351,7 +357,7 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
         q, prepared->firstScaledKeys.expand({batch, -1, -1}),
         prepared->firstValues.expand({batch, -1, -1}), prepared->firstKeysInBlocks);
   } else {
-    attended = tokensToImage(*cross_attn_token_to_image, q, keysWithPe, keys);
+    attended = tokensToImage(*cross_attn_token_to_image, q, keys, keyPe);
   }
   if (hyp_adapter) attended = attended + hyp_adapter(attended, prompt);
   queries = norm2(queries + attended);
@@ -363,13 +369,13 @@ std::pair<torch::Tensor, ImageTokens> TwoWayBlockImpl::forward(
   queries = norm3(queries + transformed);
 
   q = queries + queryPe;
-  if (std::optional<ImageTokens> updated =
-          fusedImageToTokens(*cross_attn_image_to_token, *norm4, keysWithPe, q, queries, keys,
-                             keyPe, prepared ? prepared->firstImageQueries : torch::Tensor())) {
+  if (std::optional<torch::Tensor> updated =
+          fusedImageToTokens(*cross_attn_image_to_token, *norm4, q, queries, keys, keyPe,
+                             prepared ? prepared->firstImageQueries : torch::Tensor())) {
     return {queries, *updated};
   }
   return {queries,
-          {norm4(keys + imageToTokens(*cross_attn_image_to_token, keysWithPe, q, queries)), {}}};
+          norm4(keys + imageToTokens(*cross_attn_image_to_token, keys + keyPe, q, queries))};
 }
 
 TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config,
@@ -389,8 +395,9 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     const torch::Tensor& image, const torch::Tensor& imagePe, const torch::Tensor& tokens,
     const torch::Tensor& prompt, const PreparedImage* prepared, int64_t keptTokens) {
   const int64_t batch = tokens.size(0);
-  ImageTokens keys{
-      prepared ? prepared->keys.expand({batch, -1, -1}) : image.flatten(2).permute({0, 2, 1}), {}};
+  // Token rows contiguous once here (a channels-last source already is), not in every kernel.
+  torch::Tensor keys = prepared ? prepared->keys.expand({batch, -1, -1})
+                                : image.flatten(2).permute({0, 2, 1}).contiguous();
   // The encoding channels last once per call, shared by the batch where it is one picture's
   // (the fused image-to-token kernel reads it per block).
   torch::Tensor keyPe;
@@ -412,9 +419,8 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     queries = queries.narrow(1, 0, keptTokens);
   }
   const torch::Tensor q = queries + tokens.narrow(1, 0, queries.size(1));
-  const torch::Tensor k = keys.withPe(keyPe);
-  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, k, keys.keys));
-  return {queries, keys.keys};
+  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, keys, keyPe));
+  return {queries, keys};
 }
 
 MaskDecoderImpl::MaskDecoderImpl(const SamConfig& config, const AdapterConfig* adapters)
@@ -500,12 +506,12 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   PreparedImage prepared;
   prepared.keys = (embedding + noMaskDense).flatten(2).permute({0, 2, 1}).contiguous();
   prepared.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
-  prepared.keysWithPe = prepared.keys + prepared.keyPe;
+  const torch::Tensor keysWithPe = prepared.keys + prepared.keyPe;
   DecoderAttentionImpl& first =
       *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_token_to_image;
   const int64_t c = first.k_proj->weight.size(0) / first.heads;
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
-  prepared.firstScaledKeys = first.k_proj(prepared.keysWithPe) * scale;
+  prepared.firstScaledKeys = first.k_proj(keysWithPe) * scale;
   prepared.firstValues = first.v_proj(prepared.keys);
   // The same keys and the first image-to-token attention's queries where the fused kernels
   // will read them, in their blocks of tokens.
@@ -515,9 +521,8 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   DecoderAttentionImpl& second =
       *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_image_to_token;
   if (imageToTokensChoice() && imageToTokensFits(prepared.keys.size(2), 1) &&
-      isCpuFloat(prepared.keysWithPe) && isCpuFloat(second.q_proj->weight)) {
-    prepared.firstImageQueries =
-        inTokenBlocks(second.q_proj(prepared.keysWithPe), kProjectedTokenBlock);
+      isCpuFloat(keysWithPe) && isCpuFloat(second.q_proj->weight)) {
+    prepared.firstImageQueries = inTokenBlocks(second.q_proj(keysWithPe), kProjectedTokenBlock);
   }
   return prepared;
 }

@@ -39,9 +39,10 @@ struct DecoderAttentionImpl : torch::nn::Module {
   /// are moved to the few tokens' side (softmax ignores the key bias's per-row constant, and
   /// attention rows sum to one), so the N image tokens are never projected. Pays while
   /// foldsFor(n): heads x n <= the inner dimension. attendToMany's scores, softmax and weighted
-  /// sum run in tokens_to_image.h's kernel where attendPrepared's do.
-  torch::Tensor attendToMany(const torch::Tensor& q, const torch::Tensor& k,
-                             const torch::Tensor& v);
+  /// sum run in tokens_to_image.h's kernel where attendPrepared's do. With `keyPe` the keys
+  /// are k + keyPe, summed as that kernel reads them (never written out).
+  torch::Tensor attendToMany(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                             const torch::Tensor& keyPe = {});
   torch::Tensor attendFromMany(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v);
   bool foldsFor(int64_t fewTokens) const;
@@ -62,27 +63,16 @@ TORCH_MODULE(DecoderAttention);
 /// the no-mask embedding), their positional encoding, and the first block's projections of
 /// them for token-to-image attention. Computed once per picture instead of once per click.
 struct PreparedImage {
-  torch::Tensor keys, keyPe, keysWithPe;  ///< [1, N, C]
+  torch::Tensor keys, keyPe;              ///< [1, N, C]
   torch::Tensor firstScaledKeys;          ///< [1, N, heads x c], times 1/sqrt(c)
   torch::Tensor firstValues;              ///< [1, N, heads x c]
   /// firstScaledKeys as tokens_to_image.h's fused kernel reads them ([1, ceil(N / 16),
   /// heads x c, 16]); undefined where that kernel does not run (off, GPU, bf16).
   torch::Tensor firstKeysInBlocks;
-  /// The first block's image-to-token queries (q_proj of keysWithPe) as the fused kernel reads
+  /// The first block's image-to-token queries (q_proj of keys + keyPe) as the fused kernel reads
   /// them (image_to_tokens.h: [1, ceil(N / 16), heads x c, 16]); undefined where that kernel
   /// does not run (off, GPU, bf16).
   torch::Tensor firstImageQueries;
-};
-
-/// The image tokens between the decoder's blocks and, where the fused image-to-token kernel
-/// wrote them in the same pass, the same plus their positional encoding, which the next
-/// attention reads (one pass over 1 M values less per block).
-struct ImageTokens {
-  torch::Tensor keys;        ///< [B, N, C]
-  torch::Tensor keysWithPe;  ///< keys + keyPe, or undefined: the reader adds keyPe itself
-  torch::Tensor withPe(const torch::Tensor& keyPe) const {
-    return keysWithPe.defined() ? keysWithPe : keys + keyPe;
-  }
 };
 
 /// With adapters: HyP-Adpt (generated from the prompt summary) refines the token-to-image
@@ -90,12 +80,13 @@ struct ImageTokens {
 struct TwoWayBlockImpl : torch::nn::Module {
   TwoWayBlockImpl(int64_t dim, int64_t heads, int64_t mlpDim, bool skipFirstLayerPe,
                   const AdapterConfig* adapters);
-  /// Updates (queries, keys) = (prompt tokens, image tokens); prompt [B, C] summarises them.
-  std::pair<torch::Tensor, ImageTokens> forward(torch::Tensor queries, const ImageTokens& image,
-                                                const torch::Tensor& queryPe,
-                                                const torch::Tensor& keyPe,
-                                                const torch::Tensor& prompt,
-                                                const PreparedImage* prepared = nullptr);
+  /// Updates (queries, keys) = (prompt tokens, image tokens [B, N, C]); prompt [B, C]
+  /// summarises them. keys + keyPe are the cross attentions' image-side keys and queries.
+  std::pair<torch::Tensor, torch::Tensor> forward(torch::Tensor queries, const torch::Tensor& keys,
+                                                  const torch::Tensor& queryPe,
+                                                  const torch::Tensor& keyPe,
+                                                  const torch::Tensor& prompt,
+                                                  const PreparedImage* prepared = nullptr);
 
   DecoderAttention self_attn{nullptr}, cross_attn_token_to_image{nullptr},
       cross_attn_image_to_token{nullptr};

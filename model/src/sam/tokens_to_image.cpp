@@ -40,7 +40,8 @@ State stateAt(float* base, const Shape& shape) {
 
 // Image tokens [first, last) into the chunk's states (one per head, perState floats apart),
 // kBlockTokens at a time. columns: each head's queries transposed, [heads][dim][stride];
-// scratch: kBlockTokens x stride scores and stride rescale factors. Scores take ScoreRows
+// scratch: kBlockTokens x stride scores, stride rescale factors and, with keyPe, kBlockTokens x
+// heads x dim summed keys. Scores take ScoreRows
 // tokens x ScoreGroup vectors of query rows per register block, the weighted sums ValueRows
 // query rows x ValueGroup vectors of dims.
 template <int L, int ScoreRows, int ScoreGroup, int ValueRows, int ValueGroup>
@@ -61,8 +62,23 @@ MEDSA_INLINE void chunkOf(const TokensToImageInput& p, const float* columns, con
     std::fill(state.weighted, state.weighted + shape.rows * dim, 0.0f);
   }
 
+  // With keyPe, each block's keys + keyPe rows, summed once for every head's scores.
+  const std::int64_t width = p.heads * dim;
+  float* const summed = rescale + stride;
   for (std::int64_t block = first; block < last; block += kBlockTokens) {
     const std::int64_t count = std::min(kBlockTokens, last - block);
+    const float* keys = p.keys + block * p.keyStride;
+    std::int64_t keyStride = p.keyStride;
+    if (p.keyPe != nullptr) {
+      for (std::int64_t t = 0; t < count; ++t) {
+        const float* key = keys + t * p.keyStride;
+        const float* pe = p.keyPe + (block + t) * p.keyPeStride;
+        for (std::int64_t e = 0; e < width; e += L)
+          store(summed + t * width + e, load<V>(key + e) + load<V>(pe + e));
+      }
+      keys = summed;
+      keyStride = width;
+    }
     for (std::int64_t head = 0; head < p.heads; ++head) {
       const State state = stateOf(head);
       const float* headColumns = columns + head * dim * stride;
@@ -71,8 +87,8 @@ MEDSA_INLINE void chunkOf(const TokensToImageInput& p, const float* columns, con
       for (std::int64_t t0 = 0; t0 < count; t0 += ScoreRows) {
         const float* key[ScoreRows];
         for (int r = 0; r < ScoreRows; ++r) {
-          const std::int64_t t = block + std::min<std::int64_t>(t0 + r, count - 1);
-          key[r] = p.keys + t * p.keyStride + head * dim;
+          const std::int64_t t = std::min<std::int64_t>(t0 + r, count - 1);
+          key[r] = keys + t * keyStride + head * dim;
         }
         for (std::int64_t c0 = 0; c0 < stride; c0 += ScoreGroup * L) {
           V acc[ScoreRows][ScoreGroup] = {};
@@ -354,8 +370,10 @@ void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out) {
 
   const std::int64_t perState = 2 * shape.stride + shape.rows * dim;
   std::vector<float> states(static_cast<std::size_t>(chunks * heads * perState));
+  const std::int64_t summedKeys = input.keyPe != nullptr ? kBlockTokens * heads * dim : 0;
   at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> scratch(static_cast<std::size_t>((kBlockTokens + 1) * shape.stride));
+    std::vector<float> scratch(
+        static_cast<std::size_t>((kBlockTokens + 1) * shape.stride + summedKeys));
     for (std::int64_t chunk = begin; chunk < end; ++chunk) {
       const std::int64_t first = chunk * kChunkTokens;
       compiled.chunk(input, columns.data(), shape, first,

@@ -41,6 +41,11 @@ struct TokensToImageInput {
   /// as MaskDecoder::prepare lays out the first block's projected keys. The scores then run
   /// along the tokens, without padding the few query rows to a register block.
   const float* keysInBlocks = nullptr;
+  /// Where given (not with keysInBlocks), the keys are keys + keyPe, added as they are read:
+  /// the image tokens' positional encoding, token t's row at keyPe + t keyPeStride. The caller
+  /// then never writes the image tokens with their encoding (4 MB for ViT-B) to memory.
+  const float* keyPe = nullptr;
+  std::int64_t keyPeStride = 0;
 };
 
 /// Image tokens per block of TokensToImageInput::keysInBlocks.
