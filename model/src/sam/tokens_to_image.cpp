@@ -41,9 +41,8 @@ State stateAt(float* base, const Shape& shape) {
 // Image tokens [first, last) into the chunk's states (one per head, perState floats apart),
 // kBlockTokens at a time. columns: each head's queries transposed, [heads][dim][stride];
 // scratch: kBlockTokens x stride scores, stride rescale factors and, with keyPe, kBlockTokens x
-// heads x dim summed keys. Scores take ScoreRows
-// tokens x ScoreGroup vectors of query rows per register block, the weighted sums ValueRows
-// query rows x ValueGroup vectors of dims.
+// heads x dim summed keys. Scores take ScoreRows tokens x ScoreGroup vectors of query rows per
+// register block, the weighted sums ValueRows query rows x ValueGroup vectors of dims.
 template <int L, int ScoreRows, int ScoreGroup, int ValueRows, int ValueGroup>
 MEDSA_INLINE void chunkOf(const TokensToImageInput& p, const float* columns, const Shape& shape,
                           std::int64_t first, std::int64_t last, float* states,
@@ -297,14 +296,6 @@ std::int64_t roundUp(std::int64_t x, std::int64_t multiple) {
   return (x + multiple - 1) / multiple * multiple;
 }
 
-}  // namespace
-
-bool tokensToImageFits(std::int64_t n, std::int64_t dim) {
-  return n >= 1 && n <= kMaxRows && dim > 0 && dim % kDimMultiple == 0 && dim <= kMaxDim;
-}
-
-namespace {
-
 // The chunks' states (`perState` floats per head, chunk after chunk) merged in order: each one's
 // sums rescaled to the overall maximum.
 void mergeChunks(const TokensToImageInput& input, const Shape& shape, float* states,
@@ -335,6 +326,10 @@ void mergeChunks(const TokensToImageInput& input, const Shape& shape, float* sta
 }
 
 }  // namespace
+
+bool tokensToImageFits(std::int64_t n, std::int64_t dim) {
+  return n >= 1 && n <= kMaxRows && dim > 0 && dim % kDimMultiple == 0 && dim <= kMaxDim;
+}
 
 void tokensToImage(VectorIsa isa, const TokensToImageInput& input, float* out) {
   const std::int64_t heads = input.heads, n = input.n, dim = input.dim;
