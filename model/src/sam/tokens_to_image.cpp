@@ -227,7 +227,10 @@ MEDSA_INLINE void blockedChunkOf(const TokensToImageInput& p, std::int64_t first
 // compiled for the lambda's own (baseline) target, whatever its caller's. Score blocks of 24
 // accumulators of AVX-512's 32 registers, 12 of AVX2's 16 and 8 of SSE's 16, each with its
 // operands (a few loads per multiply-add group, as in image_to_tokens.cpp); weighted sums of
-// one 16-wide vector per row on AVX-512, so that a head of 16 dims fits it.
+// one 16-wide vector per row on AVX-512, so that a head of 16 dims fits it, 16 rows at a time:
+// the query rows are padded to a multiple of the weighted sums' rows and the score columns to
+// whole score groups after that, and 12 rows had made a correction click's 64 rows (8 prompt
+// tokens x 8 heads) 72, scored as 96 columns (16.3 instead of 17.4 ms a correction on a Zen 4).
 using ChunkFunction = void (*)(const TokensToImageInput&, const float*, const Shape&, std::int64_t,
                                std::int64_t, float*, std::int64_t, float*);
 struct Compiled {
@@ -239,7 +242,7 @@ struct Compiled {
 __attribute__((target("avx512f,avx512dq,fma"))) void chunkAvx512(
     const TokensToImageInput& p, const float* columns, const Shape& shape, std::int64_t first,
     std::int64_t last, float* states, std::int64_t perState, float* scratch) {
-  chunkOf<16, 12, 2, 12, 1>(p, columns, shape, first, last, states, perState, scratch);
+  chunkOf<16, 12, 2, 16, 1>(p, columns, shape, first, last, states, perState, scratch);
 }
 __attribute__((target("avx2,fma"))) void chunkAvx2(const TokensToImageInput& p,
                                                    const float* columns, const Shape& shape,
@@ -286,7 +289,7 @@ BlockedChunkFunction blockedChunkFor(VectorIsa isa) {
 
 Compiled compiledFor(VectorIsa isa) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (isa == VectorIsa::Avx512) return {chunkAvx512, 12, 32};
+  if (isa == VectorIsa::Avx512) return {chunkAvx512, 16, 32};
   if (isa == VectorIsa::Avx2) return {chunkAvx2, 6, 16};
 #endif
   return {chunkPortable, 4, 8};
