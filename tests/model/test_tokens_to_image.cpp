@@ -84,6 +84,7 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, bool keysInB
 }
 
 constexpr Case kCases[] = {{1, 56, 256, 4096, 3.0},   // ViT-B, folded: 8 heads x 7 tokens
+                           {1, 64, 256, 4096, 3.0},   // a correction: 8 heads x 8 tokens
                            {1, 40, 256, 4096, 3.0},   // the final attention: 5 kept tokens
                            {8, 7, 16, 4096, 3.0},     // ViT-B's first block, per head
                            {1, 28, 128, 1024, 3.0},   // the starter, folded
