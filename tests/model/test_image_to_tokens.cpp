@@ -2,11 +2,10 @@
 // folded prompt-token columns, each head's softmax, the values through the output projection,
 // the residual and norm4) against the same steps in double precision with LibTorch, for decoder
 // widths 64-256, 1-8 heads, 1-20 prompt tokens and token counts that fill no register block
-// evenly, on every instruction set this CPU runs: with the queries given, with the queries
-// summed from the image tokens and their positional encoding as read (the decoder's form), and
-// with scores from queries projected once per picture (the first block's form: projected queries
-// in blocks of 16 tokens against each head's prompt-token keys).
-// Torch before Qt: Qt's `slots` macro breaks Torch's headers.
+// evenly, on every instruction set this CPU runs: with the queries summed from the image tokens
+// and their positional encoding as read, and with scores from queries projected once per picture
+// (the first block's form: projected queries in blocks of 16 tokens against each head's
+// prompt-token keys). Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
 #include <QTest>
@@ -23,14 +22,13 @@ struct Case {
 };
 
 struct Problem {
-  torch::Tensor queries, keys, pe, columns, columnBias, values, outBias, normWeight, normBias;
+  torch::Tensor keys, pe, columns, columnBias, values, outBias, normWeight, normBias;
 };
 
 Problem randomProblem(const Case& c, int64_t seed) {
   torch::manual_seed(seed);
   const int64_t columns = c.heads * c.perHead;
   Problem p;
-  p.queries = torch::randn({c.tokens, c.dim});
   p.keys = torch::randn({c.tokens, c.dim});
   p.pe = torch::randn({c.tokens, c.dim});
   // Scores of a few units, as a scaled dot product gives them; some heads far from others.
@@ -56,10 +54,11 @@ Projected randomProjected(const Case& c, int64_t seed) {
           torch::randn({c.heads, c.perHead, c.headDim}) * scale};
 }
 
-// Scores [tokens, heads x perHead] in double, of the given queries.
-torch::Tensor foldedScores(const Problem& p, const torch::Tensor& queries) {
+// Scores [tokens, heads x perHead] in double, of the queries keys + pe (summed in fp32, as the
+// kernel sums them).
+torch::Tensor foldedScores(const Problem& p) {
   const auto d = [](const torch::Tensor& t) { return t.to(torch::kDouble); };
-  return torch::addmm(d(p.columnBias), d(queries), d(p.columns).t());
+  return torch::addmm(d(p.columnBias), d(p.keys + p.pe), d(p.columns).t());
 }
 torch::Tensor projectedScores(const Projected& projected, const Case& c) {
   const torch::Tensor queries =
@@ -77,11 +76,9 @@ torch::Tensor reference(const Problem& p, const Case& c, double eps, const torch
   return torch::layer_norm(d(p.keys) + attended, {c.dim}, d(p.normWeight), d(p.normBias), eps);
 }
 
-// Where the kernel's scores come from.
-enum class Queries { Given, KeysPlusPe, Projected };
-
-// The kernel's output, the updated image tokens.
-torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps, Queries form,
+// The kernel's output, the updated image tokens; its scores from keys + pe against the folded
+// columns, or from `projected` where given.
+torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps,
                     const Projected* projected = nullptr) {
   const int64_t columns = c.heads * c.perHead, stride = imageToTokensColumnStride(columns);
   // Padding columns hold garbage: the kernel must not read them into any output.
@@ -91,7 +88,6 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps, Q
   columnBias.narrow(0, 0, columns).copy_(p.columnBias);
   torch::Tensor out = torch::full({c.tokens, c.dim}, std::nanf(""));
   ImageToTokensInput input{};
-  input.queries = form == Queries::Given ? p.queries.data_ptr<float>() : nullptr;
   input.keys = p.keys.data_ptr<float>();
   input.pe = p.pe.data_ptr<float>();
   input.columns = columnMatrix.data_ptr<float>();
@@ -107,7 +103,7 @@ torch::Tensor fused(VectorIsa isa, const Problem& p, const Case& c, float eps, Q
   input.perHead = c.perHead;
   input.columnStride = stride;
   torch::Tensor blocks, keys;
-  if (form == Queries::Projected) {
+  if (projected != nullptr) {
     // Tokens padded to whole blocks with garbage, which must reach no output.
     const int64_t count = (c.tokens + kProjectedTokenBlock - 1) / kProjectedTokenBlock;
     const int64_t inner = c.heads * c.headDim;
@@ -161,25 +157,8 @@ class TestImageToTokens : public QObject {
     QFETCH(Case, shape);
     QVERIFY(imageToTokensFits(shape.dim, shape.heads * shape.perHead));
     const Problem problem = randomProblem(shape, shape.tokens + shape.dim);
-    const torch::Tensor expected =
-        reference(problem, shape, 1e-5, foldedScores(problem, problem.queries));
-    checkAgainst(expected,
-                 fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f, Queries::Given));
-  }
-
-  // The decoder's form: no queries given, the kernel sums keys + pe as it reads them.
-  void queriesFromKeysAndPeMatchStepByStep_data() {
-    medsa::test::addRowsForEachIsa(kCases, describe);
-  }
-
-  void queriesFromKeysAndPeMatchStepByStep() {
-    QFETCH(int, isa);
-    QFETCH(Case, shape);
-    const Problem problem = randomProblem(shape, shape.tokens + shape.dim);
-    const torch::Tensor expected =
-        reference(problem, shape, 1e-5, foldedScores(problem, problem.keys + problem.pe));
-    checkAgainst(expected,
-                 fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f, Queries::KeysPlusPe));
+    const torch::Tensor expected = reference(problem, shape, 1e-5, foldedScores(problem));
+    checkAgainst(expected, fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f));
   }
 
   void projectedQueriesMatchStepByStep_data() { medsa::test::addRowsForEachIsa(kCases, describe); }
@@ -191,8 +170,7 @@ class TestImageToTokens : public QObject {
     const Projected projected = randomProjected(shape, shape.tokens * 3 + shape.dim);
     const torch::Tensor expected =
         reference(problem, shape, 1e-5, projectedScores(projected, shape));
-    checkAgainst(expected, fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f,
-                                 Queries::Projected, &projected));
+    checkAgainst(expected, fused(static_cast<VectorIsa>(isa), problem, shape, 1e-5f, &projected));
   }
 
   void refusesWidthsItWasNotWrittenFor() {

@@ -89,17 +89,11 @@ MEDSA_INLINE void blockOfRows(const ImageToTokensInput& p, std::int64_t row0, st
   using I = typename Simd<L>::I;
   const std::int64_t dim = p.dim, columns = p.heads * p.perHead, stride = p.columnStride;
   alignas(64) float score[R][kMaxColumns];
-  alignas(64) float summed[R][kMaxDim];  // without `queries`: keys + pe, added here
-  const float* query[R];
+  alignas(64) float query[R][kMaxDim];  // keys + pe, summed here
   for (int r = 0; r < R; ++r) {
     const std::int64_t row = row0 + std::min<std::int64_t>(r, rows - 1);
-    if (p.queries != nullptr) {
-      query[r] = p.queries + row * dim;
-    } else {
-      for (std::int64_t d = 0; d < dim; d += L)
-        store(summed[r] + d, load<V>(p.keys + row * dim + d) + load<V>(p.pe + row * dim + d));
-      query[r] = summed[r];
-    }
+    for (std::int64_t d = 0; d < dim; d += L)
+      store(query[r] + d, load<V>(p.keys + row * dim + d) + load<V>(p.pe + row * dim + d));
   }
 
   for (std::int64_t c0 = 0; c0 < columns; c0 += G * L) {

@@ -22,11 +22,10 @@
 namespace medsa::model {
 
 struct ImageToTokensInput {
-  /// [tokens][dim]: the image tokens with their positional encoding, or null: keys + pe, added
-  /// as they are read (so that no caller writes that sum to memory; pe is then required).
-  const float* queries;
-  const float* keys;     ///< [tokens][dim]: the image tokens (the residual)
-  const float* pe;       ///< [tokens][dim]: their positional encoding (read where queries is null)
+  /// [tokens][dim]: the image tokens (the residual), and their positional encoding; the
+  /// queries are keys + pe, added as they are read (no caller writes that sum to memory).
+  const float* keys;
+  const float* pe;
   /// [dim][columnStride]: column h n + j is prompt token j's key of head h in image space, the
   /// attention's scale included; columns beyond heads x n are zero.
   const float* columns;
@@ -38,7 +37,7 @@ struct ImageToTokensInput {
   const float* normBias;    ///< [dim]
   float normEps;
   std::int64_t tokens, dim, heads, perHead, columnStride;
-  /// Where given, the scores come from these instead of `queries`, `columns` and `columnBias`:
+  /// Where given, the scores come from these instead of keys + pe, `columns` and `columnBias`:
   /// the image tokens' projected queries (bias included) in blocks of kProjectedTokenBlock
   /// tokens, [ceil(tokens / 16)][heads x headDim][16] (token 16 b + i's dim e at [b][e][i]),
   /// against `tokenKeys` [heads][perHead][headDim], the prompt tokens' keys with the

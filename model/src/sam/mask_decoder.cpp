@@ -21,10 +21,29 @@ torch::Tensor projectFew(torch::nn::LinearImpl& projection, const torch::Tensor&
   return tokenLinear(projection, x, /*relu=*/false);
 }
 
+// What every fused decoder kernel needs of the image tokens: fp32 inference on the CPU, without
+// gradients recorded or autocast (which would run LibTorch's half of it in bf16).
+bool fusedInference(const torch::Tensor& imageTokens) {
+  return !torch::GradMode::is_enabled() && isCpuFloat(imageTokens) && !compat::cpuAutocastEnabled();
+}
+
+// keys + keyPe, the cross attentions' image-side keys and queries, made once where the step-by-
+// step paths will read it (training, GPU); undefined where the fused kernels add keyPe as they
+// read.
+torch::Tensor keysWithPeUnlessFused(const torch::Tensor& keys, const torch::Tensor& keyPe) {
+  return fusedInference(keys) ? torch::Tensor() : keys + keyPe;
+}
+
 // Prompt tokens q attending to the image tokens `keys` (keys + keyPe as the attention's keys,
-// keys as its values); and image tokens q attending to prompt tokens k, v.
+// keys as its values; `withPe` that sum where keysWithPeUnlessFused made it); and image tokens q
+// attending to prompt tokens k, v.
 torch::Tensor tokensToImage(DecoderAttentionImpl& attention, const torch::Tensor& q,
-                            const torch::Tensor& keys, const torch::Tensor& keyPe) {
+                            const torch::Tensor& keys, const torch::Tensor& keyPe,
+                            const torch::Tensor& withPe) {
+  if (withPe.defined()) {
+    return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, withPe, keys)
+                                         : attention.forward(q, withPe, keys);
+  }
   return attention.foldsFor(q.size(1)) ? attention.attendToMany(q, keys, keys, keyPe)
                                        : attention.forward(q, keys + keyPe, keys);
 }
@@ -61,11 +80,14 @@ std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, to
   const std::optional<VectorIsa> isa = tokensToImageChoice();
   const int64_t batch = queries.size(0), heads = queries.size(1), n = queries.size(2);
   const int64_t c = queries.size(3), tokens = keys.size(1);
-  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(queries) || !isCpuFloat(keys) ||
-      !isCpuFloat(values) || keys.size(2) != heads * c || values.sizes() != keys.sizes() ||
-      tokens < 1 || !tokensToImageFits(n, c) || compat::cpuAutocastEnabled() ||
+  if (!isa || !fusedInference(keys) || !isCpuFloat(queries) || !isCpuFloat(values) ||
+      keys.size(2) != heads * c || values.sizes() != keys.sizes() || tokens < 1 ||
+      !tokensToImageFits(n, c) ||
       (keyPe.defined() && (!isCpuFloat(keyPe) || keyPe.sizes() != keys.sizes())))
     return std::nullopt;
+  const bool blocked = keysInBlocks.defined() && isCpuFloat(keysInBlocks) &&
+                       keysInBlocks.size(2) == keys.size(2) &&
+                       keysInBlocks.size(1) * kKeyBlockTokens >= tokens;
   // Each token's row contiguous (image tokens made channels last by a permute are not).
   if (keys.stride(2) != 1) keys = keys.contiguous();
   if (values.stride(2) != 1) values = values.contiguous();
@@ -84,8 +106,7 @@ std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, to
     input.tokens = tokens;
     input.keyStride = k.stride(0);
     input.valueStride = v.stride(0);
-    if (keysInBlocks.defined() && isCpuFloat(keysInBlocks) &&
-        keysInBlocks.size(2) == keys.size(2) && keysInBlocks.size(1) * kKeyBlockTokens >= tokens) {
+    if (blocked) {
       input.keysInBlocks =
           keysInBlocks.select(0, keysInBlocks.size(0) == 1 ? 0 : b).data_ptr<float>();
     }
@@ -114,11 +135,9 @@ std::optional<torch::Tensor> fusedImageToTokens(
   const int64_t n = tokenKeys.size(1), heads = attention.heads;
   const int64_t inner = attention.q_proj->weight.size(0), c = inner / heads;
   // Inference only, as for the mask tail: with gradients recorded, the steps LibTorch knows.
-  if (!isa || torch::GradMode::is_enabled() || !isCpuFloat(keys) || !isCpuFloat(tokenKeys) ||
-      !isCpuFloat(norm.weight) || !isCpuFloat(attention.q_proj->weight) || !isCpuFloat(keyPe) ||
-      keyPe.sizes() != keys.sizes() || !attention.foldsFor(n) ||
-      !imageToTokensFits(dim, heads * n) ||
-      compat::cpuAutocastEnabled())  // its LibTorch half would run in bf16
+  if (!isa || !fusedInference(keys) || !isCpuFloat(tokenKeys) || !isCpuFloat(norm.weight) ||
+      !isCpuFloat(attention.q_proj->weight) || !isCpuFloat(keyPe) ||
+      keyPe.sizes() != keys.sizes() || !attention.foldsFor(n) || !imageToTokensFits(dim, heads * n))
     return std::nullopt;
   // The prompt tokens' side, as attendFromMany folds it (small: heads x n rows).
   const double scale = 1.0 / std::sqrt(static_cast<double>(c));
@@ -154,7 +173,6 @@ std::optional<torch::Tensor> fusedImageToTokens(
     const torch::Tensor residual = keys.select(0, b).contiguous();
     const torch::Tensor pe = keyPe.select(0, b).contiguous();
     ImageToTokensInput input{};
-    input.queries = nullptr;  // keys + pe
     input.keys = residual.data_ptr<float>();
     input.pe = pe.data_ptr<float>();
     if (projected) {
@@ -349,6 +367,7 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
 
   // Both cross attentions read the image tokens as the block received them, keys + keyPe as
   // their keys (the fused kernels add keyPe as they read).
+  const torch::Tensor withPe = keysWithPeUnlessFused(keys, keyPe);
   torch::Tensor q = queries + queryPe;
   torch::Tensor attended;
   if (prepared) {
@@ -357,7 +376,7 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
         q, prepared->firstScaledKeys.expand({batch, -1, -1}),
         prepared->firstValues.expand({batch, -1, -1}), prepared->firstKeysInBlocks);
   } else {
-    attended = tokensToImage(*cross_attn_token_to_image, q, keys, keyPe);
+    attended = tokensToImage(*cross_attn_token_to_image, q, keys, keyPe, withPe);
   }
   if (hyp_adapter) attended = attended + hyp_adapter(attended, prompt);
   queries = norm2(queries + attended);
@@ -375,7 +394,8 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
     return {queries, *updated};
   }
   return {queries,
-          norm4(keys + imageToTokens(*cross_attn_image_to_token, keys + keyPe, q, queries))};
+          norm4(keys + imageToTokens(*cross_attn_image_to_token,
+                                     withPe.defined() ? withPe : keys + keyPe, q, queries))};
 }
 
 TwoWayTransformerImpl::TwoWayTransformerImpl(const SamConfig& config,
@@ -419,7 +439,8 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     queries = queries.narrow(1, 0, keptTokens);
   }
   const torch::Tensor q = queries + tokens.narrow(1, 0, queries.size(1));
-  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, keys, keyPe));
+  queries = norm_final_attn(queries + tokensToImage(*final_attn_token_to_image, q, keys, keyPe,
+                                                    keysWithPeUnlessFused(keys, keyPe)));
   return {queries, keys};
 }
 
