@@ -104,12 +104,18 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decodeIn(
     std::vector<PromptTensors> group;
     for (size_t index : members) group.push_back(promptTensors(prompts[index], view.frame));
     const PromptBatch batch = stackPrompts(group, m.device);
+    torch::Tensor maskFeatures;
     auto [sparse, dense] =
-        m.sam->prompt_encoder->forward(batch.points, batch.labels, batch.boxes, batch.masks);
-    // Clicks without a mask input share the image side of the decoder (prepared once).
-    if (!hasPrevious && !view.prepared) view.prepared = m.prepare(view.embedding);
-    auto [lowRes, iou] =
-        m.decode(view.embedding, sparse, dense, hasPrevious ? nullptr : &*view.prepared);
+        m.sam->prompt_encoder->forward(batch.points, batch.labels, batch.boxes, batch.masks,
+                                       hasPrevious ? &maskFeatures : nullptr);
+    // Every prompt shares the image side of the decoder (prepared once); a mask input moves it
+    // by a low-rank update.
+    if (!view.prepared) view.prepared = m.prepare(view.embedding);
+    const std::optional<PreparedImage> masked =
+        hasPrevious ? m.prepareMask(*view.prepared, view.embedding, dense, maskFeatures)
+                    : std::nullopt;
+    const PreparedImage* prepared = !hasPrevious ? &*view.prepared : masked ? &*masked : nullptr;
+    auto [lowRes, iou] = m.decode(view.embedding, sparse, dense, prepared);
     // Token 0 answers unambiguous prompts; tokens 1..3 are the multimask candidates.
     const torch::Tensor chosenLowRes = multimask ? lowRes.slice(1, 1) : lowRes.slice(1, 0, 1);
     const torch::Tensor chosenIou = multimask ? iou.slice(1, 1) : iou.slice(1, 0, 1);

@@ -160,7 +160,18 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
   const torch::ScalarType type = decoderType;
   const torch::Tensor noMask =
       sam->prompt_encoder->no_mask_embed->weight.reshape({1, -1, 1, 1}).expand_as(embedding);
-  return decoder->prepare(embedding.to(type), densePe.to(type), noMask.to(type));
+  const auto& projection = *sam->prompt_encoder->mask_downscaling[6]->as<torch::nn::Conv2dImpl>();
+  return decoder->prepare(embedding.to(type), densePe.to(type), noMask.to(type),
+                          projection.weight.flatten(1).to(type), projection.bias.to(type));
+}
+
+std::optional<PreparedImage> SamModel::Impl::prepareMask(const PreparedImage& picture,
+                                                         const torch::Tensor& embedding,
+                                                         const torch::Tensor& dense,
+                                                         const torch::Tensor& maskFeatures) {
+  const torch::ScalarType type = decoderType;
+  return decoder->prepareMask(picture, embedding.to(type), dense.to(type),
+                              maskFeatures.defined() ? maskFeatures.to(type) : maskFeatures);
 }
 
 torch::Tensor SamModel::Impl::encode(const torch::Tensor& input, int64_t depth,

@@ -49,6 +49,12 @@ struct SamModel::Impl {
                                                  const PreparedImage* prepared = nullptr);
   /// The per-picture part of the decoder, shared by every click without a mask input.
   PreparedImage prepare(const torch::Tensor& embedding);
+  /// The same for prompts with a mask input (MaskDecoder::prepareMask); nullopt where it does
+  /// not apply.
+  std::optional<PreparedImage> prepareMask(const PreparedImage& picture,
+                                           const torch::Tensor& embedding,
+                                           const torch::Tensor& dense,
+                                           const torch::Tensor& maskFeatures);
 
   /// After training changed the weights: refreshes the reduced-precision copies and the version
   /// (so cached embeddings of the old weights are never reused).

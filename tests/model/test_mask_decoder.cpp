@@ -267,8 +267,11 @@ class TestMaskDecoder : public QObject {
       QCOMPARE(prepared.firstImageQueries.sizes(), (torch::IntArrayRef{1, 3, width / 2, 16}));
     }
     QCOMPARE(prepared.firstKeysInBlocks.defined(), width == 128);
+    QCOMPARE(prepared.firstScaledKeys.defined(), width != 128);  // kept in one layout
     if (width == 128)
       QCOMPARE(prepared.firstKeysInBlocks.sizes(), (torch::IntArrayRef{1, 3, 64, 16}));
+    QVERIFY(!prepared.maskToFirstKeys.defined());  // prepared without the mask layer
+    QVERIFY(!decoder->prepareMask(prepared, embedding, noMask, torch::randn({1, 36, 4})));
     for (int64_t batch : {1, 2}) {
       const torch::Tensor sparse = torch::randn({batch, 3, width});
       const torch::Tensor dense = noMask.expand({batch, -1, -1, -1});
@@ -277,6 +280,71 @@ class TestMaskDecoder : public QObject {
           decoder->forward(embedding, imagePe, sparse, dense, &prepared);
       QVERIFY(maxAbsDifference(preparedMasks, masks) < 1e-4);
       QVERIFY(maxAbsDifference(preparedIou, iou) < 1e-5);
+    }
+  }
+
+  // A prompt with a mask input on a prepared picture: the first block's projections moved by the
+  // mask features (prepareMask) decode as embedding + the mask embedding does, in inference (the
+  // low-rank kernel, and at width 128 the keys only in blocks) and with gradients recorded
+  // (LibTorch's update; the token-to-image attention then takes its keys out of the blocks);
+  // a batch of two masks, each with its own image side.
+  void preparedMaskPromptDecodesTheSame_data() {
+    QTest::addColumn<int>("width");
+    QTest::addColumn<bool>("gradients");
+    for (int width : {32, 64, 128}) {
+      QTest::addRow("width %d, inference", width) << width << false;
+      QTest::addRow("width %d, gradients", width) << width << true;
+    }
+  }
+
+  void preparedMaskPromptDecodesTheSame() {
+    QFETCH(int, width);
+    QFETCH(bool, gradients);
+    MaskDecoder decoder = smallDecoder(17, width);
+    torch::manual_seed(18);
+    const int64_t grid = 6, tokens = grid * grid, features = 16;
+    const torch::Tensor embedding = torch::randn({1, width, grid, grid});
+    const torch::Tensor imagePe = torch::randn({1, width, grid, grid});
+    const torch::Tensor noMask = torch::randn({1, width, 1, 1}).expand({1, -1, grid, grid});
+    // The mask encoder's last layer (a 1 x 1 convolution) and its GELU'd inputs.
+    const torch::Tensor weight = torch::randn({width, features}) * 0.3;
+    const torch::Tensor bias = torch::randn({width});
+    PreparedImage picture;
+    {
+      torch::NoGradGuard noGrad;
+      picture = decoder->prepare(embedding, imagePe, noMask, weight, bias);
+    }
+    QCOMPARE(picture.maskToFirstKeys.sizes(), (torch::IntArrayRef{features + 1, width / 2}));
+    QCOMPARE(picture.maskToFirstImageQueries.defined(), width >= 64);
+    std::optional<torch::NoGradGuard> noGrad;
+    if (!gradients) noGrad.emplace();
+    for (int64_t batch : {1, 2}) {
+      const torch::Tensor maskFeatures = torch::gelu(torch::randn({batch, tokens, features}) * 2);
+      // Channels last, as the prompt encoder gives it.
+      const torch::Tensor dense = torch::linear(maskFeatures, weight, bias)
+                                      .view({batch, grid, grid, width})
+                                      .permute({0, 3, 1, 2});
+      const torch::Tensor sparse = torch::randn({batch, 3, width});
+      const std::optional<PreparedImage> masked =
+          decoder->prepareMask(picture, embedding, dense, maskFeatures);
+      QVERIFY(masked);
+      QCOMPARE(masked->keys.sizes(), (torch::IntArrayRef{batch, tokens, width}));
+      QCOMPARE(masked->firstKeysInBlocks.defined(), picture.firstKeysInBlocks.defined());
+      QCOMPARE(masked->firstScaledKeys.defined(), picture.firstScaledKeys.defined());
+      const auto [masks, iou] = decoder->forward(embedding, imagePe, sparse, dense);
+      const auto [maskedMasks, maskedIou] =
+          decoder->forward(embedding, imagePe, sparse, dense, &*masked);
+      const double error = maxAbsDifference(maskedMasks, masks);
+      QVERIFY(maxAbsDifference(maskedIou, iou) < 1e-5);
+      // ... where the picture's own image side, without the mask, is far off.
+      const auto [pictureMasks, pictureIou] =
+          decoder->forward(embedding, imagePe, sparse, dense, &picture);
+      const double withoutMask = maxAbsDifference(pictureMasks, masks);
+      QVERIFY2(error < 1e-6 + 1e-3 * withoutMask,
+               qPrintable(QString("%1, without the mask %2, largest %3")
+                              .arg(error)
+                              .arg(withoutMask)
+                              .arg(masks.abs().max().item<double>())));
     }
   }
 

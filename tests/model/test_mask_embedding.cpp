@@ -1,7 +1,8 @@
 // The fused mask-prompt embedding (two 2 x 2 convolutions with LayerNorm2d and GELU, then the
 // 1 x 1 convolution, written channels last) against the same layers in double with LibTorch,
 // for SAM's sizes, the starter's, the largest the kernel takes, batches and grids whose width
-// fills no vector, on every instruction set this CPU runs; and the prompt encoder's two paths.
+// fills no vector, on every instruction set this CPU runs, with the features before the last
+// layer where asked; and the prompt encoder's two paths.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
 
@@ -46,14 +47,21 @@ torch::Tensor layerNorm2d(const torch::Tensor& x, const torch::Tensor& weight,
   return weight.view({1, -1, 1, 1}) * normalised + bias.view({1, -1, 1, 1});
 }
 
-// The layers of mask_downscaling in double, NCHW out: [batch, dim, h, w].
-torch::Tensor reference(const torch::Tensor& masks, const Layers& l, double eps) {
+// The layers of mask_downscaling in double, NCHW out: [batch, dim, h, w]; with `features` also
+// the last layer's input [batch, c2, h, w].
+torch::Tensor reference(const torch::Tensor& masks, const Layers& l, double eps,
+                        torch::Tensor* features = nullptr) {
   const auto d = [](const torch::Tensor& t) { return t.to(torch::kDouble); };
   torch::Tensor x = torch::conv2d(d(masks), d(l.conv1Weight), d(l.conv1Bias), 2);
   x = torch::gelu(layerNorm2d(x, d(l.norm1Weight), d(l.norm1Bias), eps));
   x = torch::conv2d(x, d(l.conv2Weight), d(l.conv2Bias), 2);
   x = torch::gelu(layerNorm2d(x, d(l.norm2Weight), d(l.norm2Bias), eps));
+  if (features) *features = x;
   return torch::conv2d(x, d(l.projectionWeight), d(l.projectionBias));
+}
+
+double maxError(const torch::Tensor& actual, const torch::Tensor& expected) {
+  return (actual.to(torch::kDouble) - expected).abs().max().item<double>();
 }
 
 }  // namespace
@@ -109,15 +117,27 @@ class TestMaskEmbedding : public QObject {
                                        shape.dim};
     QVERIFY(maskEmbeddingFits(shape.c1, shape.c2, shape.dim));
     torch::Tensor out = torch::full({shape.batch, shape.h, shape.w, shape.dim}, std::nanf(""));
+    torch::Tensor features = torch::full({shape.batch, shape.h, shape.w, shape.c2}, std::nanf(""));
     maskEmbedding(static_cast<VectorIsa>(isa), masks.data_ptr<float>(), weights, shape.batch,
-                  shape.h, shape.w, out.data_ptr<float>());
-    const torch::Tensor expected = reference(masks, l, eps).permute({0, 2, 3, 1});
-    // Every channel of every token written, each within fp32 rounding of the double reference.
+                  shape.h, shape.w, out.data_ptr<float>(), features.data_ptr<float>());
+    torch::Tensor expectedFeatures;
+    const torch::Tensor expected =
+        reference(masks, l, eps, &expectedFeatures).permute({0, 2, 3, 1});
+    // Every channel of every token written, each within fp32 rounding of the double reference;
+    // the features too (GELU's outputs: at most a little above the largest input).
     QVERIFY(!out.isnan().any().item<bool>());
+    QVERIFY(!features.isnan().any().item<bool>());
     const double scale = expected.abs().max().item<double>();
-    const double error = (out.to(torch::kDouble) - expected).abs().max().item<double>();
+    const double error = maxError(out, expected);
     QVERIFY2(error <= 2e-6 * scale + 1e-5,
              qPrintable(QString("max error %1, largest value %2").arg(error).arg(scale)));
+    const double featureError = maxError(features, expectedFeatures.permute({0, 2, 3, 1}));
+    QVERIFY2(featureError <= 1e-5, qPrintable(QString("features: max error %1").arg(featureError)));
+    // Without a place for them, the same embedding.
+    torch::Tensor alone = torch::full_like(out, std::nanf(""));
+    maskEmbedding(static_cast<VectorIsa>(isa), masks.data_ptr<float>(), weights, shape.batch,
+                  shape.h, shape.w, alone.data_ptr<float>());
+    QVERIFY(torch::equal(alone, out));
   }
 
   void refusesSizesItDoesNotTake() {
@@ -137,13 +157,18 @@ class TestMaskEmbedding : public QObject {
     for (const auto& parameter : encoder->parameters())
       parameter.data().copy_(torch::randn_like(parameter) * 0.5);
     const torch::Tensor masks = torch::randn({2, 1, 256, 256}) * 12;
-    torch::Tensor fused;
+    torch::Tensor fused, fusedFeatures, stepFeatures;
     {
       torch::NoGradGuard noGrad;
-      fused = encoder->forward(std::nullopt, std::nullopt, std::nullopt, masks).second;
+      fused =
+          encoder->forward(std::nullopt, std::nullopt, std::nullopt, masks, &fusedFeatures).second;
     }
     const torch::Tensor stepByStep =
-        encoder->forward(std::nullopt, std::nullopt, std::nullopt, masks).second;
+        encoder->forward(std::nullopt, std::nullopt, std::nullopt, masks, &stepFeatures).second;
+    // The features before the last layer, [B, tokens, 16], from both paths.
+    QCOMPARE(fusedFeatures.sizes(), (std::vector<int64_t>{2, 64 * 64, 16}));
+    QCOMPARE(stepFeatures.sizes(), fusedFeatures.sizes());
+    QVERIFY((fusedFeatures - stepFeatures.detach()).abs().max().item<double>() < 1e-5);
     QVERIFY(stepByStep.requires_grad());
     QCOMPARE(fused.sizes(), stepByStep.sizes());
     QCOMPARE(fused.sizes(), (std::vector<int64_t>{2, 256, 64, 64}));

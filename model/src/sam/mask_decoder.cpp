@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "sam/image_to_tokens.h"
+#include "sam/low_rank_update.h"
 #include "sam/mask_tail.h"
 #include "sam/tokens_to_image.h"
 #include "torch_compat.h"
@@ -71,40 +72,43 @@ std::optional<VectorIsa> tokensToImageChoice() {
 // inference on the CPU: queries [B, heads, n, c], keys and values [B, N, heads x c] (one head
 // of c = C: the folded form). nullopt where the kernel does not apply.
 // `keysInBlocks`, where defined, are the keys as TokensToImageInput::keysInBlocks lays them out
-// ([1, blocks, heads x c, 16], MaskDecoder::prepare); `keyPe`, where defined, is added to the
-// keys as the kernel reads them.
+// ([1 or B, blocks, heads x c, 16], MaskDecoder::prepare), and `keys` may then be undefined;
+// `keyPe`, where defined, is added to the keys as the kernel reads them.
 std::optional<torch::Tensor> fusedTokensToImage(const torch::Tensor& queries, torch::Tensor keys,
                                                 torch::Tensor values,
                                                 const torch::Tensor& keysInBlocks = {},
                                                 torch::Tensor keyPe = {}) {
   const std::optional<VectorIsa> isa = tokensToImageChoice();
   const int64_t batch = queries.size(0), heads = queries.size(1), n = queries.size(2);
-  const int64_t c = queries.size(3), tokens = keys.size(1);
-  if (!isa || !fusedInference(keys) || !isCpuFloat(queries) || !isCpuFloat(values) ||
-      keys.size(2) != heads * c || values.sizes() != keys.sizes() || tokens < 1 ||
-      !tokensToImageFits(n, c) ||
-      (keyPe.defined() && (!isCpuFloat(keyPe) || keyPe.sizes() != keys.sizes())))
-    return std::nullopt;
+  const int64_t c = queries.size(3), tokens = values.size(1);
   const bool blocked = keysInBlocks.defined() && isCpuFloat(keysInBlocks) &&
-                       keysInBlocks.size(2) == keys.size(2) &&
+                       keysInBlocks.size(2) == values.size(2) &&
                        keysInBlocks.size(1) * kKeyBlockTokens >= tokens;
+  if (!isa || !fusedInference(values) || !isCpuFloat(queries) || values.size(2) != heads * c ||
+      tokens < 1 || !tokensToImageFits(n, c) || (!blocked && !keys.defined()) ||
+      (keys.defined() && (!isCpuFloat(keys) || values.sizes() != keys.sizes())) ||
+      (keyPe.defined() && (!isCpuFloat(keyPe) || keyPe.sizes() != values.sizes())))
+    return std::nullopt;
   // Each token's row contiguous (image tokens made channels last by a permute are not).
-  if (keys.stride(2) != 1) keys = keys.contiguous();
+  if (keys.defined() && keys.stride(2) != 1) keys = keys.contiguous();
   if (values.stride(2) != 1) values = values.contiguous();
   if (keyPe.defined() && keyPe.stride(2) != 1) keyPe = keyPe.contiguous();
   const torch::Tensor q = queries.contiguous();
   torch::Tensor out = torch::empty({batch, heads, n, c}, q.options());
   for (int64_t b = 0; b < batch; ++b) {
-    const torch::Tensor k = keys.select(0, b), v = values.select(0, b);
+    const torch::Tensor v = values.select(0, b);
     TokensToImageInput input{};
     input.queries = q.select(0, b).data_ptr<float>();
-    input.keys = k.data_ptr<float>();
+    if (keys.defined()) {
+      const torch::Tensor k = keys.select(0, b);
+      input.keys = k.data_ptr<float>();
+      input.keyStride = k.stride(0);
+    }
     input.values = v.data_ptr<float>();
     input.heads = heads;
     input.n = n;
     input.dim = c;
     input.tokens = tokens;
-    input.keyStride = k.stride(0);
     input.valueStride = v.stride(0);
     if (blocked) {
       input.keysInBlocks =
@@ -199,15 +203,57 @@ std::optional<torch::Tensor> fusedImageToTokens(
   return out;
 }
 
-// x [1, N, C] as [1, ceil(N / block), C, block]: each block of tokens with its channels as
+// x [B, N, C] as [B, ceil(N / block), C, block]: each block of tokens with its channels as
 // rows (the layout of the kernels' keysInBlocks and projectedQueries), missing tokens zero.
 torch::Tensor inTokenBlocks(const torch::Tensor& x, int64_t block) {
   const int64_t tokens = x.size(1), channels = x.size(2);
   const int64_t blocks = (tokens + block - 1) / block;
   return torch::constant_pad_nd(x, {0, 0, 0, blocks * block - tokens})
-      .view({1, blocks, block, channels})
+      .view({x.size(0), blocks, block, channels})
       .transpose(2, 3)
       .contiguous();
+}
+
+std::optional<VectorIsa> lowRankUpdateChoice() {
+  static const std::optional<VectorIsa> choice = kernelChoice("MEDSA_LOW_RANK_UPDATE");
+  return choice;
+}
+
+// A projection of the image tokens prepared for the picture, `base` ([1, N, inner] or in blocks
+// [1, blocks, inner, 16]), moved by mask features [B, N, m] through factors [m + 1, inner]
+// (PreparedImage::maskToFirstKeys): by low_rank_update.h's kernel in fp32 inference on the CPU,
+// by LibTorch elsewhere.
+torch::Tensor movedByMask(const torch::Tensor& base, bool blocked, const torch::Tensor& features,
+                          const torch::Tensor& factors) {
+  static_assert(kKeyBlockTokens == kLowRankBlockTokens &&
+                kProjectedTokenBlock == kLowRankBlockTokens);
+  const int64_t batch = features.size(0), tokens = features.size(1), rank = features.size(2);
+  const int64_t channels = factors.size(1);
+  const std::optional<VectorIsa> isa = lowRankUpdateChoice();
+  if (isa && fusedInference(base) && isCpuFloat(features) && isCpuFloat(factors) &&
+      lowRankUpdateFits(rank, channels)) {
+    const torch::Tensor from = base.contiguous(), rows = features.contiguous();
+    const torch::Tensor weights = factors.contiguous();
+    std::vector<int64_t> sizes = base.sizes().vec();
+    sizes[0] = batch;
+    torch::Tensor out = torch::empty(sizes, base.options());
+    for (int64_t b = 0; b < batch; ++b) {
+      const LowRankUpdate update{rows.select(0, b).data_ptr<float>(), weights.data_ptr<float>(),
+                                 tokens, rank, channels};
+      const float* source = from.select(0, base.size(0) == 1 ? 0 : b).data_ptr<float>();
+      float* target = out.select(0, b).data_ptr<float>();
+      if (blocked) {
+        lowRankUpdateBlocks(*isa, update, source, target);
+      } else {
+        lowRankUpdateRows(*isa, update, source, target);
+      }
+    }
+    return out;
+  }
+  const torch::Tensor delta =
+      torch::cat({features, torch::ones({batch, tokens, 1}, features.options())}, 2)
+          .matmul(factors);
+  return base + (blocked ? inTokenBlocks(delta, kLowRankBlockTokens) : delta);
 }
 
 }  // namespace
@@ -259,8 +305,15 @@ torch::Tensor DecoderAttentionImpl::attendPrepared(const torch::Tensor& q,
   if (std::optional<torch::Tensor> attended =
           fusedTokensToImage(qh, scaledKeys, values, keysInBlocks))
     return projectHeads(*attended);
-  const int64_t batch = scaledKeys.size(0), tokens = scaledKeys.size(1), c = qh.size(3);
-  const torch::Tensor keysT = scaledKeys.view({batch, tokens, heads, c}).permute({0, 2, 3, 1});
+  const int64_t batch = values.size(0), tokens = values.size(1), c = qh.size(3);
+  // Keys kept in blocks only, taken out of them (the kernel declined: not fp32 inference).
+  const torch::Tensor keys = scaledKeys.defined()
+                                 ? scaledKeys
+                                 : keysInBlocks.transpose(2, 3)
+                                       .reshape({keysInBlocks.size(0), -1, keysInBlocks.size(2)})
+                                       .narrow(1, 0, tokens)
+                                       .expand({batch, -1, -1});
+  const torch::Tensor keysT = keys.view({batch, tokens, heads, c}).permute({0, 2, 3, 1});
   const torch::Tensor vh = values.view({batch, tokens, heads, c}).transpose(1, 2);
   return mergeHeads(qh.matmul(keysT).softmax(-1), vh);
 }
@@ -372,9 +425,12 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayBlockImpl::forward(
   torch::Tensor attended;
   if (prepared) {
     const int64_t batch = queries.size(0);
-    attended = cross_attn_token_to_image->attendPrepared(
-        q, prepared->firstScaledKeys.expand({batch, -1, -1}),
-        prepared->firstValues.expand({batch, -1, -1}), prepared->firstKeysInBlocks);
+    const auto forBatch = [batch](const torch::Tensor& x) {
+      return x.defined() ? x.expand({batch, -1, -1}) : x;
+    };
+    attended = cross_attn_token_to_image->attendPrepared(q, forBatch(prepared->firstScaledKeys),
+                                                         forBatch(prepared->firstValues),
+                                                         prepared->firstKeysInBlocks);
   } else {
     attended = tokensToImage(*cross_attn_token_to_image, q, keys, keyPe, withPe);
   }
@@ -523,7 +579,9 @@ torch::Tensor MaskDecoderImpl::maskPixelOrder(int64_t h, int64_t w, const torch:
 }
 
 PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
-                                       const torch::Tensor& noMaskDense) {
+                                       const torch::Tensor& noMaskDense,
+                                       const torch::Tensor& maskProjectionWeight,
+                                       const torch::Tensor& maskProjectionBias) {
   PreparedImage prepared;
   prepared.keys = (embedding + noMaskDense).flatten(2).permute({0, 2, 1}).contiguous();
   prepared.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
@@ -535,9 +593,10 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
   prepared.firstScaledKeys = first.k_proj(keysWithPe) * scale;
   prepared.firstValues = first.v_proj(prepared.keys);
   // The same keys and the first image-to-token attention's queries where the fused kernels
-  // will read them, in their blocks of tokens.
+  // will read them, in their blocks of tokens (the keys then only there).
   if (tokensToImageChoice() && isCpuFloat(prepared.firstScaledKeys) && tokensToImageFits(1, c)) {
     prepared.firstKeysInBlocks = inTokenBlocks(prepared.firstScaledKeys, kKeyBlockTokens);
+    prepared.firstScaledKeys = torch::Tensor();
   }
   DecoderAttentionImpl& second =
       *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_image_to_token;
@@ -545,7 +604,48 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
       isCpuFloat(keysWithPe) && isCpuFloat(second.q_proj->weight)) {
     prepared.firstImageQueries = inTokenBlocks(second.q_proj(keysWithPe), kProjectedTokenBlock);
   }
+  if (maskProjectionWeight.defined()) {
+    // A mask embedding is W h + b per token where the no-mask one is d: each projection P moves
+    // by P (W h + b - d), rows [W^T P^T; (b - d) P^T] against [h, 1].
+    const torch::Tensor rows = torch::cat(
+        {maskProjectionWeight.t(),
+         (maskProjectionBias - noMaskDense.select(0, 0).select(1, 0).select(1, 0)).unsqueeze(0)});
+    prepared.maskToFirstKeys = rows.matmul(first.k_proj->weight.t()) * scale;
+    prepared.maskToFirstValues = rows.matmul(first.v_proj->weight.t());
+    if (prepared.firstImageQueries.defined())
+      prepared.maskToFirstImageQueries = rows.matmul(second.q_proj->weight.t());
+  }
   return prepared;
+}
+
+std::optional<PreparedImage> MaskDecoderImpl::prepareMask(const PreparedImage& picture,
+                                                          const torch::Tensor& embedding,
+                                                          const torch::Tensor& dense,
+                                                          const torch::Tensor& maskFeatures) {
+  if (!picture.maskToFirstKeys.defined() || !maskFeatures.defined() ||
+      maskFeatures.size(2) + 1 != picture.maskToFirstKeys.size(0))
+    return std::nullopt;
+  PreparedImage masked;
+  // The image tokens as forward would make them (the first block's residual).
+  masked.keys = (embedding.expand({dense.size(0), -1, -1, -1}) + dense)
+                    .flatten(2)
+                    .permute({0, 2, 1})
+                    .contiguous();
+  masked.keyPe = picture.keyPe;
+  masked.firstValues =
+      movedByMask(picture.firstValues, false, maskFeatures, picture.maskToFirstValues);
+  if (picture.firstKeysInBlocks.defined()) {
+    masked.firstKeysInBlocks =
+        movedByMask(picture.firstKeysInBlocks, true, maskFeatures, picture.maskToFirstKeys);
+  } else {
+    masked.firstScaledKeys =
+        movedByMask(picture.firstScaledKeys, false, maskFeatures, picture.maskToFirstKeys);
+  }
+  if (picture.firstImageQueries.defined() && picture.maskToFirstImageQueries.defined()) {
+    masked.firstImageQueries =
+        movedByMask(picture.firstImageQueries, true, maskFeatures, picture.maskToFirstImageQueries);
+  }
+  return masked;
 }
 
 std::pair<torch::Tensor, torch::Tensor> MaskDecoderImpl::forward(const torch::Tensor& embedding,

@@ -29,7 +29,8 @@ struct DecoderAttentionImpl : torch::nn::Module {
   /// v_proj give them, the keys scaled by 1/sqrt(c) (MaskDecoder::prepare). For fp32 inference
   /// on the CPU the fused kernel of tokens_to_image.h reads them per head as they lie
   /// (MEDSA_TOKENS_TO_IMAGE=off|portable|avx2|avx512 forces LibTorch or an instruction set).
-  /// `keysInBlocks` (optional): the same keys as that kernel's keysInBlocks lays them out.
+  /// `keysInBlocks` (optional): the same keys as that kernel's keysInBlocks lays them out
+  /// ([1 or B, blocks, heads x c, 16]); `scaledKeys` may then be undefined.
   torch::Tensor attendPrepared(const torch::Tensor& q, const torch::Tensor& scaledKeys,
                                const torch::Tensor& values, const torch::Tensor& keysInBlocks = {});
 
@@ -63,16 +64,21 @@ TORCH_MODULE(DecoderAttention);
 /// the no-mask embedding), their positional encoding, and the first block's projections of
 /// them for token-to-image attention. Computed once per picture instead of once per click.
 struct PreparedImage {
-  torch::Tensor keys, keyPe;              ///< [1, N, C]
-  torch::Tensor firstScaledKeys;          ///< [1, N, heads x c], times 1/sqrt(c)
-  torch::Tensor firstValues;              ///< [1, N, heads x c]
-  /// firstScaledKeys as tokens_to_image.h's fused kernel reads them ([1, ceil(N / 16),
+  torch::Tensor keys, keyPe;  ///< [1, N, C] (keys [B, N, C] for a batch of mask prompts)
+  /// [1, N, heads x c], times 1/sqrt(c); undefined where firstKeysInBlocks holds them.
+  torch::Tensor firstScaledKeys;
+  torch::Tensor firstValues;  ///< [1, N, heads x c]
+  /// The scaled keys as tokens_to_image.h's fused kernel reads them ([1, ceil(N / 16),
   /// heads x c, 16]); undefined where that kernel does not run (off, GPU, bf16).
   torch::Tensor firstKeysInBlocks;
   /// The first block's image-to-token queries (q_proj of keys + keyPe) as the fused kernel reads
   /// them (image_to_tokens.h: [1, ceil(N / 16), heads x c, 16]); undefined where that kernel
   /// does not run (off, GPU, bf16).
   torch::Tensor firstImageQueries;
+  /// How a mask prompt moves the three projections above, where prepare was given the mask
+  /// embedding's last layer (prepareMask): [m + 1, heads x c] each, rows 0..m-1 that layer's
+  /// weights through the projection, row m its bias minus the no-mask embedding through it.
+  torch::Tensor maskToFirstKeys, maskToFirstValues, maskToFirstImageQueries;
 };
 
 /// With adapters: HyP-Adpt (generated from the prompt summary) refines the token-to-image
@@ -128,8 +134,21 @@ struct MaskDecoderImpl : torch::nn::Module {
                                                   const PreparedImage* prepared = nullptr);
   /// embedding [1, C, g, g] with the no-mask dense embedding [1, C, g, g]; pass the result to
   /// forward for prompts without a mask input (their dense embedding is exactly that one).
+  /// With the mask embedding's last layer (a 1 x 1 convolution: weight [C, m], bias [C]) the
+  /// result also serves prompts with a mask input, through prepareMask.
   PreparedImage prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,
-                        const torch::Tensor& noMaskDense);
+                        const torch::Tensor& noMaskDense,
+                        const torch::Tensor& maskProjectionWeight = {},
+                        const torch::Tensor& maskProjectionBias = {});
+  /// The image side for prompts with a mask input: `dense` [B, C, g, g] their mask embedding,
+  /// `maskFeatures` [B, g g, m] its input to the last layer (PromptEncoder::forward). The first
+  /// block's projections of embedding + dense are linear in it, so they come from the picture's
+  /// by a rank-m update ([g g, m + 1] x [m + 1, heads x c] instead of [g g, C] x [C, heads x c]).
+  /// nullopt where `picture` was prepared without the mask layer.
+  std::optional<PreparedImage> prepareMask(const PreparedImage& picture,
+                                           const torch::Tensor& embedding,
+                                           const torch::Tensor& dense,
+                                           const torch::Tensor& maskFeatures);
   /// output_upscaling on image tokens [B, N, C] -> features [B, C/8, 16 N]: the first 2x2
   /// upsampling channels last (Upsample2x::forwardPixels), the second channels first
   /// (forwardPixelsToChannels), so each mask pixel's features sit in a scrambled column order.

@@ -43,7 +43,7 @@ MEDSA_INLINE void normaliseThenGelu(typename Simd<L>::F* x, std::int64_t n, cons
 // token's `dim` channels from its c2 features.
 template <int L>
 MEDSA_INLINE void rowOf(const MaskEmbeddingWeights& p, const float* mask, std::int64_t i,
-                        std::int64_t w, float* out) {
+                        std::int64_t w, float* out, float* featuresOut) {
   using V = typename Simd<L>::F;
   const std::int64_t c1 = p.c1, c2 = p.c2, dim = p.dim, maskWidth = 4 * w;
   for (std::int64_t j0 = 0; j0 < w; j0 += L) {
@@ -77,6 +77,10 @@ MEDSA_INLINE void rowOf(const MaskEmbeddingWeights& p, const float* mask, std::i
       features[o] = sum;
     }
     normaliseThenGelu<L>(features, c2, p.norm2Weight, p.norm2Bias, p.norm2Eps);
+    if (featuresOut) {
+      for (std::int64_t l = 0; l < lanes; ++l)
+        for (std::int64_t o = 0; o < c2; ++o) featuresOut[(j0 + l) * c2 + o] = features[o][l];
+    }
     // The 1 x 1 convolution, token by token: each feature scales a row of the projection.
     for (std::int64_t l = 0; l < lanes; ++l) {
       float* target = out + (j0 + l) * dim;
@@ -97,21 +101,23 @@ MEDSA_INLINE void rowOf(const MaskEmbeddingWeights& p, const float* mask, std::i
 // One function per instruction set (see image_to_tokens.cpp: a lambda would be compiled for
 // the baseline).
 using RowFunction = void (*)(const MaskEmbeddingWeights&, const float*, std::int64_t, std::int64_t,
-                             float*);
+                             float*, float*);
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx512f,avx512dq,fma"))) void rowAvx512(const MaskEmbeddingWeights& p,
                                                                const float* mask, std::int64_t i,
-                                                               std::int64_t w, float* out) {
-  rowOf<16>(p, mask, i, w, out);
+                                                               std::int64_t w, float* out,
+                                                               float* features) {
+  rowOf<16>(p, mask, i, w, out, features);
 }
 __attribute__((target("avx2,fma"))) void rowAvx2(const MaskEmbeddingWeights& p, const float* mask,
-                                                 std::int64_t i, std::int64_t w, float* out) {
-  rowOf<8>(p, mask, i, w, out);
+                                                 std::int64_t i, std::int64_t w, float* out,
+                                                 float* features) {
+  rowOf<8>(p, mask, i, w, out, features);
 }
 #endif
 void rowPortable(const MaskEmbeddingWeights& p, const float* mask, std::int64_t i, std::int64_t w,
-                 float* out) {
-  rowOf<4>(p, mask, i, w, out);
+                 float* out, float* features) {
+  rowOf<4>(p, mask, i, w, out, features);
 }
 
 RowFunction rowFor(VectorIsa isa) {
@@ -129,12 +135,14 @@ bool maskEmbeddingFits(std::int64_t c1, std::int64_t c2, std::int64_t dim) {
 }
 
 void maskEmbedding(VectorIsa isa, const float* masks, const MaskEmbeddingWeights& weights,
-                   std::int64_t batch, std::int64_t h, std::int64_t w, float* out) {
+                   std::int64_t batch, std::int64_t h, std::int64_t w, float* out,
+                   float* features) {
   const RowFunction row = rowFor(isa);
   at::parallel_for(0, batch * h, 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t job = begin; job < end; ++job) {
       const std::int64_t b = job / h, i = job % h;
-      row(weights, masks + b * 16 * h * w, i, w, out + (b * h + i) * w * weights.dim);
+      row(weights, masks + b * 16 * h * w, i, w, out + (b * h + i) * w * weights.dim,
+          features ? features + (b * h + i) * w * weights.c2 : nullptr);
     }
   });
 }

@@ -36,9 +36,11 @@ struct MaskEmbeddingWeights {
 /// 256; the starter's are smaller).
 bool maskEmbeddingFits(std::int64_t c1, std::int64_t c2, std::int64_t dim);
 
-/// masks: [batch][4h][4w]; out: [batch][h][w][dim]. Sizes must satisfy maskEmbeddingFits; `isa`
+/// masks: [batch][4h][4w]; out: [batch][h][w][dim]; features, where given: [batch][h][w][c2],
+/// each token's input to the last (1 x 1) layer. Sizes must satisfy maskEmbeddingFits; `isa`
 /// must be supported. Splits the token rows over LibTorch's threads.
 void maskEmbedding(VectorIsa isa, const float* masks, const MaskEmbeddingWeights& weights,
-                   std::int64_t batch, std::int64_t h, std::int64_t w, float* out);
+                   std::int64_t batch, std::int64_t h, std::int64_t w, float* out,
+                   float* features = nullptr);
 
 }  // namespace medsa::model

@@ -37,11 +37,15 @@ struct PromptEncoderImpl : torch::nn::Module {
 
   /// points [B, N, 2] in model-frame pixels with labels [B, N]; boxes [B, 4]; masks
   /// [B, 1, 4g, 4g] low-res logits. Returns sparse [B, n, C] and dense [B, C, g, g] (channels
-  /// last in memory for mask prompts, as the image encoder's embedding is).
+  /// last in memory for mask prompts, as the image encoder's embedding is). With masks and
+  /// `maskFeatures`, that pointer receives the mask embedding's features before its last layer
+  /// (a 1 x 1 convolution), [B, g g, c] with c = mask_in_chans: all the decoder's first block
+  /// needs of a mask (MaskDecoder::prepareMask).
   std::pair<torch::Tensor, torch::Tensor> forward(const std::optional<torch::Tensor>& points,
                                                   const std::optional<torch::Tensor>& labels,
                                                   const std::optional<torch::Tensor>& boxes,
-                                                  const std::optional<torch::Tensor>& masks);
+                                                  const std::optional<torch::Tensor>& masks,
+                                                  torch::Tensor* maskFeatures = nullptr);
   torch::Tensor densePe() const { return pe_layer->densePe(grid); }
 
   PositionEmbeddingRandom pe_layer{nullptr};
@@ -53,10 +57,11 @@ struct PromptEncoderImpl : torch::nn::Module {
  private:
   torch::Tensor embedPoints(torch::Tensor points, torch::Tensor labels, bool pad);
   torch::Tensor embedBoxes(const torch::Tensor& boxes);
-  torch::Tensor embedMasks(const torch::Tensor& masks);
+  torch::Tensor embedMasks(const torch::Tensor& masks, torch::Tensor* maskFeatures);
   /// embedMasks in one pass (sam/mask_embedding.h) for fp32 inference on the CPU; nullopt
   /// elsewhere, or with MEDSA_MASK_EMBEDDING=off.
-  std::optional<torch::Tensor> fusedMaskEmbedding(const torch::Tensor& masks);
+  std::optional<torch::Tensor> fusedMaskEmbedding(const torch::Tensor& masks,
+                                                  torch::Tensor* maskFeatures);
   torch::Tensor pointEmbedding(int index);
 };
 TORCH_MODULE(PromptEncoder);
