@@ -62,7 +62,8 @@ TORCH_MODULE(DecoderAttention);
 
 /// What every click without a mask prompt shares on one picture: the image tokens (embedding +
 /// the no-mask embedding), their positional encoding, and the first block's projections of
-/// them for token-to-image attention. Computed once per picture instead of once per click.
+/// them for its two cross attentions. Computed once per picture instead of once per click; a
+/// prompt with a mask input gets its own from it (MaskDecoder::prepareMask).
 struct PreparedImage {
   torch::Tensor keys, keyPe;  ///< [1, N, C] (keys [B, N, C] for a batch of mask prompts)
   /// [1, N, heads x c], times 1/sqrt(c); undefined where firstKeysInBlocks holds them.
@@ -132,8 +133,9 @@ struct MaskDecoderImpl : torch::nn::Module {
                                                   const torch::Tensor& sparse,
                                                   const torch::Tensor& dense,
                                                   const PreparedImage* prepared = nullptr);
-  /// embedding [1, C, g, g] with the no-mask dense embedding [1, C, g, g]; pass the result to
-  /// forward for prompts without a mask input (their dense embedding is exactly that one).
+  /// embedding [1, C, g, g] with the no-mask dense embedding [1, C, g, g] (one vector at every
+  /// token, as SAM's); pass the result to forward for prompts without a mask input (their dense
+  /// embedding is exactly that one).
   /// With the mask embedding's last layer (a 1 x 1 convolution: weight [C, m], bias [C]) the
   /// result also serves prompts with a mask input, through prepareMask.
   PreparedImage prepare(const torch::Tensor& embedding, const torch::Tensor& imagePe,

@@ -39,8 +39,8 @@ struct PromptEncoderImpl : torch::nn::Module {
   /// [B, 1, 4g, 4g] low-res logits. Returns sparse [B, n, C] and dense [B, C, g, g] (channels
   /// last in memory for mask prompts, as the image encoder's embedding is). With masks and
   /// `maskFeatures`, that pointer receives the mask embedding's features before its last layer
-  /// (a 1 x 1 convolution), [B, g g, c] with c = mask_in_chans: all the decoder's first block
-  /// needs of a mask (MaskDecoder::prepareMask).
+  /// (a 1 x 1 convolution), [B, g g, c] with c = mask_in_chans: the decoder's first block
+  /// projects these instead of the embedding (MaskDecoder::prepareMask).
   std::pair<torch::Tensor, torch::Tensor> forward(const std::optional<torch::Tensor>& points,
                                                   const std::optional<torch::Tensor>& labels,
                                                   const std::optional<torch::Tensor>& boxes,
