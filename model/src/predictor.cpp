@@ -65,6 +65,7 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
                                  const BlockObserver& observer) {
   SamModel::Impl& m = model->impl();
   hasImage = false;  // until the new embedding exists (the encoder may stop or fail)
+  prepared.reset();
   picture = {};      // no crops of a picture only known resized
   forgetCrops();
   frame =
@@ -72,9 +73,14 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
   const auto start = Clock::now();
   const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize, m.device);
   embedding = m.encode(input, 1, observer);
-  prepared.reset();
   timings.encoderMs = millisecondsSince(start);
+  prepared = prepareImage(embedding);
   hasImage = true;
+}
+
+PreparedImage Predictor::Impl::prepareImage(const torch::Tensor& embedding) {
+  torch::InferenceMode inference;
+  return model->impl().prepare(embedding);
 }
 
 Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
@@ -108,8 +114,8 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decodeIn(
     auto [sparse, dense] =
         m.sam->prompt_encoder->forward(batch.points, batch.labels, batch.boxes, batch.masks,
                                        hasPrevious ? &maskFeatures : nullptr);
-    // Every prompt shares the image side of the decoder (prepared once); a mask input moves it
-    // by a low-rank update.
+    // Every prompt shares the image side of the decoder (prepared with the embedding); a mask
+    // input moves it by a low-rank update.
     if (!view.prepared) view.prepared = m.prepare(view.embedding);
     const std::optional<PreparedImage> masked =
         hasPrevious ? m.prepareMask(*view.prepared, view.embedding, dense, maskFeatures)
@@ -167,14 +173,15 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   Impl& d = *impl_;
   SamModel::Impl& m = d.model->impl();
   const std::string cacheKey = EmbeddingCache::keyOf(key, m.version);
-  d.hasImage = false;                            // until this picture's embedding is in place
+  d.hasImage = false;  // until this picture's embedding is in place
+  d.prepared.reset();
   if (cacheKey != d.pictureKey) d.picture = {};  // never a crop of the previous picture
   d.frame =
       FrameGeometry::compute(m.options.profile, image.width, image.height, m.config.imageSize);
   d.timings = {};
   if (std::optional<torch::Tensor> cached = d.cache.find(cacheKey)) {
     d.embedding = cached->to(m.device);
-    d.prepared.reset();
+    d.prepared = d.prepareImage(d.embedding);
     d.hasImage = true;
     d.lastCached = true;
     d.rememberPicture(image, cacheKey);
@@ -190,7 +197,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
     // Found on disk: no progress reported, as for the memory cache (nothing is computed).
     if (std::optional<torch::Tensor> stored = d.store->find(storeKey, m)) {
       d.embedding = stored->to(m.device);
-      d.prepared.reset();
+      d.prepared = d.prepareImage(d.embedding);
       d.hasImage = true;
       d.lastCached = true;
       d.cache.insert(cacheKey, d.embedding);
@@ -355,7 +362,8 @@ Predictor::Impl::Crop Predictor::Impl::makeCrop(PixelRect region, const BlockObs
   torch::Tensor encoded =
       m.encode(pictureInput(m.options.profile, part, m.config.imageSize, m.device), 1, observer);
   ++cropsEncoded;
-  return Crop{cropKey(region), region, frameOf(region), std::move(encoded), std::nullopt};
+  std::optional<PreparedImage> prepared = prepareImage(encoded);
+  return Crop{cropKey(region), region, frameOf(region), std::move(encoded), std::move(prepared)};
 }
 
 void Predictor::Impl::encodeCrop(PixelRect region) {

@@ -26,12 +26,15 @@ struct Predictor::Impl {
   struct View {
     const torch::Tensor& embedding;
     const FrameGeometry& frame;
-    std::optional<PreparedImage>& prepared;  ///< made at its first click without a mask input
+    std::optional<PreparedImage>& prepared;  ///< made with the embedding (else at its first prompt)
   };
 
   /// Uses an already resized picture (parity tests start from the reference resize).
   void setResized(const RgbImage& resized, int originalWidth, int originalHeight,
                   const BlockObserver& observer = {});
+  /// The decoder's image side of a new embedding (MaskDecoder::prepare), made where the embedding
+  /// is set, so that no click waits for it (8 ms for ViT-B on two Zen 4 cores).
+  PreparedImage prepareImage(const torch::Tensor& embedding);
   /// Checks the prompts (checkPrompt), then decodes them against the picture's embedding.
   Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
   /// Decodes prompts the caller has checked, against `view`.
@@ -54,7 +57,7 @@ struct Predictor::Impl {
   /// Writes `embedding` under `key` on a worker thread after the write in flight.
   void storeInBackground(const std::string& key, const torch::Tensor& embedding);
   torch::Tensor embedding;                ///< [1, C, g, g] fp32 on the model's device
-  std::optional<PreparedImage> prepared;  ///< of `embedding`, made at the first click
+  std::optional<PreparedImage> prepared;  ///< of `embedding`, made with it
   FrameGeometry frame;
   bool hasImage = false;
 

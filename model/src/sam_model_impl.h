@@ -42,12 +42,13 @@ struct SamModel::Impl {
   void ownTensorsToTrain(const std::vector<torch::Tensor>& trainable);
 
   /// Runs the decoder in its precision; returns fp32 low-res logits [B, T, L, L] and IoU [B, T].
-  /// `prepared` (from prepare) replaces embedding + dense for prompts without a mask input.
+  /// `prepared` (from prepare, or prepareMask for prompts with a mask input) replaces
+  /// embedding + dense.
   std::pair<torch::Tensor, torch::Tensor> decode(const torch::Tensor& embedding,
                                                  const torch::Tensor& sparse,
                                                  const torch::Tensor& dense,
                                                  const PreparedImage* prepared = nullptr);
-  /// The per-picture part of the decoder, shared by every click without a mask input.
+  /// The per-picture part of the decoder, shared by every prompt on the picture.
   PreparedImage prepare(const torch::Tensor& embedding);
   /// The same for prompts with a mask input (MaskDecoder::prepareMask); nullopt where it does
   /// not apply.

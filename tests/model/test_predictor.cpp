@@ -8,6 +8,7 @@
 
 #include "medsa/model/predictor.h"
 #include "parity_fixture.h"
+#include "predictor_impl.h"
 #include "sam/encoder_progress.h"
 #include "sam/relpos_attention.h"
 
@@ -83,6 +84,26 @@ class TestPredictor : public QObject {
     QCOMPARE(predictor.predict(click(60, 45)).value().logits, first.logits);
   }
 
+  // The decoder's image side is made with the embedding, computed or from the cache, so that
+  // no click waits for it; a new picture never keeps the old one's.
+  void thePictureIsPreparedWithItsEmbedding() {
+    Predictor predictor(tinyModel());
+    const std::optional<PreparedImage>& prepared = predictor.impl().prepared;
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    QVERIFY(prepared.has_value());
+    const torch::Tensor first = prepared->keys.clone();
+    QCOMPARE(first.size(1),
+             predictor.impl().embedding.size(2) * predictor.impl().embedding.size(3));
+    QVERIFY(predictor.setImage(picture(2), {"b"}).ok());
+    QVERIFY(prepared.has_value() && !torch::equal(prepared->keys, first));
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    QVERIFY(predictor.lastSetImageWasCached());
+    QVERIFY(prepared.has_value() && torch::equal(prepared->keys, first));
+    const Prediction answer = predictor.predict(click(60, 45)).value();
+    QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
+    QCOMPARE(predictor.predict(click(60, 45)).value().logits, answer.logits);
+  }
+
   void everyKeyFieldMatters_data() {
     QTest::addColumn<int>("field");
     for (int field = 0; field < 5; ++field) QTest::newRow(std::to_string(field).c_str()) << field;
@@ -153,6 +174,16 @@ class TestPredictor : public QObject {
     Prompt boxed;
     boxed.box = PromptBox{30, 20, 90, 70};
     prompts.push_back(boxed);
+    // Two corrections, each with its own mask: one batch of mask prompts on the prepared
+    // picture, each with its own image side (MaskDecoder::prepareMask).
+    for (const Prompt& base : {click(60, 45, true), click(20, 30, true)}) {
+      const Prediction shown = predictor.predict(base).value();
+      Prompt correction = base;
+      correction.multimask = false;
+      correction.points.push_back({100, 80, false});
+      correction.previous = shown.lowRes[shown.best()];
+      prompts.push_back(correction);
+    }
     const std::vector<Prediction> batch = predictor.predictBatch(prompts).value();
     QCOMPARE(batch.size(), prompts.size());
     for (size_t i = 0; i < prompts.size(); ++i) {
@@ -219,6 +250,7 @@ class TestPredictor : public QObject {
     QCOMPARE(stop.fractions.size(), std::size_t(2));
     // Neither the old picture nor a half-made new one may answer a click.
     QVERIFY(!predictor.hasImage());
+    QVERIFY(!predictor.impl().prepared.has_value());
     QVERIFY(!predictor.predict(click(60, 45)).ok());
     // The next attempt computes the embedding afresh and works.
     QVERIFY(predictor.setImage(picture(2), {"b"}).ok());

@@ -15,6 +15,7 @@
 #include "medsa/core/synthetic_scene.h"
 #include "medsa/model/model_evaluation.h"
 #include "medsa/model/predictor.h"
+#include "predictor_impl.h"
 #include "zoom_in.h"
 
 using namespace medsa;
@@ -210,8 +211,8 @@ class TestZoomIn : public QObject {
   }
 
   // While the user looks at an answer, the crop its next correction is answered in is encoded
-  // ahead: the correction finds it ready (no encoding in the click) and answers as it would
-  // have without the work ahead.
+  // (and its decoder side prepared) ahead: the correction finds it ready (no encoding in the
+  // click) and answers as it would have without the work ahead.
   void theNextCorrectionsCropIsEncodedAhead() {
     const SyntheticScene scene = smallObjectScene();
     const LabeledPicture& picture = scene.picture;
@@ -227,6 +228,8 @@ class TestZoomIn : public QObject {
     QVERIFY(!shown->lowRes[0].region);  // a lone click: the whole picture
     QVERIFY(ahead.workAhead().ok());
     QCOMPARE(ahead.zoomCropsEncoded(), std::size_t(1));
+    // The crop's decoder side is made ahead with it: the correction finds both ready.
+    QVERIFY(ahead.impl().ahead && ahead.impl().ahead->prepared);
     QVERIFY(ahead.workAhead().ok());  // done already: nothing more
     QCOMPARE(ahead.zoomCropsEncoded(), std::size_t(1));
     // A negative click far from the object never widens it: its crop is the one made ahead.
