@@ -33,7 +33,8 @@ struct Predictor::Impl {
   void setResized(const RgbImage& resized, int originalWidth, int originalHeight,
                   const BlockObserver& observer = {});
   /// The decoder's image side of a new embedding (MaskDecoder::prepare), made where the embedding
-  /// is set, so that no click waits for it (8 ms for ViT-B on two Zen 4 cores).
+  /// is set, so that a click on a picture set before it does not wait for it (8 ms for ViT-B on
+  /// two Zen 4 cores).
   PreparedImage prepareImage(const torch::Tensor& embedding);
   /// Checks the prompts (checkPrompt), then decodes them against the picture's embedding.
   Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
