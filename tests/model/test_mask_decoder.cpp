@@ -328,6 +328,10 @@ class TestMaskDecoder : public QObject {
       const std::optional<PreparedImage> masked =
           decoder->prepareMask(picture, embedding, dense, maskFeatures);
       QVERIFY(masked);
+      // Features of another grid, or another count of masks, do not fit the picture.
+      QVERIFY(!decoder->prepareMask(picture, embedding, dense, maskFeatures.narrow(1, 0, 30)));
+      QVERIFY(!decoder->prepareMask(picture, embedding, dense,
+                                    torch::cat({maskFeatures, maskFeatures})));
       QCOMPARE(masked->keys.sizes(), (torch::IntArrayRef{batch, tokens, width}));
       QCOMPARE(masked->firstKeysInBlocks.defined(), picture.firstKeysInBlocks.defined());
       QCOMPARE(masked->firstScaledKeys.defined(), picture.firstScaledKeys.defined());

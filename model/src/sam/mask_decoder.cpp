@@ -622,7 +622,8 @@ std::optional<PreparedImage> MaskDecoderImpl::prepareMask(const PreparedImage& p
                                                           const torch::Tensor& embedding,
                                                           const torch::Tensor& dense,
                                                           const torch::Tensor& maskFeatures) {
-  if (!picture.maskToFirstKeys.defined() || !maskFeatures.defined() ||
+  if (!picture.maskToFirstKeys.defined() || !maskFeatures.defined() || maskFeatures.dim() != 3 ||
+      maskFeatures.size(0) != dense.size(0) || maskFeatures.size(1) != picture.keys.size(1) ||
       maskFeatures.size(2) + 1 != picture.maskToFirstKeys.size(0))
     return std::nullopt;
   PreparedImage masked;

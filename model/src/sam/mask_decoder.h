@@ -146,7 +146,7 @@ struct MaskDecoderImpl : torch::nn::Module {
   /// `maskFeatures` [B, g g, m] its input to the last layer (PromptEncoder::forward). The first
   /// block's projections of embedding + dense are linear in it, so they come from the picture's
   /// by a rank-m update ([g g, m + 1] x [m + 1, heads x c] instead of [g g, C] x [C, heads x c]).
-  /// nullopt where `picture` was prepared without the mask layer.
+  /// nullopt where `picture` was prepared without the mask layer or the features do not fit it.
   std::optional<PreparedImage> prepareMask(const PreparedImage& picture,
                                            const torch::Tensor& embedding,
                                            const torch::Tensor& dense,
