@@ -27,6 +27,7 @@ class FakeEngine : public medsa::SegmentationEngine {
   struct Log {
     std::mutex mutex;
     std::vector<medsa::ImageKey> embedded;  ///< keys whose embedding was computed, in order
+    std::vector<medsa::ImageKey> set;       ///< every key set, computed or known, in order
     int cancelled = 0;
     int workedAhead = 0;       ///< workAhead calls that ran to their end
     int workAheadStopped = 0;  ///< workAhead calls stopped by their sink
@@ -108,9 +109,10 @@ class FakeEngine : public medsa::SegmentationEngine {
         }
       }
     }
-    if (log_ && !known) {
+    if (log_) {
       std::lock_guard lock(log_->mutex);
-      log_->embedded.push_back(key);
+      if (!known) log_->embedded.push_back(key);
+      log_->set.push_back(key);
     }
     image_ = image;
     return {};

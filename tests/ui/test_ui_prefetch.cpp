@@ -171,6 +171,17 @@ class TestUiPrefetch : public QObject {
       const std::vector<int> order = slicesOf(log->embedded);
       QCOMPARE(std::vector<int>(order.end() - 3, order.end()), (std::vector<int>{11, 12, 10}));
     }
+    // Then the slice on screen is the engine's again (from its cache, nothing recomputed), so
+    // that a click there finds it set.
+    const auto lastSet = [&log]() {
+      std::lock_guard lock(log->mutex);
+      return log->set.empty() ? -1 : log->set.back().slice;
+    };
+    QTRY_COMPARE(lastSet(), 11);
+    {
+      std::lock_guard lock(log->mutex);
+      QCOMPARE(slicesOf(log->embedded).back(), 10);
+    }
     // Nothing is warmed while another tool is active: no clicks can use it.
     window.tools()->setTool(Tool::Brush);
     QVERIFY(window.prefetchPlanner()->planned().empty());

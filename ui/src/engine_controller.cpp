@@ -137,11 +137,18 @@ class EngineWorker : public QObject {
         std::lock_guard lock(mailbox_->mutex);
         const bool loading = mailbox_->loading();
         if (engine_ || !loading) request.swap(mailbox_->pending);
-        if (!request && !workAheadScheduled_ && engine_ && !loading &&
-            !mailbox_->prefetch.empty()) {
-          prefetch = std::move(mailbox_->prefetch.front());
-          mailbox_->prefetch.erase(mailbox_->prefetch.begin());
-          prefetchGeneration_ = mailbox_->prefetchGeneration;
+        if (!request && !workAheadScheduled_ && engine_ && !loading) {
+          if (!mailbox_->prefetch.empty()) {
+            prefetch = std::move(mailbox_->prefetch.front());
+            mailbox_->prefetch.erase(mailbox_->prefetch.begin());
+            prefetchGeneration_ = mailbox_->prefetchGeneration;
+          } else if (mailbox_->onScreen && returnedGeneration_ != mailbox_->prefetchGeneration) {
+            // The list is done and left the engine on a neighbour: the slice on screen is set
+            // again (from the cache), so that the next click finds it set and its decoder side
+            // prepared (8 ms for ViT-B) instead of doing both itself. Once per list.
+            returnedGeneration_ = prefetchGeneration_ = mailbox_->prefetchGeneration;
+            prefetch = mailbox_->onScreen;
+          }
         }
       }
       if (request) {
@@ -335,6 +342,7 @@ class EngineWorker : public QObject {
   std::unique_ptr<SegmentationEngine> engine_;
   std::optional<ImageKey> lastKey_;
   std::uint64_t prefetchGeneration_ = 0;  ///< of the list the current warm-up came from
+  std::uint64_t returnedGeneration_ = 0;  ///< the last list after which the screen's slice was set
   bool workAheadScheduled_ = false;  ///< the work ahead waits for the UI to paint the answer
   std::uint64_t answers_ = 0;        ///< answers given, to tell the work ahead of the newest
   static constexpr int kWorkAheadDelayMs = 15;
