@@ -60,6 +60,16 @@ class RecordingProgress : public ProgressSink {
   int stopAt_;
 };
 
+// A multimask click on the circle, then the correction the app would send: the click, a
+// negative point and the best answer's low-res logits.
+Prompt correctionAfterAClick(Predictor& predictor) {
+  const Prediction first = predictor.predict(click(60, 45, true)).value();
+  Prompt correction;
+  correction.points = {{60, 45, true}, {100, 80, false}};
+  correction.previous = first.lowRes[first.best()];
+  return correction;
+}
+
 double maxDiff(const std::vector<float>& a, const std::vector<float>& b) {
   double worst = 0;
   for (size_t i = 0; i < a.size(); ++i)
@@ -201,10 +211,7 @@ class TestPredictor : public QObject {
   void correctionClickFeedsTheLastLogitsBack() {
     Predictor predictor(tinyModel());
     QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
-    const Prediction first = predictor.predict(click(60, 45, true)).value();
-    Prompt correction;
-    correction.points = {{60, 45, true}, {100, 80, false}};
-    correction.previous = first.lowRes[first.best()];
+    const Prompt correction = correctionAfterAClick(predictor);
     const Result<Prediction> refined = predictor.predict(correction);
     QVERIFY(refined.ok());
     QCOMPARE(refined->count, 1);
@@ -226,11 +233,7 @@ class TestPredictor : public QObject {
       options.decoderPrecision = precision;
       Predictor predictor(test::loadTiny(options));
       QVERIFY(predictor.setImage(picture(1), {"a"}).ok());
-      const Prediction first = predictor.predict(click(60, 45, true)).value();
-      Prompt correction;
-      correction.points = {{60, 45, true}, {100, 80, false}};
-      correction.previous = first.lowRes[first.best()];
-      const Result<Prediction> refined = predictor.predict(correction);
+      const Result<Prediction> refined = predictor.predict(correctionAfterAClick(predictor));
       QVERIFY(refined.ok());
       masks.push_back(refined->masks);
     }
