@@ -72,15 +72,20 @@ void Predictor::Impl::setResized(const RgbImage& resized, int originalWidth, int
       FrameGeometry::compute(m.options.profile, originalWidth, originalHeight, m.config.imageSize);
   const auto start = Clock::now();
   const torch::Tensor input = modelInput(m.options.profile, resized, m.config.imageSize, m.device);
-  embedding = m.encode(input, 1, observer);
+  torch::Tensor encoded = m.encode(input, 1, observer);
   timings.encoderMs = millisecondsSince(start);
-  prepared = prepareImage(embedding);
+  useEmbedding(std::move(encoded));
   hasImage = true;
 }
 
 PreparedImage Predictor::Impl::prepareImage(const torch::Tensor& embedding) {
   torch::InferenceMode inference;
   return model->impl().prepare(embedding);
+}
+
+void Predictor::Impl::useEmbedding(torch::Tensor picture) {
+  embedding = std::move(picture);
+  prepared = prepareImage(embedding);
 }
 
 Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decode(
@@ -116,7 +121,7 @@ Result<std::vector<Predictor::Impl::Decoded>> Predictor::Impl::decodeIn(
                                        hasPrevious ? &maskFeatures : nullptr);
     // Every prompt shares the image side of the decoder (prepared with the embedding); a mask
     // input moves it by a low-rank update.
-    if (!view.prepared) view.prepared = m.prepare(view.embedding);
+    if (!view.prepared) view.prepared = prepareImage(view.embedding);
     const std::optional<PreparedImage> masked =
         hasPrevious ? m.prepareMask(*view.prepared, view.embedding, dense, maskFeatures)
                     : std::nullopt;
@@ -180,8 +185,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
       FrameGeometry::compute(m.options.profile, image.width, image.height, m.config.imageSize);
   d.timings = {};
   if (std::optional<torch::Tensor> cached = d.cache.find(cacheKey)) {
-    d.embedding = cached->to(m.device);
-    d.prepared = d.prepareImage(d.embedding);
+    d.useEmbedding(cached->to(m.device));
     d.hasImage = true;
     d.lastCached = true;
     d.rememberPicture(image, cacheKey);
@@ -196,8 +200,7 @@ Status Predictor::setImageUnguarded(const RgbImage& image, const ImageKey& key,
   if (!storeKey.empty()) {
     // Found on disk: no progress reported, as for the memory cache (nothing is computed).
     if (std::optional<torch::Tensor> stored = d.store->find(storeKey, m)) {
-      d.embedding = stored->to(m.device);
-      d.prepared = d.prepareImage(d.embedding);
+      d.useEmbedding(stored->to(m.device));
       d.hasImage = true;
       d.lastCached = true;
       d.cache.insert(cacheKey, d.embedding);

@@ -36,6 +36,8 @@ struct Predictor::Impl {
   /// is set, so that a click on a picture set before it does not wait for it (8 ms for ViT-B on
   /// two Zen 4 cores).
   PreparedImage prepareImage(const torch::Tensor& embedding);
+  /// `picture`'s embedding becomes the one clicks are answered against, with its prepared side.
+  void useEmbedding(torch::Tensor picture);
   /// Checks the prompts (checkPrompt), then decodes them against the picture's embedding.
   Result<std::vector<Decoded>> decode(const std::vector<Prompt>& prompts);
   /// Decodes prompts the caller has checked, against `view`.

@@ -160,7 +160,7 @@ PreparedImage SamModel::Impl::prepare(const torch::Tensor& embedding) {
   const torch::ScalarType type = decoderType;
   const torch::Tensor noMask =
       sam->prompt_encoder->no_mask_embed->weight.reshape({1, -1, 1, 1}).expand_as(embedding);
-  const auto& projection = *sam->prompt_encoder->mask_downscaling[6]->as<torch::nn::Conv2dImpl>();
+  const auto& projection = sam->prompt_encoder->maskProjection();
   return decoder->prepare(embedding.to(type), densePe.to(type), noMask.to(type),
                           projection.weight.flatten(1).to(type), projection.bias.to(type));
 }

@@ -203,6 +203,12 @@ std::optional<torch::Tensor> fusedImageToTokens(
   return out;
 }
 
+// An NCHW grid [B, C, h, w] as rows of tokens [B, h w, C], each row contiguous (a channels-last
+// grid already is: no copy).
+torch::Tensor tokenRows(const torch::Tensor& grid) {
+  return grid.flatten(2).permute({0, 2, 1}).contiguous();
+}
+
 // x [B, N, C] as [B, ceil(N / block), C, block]: each block of tokens with its channels as
 // rows (the layout of the kernels' keysInBlocks and projectedQueries), missing tokens zero.
 torch::Tensor inTokenBlocks(const torch::Tensor& x, int64_t block) {
@@ -219,14 +225,15 @@ std::optional<VectorIsa> lowRankUpdateChoice() {
   return choice;
 }
 
-// A projection of the image tokens prepared for the picture, `base` ([1, N, inner] or in blocks
-// [1, blocks, inner, 16]), moved by mask features [B, N, m] through factors [m + 1, inner]
-// (PreparedImage::maskToFirstKeys): by low_rank_update.h's kernel in fp32 inference on the CPU,
-// by LibTorch elsewhere.
-torch::Tensor movedByMask(const torch::Tensor& base, bool blocked, const torch::Tensor& features,
+// A projection of the image tokens prepared for the picture, `base` (rows [1, N, inner] or in
+// blocks [1, blocks, inner, 16]), moved by mask features [B, N, m] through factors
+// [m + 1, inner] (PreparedImage::maskToFirstKeys): by low_rank_update.h's kernel in fp32
+// inference on the CPU, by LibTorch elsewhere.
+torch::Tensor movedByMask(const torch::Tensor& base, const torch::Tensor& features,
                           const torch::Tensor& factors) {
   static_assert(kKeyBlockTokens == kLowRankBlockTokens &&
                 kProjectedTokenBlock == kLowRankBlockTokens);
+  const bool blocked = base.dim() == 4;
   const int64_t batch = features.size(0), tokens = features.size(1), rank = features.size(2);
   const int64_t channels = factors.size(1);
   const std::optional<VectorIsa> isa = lowRankUpdateChoice();
@@ -472,16 +479,14 @@ std::pair<torch::Tensor, torch::Tensor> TwoWayTransformerImpl::forward(
     const torch::Tensor& prompt, const PreparedImage* prepared, int64_t keptTokens) {
   const int64_t batch = tokens.size(0);
   // Token rows contiguous once here (a channels-last source already is), not in every kernel.
-  torch::Tensor keys = prepared ? prepared->keys.expand({batch, -1, -1})
-                                : image.flatten(2).permute({0, 2, 1}).contiguous();
+  torch::Tensor keys = prepared ? prepared->keys.expand({batch, -1, -1}) : tokenRows(image);
   // The encoding channels last once per call, shared by the batch where it is one picture's
   // (the fused image-to-token kernel reads it per block).
   torch::Tensor keyPe;
   if (prepared) {
     keyPe = prepared->keyPe.expand({batch, -1, -1});
   } else if (imagePe.size(0) == 1 || imagePe.stride(0) == 0) {
-    keyPe =
-        imagePe.narrow(0, 0, 1).flatten(2).permute({0, 2, 1}).contiguous().expand({batch, -1, -1});
+    keyPe = tokenRows(imagePe.narrow(0, 0, 1)).expand({batch, -1, -1});
   } else {
     keyPe = imagePe.flatten(2).permute({0, 2, 1});
   }
@@ -583,8 +588,8 @@ PreparedImage MaskDecoderImpl::prepare(const torch::Tensor& embedding, const tor
                                        const torch::Tensor& maskProjectionWeight,
                                        const torch::Tensor& maskProjectionBias) {
   PreparedImage prepared;
-  prepared.keys = (embedding + noMaskDense).flatten(2).permute({0, 2, 1}).contiguous();
-  prepared.keyPe = imagePe.flatten(2).permute({0, 2, 1}).contiguous();
+  prepared.keys = tokenRows(embedding + noMaskDense);
+  prepared.keyPe = tokenRows(imagePe);
   const torch::Tensor keysWithPe = prepared.keys + prepared.keyPe;
   DecoderAttentionImpl& first =
       *transformer->layers[0]->as<TwoWayBlock>()->cross_attn_token_to_image;
@@ -628,23 +633,20 @@ std::optional<PreparedImage> MaskDecoderImpl::prepareMask(const PreparedImage& p
     return std::nullopt;
   PreparedImage masked;
   // The image tokens as forward would make them (the first block's residual).
-  masked.keys = (embedding.expand({dense.size(0), -1, -1, -1}) + dense)
-                    .flatten(2)
-                    .permute({0, 2, 1})
-                    .contiguous();
+  masked.keys = tokenRows(embedding.expand({dense.size(0), -1, -1, -1}) + dense);
   masked.keyPe = picture.keyPe;
-  masked.firstValues =
-      movedByMask(picture.firstValues, false, maskFeatures, picture.maskToFirstValues);
+  masked.firstValues = movedByMask(picture.firstValues, maskFeatures, picture.maskToFirstValues);
   if (picture.firstKeysInBlocks.defined()) {
     masked.firstKeysInBlocks =
-        movedByMask(picture.firstKeysInBlocks, true, maskFeatures, picture.maskToFirstKeys);
+        movedByMask(picture.firstKeysInBlocks, maskFeatures, picture.maskToFirstKeys);
   } else {
     masked.firstScaledKeys =
-        movedByMask(picture.firstScaledKeys, false, maskFeatures, picture.maskToFirstKeys);
+        movedByMask(picture.firstScaledKeys, maskFeatures, picture.maskToFirstKeys);
   }
-  if (picture.firstImageQueries.defined() && picture.maskToFirstImageQueries.defined()) {
+  // prepare made the queries' factors with the queries (the mask layer is there: see above).
+  if (picture.firstImageQueries.defined()) {
     masked.firstImageQueries =
-        movedByMask(picture.firstImageQueries, true, maskFeatures, picture.maskToFirstImageQueries);
+        movedByMask(picture.firstImageQueries, maskFeatures, picture.maskToFirstImageQueries);
   }
   return masked;
 }

@@ -90,6 +90,10 @@ torch::Tensor PromptEncoderImpl::embedMasks(const torch::Tensor& masks,
       .permute({0, 3, 1, 2});
 }
 
+torch::nn::Conv2dImpl& PromptEncoderImpl::maskProjection() {
+  return *mask_downscaling[mask_downscaling->size() - 1]->as<torch::nn::Conv2dImpl>();
+}
+
 std::optional<torch::Tensor> PromptEncoderImpl::fusedMaskEmbedding(const torch::Tensor& masks,
                                                                    torch::Tensor* maskFeatures) {
   static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_MASK_EMBEDDING");
@@ -97,7 +101,7 @@ std::optional<torch::Tensor> PromptEncoderImpl::fusedMaskEmbedding(const torch::
   const auto& norm1 = *mask_downscaling[1]->as<LayerNorm2dImpl>();
   const auto& conv2 = *mask_downscaling[3]->as<torch::nn::Conv2dImpl>();
   const auto& norm2 = *mask_downscaling[4]->as<LayerNorm2dImpl>();
-  const auto& projection = *mask_downscaling[6]->as<torch::nn::Conv2dImpl>();
+  const auto& projection = maskProjection();
   const int64_t c1 = conv1.weight.size(0), c2 = conv2.weight.size(0);
   const std::initializer_list<const torch::Tensor*> parameters = {
       &conv1.weight, &conv1.bias,   &norm1.weight, &norm1.bias,        &conv2.weight,

@@ -47,6 +47,8 @@ struct PromptEncoderImpl : torch::nn::Module {
                                                   const std::optional<torch::Tensor>& masks,
                                                   torch::Tensor* maskFeatures = nullptr);
   torch::Tensor densePe() const { return pe_layer->densePe(grid); }
+  /// mask_downscaling's last layer, the 1 x 1 convolution from the mask features to the embedding.
+  torch::nn::Conv2dImpl& maskProjection();
 
   PositionEmbeddingRandom pe_layer{nullptr};
   torch::nn::ModuleList point_embeddings;
