@@ -83,54 +83,48 @@ MEDSA_INLINE void blocksOf(const LowRankUpdate& u, const float* base, float* out
   }
 }
 
-// One function per instruction set (see image_to_tokens.cpp: a lambda would be compiled for
-// the baseline).
+// Rows [begin, end) of tokens, or blocks of them, with L lanes.
+template <bool Blocked, int L>
+MEDSA_INLINE void updateOf(const LowRankUpdate& u, const float* base, float* out,
+                           std::int64_t begin, std::int64_t end) {
+  if constexpr (Blocked) {
+    blocksOf<L>(u, base, out, begin, end);
+  } else {
+    rowsOf<L>(u, base, out, begin, end);
+  }
+}
+
+// One function per instruction set and layout (see image_to_tokens.cpp: a lambda would be
+// compiled for the baseline).
 using Function = void (*)(const LowRankUpdate&, const float*, float*, std::int64_t, std::int64_t);
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx512f,avx512dq,fma"))) void rowsAvx512(const LowRankUpdate& u,
-                                                                const float* base, float* out,
-                                                                std::int64_t begin,
-                                                                std::int64_t end) {
-  rowsOf<16>(u, base, out, begin, end);
-}
-__attribute__((target("avx2,fma"))) void rowsAvx2(const LowRankUpdate& u, const float* base,
-                                                  float* out, std::int64_t begin,
-                                                  std::int64_t end) {
-  rowsOf<8>(u, base, out, begin, end);
-}
-__attribute__((target("avx512f,avx512dq,fma"))) void blocksAvx512(const LowRankUpdate& u,
+template <bool Blocked>
+__attribute__((target("avx512f,avx512dq,fma"))) void updateAvx512(const LowRankUpdate& u,
                                                                   const float* base, float* out,
                                                                   std::int64_t begin,
                                                                   std::int64_t end) {
-  blocksOf<16>(u, base, out, begin, end);
+  updateOf<Blocked, 16>(u, base, out, begin, end);
 }
-__attribute__((target("avx2,fma"))) void blocksAvx2(const LowRankUpdate& u, const float* base,
+template <bool Blocked>
+__attribute__((target("avx2,fma"))) void updateAvx2(const LowRankUpdate& u, const float* base,
                                                     float* out, std::int64_t begin,
                                                     std::int64_t end) {
-  blocksOf<8>(u, base, out, begin, end);
+  updateOf<Blocked, 8>(u, base, out, begin, end);
 }
 #endif
-void rowsPortable(const LowRankUpdate& u, const float* base, float* out, std::int64_t begin,
-                  std::int64_t end) {
-  rowsOf<4>(u, base, out, begin, end);
-}
-void blocksPortable(const LowRankUpdate& u, const float* base, float* out, std::int64_t begin,
+template <bool Blocked>
+void updatePortable(const LowRankUpdate& u, const float* base, float* out, std::int64_t begin,
                     std::int64_t end) {
-  blocksOf<4>(u, base, out, begin, end);
+  updateOf<Blocked, 4>(u, base, out, begin, end);
 }
 
-Function rowsFor(VectorIsa isa) {
+template <bool Blocked>
+Function updateFor(VectorIsa isa) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  return functionFor<Function>(isa, rowsAvx512, rowsAvx2, rowsPortable);
+  return functionFor<Function>(isa, updateAvx512<Blocked>, updateAvx2<Blocked>,
+                               updatePortable<Blocked>);
 #else
-  return rowsPortable;
-#endif
-}
-Function blocksFor(VectorIsa isa) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  return functionFor<Function>(isa, blocksAvx512, blocksAvx2, blocksPortable);
-#else
-  return blocksPortable;
+  return updatePortable<Blocked>;
 #endif
 }
 
@@ -141,7 +135,7 @@ bool lowRankUpdateFits(std::int64_t rank, std::int64_t channels) {
 }
 
 void lowRankUpdateRows(VectorIsa isa, const LowRankUpdate& update, const float* base, float* out) {
-  const Function rows = rowsFor(isa);
+  const Function rows = updateFor<false>(isa);
   at::parallel_for(0, update.tokens, 256, [&](std::int64_t begin, std::int64_t end) {
     rows(update, base, out, begin, end);
   });
@@ -149,7 +143,7 @@ void lowRankUpdateRows(VectorIsa isa, const LowRankUpdate& update, const float* 
 
 void lowRankUpdateBlocks(VectorIsa isa, const LowRankUpdate& update, const float* base,
                          float* out) {
-  const Function blocks = blocksFor(isa);
+  const Function blocks = updateFor<true>(isa);
   at::parallel_for(
       0, (update.tokens + kBlock - 1) / kBlock, 16,
       [&](std::int64_t begin, std::int64_t end) { blocks(update, base, out, begin, end); });
