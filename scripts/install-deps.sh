@@ -15,6 +15,9 @@ packages=(
   # LibTorch (CPU) and an optimised BLAS: without libopenblas0-openmp Torch falls back to the
   # reference BLAS, several times slower.
   libtorch-dev libopenblas0-openmp
+  # oneDNN's headers: the encoder's linear layers call its matmul directly (LibTorch links the
+  # same library)
+  libdnnl-dev
   # Medical and photographic image IO
   libinsighttoolkit5-dev libgdcm-dev libdcmtk-dev libopencv-dev
   # Header-only JSON for the CLI and model configs

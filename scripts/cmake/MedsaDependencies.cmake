@@ -13,6 +13,25 @@ foreach(_flag IN LISTS _medsa_torch_flags)
 endforeach()
 message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}")
 
+# oneDNN's headers, for the encoder's CPU linears (model/src/sam/onednn_linear.cpp): used only
+# where LibTorch links the shared libdnnl beside it, as Debian's does, so that one copy of oneDNN
+# runs in the process (Python's wheels carry their own inside libtorch_cpu). Without it LibTorch
+# runs those linears. Not through dnnl's CMake package: it asks for OpenCL's development files,
+# which the CPU matmul does not need.
+get_filename_component(_medsa_torch_lib_dir "${TORCH_LIBRARY}" DIRECTORY)
+find_library(MEDSA_DNNL_LIBRARY dnnl PATHS "${_medsa_torch_lib_dir}" NO_DEFAULT_PATH)
+find_path(MEDSA_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
+if(MEDSA_DNNL_LIBRARY AND MEDSA_DNNL_INCLUDE_DIR)
+  add_library(medsa_dnnl SHARED IMPORTED)
+  set_target_properties(medsa_dnnl PROPERTIES IMPORTED_LOCATION "${MEDSA_DNNL_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${MEDSA_DNNL_INCLUDE_DIR}")
+  set(MEDSA_ONEDNN ON)
+  message(STATUS "oneDNN ${MEDSA_DNNL_LIBRARY}: the encoder's CPU linears call its matmul")
+else()
+  set(MEDSA_ONEDNN OFF)
+  message(STATUS "oneDNN: not used (no libdnnl-dev, or a LibTorch with its own copy)")
+endif()
+
 if(MEDSA_MODEL_ONLY)
   return()
 endif()

@@ -13,7 +13,7 @@ AdapterImpl::AdapterImpl(int64_t dim, int64_t hidden) {
 }
 
 torch::Tensor AdapterImpl::forward(const torch::Tensor& x) {
-  return rowsLinear(*up, compat::gelu(rowsLinear(*down, x)));
+  return rowsLinear(*up, rowsLinear(*down, x, LinearActivation::Gelu));
 }
 
 HyperAdapterImpl::HyperAdapterImpl(int64_t dim, int64_t r) : bottleneck(r) {

@@ -4,6 +4,7 @@
 
 #include "sam/bf16_layer_norm.h"
 #include "sam/few_rows_linear.h"
+#include "sam/onednn_linear.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -76,11 +77,20 @@ bool isCpuFloat(const torch::Tensor& t) {
   return t.device().is_cpu() && t.scalar_type() == torch::kFloat;
 }
 
-torch::Tensor rowsLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x) {
-  if (x.dim() == 2) return linear.forward(x);
+torch::Tensor rowsLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x,
+                         LinearActivation activation) {
   std::vector<int64_t> shape = x.sizes().vec();
   shape.back() = linear.weight.size(0);
-  return torch::linear(x.reshape({-1, x.size(-1)}), linear.weight, linear.bias).view(shape);
+  const torch::Tensor rows = x.dim() == 2 ? x : x.reshape({-1, x.size(-1)});
+  torch::Tensor y = oneDnnLinear(rows, linear.weight, linear.bias, activation);
+  if (!y.defined()) {
+    y = torch::linear(rows, linear.weight, linear.bias);
+    // Without autograd the activation may overwrite the linear's output: one tensor of the
+    // layer's width less (48 MB for ViT-B's MLP), the same values.
+    if (activation == LinearActivation::Gelu)
+      y = torch::GradMode::is_enabled() ? compat::gelu(y) : torch::gelu_(y);
+  }
+  return x.dim() == 2 ? y : y.view(shape);
 }
 
 torch::Tensor tokenLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x, bool relu) {

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "sam/onednn_linear.h"
+
 namespace medsa::model {
 
 /// LayerNorm over the channel dimension of an NCHW tensor (SAM's LayerNorm2d, eps 1e-6).
@@ -41,11 +43,14 @@ TORCH_MODULE(Gelu);
 /// What the decoder's hand-written kernels take: an fp32 tensor in CPU memory.
 bool isCpuFloat(const torch::Tensor& t);
 
-/// linear(x) over the last dimension of x, of any rank. LibTorch 1.13 fuses the bias into the
-/// matmul (addmm) only for inputs of two or three dimensions: above that it zeroes the output,
-/// multiplies and then adds the bias in a pass of its own, which made the encoder's qkv and
-/// first MLP layer 10-12 % slower. Other inputs therefore run as a matrix of rows.
-torch::Tensor rowsLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x);
+/// linear(x) over the last dimension of x, of any rank, then the activation. LibTorch 1.13
+/// fuses the bias into the matmul (addmm) only for inputs of two or three dimensions: above that
+/// it zeroes the output, multiplies and then adds the bias in a pass of its own, which made the
+/// encoder's qkv and first MLP layer 10-12 % slower. Inputs therefore run as a matrix of rows:
+/// in inference on the CPU through onednn_linear.h where that applies (MEDSA_ONEDNN_LINEAR=off
+/// keeps LibTorch), with the bias and GELU applied in the matmul's kernel.
+torch::Tensor rowsLinear(torch::nn::LinearImpl& linear, const torch::Tensor& x,
+                         LinearActivation activation = LinearActivation::None);
 
 /// linear(x), then ReLU if `relu`, for the mask decoder's prompt tokens: in fp32 inference on
 /// the CPU a few rows go through few_rows_linear.h's kernel (MEDSA_FEW_ROWS_LINEAR=off|portable|

@@ -85,11 +85,7 @@ EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
 }
 
 torch::Tensor EncoderMlpImpl::forward(const torch::Tensor& x) {
-  torch::Tensor hidden = rowsLinear(*lin1, x);
-  // Without autograd the activation may overwrite lin1's output: one tensor of the MLP's
-  // width less per block (48 MB for ViT-B), the same values.
-  if (!torch::GradMode::is_enabled()) return rowsLinear(*lin2, torch::gelu_(hidden));
-  return rowsLinear(*lin2, compat::gelu(hidden));
+  return rowsLinear(*lin2, rowsLinear(*lin1, x, LinearActivation::Gelu));
 }
 
 torch::Tensor partitionWindows(const torch::Tensor& x, int64_t window, const torch::Tensor& fill) {
