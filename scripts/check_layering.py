@@ -40,8 +40,10 @@ ALLOWED_LINKS = {
     "core": [],
     "io": [r"medsa_core", r"\$\{ITK_LIBRARIES\}", r"ITK\w*", r"gdcm\w+", r"\$\{OpenCV_LIBS\}",
            r"opencv_\w+", r"DCMTK::\w+"],
-    # The OpenMP runtime Torch uses, for the kernels' at::parallel_for (model/CMakeLists.txt).
-    "model": [r"medsa_core", r"torch", r"\$\{TORCH_LIBRARIES\}", r"\$<LINK_ONLY:OpenMP::OpenMP_CXX>"],
+    # The OpenMP runtime Torch uses, for the kernels' at::parallel_for, and the oneDNN that
+    # Debian's Torch links, for the encoder's linears (model/CMakeLists.txt).
+    "model": [r"medsa_core", r"torch", r"\$\{TORCH_LIBRARIES\}", r"\$<LINK_ONLY:OpenMP::OpenMP_CXX>",
+              r"medsa_dnnl"],
     # libpq only for PQstatus (whether a PostgreSQL connection is alive); queries go through QtSql.
     "annotations": [r"medsa_core", r"medsa_io", r"Qt6::(Core|Gui|Sql)", r"PkgConfig::LIBPQ"],
     "ui": [r"medsa_annotations", r"medsa_core", r"Qt6::(Core|Gui|Widgets|Concurrent|Network|Svg)"],
@@ -52,6 +54,7 @@ SOURCE_SUFFIXES = {".h", ".hpp", ".cpp", ".cc", ".cxx", ".in", ".inc"}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 QT_HEADER_RE = re.compile(r"^(Q[A-Z]\w*|Qt\w*/.*)$")
 TORCH_HEADER_RE = re.compile(r"^(torch|ATen|c10|caffe2)/")
+ONEDNN_HEADER_RE = re.compile(r"^oneapi/dnnl/")
 IMAGING_HEADER_RE = re.compile(r"^(itk\w*\.h|gdcm\w*\.h|opencv2/.*|dcmtk/.*|vnl/.*|vcl_\w+\.h)$")
 PROJECT_HEADER_RE = re.compile(r"^medsa/(\w+)/")
 KEYWORDS = {"PUBLIC", "PRIVATE", "INTERFACE"}
@@ -81,6 +84,10 @@ def check_includes(root: Path, path: Path, layer: str, report):
             elif public_header:
                 report("torch-in-model-public-header", where,
                        f"Torch header <{header}> in a public header of medsa_model")
+        # oneDNN is what Debian's Torch runs on: the engine's sources may call it, nothing else.
+        if ONEDNN_HEADER_RE.match(header) and (layer != "model" or public_header):
+            report("onednn-outside-model-sources", where,
+                   f"oneDNN header <{header}> outside medsa_model's sources")
         if IMAGING_HEADER_RE.match(header) and layer != "io":
             report("imaging-outside-io", where,
                    f"ITK/GDCM/OpenCV/DCMTK header <{header}> outside core/io/")

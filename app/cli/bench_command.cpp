@@ -168,6 +168,10 @@ int runBench(CommandContext& context) {
        engine.device == model::Device::Cpu
            ? model::cpuAttentionKernel(engine.encoderPrecision == model::Precision::Bf16)
            : std::string("device")},
+      {"encoder_linears",
+       engine.device == model::Device::Cpu
+           ? model::cpuEncoderLinears(engine.encoderPrecision == model::Precision::Bf16)
+           : std::string("device")},
       {"torch", runtime.torchVersion},
       {"image", Json::Array{Json(512), Json(512)}},
       {"load_ms", loadMs},
@@ -228,6 +232,8 @@ void addBenchCommand(CommandRegistry& registry) {
            "picture's prepared first block, MEDSA_RELPOS_BIAS for the encoder's\n"
            "relative-position terms; on a GPU MEDSA_CUDA_ATTENTION=chunked\n"
            "runs the chunked attention instead of LibTorch's fused one).\n"
+           "encoder_linears says what runs the encoder's linear layers (\"onednn\" and\n"
+           "its kernel, or \"libtorch\"); MEDSA_ONEDNN_LINEAR=off keeps LibTorch.\n"
            "MEDSA_BUFFER_REUSE=off gives the buffers of an encode and of each training\n"
            "step back to the C library instead of keeping them for the next block or step.\n"
            "With --train it times adapter training steps on the same picture instead\n"

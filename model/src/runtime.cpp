@@ -14,6 +14,7 @@
 #include <omp.h>
 #endif
 
+#include "sam/onednn_linear.h"
 #include "sam/relpos_attention.h"
 #include "torch_compat.h"
 
@@ -30,6 +31,11 @@ RuntimeInfo runtimeInfo() {
 }
 
 std::string cpuAttentionKernel(bool bf16) { return std::string(cpuAttentionKernelName(bf16)); }
+
+std::string cpuEncoderLinears(bool bf16) {
+  const std::string kernel = oneDnnLinearKernel(bf16 ? torch::kBFloat16 : torch::kFloat);
+  return kernel.empty() ? std::string("libtorch") : "onednn " + kernel;
+}
 
 int defaultThreadCount() {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

@@ -72,11 +72,14 @@ bool enabledByEnvironment() {
 
 }  // namespace
 
-std::string oneDnnLinearKernel(torch::ScalarType type, int64_t rows, int64_t in, int64_t out) {
+std::string oneDnnLinearKernel(torch::ScalarType type) {
   const std::optional<memory::data_type> dnnlType = dataType(type);
-  if (!dnnlType || rows < 1 || in < 1 || out < 1) return {};
+  if (!enabledByEnvironment() || !dnnlType) return {};
   try {
-    return describe(*dnnlType, rows, in, out, true, LinearActivation::None).impl_info_str();
+    // ViT-B's qkv: the kernel does not change with the shape on the CPUs measured.
+    const std::string kernel =
+        describe(*dnnlType, 4096, 768, 2304, true, LinearActivation::None).impl_info_str();
+    return measuredKernel(type, kernel) ? kernel : std::string();
   } catch (const dnnl::error&) {
     return {};
   }
@@ -124,7 +127,7 @@ torch::Tensor oneDnnLinear(const torch::Tensor& x, const torch::Tensor& weight,
 
 #else  // no oneDNN in this build: LibTorch runs every linear
 
-std::string oneDnnLinearKernel(torch::ScalarType, int64_t, int64_t, int64_t) { return {}; }
+std::string oneDnnLinearKernel(torch::ScalarType) { return {}; }
 
 torch::Tensor oneDnnLinear(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,
                            LinearActivation) {

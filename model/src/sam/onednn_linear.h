@@ -9,8 +9,8 @@
 // the bias by an extra pass over the output and GELU by another. bf16 linears already go
 // through oneDNN in LibTorch; here they lose the same two passes.
 //
-// Only the kernels measured on a machine of this project take the calls (see
-// oneDnnLinearKernel); anything else, and every build without oneDNN, keeps LibTorch's path.
+// Only the kernels measured on a machine of this project take the calls (oneDnnLinearKernel
+// names the one in use); anything else, and every build without oneDNN, keeps LibTorch's path.
 
 #include <torch/torch.h>
 
@@ -20,9 +20,10 @@ namespace medsa::model {
 
 enum class LinearActivation { None, Gelu };
 
-/// oneDNN's implementation for fp32 (or bf16) linears of `rows` x `in` -> `out` on this CPU,
-/// e.g. "brg:avx512_core"; empty when this build has no oneDNN.
-std::string oneDnnLinearKernel(torch::ScalarType type, int64_t rows, int64_t in, int64_t out);
+/// The oneDNN kernel that the encoder's linears of this dtype (fp32 or bf16) run on here, e.g.
+/// "brg:avx512_core"; empty where they stay with LibTorch (a build without oneDNN, a kernel not
+/// measured, MEDSA_ONEDNN_LINEAR=off).
+std::string oneDnnLinearKernel(torch::ScalarType type);
 
 /// activation(x W^T + b) for x [rows][in], W [out][in] and b [out] (or undefined), all of one
 /// dtype (fp32 or bf16), in CPU memory; y [rows][out]. Returns an undefined tensor, having done

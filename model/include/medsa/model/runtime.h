@@ -20,6 +20,11 @@ RuntimeInfo runtimeInfo();
 /// the environment variable MEDSA_ATTENTION_KERNEL overrides the choice).
 std::string cpuAttentionKernel(bool bf16);
 
+/// What runs the image encoder's linear layers on the CPU for an fp32 or a bf16 encoder:
+/// "onednn <kernel>" (e.g. "onednn brg:avx512_core") or "libtorch" (docs/performance.md;
+/// MEDSA_ONEDNN_LINEAR=off keeps LibTorch).
+std::string cpuEncoderLinears(bool bf16);
+
 /// Number of cores Torch should use by default: the hardware concurrency of this machine.
 /// (LibTorch may start with 1 intra-op thread regardless, so this is set explicitly.)
 int defaultThreadCount();
