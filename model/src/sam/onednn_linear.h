@@ -4,7 +4,7 @@
 //
 // LibTorch 1.13 sends fp32 linears to OpenBLAS, which packs the weights on every call and
 // reaches 182-205 GFLOP/s on ViT-B's shapes on an AMD Zen 4 (2 cores, FMA peak 234); oneDNN's
-// brgemm kernels reach 200-219 GFLOP/s on the same weights as torch::nn::Linear keeps them, and
+// brgemm kernels reach 205-219 GFLOP/s on the same weights as torch::nn::Linear keeps them, and
 // add the bias and GELU to each block of the result while it is in cache, where LibTorch adds
 // the bias by an extra pass over the output and GELU by another. bf16 linears already go
 // through oneDNN in LibTorch; here they lose the same two passes.
