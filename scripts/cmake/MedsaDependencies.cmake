@@ -18,10 +18,13 @@ message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}")
 # runs in the process (Python's wheels carry their own inside libtorch_cpu). Without it LibTorch
 # runs those linears. Not through dnnl's CMake package: it asks for OpenCL's development files,
 # which the CPU matmul does not need.
-get_filename_component(_medsa_torch_lib_dir "${TORCH_LIBRARY}" DIRECTORY)
-find_library(MEDSA_DNNL_LIBRARY dnnl PATHS "${_medsa_torch_lib_dir}" NO_DEFAULT_PATH)
-find_path(MEDSA_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
-if(MEDSA_DNNL_LIBRARY AND MEDSA_DNNL_INCLUDE_DIR)
+option(MEDSA_WITH_ONEDNN "Run the encoder's CPU linears on oneDNN where LibTorch links it" ON)
+if(MEDSA_WITH_ONEDNN)
+  get_filename_component(_medsa_torch_lib_dir "${TORCH_LIBRARY}" DIRECTORY)
+  find_library(MEDSA_DNNL_LIBRARY dnnl PATHS "${_medsa_torch_lib_dir}" NO_DEFAULT_PATH)
+  find_path(MEDSA_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
+endif()
+if(MEDSA_WITH_ONEDNN AND MEDSA_DNNL_LIBRARY AND MEDSA_DNNL_INCLUDE_DIR)
   add_library(medsa_dnnl SHARED IMPORTED)
   set_target_properties(medsa_dnnl PROPERTIES IMPORTED_LOCATION "${MEDSA_DNNL_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${MEDSA_DNNL_INCLUDE_DIR}")
@@ -29,7 +32,8 @@ if(MEDSA_DNNL_LIBRARY AND MEDSA_DNNL_INCLUDE_DIR)
   message(STATUS "oneDNN ${MEDSA_DNNL_LIBRARY}: the encoder's CPU linears call its matmul")
 else()
   set(MEDSA_ONEDNN OFF)
-  message(STATUS "oneDNN: not used (no libdnnl-dev, or a LibTorch with its own copy)")
+  message(STATUS "oneDNN: not used (MEDSA_WITH_ONEDNN=OFF, no libdnnl-dev, or a LibTorch with "
+                 "its own copy)")
 endif()
 
 if(MEDSA_MODEL_ONLY)
