@@ -224,6 +224,44 @@ class TestTiledAttention : public QObject {
     }
   }
 
+  // After a row's first key tile the kernels take each tile in one pass against the row's
+  // maximum so far, and redo it in two passes only when a score lies more than 30 above that
+  // maximum. Key rows in three bands of bias: every kernel's tiles (64 keys; 512 with vdpbf16ps,
+  // 256 on AMX) meet a rise within that headroom, whose weights then exceed 1, and, in the
+  // second row, one of 110 beyond it, whose exp would overflow in a single pass.
+  void scoresRisingBetweenTilesKeepTheirWeights_data() {
+    QTest::addColumn<bool>("bf16");
+    QTest::addColumn<double>("lastBand");
+    for (const bool bf16 : {false, true}) {
+      QTest::newRow(bf16 ? "bf16, rising within the headroom" : "fp32, rising within the headroom")
+          << bf16 << 20.0;
+      QTest::newRow(bf16 ? "bf16, rising beyond it" : "fp32, rising beyond it") << bf16 << 120.0;
+    }
+  }
+  void scoresRisingBetweenTilesKeepTheirWeights() {
+    QFETCH(bool, bf16);
+    QFETCH(double, lastBand);
+    Inputs in = randomInputs(1, 40, 40, 32, true, 1.0, 5);  // 1,600 keys: several tiles each
+    const torch::Tensor keyRow = torch::arange(40, torch::kFloat);
+    const torch::Tensor band =
+        torch::where(keyRow < 14, torch::zeros_like(keyRow),
+                     torch::where(keyRow < 28, torch::full_like(keyRow, 10.0),
+                                  torch::full_like(keyRow, lastBand)));
+    in.relH = in.relH * 0.1 + band.view({1, 1, 1, 40});
+    if (bf16) in = roundedToBf16(in);
+    const torch::Tensor expected = reference(in);
+    for (AttentionIsa isa : kAllIsas) {
+      if (!attentionIsaSupported(isa)) continue;
+      const torch::Tensor out = tiled(in, isa, 0, 1600);
+      QVERIFY(torch::isfinite(out).all().item<bool>());
+      const double error = maxError(out, expected);
+      QVERIFY2(error < (bf16 ? 1.6e-2 : 2e-5),
+               qPrintable(QStringLiteral("%1: max error %2")
+                              .arg(QString::fromLatin1(attentionIsaName(isa)))
+                              .arg(error)));
+    }
+  }
+
   void queryRangesWriteOnlyTheirRows_data() {
     QTest::addColumn<bool>("bf16");
     QTest::newRow("fp32") << false;

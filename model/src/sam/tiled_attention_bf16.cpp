@@ -42,13 +42,9 @@ inline __m512bh broadcastPair(const BF16* pair) {
 
 inline __m512bh loadPairs(const BF16* p) { return (__m512bh)_mm512_loadu_si512(p); }
 
-// A row of fp32 weights to bf16 (nearest even), 32 at a time; count is a multiple of 32.
-inline void roundRow(const float* from, std::int64_t count, BF16* to) {
-  for (std::int64_t j = 0; j < count; j += 32) {
-    const __m512bh pairs =
-        _mm512_cvtne2ps_pbh(_mm512_loadu_ps(from + j + 16), _mm512_loadu_ps(from + j));
-    _mm512_storeu_si512(to + j, (__m512i)pairs);
-  }
+// 16 softmax weights rounded to bf16 (nearest even), as P.V reads them.
+inline void storeRounded(BF16* to, __m512 e) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(to), (__m256i)_mm512_cvtneps_pbh(e));
 }
 
 }  // namespace
@@ -58,6 +54,8 @@ using Ops = avx512::Ops;
 #include "sam/tiled_attention_softmax.inc"
 
 using Element = BF16;
+using Weight = BF16;  // P is rounded as the softmax writes it
+inline void storeWeights(BF16* to, __m512 e) { storeRounded(to, e); }
 constexpr int kLanes = 16;
 constexpr int kRows = 6;  // 6 rows x 4 vectors of accumulators + 4 operands + 1 broadcast
 constexpr int kKeyBlocks = 4;
@@ -96,14 +94,12 @@ inline void scoreBlocks(const BF16* const* q, const BF16* keys, std::int64_t dim
       _mm512_storeu_ps(s + r * kKeyTile + col + b * kLanes, acc[r][b]);
 }
 
-// out[r] = out[r] * rescale[r] + p[r] . values, `Groups` output vectors at a time, pairs of keys
-// at a time. values: the tile's first key pair, packed [keys / 2][dim][2].
+// out[r] = out[r] * rescale[r] + weights[r] . values, `Groups` output vectors at a time, pairs
+// of keys at a time. weights: rows of kKeyTile bf16; values: the tile's first key pair, packed
+// [keys / 2][dim][2].
 template <int Groups>
-inline void accumulateValues(const float* p, std::int64_t keys, const BF16* values,
+inline void accumulateValues(const BF16* weights, std::int64_t keys, const BF16* values,
                              std::int64_t dim, float* const* out, const float* rescale) {
-  alignas(64) BF16 weights[kRows * kKeyTile];
-  #pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r) roundRow(p + r * kKeyTile, keys, weights + r * kKeyTile);
   for (std::int64_t u = 0; u < dim; u += Groups * kLanes) {
     __m512 acc[kRows][Groups];
     #pragma GCC unroll 8
@@ -303,10 +299,8 @@ void attendTile(const PairTileJob& job) {
         rescale[r] = softmaxTileTo(
             s + r * kAmxKeyTile, keys, valid, job.relH + row * job.gridH, job.gridH,
             job.relW + row * job.gridW, job.gridW, job.keyRow + first, job.keyCol + first,
-            job.scale, maxima[step + r], sums[step + r], [rowWeights](std::int64_t j, __m512 e) {
-              _mm256_storeu_si256(reinterpret_cast<__m256i*>(rowWeights + j),
-                                  (__m256i)_mm512_cvtneps_pbh(e));
-            });
+            job.scale, maxima[step + r], sums[step + r],
+            [rowWeights](std::int64_t j, __m512 e) { storeRounded(rowWeights + j, e); });
       }
       accumulateStep(weights, keys, tileValues, dim, job.out + step * dim, rescale);
     }
