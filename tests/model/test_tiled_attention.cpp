@@ -86,6 +86,21 @@ double maxError(const torch::Tensor& a, const torch::Tensor& b) {
   return (a.to(torch::kDouble) - b.to(torch::kDouble)).abs().max().item<double>();
 }
 
+// Every kernel this CPU runs, on all of in's queries: finite and within `tolerance` of the
+// formula. The first failure, named by its kernel, or an empty string.
+QString everyKernelAgrees(const Inputs& in, double tolerance) {
+  const torch::Tensor expected = reference(in);
+  for (AttentionIsa isa : kAllIsas) {
+    if (!attentionIsaSupported(isa)) continue;
+    const torch::Tensor out = tiled(in, isa, 0, in.h * in.w);
+    const QString name = QString::fromLatin1(attentionIsaName(isa));
+    if (!torch::isfinite(out).all().item<bool>()) return name + QStringLiteral(": not finite");
+    const double error = maxError(out, expected);
+    if (error >= tolerance) return QStringLiteral("%1: max error %2").arg(name).arg(error);
+  }
+  return {};
+}
+
 void addShapeRows() {
   QTest::addColumn<int>("heads");
   QTest::addColumn<int>("h");
@@ -208,20 +223,11 @@ class TestTiledAttention : public QObject {
     const torch::Tensor ramp = torch::linspace(0, 60, 24).view({1, 1, 1, 24});
     in.relH = in.relH + ramp;  // later key rows score higher for every query
     if (bf16) in = roundedToBf16(in);
-    const torch::Tensor expected = reference(in);
-    for (AttentionIsa isa : kAllIsas) {
-      if (!attentionIsaSupported(isa)) continue;
-      const torch::Tensor out = tiled(in, isa, 0, 576);
-      QVERIFY(torch::isfinite(out).all().item<bool>());
-      // Scores near 100 carry fp32 rounding of ~1e-5 each, which the sharp softmax passes on;
-      // bf16 outputs are rounded to 8 bits. A wrong rescale would be off by the size of the
-      // values (~1).
-      const double error = maxError(out, expected);
-      QVERIFY2(error < (bf16 ? 1.6e-2 : 1e-3),
-               qPrintable(QStringLiteral("%1: max error %2")
-                              .arg(QString::fromLatin1(attentionIsaName(isa)))
-                              .arg(error)));
-    }
+    // Scores near 100 carry fp32 rounding of ~1e-5 each, which the sharp softmax passes on;
+    // bf16 outputs are rounded to 8 bits. A wrong rescale would be off by the size of the
+    // values (~1).
+    const QString failure = everyKernelAgrees(in, bf16 ? 1.6e-2 : 1e-3);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
   }
 
   // After a row's first key tile the kernels take each tile in one pass against the row's
@@ -249,17 +255,8 @@ class TestTiledAttention : public QObject {
                                   torch::full_like(keyRow, lastBand)));
     in.relH = in.relH * 0.1 + band.view({1, 1, 1, 40});
     if (bf16) in = roundedToBf16(in);
-    const torch::Tensor expected = reference(in);
-    for (AttentionIsa isa : kAllIsas) {
-      if (!attentionIsaSupported(isa)) continue;
-      const torch::Tensor out = tiled(in, isa, 0, 1600);
-      QVERIFY(torch::isfinite(out).all().item<bool>());
-      const double error = maxError(out, expected);
-      QVERIFY2(error < (bf16 ? 1.6e-2 : 2e-5),
-               qPrintable(QStringLiteral("%1: max error %2")
-                              .arg(QString::fromLatin1(attentionIsaName(isa)))
-                              .arg(error)));
-    }
+    const QString failure = everyKernelAgrees(in, bf16 ? 1.6e-2 : 2e-5);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
   }
 
   void queryRangesWriteOnlyTheirRows_data() {
