@@ -153,6 +153,11 @@ struct Ops {
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx2,fma")
 namespace avx512 {
+// Keys per softmax step: with the one-pass softmax (tiled_attention_softmax.inc) longer steps
+// pay. One ViT-B global block on AMD Zen 4 (2 threads): 64 keys 270.9-274.4 ms, 256 keys
+// 262.6-264.1 ms, 512 keys 260.3-261.8 ms; windowed blocks 21.3-21.8 against 20.0-20.5 ms. The
+// AVX2 and portable kernels keep 64, measured on the AVX2 machines they serve.
+constexpr std::int64_t kKeyTile = 256;
 #include "sam/tiled_attention_softmax.inc"
 #include "sam/tiled_attention_fp32_steps.inc"
 #include "sam/tiled_attention_body.inc"

@@ -11,8 +11,9 @@
 namespace medsa::model::tiled {
 
 constexpr std::int64_t kQueryTile = 48;  // query rows per job: one pass over K and V for all
-// Keys per softmax step of the fp32 kernels; a tile's K and V stay in L1/L2. The vdpbf16ps
-// kernel declares its own (512) in its namespace, which tiled_attention_body.inc then uses.
+// Keys per softmax step of the portable and AVX2 fp32 kernels; a tile's K and V stay in L1/L2.
+// The AVX-512 (256) and vdpbf16ps (512) kernels declare their own in their namespaces, which
+// tiled_attention_body.inc then uses.
 constexpr std::int64_t kKeyTile = 64;
 constexpr float kMaskedScore = -1e30f;   // padding keys; e^(x - max) of it is 0 (or < 1e-37)
 
