@@ -8,10 +8,11 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <unordered_map>
+
+#include "sam/vector_isa.h"
 
 namespace medsa::model {
 namespace {
@@ -151,10 +152,7 @@ void installOnce() {}
 
 bool reuseEnabled() {
   // MEDSA_BUFFER_REUSE=off leaves every buffer to the C library, for comparisons.
-  static const bool enabled = [] {
-    const char* value = std::getenv("MEDSA_BUFFER_REUSE");
-    return bufferReuseBuilt() && !(value && std::strcmp(value, "off") == 0);
-  }();
+  static const bool enabled = bufferReuseBuilt() && !environmentIs("MEDSA_BUFFER_REUSE", "off");
   return enabled;
 }
 

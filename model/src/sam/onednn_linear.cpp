@@ -1,6 +1,5 @@
 #include "sam/onednn_linear.h"
 
-#include <cstdlib>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -9,6 +8,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #endif
 
+#include "sam/vector_isa.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -63,10 +63,7 @@ dnnl::matmul::primitive_desc describe(memory::data_type type, int64_t rows, int6
 }
 
 bool enabledByEnvironment() {
-  static const bool enabled = [] {
-    const char* variable = std::getenv("MEDSA_ONEDNN_LINEAR");
-    return variable == nullptr || std::string_view(variable) != "off";
-  }();
+  static const bool enabled = !environmentIs("MEDSA_ONEDNN_LINEAR", "off");
   return enabled;
 }
 

@@ -10,6 +10,7 @@
 #include "sam/encoder_progress.h"
 #include "sam/relpos_bias.h"
 #include "sam/tiled_attention.h"
+#include "sam/vector_isa.h"
 #include "torch_compat.h"
 
 namespace medsa::model {
@@ -107,10 +108,7 @@ bool gradientWanted(std::initializer_list<const torch::Tensor*> tensors) {
 
 // MEDSA_CUDA_ATTENTION=chunked keeps a GPU on the chunked strategies (comparisons), read once.
 bool deviceSdpaWanted() {
-  static const bool wanted = [] {
-    const char* variable = std::getenv("MEDSA_CUDA_ATTENTION");
-    return variable == nullptr || std::string_view(variable) != "chunked";
-  }();
+  static const bool wanted = !environmentIs("MEDSA_CUDA_ATTENTION", "chunked");
   return wanted;
 }
 

@@ -47,6 +47,11 @@ std::optional<VectorIsa> vectorIsaFromName(std::string_view name) {
   return std::nullopt;
 }
 
+bool environmentIs(const char* name, std::string_view value) {
+  const char* variable = std::getenv(name);
+  return variable != nullptr && std::string_view(variable) == value;
+}
+
 std::optional<VectorIsa> kernelChoice(const char* name) {
   const char* variable = std::getenv(name);
   if (variable == nullptr || *variable == '\0') return bestVectorIsa();

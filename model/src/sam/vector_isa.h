@@ -20,6 +20,10 @@ std::optional<VectorIsa> vectorIsaFromName(std::string_view name);
 /// (or a set this CPU lacks, with a warning) the best it runs.
 std::optional<VectorIsa> kernelChoice(const char* name);
 
+/// Whether the environment variable `name` is set to `value` (e.g. MEDSA_ONEDNN_LINEAR=off): the
+/// switches that keep LibTorch's path for comparisons. Callers read it once.
+bool environmentIs(const char* name, std::string_view value);
+
 /// A kernel's function for `isa`, given its three compilations.
 template <class Function>
 Function functionFor(VectorIsa isa, Function avx512, Function avx2, Function portable) {
