@@ -79,6 +79,18 @@ torch::Tensor EncoderAttentionImpl::attend(const torch::Tensor& qkvOut) {
       .reshape({batch, height, width, dim});
 }
 
+torch::Tensor EncoderAttentionImpl::attendWindows(const torch::Tensor& qkvOut, int64_t window) {
+  const torch::ScalarType type = qkvOut.scalar_type();
+  const int64_t headDim = qkvOut.size(3) / 3 / heads;
+  const torch::Tensor inPlace =
+      tiledWindowAttention(qkvOut, qkv->bias, relativePositions(window, window, rel_pos_h).to(type),
+                           relativePositions(window, window, rel_pos_w).to(type), heads, window,
+                           1.0 / std::sqrt(static_cast<double>(headDim)));
+  if (inPlace.defined()) return inPlace;
+  return mergeWindows(attend(partitionWindows(qkvOut, window, qkv->bias)), window, qkvOut.size(0),
+                      qkvOut.size(1), qkvOut.size(2));
+}
+
 EncoderMlpImpl::EncoderMlpImpl(int64_t dim, int64_t hidden) {
   lin1 = register_module("lin1", torch::nn::Linear(dim, hidden));
   lin2 = register_module("lin2", torch::nn::Linear(hidden, dim));
@@ -176,10 +188,7 @@ torch::Tensor EncoderBlockImpl::forward(const torch::Tensor& x, int64_t depth) {
     // a zero token is its bias: so they run on the picture's tokens only, and the windows are
     // padded with qkv's bias between them.
     normed = norm1(x);
-    const torch::Tensor windows =
-        partitionWindows(rowsLinear(*attn->qkv, normed), window, attn->qkv->bias);
-    attended =
-        rowsLinear(*attn->proj, mergeWindows(attn->attend(windows), window, batch, height, width));
+    attended = rowsLinear(*attn->proj, attn->attendWindows(rowsLinear(*attn->qkv, normed), window));
   } else {
     normed = norm1(x);
     attended = attn(normed);

@@ -21,6 +21,10 @@ struct EncoderAttentionImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);  ///< proj(attend(qkv(x)))
   /// The attention between the two linear layers: qkv's output [B, h, w, 3C] -> [B, h, w, C].
   torch::Tensor attend(const torch::Tensor& qkvOut);
+  /// The attention of window x window windows over qkv's output of the whole grid, [B, h, w, 3C]
+  /// -> [B, h, w, C], the windows padded with qkv's bias: partitioned into windows, attended
+  /// and merged, or read in place by the tiled kernel where it runs.
+  torch::Tensor attendWindows(const torch::Tensor& qkvOut, int64_t window);
 
   torch::nn::Linear qkv{nullptr}, proj{nullptr};
   torch::Tensor rel_pos_h, rel_pos_w;

@@ -106,6 +106,19 @@ bool gradientWanted(std::initializer_list<const torch::Tensor*> tensors) {
                      [](const torch::Tensor* t) { return t->requires_grad(); });
 }
 
+// MEDSA_RELPOS_BIAS: the relative-position terms' kernel, or none (LibTorch's einsums); read once.
+const std::optional<VectorIsa>& relPosBiasIsa() {
+  static const std::optional<VectorIsa> isa = model::kernelChoice("MEDSA_RELPOS_BIAS");
+  return isa;
+}
+
+// MEDSA_WINDOW_ATTENTION=partitioned keeps the windows' partition and merge copies
+// (comparisons), read once.
+bool windowsReadInPlace() {
+  static const bool inPlace = !environmentIs("MEDSA_WINDOW_ATTENTION", "partitioned");
+  return inPlace;
+}
+
 // MEDSA_CUDA_ATTENTION=chunked keeps a GPU on the chunked strategies (comparisons), read once.
 bool deviceSdpaWanted() {
   static const bool wanted = !environmentIs("MEDSA_CUDA_ATTENTION", "chunked");
@@ -238,7 +251,7 @@ std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tenso
                                                               const torch::Tensor& Rh,
                                                               const torch::Tensor& Rw, int64_t h,
                                                               int64_t w) {
-  static const std::optional<VectorIsa> isa = kernelChoice("MEDSA_RELPOS_BIAS");
+  const std::optional<VectorIsa>& isa = relPosBiasIsa();
   const int64_t items = q.size(0), heads = q.size(1), d = q.size(3);
   // bf16 queries (a bf16 encoder) too: the terms come out in fp32, which the tiled attention
   // reads anyway, instead of einsums rounded to bf16 and widened again.
@@ -285,6 +298,63 @@ torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch:
   const int64_t items = q.size(0), heads = q.size(1), tokens = q.size(2), d = q.size(3);
   torch::Tensor out = torch::empty({items, tokens, heads, d}, q.options());
   tiledAttention(qr, kr, vr, relH, relW, scale, h, w, out.permute({0, 2, 1, 3}));
+  return out;
+}
+
+torch::Tensor tiledWindowAttention(const torch::Tensor& qkvOut, const torch::Tensor& qkvBias,
+                                   const torch::Tensor& Rh, const torch::Tensor& Rw, int64_t heads,
+                                   int64_t window, double scale) {
+  const torch::ScalarType type = qkvOut.scalar_type();
+  const bool applies =
+      windowsReadInPlace() && relPosBiasIsa() &&
+      defaultBiasStrategy(qkvOut) == BiasStrategy::TiledCpuKernel && qkvOut.dim() == 4 &&
+      qkvOut.is_contiguous() && qkvOut.size(3) % 3 == 0 && (qkvOut.size(3) / 3) % heads == 0 &&
+      tiledKernelRuns(Rh) && tiledKernelRuns(Rw) &&
+      !gradientWanted({&qkvOut, &qkvBias, &Rh, &Rw}) &&
+      (!qkvBias.defined() || (qkvBias.device().is_cpu() && qkvBias.numel() == qkvOut.size(3)));
+  if (!applies) return {};
+  const int64_t images = qkvOut.size(0), gridH = qkvOut.size(1), gridW = qkvOut.size(2),
+                dim = qkvOut.size(3) / 3, d = dim / heads;
+  // The padding tokens' keys and values: qkv of a zero token, its bias (in qkv's type, as the
+  // official code's padded grid gets them).
+  const torch::Tensor bias =
+      qkvBias.defined() ? qkvBias.to(type).contiguous() : torch::zeros({3 * dim}, qkvOut.options());
+  const HeadRows qkvRows =
+      HeadRows::windows(heads, gridH * gridW * 3 * dim, d, 3 * dim, window, gridH, gridW);
+  const HeadRows outRows =
+      HeadRows::windows(heads, gridH * gridW * dim, d, dim, window, gridH, gridW);
+  const int64_t windowHeads = images * qkvRows.windowsPerImage() * heads;
+  const bool bf16 = type == torch::kBFloat16;
+
+  const torch::Tensor rh = Rh.to(torch::kFloat).contiguous();
+  const torch::Tensor rw = Rw.to(torch::kFloat).contiguous();
+  const auto terms = qkvOut.options().dtype(torch::kFloat);
+  const torch::Tensor relH = torch::empty({windowHeads, window * window, window}, terms);
+  const torch::Tensor relW = torch::empty({windowHeads, window * window, window}, terms);
+  const RelPosBiasInput input{bf16 ? nullptr : qkvOut.data_ptr<float>(),
+                              qkvRows,
+                              rh.data_ptr<float>(),
+                              rw.data_ptr<float>(),
+                              windowHeads,
+                              window,
+                              window,
+                              d,
+                              bf16 ? qkvOut.data_ptr<c10::BFloat16>() : nullptr};
+  relPosBias(*relPosBiasIsa(), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+
+  torch::Tensor out = torch::empty({images, gridH, gridW, dim}, qkvOut.options());
+  const auto run = [&](auto* qkv, const auto* pad, auto* o) {
+    const TiledRelPosAttention packed(qkv + dim, qkv + 2 * dim, qkvRows, windowHeads, window,
+                                      window, d, kernelChoice().isa, pad + dim, pad + 2 * dim);
+    packed.attend(qkv, qkvRows, relH.data_ptr<float>(), relW.data_ptr<float>(),
+                  static_cast<float>(scale), o, outRows, 0, window * window);
+  };
+  if (bf16) {
+    run(qkvOut.data_ptr<c10::BFloat16>(), bias.data_ptr<c10::BFloat16>(),
+        out.data_ptr<c10::BFloat16>());
+  } else {
+    run(qkvOut.data_ptr<float>(), bias.data_ptr<float>(), out.data_ptr<float>());
+  }
   return out;
 }
 

@@ -60,6 +60,19 @@ torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch:
                                             const torch::Tensor& relW, double scale, int64_t h,
                                             int64_t w);
 
+/// SAM's windowed attention read straight from an encoder block's qkv output qkvOut [images,
+/// gridH, gridW, 3 * heads * d] (contiguous; [q | k | v], each head-major) into [images, gridH,
+/// gridW, heads * d]: the window x window windows tile each grid (the last ones reaching past
+/// it), the padding tokens' keys and values are qkvBias's (zeros if undefined), as the
+/// official code's zero-padded grid gives them, and their queries are neither computed nor
+/// written. Rh, Rw: [window, window, d]. No partition or merge copy, and 16 % fewer queries
+/// in a ViT-B windowed block (64 x 64 in windows of 14). Undefined where the tiled kernel or
+/// the relative-position terms' kernel does not run (see tiledRelPosAttentionHeadsLast), or
+/// with MEDSA_WINDOW_ATTENTION=partitioned: partition the windows then.
+torch::Tensor tiledWindowAttention(const torch::Tensor& qkvOut, const torch::Tensor& qkvBias,
+                                   const torch::Tensor& Rh, const torch::Tensor& Rw, int64_t heads,
+                                   int64_t window, double scale);
+
 /// On the CPU, fp32 or bf16: TiledCpuKernel on bestAttentionIsa() (AMX tiles for bf16 where
 /// the CPU has them), or what MEDSA_ATTENTION_KERNEL=chunked|portable|avx2|
 /// avx512|avx512bf16|amx asks for. On a GPU DeviceSdpa where LibTorch has it (unless

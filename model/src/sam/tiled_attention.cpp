@@ -124,16 +124,30 @@ AttentionIsa attentionKernelFor(AttentionIsa isa, bool bf16) {
 
 TiledRelPosAttention::TiledRelPosAttention(const float* k, const float* v, const HeadRows& rows,
                                            std::int64_t heads, std::int64_t h, std::int64_t w,
-                                           std::int64_t d, AttentionIsa isa)
+                                           std::int64_t d, AttentionIsa isa, const float* kPad,
+                                           const float* vPad)
     : TiledRelPosAttention(heads, h, w, d, isa, /*bf16=*/false) {
-  packEveryHead(k, v, rows);
+  packEveryHead(KeySource<float>{k, v, rows, kPad, vPad, d});
 }
 
 TiledRelPosAttention::TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v,
                                            const HeadRows& rows, std::int64_t heads, std::int64_t h,
-                                           std::int64_t w, std::int64_t d, AttentionIsa isa)
+                                           std::int64_t w, std::int64_t d, AttentionIsa isa,
+                                           const c10::BFloat16* kPad, const c10::BFloat16* vPad)
     : TiledRelPosAttention(heads, h, w, d, isa, /*bf16=*/true) {
-  packEveryHead(k, v, rows);
+  packEveryHead(KeySource<c10::BFloat16>{k, v, rows, kPad, vPad, d});
+}
+
+template <typename T>
+const T* TiledRelPosAttention::KeySource<T>::keyRow(std::int64_t head, std::int64_t token) const {
+  if (rows.inside(head, token)) return k + rows.offset(head, token);
+  return kPad ? kPad + (head % rows.perItem) * d : nullptr;
+}
+
+template <typename T>
+const T* TiledRelPosAttention::KeySource<T>::valueRow(std::int64_t head, std::int64_t token) const {
+  if (rows.inside(head, token)) return v + rows.offset(head, token);
+  return vPad ? vPad + (head % rows.perItem) * d : nullptr;
 }
 
 TiledRelPosAttention::TiledRelPosAttention(std::int64_t heads, std::int64_t h, std::int64_t w,
@@ -163,7 +177,7 @@ TiledRelPosAttention::TiledRelPosAttention(std::int64_t heads, std::int64_t h, s
 }
 
 template <typename T>
-void TiledRelPosAttention::packEveryHead(const T* k, const T* v, const HeadRows& rows) {
+void TiledRelPosAttention::packEveryHead(const KeySource<T>& source) {
   const auto packAs = [&](auto zero) {
     using Element = decltype(zero);
     const std::int64_t perHead = paddedTokens_ * paddedDim_;
@@ -181,7 +195,7 @@ void TiledRelPosAttention::packEveryHead(const T* k, const T* v, const HeadRows&
       for (std::int64_t chunk = begin; chunk < end; ++chunk) {
         const std::int64_t first = chunk * kPackSlots;
         const std::int64_t last = std::min(first + kPackSlots, paddedTokens_);
-        packSlots(k, v, rows, keys, values, first, last);
+        packSlots(source, keys, values, first, last);
       }
     });
   };
@@ -192,8 +206,8 @@ void TiledRelPosAttention::packEveryHead(const T* k, const T* v, const HeadRows&
 }
 
 template <typename T>
-void TiledRelPosAttention::packSlots(const T* k, const T* v, const HeadRows& rows, float* keys,
-                                     float* values, std::int64_t first, std::int64_t last) const {
+void TiledRelPosAttention::packSlots(const KeySource<T>& source, float* keys, float* values,
+                                     std::int64_t first, std::int64_t last) const {
   // Every element is written once, the padding (keys past a grid row's end or the last row,
   // dimensions past d) as zeros, instead of a fill of the whole buffer before the copy.
   const std::int64_t lanes = lanesFor(isa_), perHead = paddedTokens_ * paddedDim_;
@@ -201,21 +215,20 @@ void TiledRelPosAttention::packSlots(const T* k, const T* v, const HeadRows& row
     const std::int64_t row = slot / keysPerRow_, col = slot % keysPerRow_;
     const bool real = row < h_ && col < w_;
     for (std::int64_t head = 0; head < heads_; ++head) {
-      const T* kRow = real ? k + rows.offset(head, row * w_ + col) : nullptr;
-      const T* vRow = real ? v + rows.offset(head, row * w_ + col) : nullptr;
+      const T* kRow = real ? source.keyRow(head, row * w_ + col) : nullptr;
+      const T* vRow = real ? source.valueRow(head, row * w_ + col) : nullptr;
       // Keys as [block of `lanes` keys][dim][lane]: one vector load per dim and block.
       float* kBlock = keys + head * perHead + (slot / lanes) * paddedDim_ * lanes + slot % lanes;
       float* vSlot = values + head * perHead + slot * paddedDim_;
       for (std::int64_t c = 0; c < paddedDim_; ++c) {
-        kBlock[c * lanes] = real && c < d_ ? widen(kRow[c]) : 0.0f;
-        vSlot[c] = real && c < d_ ? widen(vRow[c]) : 0.0f;
+        kBlock[c * lanes] = kRow && c < d_ ? widen(kRow[c]) : 0.0f;
+        vSlot[c] = vRow && c < d_ ? widen(vRow[c]) : 0.0f;
       }
     }
   }
 }
 
-void TiledRelPosAttention::packSlots(const c10::BFloat16* k, const c10::BFloat16* v,
-                                     const HeadRows& rows, c10::BFloat16* keys,
+void TiledRelPosAttention::packSlots(const KeySource<c10::BFloat16>& source, c10::BFloat16* keys,
                                      c10::BFloat16* values, std::int64_t first,
                                      std::int64_t last) const {
   // Both layouts move 32-bit words: a key's pair of dimensions (2c, 2c + 1) is one word of its
@@ -224,17 +237,17 @@ void TiledRelPosAttention::packSlots(const c10::BFloat16* k, const c10::BFloat16
   const std::int64_t pairs = paddedDim_ / 2, perHead = paddedTokens_ * paddedDim_;
   std::vector<std::uint32_t> keyWords(static_cast<std::size_t>(2 * pairs));
   std::vector<std::uint16_t> valueBits(static_cast<std::size_t>(2 * paddedDim_));
-  const auto copyRow = [&](const c10::BFloat16* from, std::int64_t head, std::int64_t token,
-                           void* to) {
+  const auto copyRow = [&](const c10::BFloat16* from, void* to) {
     std::memset(to, 0, sizeof(c10::BFloat16) * paddedDim_);
-    if (token < tokens_)
-      std::memcpy(to, from + rows.offset(head, token), sizeof(c10::BFloat16) * d_);
+    if (from) std::memcpy(to, from, sizeof(c10::BFloat16) * d_);
   };
   for (std::int64_t slot = first; slot < last; slot += 2) {
     for (std::int64_t head = 0; head < heads_; ++head) {
-      for (int i = 0; i < 2; ++i) {
-        copyRow(k, head, slot + i, keyWords.data() + i * pairs);
-        copyRow(v, head, slot + i, valueBits.data() + i * paddedDim_);
+      for (std::int64_t i = 0; i < 2; ++i) {
+        const bool real = slot + i < tokens_;
+        copyRow(real ? source.keyRow(head, slot + i) : nullptr, keyWords.data() + i * pairs);
+        copyRow(real ? source.valueRow(head, slot + i) : nullptr,
+                valueBits.data() + i * paddedDim_);
       }
       // Keys as [block of 16][dim / 2][16][2]: word c of key j at (j / 16, c, j % 16).
       auto* kBlock =
@@ -288,17 +301,17 @@ std::int64_t TiledRelPosAttention::queryTile() const {
 }
 
 // What one thread's jobs reuse: the query tile (widened to the kernel's element type), the
-// normalised outputs and, where grid rows are padded, the tile's padded relW rows.
+// normalised outputs, and the tile's relH and relW rows where they are gathered (query rows
+// that skip a window's padding) or relW's are padded (grid rows packed wider than w).
 template <typename Element>
 struct TiledRelPosAttention::Scratch {
   std::vector<Element> queries;
-  std::vector<float> result, paddedRelW;
+  std::vector<float> result, relH, paddedRelW;
   explicit Scratch(const TiledRelPosAttention& layout)
       : queries(static_cast<std::size_t>(layout.queryTile() * layout.paddedDim_), Element(0)),
         result(static_cast<std::size_t>(layout.queryTile() * layout.paddedDim_)),
-        paddedRelW(layout.rowsPadded()
-                       ? static_cast<std::size_t>(layout.queryTile() * layout.keysPerRow_)
-                       : 0,
+        relH(static_cast<std::size_t>(layout.queryTile() * layout.h_)),
+        paddedRelW(static_cast<std::size_t>(layout.queryTile() * layout.keysPerRow_),
                    tiled::kMaskedScore) {}
 };
 
@@ -309,42 +322,88 @@ void TiledRelPosAttention::attendRowsOn(const Element* keys, const Element* valu
                                         const HeadRows& qRows, const float* relH, const float* relW,
                                         float scale, T* out, const HeadRows& outRows,
                                         std::int64_t first, std::int64_t count) const {
-  const std::int64_t tilesPerHead = (count + queryTile() - 1) / queryTile();
+  // The query tokens of each window of an image ([first, first + count) less its padding; all
+  // of them without windows), then jobs of up to a query tile of them per head.
+  std::vector<std::vector<std::int64_t>> tokensOf(
+      static_cast<std::size_t>(qRows.windowsPerImage()));
+  for (std::size_t n = 0; n < tokensOf.size(); ++n) {
+    for (std::int64_t t = first; t < first + count; ++t)
+      if (qRows.inside(static_cast<std::int64_t>(n) * qRows.perItem, t)) tokensOf[n].push_back(t);
+  }
+  struct Job {
+    std::int64_t head;
+    const std::int64_t* tokens;
+    std::int64_t rows;
+  };
+  std::vector<Job> jobs;
+  std::int64_t allRows = 0;
+  for (std::int64_t head = 0; head < heads_; ++head) {
+    const std::vector<std::int64_t>& tokens =
+        tokensOf[static_cast<std::size_t>((head / qRows.perItem) % qRows.windowsPerImage())];
+    const auto size = static_cast<std::int64_t>(tokens.size());
+    for (std::int64_t begin = 0; begin < size; begin += queryTile()) {
+      jobs.push_back({head, tokens.data() + begin, std::min(queryTile(), size - begin)});
+      allRows += jobs.back().rows;
+    }
+  }
+  // Consecutive jobs per thread (a head's keys stay in its cache), as many query rows each:
+  // windows cut by the grid's edge have fewer rows, and an even split of the jobs left one
+  // thread waiting for the other.
+  const auto threads = static_cast<std::int64_t>(at::get_num_threads());
+  std::vector<std::size_t> startOf(static_cast<std::size_t>(threads) + 1, jobs.size());
+  startOf[0] = 0;
+  std::int64_t rowsBefore = 0, thread = 1;
+  for (std::size_t j = 0; j < jobs.size() && thread < threads; ++j) {
+    if (rowsBefore * threads >= thread * allRows) startOf[static_cast<std::size_t>(thread++)] = j;
+    rowsBefore += jobs[j].rows;
+  }
+  for (; thread < threads; ++thread) startOf[static_cast<std::size_t>(thread)] = jobs.size();
   const std::int64_t perHead = paddedTokens_ * paddedDim_;
-  at::parallel_for(0, heads_ * tilesPerHead, 1, [&](std::int64_t begin, std::int64_t end) {
+  at::parallel_for(0, threads, 1, [&](std::int64_t begin, std::int64_t end) {
     Scratch<Element> scratch(*this);
-    for (std::int64_t job = begin; job < end; ++job) {
-      const std::int64_t head = job / tilesPerHead;
-      const std::int64_t row0 = first + (job % tilesPerHead) * queryTile();
-      attendTile(keys + head * perHead, values + head * perHead, q, qRows, relH, relW, scale, out,
-                 outRows, head, row0, std::min(queryTile(), first + count - row0), scratch);
+    for (std::size_t j = startOf[static_cast<std::size_t>(begin)];
+         j < startOf[static_cast<std::size_t>(end)]; ++j) {
+      const Job& job = jobs[j];
+      attendTile(keys + job.head * perHead, values + job.head * perHead, q, qRows, relH, relW,
+                 scale, out, outRows, job.head, job.tokens, job.rows, scratch);
     }
   });
 }
 
-// Query rows [row0, row0 + rows) of `head` against its packed keys and values.
 template <typename Element, typename T>
 void TiledRelPosAttention::attendTile(const Element* keys, const Element* values, const T* q,
                                       const HeadRows& qRows, const float* relH, const float* relW,
                                       float scale, T* out, const HeadRows& outRows,
-                                      std::int64_t head, std::int64_t row0, std::int64_t rows,
-                                      Scratch<Element>& scratch) const {
-  const std::int64_t token0 = head * tokens_ + row0;
+                                      std::int64_t head, const std::int64_t* tokens,
+                                      std::int64_t rows, Scratch<Element>& scratch) const {
   for (std::int64_t r = 0; r < rows; ++r) {
-    const T* source = q + qRows.offset(head, row0 + r);
+    const T* source = q + qRows.offset(head, tokens[r]);
     std::copy(source, source + d_, scratch.queries.data() + r * paddedDim_);  // widens bf16
   }
+  // The rows' bias terms in place where the rows are consecutive tokens, else gathered.
+  const bool consecutive = tokens[rows - 1] - tokens[0] == rows - 1;
+  const std::int64_t token0 = head * tokens_ + tokens[0];
+  const float* tileRelH = relH + token0 * h_;
   const float* tileRelW = relW + token0 * w_;
-  if (rowsPadded()) {
-    for (std::int64_t r = 0; r < rows; ++r)
-      std::copy(tileRelW + r * w_, tileRelW + (r + 1) * w_,
-                scratch.paddedRelW.data() + r * keysPerRow_);
+  if (!consecutive) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const float* from = relH + (head * tokens_ + tokens[r]) * h_;
+      std::copy(from, from + h_, scratch.relH.data() + r * h_);
+    }
+    tileRelH = scratch.relH.data();
+  }
+  if (!consecutive || rowsPadded()) {
+    // Row r's padding past w keeps kMaskedScore from the scratch's construction.
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const float* from = relW + (head * tokens_ + tokens[r]) * w_;
+      std::copy(from, from + w_, scratch.paddedRelW.data() + r * keysPerRow_);
+    }
     tileRelW = scratch.paddedRelW.data();
   }
   const tiled::TileJobOf<Element> tile{scratch.queries.data(),
                                        keys,
                                        values,
-                                       relH + token0 * h_,
+                                       tileRelH,
                                        tileRelW,
                                        keyRow_.data(),
                                        keyCol_.data(),
@@ -359,7 +418,7 @@ void TiledRelPosAttention::attendTile(const Element* keys, const Element* values
   runTile(isa_, tile);
   for (std::int64_t r = 0; r < rows; ++r) {
     const float* source = scratch.result.data() + r * paddedDim_;
-    T* target = out + outRows.offset(head, row0 + r);
+    T* target = out + outRows.offset(head, tokens[r]);
     for (std::int64_t c = 0; c < d_; ++c) narrow(source[c], target[c]);
   }
 }

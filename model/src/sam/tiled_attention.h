@@ -20,6 +20,7 @@
 #include <c10/core/Allocator.h>
 #include <c10/util/BFloat16.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -43,14 +44,64 @@ AttentionIsa attentionKernelFor(AttentionIsa isa, bool bf16);
 /// start at (i / perItem) * item + (i % perItem) * head + t * token and are contiguous. Heads
 /// may thus be read from, and written to, slices of a wider tensor (a qkv linear's output
 /// [items, tokens, 3, perItem, d], an output [items, tokens, perItem, d]) with no copy.
+///
+/// With windows (HeadRows::windows), the items are the window x window windows that tile each
+/// image's gridH x gridW grid, row by row, and token t of a window is its (t / window, t % window)
+/// token: the windows are read from, and written to, the grid itself, with no partition or merge
+/// copy. A window that reaches past the grid's last row or column holds padding tokens there
+/// (inside() is false): the attention takes their keys from a padding row and neither computes
+/// nor writes their queries.
 struct HeadRows {
   std::int64_t perItem, item, head, token;
+  std::int64_t window = 0;  ///< windows' side; 0: the plain layout above
+  std::int64_t gridH = 0, gridW = 0, windowRows = 0, windowCols = 0;
+
   /// [heads, tokens, d], contiguous.
   static HeadRows contiguous(std::int64_t heads, std::int64_t tokens, std::int64_t d) {
     return {heads, heads * tokens * d, tokens * d, d};
   }
+  /// Windows of side `window` over images of gridH x gridW tokens laid out row by row, `token`
+  /// apart, an image `image` apart; head i of a window at (i % perItem) * head.
+  static HeadRows windows(std::int64_t perItem, std::int64_t image, std::int64_t head,
+                          std::int64_t token, std::int64_t window, std::int64_t gridH,
+                          std::int64_t gridW) {
+    return {perItem,
+            image,
+            head,
+            token,
+            window,
+            gridH,
+            gridW,
+            (gridH + window - 1) / window,
+            (gridW + window - 1) / window};
+  }
+  /// The windows of one image (items of the plain layout: 1).
+  std::int64_t windowsPerImage() const { return window > 0 ? windowRows * windowCols : 1; }
+
+  /// Token t of head i's window in its image's grid, as (row, column): past the grid for
+  /// padding tokens.
+  struct GridPlace {
+    std::int64_t image, row, col;
+  };
+  GridPlace place(std::int64_t i, std::int64_t t) const {
+    const std::int64_t n = i / perItem, perImage = windowRows * windowCols;
+    const std::int64_t inImage = n % perImage;
+    return {n / perImage, (inImage / windowCols) * window + t / window,
+            (inImage % windowCols) * window + t % window};
+  }
+  /// Whether token t of head i is a token of the grid (always, without windows).
+  bool inside(std::int64_t i, std::int64_t t) const {
+    if (window == 0) return true;
+    const GridPlace at = place(i, t);
+    return at.row < gridH && at.col < gridW;
+  }
+  /// Where token t of head i starts. A padding token's offset is its nearest grid token's, so
+  /// that any offset this returns can be read; what is read there means nothing for it.
   std::int64_t offset(std::int64_t i, std::int64_t t) const {
-    return (i / perItem) * item + (i % perItem) * head + t * token;
+    if (window == 0) return (i / perItem) * item + (i % perItem) * head + t * token;
+    const GridPlace at = place(i, t);
+    return at.image * item + (i % perItem) * head +
+           (std::min(at.row, gridH - 1) * gridW + std::min(at.col, gridW - 1)) * token;
   }
 };
 
@@ -58,15 +109,20 @@ struct HeadRows {
 /// kernel of `isa` (which the CPU must support), then attended by query ranges.
 class TiledRelPosAttention {
  public:
-  /// k and v laid out as `rows` says ([heads, h*w, d] contiguous: HeadRows::contiguous).
+  /// k and v laid out as `rows` says ([heads, h*w, d] contiguous: HeadRows::contiguous). With
+  /// windows, the padding tokens' key and value are kPad and vPad (head i's d values at
+  /// (i % rows.perItem) * d; null: zeros), as a linear's output is its bias for a zero token.
   TiledRelPosAttention(const float* k, const float* v, const HeadRows& rows, std::int64_t heads,
-                       std::int64_t h, std::int64_t w, std::int64_t d, AttentionIsa isa);
+                       std::int64_t h, std::int64_t w, std::int64_t d, AttentionIsa isa,
+                       const float* kPad = nullptr, const float* vPad = nullptr);
   TiledRelPosAttention(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
                        std::int64_t heads, std::int64_t h, std::int64_t w, std::int64_t d,
-                       AttentionIsa isa);
+                       AttentionIsa isa, const c10::BFloat16* kPad = nullptr,
+                       const c10::BFloat16* vPad = nullptr);
 
   /// Rows [first, first + count) of every head; q (unscaled) and out laid out as qRows and
-  /// outRows say. relH: [heads, h*w, h], relW: [heads, h*w, w], fp32, contiguous.
+  /// outRows say. relH: [heads, h*w, h], relW: [heads, h*w, w], fp32, contiguous. Where qRows
+  /// has windows, their padding tokens are skipped (outRows must have the same windows).
   void attend(const float* q, const HeadRows& qRows, const float* relH, const float* relW,
               float scale, float* out, const HeadRows& outRows, std::int64_t first,
               std::int64_t count) const;
@@ -80,16 +136,26 @@ class TiledRelPosAttention {
   /// The layout only: nothing packed yet.
   TiledRelPosAttention(std::int64_t heads, std::int64_t h, std::int64_t w, std::int64_t d,
                        AttentionIsa requested, bool bf16);
+  /// Where k and v are read: their layout and the padding tokens' rows.
   template <typename T>
-  void packEveryHead(const T* k, const T* v, const HeadRows& rows);
+  struct KeySource {
+    const T *k, *v;
+    HeadRows rows;
+    const T *kPad, *vPad;
+    std::int64_t d;
+    /// Head `head`'s key (or value) row of `token`, a padding row, or null for zeros.
+    const T* keyRow(std::int64_t head, std::int64_t token) const;
+    const T* valueRow(std::int64_t head, std::int64_t token) const;
+  };
+  template <typename T>
+  void packEveryHead(const KeySource<T>& source);
   /// Key slots [first, last) of every head (first even) in the fp32 kernels' layout, or in the
   /// dot-product kernels'.
   template <typename T>
-  void packSlots(const T* k, const T* v, const HeadRows& rows, float* keys, float* values,
-                 std::int64_t first, std::int64_t last) const;
-  void packSlots(const c10::BFloat16* k, const c10::BFloat16* v, const HeadRows& rows,
-                 c10::BFloat16* keys, c10::BFloat16* values, std::int64_t first,
+  void packSlots(const KeySource<T>& source, float* keys, float* values, std::int64_t first,
                  std::int64_t last) const;
+  void packSlots(const KeySource<c10::BFloat16>& source, c10::BFloat16* keys, c10::BFloat16* values,
+                 std::int64_t first, std::int64_t last) const;
   std::int64_t queryTile() const;
   /// Whether grid rows are packed wider than w (their padding keys masked through relW).
   bool rowsPadded() const { return keysPerRow_ != w_; }
@@ -101,11 +167,12 @@ class TiledRelPosAttention {
   void attendRowsOn(const Element* keys, const Element* values, const T* q, const HeadRows& qRows,
                     const float* relH, const float* relW, float scale, T* out,
                     const HeadRows& outRows, std::int64_t first, std::int64_t count) const;
+  /// Query rows `tokens[0, rows)` of `head` (ascending) against its packed keys and values.
   template <typename Element, typename T>
   void attendTile(const Element* keys, const Element* values, const T* q, const HeadRows& qRows,
                   const float* relH, const float* relW, float scale, T* out,
-                  const HeadRows& outRows, std::int64_t head, std::int64_t row0, std::int64_t rows,
-                  Scratch<Element>& scratch) const;
+                  const HeadRows& outRows, std::int64_t head, const std::int64_t* tokens,
+                  std::int64_t rows, Scratch<Element>& scratch) const;
 
   AttentionIsa isa_;  // the kernel run: attentionKernelFor(the isa asked for, element type)
   std::int64_t heads_, h_, w_, d_, tokens_;
