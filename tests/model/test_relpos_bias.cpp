@@ -1,8 +1,9 @@
 // The encoder attention's relative-position terms (sam/relpos_bias.h) against LibTorch's
 // einsums in double precision: ViT-B's global block and windows, a non-square grid with widths
 // no vector divides, the depth adapter's 1 x depth grid and a single token, with the queries
-// read from a qkv output as the encoder holds them (fp32, and bf16 summed in fp32), on every
-// instruction set this CPU runs; and relativePositionTerms, which keeps LibTorch's einsums where
+// read from a qkv output as the encoder holds them (fp32, and bf16 summed in fp32), and windows
+// read in place from a grid (their padding skipped), on every instruction set this CPU runs; and
+// relativePositionTerms, which keeps LibTorch's einsums where
 // gradients are wanted.
 // Torch before Qt: Qt's `slots` macro breaks Torch's headers.
 #include <torch/torch.h>
@@ -10,6 +11,7 @@
 #include <QTest>
 
 #include "isa_test_rows.h"
+#include "sam/image_encoder.h"
 #include "sam/relpos_attention.h"
 #include "sam/relpos_bias.h"
 
@@ -123,6 +125,55 @@ class TestRelPosBias : public QObject {
     const auto [expectedH, expectedW] = reference(p, shape);
     expectClose(relH, expectedH);
     expectClose(relW, expectedW);
+  }
+
+  void windowsReadInPlaceSkipTheirPadding_data() {
+    QTest::addColumn<int>("isa");
+    for (VectorIsa isa : {VectorIsa::Portable, VectorIsa::Avx2, VectorIsa::Avx512}) {
+      if (vectorIsaSupported(isa))
+        QTest::newRow(vectorIsaName(isa).data()) << static_cast<int>(isa);
+    }
+  }
+  void windowsReadInPlaceSkipTheirPadding() {
+    // Windows of 5 over two 11 x 13 grids (HeadRows::windows), as the encoder's windowed blocks
+    // read them: every grid token's terms are the partitioned windows' einsums, and the
+    // padding tokens', whose queries the attention skips, are never written (they stay NaN).
+    QFETCH(int, isa);
+    const int64_t images = 2, gridH = 11, gridW = 13, window = 5, heads = 2, d = 24;
+    const int64_t dim = heads * d, n = window * window;
+    torch::manual_seed(6);
+    const torch::Tensor qkv = torch::randn({images, gridH, gridW, 3 * dim});
+    const torch::Tensor rh = torch::randn({window, window, d}),
+                        rw = torch::randn({window, window, d});
+    const HeadRows rows =
+        HeadRows::windows(heads, gridH * gridW * 3 * dim, d, 3 * dim, window, gridH, gridW);
+    const int64_t windowHeads = images * rows.windowsPerImage() * heads;
+    torch::Tensor relH = torch::full({windowHeads, n, window}, std::nanf(""));
+    torch::Tensor relW = torch::full({windowHeads, n, window}, std::nanf(""));
+    const RelPosBiasInput input{qkv.data_ptr<float>(),
+                                rows,
+                                rh.data_ptr<float>(),
+                                rw.data_ptr<float>(),
+                                windowHeads,
+                                window,
+                                window,
+                                d};
+    relPosBias(static_cast<VectorIsa>(isa), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+
+    const torch::Tensor windows = partitionWindows(qkv, window, torch::zeros({3 * dim}));
+    const Case c{windows.size(0), heads, window, window, d};
+    const Problem partitioned{
+        windows, windows.view({c.items, n, 3, heads, d}).permute({2, 0, 3, 1, 4})[0], rh, rw};
+    const auto [expectedH, expectedW] = reference(partitioned, c);
+    const torch::Tensor inside = torch::zeros({windowHeads, n}, torch::kBool);
+    for (int64_t i = 0; i < windowHeads; ++i)
+      for (int64_t t = 0; t < n; ++t) inside[i][t] = rows.inside(i, t);
+    QCOMPARE(inside.sum().item<int64_t>(), images * gridH * gridW * heads);
+    const auto flat = [&](const torch::Tensor& t) { return t.reshape({windowHeads, n, window}); };
+    expectClose(relH.index({inside}), flat(expectedH).index({inside}));
+    expectClose(relW.index({inside}), flat(expectedW).index({inside}));
+    QVERIFY(torch::isnan(relH.index({~inside})).all().item<bool>());
+    QVERIFY(torch::isnan(relW.index({~inside})).all().item<bool>());
   }
 
   void theTorchEntryPointMatchesWithAndWithoutGradients() {

@@ -12,8 +12,12 @@ namespace {
 
 using namespace simd;
 
-constexpr int kRows = 4;     // query rows per register block
-constexpr int kVectors = 2;  // output vectors per register block: 8 accumulators
+// A register block is R query rows x V output vectors (R * V accumulators): on AVX-512 4 x 4
+// for ViT-B's global grid (64 keys a side) and 8 x 1 for its windows (14 keys: one vector),
+// else 4 x 2 (AVX2 and the baseline have 16 registers). 4 x 2 everywhere had left a window's
+// single vector with four accumulators and the global grid with a table load per four FMAs:
+// 4-8 % slower (docs/performance.md, twentieth session).
+constexpr int kMostRows = 8;
 
 // One side's terms: for each grid line g (a row for relH, a column for relW) the table
 // packed[g] = R[g] transposed, [d][keysPadded], times every query on that line. The tables are
@@ -25,19 +29,19 @@ struct Side {
   float* out;                             // [heads][h * w][lines]
 };
 
-// Outputs [v0 * L, v0 * L + V * L) of kRows queries against the packed table `b`; spare rows
+// Outputs [v0 * L, v0 * L + V * L) of R queries against the packed table `b`; spare rows
 // repeat the last query and are not written. Outputs past `keys` are dropped.
-template <int L, int V, class Q>
+template <int L, int V, int R, class Q>
 MEDSA_INLINE void block(const Q* const* q, std::int64_t d, const float* b, std::int64_t keysPadded,
                         std::int64_t v0, std::int64_t keys, float* const* out, int rows) {
   using F = typename Simd<L>::F;
-  F acc[kRows][V];
-  for (int r = 0; r < kRows; ++r)
+  F acc[R][V];
+  for (int r = 0; r < R; ++r)
     for (int v = 0; v < V; ++v) acc[r][v] = F{};
   for (std::int64_t c = 0; c < d; ++c) {
     F bv[V];
     for (int v = 0; v < V; ++v) bv[v] = load<F>(b + c * keysPadded + (v0 + v) * L);
-    for (int r = 0; r < kRows; ++r) {
+    for (int r = 0; r < R; ++r) {
       // A broadcast (bf16 widened): x - 0 folds, x + 0 would not (-0).
       const F a = static_cast<float>(q[r][c]) - F{};
       for (int v = 0; v < V; ++v) acc[r][v] += a * bv[v];
@@ -60,30 +64,49 @@ MEDSA_INLINE void block(const Q* const* q, std::int64_t d, const float* b, std::
 inline const float* queries(const RelPosBiasInput& p, float) { return p.q; }
 inline const c10::BFloat16* queries(const RelPosBiasInput& p, c10::BFloat16) { return p.qBf16; }
 
+// One head's tokens [0, along) on one grid line in register blocks of R rows x V vectors (the
+// vectors a multiple of V).
+template <int L, int V, int R, class Q>
+MEDSA_INLINE void lineBlocks(const RelPosBiasInput& p, const Side& s, const Q* all,
+                             std::int64_t line, std::int64_t head, std::int64_t along) {
+  const float* table = s.packed->data() + line * p.d * s.keysPadded;
+  const std::int64_t vectors = s.keysPadded / L, tokens = p.h * p.w;
+  for (std::int64_t i0 = 0; i0 < along; i0 += R) {
+    const Q* q[R];
+    float* out[R];
+    const int rows = static_cast<int>(std::min<std::int64_t>(R, along - i0));
+    for (int r = 0; r < R; ++r) {
+      const std::int64_t i = i0 + std::min(r, rows - 1);
+      const std::int64_t t = s.rows ? line * p.w + i : i * p.w + line;
+      q[r] = all + p.rows.offset(head, t);
+      out[r] = s.out + (head * tokens + t) * s.lines;
+    }
+    for (std::int64_t v = 0; v < vectors; v += V)
+      block<L, V, R, Q>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
+  }
+}
+
 // Jobs [begin, end) of one side, a job being one head's tokens on one grid line; Q is the
-// queries' element type.
+// queries' element type. Tokens of a window past the grid (HeadRows::windows) are skipped:
+// the attention takes no query there. Along a line they are its last ones, or all of them.
 template <int L, class Q>
 MEDSA_INLINE void linesOf(const RelPosBiasInput& p, const Side& s, std::int64_t begin,
                           std::int64_t end) {
   const Q* const all = queries(p, Q{});
-  const std::int64_t vectors = s.keysPadded / L, tokens = p.h * p.w;
+  const std::int64_t vectors = s.keysPadded / L;
   for (std::int64_t job = begin; job < end; ++job) {
     const std::int64_t line = job / p.heads, head = job % p.heads;
-    const float* table = s.packed->data() + line * p.d * s.keysPadded;
-    for (std::int64_t i0 = 0; i0 < s.along; i0 += kRows) {
-      const Q* q[kRows];
-      float* out[kRows];
-      const int rows = static_cast<int>(std::min<std::int64_t>(kRows, s.along - i0));
-      for (int r = 0; r < kRows; ++r) {
-        const std::int64_t i = i0 + std::min(r, rows - 1);
-        const std::int64_t t = s.rows ? line * p.w + i : i * p.w + line;
-        q[r] = all + p.rows.offset(head, t);
-        out[r] = s.out + (head * tokens + t) * s.lines;
-      }
-      std::int64_t v = 0;
-      for (; v + kVectors <= vectors; v += kVectors)
-        block<L, kVectors, Q>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
-      for (; v < vectors; ++v) block<L, 1, Q>(q, p.d, table, s.keysPadded, v, s.lines, out, rows);
+    std::int64_t along = s.along;
+    const auto token = [&](std::int64_t i) { return s.rows ? line * p.w + i : i * p.w + line; };
+    while (along > 0 && !p.rows.inside(head, token(along - 1))) --along;
+    if (L == 16 && vectors % 4 == 0) {  // 16 accumulators: AVX-512 has the 32 registers
+      lineBlocks<L, 4, 4, Q>(p, s, all, line, head, along);
+    } else if (vectors == 1) {
+      lineBlocks<L, 1, kMostRows, Q>(p, s, all, line, head, along);
+    } else if (vectors % 2 == 0) {
+      lineBlocks<L, 2, 4, Q>(p, s, all, line, head, along);
+    } else {
+      lineBlocks<L, 1, 4, Q>(p, s, all, line, head, along);
     }
   }
 }
