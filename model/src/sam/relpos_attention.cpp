@@ -306,7 +306,7 @@ torch::Tensor tiledWindowAttention(const torch::Tensor& qkvOut, const torch::Ten
                                    int64_t window, double scale) {
   const torch::ScalarType type = qkvOut.scalar_type();
   const bool applies =
-      windowsReadInPlace() && relPosBiasIsa() &&
+      window > 0 && windowsReadInPlace() && relPosBiasIsa() &&
       defaultBiasStrategy(qkvOut) == BiasStrategy::TiledCpuKernel && qkvOut.dim() == 4 &&
       qkvOut.is_contiguous() && qkvOut.size(3) % 3 == 0 && (qkvOut.size(3) / 3) % heads == 0 &&
       tiledKernelRuns(Rh) && tiledKernelRuns(Rw) &&
