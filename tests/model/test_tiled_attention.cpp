@@ -309,7 +309,9 @@ class TestTiledAttention : public QObject {
       return relPosAttention(in.q, in.k, in.v, in.relH, in.relW, in.scale, 64, 64, strategy);
     };
     const torch::Tensor tiledOut = run(BiasStrategy::TiledCpuKernel);
-    QVERIFY(maxError(tiledOut, run(BiasStrategy::FusedCpuKernel)) < 1e-5);
+    // The chunked kernel's exponentials come from -ffast-math code: 3.6e-6 from AddInPlace in
+    // optimised builds, 2.5e-5 unoptimised (the asan preset), so 3.1e-5 from the tiled kernel.
+    QVERIFY(maxError(tiledOut, run(BiasStrategy::FusedCpuKernel)) < 5e-5);
     QVERIFY(maxError(tiledOut, run(BiasStrategy::AddInPlace)) < 1e-5);
     // bf16 through the same entry point stays within bf16's rounding of the fp32 result.
     const auto bf = [](const torch::Tensor& t) { return t.to(torch::kBFloat16); };
