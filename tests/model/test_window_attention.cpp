@@ -8,6 +8,8 @@
 
 #include <QTest>
 
+#include <limits>
+
 #include "sam/image_encoder.h"
 #include "sam/relpos_attention.h"
 #include "sam/tiled_attention.h"

@@ -139,6 +139,31 @@ torch::Tensor deviceSdpa(const torch::Tensor& q, const torch::Tensor& k, const t
 }
 #endif
 
+// relpos_bias.h's terms of `heads` heads of queries laid out as `rows` from queries' first
+// element (fp32 or bf16): relH [heads, h, w, h], relW [heads, h, w, w], fp32.
+std::pair<torch::Tensor, torch::Tensor> kernelTerms(const torch::Tensor& queries,
+                                                    const HeadRows& rows, const torch::Tensor& Rh,
+                                                    const torch::Tensor& Rw, int64_t heads,
+                                                    int64_t h, int64_t w, int64_t d) {
+  const bool bf16 = queries.scalar_type() == torch::kBFloat16;
+  const torch::Tensor rh = Rh.to(torch::kFloat).contiguous();
+  const torch::Tensor rw = Rw.to(torch::kFloat).contiguous();
+  const auto terms = queries.options().dtype(torch::kFloat);
+  torch::Tensor relH = torch::empty({heads, h, w, h}, terms);
+  torch::Tensor relW = torch::empty({heads, h, w, w}, terms);
+  const RelPosBiasInput input{bf16 ? nullptr : queries.data_ptr<float>(),
+                              rows,
+                              rh.data_ptr<float>(),
+                              rw.data_ptr<float>(),
+                              heads,
+                              h,
+                              w,
+                              d,
+                              bf16 ? queries.data_ptr<c10::BFloat16>() : nullptr};
+  relPosBias(*relPosBiasIsa(), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+  return {relH, relW};
+}
+
 }  // namespace
 
 bool deviceSdpaAvailable() { return MEDSA_TORCH_AT_LEAST(2, 1); }
@@ -261,23 +286,7 @@ std::pair<torch::Tensor, torch::Tensor> relativePositionTerms(const torch::Tenso
     return {torch::einsum("bhwc,hkc->bhwk", {gridQ, Rh}),
             torch::einsum("bhwc,wkc->bhwk", {gridQ, Rw})};
   }
-  const bool bf16 = q.scalar_type() == torch::kBFloat16;
-  const torch::Tensor rh = Rh.to(torch::kFloat).contiguous();
-  const torch::Tensor rw = Rw.to(torch::kFloat).contiguous();
-  const auto terms = q.options().dtype(torch::kFloat);
-  torch::Tensor relH = torch::empty({items * heads, h, w, h}, terms);
-  torch::Tensor relW = torch::empty({items * heads, h, w, w}, terms);
-  RelPosBiasInput input{bf16 ? nullptr : q.data_ptr<float>(),
-                        headRowsOf(q),
-                        rh.data_ptr<float>(),
-                        rw.data_ptr<float>(),
-                        items * heads,
-                        h,
-                        w,
-                        d,
-                        bf16 ? q.data_ptr<c10::BFloat16>() : nullptr};
-  relPosBias(*isa, input, relH.data_ptr<float>(), relW.data_ptr<float>());
-  return {relH, relW};
+  return kernelTerms(q, headRowsOf(q), Rh, Rw, items * heads, h, w, d);
 }
 
 torch::Tensor tiledRelPosAttentionHeadsLast(const torch::Tensor& q, const torch::Tensor& k,
@@ -324,23 +333,7 @@ torch::Tensor tiledWindowAttention(const torch::Tensor& qkvOut, const torch::Ten
   const HeadRows outRows =
       HeadRows::windows(heads, gridH * gridW * dim, d, dim, window, gridH, gridW);
   const int64_t windowHeads = images * qkvRows.windowsPerImage() * heads;
-  const bool bf16 = type == torch::kBFloat16;
-
-  const torch::Tensor rh = Rh.to(torch::kFloat).contiguous();
-  const torch::Tensor rw = Rw.to(torch::kFloat).contiguous();
-  const auto terms = qkvOut.options().dtype(torch::kFloat);
-  const torch::Tensor relH = torch::empty({windowHeads, window * window, window}, terms);
-  const torch::Tensor relW = torch::empty({windowHeads, window * window, window}, terms);
-  const RelPosBiasInput input{bf16 ? nullptr : qkvOut.data_ptr<float>(),
-                              qkvRows,
-                              rh.data_ptr<float>(),
-                              rw.data_ptr<float>(),
-                              windowHeads,
-                              window,
-                              window,
-                              d,
-                              bf16 ? qkvOut.data_ptr<c10::BFloat16>() : nullptr};
-  relPosBias(*relPosBiasIsa(), input, relH.data_ptr<float>(), relW.data_ptr<float>());
+  const auto [relH, relW] = kernelTerms(qkvOut, qkvRows, Rh, Rw, windowHeads, window, window, d);
 
   torch::Tensor out = torch::empty({images, gridH, gridW, dim}, qkvOut.options());
   const auto run = [&](auto* qkv, const auto* pad, auto* o) {
@@ -349,7 +342,7 @@ torch::Tensor tiledWindowAttention(const torch::Tensor& qkvOut, const torch::Ten
     packed.attend(qkv, qkvRows, relH.data_ptr<float>(), relW.data_ptr<float>(),
                   static_cast<float>(scale), o, outRows, 0, window * window);
   };
-  if (bf16) {
+  if (type == torch::kBFloat16) {
     run(qkvOut.data_ptr<c10::BFloat16>(), bias.data_ptr<c10::BFloat16>(),
         out.data_ptr<c10::BFloat16>());
   } else {

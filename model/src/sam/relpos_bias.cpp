@@ -64,6 +64,12 @@ MEDSA_INLINE void block(const Q* const* q, std::int64_t d, const float* b, std::
 inline const float* queries(const RelPosBiasInput& p, float) { return p.q; }
 inline const c10::BFloat16* queries(const RelPosBiasInput& p, c10::BFloat16) { return p.qBf16; }
 
+// The grid token of the i-th token along grid line `line` of side s.
+MEDSA_INLINE std::int64_t tokenOn(const RelPosBiasInput& p, const Side& s, std::int64_t line,
+                                  std::int64_t i) {
+  return s.rows ? line * p.w + i : i * p.w + line;
+}
+
 // One head's tokens [0, along) on one grid line in register blocks of R rows x V vectors (the
 // vectors a multiple of V).
 template <int L, int V, int R, class Q>
@@ -77,7 +83,7 @@ MEDSA_INLINE void lineBlocks(const RelPosBiasInput& p, const Side& s, const Q* a
     const int rows = static_cast<int>(std::min<std::int64_t>(R, along - i0));
     for (int r = 0; r < R; ++r) {
       const std::int64_t i = i0 + std::min(r, rows - 1);
-      const std::int64_t t = s.rows ? line * p.w + i : i * p.w + line;
+      const std::int64_t t = tokenOn(p, s, line, i);
       q[r] = all + p.rows.offset(head, t);
       out[r] = s.out + (head * tokens + t) * s.lines;
     }
@@ -97,8 +103,7 @@ MEDSA_INLINE void linesOf(const RelPosBiasInput& p, const Side& s, std::int64_t 
   for (std::int64_t job = begin; job < end; ++job) {
     const std::int64_t line = job / p.heads, head = job % p.heads;
     std::int64_t along = s.along;
-    const auto token = [&](std::int64_t i) { return s.rows ? line * p.w + i : i * p.w + line; };
-    while (along > 0 && !p.rows.inside(head, token(along - 1))) --along;
+    while (along > 0 && !p.rows.inside(head, tokenOn(p, s, line, along - 1))) --along;
     if (L == 16 && vectors % 4 == 0) {  // 16 accumulators: AVX-512 has the 32 registers
       lineBlocks<L, 4, 4, Q>(p, s, all, line, head, along);
     } else if (vectors == 1) {

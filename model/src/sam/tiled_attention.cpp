@@ -139,15 +139,10 @@ TiledRelPosAttention::TiledRelPosAttention(const c10::BFloat16* k, const c10::BF
 }
 
 template <typename T>
-const T* TiledRelPosAttention::KeySource<T>::keyRow(std::int64_t head, std::int64_t token) const {
-  if (rows.inside(head, token)) return k + rows.offset(head, token);
-  return kPad ? kPad + (head % rows.perItem) * d : nullptr;
-}
-
-template <typename T>
-const T* TiledRelPosAttention::KeySource<T>::valueRow(std::int64_t head, std::int64_t token) const {
-  if (rows.inside(head, token)) return v + rows.offset(head, token);
-  return vPad ? vPad + (head % rows.perItem) * d : nullptr;
+const T* TiledRelPosAttention::KeySource<T>::row(const T* from, const T* pad, std::int64_t head,
+                                                 std::int64_t token) const {
+  if (rows.inside(head, token)) return from + rows.offset(head, token);
+  return pad ? pad + (head % rows.perItem) * d : nullptr;
 }
 
 TiledRelPosAttention::TiledRelPosAttention(std::int64_t heads, std::int64_t h, std::int64_t w,
@@ -215,8 +210,8 @@ void TiledRelPosAttention::packSlots(const KeySource<T>& source, float* keys, fl
     const std::int64_t row = slot / keysPerRow_, col = slot % keysPerRow_;
     const bool real = row < h_ && col < w_;
     for (std::int64_t head = 0; head < heads_; ++head) {
-      const T* kRow = real ? source.keyRow(head, row * w_ + col) : nullptr;
-      const T* vRow = real ? source.valueRow(head, row * w_ + col) : nullptr;
+      const T* kRow = real ? source.row(source.k, source.kPad, head, row * w_ + col) : nullptr;
+      const T* vRow = real ? source.row(source.v, source.vPad, head, row * w_ + col) : nullptr;
       // Keys as [block of `lanes` keys][dim][lane]: one vector load per dim and block.
       float* kBlock = keys + head * perHead + (slot / lanes) * paddedDim_ * lanes + slot % lanes;
       float* vSlot = values + head * perHead + slot * paddedDim_;
@@ -245,8 +240,9 @@ void TiledRelPosAttention::packSlots(const KeySource<c10::BFloat16>& source, c10
     for (std::int64_t head = 0; head < heads_; ++head) {
       for (std::int64_t i = 0; i < 2; ++i) {
         const bool real = slot + i < tokens_;
-        copyRow(real ? source.keyRow(head, slot + i) : nullptr, keyWords.data() + i * pairs);
-        copyRow(real ? source.valueRow(head, slot + i) : nullptr,
+        copyRow(real ? source.row(source.k, source.kPad, head, slot + i) : nullptr,
+                keyWords.data() + i * pairs);
+        copyRow(real ? source.row(source.v, source.vPad, head, slot + i) : nullptr,
                 valueBits.data() + i * paddedDim_);
       }
       // Keys as [block of 16][dim / 2][16][2]: word c of key j at (j / 16, c, j % 16).

@@ -143,9 +143,9 @@ class TiledRelPosAttention {
     HeadRows rows;
     const T *kPad, *vPad;
     std::int64_t d;
-    /// Head `head`'s key (or value) row of `token`, a padding row, or null for zeros.
-    const T* keyRow(std::int64_t head, std::int64_t token) const;
-    const T* valueRow(std::int64_t head, std::int64_t token) const;
+    /// Head `head`'s row of `token` in `from` (k or v), else its padding row in `pad` (kPad or
+    /// vPad), or null for zeros.
+    const T* row(const T* from, const T* pad, std::int64_t head, std::int64_t token) const;
   };
   template <typename T>
   void packEveryHead(const KeySource<T>& source);
