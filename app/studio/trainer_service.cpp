@@ -394,9 +394,9 @@ void TrainerService::trainNow() {
             setState(State::Idle, QString::fromStdString(cycle->decision.reason));
             if (cycle->promoted) {
               const Json* held = cycle->data.find("heldout_cases");
-              emit promoted(cycle->version->version, cycle->live.diceClick,
-                            cycle->candidate.diceClick,
-                            held && held->isNumber() ? static_cast<int>(held->asNumber()) : 0);
+              emit promoted({cycle->version->version, cycle->live.diceBox, cycle->candidate.diceBox,
+                             cycle->live.diceClick, cycle->candidate.diceClick,
+                             held && held->isNumber() ? static_cast<int>(held->asNumber()) : 0});
             }
           }
           refreshVersions();

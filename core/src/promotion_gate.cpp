@@ -28,6 +28,15 @@ std::map<int, Sum> byLabel(const InteractiveEvaluation& evaluation) {
   return sums;
 }
 
+// The score is the mean of two figures; the reason names both, since one may fall while the
+// mean rises.
+std::string scores(const InteractiveEvaluation& live, const InteractiveEvaluation& candidate,
+                   double liveScore, double candidateScore) {
+  return "score " + number(liveScore) + " -> " + number(candidateScore) + "; Dice after one box " +
+         number(live.diceBox) + " -> " + number(candidate.diceBox) + ", after one click " +
+         number(live.diceClick) + " -> " + number(candidate.diceClick);
+}
+
 }  // namespace
 
 double promotionScore(const InteractiveEvaluation& evaluation) {
@@ -63,13 +72,12 @@ PromotionDecision decidePromotion(const InteractiveEvaluation& live,
     decision.reason =
         "NoC@90 got worse (" + number(live.noc90) + " -> " + number(candidate.noc90) + " clicks)";
   } else if (decision.candidateScore <= decision.liveScore + rule.minGain) {
-    decision.reason = "no better (score " + number(decision.liveScore) + " -> " +
-                      number(decision.candidateScore) + ")";
+    decision.reason =
+        "no better (" + scores(live, candidate, decision.liveScore, decision.candidateScore) + ")";
   } else {
     decision.promote = true;
-    decision.reason = "better (score " + number(decision.liveScore) + " -> " +
-                      number(decision.candidateScore) + ", Dice after one click " +
-                      number(live.diceClick) + " -> " + number(candidate.diceClick) + ")";
+    decision.reason =
+        "better (" + scores(live, candidate, decision.liveScore, decision.candidateScore) + ")";
   }
   return decision;
 }

@@ -137,9 +137,15 @@ class TestUiTrainer : public QObject {
     ScriptedTrainer trainer;
     window.setTrainer(&trainer);
     QVERIFY(window.findChild<medsa::ui::TrainerPanel*>());
-    emit trainer.promoted(3, 0.81, 0.88, 6);
+    // Promotion goes by the mean of both figures: one of them may fall, and the user sees it.
+    emit trainer.promoted({3, 0.72, 0.90, 0.81, 0.78, 6});
     QCOMPARE(window.statusLine()->message(),
-             QStringLiteral("Adapter v3: Dice 0.81 \u2192 0.88 on 6 held-out cases"));
+             QStringLiteral("Adapter v3 is live: Dice after a box 0.72 \u2192 0.90, after a click "
+                            "0.81 \u2192 0.78, on 6 held-out cases"));
+    emit trainer.promoted({4, 0.90, 0.91, 0.78, 0.80, 1});
+    QCOMPARE(window.statusLine()->message(),
+             QStringLiteral("Adapter v4 is live: Dice after a box 0.90 \u2192 0.91, after a click "
+                            "0.78 \u2192 0.80, on 1 held-out case"));
   }
 };
 

@@ -18,17 +18,18 @@ void MainWindow::setTrainer(TrainerClient* trainer) {
   addDockWidget(Qt::RightDockWidgetArea, dock);
   if (QDockWidget* history = findChild<QDockWidget*>(QStringLiteral("historyDock")))
     tabifyDockWidget(history, dock);
-  connect(trainer, &TrainerClient::promoted, this,
-          [this](int version, double before, double after, int heldOutCases) {
-            // Spelled out per count: English plurals need no translation file this way.
-            const QString cases = heldOutCases == 1 ? tr("1 held-out case")
-                                                    : tr("%1 held-out cases").arg(heldOutCases);
-            status_->showMessage(tr("Adapter v%1: Dice %2 \u2192 %3 on %4")
-                                     .arg(version)
-                                     .arg(QLocale().toString(before, 'f', 2),
-                                          QLocale().toString(after, 'f', 2), cases),
-                                 15000);
-          });
+  connect(trainer, &TrainerClient::promoted, this, [this](const AdapterGain& gain) {
+    // Spelled out per count: English plurals need no translation file this way.
+    const QString cases = gain.heldOutCases == 1 ? tr("1 held-out case")
+                                                 : tr("%1 held-out cases").arg(gain.heldOutCases);
+    const auto dice = [](double value) { return QLocale().toString(value, 'f', 2); };
+    status_->showMessage(tr("Adapter v%1 is live: Dice after a box %2 \u2192 %3, after a click "
+                            "%4 \u2192 %5, on %6")
+                             .arg(gain.version)
+                             .arg(dice(gain.boxBefore), dice(gain.boxAfter), dice(gain.clickBefore),
+                                  dice(gain.clickAfter), cases),
+                         15000);
+  });
 }
 
 }  // namespace medsa::ui

@@ -42,6 +42,16 @@ struct TrainerStatus {
   int newCases = 0;  ///< accepted since the last training
 };
 
+/// What a promoted adapter changed on the held-out cases. Promotion goes by the mean of the two
+/// Dice figures, so one of them may fall while the adapter is still the better one: a user is
+/// shown both.
+struct AdapterGain {
+  int version = 0;
+  double boxBefore = 0, boxAfter = 0;      ///< mean Dice after one box, live model and new adapter
+  double clickBefore = 0, clickAfter = 0;  ///< mean Dice after one click
+  int heldOutCases = 0;
+};
+
 /// The UI's view of the background trainer, whatever runs it (the app composes it from the
 /// model layer and the project). The panel and the window only ask and show through this.
 class TrainerClient : public QObject {
@@ -67,8 +77,8 @@ class TrainerClient : public QObject {
   void statusChanged();
   void curvesChanged();
   void versionsChanged();
-  /// A better adapter went live: its held-out Dice after one click, before and after.
-  void promoted(int version, double diceBefore, double diceAfter, int heldOutCases);
+  /// A better adapter went live.
+  void promoted(const medsa::ui::AdapterGain& gain);
 };
 
 }  // namespace medsa::ui
