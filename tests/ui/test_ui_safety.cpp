@@ -33,6 +33,7 @@
 #include "medsa/ui/prefetch_planner.h"
 #include "medsa/ui/slice_view.h"
 #include "medsa/ui/startup_sequence.h"
+#include "medsa/ui/status_line.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "view_input.h"
@@ -409,6 +410,41 @@ class TestUiSafety : public QObject {
     QCOMPARE(window.engine()->engineName(), QStringLiteral("good.pth"));
     QCOMPARE(window.modelCheckpoint(), QStringLiteral("good.pth"));
     QCOMPARE(window.tools()->tool(), Tool::Ai);
+  }
+
+  // At first start the starter model loads: the status bar says "Loading model", never "AI
+  // off: no model" beside it; "AI off" comes back only when a load fails and no model is there.
+  void theStatusBarSaysAiOffOnlyWhenNoModelIsComing() {
+    MainWindow window;
+    window.show();
+    QVERIFY(window.statusLine()->latency().startsWith(QStringLiteral("AI off")));
+    QSemaphore checkpointRead;
+    window.setModelLoader([&](const QString& checkpoint) -> medsa::ui::EngineFactory {
+      if (checkpoint == QStringLiteral("gone.pth")) {
+        return []() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+          return medsa::Error{medsa::ErrorCode::FileNotFound, "no such checkpoint", "gone.pth"};
+        };
+      }
+      return [&]() -> medsa::Result<std::unique_ptr<medsa::SegmentationEngine>> {
+        checkpointRead.tryAcquire(1, 10000);  // a slow checkpoint
+        return std::unique_ptr<medsa::SegmentationEngine>(new FakeEngine());
+      };
+    });
+    QSignalSpy failed(window.engine(), &medsa::ui::EngineController::engineFailed);
+    closeMessageBoxesSoon();  // "Cannot load the model"
+    window.loadModel(QStringLiteral("gone.pth"));
+    QVERIFY(!window.statusLine()->latency().startsWith(QStringLiteral("AI off")));
+    QVERIFY(failed.wait(10000));
+    QVERIFY(window.statusLine()->latency().startsWith(QStringLiteral("AI off")));
+
+    QSignalSpy loaded(window.engine(), &medsa::ui::EngineController::engineLoaded);
+    window.loadModel(QStringLiteral("starter"));
+    QVERIFY(window.engine()->isLoading());
+    QVERIFY2(!window.statusLine()->latency().startsWith(QStringLiteral("AI off")),
+             qPrintable(window.statusLine()->latency()));
+    checkpointRead.release();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(window.statusLine()->latency(), QStringLiteral("AI ready"));
   }
 
   // A second load while the first is under way: only the newest engine takes over; the older

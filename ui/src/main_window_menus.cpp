@@ -360,10 +360,14 @@ void MainWindow::updateActions() {
                                : tr("No model loaded: choose a checkpoint with File \u2192 Load "
                                     "Model\u2026 (manual tools work without one)"));
   if (!ai && tools_->tool() == Tool::Ai) tools_->setTool(Tool::Navigate);
-  if (!ai && !engine_->isLoading() && status_->latency().isEmpty()) {
+  // "AI off" only while no model is there or coming: at first start the starter loads, and
+  // the status bar must not say both "Loading model" and "no model".
+  const bool noModel = !ai && !engine_->isLoading();
+  if (noModel && status_->latency().isEmpty()) {
     status_->setLatency(tr("AI off: no model (File \u2192 Load Model\u2026)"));
-  } else if (ai && status_->latency().startsWith(tr("AI off"))) {
-    status_->setLatency(tr("AI ready"));
+  } else if (!noModel &&
+             (status_->latency().isEmpty() || status_->latency().startsWith(tr("AI off")))) {
+    status_->setLatency(ai ? tr("AI ready") : QString());
   }
 }
 
