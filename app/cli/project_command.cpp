@@ -2,8 +2,10 @@
 // its cases stand, set a case's status, export its labelled cases as a dataset.
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 
 #include <ostream>
+#include <vector>
 
 #include "argument_parser.h"
 #include "command_registry.h"
@@ -22,8 +24,8 @@ using namespace medsa::annotations;
 
 const char* const kUsage =
     "Usage: medsa project create DIR --name NAME --labels NAME[,NAME...]\n"
-    "       medsa project import DIR PATH [--labels LABELMAP] [--status STATUS] [--copy] "
-    "[--json]\n"
+    "       medsa project import DIR PATH [PATH...] [--labels LABELMAP] [--status STATUS] "
+    "[--copy] [--json]\n"
     "       medsa project status DIR [--json]\n"
     "       medsa project set-status DIR CASE STATUS\n"
     "       medsa project export DIR --format nifti|nrrd|png|coco|nnunet|dicom-seg --out OUT\n"
@@ -101,7 +103,7 @@ int runCreate(CommandContext& context, ArgumentParser& parser) {
       ProjectStore::create(QString::fromStdString(*dir), QString::fromStdString(*name), set);
   if (!store) return failure(context, store.error(), false);
   context.out << "created project '" << *name << "' in " << text(store.value()->location())
-              << " with " << set.size() << " labels\n";
+              << " with " << set.size() << (set.size() == 1 ? " label\n" : " labels\n");
   return kExitOk;
 }
 
@@ -111,10 +113,14 @@ int runImport(CommandContext& context, ArgumentParser& parser) {
   const std::optional<std::string> labels = parser.option("--labels");
   const std::optional<std::string> statusName = parser.option("--status");
   const std::optional<std::string> dir = parser.positional();
-  const std::optional<std::string> path = parser.positional();
+  std::vector<std::string> paths;  // files, image folders, DICOM folders; a shell glob's list
+  while (std::optional<std::string> path = parser.positional()) paths.push_back(*path);
   Status status = parser.finish();
-  if (status && (!dir || !path))
+  if (status && (!dir || paths.empty()))
     status = Error{ErrorCode::InvalidArgument, "import needs DIR and PATH", {}};
+  if (status && labels && paths.size() > 1)
+    status = Error{
+        ErrorCode::InvalidArgument, "--labels belongs to one image: import one PATH with it", {}};
   ImportOptions options;
   options.copyIn = copy;
   if (labels) options.labels = QString::fromStdString(*labels);
@@ -128,26 +134,40 @@ int runImport(CommandContext& context, ArgumentParser& parser) {
   if (!status) return usageError(context, status.error());
   Result<std::unique_ptr<ProjectStore>> store = ProjectStore::open(QString::fromStdString(*dir));
   if (!store) return failure(context, store.error(), asJson);
-  Result<std::vector<ImportedCase>> imported =
-      importIntoProject(*store.value(), QString::fromStdString(*path), options);
-  if (!imported) return failure(context, imported.error(), asJson);
+  // A missing path is found before anything is imported; a file that cannot be read stops the
+  // import there, and what came before it stays (a rerun lists those cases as present).
+  for (const std::string& path : paths) {
+    if (!QFileInfo::exists(QString::fromStdString(path)))
+      return failure(context, Error{ErrorCode::FileNotFound, "no such file or folder", path},
+                     asJson);
+  }
   Result<LabelSet> set = store.value()->labels();
   if (!set) return failure(context, set.error(), asJson);
   json cases = json::array();
-  int added = 0;
-  for (const ImportedCase& c : imported.value()) {
-    json entry = caseJson(c.record, set.value());
-    entry["added"] = c.added;
-    cases.push_back(entry);
-    added += c.added ? 1 : 0;
-    if (!asJson)
-      context.out << (c.added ? "added   " : "present ") << text(c.record.name) << "  "
-                  << text(c.record.imagePath) << '\n';
+  int added = 0, listed = 0;
+  for (const std::string& path : paths) {
+    Result<std::vector<ImportedCase>> imported =
+        importIntoProject(*store.value(), QString::fromStdString(path), options);
+    if (!imported) {
+      if (!asJson && listed > 0)
+        context.out << added << " of " << listed << " cases added before the error\n";
+      return failure(context, imported.error(), asJson);
+    }
+    for (const ImportedCase& c : imported.value()) {
+      json entry = caseJson(c.record, set.value());
+      entry["added"] = c.added;
+      cases.push_back(entry);
+      added += c.added ? 1 : 0;
+      ++listed;
+      if (!asJson)
+        context.out << (c.added ? "added   " : "present ") << text(c.record.name) << "  "
+                    << text(c.record.imagePath) << '\n';
+    }
   }
   if (asJson)
     context.out << json{{"added", added}, {"cases", cases}}.dump() << '\n';
   else
-    context.out << added << " of " << imported->size() << " cases added\n";
+    context.out << added << " of " << listed << " cases added\n";
   return kExitOk;
 }
 

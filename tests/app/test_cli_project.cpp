@@ -145,6 +145,64 @@ class TestCliProject : public QObject {
         QFileInfo::exists(dir.filePath(QStringLiteral("nnunet/Dataset007_Liver/dataset.json"))));
   }
 
+  // `medsa project import DIR scans/*.nii.gz`: the shell's list, in one call.
+  void importTakesSeveralPaths() {
+    QTemporaryDir dir;
+    const QString project = dir.filePath(QStringLiteral("p"));
+    QCOMPARE(runMedsa({QStringLiteral("project"), QStringLiteral("create"), project,
+                       QStringLiteral("--name"), QStringLiteral("P"), QStringLiteral("--labels"),
+                       QStringLiteral("organ")})
+                 .out.trimmed(),
+             QStringLiteral("created project 'P' in %1 with 1 label").arg(project));
+    const QString a = dir.filePath(QStringLiteral("a.nii.gz")),
+                  b = dir.filePath(QStringLiteral("b.nii.gz"));
+    QVERIFY(medsa::io::writeImage(disc(16, 3, 1), a.toStdString()));
+    QVERIFY(medsa::io::writeImage(disc(16, 3, 2), b.toStdString()));
+    const auto status = [&] {
+      return lastJson(runMedsa({QStringLiteral("project"), QStringLiteral("status"), project,
+                                QStringLiteral("--json")})
+                          .out)
+          .value(QStringLiteral("cases"))
+          .toArray()
+          .size();
+    };
+
+    // One path missing: refused before anything is imported, naming it.
+    const QString gone = dir.filePath(QStringLiteral("gone.nii.gz"));
+    auto missing =
+        runMedsa({QStringLiteral("project"), QStringLiteral("import"), project, a, gone, b});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains(gone), qPrintable(missing.err));
+    QCOMPARE(status(), 0);
+    // --labels belongs to one image.
+    auto labelsForTwo = runMedsa({QStringLiteral("project"), QStringLiteral("import"), project, a,
+                                  b, QStringLiteral("--labels"), a});
+    QCOMPARE(labelsForTwo.exitCode, 2);
+    QCOMPARE(status(), 0);
+
+    auto both = runMedsa({QStringLiteral("project"), QStringLiteral("import"), project, a, b});
+    QVERIFY2(both.exitCode == 0, qPrintable(both.err));
+    QVERIFY2(both.out.endsWith(QStringLiteral("2 of 2 cases added\n")), qPrintable(both.out));
+    QCOMPARE(status(), 2);
+
+    // A file that cannot be read stops the import there; what came before stays, and a rerun
+    // lists it as present.
+    const QString broken = dir.filePath(QStringLiteral("broken.nii.gz"));
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("not a NIfTI file");
+    file.close();
+    const QString c = dir.filePath(QStringLiteral("c.nii.gz"));
+    QVERIFY(medsa::io::writeImage(disc(16, 3, 3), c.toStdString()));
+    auto stopped =
+        runMedsa({QStringLiteral("project"), QStringLiteral("import"), project, c, broken});
+    QCOMPARE(stopped.exitCode, 1);
+    QVERIFY2(stopped.err.contains(broken), qPrintable(stopped.err));
+    QVERIFY2(stopped.out.contains(QStringLiteral("1 of 1 cases added before the error")),
+             qPrintable(stopped.out));
+    QCOMPARE(status(), 3);
+  }
+
   void badUsageAndBadInput() {
     QTemporaryDir dir;
     QCOMPARE(runMedsa({QStringLiteral("project")}).exitCode, 2);
