@@ -344,9 +344,11 @@ void ProjectController::setStatus(qint64 id, CaseStatus status) {
 
 void ProjectController::imageShown(const QString& path, const QString& series) {
   const CaseRecord* wanted = pending_ ? findCase(*pending_) : nullptr;
+  // A case of one file (a DICOM file imported on its own included) has no series of its own:
+  // the series UID the file carries must not make it another image.
   if (wanted &&
       QFileInfo(wanted->imagePath).absoluteFilePath() == QFileInfo(path).absoluteFilePath() &&
-      wanted->series == series) {
+      (wanted->series.isEmpty() || wanted->series == series)) {
     adoptCase(*pending_);
     return;
   }
