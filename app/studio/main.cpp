@@ -175,9 +175,18 @@ int main(int argc, char** argv) {
   parser.addOptions({demoOption, demoPhotoOption, modelOption, configOption, autosaveOption,
                      labelsOption, screenshotsOption, benchClicksOption, benchTrainingOption,
                      benchCorrectionsOption, benchHoldOption, benchBoxesOption});
-  parser.addPositionalArgument(QStringLiteral("image"),
-                               QApplication::translate("main", "Image file or DICOM folder."));
+  parser.addPositionalArgument(
+      QStringLiteral("image"),
+      QApplication::translate("main",
+                              "Image file or DICOM folder, or a project: its folder or its "
+                              "postgresql://user@host:port/database URL."));
   parser.process(app);
+  const QString startPath = parser.positionalArguments().value(0);
+  if (parser.isSet(labelsOption) && medsa::ui::isProjectLocation(startPath)) {
+    std::cerr << "medsa-studio: --labels goes with an image; " << startPath.toStdString()
+              << " is a project, which keeps its cases' labels\n";
+    return 2;
+  }
 
   medsa::ui::MainWindow window;
   window.setEngineDescription(toQString(medsa::app::configureAndDescribeEngine()));
@@ -280,7 +289,8 @@ int main(int argc, char** argv) {
 
   // After the window is up: a leftover autosave comes first, then what was asked for.
   medsa::ui::StartRequest request;
-  request.image = parser.positionalArguments().value(0);
+  request.image = startPath;
+
   request.labels = parser.value(labelsOption);
   request.demo = parser.isSet(demoOption);
   request.demoPhoto = parser.isSet(demoPhotoOption);

@@ -203,6 +203,24 @@ class TestCliProject : public QObject {
     QCOMPARE(status(), 3);
   }
 
+  // `medsa-studio PROJECT` opens the project (test_ui_project); a label map goes with an image,
+  // not with a project, and is refused before any window shows.
+  void theStudioRefusesALabelMapWithAProject() {
+    QTemporaryDir dir;
+    QCOMPARE(runMedsa({QStringLiteral("project"), QStringLiteral("create"), dir.path(),
+                       QStringLiteral("--name"), QStringLiteral("P"), QStringLiteral("--labels"),
+                       QStringLiteral("organ")})
+                 .exitCode,
+             0);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    const auto run = medsa::test::runTool(
+        QStringLiteral("medsa-studio"),
+        {dir.path(), QStringLiteral("--labels"), dir.filePath("x.nii.gz")}, 60000, env);
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QStringLiteral("is a project")), qPrintable(run.err));
+  }
+
   void badUsageAndBadInput() {
     QTemporaryDir dir;
     QCOMPARE(runMedsa({QStringLiteral("project")}).exitCode, 2);

@@ -19,7 +19,9 @@
 
 #include "medsa/annotations/active_time.h"
 #include "medsa/annotations/label_edit.h"
+#include "medsa/annotations/project_import.h"
 #include "medsa/annotations/project_store.h"
+#include "medsa/io/dicom_writer.h"
 #include "medsa/io/image_reader.h"
 #include "medsa/io/image_writer.h"
 #include "medsa/ui/case_list_model.h"
@@ -28,6 +30,7 @@
 #include "medsa/ui/main_window.h"
 #include "medsa/ui/project_controller.h"
 #include "medsa/ui/project_panel.h"
+#include "medsa/ui/startup_sequence.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "reading_window_fixture.h"
@@ -201,6 +204,43 @@ class TestUiProject : public QObject {
     QVERIFY(window.document()->path().endsWith(QStringLiteral("caseB.nii.gz")));
   }
 
+  // A DICOM file imported on its own is a case of one file: the series UID it carries does not
+  // make it another image (before, such a case never became current: no save into the
+  // project, no Mark Done).
+  void aDicomFileImportedAloneIsItsCase() {
+    QTemporaryDir dir;
+    const QString dicom = dir.filePath(QStringLiteral("dicom"));
+    medsa::Image slice =
+        medsa::Image::create({64, 64, 1, 1}, 1, medsa::PixelType::I16).value();  // one file
+    for (std::size_t y = 0; y < 64; ++y)
+      for (std::size_t x = 0; x < 64; ++x)
+        slice.setValue(x, y, 0, 0, 0, std::hypot(x - 32.0, y - 32.0) <= 10 ? 200 : -800);
+    QVERIFY(medsa::io::writeDicomSeries(slice, dicom.toStdString()));
+    const QStringList files = QDir(dicom).entryList(QDir::Files, QDir::Name);
+    QVERIFY(!files.isEmpty());
+    const QString file = QDir(dicom).filePath(files.front());
+    const QString folder = dir.filePath(QStringLiteral("project"));
+    medsa::annotations::LabelSet labels;
+    labels.add(QStringLiteral("sphere"));
+    auto store = medsa::annotations::ProjectStore::create(folder, QStringLiteral("Files"), labels);
+    QVERIFY(store);
+    auto imported = medsa::annotations::importIntoProject(*store.value(), file);
+    QVERIFY(imported);
+    QCOMPARE(imported->size(), std::size_t(1));
+    QCOMPARE(imported->front().record.series, QString());
+    store.value().reset();
+
+    MainWindow window;
+    showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
+    QVERIFY(openProject(window, folder));
+    QSignalSpy loaded(&window, &MainWindow::imageLoaded);
+    QVERIFY(window.project()->openCase(window.project()->cases().front().id));
+    QVERIFY(loaded.wait(10000));
+    QVERIFY(!window.document()->image()->metadata.seriesInstanceUid.empty());
+    QTRY_VERIFY(window.project()->currentCase().has_value());
+    QCOMPARE(*window.project()->currentCase(), window.project()->cases().front().id);
+  }
+
   void reopeningReturnsToTheLastCaseAndOneWindowPerProject() {
     QTemporaryDir dir;
     const QString folder = makeProject(dir);
@@ -227,10 +267,20 @@ class TestUiProject : public QObject {
       QVERIFY(QString::fromStdString(failed.first().at(1).value<medsa::Error>().message)
                   .contains(QStringLiteral("another Med-SA Studio window")));
     }
+    // Given on the command line (`medsa-studio PROJECT`), the project opens at that case too.
+    QVERIFY(medsa::ui::isProjectLocation(folder));
+    QVERIFY(medsa::ui::isProjectLocation(QStringLiteral("postgresql://me@db:5432/liver")));
+    QVERIFY(!medsa::ui::isProjectLocation(dir.filePath(QStringLiteral("images"))));
+    QVERIFY(!medsa::ui::isProjectLocation(dir.filePath(QStringLiteral("images/caseA.nii.gz"))));
     MainWindow window;
     showReadingWindow(window, dir.filePath(QStringLiteral("autosave")));
+    QSignalSpy opened(window.project(), &ProjectController::opened);
     QSignalSpy loaded(&window, &MainWindow::imageLoaded);
-    QVERIFY(openProject(window, folder));
+    medsa::ui::StartRequest request;
+    request.image = folder;
+    request.askBeforeRecovery = false;
+    medsa::ui::runStartup(window, request);
+    QVERIFY(opened.wait(10000));
     QVERIFY(loaded.wait(10000));
     QTRY_VERIFY(window.document()->path().endsWith(QStringLiteral("caseB.nii.gz")));
   }

@@ -3,15 +3,21 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include "medsa/annotations/project_store.h"
 #include "medsa/ui/document.h"
 #include "medsa/ui/document_session.h"
 #include "medsa/ui/main_window.h"
+#include "medsa/ui/project_controller.h"
 #include "medsa/ui/status_line.h"
 
 namespace medsa::ui {
 namespace {
 
 void openRequested(MainWindow& window, const StartRequest& request) {
+  if (isProjectLocation(request.image)) {
+    window.project()->open(request.image);  // returns to the case the user was on
+    return;
+  }
   if (!request.labels.isEmpty()) {
     QObject::connect(
         &window, &MainWindow::imageLoaded, &window,
@@ -47,6 +53,12 @@ void afterRecovery(MainWindow& window, const StartRequest& request) {
 }
 
 }  // namespace
+
+bool isProjectLocation(const QString& path) {
+  using annotations::ProjectStore;
+  return ProjectStore::isDatabaseUrl(path) ||
+         (QFileInfo(path).isDir() && ProjectStore::exists(QFileInfo(path).absoluteFilePath()));
+}
 
 void runStartup(MainWindow& window, const StartRequest& request) {
   DocumentSession* session = window.session();
