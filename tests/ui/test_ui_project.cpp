@@ -31,6 +31,7 @@
 #include "medsa/ui/project_controller.h"
 #include "medsa/ui/project_panel.h"
 #include "medsa/ui/startup_sequence.h"
+#include "medsa/ui/status_line.h"
 #include "medsa/ui/tool_controller.h"
 #include "medsa/ui/viewer_area.h"
 #include "reading_window_fixture.h"
@@ -202,6 +203,24 @@ class TestUiProject : public QObject {
     QVERIFY(statusOf(b) != CaseStatus::Done);
     QCOMPARE(window.project()->currentCase(), std::optional<qint64>(b));
     QVERIFY(window.document()->path().endsWith(QStringLiteral("caseB.nii.gz")));
+  }
+
+  // A project open, no case on screen yet: the view and the status bar say how to open one.
+  void anOpenProjectWithoutACaseSaysHowToOpenOne() {
+    QTemporaryDir dir;
+    const QString folder = makeProject(dir);
+    QVERIFY(!folder.isEmpty());
+    MainWindow window;
+    window.setAutosaveFolder(dir.filePath(QStringLiteral("autosave")));
+    window.show();
+    const QString opening = window.viewerArea()->placeholderHint();
+    QVERIFY(opening.contains(QStringLiteral("Open")));
+    QVERIFY(openProject(window, folder));
+    QVERIFY2(window.viewerArea()->placeholderHint().contains(QStringLiteral("Cases list")),
+             qPrintable(window.viewerArea()->placeholderHint()));
+    QVERIFY(window.statusLine()->hint().contains(QStringLiteral("Next Case")));
+    window.findChild<QAction*>(QStringLiteral("closeProjectAction"))->trigger();
+    QTRY_COMPARE(window.viewerArea()->placeholderHint(), opening);
   }
 
   // A DICOM file imported on its own is a case of one file: the series UID it carries does not

@@ -136,7 +136,16 @@ void MainWindow::createStatusBar() {
 
 void MainWindow::updateHint() {
   QString hint;
-  if (!document_->hasImage()) {
+  // A project open with no case on screen: how to open one, in the status bar and the view.
+  const QString caseHint =
+      project_ && project_->isOpen() && !document_->hasImage()
+          ? tr("Double-click a case in the Cases list, or File \u2192 Next Case (Ctrl+Right) "
+               "for the next unfinished one.")
+          : QString();
+  viewerArea_->setPlaceholderHint(caseHint);
+  if (!caseHint.isEmpty()) {
+    hint = caseHint;
+  } else if (!document_->hasImage()) {
     hint =
         tr("Open an image (File \u2192 Open Image, Ctrl+O) or a DICOM folder, or try File "
            "\u2192 Open Demo.");

@@ -35,6 +35,8 @@ void MainWindow::createProject() {
   dock->hide();  // until a project is open
   connect(project_, &ProjectController::opened, dock, &QWidget::show);
   connect(project_, &ProjectController::closed, dock, &QWidget::hide);
+  connect(project_, &ProjectController::opened, this, &MainWindow::updateHint);
+  connect(project_, &ProjectController::closed, this, &MainWindow::updateHint);
 
   connect(projectPanel_, &ProjectPanel::caseActivated, this,
           [this](qint64 id) { whenLabelsAreSafe([this, id] { project_->openCase(id); }); });

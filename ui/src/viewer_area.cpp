@@ -47,7 +47,14 @@ ViewerArea::ViewerArea(Document* document, ToolController* tools, QWidget* paren
 
 QString ViewerArea::placeholderText() const { return tr("No image open"); }
 
+void ViewerArea::setPlaceholderHint(const QString& hint) {
+  if (hint == placeholderHint_) return;
+  placeholderHint_ = hint;
+  update();
+}
+
 QString ViewerArea::placeholderHint() const {
+  if (!placeholderHint_.isEmpty()) return placeholderHint_;
   return tr(
       "Open an image or a DICOM folder with File \u2192 Open (Ctrl+O) or the Open button, "
       "drop one here, or try File \u2192 Open Demo.");

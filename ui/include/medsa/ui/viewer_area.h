@@ -29,6 +29,8 @@ class ViewerArea : public QWidget {
   QString placeholderText() const;
   /// The line under it: how to open something.
   QString placeholderHint() const;
+  /// Replaces that line (an open project says how to open a case); empty restores it.
+  void setPlaceholderHint(const QString& hint);
 
   bool isSingleLayout() const { return single_; }
   void setSingleLayout(bool single);
@@ -51,6 +53,7 @@ class ViewerArea : public QWidget {
   std::array<SliceView*, 3> views_{nullptr, nullptr, nullptr};
   QGridLayout* grid_ = nullptr;
   bool single_ = false;
+  QString placeholderHint_;  ///< set by the window; empty: the default line
   SliceAxis active_ = SliceAxis::Axial;
 };
 
