@@ -290,7 +290,6 @@ int main(int argc, char** argv) {
   // After the window is up: a leftover autosave comes first, then what was asked for.
   medsa::ui::StartRequest request;
   request.image = startPath;
-
   request.labels = parser.value(labelsOption);
   request.demo = parser.isSet(demoOption);
   request.demoPhoto = parser.isSet(demoPhotoOption);
