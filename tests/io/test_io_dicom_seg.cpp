@@ -161,6 +161,50 @@ class TestIoDicomSeg : public QObject {
     qInfo("dciodvfy:\n%s", qPrintable(report.output));
   }
 
+  // A project case of one DICOM file: its SEG references that file alone, even where the folder
+  // around it holds the rest of its series and a damaged file with the same UID (which broke
+  // the export when the whole series was looked up).
+  void aFileAloneIsItsOwnSource() {
+    QTemporaryDir dir;
+    const Series series =
+        writeSeries(dir.filePath(QStringLiteral("series")), 8, 8, 3, {1, 0, 0, 0, 1, 0, 0, 0, 1});
+    QStringList files =
+        QDir(QString::fromStdString(series.folder)).entryList(QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 3);
+    const QString file = QDir(QString::fromStdString(series.folder)).filePath(files[1]);
+    QFile whole(QDir(QString::fromStdString(series.folder)).filePath(files[0]));
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    const QByteArray bytes = whole.readAll();
+    QFile damaged(QDir(QString::fromStdString(series.folder)).filePath(QStringLiteral("zz.dcm")));
+    QVERIFY(damaged.open(QIODevice::WriteOnly));
+    damaged.write(bytes.left(bytes.size() - 40));  // the pixels cut short
+    damaged.close();
+
+    Result<Image> picture = io::readImage(file.toStdString());
+    QVERIFY2(picture.ok(), test::describe(picture));
+    QCOMPARE(picture->size(2), std::size_t(1));
+    const Image labels = labelsFor(picture.value());
+    const std::string path = dir.filePath(QStringLiteral("seg.dcm")).toStdString();
+    const Status written =
+        io::writeDicomSeg(labels, file.toStdString(), series.uid, segmentsOf(), path);
+    QVERIFY2(written.ok(), written.ok() ? "" : written.error().describe().c_str());
+    Result<io::DicomSegObject> back = io::readDicomSeg(path, picture.value());
+    QVERIFY2(back.ok(), test::describe(back));
+    QCOMPARE(back->referencedInstances.size(), std::size_t(1));
+    QCOMPARE(back->referencedSeriesUid, series.uid);
+    const std::uint16_t valueOf[] = {0, 1, 5, 9};
+    for (std::size_t i = 0; i < labels.voxelCount(); ++i)
+      QCOMPARE(valueOf[back->labels.data<std::uint16_t>()[i]], labels.data<std::uint16_t>()[i]);
+
+    // A file of another size than the labels is refused, naming it.
+    Image wide = Image::create({9, 8, 1, 1}, 1, PixelType::U16).value();
+    wide.geometry = labels.geometry;
+    const Status wrongSize =
+        io::writeDicomSeg(wide, file.toStdString(), series.uid, segmentsOf(), path + "2");
+    QVERIFY(!wrongSize.ok());
+    QCOMPARE(QString::fromStdString(wrongSize.error().path), file);
+  }
+
   void refusesWhatItCannotWrite() {
     QTemporaryDir dir;
     const Series series =

@@ -48,13 +48,13 @@ Status exportDicomSeg(const ExportContext& context) {
                              " is " + data->image.metadata.format,
                          item.imagePath);
     }
-    const QFileInfo source(item.imagePath);
-    const QString folder = source.isDir() ? source.absoluteFilePath() : source.absolutePath();
+    // A DICOM folder's case references its series there; a case of one file that file alone.
+    const QString source = QFileInfo(item.imagePath).absoluteFilePath();
     const std::string series =
         item.series.isEmpty() ? data->image.metadata.seriesInstanceUid : item.series.toStdString();
     const QString path = QDir(context.folder).filePath(item.id + QStringLiteral(".dcm"));
     const Status written =
-        io::writeDicomSeg(data->labels.image(), QFile::encodeName(folder).toStdString(), series,
+        io::writeDicomSeg(data->labels.image(), QFile::encodeName(source).toStdString(), series,
                           segments, QFile::encodeName(path).toStdString(), options);
     if (!written) return written;
   }

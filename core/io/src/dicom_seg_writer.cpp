@@ -12,9 +12,11 @@
 #include <dcmtk/dcmseg/segment.h>
 
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <set>
 
+#include "dicom_header.h"
 #include "dicom_seg_bits.h"
 #include "medsa/core/atomic_file.h"
 #include "medsa/core/build_info.h"
@@ -38,8 +40,37 @@ struct SourceSlice {
   std::string sopInstance;
 };
 
+std::string sizeText(const Image& labels) {
+  return std::to_string(labels.size(0)) + " x " + std::to_string(labels.size(1)) +
+         " pixels (the label map's size)";
+}
+
+/// A case of one DICOM file references that file alone: the folder around it may hold other
+/// files with the same SeriesInstanceUID (copies, other encodings, damaged ones) that are not
+/// the image the labels were drawn on.
+Result<DicomSeriesInfo> oneFileSeries(const std::string& file, const Image& labels) {
+  Result<DicomHeader> header = readDicomHeader(file);
+  if (!header) return header.error();
+  if (header->columns != labels.size(0) || header->rows != labels.size(1)) {
+    return Error{ErrorCode::InvalidArgument,
+                 "the DICOM file has " + std::to_string(header->columns) + " x " +
+                     std::to_string(header->rows) + " pixels, not " + sizeText(labels),
+                 file};
+  }
+  DicomSeriesInfo info;
+  info.seriesInstanceUid = header->seriesUid;
+  info.studyInstanceUid = header->studyUid;
+  info.rows = header->rows;
+  info.columns = header->columns;
+  info.frames = header->frames;
+  info.files = {file};
+  return info;
+}
+
 Result<DicomSeriesInfo> findSeries(const std::string& folder, const std::string& uid,
                                    const Image& labels) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(folder, ec)) return oneFileSeries(folder, labels);
   Result<DicomScan> scan = scanDicomFolder(folder);
   if (!scan) return scan.error();
   for (const DicomSeriesInfo& series : scan->series) {
@@ -50,8 +81,7 @@ Result<DicomSeriesInfo> findSeries(const std::string& folder, const std::string&
   return Error{ErrorCode::InvalidArgument,
                (uid.empty() ? std::string("no DICOM series")
                             : "no DICOM series with SeriesInstanceUID " + uid) +
-                   " of " + std::to_string(labels.size(0)) + " x " +
-                   std::to_string(labels.size(1)) + " pixels (the label map's size) in the folder",
+                   " of " + sizeText(labels) + " in the folder",
                folder};
 }
 

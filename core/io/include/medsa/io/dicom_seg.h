@@ -46,7 +46,8 @@ struct DicomSegWriteOptions {
 /// 1 in that order, each with its label, colour and codes; one frame per slice that holds the
 /// segment (a segment without voxels gets one empty frame, so segment numbers stay those of the
 /// list). Patient, study and Frame of Reference come from the source series (the series
-/// `seriesUid` found under `sourceFolder`, or its largest series when empty); every frame has its
+/// `seriesUid` found under `sourceFolder`, or its largest series when empty; when `sourceFolder`
+/// is one DICOM file, that file alone, whatever else shares its UID); every frame has its
 /// plane position and a derivation reference to its source instance, and the Referenced Series
 /// Sequence lists the instances referenced. Frames are bit-packed here rather than by DCMTK
 /// (3.6.7 loses bits of some frames whose rows x columns is not a multiple of 8). The file is
