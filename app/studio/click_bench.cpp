@@ -264,9 +264,9 @@ class ClickBench {
   /// candidate; lastEndToEndMs_, lastFromPressMs_, engineMs_ and answerMs_ hold its times.
   bool click(ui::SliceView& axial, const PaintClock& paints, const ViewClick& where, int number) {
     const Qt::MouseButton button = where.positive ? Qt::LeftButton : Qt::RightButton;
-    const qint64 pressed = press(axial, where.at, button);
+    press(axial, where.at, button);
     if (options_.holdMs > 0) holdFor(options_.holdMs);
-    held_.push_back(static_cast<double>(clock_.nsecsElapsed() - pressed) / 1e6);
+    held_.push_back(static_cast<double>(clock_.nsecsElapsed() - pressedAt_) / 1e6);
     return release(axial, paints, where.at, button, "click " + std::to_string(number));
   }
 
@@ -285,15 +285,14 @@ class ClickBench {
     return release(axial, paints, to, Qt::LeftButton, "box " + std::to_string(number));
   }
 
-  /// Sends a press; returns when, by the bench's clock.
-  qint64 press(ui::SliceView& axial, QPointF at, Qt::MouseButton button) {
+  /// Sends a press; pressedAt_ holds when, by the bench's clock.
+  void press(ui::SliceView& axial, QPointF at, Qt::MouseButton button) {
     engineMs_ = -1;
     candidateAt_ = -1;
     QMouseEvent event(QEvent::MouseButtonPress, at, axial.mapToGlobal(at), button, button,
                       Qt::NoModifier);
     pressedAt_ = clock_.nsecsElapsed();
     QApplication::sendEvent(&axial, &event);
-    return pressedAt_;
   }
 
   /// Sends the release, then waits until the view has painted the candidate.

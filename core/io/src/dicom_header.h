@@ -66,6 +66,11 @@ struct DicomHeader {
 /// an image (a plan, a report), CorruptData/Truncated when GDCM cannot parse it.
 Result<DicomHeader> readDicomHeader(const std::string& path);
 
+struct DicomSeriesInfo;
+/// The series this file's header describes, with the file alone in it (dicom_scan.cpp): its
+/// UIDs, modality, description, number, size, plane, acquisition time, frames.
+DicomSeriesInfo seriesOfFile(const DicomHeader& header);
+
 /// "CT", "MR", ... or the SOP class name in words for non-image objects, for messages.
 std::string describeSopClass(const std::string& sopClassUid);
 

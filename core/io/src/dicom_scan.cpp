@@ -32,6 +32,22 @@ std::string planeOf(const std::array<double, 6>& o) {
 
 }  // namespace
 
+DicomSeriesInfo seriesOfFile(const DicomHeader& h) {
+  DicomSeriesInfo info;
+  info.seriesInstanceUid = h.seriesUid;
+  info.studyInstanceUid = h.studyUid;
+  info.modality = h.modality;
+  info.seriesDescription = h.seriesDescription;
+  info.seriesNumber = h.seriesNumber;
+  info.rows = h.rows;
+  info.columns = h.columns;
+  info.plane = h.orientation ? planeOf(*h.orientation) : std::string();
+  info.acquisitionTime = h.acquisitionTime;
+  info.frames = h.frames;
+  info.files = {h.path};
+  return info;
+}
+
 Result<DicomScan> scanDicomFolder(const std::string& folder, ProgressSink* sink,
                                   CancellationToken cancel) {
   std::error_code ec;
@@ -94,14 +110,8 @@ Result<DicomScan> scanDicomFolder(const std::string& folder, ProgressSink* sink,
     }
     DicomSeriesInfo& info = bySeries[{h.seriesUid, h.rows, h.columns, orientation}];
     if (info.files.empty()) {
-      info.seriesInstanceUid = h.seriesUid;
-      info.studyInstanceUid = h.studyUid;
-      info.modality = h.modality;
-      info.seriesDescription = h.seriesDescription;
-      info.seriesNumber = h.seriesNumber;
-      info.rows = h.rows;
-      info.columns = h.columns;
-      info.plane = h.orientation ? planeOf(*h.orientation) : std::string();
+      info = seriesOfFile(h);
+      continue;
     }
     if (!h.acquisitionTime.empty() &&
         (info.acquisitionTime.empty() || h.acquisitionTime < info.acquisitionTime))

@@ -57,14 +57,7 @@ Result<DicomSeriesInfo> oneFileSeries(const std::string& file, const Image& labe
                      std::to_string(header->rows) + " pixels, not " + sizeText(labels),
                  file};
   }
-  DicomSeriesInfo info;
-  info.seriesInstanceUid = header->seriesUid;
-  info.studyInstanceUid = header->studyUid;
-  info.rows = header->rows;
-  info.columns = header->columns;
-  info.frames = header->frames;
-  info.files = {file};
-  return info;
+  return seriesOfFile(header.value());
 }
 
 Result<DicomSeriesInfo> findSeries(const std::string& folder, const std::string& uid,
